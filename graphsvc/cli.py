@@ -1,0 +1,259 @@
+"""The ``graphsvc`` command: an entry point, so it may wire every layer together."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from graphsvc.rows import ProgressCallback
+from graphsvc.settings import get_settings
+from graphsvc.stores import GraphStore, StoreError, open_store
+
+app = typer.Typer(
+    name="graphsvc",
+    help="Graph-based talent-network analysis for organization departments.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+StoreOption = Annotated[
+    str | None,
+    typer.Option(
+        "--store",
+        help="Store URL: a file path (embedded, default ./graphsvc.db) or neo4j:// / bolt://. "
+        "Also GRAPHSVC_STORE.",
+        show_default=False,
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON on standard output.")]
+
+# Below this many rows a bar would only flicker.
+_PROGRESS_THRESHOLD = 20_000
+
+
+def _store_url(url: str | None) -> str:
+    return url or get_settings().store
+
+
+def _open(url: str | None) -> GraphStore:
+    try:
+        return open_store(_store_url(url))
+    except StoreError as error:
+        err.print(f"[red]error:[/] {error}")
+        raise typer.Exit(2) from None
+
+
+@contextmanager
+def _progress(enabled: bool = True) -> Iterator[ProgressCallback]:
+    """A rich progress bar on stderr, fed by ``(what, done, total)`` callbacks."""
+    with Progress(
+        TextColumn("{task.description:>10}"),
+        BarColumn(),
+        TextColumn("{task.completed:,}/{task.total:,}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+        disable=not enabled,
+    ) as progress:
+        tasks: dict[str, TaskID] = {}
+
+        def update(what: str, done: int, total: int) -> None:
+            if total < _PROGRESS_THRESHOLD:
+                return
+            if what not in tasks:
+                tasks[what] = progress.add_task(what, total=total)
+            progress.update(tasks[what], completed=done, total=total)
+
+        yield update
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+# ------------------------------------------------------------------ commands
+
+
+@app.command()
+def sample(
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write the CSV tables into.")],
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same files.")] = 7,
+    cadres: Annotated[
+        int, typer.Option(help="How many cadres (3,000 is a district; 300,000 a province).")
+    ] = 3000,
+) -> None:
+    """Write a synthetic district (no real person) in the input format."""
+    from loaders.sample import generate_sample, write_sample
+
+    with _progress(cadres >= _PROGRESS_THRESHOLD) as progress:
+        generated = generate_sample(cadres=cadres, seed=seed, on_progress=progress)
+        paths = write_sample(generated, out_dir)
+    rows = generated.manifest["rows"]
+    err.print(
+        f"wrote {len(paths) - 1} tables ({sum(rows.values()):,} rows, {cadres:,} cadres) "
+        f"and manifest.json to {out_dir}"
+    )
+
+
+@app.command()
+def load(
+    paths: Annotated[list[Path], typer.Argument(help="Folders of CSV files, .csv or .xlsx files.")],
+    store: StoreOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Load input files into the store: all or nothing, idempotent, updating by id."""
+    from loaders.load import LoadFailed, load_paths
+    from loaders.tables import SourceError
+
+    with _open(store) as graph:
+        try:
+            with _progress() as progress:
+                outcome = load_paths(graph, paths, on_progress=progress)
+        except SourceError as error:
+            err.print(f"[red]error:[/] {error}")
+            if as_json:
+                _print_json({"ok": False, "errors": [{"source": error.source, "reason": error.reason}]})
+            raise typer.Exit(1) from None
+        except LoadFailed as failure:
+            for issue in failure.issues:
+                err.print(f"[red]error:[/] {issue}", highlight=False)
+            err.print(f"[red]{failure}[/]")
+            if as_json:
+                _print_json({"ok": False, "errors": [i.as_dict() for i in failure.issues]})
+            raise typer.Exit(1) from None
+        for warning in outcome.warnings:
+            err.print(f"[yellow]warning:[/] {warning}", highlight=False)
+        summary = outcome.summary
+        if as_json:
+            _print_json({"ok": True, "store": graph.url, "rows": outcome.rows_by_table, **summary.as_dict()})
+            return
+        created = sum(summary.created.values())
+        updated = sum(summary.updated.values())
+        unchanged = sum(summary.unchanged.values())
+        err.print(
+            f"loaded {sum(outcome.rows_by_table.values()):,} rows from "
+            f"{len(outcome.rows_by_table)} tables into {graph.url}: "
+            f"{created:,} created, {updated:,} updated, {unchanged:,} unchanged"
+        )
+
+
+@app.command()
+def stats(
+    store: StoreOption = None,
+    as_json: JsonOption = False,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Day deciding what is current (default today).")
+    ] = None,
+) -> None:
+    """Counts by node and edge type, and data-quality warnings."""
+    from queries.stats import graph_stats
+
+    day = date.fromisoformat(as_of) if as_of else None
+    with _open(store) as graph:
+        result = graph_stats(store=graph, as_of=day)
+    if as_json:
+        _print_json(result.as_dict())
+        return
+    table = Table(title=f"{result.store} (version {result.version})")
+    table.add_column("type")
+    table.add_column("kind")
+    table.add_column("count", justify="right")
+    for label, count in sorted(result.nodes.items()):
+        table.add_row(label, "node", f"{count:,}")
+    for edge_type, count in sorted(result.edges.items()):
+        table.add_row(edge_type, "edge", f"{count:,}")
+    out.print(table)
+    for warning in result.warnings:
+        out.print(
+            f"[yellow]warning[/] {warning.message}: {warning.count} "
+            f"(e.g. {', '.join(warning.examples[:5])})"
+        )
+
+
+@app.command()
+def serve(
+    store: StoreOption = None,
+    host: Annotated[str | None, typer.Option(help="Address to bind (default 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default 8000).")] = None,
+) -> None:
+    """Start the HTTP service (OpenAPI docs at /docs)."""
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = get_settings().model_copy(
+        update={
+            "store": _store_url(store),
+            **({"host": host} if host else {}),
+            **({"port": port} if port else {}),
+        }
+    )
+    err.print(f"serving {settings.store} at http://{settings.host}:{settings.port}/api/v1 (docs at /docs)")
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+
+
+@app.command()
+def demo(
+    store: StoreOption = None,
+    data: Annotated[
+        Path | None, typer.Option("--data", help="Where the sample district lives (var/sample).")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the sample district.")] = 7,
+    host: Annotated[str | None, typer.Option(help="Address to bind (default 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default 8000).")] = None,
+    no_serve: Annotated[
+        bool, typer.Option("--no-serve", help="Load and report, but do not start the service.")
+    ] = False,
+) -> None:
+    """The main job: generate the sample district if absent, load it, report, and serve it."""
+    from loaders.load import load_paths
+    from loaders.sample import generate_sample, write_sample
+    from queries.stats import graph_stats
+
+    folder = data or get_settings().sample_dir
+    if not (folder / "cadres.csv").exists():
+        err.print(f"generating the sample district (seed {seed}) in {folder} ...")
+        write_sample(generate_sample(seed=seed), folder)
+    with _open(store) as graph:
+        with _progress() as progress:
+            outcome = load_paths(graph, [folder], on_progress=progress)
+        created = sum(outcome.summary.created.values())
+        err.print(f"loaded {folder} into {graph.url} ({created:,} records created)")
+        result = graph_stats(store=graph)
+    table = Table(title="what is in the graph")
+    table.add_column("nodes")
+    table.add_column("", justify="right")
+    table.add_column("edges")
+    table.add_column("", justify="right")
+    node_rows = sorted(result.nodes.items())
+    edge_rows = sorted(result.edges.items())
+    for index in range(max(len(node_rows), len(edge_rows))):
+        node = node_rows[index] if index < len(node_rows) else ("", "")
+        edge = edge_rows[index] if index < len(edge_rows) else ("", "")
+        table.add_row(node[0], f"{node[1]:,}" if node[1] != "" else "", edge[0], f"{edge[1]:,}" if edge[1] != "" else "")
+    out.print(table)
+    for warning in result.warnings:
+        out.print(f"[yellow]found[/] {warning.message}: {warning.count}")
+    if not no_serve:
+        serve(store=_store_url(store), host=host, port=port)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,117 @@
+"""What stores write: validated records turned into node and edge rows.
+
+A :class:`GraphBatch` is the unit of an atomic write. Node rows carry their
+reference fields (``Post.unit_id``) as properties; stores derive the reference
+edges (``IN_UNIT``) from them, so a batch holds relation edges only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import Enum
+from typing import Any
+
+from graphsvc.model import EdgeSpec, NodeSpec, Record
+
+__all__ = [
+    "EdgeRow",
+    "GraphBatch",
+    "NodeRow",
+    "ProgressCallback",
+    "WriteSummary",
+    "edge_key",
+    "edge_row",
+    "node_row",
+    "record_props",
+]
+
+# Called as work advances: (what, done, total).
+ProgressCallback = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class NodeRow:
+    label: str
+    id: str
+    props: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class EdgeRow:
+    """One relation: ``key`` tells apart several edges between the same two nodes."""
+
+    type: str
+    source: str
+    target: str
+    key: str
+    props: Mapping[str, Any]
+
+
+@dataclass
+class GraphBatch:
+    nodes: list[NodeRow] = field(default_factory=list)
+    edges: list[EdgeRow] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.nodes) + len(self.edges)
+
+
+@dataclass
+class WriteSummary:
+    """What a write did, per node label and edge type."""
+
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    unchanged: dict[str, int] = field(default_factory=dict)
+
+    def add(self, kind: str, *, created: int = 0, updated: int = 0, unchanged: int = 0) -> None:
+        for bucket, count in (
+            (self.created, created),
+            (self.updated, updated),
+            (self.unchanged, unchanged),
+        ):
+            if count:
+                bucket[kind] = bucket.get(kind, 0) + count
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
+
+    def as_dict(self) -> dict[str, dict[str, int]]:
+        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+
+
+def record_props(record: Record, *, exclude: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """A record's properties as plain values: enums as their text, no ``None``."""
+    props: dict[str, Any] = {}
+    for name, value in record.model_dump(exclude_none=True).items():
+        if name in exclude:
+            continue
+        props[name] = value.value if isinstance(value, Enum) else value
+    return props
+
+
+def node_row(spec: NodeSpec, record: Record) -> NodeRow:
+    props = record_props(record, exclude=frozenset({"id"}))
+    return NodeRow(spec.label, str(getattr(record, "id")), props)  # noqa: B009
+
+
+def edge_key(spec: EdgeSpec, props: Mapping[str, Any]) -> str:
+    parts = []
+    for name in spec.key_fields:
+        value = props.get(name)
+        parts.append(value.isoformat() if isinstance(value, date) else str(value or ""))
+    return "|".join(parts)
+
+
+def edge_row(spec: EdgeSpec, record: Record) -> EdgeRow:
+    props = record_props(record, exclude=frozenset({spec.source_field, spec.target_field}))
+    return EdgeRow(
+        spec.type,
+        str(getattr(record, spec.source_field)),
+        str(getattr(record, spec.target_field)),
+        edge_key(spec, props),
+        props,
+    )

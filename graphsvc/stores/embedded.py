@@ -1,0 +1,418 @@
+"""The embedded default store: one SQLite file, no server, no set-up.
+
+Two tables hold the property graph (``nodes``, ``edges``) with properties as
+JSON. Every write is one ``BEGIN IMMEDIATE`` transaction with
+``synchronous=FULL`` in WAL mode: a crash mid-write leaves the last committed
+state, never half a load. Rows whose JSON is unchanged are not rewritten, so
+a reload changes nothing and the graph version stays put.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+from graphsvc.model import EDGE_SPECS, NODE_SPECS, date_fields, edge_spec, node_spec
+from graphsvc.rows import EdgeRow, GraphBatch, NodeRow, ProgressCallback, WriteSummary
+from graphsvc.stores.base import EdgeView, GraphStore, StoreCounts, StoreError
+
+__all__ = ["EmbeddedStore", "path_from_url"]
+
+SCHEMA_VERSION = 1
+_T = TypeVar("_T")
+_CHUNK = 900  # stays under SQLite's bound-parameter limit on every build
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS nodes (
+    label TEXT NOT NULL, id TEXT NOT NULL, props TEXT NOT NULL,
+    PRIMARY KEY (label, id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS edges (
+    type TEXT NOT NULL, src TEXT NOT NULL, dst TEXT NOT NULL, key TEXT NOT NULL,
+    props TEXT NOT NULL,
+    PRIMARY KEY (type, src, dst, key)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS edges_by_target ON edges (type, dst);
+"""
+
+
+def path_from_url(url: str) -> Path:
+    """The file behind an embedded-store URL: a path, ``sqlite:///path`` or ``file:path``."""
+    for prefix in ("sqlite:///", "sqlite://", "file://", "file:", "sqlite:"):
+        if url.startswith(prefix):
+            return Path(url[len(prefix) :])
+    return Path(url)
+
+
+def _encode(value: object) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"cannot store {type(value).__name__} {value!r}")
+
+
+def _dumps(props: Mapping[str, Any]) -> str:
+    return json.dumps(
+        props, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=_encode
+    )
+
+
+@cache
+def _node_dates(label: str) -> frozenset[str]:
+    return date_fields(node_spec(label).model)
+
+
+@cache
+def _edge_dates(edge_type: str) -> frozenset[str]:
+    model = edge_spec(edge_type).model
+    return date_fields(model) if model is not None else frozenset()
+
+
+def _loads(text: str, dates: frozenset[str]) -> dict[str, Any]:
+    props: dict[str, Any] = json.loads(text)
+    for name in dates & props.keys():
+        props[name] = date.fromisoformat(props[name])
+    return props
+
+
+def _chunks(items: Sequence[_T], size: int = _CHUNK) -> Iterator[Sequence[_T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class EmbeddedStore(GraphStore):
+    """A graph in one SQLite file."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.path = path_from_url(url)
+        if self.path.exists() and self.path.is_dir():
+            raise StoreError(f"{self.path} is a folder, not a store file")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self._init_schema()
+
+    # ------------------------------------------------------------ connections
+
+    def _conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            # isolation_level=None: we issue BEGIN/COMMIT ourselves.
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA busy_timeout = 30000")
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA foreign_keys = OFF")
+            self._local.conn = conn
+            with self._lock:
+                self._connections.append(conn)
+        return conn
+
+    def _init_schema(self) -> None:
+        conn = self._conn()
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"{self.path} is not a graphsvc store: {error}") from None
+        if tables and "meta" not in tables:
+            raise StoreError(f"{self.path} is an SQLite file but not a graphsvc store")
+        conn.executescript(_SCHEMA)
+        conn.execute(
+            "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?), ('version', '0')",
+            (str(SCHEMA_VERSION),),
+        )
+        found = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()[0]
+        if int(found) != SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path} has store schema {found}; this graphsvc reads {SCHEMA_VERSION}"
+            )
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._connections:
+                conn.close()
+            self._connections.clear()
+        self._local = threading.local()
+
+    # ----------------------------------------------------------------- writes
+
+    def write(
+        self, batch: GraphBatch, *, on_progress: ProgressCallback | None = None
+    ) -> WriteSummary:
+        summary = WriteSummary()
+        total = len(batch)
+        done = 0
+
+        def advance(count: int) -> None:
+            nonlocal done
+            done += count
+            if on_progress is not None:
+                on_progress("write", done, total)
+
+        nodes_by_label: dict[str, list[NodeRow]] = defaultdict(list)
+        for node in batch.nodes:
+            nodes_by_label[node.label].append(node)
+        edges_by_type: dict[str, list[EdgeRow]] = defaultdict(list)
+        for edge in batch.edges:
+            edges_by_type[edge.type].append(edge)
+
+        conn = self._conn()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # Labels in model order, so referenced nodes exist before their referrers.
+            for spec in NODE_SPECS:
+                rows = nodes_by_label.pop(spec.label, [])
+                if rows:
+                    self._write_nodes(conn, spec.label, rows, summary, advance)
+            if nodes_by_label:
+                raise StoreError(f"unknown node labels {sorted(nodes_by_label)}")
+            for edge_type, edge_rows in edges_by_type.items():
+                edge_spec(edge_type)  # unknown types fail here, inside the transaction
+                self._write_edges(conn, edge_type, edge_rows, summary, advance)
+            if summary.changed:
+                conn.execute(
+                    "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'version'"
+                )
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        return summary
+
+    def _write_nodes(
+        self,
+        conn: sqlite3.Connection,
+        label: str,
+        rows: list[NodeRow],
+        summary: WriteSummary,
+        advance: Any,
+    ) -> None:
+        spec = node_spec(label)
+        for chunk in _chunks(rows):
+            marks = ",".join("?" * len(chunk))
+            existing = dict(
+                conn.execute(
+                    f"SELECT id, props FROM nodes WHERE label = ? AND id IN ({marks})",
+                    [label, *(row.id for row in chunk)],
+                ).fetchall()
+            )
+            changed = []
+            created = updated = 0
+            for row in chunk:
+                text = _dumps(row.props)
+                old = existing.get(row.id)
+                if old == text:
+                    continue
+                if old is None:
+                    created += 1
+                else:
+                    updated += 1
+                changed.append((label, row.id, text))
+            conn.executemany(
+                "INSERT INTO nodes (label, id, props) VALUES (?, ?, ?) "
+                "ON CONFLICT (label, id) DO UPDATE SET props = excluded.props",
+                changed,
+            )
+            summary.add(
+                label, created=created, updated=updated, unchanged=len(chunk) - len(changed)
+            )
+            for ref in spec.references:
+                self._write_reference(conn, ref.edge_type, ref.field, chunk, summary)
+            advance(len(chunk))
+
+    def _write_reference(
+        self,
+        conn: sqlite3.Connection,
+        edge_type: str,
+        field: str,
+        chunk: Sequence[NodeRow],
+        summary: WriteSummary,
+    ) -> None:
+        marks = ",".join("?" * len(chunk))
+        current: dict[str, set[str]] = defaultdict(set)
+        for src, dst in conn.execute(
+            f"SELECT src, dst FROM edges WHERE type = ? AND src IN ({marks})",
+            [edge_type, *(row.id for row in chunk)],
+        ):
+            current[src].add(dst)
+        stale: list[tuple[str, str, str]] = []
+        fresh: list[tuple[str, str, str, str, str]] = []
+        created = updated = unchanged = 0
+        for row in chunk:
+            wanted = row.props.get(field)
+            have = current.get(row.id, set())
+            stale.extend((edge_type, row.id, dst) for dst in have if dst != wanted)
+            if wanted is None:
+                continue
+            if wanted in have:
+                unchanged += 1
+                continue
+            fresh.append((edge_type, row.id, str(wanted), "", "{}"))
+            if have:
+                updated += 1
+            else:
+                created += 1
+        conn.executemany("DELETE FROM edges WHERE type = ? AND src = ? AND dst = ?", stale)
+        conn.executemany(
+            "INSERT OR REPLACE INTO edges (type, src, dst, key, props) VALUES (?, ?, ?, ?, ?)",
+            fresh,
+        )
+        summary.add(edge_type, created=created, updated=updated, unchanged=unchanged)
+
+    def _write_edges(
+        self,
+        conn: sqlite3.Connection,
+        edge_type: str,
+        rows: list[EdgeRow],
+        summary: WriteSummary,
+        advance: Any,
+    ) -> None:
+        for chunk in _chunks(rows):
+            sources = sorted({row.source for row in chunk})
+            marks = ",".join("?" * len(sources))
+            existing = {
+                (src, dst, key): props
+                for src, dst, key, props in conn.execute(
+                    f"SELECT src, dst, key, props FROM edges WHERE type = ? AND src IN ({marks})",
+                    [edge_type, *sources],
+                )
+            }
+            changed = []
+            created = updated = 0
+            for row in chunk:
+                text = _dumps(row.props)
+                old = existing.get((row.source, row.target, row.key))
+                if old == text:
+                    continue
+                if old is None:
+                    created += 1
+                else:
+                    updated += 1
+                changed.append((edge_type, row.source, row.target, row.key, text))
+            conn.executemany(
+                "INSERT INTO edges (type, src, dst, key, props) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (type, src, dst, key) DO UPDATE SET props = excluded.props",
+                changed,
+            )
+            summary.add(
+                edge_type, created=created, updated=updated, unchanged=len(chunk) - len(changed)
+            )
+            advance(len(chunk))
+
+    # ------------------------------------------------------------------ reads
+
+    def counts(self) -> StoreCounts:
+        conn = self._conn()
+        nodes = dict(conn.execute("SELECT label, COUNT(*) FROM nodes GROUP BY label"))
+        edges = dict(conn.execute("SELECT type, COUNT(*) FROM edges GROUP BY type"))
+        return StoreCounts(nodes=nodes, edges=edges)
+
+    def get_nodes(self, label: str, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        dates = _node_dates(label)
+        found: dict[str, dict[str, Any]] = {}
+        conn = self._conn()
+        for chunk in _chunks(list(dict.fromkeys(ids))):
+            marks = ",".join("?" * len(chunk))
+            for node_id, text in conn.execute(
+                f"SELECT id, props FROM nodes WHERE label = ? AND id IN ({marks})",
+                [label, *chunk],
+            ):
+                props = _loads(text, dates)
+                props["id"] = node_id
+                found[node_id] = props
+        return found
+
+    def iter_nodes(
+        self, label: str, fields: Sequence[str] | None = None
+    ) -> Iterator[dict[str, Any]]:
+        dates = _node_dates(label)
+        wanted = set(fields) if fields is not None else None
+        cursor = self._conn().execute(
+            "SELECT id, props FROM nodes WHERE label = ? ORDER BY id", (label,)
+        )
+        for node_id, text in cursor:
+            props = _loads(text, dates)
+            if wanted is not None:
+                props = {name: value for name, value in props.items() if name in wanted}
+            props["id"] = node_id
+            yield props
+
+    def iter_edges(self, edge_type: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        dates = _edge_dates(edge_type)
+        cursor = self._conn().execute(
+            "SELECT src, dst, props FROM edges WHERE type = ? ORDER BY src, dst, key",
+            (edge_type,),
+        )
+        for src, dst, text in cursor:
+            yield src, dst, _loads(text, dates)
+
+    def edges_of(self, label: str, node_id: str) -> list[EdgeView]:
+        conn = self._conn()
+        views: list[EdgeView] = []
+        for spec in EDGE_SPECS:
+            if spec.source == label:
+                for dst, text in conn.execute(
+                    "SELECT dst, props FROM edges WHERE type = ? AND src = ? ORDER BY dst, key",
+                    (spec.type, node_id),
+                ):
+                    props = _loads(text, _edge_dates(spec.type))
+                    views.append(EdgeView(spec.type, "out", spec.target, dst, props))
+            if spec.target == label:
+                for src, text in conn.execute(
+                    "SELECT src, props FROM edges WHERE type = ? AND dst = ? ORDER BY src, key",
+                    (spec.type, node_id),
+                ):
+                    props = _loads(text, _edge_dates(spec.type))
+                    views.append(EdgeView(spec.type, "in", spec.source, src, props))
+        return views
+
+    def list_nodes(
+        self,
+        label: str,
+        *,
+        where: Mapping[str, Any] | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> tuple[list[dict[str, Any]], int]:
+        fields = node_spec(label).model.model_fields
+        clauses = ["label = ?"]
+        params: list[Any] = [label]
+        for name, value in (where or {}).items():
+            if name not in fields:
+                raise StoreError(f"{label} has no property {name!r}")
+            if name == "id":
+                clauses.append("id = ?")
+            else:
+                # The field name is checked against the model above; values are bound.
+                clauses.append(f"json_extract(props, '$.{name}') = ?")
+            if isinstance(value, bool):
+                value = int(value)
+            elif isinstance(value, date):
+                value = value.isoformat()
+            params.append(value)
+        condition = " AND ".join(clauses)
+        conn = self._conn()
+        total = conn.execute(f"SELECT COUNT(*) FROM nodes WHERE {condition}", params).fetchone()[0]
+        dates = _node_dates(label)
+        page = []
+        for node_id, text in conn.execute(
+            f"SELECT id, props FROM nodes WHERE {condition} ORDER BY id LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        ):
+            props = _loads(text, dates)
+            props["id"] = node_id
+            page.append(props)
+        return page, int(total)
+
+    def version(self) -> int:
+        row = self._conn().execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+        return int(row[0])

@@ -1,0 +1,156 @@
+"""Reading the input format: a folder of CSV files or one .xlsx workbook.
+
+Each file (or sheet) holds one node or relation table, named by its English
+or Chinese table name (``cadres.csv`` or ``干部.csv``; a sheet ``干部``). The
+first row is the header; data rows are numbered as a spreadsheet shows them
+(the first data row is row 2). See ``docs/input-format.md``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from graphsvc.model import EDGE_SPECS, NODE_SPECS
+
+__all__ = ["TABLE_NAMES", "RawTable", "SourceError", "read_sources"]
+
+
+def _table_names() -> dict[str, str]:
+    names: dict[str, str] = {}
+    for node in NODE_SPECS:
+        names[node.table] = node.table
+        names[node.table_zh] = node.table
+    for edge in EDGE_SPECS:
+        if edge.table is not None and edge.table_zh is not None:
+            names[edge.table] = edge.table
+            names[edge.table_zh] = edge.table
+    return names
+
+
+# File stem or sheet name (English or Chinese) → the canonical table name.
+TABLE_NAMES = _table_names()
+
+
+class SourceError(Exception):
+    """A source that cannot be read at all (missing, wrong kind, unknown table)."""
+
+    def __init__(self, source: str, reason: str) -> None:
+        super().__init__(f"{source}: {reason}")
+        self.source = source
+        self.reason = reason
+
+
+@dataclass
+class RawTable:
+    """One table as read: its canonical name, where it came from, header and rows."""
+
+    table: str
+    source: str
+    header: list[str]
+    rows: list[tuple[int, list[Any]]]  # (spreadsheet row number, cells)
+
+
+def _decode(path: Path) -> str:
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Chinese Excel saves "CSV" in the local code page.
+        try:
+            return data.decode("gb18030")
+        except UnicodeDecodeError:
+            raise SourceError(str(path), "is neither UTF-8 nor GB18030 text") from None
+
+
+def _is_blank(cells: list[Any]) -> bool:
+    return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
+
+
+def _canonical(source: str, name: str) -> str:
+    table = TABLE_NAMES.get(name.strip()) or TABLE_NAMES.get(name.strip().lower())
+    if table is None:
+        known = ", ".join(sorted({*TABLE_NAMES.values()}))
+        raise SourceError(source, f"unknown table {name!r}; expected one of: {known}")
+    return table
+
+
+def _read_csv(path: Path) -> RawTable:
+    table = _canonical(str(path), path.stem)
+    reader = csv.reader(io.StringIO(_decode(path), newline=""))
+    header: list[str] | None = None
+    rows: list[tuple[int, list[Any]]] = []
+    for number, cells in enumerate(reader, start=1):
+        if header is None:
+            if _is_blank(cells):
+                continue
+            header = [cell.strip() for cell in cells]
+            continue
+        if not _is_blank(cells):
+            rows.append((number, list(cells)))
+    if header is None:
+        raise SourceError(str(path), "is empty (no header row)")
+    return RawTable(table, path.name, header, rows)
+
+
+def _read_workbook(path: Path) -> Iterator[RawTable]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a damaged file
+        raise SourceError(str(path), f"cannot be opened as an .xlsx workbook: {error}") from None
+    try:
+        for sheet in book.worksheets:
+            table = _canonical(f"{path.name}[{sheet.title}]", sheet.title)
+            header: list[str] | None = None
+            rows: list[tuple[int, list[Any]]] = []
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                cells = list(values)
+                if header is None:
+                    if _is_blank(cells):
+                        continue
+                    header = ["" if cell is None else str(cell).strip() for cell in cells]
+                    continue
+                if not _is_blank(cells):
+                    rows.append((number, cells))
+            if header is None:
+                continue  # an empty sheet is no table
+            yield RawTable(table, f"{path.name}[{sheet.title}]", header, rows)
+    finally:
+        book.close()
+
+
+def read_sources(paths: list[Path]) -> list[RawTable]:
+    """Read every table from folders of CSV files, single CSV files and .xlsx workbooks.
+
+    Raises
+    ------
+    SourceError
+        For a path that does not exist, is of an unknown kind, or names an
+        unknown table.
+    """
+    tables: list[RawTable] = []
+    for path in paths:
+        if not path.exists():
+            raise SourceError(str(path), "does not exist")
+        if path.is_dir():
+            files = sorted(
+                file
+                for file in path.iterdir()
+                if file.suffix.lower() in {".csv", ".xlsx"} and not file.name.startswith((".", "~$"))
+            )
+            if not files:
+                raise SourceError(str(path), "holds no .csv or .xlsx files")
+            tables.extend(read_sources(files))
+        elif path.suffix.lower() == ".csv":
+            tables.append(_read_csv(path))
+        elif path.suffix.lower() == ".xlsx":
+            tables.extend(_read_workbook(path))
+        else:
+            raise SourceError(str(path), "is not a folder, a .csv file or an .xlsx workbook")
+    return tables

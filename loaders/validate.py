@@ -1,0 +1,337 @@
+"""Turning raw tables into a validated graph batch, reporting every problem at once.
+
+Each problem names the source (file or sheet), the row as a spreadsheet shows
+it, the column as the file spells it, the value, and why. Checks:
+
+- headers: required columns present, no column given twice;
+- cells: the model's types, vocabularies, ranges and date forms;
+- rows: duplicate ids and duplicate relations within the load;
+- references: every id a row names exists in the load or already in the store.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from graphsvc.model import EDGE_SPECS, NODE_SPECS, EdgeSpec, NodeSpec, Record
+from graphsvc.rows import GraphBatch, ProgressCallback, edge_row, node_row
+from graphsvc.stores.base import GraphStore
+from loaders.tables import RawTable
+
+__all__ = ["LoadIssue", "ValidatedLoad", "header_map", "validate_tables"]
+
+
+@dataclass(frozen=True)
+class LoadIssue:
+    """One problem with the input, precise enough to fix without guessing."""
+
+    source: str
+    row: int | None
+    column: str | None
+    reason: str
+    value: Any = None
+
+    def __str__(self) -> str:
+        where = self.source
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.column:
+            where += f", column {self.column}"
+        shown = "" if self.value is None else f" (value {self.value!r})"
+        return f"{where}: {self.reason}{shown}"
+
+    def as_dict(self) -> dict[str, Any]:
+        value = self.value if self.value is None else str(self.value)
+        return {
+            "source": self.source,
+            "row": self.row,
+            "column": self.column,
+            "reason": self.reason,
+            "value": value,
+        }
+
+
+@dataclass
+class ValidatedLoad:
+    batch: GraphBatch
+    issues: list[LoadIssue] = field(default_factory=list)
+    warnings: list[LoadIssue] = field(default_factory=list)
+    rows_by_table: dict[str, int] = field(default_factory=dict)
+
+
+def _normalize_header(text: str) -> str:
+    return (
+        text.strip()
+        .lower()
+        .replace("（", "(")
+        .replace("）", ")")
+        .replace(" ", "")
+        .replace("\u3000", "")
+        .replace("_", "")
+    )
+
+
+def header_map(model: type[Record]) -> dict[str, str]:
+    """Every accepted header (normalized) → field name: the English name, the Chinese title, aliases."""
+    mapping: dict[str, str] = {}
+    for name, info in model.model_fields.items():
+        names = [name]
+        if info.title:
+            names.append(info.title)
+        extra = info.json_schema_extra
+        if isinstance(extra, dict):
+            aliases = extra.get("aliases")
+            if isinstance(aliases, list):
+                names.extend(str(alias) for alias in aliases)
+        for header in names:
+            mapping.setdefault(_normalize_header(header), name)
+    return mapping
+
+
+@dataclass
+class _Located:
+    """A validated record with where it came from, and the header spelling of its columns."""
+
+    record: Record
+    source: str
+    row: int
+    columns: dict[str, str]
+
+
+_SPECS_BY_TABLE: dict[str, NodeSpec | EdgeSpec] = {
+    **{spec.table: spec for spec in NODE_SPECS},
+    **{spec.table: spec for spec in EDGE_SPECS if spec.table is not None},
+}
+
+
+def _column_of(columns: dict[str, str], model: type[Record], name: str) -> str:
+    if name in columns:
+        return columns[name]
+    info = model.model_fields.get(name)
+    return (info.title or name) if info is not None else name
+
+
+def _validate_table(
+    table: RawTable,
+    model: type[Record],
+    issues: list[LoadIssue],
+    warnings: list[LoadIssue],
+    on_row: Any,
+) -> list[_Located]:
+    accepted = header_map(model)
+    columns: dict[str, str] = {}  # field name → header as spelled in the file
+    positions: dict[str, int] = {}
+    for position, header in enumerate(table.header):
+        if not header:
+            continue
+        field_name = accepted.get(_normalize_header(header))
+        if field_name is None:
+            # Spreadsheets carry extra columns (序号, 备注); say so, but do not refuse them.
+            warnings.append(
+                LoadIssue(
+                    table.source,
+                    1,
+                    header,
+                    f"column ignored: not a field of {table.table}, which takes "
+                    + ", ".join(
+                        f"{info.title}/{name}" for name, info in model.model_fields.items()
+                    ),
+                )
+            )
+            continue
+        if field_name in columns:
+            issues.append(
+                LoadIssue(
+                    table.source,
+                    1,
+                    header,
+                    f"gives {field_name} again (already in column {columns[field_name]})",
+                )
+            )
+            continue
+        columns[field_name] = header
+        positions[field_name] = position
+    missing = [
+        name
+        for name, info in model.model_fields.items()
+        if info.is_required() and name not in columns
+    ]
+    for name in missing:
+        issues.append(
+            LoadIssue(table.source, 1, _column_of(columns, model, name), "required column missing")
+        )
+    if missing:
+        return []
+
+    located: list[_Located] = []
+    for number, cells in table.rows:
+        data: dict[str, Any] = {}
+        for name, position in positions.items():
+            value = cells[position] if position < len(cells) else None
+            if value is None or (isinstance(value, str) and not value.strip()):
+                continue
+            data[name] = value
+        try:
+            record = model.model_validate(data)
+        except ValidationError as error:
+            for detail in error.errors(include_url=False):
+                loc = detail.get("loc") or ()
+                name = str(loc[0]) if loc else None
+                message = str(detail.get("msg", "invalid"))
+                if detail.get("type") == "missing":
+                    message = "required value missing"
+                issues.append(
+                    LoadIssue(
+                        table.source,
+                        number,
+                        _column_of(columns, model, name) if name else None,
+                        message.removeprefix("Value error, "),
+                        data.get(name) if name else None,
+                    )
+                )
+        else:
+            located.append(_Located(record, table.source, number, columns))
+        on_row()
+    return located
+
+
+def _check_references(
+    items: Iterable[tuple[_Located, str, str, str]],
+    known: dict[str, set[str]],
+    store: GraphStore | None,
+    issues: list[LoadIssue],
+) -> None:
+    """``items``: (row, field, target label, id). Ids not in the load are looked up in the store."""
+    pending: dict[str, list[tuple[_Located, str, str]]] = defaultdict(list)
+    for located, field_name, label, target_id in items:
+        if target_id not in known.get(label, set()):
+            pending[label].append((located, field_name, target_id))
+    for label, rows in pending.items():
+        in_store = store.existing_ids(label, {row[2] for row in rows}) if store else set()
+        for located, field_name, target_id in rows:
+            if target_id in in_store:
+                continue
+            model = type(located.record)
+            issues.append(
+                LoadIssue(
+                    located.source,
+                    located.row,
+                    _column_of(located.columns, model, field_name),
+                    f"no {label} with id {target_id!r} in this load or in the store",
+                    target_id,
+                )
+            )
+
+
+def validate_tables(
+    tables: list[RawTable],
+    store: GraphStore | None = None,
+    *,
+    on_progress: ProgressCallback | None = None,
+) -> ValidatedLoad:
+    """Validate raw tables into a batch; ``issues`` lists every problem found.
+
+    The batch must not be written when ``issues`` is not empty.
+    """
+    issues: list[LoadIssue] = []
+    total = sum(len(table.rows) for table in tables)
+    done = 0
+
+    def on_row() -> None:
+        nonlocal done
+        done += 1
+        if on_progress is not None and (done % 5000 == 0 or done == total):
+            on_progress("validate", done, total)
+
+    by_table: dict[str, list[RawTable]] = defaultdict(list)
+    for table in tables:
+        by_table[table.table].append(table)
+
+    result = ValidatedLoad(GraphBatch())
+    node_rows: dict[str, list[_Located]] = {}
+    edge_rows: dict[str, list[_Located]] = {}
+    for name, spec in _SPECS_BY_TABLE.items():
+        located = [
+            row
+            for table in by_table.get(name, [])
+            for row in _validate_table(table, spec.model, issues, result.warnings, on_row)  # type: ignore[arg-type]
+        ]
+        if by_table.get(name):
+            result.rows_by_table[name] = sum(len(table.rows) for table in by_table[name])
+        if isinstance(spec, NodeSpec):
+            node_rows[spec.label] = located
+        else:
+            edge_rows[spec.type] = located
+
+    # Duplicates within the load: ids for nodes, (source, target, key) for relations.
+    known: dict[str, set[str]] = {}
+    for label, rows in node_rows.items():
+        first_seen: dict[str, _Located] = {}
+        for located in rows:
+            node_id = str(getattr(located.record, "id"))  # noqa: B009
+            if node_id in first_seen:
+                first = first_seen[node_id]
+                issues.append(
+                    LoadIssue(
+                        located.source,
+                        located.row,
+                        _column_of(located.columns, type(located.record), "id"),
+                        f"duplicate {label} id; first given at {first.source}, row {first.row}",
+                        node_id,
+                    )
+                )
+            else:
+                first_seen[node_id] = located
+        known[label] = set(first_seen)
+    edge_specs = {spec.type: spec for spec in EDGE_SPECS}
+    for edge_type, rows in edge_rows.items():
+        spec = edge_specs[edge_type]
+        first_edge: dict[tuple[str, str, str], _Located] = {}
+        for located in rows:
+            row = edge_row(spec, located.record)
+            identity = (row.source, row.target, row.key)
+            if identity in first_edge:
+                first = first_edge[identity]
+                issues.append(
+                    LoadIssue(
+                        located.source,
+                        located.row,
+                        None,
+                        f"duplicate {spec.table} row; first given at {first.source}, "
+                        f"row {first.row}",
+                    )
+                )
+            else:
+                first_edge[identity] = located
+
+    # References: node fields and relation endpoints.
+    references: list[tuple[_Located, str, str, str]] = []
+    for spec in NODE_SPECS:
+        for located in node_rows.get(spec.label, []):
+            for ref in spec.references:
+                value = getattr(located.record, ref.field)
+                if value is not None:
+                    references.append((located, ref.field, ref.target, str(value)))
+    for edge_type, rows in edge_rows.items():
+        spec = edge_specs[edge_type]
+        for located in rows:
+            references.append(
+                (located, spec.source_field, spec.source, str(getattr(located.record, spec.source_field)))
+            )
+            references.append(
+                (located, spec.target_field, spec.target, str(getattr(located.record, spec.target_field)))
+            )
+    _check_references(references, known, store, issues)
+
+    node_specs = {spec.label: spec for spec in NODE_SPECS}
+    for label, rows in node_rows.items():
+        result.batch.nodes.extend(node_row(node_specs[label], row.record) for row in rows)
+    for edge_type, rows in edge_rows.items():
+        result.batch.edges.extend(edge_row(edge_specs[edge_type], row.record) for row in rows)
+    result.issues = sorted(issues, key=lambda issue: (issue.source, issue.row or 0))
+    return result

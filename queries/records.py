@@ -1,0 +1,234 @@
+"""Reading records: a cadre's profile with its history, a post, a unit with its team.
+
+Sensitive data (ID numbers, kinship, supervision records) is left out or
+masked unless the caller says the reader may see it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from graphsvc.model import node_spec, sensitive_fields
+from graphsvc.stores.base import EdgeView, GraphStore
+
+__all__ = [
+    "Page",
+    "cadre_profile",
+    "list_records",
+    "mask_id_number",
+    "post_detail",
+    "unit_detail",
+]
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[dict[str, Any]]
+    total: int
+    limit: int
+    offset: int
+
+
+def mask_id_number(value: str) -> str:
+    """``990001199005121234`` → ``990001********1234``: region kept, birth and sequence hidden."""
+    if len(value) <= 10:
+        return "*" * len(value)
+    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+
+
+def _masked(label: str, props: Mapping[str, Any], reveal: bool) -> dict[str, Any]:
+    shown = dict(props)
+    if not reveal:
+        for name in sensitive_fields(node_spec(label).model) & shown.keys():
+            value = shown[name]
+            shown[name] = mask_id_number(str(value)) if name == "id_number" else "***"
+    return shown
+
+
+def list_records(
+    *,
+    store: GraphStore,
+    label: str,
+    where: Mapping[str, Any] | None = None,
+    limit: int = 50,
+    offset: int = 0,
+    reveal_sensitive: bool = False,
+) -> Page:
+    """A page of nodes of ``label`` whose properties equal ``where``."""
+    items, total = store.list_nodes(label, where=where, limit=limit, offset=offset)
+    return Page([_masked(label, item, reveal_sensitive) for item in items], total, limit, offset)
+
+
+def _current(props: Mapping[str, Any], as_of: date) -> bool:
+    end = props.get("end")
+    return end is None or end > as_of
+
+
+def _names(store: GraphStore, label: str, ids: set[str]) -> dict[str, dict[str, Any]]:
+    return store.get_nodes(label, ids) if ids else {}
+
+
+def cadre_profile(
+    *,
+    store: GraphStore,
+    cadre_id: str,
+    reveal_sensitive: bool = False,
+    as_of: date | None = None,
+) -> dict[str, Any] | None:
+    """A cadre with current post, post history, rotations, mentors, projects, trainings,
+    specialties, assessments and pool membership; kinship and supervision records only
+    when ``reveal_sensitive``. ``None`` when there is no such cadre."""
+    cadre = store.get_node("Cadre", cadre_id)
+    if cadre is None:
+        return None
+    day = as_of or date.today()
+    edges = store.edges_of("Cadre", cadre_id)
+    by_type: dict[str, list[EdgeView]] = {}
+    for edge in edges:
+        by_type.setdefault(edge.type, []).append(edge)
+
+    posts = _names(store, "Post", {e.other_id for e in by_type.get("HOLDS", [])})
+    units = _names(
+        store,
+        "Unit",
+        {str(p.get("unit_id")) for p in posts.values() if p.get("unit_id")}
+        | {e.other_id for e in by_type.get("ROTATED_TO", [])},
+    )
+
+    def post_entry(edge: EdgeView) -> dict[str, Any]:
+        post = posts.get(edge.other_id, {})
+        unit = units.get(str(post.get("unit_id")), {})
+        return {
+            "post_id": edge.other_id,
+            "post_name": post.get("name"),
+            "unit_id": post.get("unit_id"),
+            "unit_name": unit.get("name"),
+            "level": post.get("level"),
+            "start": edge.props.get("start"),
+            "end": edge.props.get("end"),
+        }
+
+    history = sorted(
+        (post_entry(e) for e in by_type.get("HOLDS", [])), key=lambda h: h["start"] or date.min
+    )
+    mentors = _names(store, "Mentor", {e.other_id for e in by_type.get("MENTORS", [])})
+    projects = _names(store, "Project", {e.other_id for e in by_type.get("WORKED_ON", [])})
+    trainings = _names(store, "Training", {e.other_id for e in by_type.get("ATTENDED", [])})
+    specialties = _names(store, "Specialty", {e.other_id for e in by_type.get("HAS_SPECIALTY", [])})
+    assessments = _names(store, "Assessment", {e.other_id for e in by_type.get("ASSESSMENT_OF", [])})
+
+    profile: dict[str, Any] = {
+        "cadre": _masked("Cadre", cadre, reveal_sensitive),
+        "current_posts": [h for h in history if _current(h, day)],
+        "post_history": history,
+        "rotations": [
+            {"unit_id": e.other_id, "unit_name": units.get(e.other_id, {}).get("name"), **e.props}
+            for e in by_type.get("ROTATED_TO", [])
+        ],
+        "mentors": [
+            {"mentor_id": e.other_id, "mentor_name": mentors.get(e.other_id, {}).get("name"),
+             "current": _current(e.props, day), **e.props}
+            for e in by_type.get("MENTORS", [])
+        ],  # fmt: skip
+        "projects": [
+            {"project_id": e.other_id, "project_name": projects.get(e.other_id, {}).get("name"),
+             "kind": projects.get(e.other_id, {}).get("kind"), **e.props}
+            for e in by_type.get("WORKED_ON", [])
+        ],  # fmt: skip
+        "trainings": sorted(
+            (
+                {"training_id": e.other_id, **trainings.get(e.other_id, {}), **e.props}
+                for e in by_type.get("ATTENDED", [])
+            ),
+            key=lambda t: t.get("start") or date.min,
+        ),
+        "specialties": [specialties[e.other_id] for e in by_type.get("HAS_SPECIALTY", [])
+                        if e.other_id in specialties],  # fmt: skip
+        "assessments": sorted(
+            assessments.values(), key=lambda a: (a.get("year", 0), a.get("quarter") or 0)
+        ),
+        "pool_membership": [{"pool_id": e.other_id, **e.props} for e in by_type.get("IN_POOL", [])],
+    }
+    if reveal_sensitive:
+        relatives = _names(store, "Cadre", {e.other_id for e in by_type.get("RELATIVE_OF", [])})
+        profile["relatives"] = [
+            {"cadre_id": e.other_id, "name": relatives.get(e.other_id, {}).get("name"),
+             "direction": e.direction, **e.props}
+            for e in by_type.get("RELATIVE_OF", [])
+        ]  # fmt: skip
+        profile["supervision"] = list(
+            _names(store, "Supervision", {e.other_id for e in by_type.get("RECORD_OF", [])}).values()
+        )
+    return profile
+
+
+def post_detail(*, store: GraphStore, post_id: str, as_of: date | None = None) -> dict[str, Any] | None:
+    """A post with its unit, required specialties and holders (current and past)."""
+    post = store.get_node("Post", post_id)
+    if post is None:
+        return None
+    day = as_of or date.today()
+    edges = store.edges_of("Post", post_id)
+    holders = [e for e in edges if e.type == "HOLDS"]
+    people = _names(store, "Cadre", {e.other_id for e in holders})
+    required = _names(store, "Specialty", {e.other_id for e in edges if e.type == "REQUIRES"})
+    unit = store.get_node("Unit", str(post["unit_id"])) if post.get("unit_id") else None
+    holder_rows = sorted(
+        (
+            {"cadre_id": e.other_id, "name": people.get(e.other_id, {}).get("name"),
+             "current": _current(e.props, day), **e.props}
+            for e in holders
+        ),
+        key=lambda h: h["start"],
+    )  # fmt: skip
+    return {
+        "post": post,
+        "unit": unit,
+        "required_specialties": list(required.values()),
+        "holders": holder_rows,
+        "vacant": not any(h["current"] for h in holder_rows),
+    }
+
+
+def unit_detail(*, store: GraphStore, unit_id: str, as_of: date | None = None) -> dict[str, Any] | None:
+    """A unit with its parent, child units and posts; leadership posts with their holders."""
+    unit = store.get_node("Unit", unit_id)
+    if unit is None:
+        return None
+    day = as_of or date.today()
+    edges = store.edges_of("Unit", unit_id)
+    children = _names(store, "Unit", {e.other_id for e in edges if e.type == "PART_OF" and e.direction == "in"})
+    posts = _names(store, "Post", {e.other_id for e in edges if e.type == "IN_UNIT"})
+    team = []
+    for post_id, post in sorted(posts.items()):
+        if not post.get("team_member"):
+            continue
+        holders = [
+            e.other_id
+            for e in store.edges_of("Post", post_id)
+            if e.type == "HOLDS" and _current(e.props, day)
+        ]
+        people = _names(store, "Cadre", set(holders))
+        team.append(
+            {
+                "post_id": post_id,
+                "post_name": post.get("name"),
+                "level": post.get("level"),
+                "holders": [
+                    {"cadre_id": c, "name": people.get(c, {}).get("name"),
+                     "gender": people.get(c, {}).get("gender"), "birth": people.get(c, {}).get("birth")}
+                    for c in holders
+                ],
+            }
+        )  # fmt: skip
+    parent = store.get_node("Unit", str(unit["parent_id"])) if unit.get("parent_id") else None
+    return {
+        "unit": unit,
+        "parent": parent,
+        "children": sorted(children.values(), key=lambda u: u["id"]),
+        "posts": sorted(posts.values(), key=lambda p: p["id"]),
+        "team": team,
+    }
