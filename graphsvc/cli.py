@@ -26,8 +26,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console()
-err = Console(stderr=True)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 StoreOption = Annotated[
     str | None,
@@ -125,7 +125,9 @@ def load(
         except SourceError as error:
             err.print(f"[red]error:[/] {error}")
             if as_json:
-                _print_json({"ok": False, "errors": [{"source": error.source, "reason": error.reason}]})
+                _print_json(
+                    {"ok": False, "errors": [{"source": error.source, "reason": error.reason}]}
+                )
             raise typer.Exit(1) from None
         except LoadFailed as failure:
             for issue in failure.issues:
@@ -138,7 +140,9 @@ def load(
             err.print(f"[yellow]warning:[/] {warning}", highlight=False)
         summary = outcome.summary
         if as_json:
-            _print_json({"ok": True, "store": graph.url, "rows": outcome.rows_by_table, **summary.as_dict()})
+            _print_json(
+                {"ok": True, "store": graph.url, "rows": outcome.rows_by_table, **summary.as_dict()}
+            )
             return
         created = sum(summary.created.values())
         updated = sum(summary.updated.values())
@@ -201,7 +205,9 @@ def serve(
             **({"port": port} if port else {}),
         }
     )
-    err.print(f"serving {settings.store} at http://{settings.host}:{settings.port}/api/v1 (docs at /docs)")
+    err.print(
+        f"serving {settings.store} at http://{settings.host}:{settings.port}/api/v1 (docs at /docs)"
+    )
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
 
 
@@ -243,7 +249,12 @@ def demo(
     for index in range(max(len(node_rows), len(edge_rows))):
         node = node_rows[index] if index < len(node_rows) else ("", "")
         edge = edge_rows[index] if index < len(edge_rows) else ("", "")
-        table.add_row(node[0], f"{node[1]:,}" if node[1] != "" else "", edge[0], f"{edge[1]:,}" if edge[1] != "" else "")
+        table.add_row(
+            node[0],
+            f"{node[1]:,}" if node[1] != "" else "",
+            edge[0],
+            f"{edge[1]:,}" if edge[1] != "" else "",
+        )
     out.print(table)
     for warning in result.warnings:
         out.print(f"[yellow]found[/] {warning.message}: {warning.count}")

@@ -12,6 +12,7 @@ lists other headers accepted for the same field.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -398,7 +399,7 @@ class EdgeSpec:
     target: str
     source_field: str
     target_field: str
-    model: type[Record] | None = None
+    model: builtins.type[Record] | None = None  # `type` is a field name here
     table: str | None = None
     table_zh: str | None = None
     key_fields: tuple[str, ...] = ()
@@ -514,7 +515,9 @@ def edge_spec(edge_type: str) -> EdgeSpec:
     try:
         return _EDGES_BY_TYPE[edge_type]
     except KeyError:
-        raise KeyError(f"unknown edge type {edge_type!r}; known: {sorted(_EDGES_BY_TYPE)}") from None
+        raise KeyError(
+            f"unknown edge type {edge_type!r}; known: {sorted(_EDGES_BY_TYPE)}"
+        ) from None
 
 
 def date_fields(model: type[Record]) -> frozenset[str]:

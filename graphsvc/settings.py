@@ -15,18 +15,22 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="GRAPHSVC_", env_file=".env", extra="ignore")
 
     store: str = Field(
-        "./graphsvc.db",
+        default="./graphsvc.db",
         description="Store URL: a file path for the embedded store, or neo4j:// / bolt://",
     )
-    host: str = Field("127.0.0.1", description="Address the HTTP service binds to")
-    port: int = Field(8000, ge=1, le=65535, description="Port the HTTP service listens on")
-    sample_dir: Path = Field(Path("./var/sample"), description="Where `graphsvc demo` keeps its district")
+    host: str = Field(default="127.0.0.1", description="Address the HTTP service binds to")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port the HTTP service listens on")
+    sample_dir: Path = Field(
+        default=Path("./var/sample"), description="Where `graphsvc demo` keeps its district"
+    )
 
     # Neo4j connection (used when `store` is a neo4j:// or bolt:// URL). The
     # unprefixed NEO4J_* names are the ones the Neo4j tooling itself uses.
-    neo4j_user: str = Field("neo4j", validation_alias="NEO4J_USER")
-    neo4j_password: SecretStr = Field(SecretStr("graphsvc-dev"), validation_alias="NEO4J_PASSWORD")
-    neo4j_database: str = Field("neo4j", validation_alias="NEO4J_DATABASE")
+    neo4j_user: str = Field(default="neo4j", validation_alias="NEO4J_USER")
+    neo4j_password: SecretStr = Field(
+        default=SecretStr("graphsvc-dev"), validation_alias="NEO4J_PASSWORD"
+    )
+    neo4j_database: str = Field(default="neo4j", validation_alias="NEO4J_DATABASE")
 
 
 @lru_cache

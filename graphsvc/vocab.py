@@ -12,8 +12,8 @@ __all__ = [
     "EDUCATION_ORDER",
     "LEVEL_ORDER",
     "RANK_LEVEL",
-    "Channel",
     "CadreStatus",
+    "Channel",
     "Education",
     "Gender",
     "Grade",
@@ -208,7 +208,11 @@ class RotationKind(StrEnum):
 
 
 class Kinship(StrEnum):
-    """Relations within the avoidance rules' scope (spouse, lineal, collateral to 3 generations, close in-laws)."""
+    """Relations the avoidance rules cover.
+
+    Spouse, lineal blood relatives, collateral blood relatives within three
+    generations, and close in-laws.
+    """
 
     SPOUSE = "配偶"
     PARENT = "父母"

@@ -79,9 +79,14 @@ def place_name(rng: random.Random, taken: set[str]) -> str:
 
 
 def synthetic_id_number(rng: random.Random, birth_iso: str, male: bool) -> str:
-    """An 18-digit ID number with a valid check digit and region code 99xxxx, which no real region uses."""
+    """An 18-digit ID number with a valid check digit.
+
+    Its region code 99xxxx belongs to no real region, so it can be no real person's.
+    """
     region = f"99{rng.randrange(10000):04d}"
     sequence = rng.randrange(0, 99) * 10 + rng.choice((1, 3, 5, 7, 9) if male else (0, 2, 4, 6, 8))
     body = f"{region}{birth_iso.replace('-', '')}{sequence:03d}"
-    check = _ID_CHECK[sum(int(digit) * weight for digit, weight in zip(body, _ID_WEIGHTS, strict=True)) % 11]
+    check = _ID_CHECK[
+        sum(int(digit) * weight for digit, weight in zip(body, _ID_WEIGHTS, strict=True)) % 11
+    ]
     return body + check

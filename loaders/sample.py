@@ -135,7 +135,11 @@ _TOWN_STAFF = (
     ("经济发展办公室科员", "业务"), ("社会事务办公室科员", "业务"),
     ("综合治理办公室科员", "政法"), ("财政所科员", "财务"), ("农业农村服务中心科员", "业务"),
 )  # fmt: skip
-_TOWN_MIDDLE = (("党政综合办公室主任", "综合"), ("财政所所长", "财务"), ("经济发展办公室主任", "业务"))
+_TOWN_MIDDLE = (
+    ("党政综合办公室主任", "综合"),
+    ("财政所所长", "财务"),
+    ("经济发展办公室主任", "业务"),
+)
 _DEPARTMENT_STAFF = (("办公室科员", "综合"), ("业务股科员", None), ("财务股科员", "财务"))
 _DEPARTMENT_MIDDLE = (("办公室主任", "综合"), ("业务股股长", None))
 
@@ -286,15 +290,27 @@ class _District:
                     self._post(department_id, role, "科员", role_function or function)
                 )
 
-    def _post(self, unit_id: str, role: str, level: str, function: str, **flags: bool) -> _Post:
+    def _post(
+        self,
+        unit_id: str,
+        role: str,
+        level: str,
+        function: str,
+        *,
+        leadership: bool = False,
+        team_member: bool = False,
+        principal: bool = False,
+    ) -> _Post:
         post = _Post(
             self.gen.post_id(),
             self.unit_name[unit_id] + role,
             unit_id,
             level,
+            leadership=leadership,
+            team_member=team_member,
+            principal=principal,
             function=function,
             role=role,
-            **flags,
         )
         self.gen.posts.append(post)
         self.gen.post_name[post.id] = post.name
@@ -311,8 +327,9 @@ class _District:
 
     # ----------------------------------------------------------------- people
 
-    def _birth_for_age(self, age: float) -> date:
-        months = int(age * 12) + self.rng.randint(0, 11)
+    def _birth_for_age(self, age: float, cap: float) -> date:
+        # Nobody in the sample is past retirement (cap: 60 for men, 55 for women here).
+        months = min(int(age * 12) + self.rng.randint(0, 11), int(cap * 12) - 1)
         return _add_months(_month(AS_OF.year, AS_OF.month), -months)
 
     def _person(
@@ -329,7 +346,7 @@ class _District:
     ) -> _Person:
         rng = self.rng
         gender = gender or ("男" if rng.random() < (0.62 if level != "科员" else 0.5) else "女")
-        birth = self._birth_for_age(age)
+        birth = self._birth_for_age(age, 60 if gender == "男" else 55.5)
         start_age = work_age if work_age is not None else rng.uniform(21.8, 25.5)
         work_start = _add_months(birth, int(start_age * 12))
         work_start = min(work_start, _month(AS_OF.year, 8))
@@ -392,9 +409,7 @@ class _District:
         # Middle posts (股级/站所长) and the long-serving staff.
         for unit_id, posts in self.middle_posts.items():
             for post in posts:
-                self._person(
-                    unit_id, post, age=rng.uniform(30, 55), channel="公务员", level="科员"
-                )
+                self._person(unit_id, post, age=rng.uniform(30, 55), channel="公务员", level="科员")
         recruits_cs = self.scaled(118)
         recruits_village = self.scaled(328)
         earlier_village = self.scaled(90)
@@ -512,9 +527,9 @@ class _District:
                 post = self._history_post(person, start, end, prefer or "科员")
                 history.append((post.id, start, end))
             history.append((person.post_id, person.post_start, None))
-            for post_id, start, end in history:
+            for post_id, held_from, held_to in history:
                 tables["post_history"].append(
-                    {"cadre_id": person.id, "post_id": post_id, "start": start, "end": end}
+                    {"cadre_id": person.id, "post_id": post_id, "start": held_from, "end": held_to}
                 )
             self._cadre_row(person, history)
 
@@ -694,9 +709,13 @@ class _District:
                 role = "负责人" if position == 0 else ("骨干" if position <= 3 else "成员")
                 result = rng.choices(("优秀", "良好", "合格", "不合格"), (22, 48, 27, 3))[0]
                 self.gen.tables["participation"].append(
-                    {"cadre_id": person.id, "project_id": project_id, "role": role,
-                     "result": result if end < AS_OF or rng.random() < 0.5 else None}
-                )  # fmt: skip
+                    {
+                        "cadre_id": person.id,
+                        "project_id": project_id,
+                        "role": role,
+                        "result": result if end < AS_OF or rng.random() < 0.5 else None,
+                    }
+                )
 
     # --------------------------------------------------------------- trainings
 
@@ -721,7 +740,8 @@ class _District:
                     self.gen.tables["trainings"].append(
                         {
                             "id": training_id,
-                            "name": f"{year}年{district}{kind}" + (f"第{number + 1}期" if count > 1 else ""),
+                            "name": f"{year}年{district}{kind}"
+                            + (f"第{number + 1}期" if count > 1 else ""),
                             "kind": kind,
                             "organizer": "区委组织部" if off_job else "区委党校",
                             "start": start,
@@ -734,29 +754,49 @@ class _District:
                     eligible = [p for p in source if p.work_start <= start and p.id not in behind]
                     # Leaders are called to training more often.
                     if kind in {"党性教育", "专题培训"}:
-                        eligible = eligible + [p for p in leaders if p.work_start <= start and p.id not in behind]
-                    chosen = {p.id for p in rng.sample(eligible, min(len(eligible), self.scaled(size, 3)))}
+                        eligible = eligible + [
+                            p for p in leaders if p.work_start <= start and p.id not in behind
+                        ]
+                    chosen = {
+                        p.id for p in rng.sample(eligible, min(len(eligible), self.scaled(size, 3)))
+                    }
                     for cadre_id in sorted(chosen):
                         self.gen.tables["attendance"].append(
-                            {"cadre_id": cadre_id, "training_id": training_id,
-                             "hours": None, "completed": rng.random() > 0.02}
-                        )  # fmt: skip
+                            {
+                                "cadre_id": cadre_id,
+                                "training_id": training_id,
+                                "hours": None,
+                                "completed": rng.random() > 0.02,
+                            }
+                        )
             # Online learning: most cadres log hours each year (50 credited hours).
             if year >= AS_OF.year - 1:
                 training_id = self.gen.training_id()
                 self.gen.tables["trainings"].append(
-                    {"id": training_id, "name": f"{year}年{district}干部网络学院在线学习",
-                     "kind": "在线学习", "organizer": "区委组织部", "start": _month(year, 1),
-                     "end": _month(year, 12), "days": 0, "hours": 50.0, "off_job": False}
-                )  # fmt: skip
+                    {
+                        "id": training_id,
+                        "name": f"{year}年{district}干部网络学院在线学习",
+                        "kind": "在线学习",
+                        "organizer": "区委组织部",
+                        "start": _month(year, 1),
+                        "end": _month(year, 12),
+                        "days": 0,
+                        "hours": 50.0,
+                        "off_job": False,
+                    }
+                )
                 for person in self.people:
-                    if person.work_start.year <= year and person.id not in behind:
-                        if rng.random() < 0.85:
-                            credited = float(rng.choice((20, 30, 40, 50, 50, 60, 70)))
-                            self.gen.tables["attendance"].append(
-                                {"cadre_id": person.id, "training_id": training_id,
-                                 "hours": credited, "completed": True}
-                            )  # fmt: skip
+                    logged = person.work_start.year <= year and person.id not in behind
+                    if logged and rng.random() < 0.85:
+                        credited = float(rng.choice((20, 30, 40, 50, 50, 60, 70)))
+                        self.gen.tables["attendance"].append(
+                            {
+                                "cadre_id": person.id,
+                                "training_id": training_id,
+                                "hours": credited,
+                                "completed": True,
+                            }
+                        )
 
     # ------------------------------------------------------------- assessments
 
@@ -773,19 +813,33 @@ class _District:
                 elif person.id in decline and year == AS_OF.year - 1:
                     grade = "基本称职"
                 else:
-                    grade = rng.choices(("优秀", "称职", "基本称职", "不称职"), (16, 82, 1.6, 0.4))[0]
+                    grade = rng.choices(("优秀", "称职", "基本称职", "不称职"), (16, 82, 1.6, 0.4))[
+                        0
+                    ]
                 gen.tables["assessments"].append(
-                    {"id": gen.assessment_id(), "cadre_id": person.id, "year": year,
-                     "quarter": None, "grade": grade, "stars": None}
-                )  # fmt: skip
+                    {
+                        "id": gen.assessment_id(),
+                        "cadre_id": person.id,
+                        "year": year,
+                        "quarter": None,
+                        "grade": grade,
+                        "stars": None,
+                    }
+                )
             for quarter in (1, 2, 3):
                 if person.work_start > _month(AS_OF.year, quarter * 3):
                     continue
                 stars = rng.choices((1, 2, 3, 4, 5), (2, 8, 45, 32, 13))[0]
                 gen.tables["assessments"].append(
-                    {"id": gen.assessment_id(), "cadre_id": person.id, "year": AS_OF.year,
-                     "quarter": quarter, "grade": None, "stars": stars}
-                )  # fmt: skip
+                    {
+                        "id": gen.assessment_id(),
+                        "cadre_id": person.id,
+                        "year": AS_OF.year,
+                        "quarter": quarter,
+                        "grade": None,
+                        "stars": stars,
+                    }
+                )
 
 
 class _Generator:
@@ -918,9 +972,13 @@ class _Generator:
         rng = self.rng
         pool_id = f"POOL{district.index + 1:03d}"
         self.tables["pools"].append(
-            {"id": pool_id, "name": f"{district.unit_name[district.district_id]}优秀年轻干部库",
-             "level": "区级", "max_age": 40}
-        )  # fmt: skip
+            {
+                "id": pool_id,
+                "name": f"{district.unit_name[district.district_id]}优秀年轻干部库",
+                "level": "区级",
+                "max_age": 40,
+            }
+        )
         candidates = [
             p
             for p in district.people
@@ -938,18 +996,29 @@ class _Generator:
             start = _add_months(AS_OF, -rng.randint(3, 60))
             start = max(start, _add_months(person.work_start, 12))
             self.tables["pool_membership"].append(
-                {"cadre_id": person.id, "pool_id": pool_id, "start": start, "end": None,
-                 "exit_reason": None}
-            )  # fmt: skip
+                {
+                    "cadre_id": person.id,
+                    "pool_id": pool_id,
+                    "start": start,
+                    "end": None,
+                    "exit_reason": None,
+                }
+            )
         over_age = [
-            p for p in district.people
+            p
+            for p in district.people
             if 40 * 12 <= _months_between(p.birth, AS_OF) < 42 * 12 and p.level == "科员"
-        ][: max(1, district.scaled(3))]  # fmt: skip
+        ][: max(1, district.scaled(3))]
         for person in over_age:
             self.tables["pool_membership"].append(
-                {"cadre_id": person.id, "pool_id": pool_id,
-                 "start": _add_months(AS_OF, -rng.randint(40, 70)), "end": None, "exit_reason": None}
-            )  # fmt: skip
+                {
+                    "cadre_id": person.id,
+                    "pool_id": pool_id,
+                    "start": _add_months(AS_OF, -rng.randint(40, 70)),
+                    "end": None,
+                    "exit_reason": None,
+                }
+            )
             self.planted["pool_over_age"].append(person.id)
         self.planted["pool_members"].extend([p.id for p in members] + [p.id for p in over_age])
         former = [p for p in district.people if p not in members and p not in over_age]
@@ -959,9 +1028,14 @@ class _Generator:
             if end >= AS_OF:
                 continue
             self.tables["pool_membership"].append(
-                {"cadre_id": person.id, "pool_id": pool_id, "start": start, "end": end,
-                 "exit_reason": rng.choice(_EXIT_REASONS)}
-            )  # fmt: skip
+                {
+                    "cadre_id": person.id,
+                    "pool_id": pool_id,
+                    "start": start,
+                    "end": end,
+                    "exit_reason": rng.choice(_EXIT_REASONS),
+                }
+            )
 
     # --------------------------------------------------------------- mentoring
 
@@ -989,12 +1063,22 @@ class _Generator:
 
         def new_mentor(person: _Person | None, unit: str) -> str:
             mentor_id = self.mentor_id()
+            row: dict[str, Any]
             if person is None:
                 kind, cap = "外部专家", rng.choice((2, 3))
-                row = {"id": mentor_id, "name": person_name(rng, rng.choice("男女")),
-                       "cadre_id": None, "kind": kind,
-                       "organization": rng.choice(("区委党校", "农业科学研究院", "规划设计研究院", "职业技术学院")),
-                       "capacity": cap, "in_pool": True, "status": "在岗", "retire_date": None}  # fmt: skip
+                row = {
+                    "id": mentor_id,
+                    "name": person_name(rng, rng.choice("男女")),
+                    "cadre_id": None,
+                    "kind": kind,
+                    "organization": rng.choice(
+                        ("区委党校", "农业科学研究院", "规划设计研究院", "职业技术学院")
+                    ),
+                    "capacity": cap,
+                    "in_pool": True,
+                    "status": "在岗",
+                    "retire_date": None,
+                }
             else:
                 post_name = self.post_name[person.post_id]
                 if "书记" in post_name and person.level in {"正科", "正处"}:
@@ -1005,9 +1089,17 @@ class _Generator:
                     kind = "业务骨干"
                 cap = rng.choice((2, 3, 3, 4)) if kind != "党组织书记" else rng.choice((3, 4, 5))
                 retire = _add_months(person.birth, (60 if person.gender == "男" else 55) * 12)
-                row = {"id": mentor_id, "name": "", "cadre_id": person.id, "kind": kind,
-                       "organization": district.unit_name[person.unit_id], "capacity": cap,
-                       "in_pool": True, "status": "在岗", "retire_date": retire}  # fmt: skip
+                row = {
+                    "id": mentor_id,
+                    "name": "",
+                    "cadre_id": person.id,
+                    "kind": kind,
+                    "organization": district.unit_name[person.unit_id],
+                    "capacity": cap,
+                    "in_pool": True,
+                    "status": "在岗",
+                    "retire_date": retire,
+                }
             mentors.append(row)
             capacity[mentor_id] = int(row["capacity"])
             home[mentor_id] = unit
@@ -1016,9 +1108,7 @@ class _Generator:
         mentee_units = sorted({district.unit_town.get(p.unit_id, p.unit_id) for p in need})
         pool_of: dict[str, list[str]] = defaultdict(list)
         for unit in mentee_units:
-            wanted = sum(
-                1 for p in need if district.unit_town.get(p.unit_id, p.unit_id) == unit
-            )
+            wanted = sum(1 for p in need if district.unit_town.get(p.unit_id, p.unit_id) == unit)
             count = max(1, round(wanted / 2.1))
             people = by_town.get(unit, [])
             for person in rng.sample(people, min(len(people), count)):
@@ -1055,20 +1145,38 @@ class _Generator:
                 continue
             load[mentor_id] += 1
             start = _add_months(person.recruit_date or person.post_start, rng.randint(0, 3))
-            pairs.append({"mentor_id": mentor_id, "mentee_id": person.id,
-                          "start": min(start, AS_OF), "end": None})  # fmt: skip
+            pairs.append(
+                {
+                    "mentor_id": mentor_id,
+                    "mentee_id": person.id,
+                    "start": min(start, AS_OF),
+                    "end": None,
+                }
+            )
         # Overloaded mentors: a few given more mentees than their capacity.
-        full = sorted((m for m in mentors if load[m["id"]] >= capacity[m["id"]]), key=lambda m: m["id"])
+        full = sorted(
+            (m for m in mentors if load[m["id"]] >= capacity[m["id"]]), key=lambda m: m["id"]
+        )
         for mentor in full[: max(1, district.scaled(8))]:
             unit = home[mentor["id"]]
-            extra = [p for p in need if p.id in self.planted["uncovered_mentees"]
-                     and district.unit_town.get(p.unit_id, p.unit_id) == unit
-                     and p.id != mentor.get("cadre_id")][:2]  # fmt: skip
+            extra = [
+                p
+                for p in need
+                if p.id in self.planted["uncovered_mentees"]
+                and district.unit_town.get(p.unit_id, p.unit_id) == unit
+                and p.id != mentor.get("cadre_id")
+            ][:2]
             for person in extra:
                 self.planted["uncovered_mentees"].remove(person.id)
                 load[mentor["id"]] += 1
-                pairs.append({"mentor_id": mentor["id"], "mentee_id": person.id,
-                              "start": _add_months(AS_OF, -rng.randint(1, 6)), "end": None})  # fmt: skip
+                pairs.append(
+                    {
+                        "mentor_id": mentor["id"],
+                        "mentee_id": person.id,
+                        "start": _add_months(AS_OF, -rng.randint(1, 6)),
+                        "end": None,
+                    }
+                )
             if load[mentor["id"]] > capacity[mentor["id"]]:
                 self.planted["overloaded_mentors"].append(mentor["id"])
         # Mentors who have left or retired but still have active mentees.
@@ -1085,8 +1193,14 @@ class _Generator:
             mentor_id = rng.choice(mentor_ids)
             if mentor_cadre[mentor_id] == person.id:
                 continue
-            pairs.append({"mentor_id": mentor_id, "mentee_id": person.id,
-                          "start": start, "end": _add_months(start, 36)})  # fmt: skip
+            pairs.append(
+                {
+                    "mentor_id": mentor_id,
+                    "mentee_id": person.id,
+                    "start": start,
+                    "end": _add_months(start, 36),
+                }
+            )
         self.tables["mentors"].extend(mentors)
         self.tables["mentoring"].extend(pairs)
 
@@ -1095,9 +1209,15 @@ class _Generator:
     def _build_supervision(self, district: _District) -> None:
         rng = self.rng
         kinds = (
-            ("提醒谈话", 35), ("关爱谈话", 25), ("诫勉", 15), ("党内警告", 8), ("政务警告", 5),
-            ("记过", 4), ("党内严重警告", 4), ("组织处理", 4),
-        )  # fmt: skip
+            ("提醒谈话", 35),
+            ("关爱谈话", 25),
+            ("诫勉", 15),
+            ("党内警告", 8),
+            ("政务警告", 5),
+            ("记过", 4),
+            ("党内严重警告", 4),
+            ("组织处理", 4),
+        )
         subjects = rng.sample(district.people, min(len(district.people), district.scaled(45, 2)))
         for person in sorted(subjects, key=lambda p: p.id):
             kind = rng.choices([k for k, _ in kinds], [w for _, w in kinds])[0]
@@ -1105,12 +1225,19 @@ class _Generator:
             span = max(1, _months_between(earliest, AS_OF))
             when = _add_months(earliest, rng.randint(0, span - 1))
             self.tables["supervision"].append(
-                {"id": self.record_id(), "cadre_id": person.id, "kind": kind, "date": when,
-                 "effect_months": None, "note": "(合成数据)"}
-            )  # fmt: skip
+                {
+                    "id": self.record_id(),
+                    "cadre_id": person.id,
+                    "kind": kind,
+                    "date": when,
+                    "effect_months": None,
+                    "note": "(合成数据)",
+                }
+            )
             if kind not in {"提醒谈话", "关爱谈话"}:
-                self.planted["sanctioned"].append({"cadre_id": person.id, "kind": kind,
-                                                   "date": when.isoformat()})  # fmt: skip
+                self.planted["sanctioned"].append(
+                    {"cadre_id": person.id, "kind": kind, "date": when.isoformat()}
+                )
 
     # ----------------------------------------------------------------- kinship
 
@@ -1139,27 +1266,49 @@ class _Generator:
                 break
         # 2. A township head's child in a village under that township (superior–subordinate line).
         for unit in district.towns[1:]:
-            heads = [holder[p.id] for p in district.team_posts[unit] if p.principal and p.id in holder]
-            below = [p for p in people if district.unit_town.get(p.unit_id) == unit and p.unit_id != unit]
+            heads = [
+                holder[p.id] for p in district.team_posts[unit] if p.principal and p.id in holder
+            ]
+            below = [
+                p for p in people if district.unit_town.get(p.unit_id) == unit and p.unit_id != unit
+            ]
             if heads and below:
                 relate(heads[0], below[0], "子女")
-                conflicts.append({"rule": "superior_subordinate", "cadres": [heads[0].id, below[0].id],
-                                  "unit_id": unit})  # fmt: skip
+                conflicts.append(
+                    {
+                        "rule": "superior_subordinate",
+                        "cadres": [heads[0].id, below[0].id],
+                        "unit_id": unit,
+                    }
+                )
                 break
         # 3. A department head's spouse in that department's finance post.
         for unit in district.departments:
-            heads = [holder[p.id] for p in district.team_posts[unit] if p.principal and p.id in holder]
-            finance = [p for p in people if p.unit_id == unit
-                       and self.post_name[p.post_id].endswith("财务股科员")]  # fmt: skip
+            heads = [
+                holder[p.id] for p in district.team_posts[unit] if p.principal and p.id in holder
+            ]
+            finance = [
+                p
+                for p in people
+                if p.unit_id == unit and self.post_name[p.post_id].endswith("财务股科员")
+            ]
             if heads and finance:
                 relate(heads[0], finance[0], "配偶")
-                conflicts.append({"rule": "sensitive_function", "cadres": [heads[0].id, finance[0].id],
-                                  "unit_id": unit})  # fmt: skip
+                conflicts.append(
+                    {
+                        "rule": "sensitive_function",
+                        "cadres": [heads[0].id, finance[0].id],
+                        "unit_id": unit,
+                    }
+                )
                 break
         # 4. Regional avoidance: a township party secretary serving where they grew up.
         for unit in reversed(district.towns):
-            secretaries = [holder[p.id] for p in district.team_posts[unit]
-                           if p.principal and p.function == "党委" and p.id in holder]  # fmt: skip
+            secretaries = [
+                holder[p.id]
+                for p in district.team_posts[unit]
+                if p.principal and p.function == "党委" and p.id in holder
+            ]
             if secretaries:
                 person = secretaries[0]
                 person.hometown_unit_id = unit

@@ -142,7 +142,8 @@ def read_sources(paths: list[Path]) -> list[RawTable]:
             files = sorted(
                 file
                 for file in path.iterdir()
-                if file.suffix.lower() in {".csv", ".xlsx"} and not file.name.startswith((".", "~$"))
+                if file.suffix.lower() in {".csv", ".xlsx"}
+                and not file.name.startswith((".", "~$"))
             )
             if not files:
                 raise SourceError(str(path), "holds no .csv or .xlsx files")

@@ -12,7 +12,7 @@ it, the column as the file spells it, the value, and why. Checks:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -77,7 +77,10 @@ def _normalize_header(text: str) -> str:
 
 
 def header_map(model: type[Record]) -> dict[str, str]:
-    """Every accepted header (normalized) → field name: the English name, the Chinese title, aliases."""
+    """Every accepted header (normalized) → field name.
+
+    Accepted: the English field name, its Chinese title, and its aliases.
+    """
     mapping: dict[str, str] = {}
     for name, info in model.model_fields.items():
         names = [name]
@@ -103,6 +106,8 @@ class _Located:
     columns: dict[str, str]
 
 
+_NODE_SPECS = {spec.label: spec for spec in NODE_SPECS}
+_EDGE_SPECS = {spec.type: spec for spec in EDGE_SPECS}
 _SPECS_BY_TABLE: dict[str, NodeSpec | EdgeSpec] = {
     **{spec.table: spec for spec in NODE_SPECS},
     **{spec.table: spec for spec in EDGE_SPECS if spec.table is not None},
@@ -116,13 +121,26 @@ def _column_of(columns: dict[str, str], model: type[Record], name: str) -> str:
     return (info.title or name) if info is not None else name
 
 
+_ANY_ID = "\x00any"  # stands for "every id": a table whose id column is missing
+
+
+def _raw_id(cells: list[Any], position: int) -> str:
+    value = cells[position] if position < len(cells) else None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return "" if value is None else str(value).strip()
+
+
 def _validate_table(
     table: RawTable,
     model: type[Record],
     issues: list[LoadIssue],
     warnings: list[LoadIssue],
     on_row: Any,
+    seen_ids: set[str] | None,
 ) -> list[_Located]:
+    """Validate one table's rows. Ids of rows that fail go into ``seen_ids`` (when given),
+    so that relations naming them are not reported a second time as unknown."""
     accepted = header_map(model)
     columns: dict[str, str] = {}  # field name → header as spelled in the file
     positions: dict[str, int] = {}
@@ -166,6 +184,11 @@ def _validate_table(
             LoadIssue(table.source, 1, _column_of(columns, model, name), "required column missing")
         )
     if missing:
+        if seen_ids is not None:
+            if "id" not in positions:
+                seen_ids.add(_ANY_ID)
+            else:
+                seen_ids.update(_raw_id(cells, positions["id"]) for _, cells in table.rows)
         return []
 
     located: list[_Located] = []
@@ -179,9 +202,11 @@ def _validate_table(
         try:
             record = model.model_validate(data)
         except ValidationError as error:
+            if seen_ids is not None and "id" in positions:
+                seen_ids.add(_raw_id(cells, positions["id"]))
             for detail in error.errors(include_url=False):
                 loc = detail.get("loc") or ()
-                name = str(loc[0]) if loc else None
+                failed = str(loc[0]) if loc else None
                 message = str(detail.get("msg", "invalid"))
                 if detail.get("type") == "missing":
                     message = "required value missing"
@@ -189,9 +214,9 @@ def _validate_table(
                     LoadIssue(
                         table.source,
                         number,
-                        _column_of(columns, model, name) if name else None,
+                        _column_of(columns, model, failed) if failed else None,
                         message.removeprefix("Value error, "),
-                        data.get(name) if name else None,
+                        data.get(failed) if failed else None,
                     )
                 )
         else:
@@ -212,6 +237,8 @@ def _check_references(
         if target_id not in known.get(label, set()):
             pending[label].append((located, field_name, target_id))
     for label, rows in pending.items():
+        if _ANY_ID in known.get(label, set()):
+            continue  # that table could not be read at all; it is reported already
         in_store = store.existing_ids(label, {row[2] for row in rows}) if store else set()
         for located, field_name, target_id in rows:
             if target_id in in_store:
@@ -226,6 +253,68 @@ def _check_references(
                     target_id,
                 )
             )
+
+
+def _duplicates(
+    node_rows: dict[str, list[_Located]],
+    edge_rows: dict[str, list[_Located]],
+    issues: list[LoadIssue],
+) -> dict[str, set[str]]:
+    """Report ids (nodes) and (source, target, key) (relations) given twice; return the ids."""
+    known: dict[str, set[str]] = {}
+    for label, rows in node_rows.items():
+        first_seen: dict[str, _Located] = {}
+        for item in rows:
+            node_id = str(getattr(item.record, "id"))  # noqa: B009
+            first = first_seen.setdefault(node_id, item)
+            if first is not item:
+                issues.append(
+                    LoadIssue(
+                        item.source,
+                        item.row,
+                        _column_of(item.columns, type(item.record), "id"),
+                        f"duplicate {label} id; first given at {first.source}, row {first.row}",
+                        node_id,
+                    )
+                )
+        known[label] = set(first_seen)
+    for edge_type, rows in edge_rows.items():
+        spec = _EDGE_SPECS[edge_type]
+        first_edge: dict[tuple[str, str, str], _Located] = {}
+        for item in rows:
+            row = edge_row(spec, item.record)
+            first = first_edge.setdefault((row.source, row.target, row.key), item)
+            if first is not item:
+                issues.append(
+                    LoadIssue(
+                        item.source,
+                        item.row,
+                        None,
+                        f"duplicate {spec.table} row; first given at {first.source}, "
+                        f"row {first.row}",
+                    )
+                )
+    return known
+
+
+def _references(
+    node_rows: dict[str, list[_Located]], edge_rows: dict[str, list[_Located]]
+) -> Iterator[tuple[_Located, str, str, str]]:
+    """Every id a row names: (row, field, target label, id)."""
+    for node in NODE_SPECS:
+        for item in node_rows.get(node.label, []):
+            for ref in node.references:
+                value = getattr(item.record, ref.field)
+                if value is not None:
+                    yield item, ref.field, ref.target, str(value)
+    for edge_type, rows in edge_rows.items():
+        edge = _EDGE_SPECS[edge_type]
+        for item in rows:
+            for field_name, label in (
+                (edge.source_field, edge.source),
+                (edge.target_field, edge.target),
+            ):
+                yield item, field_name, label, str(getattr(item.record, field_name))
 
 
 def validate_tables(
@@ -255,11 +344,15 @@ def validate_tables(
     result = ValidatedLoad(GraphBatch())
     node_rows: dict[str, list[_Located]] = {}
     edge_rows: dict[str, list[_Located]] = {}
+    failed_ids: dict[str, set[str]] = defaultdict(set)  # ids of node rows that did not validate
     for name, spec in _SPECS_BY_TABLE.items():
+        model = spec.model
+        assert model is not None  # every table has a model; reference edges have no table
+        seen = failed_ids[spec.label] if isinstance(spec, NodeSpec) else None
         located = [
             row
             for table in by_table.get(name, [])
-            for row in _validate_table(table, spec.model, issues, result.warnings, on_row)  # type: ignore[arg-type]
+            for row in _validate_table(table, model, issues, result.warnings, on_row, seen)
         ]
         if by_table.get(name):
             result.rows_by_table[name] = sum(len(table.rows) for table in by_table[name])
@@ -268,70 +361,14 @@ def validate_tables(
         else:
             edge_rows[spec.type] = located
 
-    # Duplicates within the load: ids for nodes, (source, target, key) for relations.
-    known: dict[str, set[str]] = {}
-    for label, rows in node_rows.items():
-        first_seen: dict[str, _Located] = {}
-        for located in rows:
-            node_id = str(getattr(located.record, "id"))  # noqa: B009
-            if node_id in first_seen:
-                first = first_seen[node_id]
-                issues.append(
-                    LoadIssue(
-                        located.source,
-                        located.row,
-                        _column_of(located.columns, type(located.record), "id"),
-                        f"duplicate {label} id; first given at {first.source}, row {first.row}",
-                        node_id,
-                    )
-                )
-            else:
-                first_seen[node_id] = located
-        known[label] = set(first_seen)
-    edge_specs = {spec.type: spec for spec in EDGE_SPECS}
-    for edge_type, rows in edge_rows.items():
-        spec = edge_specs[edge_type]
-        first_edge: dict[tuple[str, str, str], _Located] = {}
-        for located in rows:
-            row = edge_row(spec, located.record)
-            identity = (row.source, row.target, row.key)
-            if identity in first_edge:
-                first = first_edge[identity]
-                issues.append(
-                    LoadIssue(
-                        located.source,
-                        located.row,
-                        None,
-                        f"duplicate {spec.table} row; first given at {first.source}, "
-                        f"row {first.row}",
-                    )
-                )
-            else:
-                first_edge[identity] = located
+    known = _duplicates(node_rows, edge_rows, issues)
+    for label, ids in failed_ids.items():
+        known.setdefault(label, set()).update(ids)
+    _check_references(_references(node_rows, edge_rows), known, store, issues)
 
-    # References: node fields and relation endpoints.
-    references: list[tuple[_Located, str, str, str]] = []
-    for spec in NODE_SPECS:
-        for located in node_rows.get(spec.label, []):
-            for ref in spec.references:
-                value = getattr(located.record, ref.field)
-                if value is not None:
-                    references.append((located, ref.field, ref.target, str(value)))
-    for edge_type, rows in edge_rows.items():
-        spec = edge_specs[edge_type]
-        for located in rows:
-            references.append(
-                (located, spec.source_field, spec.source, str(getattr(located.record, spec.source_field)))
-            )
-            references.append(
-                (located, spec.target_field, spec.target, str(getattr(located.record, spec.target_field)))
-            )
-    _check_references(references, known, store, issues)
-
-    node_specs = {spec.label: spec for spec in NODE_SPECS}
     for label, rows in node_rows.items():
-        result.batch.nodes.extend(node_row(node_specs[label], row.record) for row in rows)
+        result.batch.nodes.extend(node_row(_NODE_SPECS[label], row.record) for row in rows)
     for edge_type, rows in edge_rows.items():
-        result.batch.edges.extend(edge_row(edge_specs[edge_type], row.record) for row in rows)
+        result.batch.edges.extend(edge_row(_EDGE_SPECS[edge_type], row.record) for row in rows)
     result.issues = sorted(issues, key=lambda issue: (issue.source, issue.row or 0))
     return result

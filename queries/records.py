@@ -118,7 +118,9 @@ def cadre_profile(
     projects = _names(store, "Project", {e.other_id for e in by_type.get("WORKED_ON", [])})
     trainings = _names(store, "Training", {e.other_id for e in by_type.get("ATTENDED", [])})
     specialties = _names(store, "Specialty", {e.other_id for e in by_type.get("HAS_SPECIALTY", [])})
-    assessments = _names(store, "Assessment", {e.other_id for e in by_type.get("ASSESSMENT_OF", [])})
+    assessments = _names(
+        store, "Assessment", {e.other_id for e in by_type.get("ASSESSMENT_OF", [])}
+    )
 
     profile: dict[str, Any] = {
         "cadre": _masked("Cadre", cadre, reveal_sensitive),
@@ -129,15 +131,23 @@ def cadre_profile(
             for e in by_type.get("ROTATED_TO", [])
         ],
         "mentors": [
-            {"mentor_id": e.other_id, "mentor_name": mentors.get(e.other_id, {}).get("name"),
-             "current": _current(e.props, day), **e.props}
+            {
+                "mentor_id": e.other_id,
+                "mentor_name": mentors.get(e.other_id, {}).get("name"),
+                "current": _current(e.props, day),
+                **e.props,
+            }
             for e in by_type.get("MENTORS", [])
-        ],  # fmt: skip
+        ],
         "projects": [
-            {"project_id": e.other_id, "project_name": projects.get(e.other_id, {}).get("name"),
-             "kind": projects.get(e.other_id, {}).get("kind"), **e.props}
+            {
+                "project_id": e.other_id,
+                "project_name": projects.get(e.other_id, {}).get("name"),
+                "kind": projects.get(e.other_id, {}).get("kind"),
+                **e.props,
+            }
             for e in by_type.get("WORKED_ON", [])
-        ],  # fmt: skip
+        ],
         "trainings": sorted(
             (
                 {"training_id": e.other_id, **trainings.get(e.other_id, {}), **e.props}
@@ -145,8 +155,11 @@ def cadre_profile(
             ),
             key=lambda t: t.get("start") or date.min,
         ),
-        "specialties": [specialties[e.other_id] for e in by_type.get("HAS_SPECIALTY", [])
-                        if e.other_id in specialties],  # fmt: skip
+        "specialties": [
+            specialties[e.other_id]
+            for e in by_type.get("HAS_SPECIALTY", [])
+            if e.other_id in specialties
+        ],
         "assessments": sorted(
             assessments.values(), key=lambda a: (a.get("year", 0), a.get("quarter") or 0)
         ),
@@ -155,17 +168,25 @@ def cadre_profile(
     if reveal_sensitive:
         relatives = _names(store, "Cadre", {e.other_id for e in by_type.get("RELATIVE_OF", [])})
         profile["relatives"] = [
-            {"cadre_id": e.other_id, "name": relatives.get(e.other_id, {}).get("name"),
-             "direction": e.direction, **e.props}
+            {
+                "cadre_id": e.other_id,
+                "name": relatives.get(e.other_id, {}).get("name"),
+                "direction": e.direction,
+                **e.props,
+            }
             for e in by_type.get("RELATIVE_OF", [])
-        ]  # fmt: skip
+        ]
         profile["supervision"] = list(
-            _names(store, "Supervision", {e.other_id for e in by_type.get("RECORD_OF", [])}).values()
+            _names(
+                store, "Supervision", {e.other_id for e in by_type.get("RECORD_OF", [])}
+            ).values()
         )
     return profile
 
 
-def post_detail(*, store: GraphStore, post_id: str, as_of: date | None = None) -> dict[str, Any] | None:
+def post_detail(
+    *, store: GraphStore, post_id: str, as_of: date | None = None
+) -> dict[str, Any] | None:
     """A post with its unit, required specialties and holders (current and past)."""
     post = store.get_node("Post", post_id)
     if post is None:
@@ -178,12 +199,16 @@ def post_detail(*, store: GraphStore, post_id: str, as_of: date | None = None) -
     unit = store.get_node("Unit", str(post["unit_id"])) if post.get("unit_id") else None
     holder_rows = sorted(
         (
-            {"cadre_id": e.other_id, "name": people.get(e.other_id, {}).get("name"),
-             "current": _current(e.props, day), **e.props}
+            {
+                "cadre_id": e.other_id,
+                "name": people.get(e.other_id, {}).get("name"),
+                "current": _current(e.props, day),
+                **e.props,
+            }
             for e in holders
         ),
         key=lambda h: h["start"],
-    )  # fmt: skip
+    )
     return {
         "post": post,
         "unit": unit,
@@ -193,14 +218,18 @@ def post_detail(*, store: GraphStore, post_id: str, as_of: date | None = None) -
     }
 
 
-def unit_detail(*, store: GraphStore, unit_id: str, as_of: date | None = None) -> dict[str, Any] | None:
+def unit_detail(
+    *, store: GraphStore, unit_id: str, as_of: date | None = None
+) -> dict[str, Any] | None:
     """A unit with its parent, child units and posts; leadership posts with their holders."""
     unit = store.get_node("Unit", unit_id)
     if unit is None:
         return None
     day = as_of or date.today()
     edges = store.edges_of("Unit", unit_id)
-    children = _names(store, "Unit", {e.other_id for e in edges if e.type == "PART_OF" and e.direction == "in"})
+    children = _names(
+        store, "Unit", {e.other_id for e in edges if e.type == "PART_OF" and e.direction == "in"}
+    )
     posts = _names(store, "Post", {e.other_id for e in edges if e.type == "IN_UNIT"})
     team = []
     for post_id, post in sorted(posts.items()):
@@ -218,12 +247,16 @@ def unit_detail(*, store: GraphStore, unit_id: str, as_of: date | None = None) -
                 "post_name": post.get("name"),
                 "level": post.get("level"),
                 "holders": [
-                    {"cadre_id": c, "name": people.get(c, {}).get("name"),
-                     "gender": people.get(c, {}).get("gender"), "birth": people.get(c, {}).get("birth")}
+                    {
+                        "cadre_id": c,
+                        "name": people.get(c, {}).get("name"),
+                        "gender": people.get(c, {}).get("gender"),
+                        "birth": people.get(c, {}).get("birth"),
+                    }
                     for c in holders
                 ],
             }
-        )  # fmt: skip
+        )
     parent = store.get_node("Unit", str(unit["parent_id"])) if unit.get("parent_id") else None
     return {
         "unit": unit,

@@ -100,12 +100,14 @@ def _quality_warnings(store: GraphStore, as_of: date) -> list[QualityWarning]:
         found,
         "active_cadre_without_post",
         "在职干部无现任岗位 (active cadres holding no post)",
-        [c for c, props in cadres.items() if props.get("status") == "在职" and c not in current_posts],
+        [
+            c
+            for c, props in cadres.items()
+            if props.get("status") == "在职" and c not in current_posts
+        ],
     )
     leadership = {
-        post["id"]
-        for post in store.iter_nodes("Post", ["leadership"])
-        if post.get("leadership")
+        post["id"] for post in store.iter_nodes("Post", ["leadership"]) if post.get("leadership")
     }
     _warn(
         found,
@@ -116,7 +118,9 @@ def _quality_warnings(store: GraphStore, as_of: date) -> list[QualityWarning]:
     return found
 
 
-def graph_stats(*, store: GraphStore, as_of: date | None = None, quality: bool = True) -> GraphStats:
+def graph_stats(
+    *, store: GraphStore, as_of: date | None = None, quality: bool = True
+) -> GraphStats:
     """Counts by node label and edge type, and data-quality warnings.
 
     Parameters

@@ -16,7 +16,9 @@ router = APIRouter(prefix="/cadres", tags=["cadres"])
 @router.get("", response_model=PageOut, summary="List cadres (干部列表)")
 def list_cadres(
     store: StoreDep,
-    name: Annotated[str | None, Query(description="姓名 (exact; names are shared, ids are not)")] = None,
+    name: Annotated[
+        str | None, Query(description="姓名 (exact; names are shared, ids are not)")
+    ] = None,
     gender: Annotated[str | None, Query(description="性别: 男 / 女")] = None,
     level: Annotated[str | None, Query(description="职务层次, e.g. 副科")] = None,
     channel: Annotated[str | None, Query(description="录用渠道, e.g. 选调生")] = None,
@@ -27,10 +29,14 @@ def list_cadres(
     where = {
         key: value
         for key, value in {
-            "name": name, "gender": gender, "level": level, "channel": channel, "status": status
+            "name": name,
+            "gender": gender,
+            "level": level,
+            "channel": channel,
+            "status": status,
         }.items()
         if value is not None
-    }  # fmt: skip
+    }
     page = list_records(store=store, label="Cadre", where=where, limit=limit, offset=offset)
     return PageOut(items=page.items, total=page.total, limit=limit, offset=offset)
 

@@ -31,7 +31,9 @@ def list_posts(
     return PageOut(items=page.items, total=page.total, limit=limit, offset=offset)
 
 
-@router.get("/{post_id}", summary="A post with its holders (岗位详情)", responses={404: {"model": ErrorOut}})
+@router.get(
+    "/{post_id}", summary="A post with its holders (岗位详情)", responses={404: {"model": ErrorOut}}
+)
 def get_post(post_id: str, store: StoreDep) -> dict[str, Any]:
     detail = post_detail(store=store, post_id=post_id)
     if detail is None:

@@ -16,19 +16,27 @@ router = APIRouter(prefix="/units", tags=["units"])
 @router.get("", response_model=PageOut, summary="List units (单位列表)")
 def list_units(
     store: StoreDep,
-    kind: Annotated[str | None, Query(description="单位类型: 乡镇, 街道, 区直部门, 村, 社区, ...")] = None,
+    kind: Annotated[
+        str | None, Query(description="单位类型: 乡镇, 街道, 区直部门, 村, 社区, ...")
+    ] = None,
     parent_id: Annotated[str | None, Query(description="上级单位编号")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> PageOut:
     where = {
-        key: value for key, value in {"kind": kind, "parent_id": parent_id}.items() if value is not None
+        key: value
+        for key, value in {"kind": kind, "parent_id": parent_id}.items()
+        if value is not None
     }
     page = list_records(store=store, label="Unit", where=where, limit=limit, offset=offset)
     return PageOut(items=page.items, total=page.total, limit=limit, offset=offset)
 
 
-@router.get("/{unit_id}", summary="A unit and its team (单位及领导班子)", responses={404: {"model": ErrorOut}})
+@router.get(
+    "/{unit_id}",
+    summary="A unit and its team (单位及领导班子)",
+    responses={404: {"model": ErrorOut}},
+)
 def get_unit(unit_id: str, store: StoreDep) -> dict[str, Any]:
     detail = unit_detail(store=store, unit_id=unit_id)
     if detail is None:

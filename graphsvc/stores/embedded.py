@@ -45,7 +45,11 @@ CREATE INDEX IF NOT EXISTS edges_by_target ON edges (type, dst);
 
 
 def path_from_url(url: str) -> Path:
-    """The file behind an embedded-store URL: a path, ``sqlite:///path`` or ``file:path``."""
+    """The file behind an embedded-store URL.
+
+    A plain path, ``file:path``, or SQLAlchemy's form: ``sqlite:///relative.db``,
+    ``sqlite:////absolute/path.db``.
+    """
     for prefix in ("sqlite:///", "sqlite://", "file://", "file:", "sqlite:"):
         if url.startswith(prefix):
             return Path(url[len(prefix) :])
@@ -108,9 +112,12 @@ class EmbeddedStore(GraphStore):
         if conn is None:
             # isolation_level=None: we issue BEGIN/COMMIT ourselves.
             conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-            conn.execute("PRAGMA busy_timeout = 30000")
-            conn.execute("PRAGMA synchronous = FULL")
-            conn.execute("PRAGMA foreign_keys = OFF")
+            try:
+                conn.execute("PRAGMA busy_timeout = 30000")
+                conn.execute("PRAGMA synchronous = FULL")
+            except sqlite3.DatabaseError as error:
+                conn.close()
+                raise StoreError(f"{self.path} is not a graphsvc store: {error}") from None
             self._local.conn = conn
             with self._lock:
                 self._connections.append(conn)

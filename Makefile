@@ -1,0 +1,39 @@
+# The two set-up commands: `make demo` (the main job) and `make test` (everything CI runs).
+# Each makes its own virtual environment in .venv and installs what it needs.
+
+PY ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PYTEST_ARGS ?=
+
+.PHONY: install demo test lint format bench clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install  ## generate the sample district, load it into ./graphsvc.db, serve it on :8000
+	$(BIN)/graphsvc demo
+
+lint: install  ## ruff (lint + format check) and mypy (strict on graphsvc/ and queries/)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: install lint  ## the whole suite, as CI runs it
+	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: install  ## sample + load + projection at 3,000 and 300,000 cadres; writes docs/benchmarks.md
+	$(BIN)/python benchmarks/bench_foundation.py --out docs/benchmarks.md
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache *.egg-info graphsvc.db*

@@ -1,0 +1,105 @@
+"""The ``graphsvc`` command as a user runs it: a real process, real files."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+GRAPHSVC = str(Path(sys.executable).parent / "graphsvc")
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [GRAPHSVC, *args], capture_output=True, text=True, check=False, timeout=300, env=env
+    )
+
+
+def stats_json(store: str) -> dict[str, Any]:
+    result = run("stats", "--store", store, "--json")
+    assert result.returncode == 0, result.stderr
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+def test_sample_load_stats(tmp_path: Path) -> None:
+    data, store = tmp_path / "d", str(tmp_path / "g.db")
+    result = run("sample", "--out", str(data), "--seed", "7", "--cadres", "500")
+    assert result.returncode == 0, result.stderr
+    assert (data / "cadres.csv").exists() and (data / "manifest.json").exists()
+    result = run("load", str(data), "--store", store)
+    assert result.returncode == 0, result.stderr
+    assert "created" in result.stderr
+    first = stats_json(store)
+    assert first["nodes"]["Cadre"] == 500
+    assert {"Cadre", "Post", "Unit", "Mentor", "Project", "Training"} <= first["nodes"].keys()
+    assert first["edges"]["HOLDS"] > 500
+    # A second load changes no count and no version.
+    again = run("load", str(data), "--store", store, "--json")
+    assert again.returncode == 0, again.stderr
+    report = json.loads(again.stdout)
+    assert report["ok"] is True and report["created"] == {} and report["updated"] == {}
+    second = stats_json(store)
+    assert (second["nodes"], second["edges"], second["version"]) == (
+        first["nodes"],
+        first["edges"],
+        first["version"],
+    )
+
+
+def test_a_bad_load_exits_non_zero_and_writes_nothing(
+    tmp_path: Path, small_sample_dir: Path
+) -> None:
+    data, store = tmp_path / "bad", str(tmp_path / "g.db")
+    shutil.copytree(small_sample_dir, data)
+    path = data / "cadres.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    birth = rows[0].index("出生年月")
+    rows[3][birth] = "1990.13"
+    rows.append(rows[5])  # a duplicate id
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    result = run("load", str(data), "--store", store, "--json")
+    assert result.returncode == 1
+    errors = json.loads(result.stdout)["errors"]
+    assert {(e["source"], e["row"], e["column"]) for e in errors} == {
+        ("cadres.csv", 4, "出生年月"),
+        ("cadres.csv", len(rows), "干部编号"),
+    }
+    assert "cadres.csv, row 4, column 出生年月" in result.stderr
+    assert "nothing was written" in result.stderr
+    assert stats_json(store)["nodes"] == {}
+
+
+def test_the_store_comes_from_the_environment(tmp_path: Path, small_sample_dir: Path) -> None:
+    import os
+
+    env = {**os.environ, "GRAPHSVC_STORE": str(tmp_path / "env.db")}
+    assert run("load", str(small_sample_dir), env=env).returncode == 0
+    assert (tmp_path / "env.db").exists()
+    result = run("stats", "--json", env=env)
+    assert json.loads(result.stdout)["nodes"]["Cadre"] == 400
+
+
+def test_unknown_store_url_is_a_clear_error(tmp_path: Path) -> None:
+    result = run("stats", "--store", "redis://localhost", "--json")
+    assert result.returncode == 2
+    assert "unknown store URL scheme 'redis'" in result.stderr
+
+
+def test_demo_without_serving(tmp_path: Path) -> None:
+    data, store = tmp_path / "demo-data", str(tmp_path / "demo.db")
+    result = run("demo", "--store", store, "--data", str(data), "--no-serve")
+    assert result.returncode == 0, result.stderr
+    assert "generating the sample district" in result.stderr
+    assert "导师帮带人数超过上限" in result.stdout  # it reports what it found
+    assert stats_json(store)["nodes"]["Cadre"] == 3000
+    # A second demo reuses the data and loads nothing new.
+    again = run("demo", "--store", store, "--data", str(data), "--no-serve")
+    assert again.returncode == 0 and "generating" not in again.stderr
+    assert "(0 records created)" in again.stderr

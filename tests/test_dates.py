@@ -1,0 +1,58 @@
+from datetime import date, datetime
+
+import pytest
+
+from graphsvc.dates import format_cadre_date, months_between, parse_cadre_date
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("1990.05", date(1990, 5, 1)),
+        ("1990.5", date(1990, 5, 1)),
+        ("1990.05.12", date(1990, 5, 12)),
+        ("1990-05-12", date(1990, 5, 12)),
+        ("1990/5/12", date(1990, 5, 12)),
+        ("199005", date(1990, 5, 1)),
+        ("19900512", date(1990, 5, 12)),
+        ("1990年5月", date(1990, 5, 1)),
+        ("1990年05月12日", date(1990, 5, 12)),
+        ("2019-05-01T00:00:00", date(2019, 5, 1)),
+        (datetime(1990, 5, 12, 0, 0), date(1990, 5, 12)),
+        (date(1990, 5, 12), date(1990, 5, 12)),
+        (33005, date(1990, 5, 12)),  # an Excel serial number
+        (199005, date(1990, 5, 1)),  # a YYYYMM cell Excel stored as a number
+        ("  1990.05 ", date(1990, 5, 1)),
+    ],
+)
+def test_parses_the_forms_found_in_cadre_records(raw: object, expected: date) -> None:
+    assert parse_cadre_date(raw) == expected
+
+
+@pytest.mark.parametrize("raw", [None, "", "   "])
+def test_empty_cells_are_no_date(raw: object) -> None:
+    assert parse_cadre_date(raw) is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        ("1990.13", "month 13"),
+        ("1990.02.30", "day 30"),
+        ("1800.01", "year 1800"),
+        ("去年", "not a date"),
+        ("12/05/1990", "not a date"),
+        (True, "not a date"),
+    ],
+)
+def test_bad_dates_say_what_is_wrong(raw: object, reason: str) -> None:
+    with pytest.raises(ValueError, match=reason):
+        parse_cadre_date(raw)
+
+
+def test_format_and_months() -> None:
+    assert format_cadre_date(date(1990, 5, 12)) == "1990.05"
+    assert format_cadre_date(date(1990, 5, 12), with_day=True) == "1990.05.12"
+    assert format_cadre_date(None) == ""
+    assert months_between(date(2021, 3, 1), date(2023, 11, 1)) == 32
+    assert months_between(date(2021, 3, 15), date(2021, 4, 14)) == 0

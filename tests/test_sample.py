@@ -1,0 +1,215 @@
+"""The synthetic district: counts from the report, invariants, planted facts, determinism."""
+
+from __future__ import annotations
+
+import csv
+import filecmp
+import itertools
+from collections import Counter, defaultdict
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from graphsvc.dates import months_between, parse_cadre_date
+from loaders.sample import AS_OF, generate_sample, write_sample
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def read(folder: Path, table: str) -> list[dict[str, str]]:
+    with (folder / f"{table}.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def day(text: str) -> date | None:
+    return parse_cadre_date(text)
+
+
+def age(birth: str) -> float:
+    born = day(birth)
+    assert born is not None
+    return months_between(born, AS_OF) / 12
+
+
+@pytest.fixture(scope="module")
+def tables(district_dir: Path) -> dict[str, list[dict[str, str]]]:
+    names = [
+        "cadres",
+        "units",
+        "posts",
+        "post_history",
+        "mentors",
+        "mentoring",
+        "pool_membership",
+        "kinship",
+        "attendance",
+        "trainings",
+        "assessments",
+        "supervision",
+    ]
+    return {name: read(district_dir, name) for name in names}
+
+
+def current_holders(tables: dict[str, list[dict[str, str]]]) -> dict[str, list[str]]:
+    holders: dict[str, list[str]] = defaultdict(list)
+    for row in tables["post_history"]:
+        if not row["免职时间"]:
+            holders[row["岗位编号"]].append(row["干部编号"])
+    return holders
+
+
+def test_the_district_has_the_reports_figures(tables: dict[str, list[dict[str, str]]]) -> None:
+    cadres = tables["cadres"]
+    assert len(cadres) == 3000
+    kinds = Counter(u["单位类型"] for u in tables["units"])
+    assert kinds["乡镇"] + kinds["街道"] == 15
+    assert kinds["区直部门"] == 40
+    assert kinds["村"] + kinds["社区"] > 100
+    this_year = [c for c in cadres if c["录用时间"].startswith(str(AS_OF.year))]
+    by_channel = Counter(c["录用渠道"] for c in this_year)
+    assert by_channel["公务员"] + by_channel["选调生"] == 118
+    assert by_channel["到村(社区)工作大学生"] == 328
+    pool = [m for m in tables["pool_membership"] if not m["出库时间"]]
+    assert 190 <= len(pool) <= 210
+    assert any(m["出库原因"] for m in tables["pool_membership"])  # and some who left it
+
+
+def test_every_cadre_holds_one_current_post_and_posts_are_not_double_booked(
+    tables: dict[str, list[dict[str, str]]],
+) -> None:
+    current = Counter(r["干部编号"] for r in tables["post_history"] if not r["免职时间"])
+    assert set(current) == {c["干部编号"] for c in tables["cadres"]}
+    assert set(current.values()) == {1}
+    leadership = {p["岗位编号"] for p in tables["posts"] if p["是否领导职务"] == "是"}
+    tenures: dict[str, list[tuple[date, date]]] = defaultdict(list)
+    for row in tables["post_history"]:
+        if row["岗位编号"] in leadership:
+            start, end = day(row["任职时间"]), day(row["免职时间"]) or date.max
+            assert start is not None
+            tenures[row["岗位编号"]].append((start, end))
+    for post_id, spans in tenures.items():
+        spans.sort()
+        for (_, end), (start, _) in itertools.pairwise(spans):
+            assert end <= start, f"{post_id} held by two people at once"
+
+
+def test_careers_are_in_order(tables: dict[str, list[dict[str, str]]]) -> None:
+    by_cadre: dict[str, list[tuple[date, date | None]]] = defaultdict(list)
+    for row in tables["post_history"]:
+        start = day(row["任职时间"])
+        assert start is not None
+        by_cadre[row["干部编号"]].append((start, day(row["免职时间"])))
+    work_start = {c["干部编号"]: day(c["参加工作时间"]) for c in tables["cadres"]}
+    for cadre_id, spans in by_cadre.items():
+        spans.sort()
+        assert spans[0][0] >= work_start[cadre_id]  # type: ignore[operator]
+        for (_, end), (start, _) in itertools.pairwise(spans):
+            assert end is not None and end <= start
+
+
+def test_people_are_plausible_and_synthetic(tables: dict[str, list[dict[str, str]]]) -> None:
+    numbers = set()
+    for cadre in tables["cadres"]:
+        assert 21 <= age(cadre["出生年月"]) < 60, cadre
+        number = cadre["身份证号"]
+        assert number.startswith("99"), "region code 99 belongs to no real region"
+        check = "10X98765432"[
+            sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS, strict=True)) % 11
+        ]
+        assert number[17] == check
+        numbers.add(number)
+        assert 2 <= len(cadre["姓名"]) <= 3
+    assert len(numbers) == len(tables["cadres"])
+
+
+def test_planted_vacancies_ageing_and_retirements(
+    tables: dict[str, list[dict[str, str]]], district_manifest: dict[str, Any]
+) -> None:
+    planted = district_manifest["planted"]
+    holders = current_holders(tables)
+    assert len(planted["vacancies"]) >= 30
+    assert all(not holders.get(p) for p in planted["vacancies"])
+    birth = {c["干部编号"]: c["出生年月"] for c in tables["cadres"]}
+    posts_of = defaultdict(list)
+    for post in tables["posts"]:
+        if post["是否班子成员"] == "是":
+            posts_of[post["单位编号"]].append(post["岗位编号"])
+    assert planted["ageing_teams"]
+    for unit_id in planted["ageing_teams"]:
+        members = [c for p in posts_of[unit_id] for c in holders.get(p, [])]
+        assert members and all(age(birth[c]) >= 50 for c in members)
+    assert len(planted["retiring_within_3y"]) >= 5
+    assert all(57 <= age(birth[c]) < 60 for c in planted["retiring_within_3y"])
+
+
+def test_planted_mentoring_gaps(
+    tables: dict[str, list[dict[str, str]]], district_manifest: dict[str, Any]
+) -> None:
+    planted = district_manifest["planted"]
+    mentors = {m["导师编号"]: m for m in tables["mentors"]}
+    active = [r for r in tables["mentoring"] if not r["结束时间"]]
+    load = Counter(r["导师编号"] for r in active)
+    assert planted["overloaded_mentors"]
+    for mentor_id in planted["overloaded_mentors"]:
+        assert load[mentor_id] > int(mentors[mentor_id]["最大帮带人数"])
+    for mentor_id in planted["departed_mentors"]:
+        assert mentors[mentor_id]["状态"] in {"离任", "退休"} and load[mentor_id] > 0
+    mentored = {r["干部编号"] for r in active}
+    uncovered = planted["uncovered_mentees"]
+    assert 50 <= len(uncovered) <= 250
+    assert not mentored & set(uncovered)
+    for row in active:  # nobody mentors themself
+        assert mentors[row["导师编号"]]["干部编号"] != row["干部编号"]
+
+
+def test_planted_avoidance_cases(
+    tables: dict[str, list[dict[str, str]]], district_manifest: dict[str, Any]
+) -> None:
+    planted = district_manifest["planted"]
+    pairs = {frozenset((r["干部编号"], r["亲属干部编号"])) for r in tables["kinship"]}
+    rules = {conflict["rule"] for conflict in planted["kinship_conflicts"]}
+    assert rules == {"same_team", "superior_subordinate", "sensitive_function"}
+    for conflict in planted["kinship_conflicts"]:
+        assert frozenset(conflict["cadres"]) in pairs
+    [regional] = planted["regional_avoidance"]
+    cadre = next(c for c in tables["cadres"] if c["干部编号"] == regional["cadre_id"])
+    assert cadre["成长地单位编号"] == regional["unit_id"]
+
+
+def test_training_gaps_and_sanctions(
+    tables: dict[str, list[dict[str, str]]], district_manifest: dict[str, Any]
+) -> None:
+    planted = district_manifest["planted"]
+    attended = {r["干部编号"] for r in tables["attendance"]}
+    assert planted["behind_on_training"]
+    assert not attended & set(planted["behind_on_training"])
+    assert any(r["类型"] in {"诫勉", "党内警告", "记过"} for r in tables["supervision"])
+    assert len(planted["sanctioned"]) >= 3
+
+
+def test_the_same_seed_gives_the_same_files(tmp_path: Path) -> None:
+    first, second, other = tmp_path / "a", tmp_path / "b", tmp_path / "c"
+    write_sample(generate_sample(cadres=300, seed=5), first)
+    write_sample(generate_sample(cadres=300, seed=5), second)
+    write_sample(generate_sample(cadres=300, seed=6), other)
+    names = sorted(p.name for p in first.iterdir())
+    match, mismatch, errors = filecmp.cmpfiles(first, second, names, shallow=False)
+    assert mismatch == [] and errors == [] and match == names
+    assert (first / "cadres.csv").read_bytes() != (other / "cadres.csv").read_bytes()
+
+
+def test_a_province_is_several_districts(tmp_path: Path) -> None:
+    sample = generate_sample(cadres=6000, seed=3)
+    units = sample.tables["units"]
+    assert sum(1 for u in units if u["kind"] == "省") == 1
+    assert sum(1 for u in units if u["kind"] == "区县") == 2
+    ids = [c["id"] for c in sample.tables["cadres"]]
+    assert len(ids) == len(set(ids)) == 6000
+    assert sample.manifest["districts"] == 2
+
+
+def test_too_small_a_sample_is_refused() -> None:
+    with pytest.raises(ValueError, match="at least 50"):
+        generate_sample(cadres=10)

@@ -1,0 +1,223 @@
+"""The store contract: the same assertions on every store kind (see conftest.STORE_KINDS)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from graphsvc.model import edge_spec, node_spec
+from graphsvc.projection import node_key, project
+from graphsvc.rows import EdgeRow, GraphBatch, NodeRow, edge_key
+from graphsvc.stores import GraphStore, StoreError, open_store
+
+
+def unit(unit_id: str, parent: str | None = None, **extra: Any) -> NodeRow:
+    props = {"name": f"单位{unit_id}", "kind": "乡镇", "remote": False, **extra}
+    if parent:
+        props["parent_id"] = parent
+    return NodeRow("Unit", unit_id, props)
+
+
+def post(post_id: str, unit_id: str | None, **extra: Any) -> NodeRow:
+    props = {"name": f"岗位{post_id}", "level": "副科", "leadership": True, **extra}
+    if unit_id:
+        props["unit_id"] = unit_id
+    return NodeRow("Post", post_id, props)
+
+
+def cadre(cadre_id: str, **extra: Any) -> NodeRow:
+    props = {
+        "name": "李四",
+        "gender": "女",
+        "birth": date(1991, 3, 1),
+        "work_start": date(2013, 8, 1),
+        "education": "研究生",
+        "channel": "选调生",
+        "level": "副科",
+        "status": "在职",
+        "id_number": "990001199103011234",
+        **extra,
+    }
+    return NodeRow("Cadre", cadre_id, props)
+
+
+def holds(cadre_id: str, post_id: str, start: date, end: date | None = None) -> EdgeRow:
+    props: dict[str, Any] = {"start": start}
+    if end:
+        props["end"] = end
+    return EdgeRow("HOLDS", cadre_id, post_id, edge_key(edge_spec("HOLDS"), props), props)
+
+
+def base_batch() -> GraphBatch:
+    return GraphBatch(
+        nodes=[
+            unit("U1"),
+            unit("U2", parent="U1"),
+            post("P1", "U1"),
+            post("P2", "U2"),
+            cadre("C1"),
+            cadre("C2", name="王五", gender="男"),
+        ],
+        edges=[
+            holds("C1", "P1", date(2019, 5, 1), date(2022, 3, 1)),
+            holds("C1", "P2", date(2022, 3, 1)),
+            holds("C2", "P1", date(2022, 4, 1)),
+        ],
+    )
+
+
+def test_write_then_read_back(store: GraphStore) -> None:
+    summary = store.write(base_batch())
+    assert summary.created == {
+        "Unit": 2,
+        "Post": 2,
+        "Cadre": 2,
+        "PART_OF": 1,
+        "IN_UNIT": 2,
+        "HOLDS": 3,
+    }
+    counts = store.counts()
+    assert counts.nodes == {"Unit": 2, "Post": 2, "Cadre": 2}
+    assert counts.edges == {"PART_OF": 1, "IN_UNIT": 2, "HOLDS": 3}
+    got = store.get_node("Cadre", "C1")
+    assert got is not None
+    assert got["id"] == "C1" and got["birth"] == date(1991, 3, 1) and got["name"] == "李四"
+    assert store.get_node("Cadre", "nobody") is None
+    assert store.existing_ids("Post", ["P1", "P9"]) == {"P1"}
+
+
+def test_the_same_write_twice_changes_nothing(store: GraphStore) -> None:
+    store.write(base_batch())
+    version = store.version()
+    before = store.counts()
+    summary = store.write(base_batch())
+    assert not summary.changed
+    assert sum(summary.unchanged.values()) == 12
+    assert store.counts() == before
+    assert store.version() == version
+
+
+def test_updates_by_id_and_key(store: GraphStore) -> None:
+    store.write(base_batch())
+    version = store.version()
+    summary = store.write(
+        GraphBatch(
+            nodes=[cadre("C1", name="李四", level="正科")],
+            edges=[holds("C2", "P1", date(2022, 4, 1), date(2024, 1, 1))],
+        )
+    )
+    assert summary.updated == {"Cadre": 1, "HOLDS": 1}
+    assert store.get_node("Cadre", "C1")["level"] == "正科"  # type: ignore[index]
+    ended = [p for src, dst, p in store.iter_edges("HOLDS") if (src, dst) == ("C2", "P1")]
+    assert ended == [{"start": date(2022, 4, 1), "end": date(2024, 1, 1)}]
+    assert store.counts().edges["HOLDS"] == 3
+    assert store.version() > version
+
+
+def test_reference_edges_follow_the_property(store: GraphStore) -> None:
+    store.write(base_batch())
+    store.write(GraphBatch(nodes=[post("P1", "U2")]))  # the post moves to another unit
+    in_unit = sorted((src, dst) for src, dst, _ in store.iter_edges("IN_UNIT"))
+    assert in_unit == [("P1", "U2"), ("P2", "U2")]
+    store.write(GraphBatch(nodes=[post("P1", None)]))  # and then has no unit
+    assert sorted((s, d) for s, d, _ in store.iter_edges("IN_UNIT")) == [("P2", "U2")]
+
+
+def test_a_failing_write_writes_nothing(store: GraphStore) -> None:
+    store.write(base_batch())
+    before = store.counts()
+    bad = GraphBatch(
+        nodes=[cadre("C3")],
+        edges=[EdgeRow("NOT_A_TYPE", "C3", "P1", "", {})],
+    )
+    with pytest.raises((KeyError, StoreError)):
+        store.write(bad)
+    assert store.counts() == before
+    assert store.get_node("Cadre", "C3") is None
+
+
+def test_edges_of_a_node(store: GraphStore) -> None:
+    store.write(base_batch())
+    seen = {(e.type, e.direction, e.other_label, e.other_id) for e in store.edges_of("Post", "P1")}
+    assert seen == {
+        ("HOLDS", "in", "Cadre", "C1"),
+        ("HOLDS", "in", "Cadre", "C2"),
+        ("IN_UNIT", "out", "Unit", "U1"),
+    }
+
+
+def test_list_nodes_filters_and_pages(store: GraphStore) -> None:
+    store.write(base_batch())
+    page, total = store.list_nodes("Cadre", where={"gender": "男"})
+    assert total == 1 and [c["id"] for c in page] == ["C2"]
+    page, total = store.list_nodes("Post", where={"leadership": True}, limit=1, offset=1)
+    assert total == 2 and [p["id"] for p in page] == ["P2"]
+    page, total = store.list_nodes("Cadre", where={"birth": date(1991, 3, 1)})
+    assert total == 2
+    with pytest.raises(StoreError, match="no property"):
+        store.list_nodes("Cadre", where={"salary": 1})
+
+
+def test_iter_nodes_with_fields(store: GraphStore) -> None:
+    store.write(base_batch())
+    rows = list(store.iter_nodes("Cadre", ["name"]))
+    assert rows == [{"id": "C1", "name": "李四"}, {"id": "C2", "name": "王五"}]
+
+
+def test_projection_holds_only_what_was_asked(store: GraphStore) -> None:
+    store.write(base_batch())
+    graph = project(store, nodes=["Cadre"], edges=["HOLDS"], fields={"Cadre": ["name"]})
+    assert graph.number_of_nodes() == 4  # two cadres with names, two bare posts
+    assert graph.nodes[node_key("Cadre", "C1")] == {"label": "Cadre", "id": "C1", "name": "李四"}
+    assert graph.nodes[node_key("Post", "P1")] == {"label": "Post", "id": "P1"}
+    assert graph.number_of_edges() == 3
+    assert graph.number_of_edges(node_key("Cadre", "C1"), node_key("Post", "P2")) == 1
+    assert all(data["type"] == "HOLDS" for *_, data in graph.edges(data=True))
+
+
+def test_reopening_keeps_everything(store_url: str) -> None:
+    first = open_store(store_url)
+    first.write(base_batch())
+    counts, version = first.counts(), first.version()
+    first.close()
+    again = open_store(store_url)
+    try:
+        assert again.counts() == counts and again.version() == version
+    finally:
+        again.close()
+
+
+def test_every_spec_label_round_trips(store: GraphStore) -> None:
+    # A property of every type the model uses (str, bool, int, float, date) survives.
+    rows = [
+        unit("U1", remote=True),
+        NodeRow(
+            "Training",
+            "T1",
+            {
+                "name": "班",
+                "kind": "党性教育",
+                "start": date(2024, 3, 1),
+                "days": 7.0,
+                "hours": 56.5,
+                "off_job": True,
+            },
+        ),
+        NodeRow("Assessment", "A1", {"cadre_id": "C1", "year": 2024, "grade": "优秀"}),
+        cadre("C1"),
+    ]
+    store.write(GraphBatch(nodes=rows))
+    assert store.get_node("Training", "T1") == {
+        "id": "T1",
+        "name": "班",
+        "kind": "党性教育",
+        "start": date(2024, 3, 1),
+        "days": 7.0,
+        "hours": 56.5,
+        "off_job": True,
+    }
+    assert store.get_node("Unit", "U1")["remote"] is True  # type: ignore[index]
+    assert store.get_node("Assessment", "A1")["year"] == 2024  # type: ignore[index]
+    assert node_spec("Assessment").references[0].edge_type in store.counts().edges
