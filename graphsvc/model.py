@@ -96,6 +96,7 @@ def _to_id(value: object) -> object:
 
 
 CadreDate = Annotated[date, BeforeValidator(_to_date)]
+Vocab = BeforeValidator(_normalize_text)  # on vocabulary fields: strip, unify parentheses
 Flag = Annotated[bool, BeforeValidator(_to_bool)]
 Id = Annotated[str, BeforeValidator(_to_id), Field(min_length=1, max_length=64)]
 
@@ -113,13 +114,6 @@ class Record(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
 
-    @model_validator(mode="before")
-    @classmethod
-    def _normalize_strings(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            return {key: _normalize_text(value) for key, value in data.items()}
-        return data
-
 
 # --------------------------------------------------------------------- nodes
 
@@ -129,7 +123,7 @@ class Unit(Record):
 
     id: Id = col("单位编号", "编号", "unit_id")
     name: str = col("单位名称", "名称", min_length=1)
-    kind: UnitKind = col("单位类型", "类型")
+    kind: Annotated[UnitKind, Vocab] = col("单位类型", "类型")
     parent_id: Id | None = col("上级单位编号", "上级单位", default=None)
     remote: Flag = col("是否偏远", default=False)
 
@@ -140,11 +134,13 @@ class Post(Record):
     id: Id = col("岗位编号", "编号", "post_id")
     name: str = col("岗位名称", "职务名称", "名称", min_length=1)
     unit_id: Id | None = col("单位编号", "所在单位", default=None)
-    level: Level = col("职务层次", "层次")
+    level: Annotated[Level, Vocab] = col("职务层次", "层次")
     leadership: Flag = col("是否领导职务", "领导职务", default=False)
     team_member: Flag = col("是否班子成员", "班子成员", default=False)
     principal: Flag = col("是否正职", "正职", default=False)
-    function: PostFunction = col("职能类别", "职能", default=PostFunction.BUSINESS)
+    function: Annotated[PostFunction, Vocab] = col(
+        "职能类别", "职能", default=PostFunction.BUSINESS
+    )
     role: str | None = col("职务类别", "角色", default=None)
 
 
@@ -153,25 +149,25 @@ class Cadre(Record):
 
     id: Id = col("干部编号", "工号", "编号", "cadre_id")
     name: str = col("姓名", min_length=1)
-    gender: Gender = col("性别")
+    gender: Annotated[Gender, Vocab] = col("性别")
     birth: CadreDate = col("出生年月", "出生日期")
     ethnicity: str | None = col("民族", default=None)
     native_place: str | None = col("籍贯", default=None)
     hometown_unit_id: Id | None = col("成长地单位编号", "成长地", default=None)
     party_date: CadreDate | None = col("入党时间", default=None)
     work_start: CadreDate = col("参加工作时间")
-    education: Education = col("全日制学历", "学历")
+    education: Annotated[Education, Vocab] = col("全日制学历", "学历")
     degree: str | None = col("全日制学位", "学位", default=None)
     school_major: str | None = col("毕业院校及专业", "毕业院校系及专业", default=None)
-    inservice_education: Education | None = col("在职学历", default=None)
-    channel: Channel = col("录用渠道", "来源渠道", "渠道")
+    inservice_education: Annotated[Education, Vocab] | None = col("在职学历", default=None)
+    channel: Annotated[Channel, Vocab] = col("录用渠道", "来源渠道", "渠道")
     recruit_date: CadreDate | None = col("录用时间", "招录时间", default=None)
     title: str | None = col("现任职务", default=None)
-    level: Level = col("职务层次", default=Level.STAFF)
+    level: Annotated[Level, Vocab] = col("职务层次", default=Level.STAFF)
     level_since: CadreDate | None = col("任现职务层次时间", default=None)
-    rank: Rank | None = col("职级", default=None)
+    rank: Annotated[Rank, Vocab] | None = col("职级", default=None)
     rank_since: CadreDate | None = col("任现职级时间", default=None)
-    status: CadreStatus = col("状态", "在职状态", default=CadreStatus.ACTIVE)
+    status: Annotated[CadreStatus, Vocab] = col("状态", "在职状态", default=CadreStatus.ACTIVE)
     probation_until: CadreDate | None = col("试用期截止", default=None)
     id_number: str | None = col(
         "身份证号", "公民身份号码", sensitive=True, default=None, pattern=r"^\d{17}[\dXx]$"
@@ -184,11 +180,11 @@ class Mentor(Record):
     id: Id = col("导师编号", "编号", "mentor_id")
     name: str = col("姓名", "导师姓名", min_length=1)
     cadre_id: Id | None = col("干部编号", default=None)
-    kind: MentorKind = col("导师类型", "类型")
+    kind: Annotated[MentorKind, Vocab] = col("导师类型", "类型")
     organization: str | None = col("工作单位", default=None)
     capacity: int = col("最大帮带人数", "帮带容量", ge=1, le=20, default=3)
     in_pool: Flag = col("是否入库", "导师库", default=True)
-    status: MentorStatus = col("状态", default=MentorStatus.ACTIVE)
+    status: Annotated[MentorStatus, Vocab] = col("状态", default=MentorStatus.ACTIVE)
     retire_date: CadreDate | None = col("预计退休时间", default=None)
 
 
@@ -197,7 +193,7 @@ class Project(Record):
 
     id: Id = col("项目编号", "编号", "project_id")
     name: str = col("项目名称", "名称", min_length=1)
-    kind: ProjectKind = col("项目类型", "类型")
+    kind: Annotated[ProjectKind, Vocab] = col("项目类型", "类型")
     domain_id: Id | None = col("领域专业编号", "领域", default=None)
     unit_id: Id | None = col("牵头单位编号", "牵头单位", default=None)
     start: CadreDate = col("开始时间")
@@ -215,7 +211,7 @@ class Training(Record):
 
     id: Id = col("培训编号", "编号", "training_id")
     name: str = col("培训班名称", "名称", min_length=1)
-    kind: TrainingKind = col("培训类型", "类型")
+    kind: Annotated[TrainingKind, Vocab] = col("培训类型", "类型")
     organizer: str | None = col("主办单位", default=None)
     start: CadreDate = col("开始时间")
     end: CadreDate | None = col("结束时间", default=None)
@@ -249,7 +245,7 @@ class Assessment(Record):
     cadre_id: Id = col("干部编号")
     year: int = col("年度", ge=1990, le=2100)
     quarter: int | None = col("季度", ge=1, le=4, default=None)
-    grade: Grade | None = col("等次", "考核等次", default=None)
+    grade: Annotated[Grade, Vocab] | None = col("等次", "考核等次", default=None)
     stars: int | None = col("星级", ge=1, le=5, default=None)
 
     @model_validator(mode="after")
@@ -266,7 +262,7 @@ class Supervision(Record):
 
     id: Id = col("记录编号", "编号", "record_id")
     cadre_id: Id = col("干部编号")
-    kind: SupervisionKind = col("类型", "处理类型")
+    kind: Annotated[SupervisionKind, Vocab] = col("类型", "处理类型")
     date: CadreDate = col("日期", "作出时间")
     effect_months: int | None = col("影响期(月)", "影响期", ge=0, le=120, default=None)
     note: str | None = col("说明", "事由", default=None)
@@ -295,7 +291,7 @@ class Rotation(Record):
 
     cadre_id: Id = col("干部编号")
     unit_id: Id = col("单位编号", "交流单位编号")
-    kind: RotationKind = col("类型", "交流类型")
+    kind: Annotated[RotationKind, Vocab] = col("类型", "交流类型")
     start: CadreDate = col("开始时间")
     end: CadreDate | None = col("结束时间", default=None)
 
@@ -320,8 +316,10 @@ class Participation(Record):
 
     cadre_id: Id = col("干部编号")
     project_id: Id = col("项目编号")
-    role: ParticipationRole = col("角色", "承担角色", default=ParticipationRole.MEMBER)
-    result: ProjectResult | None = col("表现", "成效", default=None)
+    role: Annotated[ParticipationRole, Vocab] = col(
+        "角色", "承担角色", default=ParticipationRole.MEMBER
+    )
+    result: Annotated[ProjectResult, Vocab] | None = col("表现", "成效", default=None)
 
 
 class Attendance(Record):
@@ -349,7 +347,7 @@ class RelativeOf(Record):
 
     cadre_id: Id = col("干部编号")
     relative_id: Id = col("亲属干部编号")
-    relation: Kinship = col("关系", "称谓")
+    relation: Annotated[Kinship, Vocab] = col("关系", "称谓")
 
     @model_validator(mode="after")
     def _not_self(self) -> RelativeOf:

@@ -65,12 +65,12 @@ def person_name(rng: random.Random, gender: str) -> str:
 
 def place_name(rng: random.Random, taken: set[str]) -> str:
     """A two-character place name not in ``taken`` (adds it)."""
-    for _ in range(10_000):
+    for _ in range(50):
         name = rng.choice(_PLACE_FIRST) + rng.choice(_PLACE_SECOND)
         if name not in taken:
             taken.add(name)
             return name
-    # Past ~1,000 names the two-character space runs thin; add a third character.
+    # The two-character space (about 1,300 names) runs thin; add a third character.
     while True:
         name = rng.choice(_PLACE_FIRST) + rng.choice(_PLACE_FIRST) + rng.choice(_PLACE_SECOND)
         if name not in taken:

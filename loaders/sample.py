@@ -201,6 +201,7 @@ class _District:
         self.middle_posts: dict[str, list[_Post]] = defaultdict(list)
         self.people: list[_Person] = []
         self.holder: dict[str, _Person] = {}  # leadership post id → current holder
+        self.pool_ids: set[str] = set()
 
     def scaled(self, count: float, minimum: int = 1) -> int:
         return max(minimum, round(count * self.scale))
@@ -209,7 +210,10 @@ class _District:
 
     def build_units(self) -> None:
         gen = self.gen
+        # Place names are unique within a district; districts may repeat each other's.
+        gen.place_names = {name for name in gen.district_names}
         district_name = place_name(self.rng, gen.place_names) + "区"
+        gen.district_names.add(district_name.removesuffix("区"))
         self.district_id = gen.unit_id()
         self._add_unit(self.district_id, district_name, "区县", self.parent_id)
         n_towns = self.scaled(15, 2)
@@ -850,6 +854,7 @@ class _Generator:
         self.tables: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.planted: dict[str, list[Any]] = defaultdict(list)
         self.place_names: set[str] = set()
+        self.district_names: set[str] = set()
         self.posts: list[_Post] = []
         self.post_name: dict[str, str] = {}
         self.post_level: dict[str, str] = {}
@@ -1020,8 +1025,10 @@ class _Generator:
                 }
             )
             self.planted["pool_over_age"].append(person.id)
+        district.pool_ids = {p.id for p in members} | {p.id for p in over_age}
         self.planted["pool_members"].extend([p.id for p in members] + [p.id for p in over_age])
-        former = [p for p in district.people if p not in members and p not in over_age]
+        current = {p.id for p in members} | {p.id for p in over_age}
+        former = [p for p in district.people if p.id not in current]
         for person in rng.sample(former, min(len(former), district.scaled(40, 1))):
             start = max(_add_months(AS_OF, -rng.randint(40, 80)), person.work_start)
             end = _add_months(start, rng.randint(12, 36))
@@ -1041,7 +1048,7 @@ class _Generator:
 
     def _build_mentoring(self, district: _District) -> None:
         rng = self.rng
-        pool_members = set(self.planted["pool_members"])
+        pool_members = district.pool_ids
         need = [
             p
             for p in district.people
@@ -1121,11 +1128,12 @@ class _Generator:
         mentor_cadre = {row["id"]: row["cadre_id"] for row in mentors}
         # Pair most mentees; leave some uncovered on purpose.
         uncovered_share = 0.12
+        uncovered: list[str] = []
         pairs: list[dict[str, Any]] = []
         for person in sorted(need, key=lambda p: p.id):
             unit = district.unit_town.get(person.unit_id, person.unit_id)
             if rng.random() < uncovered_share or not pool_of.get(unit):
-                self.planted["uncovered_mentees"].append(person.id)
+                uncovered.append(person.id)
                 continue
             local = [
                 m for m in pool_of[unit] if load[m] < capacity[m] and mentor_cadre[m] != person.id
@@ -1135,13 +1143,13 @@ class _Generator:
             else:
                 anywhere = [m for ms in pool_of.values() for m in ms if load[m] < capacity[m]]
                 if not anywhere:
-                    self.planted["uncovered_mentees"].append(person.id)
+                    uncovered.append(person.id)
                     continue
                 mentor_id = rng.choice(anywhere)
                 if home[mentor_id] != unit:
                     self.planted["distant_pairings"].append([mentor_id, person.id])
             if mentor_cadre[mentor_id] == person.id:
-                self.planted["uncovered_mentees"].append(person.id)
+                uncovered.append(person.id)
                 continue
             load[mentor_id] += 1
             start = _add_months(person.recruit_date or person.post_start, rng.randint(0, 3))
@@ -1159,15 +1167,16 @@ class _Generator:
         )
         for mentor in full[: max(1, district.scaled(8))]:
             unit = home[mentor["id"]]
+            uncovered_now = set(uncovered)
             extra = [
                 p
                 for p in need
-                if p.id in self.planted["uncovered_mentees"]
+                if p.id in uncovered_now
                 and district.unit_town.get(p.unit_id, p.unit_id) == unit
                 and p.id != mentor.get("cadre_id")
             ][:2]
             for person in extra:
-                self.planted["uncovered_mentees"].remove(person.id)
+                uncovered.remove(person.id)
                 load[mentor["id"]] += 1
                 pairs.append(
                     {
@@ -1179,6 +1188,7 @@ class _Generator:
                 )
             if load[mentor["id"]] > capacity[mentor["id"]]:
                 self.planted["overloaded_mentors"].append(mentor["id"])
+        self.planted["uncovered_mentees"].extend(uncovered)
         # Mentors who have left or retired but still have active mentees.
         active = sorted({p["mentor_id"] for p in pairs})
         for mentor_id in rng.sample(active, min(len(active), district.scaled(6))):

@@ -12,14 +12,15 @@ it, the column as the file spells it, the value, and why. Checks:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from pydantic import ValidationError
 
 from graphsvc.model import EDGE_SPECS, NODE_SPECS, EdgeSpec, NodeSpec, Record
-from graphsvc.rows import GraphBatch, ProgressCallback, edge_row, node_row
+from graphsvc.rows import EdgeRow, GraphBatch, NodeRow, ProgressCallback, edge_row, node_row
 from graphsvc.stores.base import GraphStore
 from loaders.tables import RawTable
 
@@ -104,6 +105,7 @@ class _Located:
     source: str
     row: int
     columns: dict[str, str]
+    graph_row: NodeRow | EdgeRow  # what the store will be given for it
 
 
 _NODE_SPECS = {spec.label: spec for spec in NODE_SPECS}
@@ -138,6 +140,7 @@ def _validate_table(
     warnings: list[LoadIssue],
     on_row: Any,
     seen_ids: set[str] | None,
+    to_row: Callable[[Record], NodeRow | EdgeRow],
 ) -> list[_Located]:
     """Validate one table's rows. Ids of rows that fail go into ``seen_ids`` (when given),
     so that relations naming them are not reported a second time as unknown."""
@@ -220,7 +223,7 @@ def _validate_table(
                     )
                 )
         else:
-            located.append(_Located(record, table.source, number, columns))
+            located.append(_Located(record, table.source, number, columns, to_row(record)))
         on_row()
     return located
 
@@ -282,7 +285,8 @@ def _duplicates(
         spec = _EDGE_SPECS[edge_type]
         first_edge: dict[tuple[str, str, str], _Located] = {}
         for item in rows:
-            row = edge_row(spec, item.record)
+            row = item.graph_row
+            assert isinstance(row, EdgeRow)
             first = first_edge.setdefault((row.source, row.target, row.key), item)
             if first is not item:
                 issues.append(
@@ -349,10 +353,21 @@ def validate_tables(
         model = spec.model
         assert model is not None  # every table has a model; reference edges have no table
         seen = failed_ids[spec.label] if isinstance(spec, NodeSpec) else None
+        to_row: Callable[[Record], NodeRow | EdgeRow] = (
+            partial(node_row, spec) if isinstance(spec, NodeSpec) else partial(edge_row, spec)
+        )
         located = [
             row
             for table in by_table.get(name, [])
-            for row in _validate_table(table, model, issues, result.warnings, on_row, seen)
+            for row in _validate_table(
+                table,
+                model,
+                issues,
+                result.warnings,
+                on_row,
+                seen,
+                to_row,
+            )
         ]
         if by_table.get(name):
             result.rows_by_table[name] = sum(len(table.rows) for table in by_table[name])
@@ -366,9 +381,13 @@ def validate_tables(
         known.setdefault(label, set()).update(ids)
     _check_references(_references(node_rows, edge_rows), known, store, issues)
 
-    for label, rows in node_rows.items():
-        result.batch.nodes.extend(node_row(_NODE_SPECS[label], row.record) for row in rows)
-    for edge_type, rows in edge_rows.items():
-        result.batch.edges.extend(edge_row(_EDGE_SPECS[edge_type], row.record) for row in rows)
+    for rows in node_rows.values():
+        result.batch.nodes.extend(
+            row.graph_row for row in rows if isinstance(row.graph_row, NodeRow)
+        )
+    for rows in edge_rows.values():
+        result.batch.edges.extend(
+            row.graph_row for row in rows if isinstance(row.graph_row, EdgeRow)
+        )
     result.issues = sorted(issues, key=lambda issue: (issue.source, issue.row or 0))
     return result

@@ -1,0 +1,66 @@
+package graphsvc.tools;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+import org.neo4j.configuration.GraphDatabaseSettings;
+import org.neo4j.configuration.connectors.BoltConnector;
+import org.neo4j.configuration.connectors.HttpConnector;
+import org.neo4j.configuration.helpers.SocketAddress;
+import org.neo4j.dbms.api.DatabaseManagementService;
+import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
+import org.neo4j.io.ByteUnit;
+
+/**
+ * Runs a Neo4j Community DBMS with Bolt and HTTP (Neo4j Browser) on loopback until stopped.
+ *
+ * <p>Settings come from the environment: NEO4J_HOME_DIR (data folder, kept across restarts),
+ * NEO4J_BOLT_PORT, NEO4J_HTTP_PORT, NEO4J_PAGECACHE_MB, NEO4J_AUTH ("none" turns auth off),
+ * NEO4J_USER and NEO4J_PASSWORD (set on every start, so the password follows the environment).
+ */
+public final class Neo4jServer {
+    private Neo4jServer() {}
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path home = Path.of(env("NEO4J_HOME_DIR", "var/neo4j/home")).toAbsolutePath();
+        Files.createDirectories(home);
+        int boltPort = Integer.parseInt(env("NEO4J_BOLT_PORT", "7687"));
+        int httpPort = Integer.parseInt(env("NEO4J_HTTP_PORT", "7474"));
+        long pageCacheMb = Long.parseLong(env("NEO4J_PAGECACHE_MB", "2048"));
+        boolean auth = !"none".equalsIgnoreCase(env("NEO4J_AUTH", "on"));
+        String user = env("NEO4J_USER", "neo4j");
+        String password = env("NEO4J_PASSWORD", "graphsvc-dev");
+
+        DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
+                .setConfig(GraphDatabaseSettings.auth_enabled, auth)
+                .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(pageCacheMb))
+                .setConfig(BoltConnector.enabled, true)
+                .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", boltPort))
+                .setConfig(HttpConnector.enabled, true)
+                .setConfig(HttpConnector.listen_address, new SocketAddress("127.0.0.1", httpPort))
+                .build();
+        Runtime.getRuntime().addShutdownHook(new Thread(dbms::shutdown, "neo4j-shutdown"));
+
+        if (auth) {
+            var system = dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME);
+            if (!"neo4j".equals(user)) {
+                system.executeTransactionally(
+                        "CREATE USER $user IF NOT EXISTS SET PASSWORD $password CHANGE NOT REQUIRED",
+                        Map.of("user", user, "password", password));
+            }
+            system.executeTransactionally(
+                    "ALTER USER $user SET PASSWORD $password CHANGE NOT REQUIRED",
+                    Map.of("user", user, "password", password));
+        }
+        System.out.printf("graphsvc neo4j: bolt://127.0.0.1:%d, http://127.0.0.1:%d/browser/, data in %s%n",
+                boltPort, httpPort, home);
+        new CountDownLatch(1).await();
+    }
+}
