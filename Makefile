@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: install demo test lint format bench clean
+.PHONY: install demo test lint format bench clean neo4j neo4j-stop
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -25,8 +25,14 @@ lint: install  ## ruff (lint + format check) and mypy (strict on graphsvc/ and q
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: install lint  ## the whole suite, as CI runs it
+test: install lint neo4j  ## the whole suite on both stores, as CI runs it
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+neo4j:  ## start the local Neo4j server in the background; returns once Bolt answers
+	tools/neo4j/neo4j.sh start
+
+neo4j-stop:  ## stop it (the data stays in var/neo4j/home)
+	tools/neo4j/neo4j.sh stop
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -31,6 +31,16 @@ class Settings(BaseSettings):
         default=SecretStr("graphsvc-dev"), validation_alias="NEO4J_PASSWORD"
     )
     neo4j_database: str = Field(default="neo4j", validation_alias="NEO4J_DATABASE")
+    neo4j_auth: str = Field(
+        default="basic", validation_alias="NEO4J_AUTH", description="'basic' or 'none' (auth off)"
+    )
+    neo4j_atomic_rows: int = Field(
+        default=500_000, ge=1, description="Writes up to this many rows are one transaction"
+    )
+    neo4j_batch_rows: int = Field(default=10_000, ge=1, description="Rows per UNWIND batch")
+    neo4j_retry_seconds: float = Field(
+        default=5.0, ge=0, description="How long a transaction is retried while Neo4j is away"
+    )
 
 
 @lru_cache

@@ -64,6 +64,15 @@ def _warn(found: list[QualityWarning], code: str, message: str, ids: list[str]) 
 
 def _quality_warnings(store: GraphStore, as_of: date) -> list[QualityWarning]:
     found: list[QualityWarning] = []
+    if store.pending_write():
+        found.append(
+            QualityWarning(
+                "write_interrupted",
+                "上次导入未完成 (a large load was interrupted: run the same load again)",
+                1,
+                [],
+            )
+        )
     _warn(
         found,
         "post_without_unit",

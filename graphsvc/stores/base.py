@@ -109,6 +109,10 @@ class GraphStore(ABC):
     def version(self) -> int:
         """A number that grows with every write that changed something (for caches)."""
 
+    def pending_write(self) -> bool:
+        """Whether a write too large for one transaction was interrupted (run it again)."""
+        return False
+
     # -------------------------------------------------------------- lifecycle
 
     @abstractmethod

@@ -11,6 +11,7 @@ import org.neo4j.configuration.connectors.HttpConnector;
 import org.neo4j.configuration.helpers.SocketAddress;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
+import org.neo4j.graphdb.QueryExecutionException;
 import org.neo4j.io.ByteUnit;
 
 /**
@@ -18,7 +19,8 @@ import org.neo4j.io.ByteUnit;
  *
  * <p>Settings come from the environment: NEO4J_HOME_DIR (data folder, kept across restarts),
  * NEO4J_BOLT_PORT, NEO4J_HTTP_PORT, NEO4J_PAGECACHE_MB, NEO4J_AUTH ("none" turns auth off),
- * NEO4J_USER and NEO4J_PASSWORD (set on every start, so the password follows the environment).
+ * NEO4J_USER and NEO4J_PASSWORD (set on every start, so the password follows the environment),
+ * NEO4J_READY_FILE (written once the server is ready for clients).
  */
 public final class Neo4jServer {
     private Neo4jServer() {}
@@ -26,6 +28,25 @@ public final class Neo4jServer {
     private static String env(String name, String fallback) {
         String value = System.getenv(name);
         return value == null || value.isBlank() ? fallback : value;
+    }
+
+    /** Makes the password the environment's, creating the user if needed; idempotent. */
+    private static void setPassword(DatabaseManagementService dbms, String user, String password) {
+        var system = dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME);
+        Map<String, Object> params = Map.of("user", user, "password", password);
+        if (!"neo4j".equals(user)) {
+            system.executeTransactionally(
+                    "CREATE USER $user IF NOT EXISTS SET PASSWORD $password CHANGE NOT REQUIRED", params);
+        }
+        try {
+            system.executeTransactionally(
+                    "ALTER USER $user SET PASSWORD $password CHANGE NOT REQUIRED", params);
+        } catch (QueryExecutionException error) {
+            // Neo4j refuses to set the password it already has: nothing to do then.
+            if (!String.valueOf(error.getMessage()).contains("Old password and new password cannot be the same")) {
+                throw error;
+            }
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -47,20 +68,22 @@ public final class Neo4jServer {
                 .setConfig(HttpConnector.listen_address, new SocketAddress("127.0.0.1", httpPort))
                 .build();
         Runtime.getRuntime().addShutdownHook(new Thread(dbms::shutdown, "neo4j-shutdown"));
-
-        if (auth) {
-            var system = dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME);
-            if (!"neo4j".equals(user)) {
-                system.executeTransactionally(
-                        "CREATE USER $user IF NOT EXISTS SET PASSWORD $password CHANGE NOT REQUIRED",
-                        Map.of("user", user, "password", password));
+        try {
+            if (auth) {
+                setPassword(dbms, user, password);
             }
-            system.executeTransactionally(
-                    "ALTER USER $user SET PASSWORD $password CHANGE NOT REQUIRED",
-                    Map.of("user", user, "password", password));
+        } catch (RuntimeException error) {
+            // Without this the database threads would keep the JVM alive after a failed start.
+            error.printStackTrace();
+            System.exit(1);
         }
         System.out.printf("graphsvc neo4j: bolt://127.0.0.1:%d, http://127.0.0.1:%d/browser/, data in %s%n",
                 boltPort, httpPort, home);
+        // Ready only now that the password is set: the start script waits for this file.
+        String ready = System.getenv("NEO4J_READY_FILE");
+        if (ready != null && !ready.isBlank()) {
+            Files.writeString(Path.of(ready), ProcessHandle.current().pid() + "\n");
+        }
         new CountDownLatch(1).await();
     }
 }

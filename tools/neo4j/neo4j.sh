@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Start, stop or check the local Neo4j server: `make neo4j`, `make neo4j-stop`.
+#
+#   tools/neo4j/neo4j.sh start    builds the launcher if needed, starts Neo4j in the
+#                                 background, returns once Bolt and HTTP answer
+#   tools/neo4j/neo4j.sh stop     stops it (data stays in var/neo4j/home)
+#   tools/neo4j/neo4j.sh status
+#
+# Environment: NEO4J_USER / NEO4J_PASSWORD (default neo4j / graphsvc-dev), NEO4J_AUTH=none
+# to turn auth off, NEO4J_BOLT_PORT (7687), NEO4J_HTTP_PORT (7474), NEO4J_HEAP (4g),
+# NEO4J_PAGECACHE_MB (4096), NEO4J_STATE_DIR (var/neo4j). The first start downloads the
+# jars from Maven Central into ~/.m2; later starts need no network.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+launcher=tools/neo4j
+state=${NEO4J_STATE_DIR:-var/neo4j}
+pidfile=$state/neo4j.pid
+log=$state/neo4j.log
+bolt_port=${NEO4J_BOLT_PORT:-7687}
+http_port=${NEO4J_HTTP_PORT:-7474}
+java=${JAVA_HOME:+$JAVA_HOME/bin/}java
+
+answers() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+running_pid() { [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null && cat "$pidfile"; }
+
+build() {
+  local stamp=$launcher/target/.built
+  if [ ! -f "$stamp" ] || [ ! -s "$launcher/target/classpath.txt" ] \
+     || [ "$launcher/pom.xml" -nt "$stamp" ] \
+     || [ -n "$(find "$launcher/src" -newer "$stamp" -print -quit)" ]; then
+    echo "building the Neo4j launcher (Maven) ..."
+    mvn -q -B -f "$launcher/pom.xml" compile dependency:build-classpath \
+        -Dmdep.outputFile=target/classpath.txt
+    touch "$stamp"
+  fi
+}
+
+start() {
+  if answers "$bolt_port"; then
+    echo "Neo4j already answers on bolt://127.0.0.1:$bolt_port"
+    return 0
+  fi
+  build
+  mkdir -p "$state"
+  rm -f "$state/ready"
+  NEO4J_READY_FILE="$state/ready" NEO4J_HOME_DIR="$state/home" NEO4J_BOLT_PORT=$bolt_port NEO4J_HTTP_PORT=$http_port \
+  NEO4J_PAGECACHE_MB=${NEO4J_PAGECACHE_MB:-4096} \
+    nohup "$java" -Xms1g "-Xmx${NEO4J_HEAP:-4g}" -XX:+UseG1GC \
+      -cp "$launcher/target/classes:$(cat "$launcher/target/classpath.txt")" \
+      graphsvc.tools.Neo4jServer >>"$log" 2>&1 </dev/null &
+  echo $! >"$pidfile"
+  for _ in $(seq 1 240); do
+    if [ -f "$state/ready" ] && answers "$bolt_port" && answers "$http_port"; then
+      echo "Neo4j is up: bolt://127.0.0.1:$bolt_port, Browser http://127.0.0.1:$http_port/browser/ (log: $log)"
+      return 0
+    fi
+    if ! running_pid >/dev/null; then
+      echo "Neo4j exited while starting; the end of $log:" >&2
+      tail -n 40 "$log" >&2
+      return 1
+    fi
+    sleep 1
+  done
+  echo "Neo4j did not answer within 240 s; see $log" >&2
+  return 1
+}
+
+stop() {
+  local pid
+  if pid=$(running_pid); then
+    kill "$pid"
+    for _ in $(seq 1 60); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 1
+    done
+    kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+    echo "Neo4j stopped"
+  else
+    echo "Neo4j is not running (from $pidfile)"
+  fi
+  rm -f "$pidfile"
+}
+
+status() {
+  if answers "$bolt_port"; then echo "Neo4j answers on bolt://127.0.0.1:$bolt_port"; else echo "Neo4j is down"; return 1; fi
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  status) status ;;
+  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+esac
