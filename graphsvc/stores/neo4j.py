@@ -186,6 +186,14 @@ class Neo4jStore(GraphStore):
             elif outcome == "unchanged":
                 into.add(kind, unchanged=count)
 
+    @classmethod
+    def _chunk_write(
+        cls, tx: neo4j.ManagedTransaction, kind: str, query: str, rows: Sequence[Any]
+    ) -> WriteSummary:
+        part = WriteSummary()
+        cls._run_step(tx, kind, query, rows, part)
+        return part
+
     def _write(self, batch: GraphBatch, on_progress: ProgressCallback | None) -> WriteSummary:
         steps = self._statements(batch)
         total = sum(len(rows) for _, _, rows in steps)
@@ -217,15 +225,7 @@ class Neo4jStore(GraphStore):
             summary, done = WriteSummary(), 0
             for kind, query, rows in steps:
                 for chunk in _chunks(rows, self.batch_rows):
-
-                    def one(
-                        tx: neo4j.ManagedTransaction, chunk: Sequence[Any] = chunk
-                    ) -> WriteSummary:
-                        part = WriteSummary()
-                        self._run_step(tx, kind, query, chunk, part)
-                        return part
-
-                    part = session.execute_write(one)
+                    part = session.execute_write(self._chunk_write, kind, query, chunk)
                     for bucket in ("created", "updated", "unchanged"):
                         for name, count in getattr(part, bucket).items():
                             summary.add(name, **{bucket: count})

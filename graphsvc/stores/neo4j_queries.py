@@ -55,7 +55,8 @@ def constraint_statements() -> list[str]:
         for spec in NODE_SPECS
     ]
     statements.append(
-        f"CREATE CONSTRAINT graphsvc_meta_id IF NOT EXISTS FOR (m:{META_LABEL}) REQUIRE m.id IS UNIQUE"
+        f"CREATE CONSTRAINT graphsvc_meta_id IF NOT EXISTS "
+        f"FOR (m:{META_LABEL}) REQUIRE m.id IS UNIQUE"
     )
     return statements
 
@@ -72,7 +73,10 @@ def meta_read() -> str:
 
 
 def meta_get() -> str:
-    return f"MATCH (m:{META_LABEL} {{id: 'graphsvc'}}) RETURN m.version AS version, m.pending AS pending"
+    return (
+        f"MATCH (m:{META_LABEL} {{id: 'graphsvc'}}) "
+        "RETURN m.version AS version, m.pending AS pending"
+    )
 
 
 def meta_bump_version() -> str:
