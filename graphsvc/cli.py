@@ -188,6 +188,33 @@ def stats(
 
 
 @app.command()
+def sync(
+    source: Annotated[str, typer.Option("--from", help="Store URL to copy from.")],
+    target: Annotated[str, typer.Option("--to", help="Store URL to copy into.")],
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Empty the target first, so both end up equal.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Copy one store into another (embedded → Neo4j and back), idempotently."""
+    from graphsvc.sync import copy_store
+
+    with _open(source) as origin, _open(target) as destination:
+        with _progress() as progress:
+            summary = copy_store(origin, destination, replace=replace, on_progress=progress)
+        counts = destination.counts()
+    if as_json:
+        _print_json({"from": source, "to": target, **summary.as_dict(),
+                     "nodes": counts.nodes, "edges": counts.edges})  # fmt: skip
+        return
+    err.print(
+        f"copied {source} into {target}: {sum(summary.created.values()):,} created, "
+        f"{sum(summary.updated.values()):,} updated, "
+        f"{sum(summary.unchanged.values()):,} unchanged"
+    )
+
+
+@app.command()
 def serve(
     store: StoreOption = None,
     host: Annotated[str | None, typer.Option(help="Address to bind (default 127.0.0.1).")] = None,

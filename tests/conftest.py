@@ -35,7 +35,7 @@ def fresh_neo4j() -> str:
             f"Neo4j is not running at {NEO4J_TEST_URL} (start it with `make neo4j`): {error}"
         )
     try:
-        store.delete_everything()
+        store.clear()
     finally:
         store.close()
     return NEO4J_TEST_URL

@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 GRAPHSVC = str(Path(sys.executable).parent / "graphsvc")
 
 
@@ -103,3 +105,21 @@ def test_demo_without_serving(tmp_path: Path) -> None:
     again = run("demo", "--store", store, "--data", str(data), "--no-serve")
     assert again.returncode == 0 and "generating" not in again.stderr
     assert "(0 records created)" in again.stderr
+
+
+@pytest.mark.neo4j
+def test_load_and_stats_on_neo4j_match_the_embedded_store(
+    tmp_path: Path, small_sample_dir: Path, neo4j_url: str
+) -> None:
+    embedded = str(tmp_path / "e.db")
+    assert run("load", str(small_sample_dir), "--store", embedded).returncode == 0
+    result = run("load", str(small_sample_dir), "--store", neo4j_url)
+    assert result.returncode == 0, result.stderr
+    on_neo4j, on_file = stats_json(neo4j_url), stats_json(embedded)
+    assert (on_neo4j["nodes"], on_neo4j["edges"]) == (on_file["nodes"], on_file["edges"])
+    assert [w["code"] for w in on_neo4j["warnings"]] == [w["code"] for w in on_file["warnings"]]
+    # sync back into a fresh file gives the same counts again
+    copy = str(tmp_path / "copy.db")
+    synced = run("sync", "--from", neo4j_url, "--to", copy, "--json")
+    assert synced.returncode == 0, synced.stderr
+    assert json.loads(synced.stdout)["nodes"] == on_file["nodes"]

@@ -63,6 +63,10 @@ class GraphStore(ABC):
         Writing the same batch twice changes nothing the second time.
         """
 
+    @abstractmethod
+    def clear(self) -> None:
+        """Remove every node and edge (``sync --replace``, tests). The version still grows."""
+
     # ------------------------------------------------------------------ reads
 
     @abstractmethod

@@ -315,6 +315,18 @@ class EmbeddedStore(GraphStore):
             )
             advance(len(chunk))
 
+    def clear(self) -> None:
+        conn = self._conn()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("DELETE FROM nodes")
+            conn.execute("DELETE FROM edges")
+            conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'version'")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
     # ------------------------------------------------------------------ reads
 
     def counts(self) -> StoreCounts:

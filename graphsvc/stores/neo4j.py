@@ -240,13 +240,15 @@ class Neo4jStore(GraphStore):
             session.execute_write(finish)
             return summary
 
-    def delete_everything(self) -> None:
-        """Remove every node and relation (for tests and a full resync)."""
-
+    def clear(self) -> None:
         def wipe() -> None:
+            version = self.version()
             with self._driver.session(database=self.database) as session:
                 session.run(cypher.delete_everything()).consume()
             self._init_schema()
+            self._driver.execute_query(
+                cypher.meta_set_version(), {"version": version + 1}, database_=self.database
+            )
 
         self._guard(wipe)
 

@@ -25,6 +25,7 @@ __all__ = [
     "meta_get",
     "meta_read",
     "meta_set_pending",
+    "meta_set_version",
     "upsert_edges",
     "upsert_nodes",
     "upsert_reference",
@@ -81,6 +82,10 @@ def meta_get() -> str:
 
 def meta_bump_version() -> str:
     return f"MATCH (m:{META_LABEL} {{id: 'graphsvc'}}) SET m.version = m.version + 1"
+
+
+def meta_set_version() -> str:
+    return f"MATCH (m:{META_LABEL} {{id: 'graphsvc'}}) SET m.version = $version"
 
 
 def meta_set_pending() -> str:
