@@ -6,6 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
+# loadfile: a test module runs in one worker, so module fixtures that load Neo4j stay valid.
 
 .PHONY: install demo test lint format bench clean neo4j neo4j-stop
 
@@ -26,7 +27,7 @@ lint: install  ## ruff (lint + format check) and mypy (strict on graphsvc/ and q
 	$(BIN)/mypy
 
 test: install lint neo4j  ## the whole suite on both stores, as CI runs it
-	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 neo4j:  ## start the local Neo4j server in the background; returns once Bolt answers
 	tools/neo4j/neo4j.sh start

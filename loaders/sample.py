@@ -417,7 +417,7 @@ class _District:
         recruits_cs = self.scaled(118)
         recruits_village = self.scaled(328)
         earlier_village = self.scaled(90)
-        earlier_recruits = self.scaled(95)  # per year, 2023-2025
+        earlier_recruits = self.scaled(140)  # per year, the two years before this one
         grassroots_units = [*self.towns, *self.departments]
         villages = [village for town in self.towns for village in self.villages_of[town]]
         # This year's civil servants (选调生 among them), placed in townships, streets, departments.
@@ -450,7 +450,7 @@ class _District:
                 person.work_start = start
                 person.recruit_date = start
                 person.young_recruit = True
-        for year in (AS_OF.year - 3, AS_OF.year - 2, AS_OF.year - 1):
+        for year in (AS_OF.year - 2, AS_OF.year - 1):
             for number in range(earlier_recruits):
                 unit_id = rng.choice(grassroots_units)
                 start = _month(year, rng.choice((7, 8, 9)))

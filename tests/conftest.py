@@ -109,3 +109,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         callspec = getattr(item, "callspec", None)
         if callspec is not None and callspec.params.get("store_url") == "neo4j":
             item.add_marker(pytest.mark.neo4j)
+
+
+@pytest.fixture(scope="module")
+def neo4j_district(district_dir: Path) -> Iterator[str]:
+    """The 3,000-cadre district loaded into Neo4j, held for one test module.
+
+    `make test` runs with `--dist loadfile`, so the module's tests share a worker.
+    """
+    from loaders.load import load_paths
+
+    with neo4j_turn():
+        url = fresh_neo4j()
+        with open_store(url) as store:
+            load_paths(store, [district_dir])
+        yield url
