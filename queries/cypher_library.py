@@ -49,7 +49,8 @@ def saved_queries() -> dict[str, SavedQuery]:
     found: dict[str, SavedQuery] = {}
     for path in sorted(_FOLDER.glob("*.cypher")):
         text = path.read_text(encoding="utf-8")
-        title, params = path.stem, ()
+        title = path.stem
+        params: tuple[str, ...] = ()
         for line in text.splitlines():
             if line.startswith("// title:"):
                 title = line.removeprefix("// title:").strip()

@@ -18,8 +18,15 @@ pytestmark = pytest.mark.neo4j
 CHROMIUM = "/usr/bin/chromium"  # Debian's package; .ci/run installs it
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "var" / "screenshots"
 # Without these, Chromium's own connections are refused by this network, many at a time.
-QUIET = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+QUIET = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="module")
