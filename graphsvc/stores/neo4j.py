@@ -17,13 +17,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from functools import partial
 from typing import Any, TypeVar
 
 import neo4j
 from neo4j import GraphDatabase, RoutingControl
 from neo4j import exceptions as neo4j_errors
 
-from graphsvc.model import EDGE_SPECS, NODE_SPECS, edge_spec, node_spec
+from graphsvc.model import EDGE_SPECS, NODE_SPECS, EdgeSpec, NodeSpec, edge_spec, node_spec
 from graphsvc.rows import EdgeRow, GraphBatch, NodeRow, ProgressCallback, WriteSummary
 from graphsvc.settings import Settings, get_settings
 from graphsvc.stores import neo4j_queries as cypher
@@ -34,6 +35,8 @@ __all__ = ["Neo4jStore"]
 SCHEMA_VERSION = 1
 _T = TypeVar("_T")
 _LABELS = [spec.label for spec in NODE_SPECS]
+# A unit of work: a chunk of rows of one kind, written inside a given transaction.
+_Work = Callable[[neo4j.ManagedTransaction, WriteSummary], None]
 _TYPES = [spec.type for spec in EDGE_SPECS]
 
 
@@ -127,76 +130,140 @@ class Neo4jStore(GraphStore):
     ) -> WriteSummary:
         return self._guard(lambda: self._write(batch, on_progress))
 
-    def _statements(self, batch: GraphBatch) -> list[tuple[str, str, list[dict[str, Any]]]]:
-        """(kind, statement, rows) in write order: nodes by model order, their references, edges."""
-        nodes_by_label: dict[str, list[NodeRow]] = defaultdict(list)
+    def _plan(self, batch: GraphBatch, empty: set[str]) -> list[tuple[int, _Work]]:
+        """(rows, work) in write order: nodes in model order with their references, then edges.
+
+        ``empty`` names the labels and edge types with nothing stored yet: the batch is
+        deduplicated, so all its rows of those are new and nothing needs reading first.
+        """
+        nodes_by_label: dict[str, dict[str, NodeRow]] = defaultdict(dict)
         for node in batch.nodes:
-            nodes_by_label[node.label].append(node)
+            nodes_by_label[node.label][node.id] = node  # the last row of an id wins
         unknown = set(nodes_by_label) - set(_LABELS)
         if unknown:
             raise StoreError(f"unknown node labels {sorted(unknown)}")
-        edges_by_type: dict[str, list[EdgeRow]] = defaultdict(list)
+        edges_by_type: dict[str, dict[tuple[str, str, str], EdgeRow]] = defaultdict(dict)
         for edge in batch.edges:
             edge_spec(edge.type)
-            edges_by_type[edge.type].append(edge)
-        steps: list[tuple[str, str, list[dict[str, Any]]]] = []
+            edges_by_type[edge.type][(edge.source, edge.target, edge.key)] = edge
+        plan: list[tuple[int, _Work]] = []
         for spec in NODE_SPECS:
-            rows = nodes_by_label.get(spec.label, [])
-            if not rows:
-                continue
-            steps.append(
-                (
-                    spec.label,
-                    cypher.upsert_nodes(spec),
-                    [{"id": row.id, "props": {**row.props, "id": row.id}} for row in rows],
-                )
-            )
-            for ref in spec.references:
-                steps.append(
-                    (
-                        ref.edge_type,
-                        cypher.upsert_reference(spec, ref),
-                        [{"id": row.id, "target": row.props.get(ref.field)} for row in rows],
-                    )
-                )
-        for edge_type, edge_rows in edges_by_type.items():
-            steps.append(
-                (
-                    edge_type,
-                    cypher.upsert_edges(edge_spec(edge_type)),
-                    [
-                        {"source": e.source, "target": e.target, "key": e.key,
-                         "props": {**e.props, "key": e.key}}
-                        for e in edge_rows
-                    ],
-                )
-            )  # fmt: skip
-        return steps
+            rows = list(nodes_by_label.get(spec.label, {}).values())
+            for chunk in _chunks(rows, self.batch_rows):
+                plan.append((len(chunk), partial(self._write_nodes, spec, chunk, empty)))
+        for edge_type, keyed in edges_by_type.items():
+            for edge_chunk in _chunks(list(keyed.values()), self.batch_rows):
+                work = partial(self._write_edges, edge_spec(edge_type), edge_chunk, empty)
+                plan.append((len(edge_chunk), work))
+        return plan
 
     @staticmethod
-    def _run_step(
-        tx: neo4j.ManagedTransaction, kind: str, query: str, rows: Sequence[Any], into: WriteSummary
+    def _write_nodes(
+        spec: NodeSpec,
+        rows: Sequence[NodeRow],
+        empty: set[str],
+        tx: neo4j.ManagedTransaction,
+        summary: WriteSummary,
     ) -> None:
-        for record in tx.run(query, rows=list(rows)):
-            outcome, count = record["outcome"], record["n"]
-            if outcome == "created":
-                into.add(kind, created=count)
-            elif outcome == "updated":
-                into.add(kind, updated=count)
-            elif outcome == "unchanged":
-                into.add(kind, unchanged=count)
+        ids = [row.id for row in rows]
+        existing = (
+            {}
+            if spec.label in empty
+            else {
+                record["id"]: _plain(record["props"])
+                for record in tx.run(cypher.existing_nodes(spec.label), ids=ids)
+            }
+        )
+        creates: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
+        for row in rows:
+            props = {**row.props, "id": row.id}
+            old = existing.get(row.id)
+            if old is None:
+                creates.append(props)
+            elif old != props:
+                updates.append(props)
+        if creates:
+            tx.run(cypher.create_nodes(spec.label), rows=creates).consume()
+        if updates:
+            tx.run(cypher.update_nodes(spec.label), rows=updates).consume()
+        summary.add(
+            spec.label,
+            created=len(creates),
+            updated=len(updates),
+            unchanged=len(rows) - len(creates) - len(updates),
+        )
+        for ref in spec.references:
+            had: dict[str, set[str]] = defaultdict(set)
+            if ref.edge_type not in empty:
+                for record in tx.run(cypher.existing_references(spec, ref), ids=ids):
+                    had[record["id"]].add(record["target"])
+            stale: list[dict[str, str]] = []
+            fresh: list[dict[str, str]] = []
+            created = updated = unchanged = 0
+            for row in rows:
+                wanted = row.props.get(ref.field)
+                have = had.get(row.id, set())
+                stale.extend({"id": row.id, "target": t} for t in have if t != wanted)
+                if wanted is None:
+                    continue
+                if wanted in have:
+                    unchanged += 1
+                    continue
+                fresh.append({"id": row.id, "target": str(wanted)})
+                if have:
+                    updated += 1
+                else:
+                    created += 1
+            if stale:
+                tx.run(cypher.delete_references(spec, ref), rows=stale).consume()
+            if fresh:
+                tx.run(cypher.create_references(spec, ref), rows=fresh).consume()
+            summary.add(ref.edge_type, created=created, updated=updated, unchanged=unchanged)
 
-    @classmethod
-    def _chunk_write(
-        cls, tx: neo4j.ManagedTransaction, kind: str, query: str, rows: Sequence[Any]
-    ) -> WriteSummary:
-        part = WriteSummary()
-        cls._run_step(tx, kind, query, rows, part)
-        return part
+    @staticmethod
+    def _write_edges(
+        spec: EdgeSpec,
+        rows: Sequence[EdgeRow],
+        empty: set[str],
+        tx: neo4j.ManagedTransaction,
+        summary: WriteSummary,
+    ) -> None:
+        sources = sorted({row.source for row in rows})
+        existing = (
+            {}
+            if spec.type in empty
+            else {
+                (record["source"], record["target"], record["key"]): _plain(record["props"])
+                for record in tx.run(cypher.existing_edges(spec), ids=sources)
+            }
+        )
+        creates: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
+        for row in rows:
+            props = {**row.props, "key": row.key}
+            old = existing.get((row.source, row.target, row.key))
+            if old == props:
+                continue
+            (creates if old is None else updates).append(
+                {"source": row.source, "target": row.target, "props": props}
+            )
+        if creates:
+            tx.run(cypher.create_edges(spec), rows=creates).consume()
+        if updates:
+            tx.run(cypher.update_edges(spec), rows=updates).consume()
+        summary.add(
+            spec.type,
+            created=len(creates),
+            updated=len(updates),
+            unchanged=len(rows) - len(creates) - len(updates),
+        )
 
     def _write(self, batch: GraphBatch, on_progress: ProgressCallback | None) -> WriteSummary:
-        steps = self._statements(batch)
-        total = sum(len(rows) for _, _, rows in steps)
+        counts = self.counts()
+        stored = set(counts.nodes) | set(counts.edges)
+        plan = self._plan(batch, {name for name in (*_LABELS, *_TYPES) if name not in stored})
+        total = sum(count for count, _ in plan)
 
         def report(done: int) -> None:
             if on_progress is not None:
@@ -207,11 +274,10 @@ class Neo4jStore(GraphStore):
                 # One transaction; the driver may retry it whole, so it starts afresh each time.
                 def whole(tx: neo4j.ManagedTransaction) -> WriteSummary:
                     summary, done = WriteSummary(), 0
-                    for kind, query, rows in steps:
-                        for chunk in _chunks(rows, self.batch_rows):
-                            self._run_step(tx, kind, query, chunk, summary)
-                            done += len(chunk)
-                            report(done)
+                    for count, work in plan:
+                        work(tx, summary)
+                        done += count
+                        report(done)
                     if summary.changed:
                         tx.run(cypher.meta_bump_version()).consume()
                     return summary
@@ -223,14 +289,13 @@ class Neo4jStore(GraphStore):
                 lambda tx: tx.run(cypher.meta_set_pending(), pending=True).consume()
             )
             summary, done = WriteSummary(), 0
-            for kind, query, rows in steps:
-                for chunk in _chunks(rows, self.batch_rows):
-                    part = session.execute_write(self._chunk_write, kind, query, chunk)
-                    for bucket in ("created", "updated", "unchanged"):
-                        for name, count in getattr(part, bucket).items():
-                            summary.add(name, **{bucket: count})
-                    done += len(chunk)
-                    report(done)
+            for count, work in plan:
+                part = session.execute_write(self._run_alone, work)
+                for bucket in ("created", "updated", "unchanged"):
+                    for name, value in getattr(part, bucket).items():
+                        summary.add(name, **{bucket: value})
+                done += count
+                report(done)
 
             def finish(tx: neo4j.ManagedTransaction) -> None:
                 if summary.changed:
@@ -239,6 +304,12 @@ class Neo4jStore(GraphStore):
 
             session.execute_write(finish)
             return summary
+
+    @staticmethod
+    def _run_alone(tx: neo4j.ManagedTransaction, work: _Work) -> WriteSummary:
+        part = WriteSummary()
+        work(tx, part)
+        return part
 
     def clear(self) -> None:
         def wipe() -> None:

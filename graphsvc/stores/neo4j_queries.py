@@ -14,8 +14,15 @@ __all__ = [
     "constraint_statements",
     "count_edges",
     "count_nodes",
+    "create_edges",
+    "create_nodes",
+    "create_references",
     "delete_everything",
+    "delete_references",
     "edges_of",
+    "existing_edges",
+    "existing_nodes",
+    "existing_references",
     "get_nodes",
     "iter_edges",
     "iter_nodes",
@@ -26,9 +33,8 @@ __all__ = [
     "meta_read",
     "meta_set_pending",
     "meta_set_version",
-    "upsert_edges",
-    "upsert_nodes",
-    "upsert_reference",
+    "update_edges",
+    "update_nodes",
 ]
 
 META_LABEL = "GraphsvcMeta"  # one node holding the schema and graph version
@@ -93,63 +99,71 @@ def meta_set_pending() -> str:
 
 
 # ------------------------------------------------------------------- writes
+# A write reads what exists for the rows' ids, works out the difference in Python,
+# and sends plain CREATE / SET batches: the fastest paths Neo4j has.
 
 
-def upsert_nodes(spec: NodeSpec) -> str:
-    """Rows ``{id, props}``; ``props`` holds ``id`` too. Returns one outcome per row."""
-    label = _label(spec.label)
+def existing_nodes(label: str) -> str:
     return (
-        "UNWIND $rows AS row "
-        f"OPTIONAL MATCH (old:{label} {{id: row.id}}) "
-        "WITH row, CASE WHEN old IS NULL THEN 'created' "
-        "  WHEN properties(old) = row.props THEN 'unchanged' ELSE 'updated' END AS outcome "
-        "CALL (row, outcome) { "
-        "  WITH row, outcome WHERE outcome <> 'unchanged' "
-        f"  MERGE (n:{label} {{id: row.id}}) SET n = row.props "
-        "} "
-        "RETURN outcome, count(*) AS n"
+        f"UNWIND $ids AS id MATCH (n:{_label(label)} {{id: id}}) "
+        "RETURN n.id AS id, properties(n) AS props"
     )
 
 
-def upsert_reference(spec: NodeSpec, ref: Reference) -> str:
-    """Rows ``{id, target}``: make the node's ``ref.edge_type`` edge point at ``target`` alone."""
-    label, edge_type, target = _label(spec.label), _type(ref.edge_type), _label(ref.target)
+def create_nodes(label: str) -> str:
+    """Rows are the full property maps, ``id`` included."""
+    return f"UNWIND $rows AS row CREATE (n:{_label(label)}) SET n = row"
+
+
+def update_nodes(label: str) -> str:
+    return f"UNWIND $rows AS row MATCH (n:{_label(label)} {{id: row.id}}) SET n = row"
+
+
+def existing_references(spec: NodeSpec, ref: Reference) -> str:
     return (
-        "UNWIND $rows AS row "
-        f"MATCH (n:{label} {{id: row.id}}) "
-        f"OPTIONAL MATCH (n)-[old:{edge_type}]->(had:{target}) "
-        "WITH n, row, collect(old) AS olds, collect(had.id) AS had "
-        "WITH n, row, olds, CASE "
-        "  WHEN row.target IS NULL THEN 'none' "
-        "  WHEN had = [row.target] THEN 'unchanged' "
-        "  WHEN size(had) = 0 THEN 'created' ELSE 'updated' END AS outcome "
-        "FOREACH (o IN [x IN olds WHERE row.target IS NULL OR endNode(x).id <> row.target] | "
-        "  DELETE o) "
-        "WITH n, row, outcome "
-        f"OPTIONAL MATCH (t:{target} {{id: row.target}}) "
-        "FOREACH (_ IN CASE WHEN t IS NOT NULL AND outcome IN ['created', 'updated'] "
-        "  THEN [1] ELSE [] END | "
-        f"  MERGE (n)-[:{edge_type} {{key: ''}}]->(t)) "
-        "RETURN outcome, count(*) AS n"
+        f"UNWIND $ids AS id MATCH (n:{_label(spec.label)} {{id: id}})"
+        f"-[:{_type(ref.edge_type)}]->(t:{_label(ref.target)}) "
+        "RETURN n.id AS id, t.id AS target"
     )
 
 
-def upsert_edges(spec: EdgeSpec) -> str:
-    """Rows ``{source, target, key, props}``; ``props`` holds ``key`` too."""
-    edge_type = _type(spec.type)
-    source, target = _label(spec.source), _label(spec.target)
+def delete_references(spec: NodeSpec, ref: Reference) -> str:
     return (
-        "UNWIND $rows AS row "
-        f"MATCH (a:{source} {{id: row.source}}) "
-        f"MATCH (b:{target} {{id: row.target}}) "
-        f"OPTIONAL MATCH (a)-[old:{edge_type} {{key: row.key}}]->(b) "
-        "WITH a, b, row, CASE WHEN old IS NULL THEN 'created' "
-        "  WHEN properties(old) = row.props THEN 'unchanged' ELSE 'updated' END AS outcome "
-        "CALL (a, b, row, outcome) { "
-        "  WITH a, b, row, outcome WHERE outcome <> 'unchanged' "
-        f"  MERGE (a)-[r:{edge_type} {{key: row.key}}]->(b) SET r = row.props "
-        "} "
-        "RETURN outcome, count(*) AS n"
+        f"UNWIND $rows AS row MATCH (n:{_label(spec.label)} {{id: row.id}})"
+        f"-[r:{_type(ref.edge_type)}]->(t:{_label(ref.target)} {{id: row.target}}) DELETE r"
+    )
+
+
+def create_references(spec: NodeSpec, ref: Reference) -> str:
+    return (
+        f"UNWIND $rows AS row MATCH (n:{_label(spec.label)} {{id: row.id}}) "
+        f"MATCH (t:{_label(ref.target)} {{id: row.target}}) "
+        f"CREATE (n)-[:{_type(ref.edge_type)} {{key: ''}}]->(t)"
+    )
+
+
+def existing_edges(spec: EdgeSpec) -> str:
+    return (
+        f"UNWIND $ids AS id MATCH (a:{_label(spec.source)} {{id: id}})"
+        f"-[r:{_type(spec.type)}]->(b:{_label(spec.target)}) "
+        "RETURN a.id AS source, b.id AS target, r.key AS key, properties(r) AS props"
+    )
+
+
+def create_edges(spec: EdgeSpec) -> str:
+    """Rows ``{source, target, props}``; ``props`` holds ``key``."""
+    return (
+        f"UNWIND $rows AS row MATCH (a:{_label(spec.source)} {{id: row.source}}) "
+        f"MATCH (b:{_label(spec.target)} {{id: row.target}}) "
+        f"CREATE (a)-[r:{_type(spec.type)}]->(b) SET r = row.props"
+    )
+
+
+def update_edges(spec: EdgeSpec) -> str:
+    return (
+        f"UNWIND $rows AS row MATCH (a:{_label(spec.source)} {{id: row.source}})"
+        f"-[r:{_type(spec.type)} {{key: row.props.key}}]->"
+        f"(b:{_label(spec.target)} {{id: row.target}}) SET r = row.props"
     )
 
 
