@@ -39,8 +39,8 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: install  ## sample + load + projection at 3,000 and 300,000 cadres; writes docs/benchmarks.md
-	$(BIN)/python benchmarks/bench_foundation.py --out docs/benchmarks.md
+bench: install neo4j  ## sample, load, projection at 3,000 and 300,000 cadres, both stores
+	$(BIN)/python benchmarks/bench_foundation.py --sizes 3000 300000 --neo4j neo4j://127.0.0.1:7687 --out docs/benchmarks-foundation.md
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache *.egg-info graphsvc.db*

@@ -214,6 +214,74 @@ def sync(
     )
 
 
+PolicyOption = Annotated[
+    Path | None,
+    typer.Option("--policy", help="Selection policy file (TOML) merged over the defaults."),
+]
+AsOfOption = Annotated[
+    str | None, typer.Option("--as-of", help="Day of the decision, YYYY-MM-DD (default today).")
+]
+
+
+def _policy(path: Path | None) -> Any:
+    from queries.selection.policy import PolicyError, load_policy
+
+    try:
+        return load_policy(path or get_settings().policy)
+    except PolicyError as error:
+        err.print(f"[red]error:[/] {error}")
+        raise typer.Exit(2) from None
+
+
+def _as_of(text: str | None) -> date:
+    try:
+        return date.fromisoformat(text) if text else date.today()
+    except ValueError:
+        err.print(f"[red]error:[/] --as-of {text!r} is not a date (YYYY-MM-DD)")
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def check(
+    cadre: Annotated[str, typer.Option("--cadre", help="Cadre id.")],
+    post: Annotated[str, typer.Option("--post", help="Post id.")],
+    store: StoreOption = None,
+    policy: PolicyOption = None,
+    as_of: AsOfOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Does appointing CADRE to POST pass the rules? Rule by rule, with avoidance conflicts."""
+    from queries.selection.check import NotFound, check_appointment
+
+    with _open(store) as graph:
+        try:
+            result = check_appointment(
+                store=graph,
+                cadre_id=cadre,
+                post_id=post,
+                policy=_policy(policy),
+                as_of=_as_of(as_of),
+            )
+        except NotFound as error:
+            err.print(f"[red]error:[/] {error}")
+            raise typer.Exit(1) from None
+    if as_json:
+        _print_json(result)
+        return
+    colour = {"eligible": "green", "eligible_with_warnings": "yellow"}.get(result["verdict"], "red")
+    out.print(
+        f"{result['cadre_name']}({cadre}) → {result['post_name']}（{result['unit_name']}）: "
+        f"[{colour}]{result['verdict']}[/]"
+    )
+    marks = {"pass": "[green]✓[/]", "warn": "[yellow]![/]", "fail": "[red]✗[/]"}
+    for rule in result["rules"]:
+        out.print(f"  {marks[rule['status']]} {rule['rule']}: {rule['message']}")
+    for conflict in result["conflicts"]:
+        out.print(f"  [red]✗ {conflict['rule']}[/]: {conflict['message']}")
+        for step in conflict["chain"]:
+            out.print(f"      {step}")
+
+
 @app.command()
 def serve(
     store: StoreOption = None,

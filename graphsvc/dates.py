@@ -11,7 +11,13 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-__all__ = ["format_cadre_date", "months_between", "parse_cadre_date", "years_between"]
+__all__ = [
+    "add_months",
+    "format_cadre_date",
+    "months_between",
+    "parse_cadre_date",
+    "years_between",
+]
 
 _SEPARATED = re.compile(
     r"^\s*(\d{4})\s*(?:[.\-/年])\s*(\d{1,2})\s*(?:(?:[.\-/月])\s*(\d{1,2})\s*日?)?\s*月?\s*$"
@@ -94,6 +100,19 @@ def format_cadre_date(value: date | None, *, with_day: bool = False) -> str:
     if value is None:
         return ""
     return value.strftime("%Y.%m.%d" if with_day else "%Y.%m")
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later (clamped to the month's end: 01-31 + 1 month → 02-28)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
 
 
 def months_between(start: date, end: date) -> int:

@@ -45,6 +45,7 @@ from graphsvc.vocab import (
 __all__ = [
     "EDGE_SPECS",
     "NODE_SPECS",
+    "RESULT_SPECS",
     "Assessment",
     "Cadre",
     "EdgeSpec",
@@ -402,6 +403,7 @@ class EdgeSpec:
     table_zh: str | None = None
     key_fields: tuple[str, ...] = ()
     sensitive: bool = False
+    result: bool = False  # written back by an analysis, not loaded from a table
 
 
 NODE_SPECS: tuple[NodeSpec, ...] = (
@@ -494,7 +496,15 @@ def _reference_specs() -> Iterator[EdgeSpec]:
             )
 
 
-EDGE_SPECS: tuple[EdgeSpec, ...] = _RELATION_SPECS + tuple(_reference_specs())
+# Analysis results written back into the graph for Browser (and removed again):
+# CANDIDATE_FOR {rank, score, reasons, run}, SUGGESTED_MENTOR {rank, score, reasons, run}.
+# Their properties are plain numbers, text and lists of text (``run`` as ISO text).
+RESULT_SPECS: tuple[EdgeSpec, ...] = (
+    EdgeSpec("CANDIDATE_FOR", "Cadre", "Post", "cadre_id", "post_id", result=True),
+    EdgeSpec("SUGGESTED_MENTOR", "Mentor", "Cadre", "mentor_id", "mentee_id", result=True),
+)
+
+EDGE_SPECS: tuple[EdgeSpec, ...] = _RELATION_SPECS + tuple(_reference_specs()) + RESULT_SPECS
 
 _NODES_BY_LABEL = {spec.label: spec for spec in NODE_SPECS}
 _EDGES_BY_TYPE = {spec.type: spec for spec in EDGE_SPECS}

@@ -24,6 +24,10 @@ class Settings(BaseSettings):
         default=Path("./var/sample"), description="Where `graphsvc demo` keeps its district"
     )
 
+    policy: Path | None = Field(
+        default=None, description="Selection policy file (TOML) merged over the defaults"
+    )
+
     # Neo4j connection (used when `store` is a neo4j:// or bolt:// URL). The
     # unprefixed NEO4J_* names are the ones the Neo4j tooling itself uses.
     neo4j_user: str = Field(default="neo4j", validation_alias="NEO4J_USER")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from graphsvc.model import EDGE_SPECS, NODE_SPECS
+from graphsvc.model import EDGE_SPECS, NODE_SPECS, RESULT_SPECS
 from graphsvc.rows import EdgeRow, GraphBatch, NodeRow, ProgressCallback, WriteSummary, edge_key
 from graphsvc.stores.base import GraphStore
 
@@ -13,7 +13,8 @@ def read_batch(store: GraphStore, *, on_progress: ProgressCallback | None = None
     """Everything in ``store`` as one batch: nodes, and the relation edges.
 
     Reference edges (``IN_UNIT`` ...) are not read: the target derives them
-    from the node properties, as on any write.
+    from the node properties, as on any write. Analysis results are copied
+    separately by :func:`copy_store`.
     """
     batch = GraphBatch()
     for spec in NODE_SPECS:
@@ -23,7 +24,7 @@ def read_batch(store: GraphStore, *, on_progress: ProgressCallback | None = None
         if on_progress is not None:
             on_progress("read", len(batch), len(batch))
     for edge in EDGE_SPECS:
-        if edge.table is None:
+        if edge.table is None:  # reference edges and analysis results
             continue
         for source, target, props in store.iter_edges(edge.type):
             batch.edges.append(EdgeRow(edge.type, source, target, edge_key(edge, props), props))
@@ -56,4 +57,12 @@ def copy_store(
     batch = read_batch(source, on_progress=on_progress)
     if replace:
         target.clear()
-    return target.write(batch, on_progress=on_progress)
+    summary = target.write(batch, on_progress=on_progress)
+    for spec in RESULT_SPECS:
+        results = [
+            EdgeRow(spec.type, src, dst, "", props)
+            for src, dst, props in source.iter_edges(spec.type)
+        ]
+        if results or replace:
+            target.replace_results(spec.type, results)
+    return summary

@@ -123,3 +123,31 @@ def test_load_and_stats_on_neo4j_match_the_embedded_store(
     synced = run("sync", "--from", neo4j_url, "--to", copy, "--json")
     assert synced.returncode == 0, synced.stderr
     assert json.loads(synced.stdout)["nodes"] == on_file["nodes"]
+
+
+def test_check_prints_the_verdict_rule_by_rule(tmp_path: Path, small_sample_dir: Path) -> None:
+    store = str(tmp_path / "g.db")
+    assert run("load", str(small_sample_dir), "--store", store).returncode == 0
+    manifest = json.loads((small_sample_dir / "manifest.json").read_text("utf-8"))
+    cadre_id = manifest["planted"]["kinship_conflicts"][1]["cadres"][1]  # a child under a town head
+    vacancy = manifest["planted"]["vacancies"][0]
+    result = run(
+        "check",
+        "--cadre",
+        cadre_id,
+        "--post",
+        vacancy,
+        "--store",
+        store,
+        "--as-of",
+        "2026-11-01",
+        "--json",
+    )
+    assert result.returncode == 0, result.stderr
+    verdict = json.loads(result.stdout)
+    assert verdict["cadre_id"] == cadre_id and verdict["post_id"] == vacancy
+    assert verdict["verdict"] in {"eligible", "eligible_with_warnings", "not_eligible"}
+    assert all({"rule", "status", "message", "facts"} <= r.keys() for r in verdict["rules"])
+    assert isinstance(verdict["conflicts"], list)
+    missing = run("check", "--cadre", "NOPE", "--post", vacancy, "--store", store, "--json")
+    assert missing.returncode == 1 and "no cadre with id 'NOPE'" in missing.stderr

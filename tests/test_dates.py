@@ -56,3 +56,12 @@ def test_format_and_months() -> None:
     assert format_cadre_date(None) == ""
     assert months_between(date(2021, 3, 1), date(2023, 11, 1)) == 32
     assert months_between(date(2021, 3, 15), date(2021, 4, 14)) == 0
+
+
+def test_add_months_clamps_to_the_month_end() -> None:
+    from graphsvc.dates import add_months
+
+    assert add_months(date(2024, 1, 31), 1) == date(2024, 2, 29)
+    assert add_months(date(2023, 1, 31), 1) == date(2023, 2, 28)
+    assert add_months(date(2023, 11, 15), 18) == date(2025, 5, 15)
+    assert add_months(date(2023, 3, 1), -3) == date(2022, 12, 1)

@@ -34,9 +34,14 @@ def run(driver: Driver, name: str, **params: Any) -> list[dict[str, Any]]:
 
 def test_the_library_is_complete() -> None:
     assert set(saved_queries()) == {
-        "cadre_network", "unit_team", "mentees_without_mentor", "mentors_over_capacity",
-        "project_collaborators", "kinship_among_leaders", "pool_overview",
-    }  # fmt: skip
+        "cadre_network",
+        "unit_team",
+        "mentees_without_mentor",
+        "mentors_over_capacity",
+        "project_collaborators",
+        "kinship_among_leaders",
+        "pool_overview",
+    }
     for query in saved_queries().values():
         assert query.title and "$" not in query.title
         assert set(re.findall(r"\$(\w+)", query.text)) == set(query.params), query.name

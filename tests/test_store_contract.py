@@ -221,3 +221,42 @@ def test_every_spec_label_round_trips(store: GraphStore) -> None:
     assert store.get_node("Unit", "U1")["remote"] is True  # type: ignore[index]
     assert store.get_node("Assessment", "A1")["year"] == 2024  # type: ignore[index]
     assert node_spec("Assessment").references[0].edge_type in store.counts().edges
+
+
+def candidate(cadre_id: str, post_id: str, rank: int, score: float) -> EdgeRow:
+    props = {
+        "rank": rank,
+        "score": score,
+        "reasons": ["专业匹配", "有基层经历"],
+        "run": "2026-11-01",
+    }
+    return EdgeRow("CANDIDATE_FOR", cadre_id, post_id, "", props)
+
+
+def test_analysis_results_are_written_back_and_removed(store: GraphStore) -> None:
+    store.write(base_batch())
+    store.replace_results(
+        "CANDIDATE_FOR", [candidate("C1", "P1", 1, 0.9), candidate("C2", "P1", 2, 0.7)]
+    )
+    found = sorted(store.iter_edges("CANDIDATE_FOR"))
+    assert [(s, d, p["rank"], p["score"]) for s, d, p in found] == [
+        ("C1", "P1", 1, 0.9),
+        ("C2", "P1", 2, 0.7),
+    ]
+    assert found[0][2]["reasons"] == ["专业匹配", "有基层经历"]
+    # a new run replaces the old one whole
+    store.replace_results("CANDIDATE_FOR", [candidate("C2", "P2", 1, 0.8)])
+    assert [(s, d) for s, d, _ in store.iter_edges("CANDIDATE_FOR")] == [("C2", "P2")]
+    assert store.counts().edges["CANDIDATE_FOR"] == 1
+    store.clear_results("CANDIDATE_FOR")
+    assert "CANDIDATE_FOR" not in store.counts().edges
+    assert store.counts().edges["HOLDS"] == 3  # the data itself is untouched
+
+
+def test_results_must_name_existing_nodes(store: GraphStore) -> None:
+    store.write(base_batch())
+    with pytest.raises(StoreError, match="no Post"):
+        store.replace_results("CANDIDATE_FOR", [candidate("C1", "P404", 1, 0.5)])
+    with pytest.raises(StoreError, match="not an analysis result"):
+        store.replace_results("HOLDS", [])
+    assert "CANDIDATE_FOR" not in store.counts().edges

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Literal
 
-from graphsvc.rows import GraphBatch, ProgressCallback, WriteSummary
+from graphsvc.model import RESULT_SPECS, edge_spec
+from graphsvc.rows import EdgeRow, GraphBatch, ProgressCallback, WriteSummary
 
 __all__ = ["EdgeView", "GraphStore", "StoreCounts", "StoreError", "StoreUnavailable"]
 
@@ -62,6 +63,34 @@ class GraphStore(ABC):
         from node properties and replaced when the property changes.
         Writing the same batch twice changes nothing the second time.
         """
+
+    def replace_results(self, edge_type: str, rows: Sequence[EdgeRow]) -> int:
+        """Replace every edge of a result type (``CANDIDATE_FOR`` ...) with ``rows``, atomically.
+
+        Raises :class:`StoreError` for a type that is not a result or an endpoint that does
+        not exist. Returns how many edges were written.
+        """
+        spec = edge_spec(edge_type)
+        if not spec.result:
+            raise StoreError(f"{edge_type} is not an analysis result; results are "
+                             f"{[s.type for s in RESULT_SPECS]}")  # fmt: skip
+        for label, ids in ((spec.source, {r.source for r in rows}),
+                           (spec.target, {r.target for r in rows})):  # fmt: skip
+            missing = ids - self.existing_ids(label, ids)
+            if missing:
+                raise StoreError(f"{edge_type}: no {label} with id(s) {sorted(missing)[:5]}")
+        if any(row.type != edge_type for row in rows):
+            raise StoreError(f"every row must be a {edge_type} edge")
+        self._replace_edges(edge_type, rows)
+        return len(rows)
+
+    def clear_results(self, edge_type: str) -> None:
+        """Remove every edge of a result type."""
+        self.replace_results(edge_type, [])
+
+    @abstractmethod
+    def _replace_edges(self, edge_type: str, rows: Sequence[EdgeRow]) -> None:
+        """Delete all edges of ``edge_type`` and write ``rows``, in one transaction."""
 
     @abstractmethod
     def clear(self) -> None:

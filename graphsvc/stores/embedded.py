@@ -315,6 +315,21 @@ class EmbeddedStore(GraphStore):
             )
             advance(len(chunk))
 
+    def _replace_edges(self, edge_type: str, rows: Sequence[EdgeRow]) -> None:
+        conn = self._conn()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("DELETE FROM edges WHERE type = ?", (edge_type,))
+            conn.executemany(
+                "INSERT OR REPLACE INTO edges (type, src, dst, key, props) VALUES (?, ?, ?, ?, ?)",
+                [(edge_type, r.source, r.target, r.key, _dumps(r.props)) for r in rows],
+            )
+            conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'version'")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
     def clear(self) -> None:
         conn = self._conn()
         conn.execute("BEGIN IMMEDIATE")

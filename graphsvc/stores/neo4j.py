@@ -17,14 +17,23 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from functools import partial
+from datetime import date
+from functools import cache, partial
 from typing import Any, TypeVar
 
 import neo4j
 from neo4j import GraphDatabase, RoutingControl
 from neo4j import exceptions as neo4j_errors
 
-from graphsvc.model import EDGE_SPECS, NODE_SPECS, EdgeSpec, NodeSpec, edge_spec, node_spec
+from graphsvc.model import (
+    EDGE_SPECS,
+    NODE_SPECS,
+    EdgeSpec,
+    NodeSpec,
+    date_fields,
+    edge_spec,
+    node_spec,
+)
 from graphsvc.rows import EdgeRow, GraphBatch, NodeRow, ProgressCallback, WriteSummary
 from graphsvc.settings import Settings, get_settings
 from graphsvc.stores import neo4j_queries as cypher
@@ -51,6 +60,29 @@ def _native(value: Any) -> Any:
 
 def _plain(props: Mapping[str, Any]) -> dict[str, Any]:
     return {name: _native(value) for name, value in props.items()}
+
+
+def _decode(props: Mapping[str, Any], dates: frozenset[str]) -> dict[str, Any]:
+    """Properties read with dates as ISO text (see neo4j_queries._props) back to dates."""
+    decoded = {name: _native(value) for name, value in props.items()}
+    for name in dates & decoded.keys():
+        value = decoded[name]
+        if value is None:
+            del decoded[name]
+        else:
+            decoded[name] = date.fromisoformat(value)
+    return decoded
+
+
+@cache
+def _node_dates(label: str) -> frozenset[str]:
+    return date_fields(node_spec(label).model)
+
+
+@cache
+def _edge_dates(edge_type: str) -> frozenset[str]:
+    model = edge_spec(edge_type).model
+    return date_fields(model) if model is not None else frozenset()
 
 
 def _chunks(items: Sequence[_T], size: int) -> Iterator[Sequence[_T]]:
@@ -311,6 +343,25 @@ class Neo4jStore(GraphStore):
         work(tx, part)
         return part
 
+    def _replace_edges(self, edge_type: str, rows: Sequence[EdgeRow]) -> None:
+        spec = edge_spec(edge_type)
+        payload = [
+            {"source": r.source, "target": r.target, "props": {**r.props, "key": r.key}}
+            for r in rows
+        ]
+
+        def replace(tx: neo4j.ManagedTransaction) -> None:
+            tx.run(cypher.delete_edges_of_type(edge_type)).consume()
+            for chunk in _chunks(payload, self.batch_rows):
+                tx.run(cypher.create_edges(spec), rows=list(chunk)).consume()
+            tx.run(cypher.meta_bump_version()).consume()
+
+        def run() -> None:
+            with self._driver.session(database=self.database) as session:
+                session.execute_write(replace)
+
+        self._guard(run)
+
     def clear(self) -> None:
         def wipe() -> None:
             version = self.version()
@@ -349,7 +400,7 @@ class Neo4jStore(GraphStore):
             found: dict[str, dict[str, Any]] = {}
             for chunk in _chunks(wanted, 10_000):
                 for record in self._read(cypher.get_nodes(label), ids=list(chunk)):
-                    props = _plain(record["props"])
+                    props = _decode(record["props"], _node_dates(label))
                     found[props["id"]] = props
             return found
 
@@ -370,25 +421,27 @@ class Neo4jStore(GraphStore):
     def iter_nodes(
         self, label: str, fields: Sequence[str] | None = None
     ) -> Iterator[dict[str, Any]]:
-        node_spec(label)
+        dates = _node_dates(label)
         if fields is None:
-            for record in self._stream(cypher.iter_nodes(label, with_fields=False)):
-                yield _plain(record["props"])
+            for record in self._stream(cypher.iter_nodes(label, None)):
+                yield _decode(record["props"], dates)
             return
-        names = [name for name in fields if name != "id"]
-        for record in self._stream(cypher.iter_nodes(label, with_fields=True), fields=names):
+        names = tuple(name for name in fields if name != "id")
+        for record in self._stream(cypher.iter_nodes(label, names)):
             props = {
-                name: _native(value)
+                name: value
                 for name, value in zip(names, record["values"], strict=True)
                 if value is not None
             }
+            props = _decode(props, dates)
             props["id"] = record["id"]
             yield props
 
     def iter_edges(self, edge_type: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
         spec = edge_spec(edge_type)
+        dates = _edge_dates(edge_type)
         for record in self._stream(cypher.iter_edges(spec)):
-            props = _plain(record["props"])
+            props = _decode(record["props"], dates)
             props.pop("key", None)
             yield record["source"], record["target"], props
 
@@ -428,7 +481,7 @@ class Neo4jStore(GraphStore):
 
         def read() -> tuple[list[dict[str, Any]], int]:
             page = [
-                _plain(record["props"])
+                _decode(record["props"], _node_dates(label))
                 for record in self._read(
                     cypher.list_nodes(label), where=conditions, offset=offset, limit=limit
                 )

@@ -7,7 +7,15 @@ are checked against them before a statement is built.
 
 from __future__ import annotations
 
-from graphsvc.model import EDGE_SPECS, NODE_SPECS, EdgeSpec, NodeSpec, Reference
+from graphsvc.model import (
+    EDGE_SPECS,
+    NODE_SPECS,
+    EdgeSpec,
+    NodeSpec,
+    Reference,
+    date_fields,
+    node_spec,
+)
 
 __all__ = [
     "META_LABEL",
@@ -17,6 +25,7 @@ __all__ = [
     "create_edges",
     "create_nodes",
     "create_references",
+    "delete_edges_of_type",
     "delete_everything",
     "delete_references",
     "edges_of",
@@ -52,6 +61,22 @@ def _type(edge_type: str) -> str:
     if edge_type not in _TYPES:
         raise KeyError(f"unknown edge type {edge_type!r}")
     return edge_type
+
+
+def _props(var: str, dates: frozenset[str]) -> str:
+    """All properties, dates as ISO text: the driver's temporal types are slow to decode."""
+    if not dates:
+        return f"properties({var})"
+    converted = ", ".join(f"{name}: toString({var}.{name})" for name in sorted(dates))
+    return f"{var} {{.*, {converted}}}"
+
+
+def _node_dates(label: str) -> frozenset[str]:
+    return date_fields(node_spec(label).model)
+
+
+def _edge_dates(spec: EdgeSpec) -> frozenset[str]:
+    return date_fields(spec.model) if spec.model is not None else frozenset()
 
 
 def constraint_statements() -> list[str]:
@@ -167,6 +192,10 @@ def update_edges(spec: EdgeSpec) -> str:
     )
 
 
+def delete_edges_of_type(edge_type: str) -> str:
+    return f"MATCH ()-[r:{_type(edge_type)}]->() DELETE r"
+
+
 def delete_everything() -> str:
     """Empties the database in batches (tests and ``sync --replace``)."""
     return "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
@@ -185,22 +214,31 @@ def count_edges(edge_type: str) -> str:
 
 
 def get_nodes(label: str) -> str:
-    return f"MATCH (n:{_label(label)}) WHERE n.id IN $ids RETURN properties(n) AS props"
+    return (
+        f"MATCH (n:{_label(label)}) WHERE n.id IN $ids "
+        f"RETURN {_props('n', _node_dates(label))} AS props"
+    )
 
 
-def iter_nodes(label: str, with_fields: bool) -> str:
-    if with_fields:
-        return (
-            f"MATCH (n:{_label(label)}) "
-            "RETURN n.id AS id, [f IN $fields | n[f]] AS values ORDER BY n.id"
+def iter_nodes(label: str, fields: tuple[str, ...] | None) -> str:
+    """Every node of ``label`` by id; only ``fields`` (model-checked) when given."""
+    dates = _node_dates(label)
+    if fields is not None:
+        known = node_spec(label).model.model_fields
+        unknown = [name for name in fields if name not in known]
+        if unknown:
+            raise KeyError(f"{label} has no field(s) {unknown}")
+        values = ", ".join(
+            f"toString(n.{name})" if name in dates else f"n.{name}" for name in fields
         )
-    return f"MATCH (n:{_label(label)}) RETURN properties(n) AS props ORDER BY n.id"
+        return f"MATCH (n:{_label(label)}) RETURN n.id AS id, [{values}] AS values ORDER BY n.id"
+    return f"MATCH (n:{_label(label)}) RETURN {_props('n', dates)} AS props ORDER BY n.id"
 
 
 def iter_edges(spec: EdgeSpec) -> str:
     return (
         f"MATCH (a:{_label(spec.source)})-[r:{_type(spec.type)}]->(b:{_label(spec.target)}) "
-        "RETURN a.id AS source, b.id AS target, properties(r) AS props "
+        f"RETURN a.id AS source, b.id AS target, {_props('r', _edge_dates(spec))} AS props "
         "ORDER BY source, target, r.key"
     )
 
@@ -219,7 +257,7 @@ def edges_of(label: str) -> str:
 def list_nodes(label: str) -> str:
     return (
         f"MATCH (n:{_label(label)}) WHERE all(k IN keys($where) WHERE n[k] = $where[k]) "
-        "RETURN properties(n) AS props ORDER BY n.id SKIP $offset LIMIT $limit"
+        f"RETURN {_props('n', _node_dates(label))} AS props ORDER BY n.id SKIP $offset LIMIT $limit"
     )
 
 

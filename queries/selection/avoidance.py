@@ -1,0 +1,183 @@
+"""Appointment avoidance (任职回避): kinship and regional conflicts of a proposed appointment.
+
+Relatives (spouse, lineal, collateral within three generations, close in-laws:
+every ``RELATIVE_OF`` in the graph) may not
+
+- serve in the same unit where either of them sits on its leadership team
+  (``same_unit``: the same organ under the same leader, the same team);
+- stand in a direct line through the unit hierarchy where the upper one leads
+  (``superior_subordinate``);
+- work in organization/personnel, discipline, audit or finance of a unit the
+  other leads (``sensitive_function``);
+
+and the heads listed in the policy may not serve where they grew up
+(``regional``). Each conflict carries the chain of facts that causes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from queries.selection.policy import SelectionPolicy
+from queries.selection.records import CadreRecord, Relative, Tenure, UnitIndex
+
+__all__ = ["Conflict", "appointment_conflicts"]
+
+
+@dataclass(frozen=True)
+class Conflict:
+    rule: str
+    message: str
+    chain: list[str] = field(default_factory=list)
+    relative_id: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "message": self.message,
+            "chain": self.chain,
+            "relative_id": self.relative_id,
+        }
+
+
+def _leads(post: dict[str, Any]) -> bool:
+    return bool(post.get("team_member") or post.get("leadership"))
+
+
+def _holds(relative: Relative, tenure: Tenure, units: UnitIndex) -> str:
+    post = tenure.post
+    return (
+        f"{relative.name}({relative.cadre_id})现任{post.get('name', tenure.post_id)}"
+        f"（{units.name(post.get('unit_id'))}）"
+    )
+
+
+def _kin_conflicts(
+    name: str,
+    relative: Relative,
+    post: dict[str, Any],
+    units: UnitIndex,
+    policy: SelectionPolicy,
+    as_of: date,
+) -> list[Conflict]:
+    rules = policy.avoidance
+    target_unit = post.get("unit_id")
+    target_up = units.ancestors(target_unit)
+    kin = f"{name}与{relative.name}({relative.cadre_id})系{relative.relation}关系"
+    where = f"拟任{post.get('name', post.get('id'))}（{units.name(target_unit)}）"
+    found: list[Conflict] = []
+    for tenure in relative.tenures:
+        if not tenure.current(as_of) or tenure.post_id == post.get("id"):
+            continue
+        other = tenure.post
+        other_unit = other.get("unit_id")
+        chain = [kin, _holds(relative, tenure, units), where]
+        if rules.same_unit and other_unit == target_unit and (_leads(post) or _leads(other)):
+            found.append(
+                Conflict(
+                    "same_unit", "亲属在同一单位任职且一方为领导班子成员", chain, relative.cadre_id
+                )
+            )
+        if rules.superior_subordinate:
+            if _leads(other) and other_unit in target_up:
+                path = " → ".join(units.name(u) for u in [target_unit, *target_up] if u is not None)
+                found.append(
+                    Conflict(
+                        "superior_subordinate",
+                        "亲属为拟任单位上级单位的领导成员（直接上下级）",
+                        [*chain, f"隶属关系：{path}"],
+                        relative.cadre_id,
+                    )
+                )
+            if _leads(post) and target_unit in units.ancestors(other_unit):
+                found.append(
+                    Conflict(
+                        "superior_subordinate",
+                        "拟任职务为亲属所在单位的上级领导（直接上下级）",
+                        chain,
+                        relative.cadre_id,
+                    )
+                )
+        sensitive = set(rules.sensitive_functions)
+        if sensitive:
+            led_by_relative = _leads(other) and (
+                other_unit == target_unit or other_unit in target_up
+            )
+            if post.get("function") in sensitive and led_by_relative:
+                found.append(
+                    Conflict(
+                        "sensitive_function",
+                        f"拟在亲属领导的单位从事{post.get('function')}工作",
+                        chain,
+                        relative.cadre_id,
+                    )
+                )
+            if (
+                other.get("function") in sensitive
+                and _leads(post)
+                and (other_unit == target_unit or target_unit in units.ancestors(other_unit))
+            ):
+                found.append(
+                    Conflict(
+                        "sensitive_function",
+                        f"亲属在拟领导的单位从事{other.get('function')}工作",
+                        chain,
+                        relative.cadre_id,
+                    )
+                )
+    return found
+
+
+def appointment_conflicts(
+    record: CadreRecord,
+    post: dict[str, Any],
+    units: UnitIndex,
+    *,
+    policy: SelectionPolicy,
+    as_of: date,
+) -> list[Conflict]:
+    """Every avoidance conflict of appointing ``record`` to ``post``, with its chain.
+
+    Parameters
+    ----------
+    record : CadreRecord
+        The candidate with relatives (and their posts) loaded.
+    post : dict
+        The post's properties; ``unit_id``, ``team_member``, ``function``, ``role`` are read.
+    units : UnitIndex
+        The unit hierarchy.
+    policy : SelectionPolicy
+        ``policy.avoidance`` switches the rules and lists sensitive functions and head roles.
+    as_of : date
+        The day that decides who holds what.
+
+    Returns
+    -------
+    list of Conflict
+        Empty when the appointment breaks no avoidance rule.
+    """
+    rules = policy.avoidance
+    if not rules.enabled:
+        return []
+    name = f"{record.cadre.get('name', record.id)}({record.id})"
+    conflicts: list[Conflict] = []
+    for relative in record.relatives:
+        conflicts.extend(_kin_conflicts(name, relative, post, units, policy, as_of))
+    hometown = record.cadre.get("hometown_unit_id")
+    role = str(post.get("role") or "")
+    target_unit = post.get("unit_id")
+    grew_up_here = hometown == target_unit or target_unit in units.ancestors(hometown)
+    if rules.regional and hometown and role in set(rules.regional_roles) and grew_up_here:
+        conflicts.append(
+            Conflict(
+                "regional",
+                f"{role}不得在本人成长地任职",
+                [
+                    f"{name}成长地为{units.name(hometown)}",
+                    f"拟任{post.get('name', post.get('id'))}（{units.name(target_unit)}）",
+                ],
+            )
+        )
+    return conflicts

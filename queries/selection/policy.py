@@ -1,0 +1,154 @@
+"""The selection policy: rules and numbers a department can edit.
+
+The defaults live in ``default_policy.toml`` beside this module; a department's
+own file (``--policy FILE`` or ``GRAPHSVC_POLICY``) is merged over them, so it
+only needs the settings it changes.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+__all__ = ["DEFAULT_POLICY", "PolicyError", "SelectionPolicy", "load_policy"]
+
+DEFAULT_POLICY = Path(__file__).with_name("default_policy.toml")
+
+
+class PolicyError(ValueError):
+    """A policy file that cannot be read or does not validate; says which setting and why."""
+
+
+class _Rule(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    enabled: bool = True
+    warn: bool = False
+
+
+class ServiceYears(_Rule):
+    min_years: float = Field(default=5, ge=0)
+
+
+class GrassrootsYears(_Rule):
+    min_years: float = Field(default=2, ge=0)
+    unit_kinds: list[str] = ["乡镇", "街道", "村", "社区"]
+    count_secondments: bool = True
+
+
+class YearsAtLevel(_Rule):
+    staff_to_deputy_section: float = Field(default=3, ge=0)
+    deputy_to_principal: float = Field(default=2, ge=0)
+    principal_to_upper_deputy: float = Field(default=3, ge=0)
+
+
+class PostsBelow(_Rule):
+    min_posts: int = Field(default=2, ge=0)
+
+
+class EducationRule(_Rule):
+    minimum: str = "大学专科"
+    county_minimum: str = "大学本科"
+    county_warn: bool = True
+
+
+class TrainingRule(_Rule):
+    section_days_per_year: float = Field(default=12, ge=0)
+    section_hours_per_year: float = Field(default=90, ge=0)
+    county_hours_5y: float = Field(default=550, ge=0)
+    county_days_5y: float = Field(default=90, ge=0)
+
+
+class AssessmentRule(_Rule):
+    barred_grades: list[str] = ["基本称职", "不称职"]
+
+
+class EffectPeriod(_Rule):
+    months: dict[str, int] = {}
+
+
+class RecentPromotion(_Rule):
+    min_months: int = Field(default=12, ge=0)
+
+
+class Rules(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    service_years: ServiceYears = ServiceYears()
+    grassroots_years: GrassrootsYears = GrassrootsYears()
+    years_at_level: YearsAtLevel = YearsAtLevel()
+    posts_below: PostsBelow = PostsBelow()
+    education: EducationRule = EducationRule()
+    training: TrainingRule = TrainingRule()
+    assessment: AssessmentRule = AssessmentRule()
+    effect_period: EffectPeriod = EffectPeriod()
+    one_level: _Rule = _Rule()
+    probation: _Rule = _Rule()
+    recent_promotion: RecentPromotion = RecentPromotion()
+
+
+class Avoidance(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    enabled: bool = True
+    same_unit: bool = True
+    superior_subordinate: bool = True
+    sensitive_functions: list[str] = ["组织人事", "纪检监察", "审计", "财务"]
+    regional: bool = True
+    regional_roles: list[str] = []
+
+
+class Retirement(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    male: float = Field(default=60, ge=40, le=75)
+    female: float = Field(default=55, ge=40, le=75)
+
+
+class SelectionPolicy(BaseModel):
+    """The whole policy; see ``default_policy.toml`` for what each setting means."""
+
+    model_config = ConfigDict(extra="forbid")
+    county_levels: list[str] = ["副处", "正处", "副厅", "正厅"]
+    rules: Rules = Rules()
+    avoidance: Avoidance = Avoidance()
+    retirement: Retirement = Retirement()
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise PolicyError(f"policy file {path} does not exist") from None
+    except tomllib.TOMLDecodeError as error:
+        raise PolicyError(f"policy file {path} is not valid TOML: {error}") from None
+
+
+def load_policy(path: Path | None = None) -> SelectionPolicy:
+    """The default policy, with ``path``'s settings merged over it when given.
+
+    Raises
+    ------
+    PolicyError
+        Naming the file, the setting and what is wrong with it.
+    """
+    data = _read(DEFAULT_POLICY)
+    if path is not None:
+        data = _merge(data, _read(path))
+    try:
+        return SelectionPolicy.model_validate(data)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in item['loc'])}: {item['msg']}"
+            for item in error.errors(include_url=False)
+        )
+        raise PolicyError(f"policy {path or DEFAULT_POLICY}: {problems}") from None

@@ -1,0 +1,177 @@
+"""What the selection rules read about a cadre, gathered in one plain structure.
+
+A :class:`CadreRecord` holds a cadre's properties and the parts of the graph the
+rules look at: posts held (with their units), rotations, courses, assessments,
+supervision records, relatives. :func:`load_cadre_record` reads one from any
+store; the same structure serves one check or a whole round.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from graphsvc.stores.base import GraphStore
+
+__all__ = [
+    "CadreRecord",
+    "Course",
+    "Relative",
+    "Stint",
+    "Tenure",
+    "UnitIndex",
+    "load_cadre_record",
+    "load_units",
+]
+
+
+@dataclass(frozen=True)
+class Tenure:
+    """A post held, from ``start`` to ``end`` (``None``: still held)."""
+
+    post_id: str
+    post: dict[str, Any]
+    start: date
+    end: date | None
+
+    def current(self, as_of: date) -> bool:
+        return self.start <= as_of and (self.end is None or self.end > as_of)
+
+
+@dataclass(frozen=True)
+class Stint:
+    """A rotation or secondment (交流/轮岗/挂职) to a unit."""
+
+    unit_id: str
+    kind: str
+    start: date
+    end: date | None
+
+
+@dataclass(frozen=True)
+class Course:
+    training_id: str
+    kind: str
+    start: date
+    days: float
+    hours: float
+    off_job: bool
+
+
+@dataclass(frozen=True)
+class Relative:
+    cadre_id: str
+    name: str
+    relation: str
+    tenures: tuple[Tenure, ...]
+
+
+@dataclass
+class CadreRecord:
+    cadre: dict[str, Any]
+    tenures: list[Tenure] = field(default_factory=list)
+    rotations: list[Stint] = field(default_factory=list)
+    courses: list[Course] = field(default_factory=list)
+    annual_grades: dict[int, str] = field(default_factory=dict)
+    supervision: list[dict[str, Any]] = field(default_factory=list)
+    relatives: list[Relative] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return str(self.cadre["id"])
+
+    def current_tenures(self, as_of: date) -> list[Tenure]:
+        return [tenure for tenure in self.tenures if tenure.current(as_of)]
+
+
+@dataclass(frozen=True)
+class UnitIndex:
+    """Every unit with its kind, name and parent, for walking the hierarchy."""
+
+    units: dict[str, dict[str, Any]]
+
+    def kind(self, unit_id: str | None) -> str | None:
+        return self.units.get(unit_id or "", {}).get("kind")
+
+    def name(self, unit_id: str | None) -> str:
+        return str(self.units.get(unit_id or "", {}).get("name", unit_id))
+
+    def ancestors(self, unit_id: str | None) -> list[str]:
+        """Parent, grandparent, ... (not the unit itself), nearest first."""
+        chain: list[str] = []
+        current = self.units.get(unit_id or "", {}).get("parent_id")
+        while current and current not in chain:
+            chain.append(current)
+            current = self.units.get(current, {}).get("parent_id")
+        return chain
+
+
+def load_units(store: GraphStore) -> UnitIndex:
+    return UnitIndex({unit["id"]: unit for unit in store.iter_nodes("Unit")})
+
+
+def _tenures(store: GraphStore, edges: list[tuple[str, dict[str, Any]]]) -> list[Tenure]:
+    posts = store.get_nodes("Post", {post_id for post_id, _ in edges})
+    found = [
+        Tenure(post_id, posts.get(post_id, {"id": post_id}), props["start"], props.get("end"))
+        for post_id, props in edges
+    ]
+    return sorted(found, key=lambda tenure: tenure.start)
+
+
+def load_cadre_record(
+    store: GraphStore, cadre_id: str, *, with_relatives: bool = True
+) -> CadreRecord | None:
+    """Everything the rules read about one cadre; ``None`` when there is no such cadre."""
+    cadre = store.get_node("Cadre", cadre_id)
+    if cadre is None:
+        return None
+    record = CadreRecord(cadre)
+    by_type: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    for edge in store.edges_of("Cadre", cadre_id):
+        by_type.setdefault(edge.type, []).append((edge.other_id, dict(edge.props)))
+    record.tenures = _tenures(store, by_type.get("HOLDS", []))
+    record.rotations = [
+        Stint(unit_id, str(props.get("kind", "")), props["start"], props.get("end"))
+        for unit_id, props in by_type.get("ROTATED_TO", [])
+    ]
+    trainings = store.get_nodes("Training", {t for t, _ in by_type.get("ATTENDED", [])})
+    for training_id, props in by_type.get("ATTENDED", []):
+        course = trainings.get(training_id)
+        if course is None or props.get("completed") is False:
+            continue
+        record.courses.append(
+            Course(
+                training_id,
+                str(course.get("kind", "")),
+                course["start"],
+                float(course.get("days", 0)),
+                float(props.get("hours") or course.get("hours", 0)),
+                bool(course.get("off_job")),
+            )
+        )
+    assessments = store.get_nodes("Assessment", {a for a, _ in by_type.get("ASSESSMENT_OF", [])})
+    for assessment in assessments.values():
+        if assessment.get("quarter") is None and assessment.get("grade"):
+            record.annual_grades[int(assessment["year"])] = str(assessment["grade"])
+    record.supervision = list(
+        store.get_nodes("Supervision", {s for s, _ in by_type.get("RECORD_OF", [])}).values()
+    )
+    if with_relatives:
+        relatives = store.get_nodes("Cadre", {r for r, _ in by_type.get("RELATIVE_OF", [])})
+        for relative_id, props in by_type.get("RELATIVE_OF", []):
+            held = [
+                (edge.other_id, dict(edge.props))
+                for edge in store.edges_of("Cadre", relative_id)
+                if edge.type == "HOLDS"
+            ]
+            record.relatives.append(
+                Relative(
+                    relative_id,
+                    str(relatives.get(relative_id, {}).get("name", relative_id)),
+                    str(props.get("relation", "")),
+                    tuple(_tenures(store, held)),
+                )
+            )
+    return record
