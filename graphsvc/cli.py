@@ -204,8 +204,15 @@ def sync(
             summary = copy_store(origin, destination, replace=replace, on_progress=progress)
         counts = destination.counts()
     if as_json:
-        _print_json({"from": source, "to": target, **summary.as_dict(),
-                     "nodes": counts.nodes, "edges": counts.edges})  # fmt: skip
+        _print_json(
+            {
+                "from": source,
+                "to": target,
+                **summary.as_dict(),
+                "nodes": counts.nodes,
+                "edges": counts.edges,
+            }
+        )
         return
     err.print(
         f"copied {source} into {target}: {sum(summary.created.values()):,} created, "
@@ -280,6 +287,69 @@ def check(
         out.print(f"  [red]✗ {conflict['rule']}[/]: {conflict['message']}")
         for step in conflict["chain"]:
             out.print(f"      {step}")
+
+
+@app.command()
+def match(
+    post: Annotated[str, typer.Option("--post", help="Post id to rank candidates for.")],
+    limit: Annotated[int, typer.Option("--limit", min=1, help="How many candidates.")] = 10,
+    store: StoreOption = None,
+    policy: PolicyOption = None,
+    as_of: AsOfOption = None,
+    write_back: Annotated[
+        bool,
+        typer.Option("--write-back", help="Store them as CANDIDATE_FOR edges (for Browser)."),
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Ranked eligible, conflict-free candidates for a post, with score parts and reasons."""
+    from queries.selection.candidates import rank_candidates, write_back_candidates
+    from queries.selection.check import NotFound
+
+    with _open(store) as graph:
+        try:
+            result = rank_candidates(
+                store=graph, post_id=post, policy=_policy(policy), as_of=_as_of(as_of), limit=limit
+            )
+        except NotFound as error:
+            err.print(f"[red]error:[/] {error}")
+            raise typer.Exit(1) from None
+        if write_back:
+            written = write_back_candidates(store=graph, results=[result])
+            err.print(f"wrote {written} CANDIDATE_FOR edges into {graph.url}")
+    if as_json:
+        _print_json(result)
+        return
+    out.print(
+        f"{result['post_name']}（{result['unit_name']}，{result['level']}）: "
+        f"{result['eligible']} eligible of {result['considered']} considered"
+    )
+    table = Table()
+    for column in (
+        "rank",
+        "cadre",
+        "score",
+        "specialty",
+        "experience",
+        "performance",
+        "development",
+        "team fit",
+        "reasons",
+    ):
+        table.add_column(column)
+    for c in result["candidates"]:
+        parts = c["parts"]
+        table.add_row(
+            str(c["rank"]),
+            f"{c['name']} {c['cadre_id']}",
+            f"{c['score']:.3f}",
+            *(
+                f"{parts[k]:.2f}"
+                for k in ("specialty", "experience", "performance", "development", "team_fit")
+            ),
+            "；".join(c["reasons"]),
+        )
+    out.print(table)
 
 
 @app.command()

@@ -151,3 +151,27 @@ def test_check_prints_the_verdict_rule_by_rule(tmp_path: Path, small_sample_dir:
     assert isinstance(verdict["conflicts"], list)
     missing = run("check", "--cadre", "NOPE", "--post", vacancy, "--store", store, "--json")
     assert missing.returncode == 1 and "no cadre with id 'NOPE'" in missing.stderr
+
+
+def test_match_ranks_candidates_for_a_post(tmp_path: Path, small_sample_dir: Path) -> None:
+    store = str(tmp_path / "g.db")
+    assert run("load", str(small_sample_dir), "--store", store).returncode == 0
+    vacancy = json.loads((small_sample_dir / "manifest.json").read_text("utf-8"))["planted"][
+        "vacancies"
+    ][0]
+    result = run(
+        "match",
+        "--post",
+        vacancy,
+        "--limit",
+        "5",
+        "--store",
+        store,
+        "--as-of",
+        "2026-11-01",
+        "--json",
+    )
+    assert result.returncode == 0, result.stderr
+    ranked = json.loads(result.stdout)["candidates"]
+    assert 0 < len(ranked) <= 5
+    assert all({"cadre_id", "score", "parts", "reasons"} <= c.keys() for c in ranked)

@@ -104,6 +104,41 @@ class Retirement(BaseModel):
     female: float = Field(default=55, ge=40, le=75)
 
 
+class ScoringWeights(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    specialty: float = Field(default=0.30, ge=0)
+    experience: float = Field(default=0.25, ge=0)
+    performance: float = Field(default=0.25, ge=0)
+    development: float = Field(default=0.10, ge=0)
+    team_fit: float = Field(default=0.10, ge=0)
+
+
+class ExperienceScoring(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    grassroots_years_full: float = Field(default=5, gt=0)
+    major_tasks_full: float = Field(default=3.0, gt=0)
+    similar_unit_years_full: float = Field(default=3, gt=0)
+
+
+class TeamScoring(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    young_age: float = Field(default=40, gt=0)
+
+
+class DevelopmentScoring(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    training_hours_target: float = Field(default=80, gt=0)
+
+
+class Scoring(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    ready_threshold: float = Field(default=0.55, ge=0, le=1)
+    weights: ScoringWeights = ScoringWeights()
+    experience: ExperienceScoring = ExperienceScoring()
+    team: TeamScoring = TeamScoring()
+    development: DevelopmentScoring = DevelopmentScoring()
+
+
 class SelectionPolicy(BaseModel):
     """The whole policy; see ``default_policy.toml`` for what each setting means."""
 
@@ -112,6 +147,7 @@ class SelectionPolicy(BaseModel):
     rules: Rules = Rules()
     avoidance: Avoidance = Avoidance()
     retirement: Retirement = Retirement()
+    scoring: Scoring = Scoring()
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:

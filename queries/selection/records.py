@@ -76,6 +76,11 @@ class CadreRecord:
     annual_grades: dict[int, str] = field(default_factory=dict)
     supervision: list[dict[str, Any]] = field(default_factory=list)
     relatives: list[Relative] = field(default_factory=list)
+    # Read by ranking (load_cadre_records fills them):
+    specialties: set[str] = field(default_factory=set)
+    projects: list[tuple[dict[str, Any], str, str | None]] = field(default_factory=list)
+    stars: list[int] = field(default_factory=list)
+    in_pool: bool = False
 
     @property
     def id(self) -> str:
@@ -175,3 +180,85 @@ def load_cadre_record(
                 )
             )
     return record
+
+
+def load_cadre_records(store: GraphStore, cadre_ids: set[str]) -> dict[str, CadreRecord]:
+    """Records of many cadres from one scan per edge type (for ranking and rounds).
+
+    Relatives are loaded with their posts, as :func:`load_cadre_record` does.
+    """
+    cadres = store.get_nodes("Cadre", cadre_ids)
+    records = {cadre_id: CadreRecord(props) for cadre_id, props in cadres.items()}
+    held: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    for cadre_id, post_id, props in store.iter_edges("HOLDS"):
+        held.setdefault(cadre_id, []).append((post_id, props))
+    posts = {post["id"]: post for post in store.iter_nodes("Post")}
+
+    def tenures_of(cadre_id: str) -> list[Tenure]:
+        found = [
+            Tenure(post_id, posts.get(post_id, {"id": post_id}), props["start"], props.get("end"))
+            for post_id, props in held.get(cadre_id, [])
+        ]
+        return sorted(found, key=lambda tenure: tenure.start)
+
+    trainings = {t["id"]: t for t in store.iter_nodes("Training")}
+    for cadre_id, record in records.items():
+        record.tenures = tenures_of(cadre_id)
+    for cadre_id, unit_id, props in store.iter_edges("ROTATED_TO"):
+        if cadre_id in records:
+            records[cadre_id].rotations.append(
+                Stint(unit_id, str(props.get("kind", "")), props["start"], props.get("end"))
+            )
+    for cadre_id, training_id, props in store.iter_edges("ATTENDED"):
+        course = trainings.get(training_id)
+        if cadre_id not in records or course is None or props.get("completed") is False:
+            continue
+        records[cadre_id].courses.append(
+            Course(
+                training_id,
+                str(course.get("kind", "")),
+                course["start"],
+                float(course.get("days", 0)),
+                float(props.get("hours") or course.get("hours", 0)),
+                bool(course.get("off_job")),
+            )
+        )
+    for assessment in store.iter_nodes(
+        "Assessment", ["cadre_id", "year", "quarter", "grade", "stars"]
+    ):
+        assessed = records.get(str(assessment.get("cadre_id")))
+        if assessed is None:
+            continue
+        if assessment.get("quarter") is None and assessment.get("grade"):
+            assessed.annual_grades[int(assessment["year"])] = str(assessment["grade"])
+        elif assessment.get("stars"):
+            assessed.stars.append(int(assessment["stars"]))
+    for cadre_id, specialty_id, _ in store.iter_edges("HAS_SPECIALTY"):
+        if cadre_id in records:
+            records[cadre_id].specialties.add(specialty_id)
+    projects = {p["id"]: p for p in store.iter_nodes("Project")}
+    for cadre_id, project_id, props in store.iter_edges("WORKED_ON"):
+        if cadre_id in records and project_id in projects:
+            records[cadre_id].projects.append(
+                (projects[project_id], str(props.get("role", "成员")), props.get("result"))
+            )
+    for cadre_id, _pool, props in store.iter_edges("IN_POOL"):
+        if cadre_id in records and props.get("end") is None:
+            records[cadre_id].in_pool = True
+    for item in store.iter_nodes("Supervision"):
+        supervised = records.get(str(item.get("cadre_id")))
+        if supervised is not None:
+            supervised.supervision.append(item)
+    names = {c["id"]: c.get("name", c["id"]) for c in store.iter_nodes("Cadre", ["name"])}
+    for source, target, props in store.iter_edges("RELATIVE_OF"):
+        for me, other in ((source, target), (target, source)):
+            if me in records:
+                records[me].relatives.append(
+                    Relative(
+                        other,
+                        str(names.get(other, other)),
+                        str(props.get("relation", "")),
+                        tuple(tenures_of(other)),
+                    )
+                )
+    return records

@@ -1,0 +1,262 @@
+"""Ranking candidates for a post: a score from graph features, each part visible.
+
+Parts (each 0..1, weighted by ``policy.scoring.weights``):
+
+- **specialty**: the post's required specialties against the cadre's own
+  specialties (full credit) and the domains of projects they worked on (0.6);
+- **experience**: grassroots years, major tasks (lead 1, core 0.7, member 0.4,
+  scaled by result), years in units of the same kind as the post's unit;
+- **performance**: the last three annual grades and the quarterly stars;
+- **development**: membership of the young-cadre pool, training hours last year;
+- **team_fit**: what the post's leadership team lacks that the cadre brings
+  (someone under 40, a woman, a missing specialty category).
+
+Only eligible, conflict-free cadres are ranked; the others are listed with why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from graphsvc.dates import months_between
+from graphsvc.vocab import LEVEL_ORDER, Level
+from queries.selection.avoidance import appointment_conflicts
+from queries.selection.eligibility import check_eligibility, equivalent_level, grassroots_months
+from queries.selection.policy import SelectionPolicy
+from queries.selection.records import CadreRecord, UnitIndex
+
+__all__ = ["Candidate", "TeamGaps", "score_candidate", "team_gaps"]
+
+_GRADE_VALUE = {"优秀": 1.0, "称职": 0.7, "基本称职": 0.2, "不称职": 0.0}
+_ROLE_WEIGHT = {"负责人": 1.0, "骨干": 0.7, "成员": 0.4}
+_RESULT_WEIGHT = {"优秀": 1.0, "良好": 0.8, "合格": 0.6, "不合格": 0.1, None: 0.6}
+
+
+@dataclass(frozen=True)
+class TeamGaps:
+    """What a leadership team lacks, read from its current members."""
+
+    unit_id: str
+    members: int
+    youngest_age: float | None
+    has_woman: bool
+    categories: frozenset[str]
+    wanted_categories: frozenset[str]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "unit_id": self.unit_id,
+            "members": self.members,
+            "youngest_age": self.youngest_age,
+            "has_woman": self.has_woman,
+            "missing_categories": sorted(self.wanted_categories - self.categories),
+        }
+
+
+@dataclass(frozen=True)
+class Candidate:
+    cadre_id: str
+    name: str
+    score: float
+    parts: dict[str, float]
+    reasons: list[str]
+    verdict: str
+    warnings: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "cadre_id": self.cadre_id,
+            "name": self.name,
+            "score": round(self.score, 4),
+            "parts": {k: round(v, 4) for k, v in self.parts.items()},
+            "reasons": self.reasons,
+            "verdict": self.verdict,
+            "warnings": self.warnings,
+        }
+
+
+def _age(record: CadreRecord, as_of: date) -> float:
+    birth = record.cadre.get("birth")
+    return months_between(birth, as_of) / 12 if birth else 0.0
+
+
+def team_gaps(
+    unit_id: str,
+    team: list[CadreRecord],
+    *,
+    wanted_categories: frozenset[str],
+    category_of: dict[str, str],
+    as_of: date,
+) -> TeamGaps:
+    """The team's youngest age, whether it has a woman, which specialty categories it has."""
+    ages = [_age(member, as_of) for member in team]
+    categories = frozenset(
+        category_of[s] for member in team for s in member.specialties if s in category_of
+    )
+    return TeamGaps(
+        unit_id,
+        len(team),
+        min(ages) if ages else None,
+        any(member.cadre.get("gender") == "女" for member in team),
+        categories,
+        wanted_categories,
+    )
+
+
+def score_candidate(
+    record: CadreRecord,
+    post: dict[str, Any],
+    *,
+    requirements: dict[str, float],
+    specialty_names: dict[str, str],
+    category_of: dict[str, str],
+    team: TeamGaps,
+    units: UnitIndex,
+    policy: SelectionPolicy,
+    as_of: date,
+) -> tuple[float, dict[str, float], list[str]]:
+    """Score one cadre for one post.
+
+    Returns
+    -------
+    (score, parts, reasons)
+        ``score`` is the weighted sum of ``parts``; ``reasons`` say in Chinese why.
+    """
+    scoring = policy.scoring
+    reasons: list[str] = []
+
+    # Specialty: own specialties count fully, project domains at 0.6.
+    domains = {str(p.get("domain_id")) for p, _, _ in record.projects if p.get("domain_id")}
+    if requirements:
+        matched = 0.0
+        for specialty_id, weight in requirements.items():
+            if specialty_id in record.specialties:
+                matched += weight
+                reasons.append(
+                    f"具备岗位所需专业：{specialty_names.get(specialty_id, specialty_id)}"
+                )
+            elif specialty_id in domains:
+                matched += 0.6 * weight
+                reasons.append(
+                    f"参与过{specialty_names.get(specialty_id, specialty_id)}领域重大任务"
+                )
+        specialty = matched / sum(requirements.values())
+    else:
+        specialty = 0.5  # the post names no requirement: neutral
+
+    # Experience.
+    exp = scoring.experience
+    grassroots = (
+        grassroots_months(
+            record, units, kinds=policy.rules.grassroots_years.unit_kinds, as_of=as_of
+        )
+        / 12
+    )
+    tasks = sum(
+        _ROLE_WEIGHT.get(role, 0.4) * _RESULT_WEIGHT.get(result, 0.6)
+        for _, role, result in record.projects
+    )
+    target_kind = units.kind(post.get("unit_id"))
+    similar = (
+        sum(
+            months_between(t.start, min(t.end or as_of, as_of))
+            for t in record.tenures
+            if units.kind(t.post.get("unit_id")) == target_kind and t.start < as_of
+        )
+        / 12
+    )
+    experience = (
+        min(grassroots / exp.grassroots_years_full, 1.0)
+        + min(tasks / exp.major_tasks_full, 1.0)
+        + min(similar / exp.similar_unit_years_full, 1.0)
+    ) / 3
+    if grassroots >= 2:
+        reasons.append(f"基层工作{grassroots:.1f}年")
+    leads = [p.get("name") for p, role, _ in record.projects if role == "负责人"]
+    if leads:
+        reasons.append(f"牵头重大任务：{'、'.join(str(n) for n in leads[:2])}")
+    elif record.projects:
+        reasons.append(f"参与重大任务{len(record.projects)}项")
+    if similar >= 1 and target_kind:
+        reasons.append(f"在{target_kind}任职{similar:.1f}年")
+
+    # Performance: the last three annual grades, then stars.
+    years = sorted(record.annual_grades)[-3:]
+    grades = [_GRADE_VALUE.get(record.annual_grades[y], 0.5) for y in years]
+    grade_part = sum(grades) / len(grades) if grades else 0.5
+    star_part = sum(record.stars) / (5 * len(record.stars)) if record.stars else 0.6
+    performance = 0.7 * grade_part + 0.3 * star_part
+    excellent = [y for y in years if record.annual_grades[y] == "优秀"]
+    if excellent:
+        reasons.append(f"{'、'.join(map(str, excellent))}年度考核优秀")
+
+    # Development.
+    last_year = [c for c in record.courses if months_between(c.start, as_of) < 12]
+    hours = sum(c.hours for c in last_year)
+    development = 0.5 * float(record.in_pool) + 0.5 * min(
+        hours / scoring.development.training_hours_target, 1.0
+    )
+    if record.in_pool:
+        reasons.append("在优秀年轻干部库中")
+
+    # Team fit.
+    fit = 0.0
+    age = _age(record, as_of)
+    no_young = team.youngest_age is None or team.youngest_age >= scoring.team.young_age
+    if no_young and age < scoring.team.young_age:
+        fit += 0.4
+        reasons.append(f"班子无{scoring.team.young_age:g}岁以下成员，该同志{age:.0f}岁")
+    if not team.has_woman and record.cadre.get("gender") == "女":
+        fit += 0.3
+        reasons.append("班子无女性成员")
+    missing = team.wanted_categories - team.categories
+    brings = {category_of[s] for s in record.specialties if s in category_of} & missing
+    if brings:
+        fit += 0.3
+        reasons.append(f"补充班子{'、'.join(sorted(brings))}专业短板")
+
+    parts = {
+        "specialty": specialty,
+        "experience": experience,
+        "performance": performance,
+        "development": development,
+        "team_fit": fit,
+    }
+    weights = scoring.weights.model_dump()
+    total = sum(weights[name] * value for name, value in parts.items()) / (
+        sum(weights.values()) or 1.0
+    )
+    return total, parts, reasons
+
+
+def candidate_levels(post: dict[str, Any]) -> set[str]:
+    """Levels a candidate for this post may hold now: the same, or one below."""
+    try:
+        target = Level(str(post.get("level")))
+    except ValueError:
+        return set()
+    order = LEVEL_ORDER[target]
+    return {level.value for level, rank in LEVEL_ORDER.items() if order - 1 <= rank <= order}
+
+
+def evaluate(
+    record: CadreRecord,
+    post: dict[str, Any],
+    units: UnitIndex,
+    *,
+    policy: SelectionPolicy,
+    as_of: date,
+) -> tuple[str, list[str], list[str]]:
+    """(verdict, warnings, reasons it is excluded) under eligibility and avoidance."""
+    verdict = check_eligibility(record, post, units, policy=policy, as_of=as_of)
+    conflicts = appointment_conflicts(record, post, units, policy=policy, as_of=as_of)
+    excluded = [r.message for r in verdict.rules if r.status == "fail"]
+    excluded += [f"回避：{c.message}" for c in conflicts]
+    warnings = [r.message for r in verdict.rules if r.status == "warn"]
+    return ("not_eligible" if excluded else verdict.status), warnings, excluded
+
+
+def equivalent(record: CadreRecord) -> str:
+    return equivalent_level(record.cadre)[0].value

@@ -1,0 +1,113 @@
+"""Ranking candidates for a post on the district; and the score's parts on hand-built records."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from graphsvc.stores import GraphStore, open_store
+from loaders.load import load_paths
+from loaders.sample import AS_OF
+from queries.selection.candidates import rank_candidates, write_back_candidates
+from queries.selection.check import NotFound, check_appointment
+from queries.selection.policy import load_policy
+from queries.selection.ranking import TeamGaps, score_candidate
+from queries.selection.records import CadreRecord, Tenure, UnitIndex
+
+POLICY = load_policy()
+
+
+@pytest.fixture(scope="module")
+def district(tmp_path_factory: pytest.TempPathFactory, district_dir: Path) -> GraphStore:
+    store = open_store(str(tmp_path_factory.mktemp("ranking") / "district.db"))
+    load_paths(store, [district_dir])
+    return store
+
+
+def test_candidates_are_eligible_ranked_and_explained(
+    district: GraphStore, district_manifest: dict[str, Any]
+) -> None:
+    vacancy = next(
+        p
+        for p in district_manifest["planted"]["vacancies"]
+        if district.get_node("Post", p)["level"] == "副科"
+    )  # type: ignore[index]
+    result = rank_candidates(store=district, post_id=vacancy, policy=POLICY, as_of=AS_OF, limit=15)
+    candidates = result["candidates"]
+    assert len(candidates) == 15 and result["eligible"] >= 15
+    scores = [c["score"] for c in candidates]
+    assert scores == sorted(scores, reverse=True)
+    assert [c["rank"] for c in candidates] == list(range(1, 16))
+    weights = POLICY.scoring.weights.model_dump()
+    for c in candidates:
+        assert set(c["parts"]) == set(weights)
+        assert c["score"] == pytest.approx(
+            sum(weights[k] * v for k, v in c["parts"].items()), abs=1e-3
+        )
+        assert c["reasons"] and c["verdict"] in {"eligible", "eligible_with_warnings"}
+        # the top candidates pass the full check on their own too
+        assert (
+            check_appointment(
+                store=district, cadre_id=c["cadre_id"], post_id=vacancy, policy=POLICY, as_of=AS_OF
+            )["verdict"]
+            != "not_eligible"
+        )
+    assert result["excluded"] and all(item["why"] for item in result["excluded"])
+    ranked = {c["cadre_id"] for c in candidates}
+    sanctioned = {
+        s["cadre_id"]
+        for s in district_manifest["planted"]["sanctioned"]
+        if s["date"] >= "2026-06-01" and s["kind"] in {"诫勉", "记过", "党内警告"}
+    }
+    assert not ranked & sanctioned
+
+
+def test_write_back_and_missing_post(
+    district: GraphStore, district_manifest: dict[str, Any]
+) -> None:
+    vacancy = district_manifest["planted"]["vacancies"][0]
+    result = rank_candidates(store=district, post_id=vacancy, policy=POLICY, as_of=AS_OF, limit=5)
+    assert write_back_candidates(store=district, results=[result]) == len(result["candidates"])
+    edges = sorted(district.iter_edges("CANDIDATE_FOR"), key=lambda e: e[2]["rank"])
+    assert [e[0] for e in edges] == [c["cadre_id"] for c in result["candidates"]]
+    assert {e[1] for e in edges} == {vacancy}
+    with pytest.raises(NotFound):
+        rank_candidates(store=district, post_id="NOPE", policy=POLICY, as_of=AS_OF)
+
+
+def test_each_part_responds_to_its_facts() -> None:
+    units = UnitIndex({"T": {"id": "T", "name": "乙镇", "kind": "乡镇"}})
+    post = {"id": "P", "unit_id": "T", "level": "副科"}
+    team = TeamGaps("T", 5, 52.0, False, frozenset({"经济"}), frozenset({"经济", "农业"}))
+    base = {"id": "C", "name": "甲", "gender": "女", "birth": date(1994, 1, 1)}
+
+    def score(record: CadreRecord) -> dict[str, float]:
+        _, parts, _ = score_candidate(
+            record,
+            post,
+            requirements={"S1": 1.0},
+            specialty_names={"S1": "农学"},
+            category_of={"S1": "农业"},
+            team=team,
+            units=units,
+            policy=POLICY,
+            as_of=AS_OF,
+        )
+        return parts
+
+    plain = score(CadreRecord(base))
+    skilled = score(CadreRecord(base, specialties={"S1"}))
+    assert (plain["specialty"], skilled["specialty"]) == (0.0, 1.0)
+    assert skilled["team_fit"] == pytest.approx(1.0)  # young, a woman, brings 农业
+    via_project = score(CadreRecord(base, projects=[({"domain_id": "S1"}, "负责人", "优秀")]))
+    assert via_project["specialty"] == pytest.approx(0.6)
+    assert via_project["experience"] > plain["experience"]
+    served = CadreRecord(base, tenures=[Tenure("P0", {"unit_id": "T"}, date(2018, 1, 1), None)])
+    assert score(served)["experience"] > plain["experience"]
+    good = score(CadreRecord(base, annual_grades={2023: "优秀", 2024: "优秀", 2025: "优秀"}))
+    weak = score(CadreRecord(base, annual_grades={2025: "基本称职"}))
+    assert good["performance"] > plain["performance"] > weak["performance"]
+    assert score(CadreRecord(base, in_pool=True))["development"] == pytest.approx(0.5)
