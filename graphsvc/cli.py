@@ -291,7 +291,28 @@ def check(
 
 @app.command()
 def match(
-    post: Annotated[str, typer.Option("--post", help="Post id to rank candidates for.")],
+    post: Annotated[
+        str | None, typer.Option("--post", help="Post id to rank candidates for.")
+    ] = None,
+    all_posts: Annotated[
+        bool, typer.Option("--all", help="Fill a whole round (default: every vacant post).")
+    ] = False,
+    posts: Annotated[
+        str | None, typer.Option("--posts", help="With --all: comma-separated post ids.")
+    ] = None,
+    must_fill: Annotated[
+        str | None, typer.Option("--must-fill", help="With --all: posts that must be filled.")
+    ] = None,
+    min_young_share: Annotated[
+        float,
+        typer.Option("--min-young-share", min=0, max=1, help="With --all: share under 35."),
+    ] = 0.0,
+    own_unit: Annotated[
+        str, typer.Option("--own-unit", help="With --all: allow, exclude or prefer own unit.")
+    ] = "allow",
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="With --all: write a report (.xlsx or .html).")
+    ] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="How many candidates.")] = 10,
     store: StoreOption = None,
     policy: PolicyOption = None,
@@ -302,10 +323,28 @@ def match(
     ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Ranked eligible, conflict-free candidates for a post, with score parts and reasons."""
+    """Ranked candidates for a post (--post), or a whole round filled best overall (--all)."""
     from queries.selection.candidates import rank_candidates, write_back_candidates
     from queries.selection.check import NotFound
 
+    if all_posts == (post is not None):
+        err.print("[red]error:[/] give either --post ID or --all")
+        raise typer.Exit(2)
+    if all_posts:
+        _match_round(
+            store,
+            policy,
+            as_of,
+            posts,
+            must_fill,
+            min_young_share,
+            own_unit,
+            out_file,
+            write_back,
+            as_json,
+        )
+        return
+    assert post is not None
     with _open(store) as graph:
         try:
             result = rank_candidates(
@@ -348,6 +387,89 @@ def match(
                 for k in ("specialty", "experience", "performance", "development", "team_fit")
             ),
             "；".join(c["reasons"]),
+        )
+    out.print(table)
+
+
+def _match_round(
+    store: str | None,
+    policy: Path | None,
+    as_of: str | None,
+    posts: str | None,
+    must_fill: str | None,
+    min_young_share: float,
+    own_unit: str,
+    out_file: Path | None,
+    write_back: bool,
+    as_json: bool,
+) -> None:
+    from queries.reports.document import write_report
+    from queries.reports.selection import round_report
+    from queries.selection.assignment import InfeasibleRound
+    from queries.selection.candidates import SelectionContext, write_back_candidates
+    from queries.selection.round import run_round
+
+    if own_unit not in {"allow", "exclude", "prefer"}:
+        err.print(f"[red]error:[/] --own-unit must be allow, exclude or prefer, not {own_unit!r}")
+        raise typer.Exit(2)
+
+    def split(text: str | None) -> list[str]:
+        return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+    with _open(store) as graph:
+        with err.status("ranking every post of the round ..."):
+            context = SelectionContext.load(graph, policy=_policy(policy), as_of=_as_of(as_of))
+            unknown = [p for p in split(posts) + split(must_fill) if p not in context.posts]
+            if unknown:
+                err.print(f"[red]error:[/] no post with id(s) {unknown}")
+                raise typer.Exit(1)
+            try:
+                result = run_round(
+                    context=context,
+                    post_ids=split(posts) or None,
+                    must_fill=split(must_fill),
+                    min_young_share=min_young_share,
+                    own_unit=own_unit,  # type: ignore[arg-type]
+                )
+            except InfeasibleRound as error:
+                err.print(f"[red]error:[/] {error}")
+                raise typer.Exit(1) from None
+        if write_back:
+            rows = [
+                {
+                    "post_id": a["post_id"],
+                    "as_of": result["as_of"],
+                    "candidates": [
+                        {
+                            "cadre_id": a["cadre_id"],
+                            "rank": 1,
+                            "score": a["score"],
+                            "reasons": a["reasons"],
+                        }
+                    ],
+                }
+                for a in result["assignments"]
+            ]
+            written = write_back_candidates(store=graph, results=rows)
+            err.print(f"wrote {written} CANDIDATE_FOR edges into {graph.url}")
+    if out_file is not None:
+        write_report(round_report(result), out_file)
+        err.print(f"wrote {out_file}")
+    if as_json:
+        _print_json(result)
+        return
+    table = Table(
+        title=f"{len(result['assignments'])} of {result['posts']} posts filled, "
+        f"total {result['total']:.3f} ({result['method']})"
+    )
+    for column in ("post", "cadre", "score", "reasons"):
+        table.add_column(column)
+    for a in result["assignments"]:
+        table.add_row(
+            f"{a['post_name']} {a['post_id']}",
+            f"{a['name']} {a['cadre_id']}",
+            f"{a['score']:.3f}",
+            "；".join(a["reasons"][:3]),
         )
     out.print(table)
 

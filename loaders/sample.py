@@ -305,9 +305,12 @@ class _District:
         team_member: bool = False,
         principal: bool = False,
     ) -> _Post:
+        unit_name = self.unit_name[unit_id]
+        # 金湾区 + 区委书记 is written 金湾区委书记, not 金湾区区委书记.
+        title = role[1:] if unit_name.endswith("区") and role.startswith("区") else role
         post = _Post(
             self.gen.post_id(),
-            self.unit_name[unit_id] + role,
+            unit_name + title,
             unit_id,
             level,
             leadership=leadership,

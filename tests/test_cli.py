@@ -175,3 +175,19 @@ def test_match_ranks_candidates_for_a_post(tmp_path: Path, small_sample_dir: Pat
     ranked = json.loads(result.stdout)["candidates"]
     assert 0 < len(ranked) <= 5
     assert all({"cadre_id", "score", "parts", "reasons"} <= c.keys() for c in ranked)
+
+
+def test_match_all_fills_a_round(tmp_path: Path, small_sample_dir: Path) -> None:
+    store = str(tmp_path / "g.db")
+    assert run("load", str(small_sample_dir), "--store", store).returncode == 0
+    out = tmp_path / "round.xlsx"
+    result = run(
+        "match", "--all", "--store", store, "--as-of", "2026-11-01", "--json", "--out", str(out)
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["assignments"] and {"post_id", "cadre_id", "score"} <= data["assignments"][0].keys()
+    assert data["total"] == pytest.approx(sum(a["score"] for a in data["assignments"]), abs=1e-3)
+    assert out.exists()
+    both = run("match", "--all", "--post", "P1", "--store", store)
+    assert both.returncode == 2 and "either --post ID or --all" in both.stderr

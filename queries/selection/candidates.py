@@ -1,7 +1,14 @@
-"""Candidates for a post: eligible, conflict-free cadres ranked with reasons."""
+"""Candidates for a post: eligible, conflict-free cadres ranked with reasons.
+
+A :class:`SelectionContext` reads what ranking needs once (every active cadre's
+record, units, specialties, post requirements, who holds what), so that one post
+or a whole round of posts is ranked without reading the store again.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -17,16 +24,135 @@ from queries.selection.ranking import (
     score_candidate,
     team_gaps,
 )
-from queries.selection.records import load_cadre_records, load_units
+from queries.selection.records import CadreRecord, UnitIndex, load_cadre_records, load_units
 
-__all__ = ["rank_candidates", "write_back_candidates"]
+__all__ = ["SelectionContext", "rank_candidates", "rank_in_context", "write_back_candidates"]
 
 
-def _current_holders(store: GraphStore, post_id: str, as_of: date) -> set[str]:
+@dataclass
+class SelectionContext:
+    posts: dict[str, dict[str, Any]]
+    records: dict[str, CadreRecord]
+    units: UnitIndex
+    holders: dict[str, set[str]]  # post id → current holders
+    requirements: dict[str, dict[str, float]]  # post id → specialty id → weight
+    specialty_names: dict[str, str]
+    category_of: dict[str, str]
+    policy: SelectionPolicy
+    as_of: date
+
+    @classmethod
+    def load(cls, store: GraphStore, *, policy: SelectionPolicy, as_of: date) -> SelectionContext:
+        posts = {post["id"]: post for post in store.iter_nodes("Post")}
+        holders: dict[str, set[str]] = defaultdict(set)
+        for cadre_id, post_id, props in store.iter_edges("HOLDS"):
+            if props["start"] <= as_of and (props.get("end") is None or props["end"] > as_of):
+                holders[post_id].add(cadre_id)
+        active = {
+            c["id"]
+            for c in store.iter_nodes("Cadre", ["status"])
+            if c.get("status", "在职") == "在职"
+        }
+        requirements: dict[str, dict[str, float]] = defaultdict(dict)
+        for post_id, specialty_id, props in store.iter_edges("REQUIRES"):
+            requirements[post_id][specialty_id] = float(props.get("weight", 1.0))
+        specialties = {s["id"]: s for s in store.iter_nodes("Specialty")}
+        return cls(
+            posts=posts,
+            records=load_cadre_records(store, active),
+            units=load_units(store),
+            holders=holders,
+            requirements=requirements,
+            specialty_names={sid: str(s.get("name", sid)) for sid, s in specialties.items()},
+            category_of={
+                sid: str(s["category"]) for sid, s in specialties.items() if s.get("category")
+            },
+            policy=policy,
+            as_of=as_of,
+        )
+
+    def vacancies(self) -> list[str]:
+        """Leadership posts nobody holds now."""
+        return sorted(
+            post_id
+            for post_id, post in self.posts.items()
+            if post.get("leadership") and not self.holders.get(post_id)
+        )
+
+
+def rank_in_context(
+    context: SelectionContext, post_id: str, *, limit: int | None = 20
+) -> dict[str, Any]:
+    """Rank candidates for one post from a loaded context (see :func:`rank_candidates`)."""
+    post = context.posts.get(post_id)
+    if post is None:
+        raise NotFound(f"no post with id {post_id!r}")
+    unit_id = str(post.get("unit_id") or "")
+    levels = candidate_levels(post)
+    holders = context.holders.get(post_id, set())
+    unit_posts = [p for p in context.posts.values() if p.get("unit_id") == unit_id]
+    team_ids = {
+        cadre_id
+        for p in unit_posts
+        if p.get("team_member") and p["id"] != post_id
+        for cadre_id in context.holders.get(p["id"], set())
+    }
+    wanted = frozenset(
+        context.category_of[s]
+        for p in unit_posts
+        for s in context.requirements.get(p["id"], {})
+        if s in context.category_of
+    )
+    team = team_gaps(
+        unit_id,
+        [context.records[c] for c in team_ids if c in context.records],
+        wanted_categories=wanted,
+        category_of=context.category_of,
+        as_of=context.as_of,
+    )
+    ranked: list[Candidate] = []
+    excluded: list[dict[str, Any]] = []
+    considered = 0
+    for cadre_id in sorted(context.records):
+        record = context.records[cadre_id]
+        if cadre_id in holders or equivalent(record) not in levels:
+            continue
+        considered += 1
+        verdict, warnings, why = evaluate(
+            record, post, context.units, policy=context.policy, as_of=context.as_of
+        )
+        if why:
+            excluded.append({"cadre_id": cadre_id, "name": record.cadre.get("name"), "why": why})
+            continue
+        score, parts, reasons = score_candidate(
+            record,
+            post,
+            requirements=context.requirements.get(post_id, {}),
+            specialty_names=context.specialty_names,
+            category_of=context.category_of,
+            team=team,
+            units=context.units,
+            policy=context.policy,
+            as_of=context.as_of,
+        )
+        name = str(record.cadre.get("name", cadre_id))
+        ranked.append(Candidate(cadre_id, name, score, parts, reasons, verdict, warnings))
+    ranked.sort(key=lambda c: (-c.score, c.cadre_id))
+    shown = ranked if limit is None else ranked[:limit]
     return {
-        edge.other_id
-        for edge in store.edges_of("Post", post_id)
-        if edge.type == "HOLDS" and (edge.props.get("end") is None or edge.props["end"] > as_of)
+        "post_id": post_id,
+        "post_name": post.get("name"),
+        "unit_id": unit_id,
+        "unit_name": context.units.name(unit_id),
+        "level": post.get("level"),
+        "as_of": context.as_of.isoformat(),
+        "team": team.as_dict(),
+        "considered": considered,
+        "candidates": [
+            {"rank": index + 1, **candidate.as_dict()} for index, candidate in enumerate(shown)
+        ],
+        "eligible": len(ranked),
+        "excluded": excluded,
     }
 
 
@@ -46,92 +172,10 @@ def rank_candidates(
     NotFound
         When the post does not exist.
     """
-    post = store.get_node("Post", post_id)
-    if post is None:
+    if store.get_node("Post", post_id) is None:
         raise NotFound(f"no post with id {post_id!r}")
-    units = load_units(store)
-    unit_id = str(post.get("unit_id") or "")
-    levels = candidate_levels(post)
-    holders = _current_holders(store, post_id, as_of)
-    pool = {
-        c["id"]
-        for c in store.iter_nodes("Cadre", ["level", "rank", "rank_since", "level_since", "status"])
-        if c.get("status", "在职") == "在职" and c["id"] not in holders
-    }
-    unit_edges = store.edges_of("Unit", unit_id) if unit_id else []
-    unit_posts = store.get_nodes("Post", {e.other_id for e in unit_edges if e.type == "IN_UNIT"})
-    team_posts = [p for p in unit_posts.values() if p.get("team_member") and p["id"] != post_id]
-    team_ids = set().union(*(_current_holders(store, p["id"], as_of) for p in team_posts))
-    records = load_cadre_records(store, pool | team_ids)
-    candidates = {cid: r for cid, r in records.items() if cid in pool and equivalent(r) in levels}
-
-    specialties = {s["id"]: s for s in store.iter_nodes("Specialty")}
-    names = {sid: str(s.get("name", sid)) for sid, s in specialties.items()}
-    category_of = {sid: str(s["category"]) for sid, s in specialties.items() if s.get("category")}
-    requirements = {
-        e.other_id: float(e.props.get("weight", 1.0))
-        for e in store.edges_of("Post", post_id)
-        if e.type == "REQUIRES"
-    }
-    wanted = frozenset(
-        category_of[e.other_id]
-        for p in unit_posts.values()
-        for e in store.edges_of("Post", p["id"])
-        if e.type == "REQUIRES" and e.other_id in category_of
-    )
-    team = team_gaps(
-        unit_id,
-        [records[c] for c in team_ids if c in records],
-        wanted_categories=wanted,
-        category_of=category_of,
-        as_of=as_of,
-    )
-    ranked: list[Candidate] = []
-    excluded: list[dict[str, Any]] = []
-    for cadre_id in sorted(candidates):
-        record = candidates[cadre_id]
-        verdict, warnings, why = evaluate(record, post, units, policy=policy, as_of=as_of)
-        if why:
-            excluded.append({"cadre_id": cadre_id, "name": record.cadre.get("name"), "why": why})
-            continue
-        score, parts, reasons = score_candidate(
-            record,
-            post,
-            requirements=requirements,
-            specialty_names=names,
-            category_of=category_of,
-            team=team,
-            units=units,
-            policy=policy,
-            as_of=as_of,
-        )
-        ranked.append(
-            Candidate(
-                cadre_id,
-                str(record.cadre.get("name", cadre_id)),
-                score,
-                parts,
-                reasons,
-                verdict,
-                warnings,
-            )
-        )
-    ranked.sort(key=lambda c: (-c.score, c.cadre_id))
-    return {
-        "post_id": post_id,
-        "post_name": post.get("name"),
-        "unit_name": units.name(unit_id),
-        "level": post.get("level"),
-        "as_of": as_of.isoformat(),
-        "team": team.as_dict(),
-        "considered": len(candidates),
-        "candidates": [
-            {"rank": index + 1, **candidate.as_dict()}
-            for index, candidate in enumerate(ranked[:limit])
-        ],
-        "eligible": len(ranked),
-        "excluded": excluded,
-    }
+    context = SelectionContext.load(store, policy=policy, as_of=as_of)
+    return rank_in_context(context, post_id, limit=limit)
 
 
 def write_back_candidates(*, store: GraphStore, results: list[dict[str, Any]]) -> int:

@@ -1,0 +1,1 @@
+"""Batch reports: spreadsheets and readable HTML documents with charts."""

@@ -1,0 +1,120 @@
+"""Writing a report as an .xlsx workbook or a self-contained HTML page with charts."""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display: render to memory
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib import font_manager
+
+__all__ = ["Chart", "Report", "Section", "write_report"]
+
+# Chinese labels need a CJK font; use the first one installed, if any.
+_CJK = [
+    f.name
+    for f in font_manager.fontManager.ttflist
+    if any(key in f.name for key in ("WenQuanYi", "Noto Sans CJK", "Noto Serif CJK", "SimHei"))
+]
+if _CJK:
+    plt.rcParams["font.sans-serif"] = [_CJK[0], *plt.rcParams["font.sans-serif"]]
+plt.rcParams["axes.unicode_minus"] = False
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A bar chart: one bar per label."""
+
+    title: str
+    labels: Sequence[str]
+    values: Sequence[float]
+    xlabel: str = ""
+
+    def png(self) -> bytes:
+        height = max(2.5, 0.28 * len(self.labels) + 1.2)
+        figure, axes = plt.subplots(figsize=(8, height), dpi=110)
+        axes.barh(list(self.labels)[::-1], list(self.values)[::-1], color="#C0392B")
+        axes.set_title(self.title)
+        axes.set_xlabel(self.xlabel)
+        figure.tight_layout()
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png")
+        plt.close(figure)
+        return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    rows: list[dict[str, Any]]
+    note: str = ""
+    chart: Chart | None = None
+
+
+@dataclass
+class Report:
+    title: str
+    summary: list[str] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+
+
+def _html(report: Report) -> str:
+    parts = [
+        "<!doctype html><html lang='zh'><head><meta charset='utf-8'>",
+        f"<title>{html.escape(report.title)}</title>",
+        "<style>body{font-family:'WenQuanYi Micro Hei','Noto Sans CJK SC',sans-serif;margin:2em;"
+        "color:#222}table{border-collapse:collapse;margin:1em 0;font-size:14px}"
+        "th,td{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}"
+        "th{background:#f3f3f3}h1{color:#922B21}img{max-width:100%}</style></head><body>",
+        f"<h1>{html.escape(report.title)}</h1>",
+    ]
+    if report.summary:
+        parts.append(
+            "<ul>" + "".join(f"<li>{html.escape(s)}</li>" for s in report.summary) + "</ul>"
+        )
+    for section in report.sections:
+        parts.append(f"<h2>{html.escape(section.title)}</h2>")
+        if section.note:
+            parts.append(f"<p>{html.escape(section.note)}</p>")
+        if section.chart is not None:
+            data = base64.b64encode(section.chart.png()).decode("ascii")
+            parts.append(
+                f"<img alt='{html.escape(section.chart.title)}' src='data:image/png;base64,{data}'>"
+            )
+        if section.rows:
+            frame = pd.DataFrame(section.rows)
+            parts.append(frame.to_html(index=False, escape=True, border=0))
+        else:
+            parts.append("<p>（无）</p>")
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def write_report(report: Report, path: Path) -> Path:
+    """Write ``report`` to ``path``: ``.xlsx`` (a sheet per section) or ``.html``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    suffix = path.suffix.lower()
+    if suffix == ".html":
+        path.write_text(_html(report), encoding="utf-8")
+    elif suffix == ".xlsx":
+        with pd.ExcelWriter(path, engine="openpyxl") as writer:
+            pd.DataFrame({"说明": [report.title, *report.summary]}).to_excel(
+                writer, sheet_name="概要", index=False
+            )
+            for index, section in enumerate(report.sections, start=1):
+                name = f"{index}-{section.title}"[:31]
+                pd.DataFrame(section.rows or [{"": "（无）"}]).to_excel(
+                    writer, sheet_name=name, index=False
+                )
+    else:
+        raise ValueError(f"{path}: a report is written as .xlsx or .html")
+    return path

@@ -1,0 +1,86 @@
+"""The selection round as a report: appointments, runners-up, unfilled posts, openings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from queries.reports.document import Chart, Report, Section
+
+__all__ = ["round_report"]
+
+
+def round_report(result: dict[str, Any]) -> Report:
+    assignments = result["assignments"]
+    young = result.get("young_share")
+    report = Report(
+        f"干部选配方案（{result['as_of']}）",
+        summary=[
+            f"本轮岗位{result['posts']}个，拟任{len(assignments)}人，空缺未配{len(result['unfilled'])}个",
+            f"总匹配分{result['total']:.3f}（求解方法：{result['method']}，全局最优）",
+            f"35岁以下占比{young:.1%}" if young is not None else "本轮无拟任人选",
+            f"因拟任产生的新空缺{len(result['new_openings'])}个",
+        ],
+    )
+    report.sections.append(
+        Section(
+            "拟任人选",
+            [
+                {
+                    "岗位编号": a["post_id"],
+                    "岗位": a["post_name"],
+                    "单位": a["unit_name"],
+                    "干部编号": a["cadre_id"],
+                    "姓名": a["name"],
+                    "匹配分": a["score"],
+                    "在该岗位排名": a["rank_for_post"],
+                    "35岁以下": "是" if a["young"] else "否",
+                    "理由": "；".join(a["reasons"]),
+                }
+                for a in assignments
+            ],
+            chart=Chart(
+                "各岗位拟任人选匹配分",
+                [a["post_name"] for a in assignments],
+                [a["score"] for a in assignments],
+                "匹配分",
+            ),
+        )
+    )
+    report.sections.append(
+        Section(
+            "备选人选",
+            [
+                {
+                    "岗位编号": post_id,
+                    "备选": "、".join(
+                        f"{c['name']}({c['cadre_id']}) {c['score']:.3f}" for c in runners
+                    ),
+                }
+                for post_id, runners in result["runners_up"].items()
+            ],
+        )
+    )
+    report.sections.append(
+        Section(
+            "未配岗位",
+            [
+                {"岗位编号": u["post_id"], "岗位": u["post_name"], "符合条件人数": u["eligible"]}
+                for u in result["unfilled"]
+            ],
+        )
+    )
+    report.sections.append(
+        Section(
+            "拟任后产生的新空缺",
+            [
+                {
+                    "岗位编号": o["post_id"],
+                    "岗位": o["post_name"],
+                    "原任": o["left_by"],
+                    "拟任岗位": o["for_post"],
+                }
+                for o in result["new_openings"]
+            ],
+        )
+    )
+    return report

@@ -1,0 +1,158 @@
+"""A whole round of vacancies filled at once, best overall.
+
+Every post is ranked in one :class:`~queries.selection.candidates.SelectionContext`;
+eligibility and avoidance are hard constraints (only ranked pairs are allowed);
+the department's constraints are options: a minimum share of appointees under an
+age, posts that must be filled, and what to do with candidates from the post's own
+unit. The answer lists the appointments, the runners-up of each post, the posts
+left unfilled, and the posts appointees leave (new openings).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any, Literal
+
+from graphsvc.dates import months_between
+from queries.selection.assignment import assign
+from queries.selection.candidates import SelectionContext, rank_in_context
+
+__all__ = ["run_round"]
+
+OwnUnit = Literal["allow", "exclude", "prefer"]
+
+
+def run_round(
+    *,
+    context: SelectionContext,
+    post_ids: Collection[str] | None = None,
+    must_fill: Collection[str] = (),
+    min_young_share: float = 0.0,
+    young_age: float = 35,
+    own_unit: OwnUnit = "allow",
+    own_unit_bonus: float = 0.05,
+    top_k: int = 200,
+    runners_up: int = 3,
+) -> dict[str, Any]:
+    """Fill ``post_ids`` (default: every vacant leadership post) for the largest total score.
+
+    Parameters
+    ----------
+    context : SelectionContext
+        The graph, policy and day, loaded once.
+    post_ids : collection of str, optional
+        The posts of the round; by default every leadership post nobody holds.
+    must_fill : collection of str
+        Posts that may not stay unfilled.
+    min_young_share : float
+        At least this share of appointees must be younger than ``young_age``.
+    own_unit : {"allow", "exclude", "prefer"}
+        Candidates already working in the post's unit: as anyone else, not at all, or
+        with ``own_unit_bonus`` added to their score.
+    top_k : int
+        Candidates kept per post. At least as many as there are posts (and of each age
+        group under a share constraint) are always kept, so the optimum is never cut off.
+
+    Returns
+    -------
+    dict
+        ``assignments`` (``post_id``, ``cadre_id``, ``score``, ...), ``total``,
+        ``unfilled``, ``runners_up``, ``new_openings``, ``young_share``, ``method``.
+    """
+    posts = sorted(post_ids) if post_ids is not None else context.vacancies()
+    as_of = context.as_of
+
+    def is_young(cadre_id: str) -> bool:
+        birth = context.records[cadre_id].cadre.get("birth")
+        return birth is not None and months_between(birth, as_of) < young_age * 12
+
+    def works_in(cadre_id: str, unit_id: str) -> bool:
+        return any(
+            t.post.get("unit_id") == unit_id
+            for t in context.records[cadre_id].current_tenures(as_of)
+        )
+
+    keep = max(top_k, len(posts))
+    scores: dict[tuple[str, str], float] = {}
+    ranked: dict[str, dict[str, Any]] = {}
+    for post_id in posts:
+        result = rank_in_context(context, post_id, limit=None)
+        ranked[post_id] = result
+        kept: dict[bool, int] = {True: 0, False: 0}
+        for candidate in result["candidates"]:
+            cadre_id = candidate["cadre_id"]
+            group = is_young(cadre_id) if min_young_share > 0 else True
+            if kept[group] >= keep:
+                continue
+            score = float(candidate["score"])
+            if own_unit != "allow" and works_in(cadre_id, result["unit_id"]):
+                if own_unit == "exclude":
+                    continue
+                score += own_unit_bonus
+            kept[group] += 1
+            scores[(post_id, cadre_id)] = score
+    young = {cadre for _, cadre in scores if is_young(cadre)}
+    solution = assign(
+        scores, posts=posts, must_fill=must_fill, young=young, min_young_share=min_young_share
+    )
+    appointed = {cadre for _, cadre, _ in solution.pairs}
+    assignments = []
+    for post_id, cadre_id, score in solution.pairs:
+        result = ranked[post_id]
+        candidate = next(c for c in result["candidates"] if c["cadre_id"] == cadre_id)
+        assignments.append(
+            {
+                "post_id": post_id,
+                "post_name": result["post_name"],
+                "unit_name": result["unit_name"],
+                "cadre_id": cadre_id,
+                "name": candidate["name"],
+                "score": round(score, 4),
+                "rank_for_post": candidate["rank"],
+                "young": cadre_id in young,
+                "reasons": candidate["reasons"],
+            }
+        )
+    filled = {a["post_id"] for a in assignments}
+    openings = []
+    for a in assignments:
+        for tenure in context.records[a["cadre_id"]].current_tenures(as_of):
+            if tenure.post.get("leadership"):
+                openings.append(
+                    {
+                        "post_id": tenure.post_id,
+                        "post_name": tenure.post.get("name"),
+                        "left_by": a["cadre_id"],
+                        "for_post": a["post_id"],
+                    }
+                )
+    return {
+        "as_of": as_of.isoformat(),
+        "method": solution.method,
+        "posts": len(posts),
+        "assignments": assignments,
+        "total": round(solution.total, 4),
+        "unfilled": [
+            {"post_id": p, "post_name": ranked[p]["post_name"], "eligible": ranked[p]["eligible"]}
+            for p in posts
+            if p not in filled
+        ],
+        "runners_up": {
+            p: [
+                {"cadre_id": c["cadre_id"], "name": c["name"], "score": c["score"]}
+                for c in ranked[p]["candidates"]
+                if c["cadre_id"] not in appointed
+            ][:runners_up]
+            for p in posts
+        },
+        "new_openings": openings,
+        "young_share": round(len(appointed & young) / len(appointed), 4) if appointed else None,
+        "candidates_per_post": _counts(scores),
+    }
+
+
+def _counts(scores: dict[tuple[str, str], float]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for post, _ in scores:
+        counts[post] = counts.get(post, 0) + 1
+    return counts

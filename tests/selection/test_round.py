@@ -1,0 +1,78 @@
+"""A whole round on the district: optimal for its scores, constraints kept, report written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from graphsvc.stores import open_store
+from loaders.load import load_paths
+from loaders.sample import AS_OF
+from queries.reports.document import write_report
+from queries.reports.selection import round_report
+from queries.selection.assignment import greedy_assign
+from queries.selection.candidates import SelectionContext
+from queries.selection.policy import load_policy
+from queries.selection.round import run_round
+
+
+@pytest.fixture(scope="module")
+def context(tmp_path_factory: pytest.TempPathFactory, small_sample_dir: Path) -> SelectionContext:
+    db = str(tmp_path_factory.mktemp("round") / "g.db")
+    with open_store(db) as store:
+        load_paths(store, [small_sample_dir])
+        return SelectionContext.load(store, policy=load_policy(), as_of=AS_OF)
+
+
+def test_a_round_fills_vacancies_one_to_one_and_beats_greedy(context: SelectionContext) -> None:
+    result = run_round(context=context)
+    vacancies = context.vacancies()
+    assert result["posts"] == len(vacancies) > 0
+    pairs = [(a["post_id"], a["cadre_id"]) for a in result["assignments"]]
+    assert len({c for _, c in pairs}) == len(pairs)  # one post per cadre
+    assert {p for p, _ in pairs} <= set(vacancies)
+    assert result["total"] == pytest.approx(
+        sum(a["score"] for a in result["assignments"]), abs=1e-3
+    )
+    scores = {
+        (p, c["cadre_id"]): c["score"]
+        for p in vacancies
+        for c in run_round(context=context, post_ids=[p])["runners_up"][p]
+        + [a for a in run_round(context=context, post_ids=[p])["assignments"]]
+    }
+    assert result["total"] >= greedy_assign(scores, posts=vacancies).total - 1e-6
+    for post_id, runners in result["runners_up"].items():
+        assert not {r["cadre_id"] for r in runners} & {c for _, c in pairs}
+    for opening in result["new_openings"]:
+        assert opening["left_by"] in {c for _, c in pairs}
+
+
+def test_the_young_share_is_kept(context: SelectionContext) -> None:
+    result = run_round(context=context, min_young_share=0.7)
+    assert result["method"] == "milp"
+    assert result["young_share"] is None or result["young_share"] >= 0.7
+    free = run_round(context=context)
+    assert result["total"] <= free["total"] + 1e-6  # a constraint never raises the optimum
+
+
+def test_own_unit_excluded(context: SelectionContext) -> None:
+    result = run_round(context=context, own_unit="exclude")
+    for a in result["assignments"]:
+        post_unit = context.posts[a["post_id"]].get("unit_id")
+        held = context.records[a["cadre_id"]].current_tenures(context.as_of)
+        assert all(t.post.get("unit_id") != post_unit for t in held)
+
+
+def test_the_report_opens_with_its_chart(context: SelectionContext, tmp_path: Path) -> None:
+    result = run_round(context=context)
+    report = round_report(result)
+    html = write_report(report, tmp_path / "round.html").read_text(encoding="utf-8")
+    assert "<img alt='各岗位拟任人选匹配分' src='data:image/png;base64," in html
+    assert all(a["cadre_id"] in html for a in result["assignments"])
+    book = load_workbook(write_report(report, tmp_path / "round.xlsx"))
+    assert book.sheetnames[:2] == ["概要", "1-拟任人选"]
+    assert book["1-拟任人选"].max_row == len(result["assignments"]) + 1
+    with pytest.raises(ValueError, match=".xlsx or .html"):
+        write_report(report, tmp_path / "round.pdf")
