@@ -13,7 +13,7 @@ from loaders.sample import AS_OF
 from queries.reports.document import write_report
 from queries.reports.selection import round_report
 from queries.selection.assignment import greedy_assign
-from queries.selection.candidates import SelectionContext
+from queries.selection.candidates import SelectionContext, rank_in_context
 from queries.selection.policy import load_policy
 from queries.selection.round import run_round
 
@@ -37,13 +37,12 @@ def test_a_round_fills_vacancies_one_to_one_and_beats_greedy(context: SelectionC
         sum(a["score"] for a in result["assignments"]), abs=1e-3
     )
     scores = {
-        (p, c["cadre_id"]): c["score"]
-        for p in vacancies
-        for c in run_round(context=context, post_ids=[p])["runners_up"][p]
-        + [a for a in run_round(context=context, post_ids=[p])["assignments"]]
+        (post_id, c["cadre_id"]): c["score"]
+        for post_id in vacancies
+        for c in rank_in_context(context, post_id, limit=None)["candidates"]
     }
     assert result["total"] >= greedy_assign(scores, posts=vacancies).total - 1e-6
-    for post_id, runners in result["runners_up"].items():
+    for runners in result["runners_up"].values():
         assert not {r["cadre_id"] for r in runners} & {c for _, c in pairs}
     for opening in result["new_openings"]:
         assert opening["left_by"] in {c for _, c in pairs}
@@ -74,5 +73,5 @@ def test_the_report_opens_with_its_chart(context: SelectionContext, tmp_path: Pa
     book = load_workbook(write_report(report, tmp_path / "round.xlsx"))
     assert book.sheetnames[:2] == ["概要", "1-拟任人选"]
     assert book["1-拟任人选"].max_row == len(result["assignments"]) + 1
-    with pytest.raises(ValueError, match=".xlsx or .html"):
+    with pytest.raises(ValueError, match=r"\.xlsx or \.html"):
         write_report(report, tmp_path / "round.pdf")
