@@ -474,6 +474,75 @@ def _match_round(
     out.print(table)
 
 
+@app.command(name="bench")
+def bench_command(
+    store: StoreOption = None,
+    policy: PolicyOption = None,
+    as_of: AsOfOption = None,
+    posts: Annotated[
+        str | None,
+        typer.Option("--posts", help="Comma-separated post ids (default: all team posts)."),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Succession bench per leadership post: ready now, in 1–2 years; no bench; retiring soon."""
+    from queries.selection.bench import succession_bench
+    from queries.selection.candidates import SelectionContext
+
+    chosen = [p.strip() for p in (posts or "").split(",") if p.strip()] or None
+    with _open(store) as graph, err.status("reading the bench of every post ..."):
+        context = SelectionContext.load(graph, policy=_policy(policy), as_of=_as_of(as_of))
+        missing = [p for p in chosen or [] if p not in context.posts]
+        if missing:
+            err.print(f"[red]error:[/] no post with id(s) {missing}")
+            raise typer.Exit(1)
+        result = succession_bench(context=context, post_ids=chosen)
+    if as_json:
+        _print_json(result)
+        return
+    table = Table(title=f"succession bench ({len(result['no_bench'])} posts without one)")
+    for column in ("post", "ready now", "in 1 year", "in 2 years", "incumbent"):
+        table.add_column(column)
+    for p in result["posts"]:
+        incumbents = (
+            "、".join(
+                f"{i['name']}" + (f"（{i['retires']}退休）" if i["retiring_soon"] else "")
+                for i in p["incumbents"]
+            )
+            or "空缺"
+        )
+        table.add_row(
+            f"{p['post_name']} {p['post_id']}",
+            "、".join(c["name"] for c in p["ready_now"]) or "[red]无[/]",
+            str(p["ready_in_1y_count"]),
+            str(p["ready_in_2y_count"]),
+            incumbents,
+        )
+    out.print(table)
+
+
+@app.command()
+def conflicts(
+    store: StoreOption = None,
+    policy: PolicyOption = None,
+    as_of: AsOfOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Avoidance conflicts that exist now among the posts people hold, with their chains."""
+    from queries.selection.check import current_conflicts
+
+    with _open(store) as graph:
+        found = current_conflicts(store=graph, policy=_policy(policy), as_of=_as_of(as_of))
+    if as_json:
+        _print_json({"conflicts": found})
+        return
+    for conflict in found:
+        out.print(f"[red]{conflict['rule']}[/] {conflict['cadre_id']}: {conflict['message']}")
+        for step in conflict["chain"]:
+            out.print(f"    {step}")
+    out.print(f"{len(found)} conflict(s)")
+
+
 @app.command()
 def serve(
     store: StoreOption = None,

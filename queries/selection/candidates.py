@@ -8,13 +8,14 @@ or a whole round of posts is ranked without reading the store again.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from graphsvc.rows import EdgeRow
 from graphsvc.stores.base import GraphStore
 from queries.selection.check import NotFound
+from queries.selection.eligibility import Verdict, check_eligibility
 from queries.selection.policy import SelectionPolicy
 from queries.selection.ranking import (
     Candidate,
@@ -40,6 +41,18 @@ class SelectionContext:
     category_of: dict[str, str]
     policy: SelectionPolicy
     as_of: date
+    _verdicts: dict[tuple[str, str, date], Verdict] = field(default_factory=dict)
+    memo: dict[str, dict[str, float]] = field(default_factory=dict)  # per cadre, for scoring
+
+    def verdict(self, cadre_id: str, post: dict[str, Any], as_of: date | None = None) -> Verdict:
+        """Eligibility of a cadre for a post's level (memoized: it depends on nothing else)."""
+        day = as_of or self.as_of
+        key = (cadre_id, str(post.get("level")), day)
+        if key not in self._verdicts:
+            self._verdicts[key] = check_eligibility(
+                self.records[cadre_id], post, self.units, policy=self.policy, as_of=day
+            )
+        return self._verdicts[key]
 
     @classmethod
     def load(cls, store: GraphStore, *, policy: SelectionPolicy, as_of: date) -> SelectionContext:
@@ -119,7 +132,12 @@ def rank_in_context(
             continue
         considered += 1
         verdict, warnings, why = evaluate(
-            record, post, context.units, policy=context.policy, as_of=context.as_of
+            record,
+            post,
+            context.units,
+            policy=context.policy,
+            as_of=context.as_of,
+            verdict=context.verdict(cadre_id, post),
         )
         if why:
             excluded.append({"cadre_id": cadre_id, "name": record.cadre.get("name"), "why": why})
@@ -134,6 +152,7 @@ def rank_in_context(
             units=context.units,
             policy=context.policy,
             as_of=context.as_of,
+            memo=context.memo.setdefault(cadre_id, {}),
         )
         name = str(record.cadre.get("name", cadre_id))
         ranked.append(Candidate(cadre_id, name, score, parts, reasons, verdict, warnings))

@@ -23,7 +23,12 @@ from typing import Any
 from graphsvc.dates import months_between
 from graphsvc.vocab import LEVEL_ORDER, Level
 from queries.selection.avoidance import appointment_conflicts
-from queries.selection.eligibility import check_eligibility, equivalent_level, grassroots_months
+from queries.selection.eligibility import (
+    Verdict,
+    check_eligibility,
+    equivalent_level,
+    grassroots_months,
+)
 from queries.selection.policy import SelectionPolicy
 from queries.selection.records import CadreRecord, UnitIndex
 
@@ -116,8 +121,12 @@ def score_candidate(
     units: UnitIndex,
     policy: SelectionPolicy,
     as_of: date,
+    memo: dict[str, float] | None = None,
 ) -> tuple[float, dict[str, float], list[str]]:
     """Score one cadre for one post.
+
+    ``memo``, when given, keeps this cadre's post-independent figures (grassroots
+    years, years in each kind of unit) across the posts of a round.
 
     Returns
     -------
@@ -148,25 +157,26 @@ def score_candidate(
 
     # Experience.
     exp = scoring.experience
-    grassroots = (
-        grassroots_months(
-            record, units, kinds=policy.rules.grassroots_years.unit_kinds, as_of=as_of
-        )
-        / 12
-    )
+    memo = {} if memo is None else memo
+    if "grassroots" not in memo:
+        kinds = policy.rules.grassroots_years.unit_kinds
+        memo["grassroots"] = grassroots_months(record, units, kinds=kinds, as_of=as_of) / 12
+    grassroots = memo["grassroots"]
     tasks = sum(
         _ROLE_WEIGHT.get(role, 0.4) * _RESULT_WEIGHT.get(result, 0.6)
         for _, role, result in record.projects
     )
     target_kind = units.kind(post.get("unit_id"))
-    similar = (
-        sum(
-            months_between(t.start, min(t.end or as_of, as_of))
-            for t in record.tenures
-            if units.kind(t.post.get("unit_id")) == target_kind and t.start < as_of
+    if f"similar:{target_kind}" not in memo:
+        memo[f"similar:{target_kind}"] = (
+            sum(
+                months_between(t.start, min(t.end or as_of, as_of))
+                for t in record.tenures
+                if units.kind(t.post.get("unit_id")) == target_kind and t.start < as_of
+            )
+            / 12
         )
-        / 12
-    )
+    similar = memo[f"similar:{target_kind}"]
     experience = (
         min(grassroots / exp.grassroots_years_full, 1.0)
         + min(tasks / exp.major_tasks_full, 1.0)
@@ -248,10 +258,20 @@ def evaluate(
     *,
     policy: SelectionPolicy,
     as_of: date,
+    verdict: Verdict | None = None,
 ) -> tuple[str, list[str], list[str]]:
-    """(verdict, warnings, reasons it is excluded) under eligibility and avoidance."""
-    verdict = check_eligibility(record, post, units, policy=policy, as_of=as_of)
-    conflicts = appointment_conflicts(record, post, units, policy=policy, as_of=as_of)
+    """(verdict, warnings, reasons it is excluded) under eligibility and avoidance.
+
+    ``verdict`` may be passed in when already known: eligibility depends on the post
+    only through its level, so callers cache it per (cadre, level, day).
+    """
+    if verdict is None:
+        verdict = check_eligibility(record, post, units, policy=policy, as_of=as_of)
+    conflicts = (
+        appointment_conflicts(record, post, units, policy=policy, as_of=as_of)
+        if record.relatives or record.cadre.get("hometown_unit_id")
+        else []
+    )
     excluded = [r.message for r in verdict.rules if r.status == "fail"]
     excluded += [f"回避：{c.message}" for c in conflicts]
     warnings = [r.message for r in verdict.rules if r.status == "warn"]

@@ -1,0 +1,44 @@
+"""The succession bench on a small district."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from graphsvc.dates import months_between
+from graphsvc.stores import open_store
+from loaders.load import load_paths
+from loaders.sample import AS_OF
+from queries.selection.bench import succession_bench
+from queries.selection.candidates import SelectionContext
+from queries.selection.policy import load_policy
+
+
+@pytest.fixture(scope="module")
+def context(tmp_path_factory: pytest.TempPathFactory, small_sample_dir: Path) -> SelectionContext:
+    with open_store(str(tmp_path_factory.mktemp("bench") / "g.db")) as store:
+        load_paths(store, [small_sample_dir])
+        return SelectionContext.load(store, policy=load_policy(), as_of=AS_OF)
+
+
+def test_bench_per_post(context: SelectionContext) -> None:
+    team_posts = sorted(p for p, post in context.posts.items() if post.get("team_member"))
+    chosen = team_posts[:12]
+    result = succession_bench(context=context, post_ids=chosen)
+    threshold = result["ready_threshold"]
+    assert [p["post_id"] for p in result["posts"]] == chosen
+    for entry in result["posts"]:
+        assert all(c["score"] >= threshold for c in entry["ready_now"])
+        ready = {c["cadre_id"] for c in entry["ready_now"]}
+        later = {c["cadre_id"] for c in entry["ready_in_1y"]} | {
+            c["cadre_id"] for c in entry["ready_in_2y"]
+        }
+        assert not ready & later  # someone ready now is not listed again as ready later
+        for cadre in entry["ready_in_1y"]:  # eligible in a year, not today
+            post = context.posts[entry["post_id"]]
+            assert not context.verdict(cadre["cadre_id"], post).eligible
+        assert (entry["post_id"] in result["no_bench"]) == (not entry["ready_now"])
+    for person in result["retiring"]:
+        assert months_between(AS_OF, date.fromisoformat(person["retires"])) <= 36
