@@ -8,9 +8,10 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from api.routers import cadres, health, posts, units
+from api.routers import cadres, health, posts, selection, units
 from graphsvc.settings import Settings, get_settings
 from graphsvc.stores import StoreError, StoreUnavailable, open_store
+from queries.selection.policy import load_policy
 
 API_PREFIX = "/api/v1"
 
@@ -43,6 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def store_error(_request: Request, error: StoreError) -> JSONResponse:
         return JSONResponse(status_code=400, content={"detail": str(error)})
 
-    for router in (health.router, cadres.router, posts.router, units.router):
+    app.state.policy = load_policy(settings.policy)
+    for router in (health.router, cadres.router, posts.router, units.router, selection.router):
         app.include_router(router, prefix=API_PREFIX)
     return app

@@ -8,6 +8,7 @@ from fastapi import Depends, Request
 
 from graphsvc.settings import Settings
 from graphsvc.stores import GraphStore
+from queries.selection.policy import SelectionPolicy
 
 
 def get_store(request: Request) -> GraphStore:
@@ -20,5 +21,11 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
+def get_policy(request: Request) -> SelectionPolicy:
+    policy: SelectionPolicy = request.app.state.policy
+    return policy
+
+
 StoreDep = Annotated[GraphStore, Depends(get_store)]
+PolicyDep = Annotated[SelectionPolicy, Depends(get_policy)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]

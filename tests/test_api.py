@@ -111,3 +111,38 @@ def test_openapi_describes_every_route(api: httpx.Client) -> None:
         "/api/v1/units",
         "/api/v1/units/{unit_id}",
     } <= paths
+
+
+def test_selection_over_http(api: httpx.Client, small_sample_dir: Path) -> None:
+    import json
+
+    manifest = json.loads((small_sample_dir / "manifest.json").read_text("utf-8"))
+    vacancy = manifest["planted"]["vacancies"][0]
+    ranked = api.get(f"/posts/{vacancy}/candidates", params={"limit": 3, "as_of": "2026-11-01"})
+    assert ranked.status_code == 200
+    candidates = ranked.json()["candidates"]
+    assert (
+        0 < len(candidates) <= 3
+        and {"cadre_id", "score", "parts", "reasons"} <= candidates[0].keys()
+    )
+    verdict = api.get(
+        "/selection/check",
+        params={"cadre_id": candidates[0]["cadre_id"], "post_id": vacancy, "as_of": "2026-11-01"},
+    ).json()
+    assert verdict["verdict"] != "not_eligible" and verdict["rules"]
+    child = manifest["planted"]["kinship_conflicts"][1]["cadres"][1]
+    conflicted = api.get("/selection/check", params={"cadre_id": child, "post_id": vacancy}).json()
+    assert all("chain" not in c for c in conflicted["conflicts"])  # kinship chains withheld
+    listed = api.get("/selection/conflicts", params={"as_of": "2026-11-01"}).json()["conflicts"]
+    assert listed and all("chain" not in c and "relative_id" not in c for c in listed)
+    plan = api.post(
+        "/selection/round",
+        json={"post_ids": manifest["planted"]["vacancies"][:3], "as_of": "2026-11-01"},
+    )
+    assert plan.status_code == 200 and plan.json()["assignments"]
+    assert api.post("/selection/round", json={"post_ids": ["NOPE"]}).status_code == 404
+    assert api.get("/posts/NOPE/candidates").status_code == 404
+    assert (
+        api.get("/selection/check", params={"cadre_id": "NOPE", "post_id": vacancy}).status_code
+        == 404
+    )
