@@ -14,6 +14,7 @@ import sqlite3
 import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -172,9 +173,7 @@ class EmbeddedStore(GraphStore):
         for edge in batch.edges:
             edges_by_type[edge.type].append(edge)
 
-        conn = self._conn()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction() as conn:
             # Labels in model order, so referenced nodes exist before their referrers.
             for spec in NODE_SPECS:
                 rows = nodes_by_label.pop(spec.label, [])
@@ -186,13 +185,7 @@ class EmbeddedStore(GraphStore):
                 edge_spec(edge_type)  # unknown types fail here, inside the transaction
                 self._write_edges(conn, edge_type, edge_rows, summary, advance)
             if summary.changed:
-                conn.execute(
-                    "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'version'"
-                )
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+                self._bump_version(conn)
         return summary
 
     def _write_nodes(
@@ -315,32 +308,36 @@ class EmbeddedStore(GraphStore):
             )
             advance(len(chunk))
 
-    def _replace_edges(self, edge_type: str, rows: Sequence[EdgeRow]) -> None:
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: committed whole, or rolled back whole on any error."""
         conn = self._conn()
         conn.execute("BEGIN IMMEDIATE")
         try:
-            conn.execute("DELETE FROM edges WHERE type = ?", (edge_type,))
-            conn.executemany(
-                "INSERT OR REPLACE INTO edges (type, src, dst, key, props) VALUES (?, ?, ?, ?, ?)",
-                [(edge_type, r.source, r.target, r.key, _dumps(r.props)) for r in rows],
-            )
-            conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'version'")
+            yield conn
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
 
+    @staticmethod
+    def _bump_version(conn: sqlite3.Connection) -> None:
+        conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'version'")
+
+    def _replace_edges(self, edge_type: str, rows: Sequence[EdgeRow]) -> None:
+        with self._transaction() as conn:
+            conn.execute("DELETE FROM edges WHERE type = ?", (edge_type,))
+            conn.executemany(
+                "INSERT OR REPLACE INTO edges (type, src, dst, key, props) VALUES (?, ?, ?, ?, ?)",
+                [(edge_type, r.source, r.target, r.key, _dumps(r.props)) for r in rows],
+            )
+            self._bump_version(conn)
+
     def clear(self) -> None:
-        conn = self._conn()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction() as conn:
             conn.execute("DELETE FROM nodes")
             conn.execute("DELETE FROM edges")
-            conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'version'")
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+            self._bump_version(conn)
 
     # ------------------------------------------------------------------ reads
 
