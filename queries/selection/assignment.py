@@ -6,7 +6,9 @@ cadre; a post may stay unfilled unless it must be filled.
 
 - Without a share constraint this is a rectangular assignment problem, solved
   exactly by :func:`scipy.optimize.linear_sum_assignment` (LAPJV) with one
-  "leave unfilled" column per post.
+  "leave unfilled" column per post; past ``DENSE_LIMIT`` cells, on a sparse
+  matrix by :func:`scipy.sparse.csgraph.min_weight_full_bipartite_matching`
+  (LAPJVsp), the same optimum without the dense matrix.
 - With "at least N% of appointees under 35" it is no longer a pure assignment;
   it is solved exactly as a 0/1 integer programme by HiGHS
   (:func:`scipy.optimize.milp`, relative gap 0).
@@ -22,10 +24,12 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment, milp
+from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 __all__ = ["Assignment", "InfeasibleRound", "assign", "greedy_assign"]
 
 _FORBIDDEN = 1e9
+DENSE_LIMIT = 4_000_000  # matrix cells; past this a round is solved on a sparse matrix
 
 
 class InfeasibleRound(ValueError):
@@ -75,6 +79,44 @@ def _lap(
         if c < len(cadres):
             pairs.append((posts[r], cadres[c], float(scores[(posts[r], cadres[c])])))
     return Assignment(sorted(pairs), "lap")
+
+
+def _lap_sparse(
+    scores: Mapping[tuple[str, str], float], posts: Sequence[str], must_fill: Collection[str]
+) -> Assignment:
+    """The same problem as :func:`_lap` on a sparse matrix (LAPJVsp), for large rounds.
+
+    Costs are made positive (``1 + best - score``; leaving a post unfilled costs
+    ``1 + best``), which changes every full matching's cost by the same constant per post,
+    so the optimum is the same.
+    """
+    cadres = sorted({cadre for _, cadre in scores})
+    column = {cadre: index for index, cadre in enumerate(cadres)}
+    row = {post: index for index, post in enumerate(posts)}
+    best = max(scores.values())
+    rows_, cols_, costs = [], [], []
+    for (post, cadre), score in scores.items():
+        rows_.append(row[post])
+        cols_.append(column[cadre])
+        costs.append(1.0 + best - score)
+    for post, index in row.items():
+        if post not in must_fill:
+            rows_.append(index)
+            cols_.append(len(cadres) + index)
+            costs.append(1.0 + best)
+    matrix = sparse.csr_matrix(
+        (costs, (rows_, cols_)), shape=(len(posts), len(cadres) + len(posts))
+    )
+    try:
+        rows, cols = min_weight_full_bipartite_matching(matrix)
+    except ValueError:
+        raise InfeasibleRound("the posts that must be filled cannot all be filled") from None
+    pairs = [
+        (posts[r], cadres[c], float(scores[(posts[r], cadres[c])]))
+        for r, c in zip(rows, cols, strict=True)
+        if c < len(cadres)
+    ]
+    return Assignment(sorted(pairs), "lap-sparse")
 
 
 def _milp(
@@ -162,6 +204,9 @@ def assign(
         return Assignment([], "lap")
     if min_young_share > 0:
         return _milp(scores, posts, set(must_fill), set(young), min_young_share)
+    cadres = len({cadre for _, cadre in scores})
+    if len(posts) * (cadres + len(posts)) > DENSE_LIMIT:
+        return _lap_sparse(scores, posts, set(must_fill))
     return _lap(scores, posts, set(must_fill))
 
 

@@ -86,3 +86,22 @@ def test_must_fill_and_determinism() -> None:
         assign(scores, posts=["A", "B", "C"], must_fill={"C"})
     first = assign({("A", "x"): 0.5, ("A", "y"): 0.5}, posts=["A"])
     assert all(assign({("A", "x"): 0.5, ("A", "y"): 0.5}, posts=["A"]) == first for _ in range(5))
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_the_sparse_path_finds_the_same_optimum(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    import queries.selection.assignment as module
+
+    rng = random.Random(seed)
+    posts = [f"P{i:03d}" for i in range(60)]
+    cadres = [f"C{i:04d}" for i in range(400)]
+    scores = {
+        (p, c): round(rng.uniform(0.05, 1.0), 4) for p in posts for c in rng.sample(cadres, 25)
+    }
+    must = set(posts[:5])
+    dense = assign(scores, posts=posts, must_fill=must)
+    monkeypatch.setattr(module, "DENSE_LIMIT", 0)
+    sparse = assign(scores, posts=posts, must_fill=must)
+    assert (dense.method, sparse.method) == ("lap", "lap-sparse")
+    assert sparse.total == pytest.approx(dense.total, abs=1e-9)
+    assert {p for p, _, _ in sparse.pairs} >= must

@@ -1,0 +1,133 @@
+"""Benchmark selection: candidates for one post, a whole round, and the bare solver.
+
+    python benchmarks/bench_selection.py --out docs/benchmarks-selection.md
+
+Steps run in child processes, so each peak memory (max RSS) is its own. The
+district steps need `var/bench/graph-3000.db` (made by bench_foundation.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import random
+import resource
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+AS_OF = date(2026, 11, 1)
+
+
+def _peak_mb() -> int:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
+def step(name: str, store: str) -> dict[str, Any]:
+    sys.path.insert(0, str(ROOT))
+    from graphsvc.stores import open_store
+    from queries.selection.assignment import assign
+    from queries.selection.candidates import SelectionContext, rank_in_context
+    from queries.selection.policy import load_policy
+    from queries.selection.round import run_round
+
+    started = time.perf_counter()
+    figures: dict[str, Any] = {}
+    if name.startswith("solver"):
+        posts, cadres, per_post = {
+            "solver-district": (50, 3_000, 200),
+            "solver-province": (5_000, 300_000, 200),
+        }[name]
+        rng = random.Random(7)
+        people = [f"C{i:06d}" for i in range(cadres)]
+        scores = {
+            (f"P{p:05d}", c): rng.random()
+            for p in range(posts)
+            for c in rng.sample(people, per_post)
+        }
+        started = time.perf_counter()
+        result = assign(scores, posts=sorted({p for p, _ in scores}))
+        figures.update(
+            posts=posts,
+            cadres=cadres,
+            pairs=len(scores),
+            method=result.method,
+            filled=len(result.pairs),
+        )
+    else:
+        with open_store(store) as graph:
+            context = SelectionContext.load(graph, policy=load_policy(), as_of=AS_OF)
+        figures["load_context_s"] = round(time.perf_counter() - started, 2)
+        vacancies = context.vacancies()
+        if name == "candidates":
+            started = time.perf_counter()
+            result = rank_in_context(context, vacancies[0], limit=20)
+            figures.update(eligible=result["eligible"], considered=result["considered"])
+        elif name == "round":
+            started = time.perf_counter()
+            result = run_round(context=context)
+            figures.update(
+                posts=result["posts"],
+                filled=len(result["assignments"]),
+                method=result["method"],
+                pairs=sum(result["candidates_per_post"].values()),
+            )
+    figures["seconds"] = round(time.perf_counter() - started, 3)
+    figures["peak_mb"] = _peak_mb()
+    return figures
+
+
+def run_child(name: str, store: str) -> dict[str, Any]:
+    output = subprocess.run(
+        [sys.executable, __file__, "--step", name, "--store", store],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    figures: dict[str, Any] = json.loads(output.stdout.strip().splitlines()[-1])
+    print(f"{name:>16}: {figures}", file=sys.stderr)
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--store", default=str(ROOT / "var" / "bench" / "graph-3000.db"))
+    parser.add_argument("--out", type=Path)
+    parser.add_argument("--step", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.step:
+        print(json.dumps(step(args.step, args.store)))
+        return
+    rows = [
+        (name, run_child(name, args.store))
+        for name in ("candidates", "round", "solver-district", "solver-province")
+    ]
+    lines = [
+        f"Measured {date.today()} on {platform.machine()}, CPython {platform.python_version()}, "
+        "by `python benchmarks/bench_selection.py`.",
+        "",
+        "| step | what | seconds | peak MB | details |",
+        "|---|---|---:|---:|---|",
+    ]
+    what = {
+        "candidates": "rank candidates for one vacancy (district, 3,000 cadres)",
+        "round": "fill every vacancy of the district at once (exact)",
+        "solver-district": "bare solver: 50 posts × 3,000 cadres, 200 candidates a post",
+        "solver-province": "bare solver: 5,000 posts × 300,000 cadres, 200 candidates a post",
+    }
+    for name, fig in rows:
+        details = ", ".join(f"{k}={v}" for k, v in fig.items() if k not in {"seconds", "peak_mb"})
+        lines.append(f"| {name} | {what[name]} | {fig['seconds']} | {fig['peak_mb']} | {details} |")
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
