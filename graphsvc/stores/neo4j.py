@@ -202,7 +202,7 @@ class Neo4jStore(GraphStore):
             {}
             if spec.label in empty
             else {
-                record["id"]: _plain(record["props"])
+                record["id"]: _decode(record["props"], _node_dates(spec.label))
                 for record in tx.run(cypher.existing_nodes(spec.label), ids=ids)
             }
         )
@@ -266,7 +266,9 @@ class Neo4jStore(GraphStore):
             {}
             if spec.type in empty
             else {
-                (record["source"], record["target"], record["key"]): _plain(record["props"])
+                (record["source"], record["target"], record["key"]): _decode(
+                    record["props"], _edge_dates(spec.type)
+                )
                 for record in tx.run(cypher.existing_edges(spec), ids=sources)
             }
         )

@@ -131,7 +131,7 @@ def meta_set_pending() -> str:
 def existing_nodes(label: str) -> str:
     return (
         f"UNWIND $ids AS id MATCH (n:{_label(label)} {{id: id}}) "
-        "RETURN n.id AS id, properties(n) AS props"
+        f"RETURN n.id AS id, {_props('n', _node_dates(label))} AS props"
     )
 
 
@@ -171,7 +171,8 @@ def existing_edges(spec: EdgeSpec) -> str:
     return (
         f"UNWIND $ids AS id MATCH (a:{_label(spec.source)} {{id: id}})"
         f"-[r:{_type(spec.type)}]->(b:{_label(spec.target)}) "
-        "RETURN a.id AS source, b.id AS target, r.key AS key, properties(r) AS props"
+        "RETURN a.id AS source, b.id AS target, r.key AS key, "
+        f"{_props('r', _edge_dates(spec))} AS props"
     )
 
 
