@@ -112,6 +112,26 @@ class UnitIndex:
         return chain
 
 
+def _stint(unit_id: str, props: dict[str, Any]) -> Stint:
+    return Stint(unit_id, str(props.get("kind", "")), props["start"], props.get("end"))
+
+
+def _course(
+    training_id: str, course: dict[str, Any] | None, props: dict[str, Any]
+) -> Course | None:
+    """A completed course with its credited hours (the attendance's own, else the course's)."""
+    if course is None or props.get("completed") is False:
+        return None
+    return Course(
+        training_id,
+        str(course.get("kind", "")),
+        course["start"],
+        float(course.get("days", 0)),
+        float(props.get("hours") or course.get("hours", 0)),
+        bool(course.get("off_job")),
+    )
+
+
 def load_units(store: GraphStore) -> UnitIndex:
     return UnitIndex({unit["id"]: unit for unit in store.iter_nodes("Unit")})
 
@@ -137,25 +157,12 @@ def load_cadre_record(
     for edge in store.edges_of("Cadre", cadre_id):
         by_type.setdefault(edge.type, []).append((edge.other_id, dict(edge.props)))
     record.tenures = _tenures(store, by_type.get("HOLDS", []))
-    record.rotations = [
-        Stint(unit_id, str(props.get("kind", "")), props["start"], props.get("end"))
-        for unit_id, props in by_type.get("ROTATED_TO", [])
-    ]
+    record.rotations = [_stint(unit_id, props) for unit_id, props in by_type.get("ROTATED_TO", [])]
     trainings = store.get_nodes("Training", {t for t, _ in by_type.get("ATTENDED", [])})
     for training_id, props in by_type.get("ATTENDED", []):
-        course = trainings.get(training_id)
-        if course is None or props.get("completed") is False:
-            continue
-        record.courses.append(
-            Course(
-                training_id,
-                str(course.get("kind", "")),
-                course["start"],
-                float(course.get("days", 0)),
-                float(props.get("hours") or course.get("hours", 0)),
-                bool(course.get("off_job")),
-            )
-        )
+        course = _course(training_id, trainings.get(training_id), props)
+        if course is not None:
+            record.courses.append(course)
     assessments = store.get_nodes("Assessment", {a for a, _ in by_type.get("ASSESSMENT_OF", [])})
     for assessment in assessments.values():
         if assessment.get("quarter") is None and assessment.get("grade"):
@@ -206,23 +213,11 @@ def load_cadre_records(store: GraphStore, cadre_ids: set[str]) -> dict[str, Cadr
         record.tenures = tenures_of(cadre_id)
     for cadre_id, unit_id, props in store.iter_edges("ROTATED_TO"):
         if cadre_id in records:
-            records[cadre_id].rotations.append(
-                Stint(unit_id, str(props.get("kind", "")), props["start"], props.get("end"))
-            )
+            records[cadre_id].rotations.append(_stint(unit_id, props))
     for cadre_id, training_id, props in store.iter_edges("ATTENDED"):
-        course = trainings.get(training_id)
-        if cadre_id not in records or course is None or props.get("completed") is False:
-            continue
-        records[cadre_id].courses.append(
-            Course(
-                training_id,
-                str(course.get("kind", "")),
-                course["start"],
-                float(course.get("days", 0)),
-                float(props.get("hours") or course.get("hours", 0)),
-                bool(course.get("off_job")),
-            )
-        )
+        course = _course(training_id, trainings.get(training_id), props)
+        if cadre_id in records and course is not None:
+            records[cadre_id].courses.append(course)
     for assessment in store.iter_nodes(
         "Assessment", ["cadre_id", "year", "quarter", "grade", "stars"]
     ):
