@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import textwrap
 from collections.abc import Iterator
 
 import pytest
@@ -61,43 +58,6 @@ def test_an_interrupted_chunked_write_resumes(chunked: Neo4jStore) -> None:
     assert summary.unchanged["Unit"] >= 20 and sum(summary.created.values()) <= 30
     assert chunked.counts().nodes == {"Unit": 50}
     assert not chunked.pending_write()
-
-
-CRASHING_WRITER = textwrap.dedent(
-    """
-    import os, sys
-    from graphsvc.rows import GraphBatch, NodeRow
-    from graphsvc.stores import open_store
-
-    def unit(i):
-        return NodeRow("Unit", f"U{i:05d}", {"name": f"单位{i}", "kind": "村"})
-
-    store = open_store(sys.argv[1])
-    store.write(GraphBatch(nodes=[unit(i) for i in range(100)]))   # committed
-    def die(what, done, total):
-        if done >= 20000:
-            os._exit(9)  # dies with the transaction open
-    store.write(GraphBatch(nodes=[unit(i) for i in range(100, 50_000)]), on_progress=die)
-    """
-)
-
-
-def test_a_crash_mid_write_keeps_the_last_commit(neo4j_url: str) -> None:
-    with open_store(neo4j_url) as store:
-        before = store.version()
-    result = subprocess.run(
-        [sys.executable, "-c", CRASHING_WRITER, neo4j_url],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 9, result.stderr
-    store = open_store(neo4j_url)
-    try:
-        assert store.counts().nodes == {"Unit": 100}
-        assert store.version() == before + 1 and not store.pending_write()
-    finally:
-        store.close()
 
 
 def test_an_absent_server_is_unavailable() -> None:
