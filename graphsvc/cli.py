@@ -483,6 +483,9 @@ def bench_command(
         str | None,
         typer.Option("--posts", help="Comma-separated post ids (default: all team posts)."),
     ] = None,
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="Write a report (.xlsx or .html).")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Succession bench per leadership post: ready now, in 1–2 years; no bench; retiring soon."""
@@ -497,6 +500,12 @@ def bench_command(
             err.print(f"[red]error:[/] no post with id(s) {missing}")
             raise typer.Exit(1)
         result = succession_bench(context=context, post_ids=chosen)
+    if out_file is not None:
+        from queries.reports.document import write_report
+        from queries.reports.selection import bench_report
+
+        write_report(bench_report(result), out_file)
+        err.print(f"wrote {out_file}")
     if as_json:
         _print_json(result)
         return

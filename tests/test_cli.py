@@ -191,3 +191,30 @@ def test_match_all_fills_a_round(tmp_path: Path, small_sample_dir: Path) -> None
     assert out.exists()
     both = run("match", "--all", "--post", "P1", "--store", store)
     assert both.returncode == 2 and "either --post ID or --all" in both.stderr
+
+
+def test_bench_and_conflicts_commands(tmp_path: Path, small_sample_dir: Path) -> None:
+    store = str(tmp_path / "g.db")
+    assert run("load", str(small_sample_dir), "--store", store).returncode == 0
+    manifest = json.loads((small_sample_dir / "manifest.json").read_text("utf-8"))
+    posts = ",".join(manifest["planted"]["vacancies"][:2])
+    report = tmp_path / "bench.html"
+    bench = run(
+        "bench",
+        "--posts",
+        posts,
+        "--store",
+        store,
+        "--as-of",
+        "2026-11-01",
+        "--json",
+        "--out",
+        str(report),
+    )
+    assert bench.returncode == 0, bench.stderr
+    assert [p["post_id"] for p in json.loads(bench.stdout)["posts"]] == sorted(posts.split(","))
+    assert report.exists()
+    found = run("conflicts", "--store", store, "--as-of", "2026-11-01", "--json")
+    assert found.returncode == 0, found.stderr
+    rules = {c["rule"] for c in json.loads(found.stdout)["conflicts"]}
+    assert {"same_unit", "superior_subordinate", "sensitive_function", "regional"} <= rules

@@ -6,7 +6,7 @@ from typing import Any
 
 from queries.reports.document import Chart, Report, Section
 
-__all__ = ["round_report"]
+__all__ = ["bench_report", "round_report"]
 
 
 def round_report(result: dict[str, Any]) -> Report:
@@ -80,6 +80,79 @@ def round_report(result: dict[str, Any]) -> Report:
                     "拟任岗位": o["for_post"],
                 }
                 for o in result["new_openings"]
+            ],
+        )
+    )
+    return report
+
+
+def bench_report(result: dict[str, Any]) -> Report:
+    posts = result["posts"]
+    depth: dict[int, int] = {}
+    for p in posts:
+        depth[len(p["ready_now"])] = depth.get(len(p["ready_now"]), 0) + 1
+    report = Report(
+        f"领导班子后备梯队（{result['as_of']}）",
+        summary=[
+            f"领导职务{len(posts)}个，无现成后备人选{len(result['no_bench'])}个",
+            f"近三年将退休的在任领导{len(result['retiring'])}人",
+            f"“现可任职”指符合资格、无回避情形且匹配分不低于{result['ready_threshold']}",
+        ],
+    )
+    report.sections.append(
+        Section(
+            "后备人数分布",
+            [{"现可任职人数": k, "岗位数": v} for k, v in sorted(depth.items())],
+            chart=Chart(
+                "各岗位现可任职后备人数",
+                [f"{k}人" for k in sorted(depth)],
+                [depth[k] for k in sorted(depth)],
+                "岗位数",
+            ),
+        )
+    )
+    report.sections.append(
+        Section(
+            "无后备岗位",
+            [
+                {
+                    "岗位编号": p["post_id"],
+                    "岗位": p["post_name"],
+                    "单位": p["unit_name"],
+                    "一年内可任职": p["ready_in_1y_count"],
+                    "两年内可任职": p["ready_in_2y_count"],
+                }
+                for p in posts
+                if not p["ready_now"]
+            ],
+        )
+    )
+    report.sections.append(
+        Section(
+            "近三年退休的在任领导",
+            [
+                {
+                    "岗位": r["post_name"],
+                    "姓名": r["name"],
+                    "退休时间": r["retires"],
+                    "现可接任": "、".join(r["bench"]) or "无",
+                }
+                for r in result["retiring"]
+            ],
+        )
+    )
+    report.sections.append(
+        Section(
+            "各岗位后备",
+            [
+                {
+                    "岗位编号": p["post_id"],
+                    "岗位": p["post_name"],
+                    "现可任职": "、".join(f"{c['name']}({c['score']:.2f})" for c in p["ready_now"]),
+                    "一年内": p["ready_in_1y_count"],
+                    "两年内": p["ready_in_2y_count"],
+                }
+                for p in posts
             ],
         )
     )

@@ -42,3 +42,17 @@ def test_bench_per_post(context: SelectionContext) -> None:
         assert (entry["post_id"] in result["no_bench"]) == (not entry["ready_now"])
     for person in result["retiring"]:
         assert months_between(AS_OF, date.fromisoformat(person["retires"])) <= 36
+
+
+def test_the_bench_report(context: SelectionContext, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from queries.reports.document import write_report
+    from queries.reports.selection import bench_report
+
+    team_posts = sorted(p for p, post in context.posts.items() if post.get("team_member"))[:8]
+    result = succession_bench(context=context, post_ids=team_posts)
+    html = write_report(bench_report(result), tmp_path / "bench.html").read_text(encoding="utf-8")
+    assert "data:image/png;base64," in html and "各岗位现可任职后备人数" in html
+    book = load_workbook(write_report(bench_report(result), tmp_path / "bench.xlsx"))
+    assert book["4-各岗位后备"].max_row == len(team_posts) + 1
