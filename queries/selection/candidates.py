@@ -19,6 +19,7 @@ from queries.selection.eligibility import Verdict, check_eligibility
 from queries.selection.policy import SelectionPolicy
 from queries.selection.ranking import (
     Candidate,
+    TeamGaps,
     candidate_levels,
     equivalent,
     evaluate,
@@ -27,7 +28,14 @@ from queries.selection.ranking import (
 )
 from queries.selection.records import CadreRecord, UnitIndex, load_cadre_records, load_units
 
-__all__ = ["SelectionContext", "rank_candidates", "rank_in_context", "write_back_candidates"]
+__all__ = [
+    "SelectionContext",
+    "explain",
+    "post_team",
+    "rank_candidates",
+    "rank_in_context",
+    "write_back_candidates",
+]
 
 
 @dataclass
@@ -43,6 +51,7 @@ class SelectionContext:
     as_of: date
     _verdicts: dict[tuple[str, str, date], Verdict] = field(default_factory=dict)
     memo: dict[str, dict[str, float]] = field(default_factory=dict)  # per cadre, for scoring
+    _posts_by_unit: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def verdict(self, cadre_id: str, post: dict[str, Any], as_of: date | None = None) -> Verdict:
         """Eligibility of a cadre for a post's level (memoized: it depends on nothing else)."""
@@ -84,6 +93,12 @@ class SelectionContext:
             as_of=as_of,
         )
 
+    def posts_in_unit(self, unit_id: str) -> list[dict[str, Any]]:
+        if not self._posts_by_unit:
+            for post in self.posts.values():
+                self._posts_by_unit.setdefault(str(post.get("unit_id") or ""), []).append(post)
+        return self._posts_by_unit.get(unit_id, [])
+
     def vacancies(self) -> list[str]:
         """Leadership posts nobody holds now."""
         return sorted(
@@ -93,17 +108,11 @@ class SelectionContext:
         )
 
 
-def rank_in_context(
-    context: SelectionContext, post_id: str, *, limit: int | None = 20
-) -> dict[str, Any]:
-    """Rank candidates for one post from a loaded context (see :func:`rank_candidates`)."""
-    post = context.posts.get(post_id)
-    if post is None:
-        raise NotFound(f"no post with id {post_id!r}")
+def post_team(context: SelectionContext, post_id: str) -> TeamGaps:
+    """What the post's leadership team (its unit's other team members) lacks."""
+    post = context.posts[post_id]
     unit_id = str(post.get("unit_id") or "")
-    levels = candidate_levels(post)
-    holders = context.holders.get(post_id, set())
-    unit_posts = [p for p in context.posts.values() if p.get("unit_id") == unit_id]
+    unit_posts = context.posts_in_unit(unit_id)
     team_ids = {
         cadre_id
         for p in unit_posts
@@ -116,13 +125,48 @@ def rank_in_context(
         for s in context.requirements.get(p["id"], {})
         if s in context.category_of
     )
-    team = team_gaps(
+    return team_gaps(
         unit_id,
         [context.records[c] for c in team_ids if c in context.records],
         wanted_categories=wanted,
         category_of=context.category_of,
         as_of=context.as_of,
     )
+
+
+def explain(context: SelectionContext, post_id: str, cadre_id: str) -> Candidate:
+    """One cadre's score for one post with its parts and reasons."""
+    record = context.records[cadre_id]
+    post = context.posts[post_id]
+    score, parts, reasons = score_candidate(
+        record,
+        post,
+        requirements=context.requirements.get(post_id, {}),
+        specialty_names=context.specialty_names,
+        category_of=context.category_of,
+        team=post_team(context, post_id),
+        units=context.units,
+        policy=context.policy,
+        as_of=context.as_of,
+        memo=context.memo.setdefault(cadre_id, {}),
+    )
+    verdict = context.verdict(cadre_id, post)
+    warnings = [r.message for r in verdict.rules if r.status == "warn"]
+    name = str(record.cadre.get("name", cadre_id))
+    return Candidate(cadre_id, name, score, parts, reasons, verdict.status, warnings)
+
+
+def rank_in_context(
+    context: SelectionContext, post_id: str, *, limit: int | None = 20
+) -> dict[str, Any]:
+    """Rank candidates for one post from a loaded context (see :func:`rank_candidates`)."""
+    post = context.posts.get(post_id)
+    if post is None:
+        raise NotFound(f"no post with id {post_id!r}")
+    unit_id = str(post.get("unit_id") or "")
+    levels = candidate_levels(post)
+    holders = context.holders.get(post_id, set())
+    team = post_team(context, post_id)
     ranked: list[Candidate] = []
     excluded: list[dict[str, Any]] = []
     considered = 0
@@ -156,7 +200,8 @@ def rank_in_context(
         )
         name = str(record.cadre.get("name", cadre_id))
         ranked.append(Candidate(cadre_id, name, score, parts, reasons, verdict, warnings))
-    ranked.sort(key=lambda c: (-c.score, c.cadre_id))
+    # Round away float noise so that equal scores tie exactly and fall back to id order.
+    ranked.sort(key=lambda c: (-round(c.score, 9), c.cadre_id))
     shown = ranked if limit is None else ranked[:limit]
     return {
         "post_id": post_id,

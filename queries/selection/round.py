@@ -15,7 +15,8 @@ from typing import Any, Literal
 
 from graphsvc.dates import months_between
 from queries.selection.assignment import assign
-from queries.selection.candidates import SelectionContext, rank_in_context
+from queries.selection.candidates import SelectionContext, explain
+from queries.selection.vectorized import rank_posts
 
 __all__ = ["run_round"]
 
@@ -72,20 +73,20 @@ def run_round(
             for t in context.records[cadre_id].current_tenures(as_of)
         )
 
-    keep = max(top_k, len(posts))
+    # Keeping at least as many candidates per post as there are posts (of each age group
+    # under a share constraint) provably keeps the optimum; past 1,000 posts the round is
+    # optimal over each post's best `keep` candidates.
+    keep = max(top_k, min(len(posts), 1000))
+    ranked = rank_posts(context, posts, top_k=keep * (3 if min_young_share > 0 else 1))
     scores: dict[tuple[str, str], float] = {}
-    ranked: dict[str, dict[str, Any]] = {}
     for post_id in posts:
-        result = rank_in_context(context, post_id, limit=None)
-        ranked[post_id] = result
+        unit_id = str(context.posts[post_id].get("unit_id") or "")
         kept: dict[bool, int] = {True: 0, False: 0}
-        for candidate in result["candidates"]:
-            cadre_id = candidate["cadre_id"]
+        for cadre_id, score in ranked[post_id]:
             group = is_young(cadre_id) if min_young_share > 0 else True
             if kept[group] >= keep:
                 continue
-            score = float(candidate["score"])
-            if own_unit != "allow" and works_in(cadre_id, result["unit_id"]):
+            if own_unit != "allow" and works_in(cadre_id, unit_id):
                 if own_unit == "exclude":
                     continue
                 score += own_unit_bonus
@@ -98,25 +99,26 @@ def run_round(
     appointed = {cadre for _, cadre, _ in solution.pairs}
     assignments = []
     for post_id, cadre_id, score in solution.pairs:
-        result = ranked[post_id]
-        candidate = next(c for c in result["candidates"] if c["cadre_id"] == cadre_id)
+        post = context.posts[post_id]
+        candidate = explain(context, post_id, cadre_id)
+        rank = next(n for n, (c, _) in enumerate(ranked[post_id], start=1) if c == cadre_id)
         assignments.append(
             {
                 "post_id": post_id,
-                "post_name": result["post_name"],
-                "unit_name": result["unit_name"],
+                "post_name": post.get("name"),
+                "unit_name": context.units.name(post.get("unit_id")),
                 "cadre_id": cadre_id,
-                "name": candidate["name"],
+                "name": candidate.name,
                 "score": round(score, 4),
-                "rank_for_post": candidate["rank"],
+                "rank_for_post": rank,
                 "young": cadre_id in young,
-                "reasons": candidate["reasons"],
+                "reasons": candidate.reasons,
             }
         )
     filled = {a["post_id"] for a in assignments}
     openings = []
     for a in assignments:
-        for tenure in context.records[a["cadre_id"]].current_tenures(as_of):
+        for tenure in context.records[str(a["cadre_id"])].current_tenures(as_of):
             if tenure.post.get("leadership"):
                 openings.append(
                     {
@@ -133,15 +135,15 @@ def run_round(
         "assignments": assignments,
         "total": round(solution.total, 4),
         "unfilled": [
-            {"post_id": p, "post_name": ranked[p]["post_name"], "eligible": ranked[p]["eligible"]}
+            {"post_id": p, "post_name": context.posts[p].get("name"), "eligible": len(ranked[p])}
             for p in posts
             if p not in filled
         ],
         "runners_up": {
             p: [
-                {"cadre_id": c["cadre_id"], "name": c["name"], "score": c["score"]}
-                for c in ranked[p]["candidates"]
-                if c["cadre_id"] not in appointed
+                {"cadre_id": c, "name": context.records[c].cadre.get("name"), "score": round(s, 4)}
+                for c, s in ranked[p]
+                if c not in appointed
             ][:runners_up]
             for p in posts
         },

@@ -1,0 +1,31 @@
+"""The array ranking gives the same scores and order as the one-by-one ranking."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graphsvc.stores import open_store
+from loaders.load import load_paths
+from loaders.sample import AS_OF
+from queries.selection.candidates import SelectionContext, rank_in_context
+from queries.selection.policy import load_policy
+from queries.selection.vectorized import rank_posts
+
+
+@pytest.fixture(scope="module")
+def context(tmp_path_factory: pytest.TempPathFactory, small_sample_dir: Path) -> SelectionContext:
+    with open_store(str(tmp_path_factory.mktemp("vec") / "g.db")) as store:
+        load_paths(store, [small_sample_dir])
+        return SelectionContext.load(store, policy=load_policy(), as_of=AS_OF)
+
+
+def test_same_scores_and_order_as_one_by_one(context: SelectionContext) -> None:
+    posts = sorted(p for p, post in context.posts.items() if post.get("leadership"))
+    fast = rank_posts(context, posts, top_k=15)
+    for post_id in posts:
+        slow = rank_in_context(context, post_id, limit=15)["candidates"]
+        assert [c for c, _ in fast[post_id]] == [c["cadre_id"] for c in slow], post_id
+        for (_, score), candidate in zip(fast[post_id], slow, strict=True):
+            assert score == pytest.approx(candidate["score"], abs=1e-4)
