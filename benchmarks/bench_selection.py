@@ -35,6 +35,7 @@ def step(name: str, store: str) -> dict[str, Any]:
     from queries.selection.candidates import SelectionContext, rank_in_context
     from queries.selection.policy import load_policy
     from queries.selection.round import run_round
+    from queries.selection.vectorized import rank_posts
 
     started = time.perf_counter()
     figures: dict[str, Any] = {}
@@ -64,10 +65,15 @@ def step(name: str, store: str) -> dict[str, Any]:
             context = SelectionContext.load(graph, policy=load_policy(), as_of=AS_OF)
         figures["load_context_s"] = round(time.perf_counter() - started, 2)
         vacancies = context.vacancies()
+        figures["cadres"] = len(context.records)
         if name == "candidates":
             started = time.perf_counter()
             result = rank_in_context(context, vacancies[0], limit=20)
             figures.update(eligible=result["eligible"], considered=result["considered"])
+        elif name == "candidates-arrays":
+            started = time.perf_counter()
+            ranked = rank_posts(context, [vacancies[0]], top_k=20)
+            figures["kept"] = len(ranked[vacancies[0]])
         elif name == "round":
             started = time.perf_counter()
             result = run_round(context=context)
@@ -97,6 +103,11 @@ def run_child(name: str, store: str) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", default=str(ROOT / "var" / "bench" / "graph-3000.db"))
+    parser.add_argument(
+        "--province",
+        default=str(ROOT / "var" / "bench" / "graph-300000.db"),
+        help="the 300,000-cadre store (skipped when absent)",
+    )
     parser.add_argument("--out", type=Path)
     parser.add_argument("--step", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -105,8 +116,14 @@ def main() -> None:
         return
     rows = [
         (name, run_child(name, args.store))
-        for name in ("candidates", "round", "solver-district", "solver-province")
+        for name in ("candidates", "candidates-arrays", "round", "solver-district")
     ]
+    if Path(args.province).exists():
+        rows += [
+            (f"{name}-province", run_child(name, args.province))
+            for name in ("candidates-arrays", "round")
+        ]
+    rows.append(("solver-province", run_child("solver-province", args.store)))
     lines = [
         f"Measured {date.today()} on {platform.machine()}, CPython {platform.python_version()}, "
         "by `python benchmarks/bench_selection.py`.",
@@ -115,8 +132,11 @@ def main() -> None:
         "|---|---|---:|---:|---|",
     ]
     what = {
-        "candidates": "rank candidates for one vacancy (district, 3,000 cadres)",
-        "round": "fill every vacancy of the district at once (exact)",
+        "candidates": "one vacancy, one by one with every exclusion listed (district)",
+        "candidates-arrays": "one vacancy, ranked with arrays (district)",
+        "candidates-arrays-province": "one vacancy, ranked with arrays (province, 300,000 cadres)",
+        "round": "every vacancy of the district at once (exact)",
+        "round-province": "every vacancy of the province at once",
         "solver-district": "bare solver: 50 posts × 3,000 cadres, 200 candidates a post",
         "solver-province": "bare solver: 5,000 posts × 300,000 cadres, 200 candidates a post",
     }
