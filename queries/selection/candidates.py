@@ -134,8 +134,10 @@ def post_team(context: SelectionContext, post_id: str) -> TeamGaps:
     )
 
 
-def explain(context: SelectionContext, post_id: str, cadre_id: str) -> Candidate:
-    """One cadre's score for one post with its parts and reasons."""
+def explain(
+    context: SelectionContext, post_id: str, cadre_id: str, *, team: TeamGaps | None = None
+) -> Candidate:
+    """One cadre's score for one post, with parts and reasons (``team``: the post's, if known)."""
     record = context.records[cadre_id]
     post = context.posts[post_id]
     score, parts, reasons = score_candidate(
@@ -144,7 +146,7 @@ def explain(context: SelectionContext, post_id: str, cadre_id: str) -> Candidate
         requirements=context.requirements.get(post_id, {}),
         specialty_names=context.specialty_names,
         category_of=context.category_of,
-        team=post_team(context, post_id),
+        team=team or post_team(context, post_id),
         units=context.units,
         policy=context.policy,
         as_of=context.as_of,
@@ -175,7 +177,7 @@ def rank_in_context(
         if cadre_id in holders or equivalent(record) not in levels:
             continue
         considered += 1
-        verdict, warnings, why = evaluate(
+        _, _, why = evaluate(
             record,
             post,
             context.units,
@@ -186,20 +188,7 @@ def rank_in_context(
         if why:
             excluded.append({"cadre_id": cadre_id, "name": record.cadre.get("name"), "why": why})
             continue
-        score, parts, reasons = score_candidate(
-            record,
-            post,
-            requirements=context.requirements.get(post_id, {}),
-            specialty_names=context.specialty_names,
-            category_of=context.category_of,
-            team=team,
-            units=context.units,
-            policy=context.policy,
-            as_of=context.as_of,
-            memo=context.memo.setdefault(cadre_id, {}),
-        )
-        name = str(record.cadre.get("name", cadre_id))
-        ranked.append(Candidate(cadre_id, name, score, parts, reasons, verdict, warnings))
+        ranked.append(explain(context, post_id, cadre_id, team=team))
     # Round away float noise so that equal scores tie exactly and fall back to id order.
     ranked.sort(key=lambda c: (-round(c.score, 9), c.cadre_id))
     shown = ranked if limit is None else ranked[:limit]

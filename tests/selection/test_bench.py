@@ -5,22 +5,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import pytest
-
 from graphsvc.dates import months_between
-from graphsvc.stores import open_store
-from loaders.load import load_paths
 from loaders.sample import AS_OF
 from queries.selection.bench import succession_bench
 from queries.selection.candidates import SelectionContext
-from queries.selection.policy import load_policy
-
-
-@pytest.fixture(scope="module")
-def context(tmp_path_factory: pytest.TempPathFactory, small_sample_dir: Path) -> SelectionContext:
-    with open_store(str(tmp_path_factory.mktemp("bench") / "g.db")) as store:
-        load_paths(store, [small_sample_dir])
-        return SelectionContext.load(store, policy=load_policy(), as_of=AS_OF)
 
 
 def test_bench_per_post(context: SelectionContext) -> None:

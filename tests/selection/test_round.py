@@ -7,23 +7,11 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from graphsvc.stores import open_store
-from loaders.load import load_paths
-from loaders.sample import AS_OF
 from queries.reports.document import write_report
 from queries.reports.selection import round_report
 from queries.selection.assignment import greedy_assign
 from queries.selection.candidates import SelectionContext, rank_in_context
-from queries.selection.policy import load_policy
 from queries.selection.round import run_round
-
-
-@pytest.fixture(scope="module")
-def context(tmp_path_factory: pytest.TempPathFactory, small_sample_dir: Path) -> SelectionContext:
-    db = str(tmp_path_factory.mktemp("round") / "g.db")
-    with open_store(db) as store:
-        load_paths(store, [small_sample_dir])
-        return SelectionContext.load(store, policy=load_policy(), as_of=AS_OF)
 
 
 def test_a_round_fills_vacancies_one_to_one_and_beats_greedy(context: SelectionContext) -> None:

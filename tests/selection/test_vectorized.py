@@ -2,23 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from graphsvc.stores import open_store
-from loaders.load import load_paths
-from loaders.sample import AS_OF
 from queries.selection.candidates import SelectionContext, rank_in_context
-from queries.selection.policy import load_policy
 from queries.selection.vectorized import rank_posts
-
-
-@pytest.fixture(scope="module")
-def context(tmp_path_factory: pytest.TempPathFactory, small_sample_dir: Path) -> SelectionContext:
-    with open_store(str(tmp_path_factory.mktemp("vec") / "g.db")) as store:
-        load_paths(store, [small_sample_dir])
-        return SelectionContext.load(store, policy=load_policy(), as_of=AS_OF)
 
 
 def test_same_scores_and_order_as_one_by_one(context: SelectionContext) -> None:
