@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from api.routers import cadres, health, posts, selection, units
+from api.routers import cadres, development, health, posts, selection, units
 from graphsvc.settings import Settings, get_settings
 from graphsvc.stores import StoreError, StoreUnavailable, open_store
 from queries.selection.policy import load_policy
@@ -45,6 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse(status_code=400, content={"detail": str(error)})
 
     app.state.policy = load_policy(settings.policy)
-    for router in (health.router, cadres.router, posts.router, units.router, selection.router):
+    routers = (health, cadres, posts, units, selection, development)
+    for router in (module.router for module in routers):
         app.include_router(router, prefix=API_PREFIX)
     return app

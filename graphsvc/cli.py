@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -550,6 +550,309 @@ def conflicts(
         for step in conflict["chain"]:
             out.print(f"    {step}")
     out.print(f"{len(found)} conflict(s)")
+
+
+# ------------------------------------------------------------- development
+
+OutOption = Annotated[
+    Path | None, typer.Option("--out", help="Also write a report (.xlsx or .html).")
+]
+
+
+def _development(store: str | None, policy: Path | None, as_of: str | None) -> Any:
+    """Read the graph once for the development analyses (with a spinner)."""
+    from queries.development.data import DevelopmentData
+
+    with _open(store) as graph, err.status("reading the graph ..."):
+        return DevelopmentData.load(graph, policy=_policy(policy), as_of=_as_of(as_of))
+
+
+def _write(report: Any, path: Path | None) -> None:
+    if path is not None:
+        from queries.reports.document import write_report
+
+        try:
+            write_report(report, path)
+        except ValueError as error:
+            err.print(f"[red]error:[/] {error}")
+            raise typer.Exit(2) from None
+        err.print(f"wrote {path}")
+
+
+def _summary_table(title: str, rows: list[tuple[str, Any]]) -> None:
+    table = Table(title=title, show_header=False)
+    table.add_column("")
+    table.add_column("", justify="right")
+    for label, value in rows:
+        table.add_row(label, str(value))
+    out.print(table)
+
+
+@app.command()
+def mentoring(
+    recommend: Annotated[
+        bool, typer.Option("--recommend", help="Propose new pairings (min-cost flow).")
+    ] = False,
+    write_back: Annotated[
+        bool,
+        typer.Option("--write-back", help="With --recommend: store them as SUGGESTED_MENTOR."),
+    ] = False,
+    store: StoreOption = None,
+    policy: PolicyOption = None,
+    as_of: AsOfOption = None,
+    out_file: OutOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Mentoring coverage and its gaps; with --recommend, who should mentor whom."""
+    from queries.development.mentoring import (
+        coverage,
+        recommend_mentors,
+        write_back_suggestions,
+    )
+
+    data = _development(store, policy, as_of)
+    covered = coverage(data=data)
+    proposed = recommend_mentors(data=data) if recommend or out_file else None
+    if write_back and proposed is not None:
+        with _open(store) as graph:
+            written = write_back_suggestions(store=graph, result=proposed)
+        err.print(f"wrote {written} SUGGESTED_MENTOR relations")
+    if out_file is not None and proposed is not None:
+        from queries.reports.development import mentoring_report
+
+        _write(mentoring_report(covered, proposed), out_file)
+    if as_json:
+        _print_json(proposed if recommend else covered)
+        return
+    if recommend and proposed is not None:
+        for pair in proposed["pairs"]:
+            out.print(
+                f"{pair['mentee_name']}({pair['mentee_id']}) ← {pair['mentor_name']}"
+                f"({pair['mentor_id']}) {pair['cost']:.3f}: {'；'.join(pair['reasons'][1:3])}"
+            )
+        out.print(
+            f"{len(proposed['pairs'])} pairings; coverage {proposed['coverage_before']:.1%} → "
+            f"{proposed['coverage_after']:.1%}; {len(proposed['unmatched'])} still unmatched"
+        )
+        return
+    _summary_table(
+        f"mentoring coverage ({covered['as_of']})",
+        [
+            ("should have a mentor", covered["need"]),
+            ("covered", covered["covered"]),
+            ("coverage", f"{covered['coverage']:.1%}" if covered["coverage"] is not None else "—"),
+            ("uncovered", len(covered["uncovered"])),
+            ("mentors over capacity", len(covered["over_capacity"])),
+            ("mentors departed, mentees left", len(covered["departed"])),
+            ("mentors retiring soon", len(covered["retiring"])),
+            ("distant pairings", len(covered["distant"])),
+            ("units without a spare mentor", len(covered["units_without_spare_mentor"])),
+        ],
+    )
+
+
+@app.command()
+def teams(
+    store: StoreOption = None,
+    policy: PolicyOption = None,
+    as_of: AsOfOption = None,
+    out_file: OutOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Leadership-team structure: ages, gender, specialties, retirements; ranked for adjustment."""
+    from queries.development.teams import team_structure
+    from queries.reports.development import teams_report
+
+    result = team_structure(data=_development(store, policy, as_of))
+    _write(teams_report(result), out_file)
+    if as_json:
+        _print_json(result)
+        return
+    table = Table(title=f"leadership teams, most in need of adjustment first ({result['as_of']})")
+    for column in ("#", "unit", "members", "mean age", "youngest", "flags"):
+        table.add_column(column)
+    for team in result["teams"][:25]:
+        table.add_row(
+            str(team["rank"]),
+            team["unit_name"],
+            str(team["members"]),
+            str(team["mean_age"]),
+            str(team["youngest_age"]),
+            "、".join(team["flag_names"]),
+        )
+    out.print(table)
+
+
+@app.command()
+def pool(
+    store: StoreOption = None,
+    policy: PolicyOption = None,
+    as_of: AsOfOption = None,
+    out_file: OutOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The young-cadre pool: composition, who should enter, who is due for exit review."""
+    from queries.development.pool import pool_review
+    from queries.reports.development import pool_report
+
+    result = pool_review(data=_development(store, policy, as_of))
+    _write(pool_report(result), out_file)
+    if as_json:
+        _print_json(result)
+        return
+    _summary_table(
+        f"young-cadre pool ({result['as_of']})",
+        [
+            ("members", result["size"]),
+            ("meet the entry criteria, not in it", len(result["entry_candidates"])),
+            ("due for exit review", len(result["exit_review"])),
+        ],
+    )
+    for row in result["exit_review"]:
+        out.print(f"  review {row['name']}({row['cadre_id']}): {'；'.join(row['reasons'])}")
+
+
+@app.command()
+def training(
+    store: StoreOption = None,
+    policy: PolicyOption = None,
+    as_of: AsOfOption = None,
+    out_file: OutOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Training compliance: yearly hours, the regulation, off-job courses for pool members."""
+    from queries.development.training import training_compliance
+    from queries.reports.development import training_report
+
+    result = training_compliance(data=_development(store, policy, as_of))
+    _write(training_report(result), out_file)
+    if as_json:
+        _print_json(result)
+        return
+    _summary_table(
+        f"training compliance ({result['as_of']})",
+        [
+            ("cadres counted", result["counted"]),
+            (f"below {result['yearly_hours_target']:g} hours", len(result["below_yearly_hours"])),
+            ("below the regulation", len(result["below_regulation"])),
+            ("pool members without an off-job course", len(result["pool_without_offjob"])),
+        ],
+    )
+
+
+@app.command()
+def network(
+    store: StoreOption = None,
+    policy: PolicyOption = None,
+    as_of: AsOfOption = None,
+    out_file: OutOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The collaboration network: communities, bridges, quiet performers (measures stated)."""
+    from queries.development.network import network_analysis
+    from queries.reports.development import network_report
+
+    result = network_analysis(data=_development(store, policy, as_of))
+    _write(network_report(result), out_file)
+    if as_json:
+        _print_json(result)
+        return
+    _summary_table(
+        f"collaboration network ({result['as_of']})",
+        [
+            ("people", result["nodes"]),
+            ("links", result["edges"]),
+            ("communities", len(result["communities"])),
+            ("bridges", len(result["bridges"])),
+            ("quiet performers", len(result["quiet_performers"])),
+        ],
+    )
+    for row in result["quiet_performers"]:
+        out.print(f"  quiet performer {row['name']}({row['cadre_id']}), {row['unit_name']}")
+
+
+@app.command()
+def targets(
+    store: StoreOption = None,
+    policy: PolicyOption = None,
+    as_of: AsOfOption = None,
+    out_file: OutOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The report's targets per year: young share of new cadres and promotions, pool, coverage."""
+    from queries.development.targets import target_figures
+    from queries.reports.development import targets_report
+
+    result = target_figures(data=_development(store, policy, as_of))
+    _write(targets_report(result), out_file)
+    if as_json:
+        _print_json(result)
+        return
+    table = Table(title=f"targets ({result['as_of']})")
+    for column in ("year", "new <35", "promotions <35", "pool", "mentoring coverage"):
+        table.add_column(column)
+
+    def pct(value: float | None) -> str:
+        return "—" if value is None else f"{value:.1%}"
+
+    for year in result["years"]:
+        table.add_row(
+            str(year["year"]),
+            pct(year["new_cadres_young_share"]),
+            pct(year["promotions_young_share"]),
+            str(year["pool_size"]),
+            pct(year["mentoring_coverage"]),
+        )
+    out.print(table)
+
+
+REPORT_KINDS = ("mentoring", "teams", "pool", "training", "network", "targets", "round", "bench")
+
+
+@app.command()
+def report(
+    kind: Annotated[str, typer.Argument(help=f"One of: {', '.join(REPORT_KINDS)}.")],
+    out_file: Annotated[Path, typer.Option("--out", help="FILE.xlsx or FILE.html.")],
+    store: StoreOption = None,
+    policy: PolicyOption = None,
+    as_of: AsOfOption = None,
+) -> None:
+    """Write one of the cadre section's reports as a workbook or an HTML document with charts."""
+    if kind not in REPORT_KINDS:
+        err.print(
+            f"[red]error:[/] unknown report {kind!r}; choose one of {', '.join(REPORT_KINDS)}"
+        )
+        raise typer.Exit(2)
+    if out_file.suffix.lower() not in {".xlsx", ".html"}:
+        err.print(f"[red]error:[/] --out {out_file}: a report is written as .xlsx or .html")
+        raise typer.Exit(2)
+    if kind == "round":
+        match(all_posts=True, store=store, policy=policy, as_of=as_of, out_file=out_file)
+        return
+    if kind == "bench":
+        bench_command(store=store, policy=policy, as_of=as_of, out_file=out_file)
+        return
+    commands: dict[str, Callable[..., None]] = {
+        "mentoring": mentoring,
+        "teams": teams,
+        "pool": pool,
+        "training": training,
+        "network": network,
+        "targets": targets,
+    }
+    with _quiet():
+        commands[kind](store=store, policy=policy, as_of=as_of, out_file=out_file)
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """Silence the human summary of a command run for its report only."""
+    saved = out.quiet
+    out.quiet = True
+    try:
+        yield
+    finally:
+        out.quiet = saved
 
 
 @app.command()

@@ -202,6 +202,7 @@ class _District:
         self.people: list[_Person] = []
         self.holder: dict[str, _Person] = {}  # leadership post id → current holder
         self.pool_ids: set[str] = set()
+        self.annual_rows: dict[tuple[str, int], dict[str, Any]] = {}  # (cadre, year) → row
 
     def scaled(self, count: float, minimum: int = 1) -> int:
         return max(minimum, round(count * self.scale))
@@ -795,7 +796,7 @@ class _District:
                 for person in self.people:
                     logged = person.work_start.year <= year and person.id not in behind
                     if logged and rng.random() < 0.85:
-                        credited = float(rng.choice((20, 30, 40, 50, 50, 60, 70)))
+                        credited = float(rng.choice((50, 60, 70, 80, 80, 90, 100)))
                         self.gen.tables["attendance"].append(
                             {
                                 "cadre_id": person.id,
@@ -810,29 +811,26 @@ class _District:
     def build_assessments(self) -> None:
         rng = self.rng
         gen = self.gen
-        decline = set(gen.planted_decline)
         for person in self.people:
             for year in range(AS_OF.year - 3, AS_OF.year):
                 if person.work_start.year > year:
                     continue
                 if person.work_start.year == year:
                     grade = "不定等次"  # a new recruit's first year is not graded
-                elif person.id in decline and year == AS_OF.year - 1:
-                    grade = "基本称职"
                 else:
                     grade = rng.choices(("优秀", "称职", "基本称职", "不称职"), (16, 82, 1.6, 0.4))[
                         0
                     ]
-                gen.tables["assessments"].append(
-                    {
-                        "id": gen.assessment_id(),
-                        "cadre_id": person.id,
-                        "year": year,
-                        "quarter": None,
-                        "grade": grade,
-                        "stars": None,
-                    }
-                )
+                row = {
+                    "id": gen.assessment_id(),
+                    "cadre_id": person.id,
+                    "year": year,
+                    "quarter": None,
+                    "grade": grade,
+                    "stars": None,
+                }
+                gen.tables["assessments"].append(row)
+                self.annual_rows[(person.id, year)] = row
             for quarter in (1, 2, 3):
                 if person.work_start > _month(AS_OF.year, quarter * 3):
                     continue
@@ -863,7 +861,6 @@ class _Generator:
         self.post_level: dict[str, str] = {}
         self.cadre_rows: dict[str, dict[str, Any]] = {}
         self.behind_on_training: set[str] = set()
-        self.planted_decline: set[str] = set()
         self._counters: dict[str, int] = defaultdict(int)
         self.specialty_ids: dict[str, str] = {}
         self._specialties_by_category: dict[str, list[tuple[str, str]]] = defaultdict(list)
@@ -936,6 +933,7 @@ class _Generator:
             self._build_mentoring(district)
             self._build_supervision(district)
             self._build_kinship(district)
+            self._plant_quiet_performers(district)
             if on_progress is not None:
                 on_progress("generate", sum(sizes[: index + 1]), self.cadres)
         self._emit_posts()
@@ -967,10 +965,12 @@ class _Generator:
         self.posts = []
 
     def _plant_people_facts(self, district: _District) -> None:
-        """Choose who will be behind on training and whose assessment declines."""
+        """Choose who will be behind on training."""
         rng = self.rng
         settled = [p for p in district.people if not p.young_recruit]
         behind = rng.sample(settled, min(len(settled), district.scaled(60, 2)))
+        # Only people past their first working year count as behind (newcomers are exempt).
+        behind = [p for p in behind if _months_between(p.work_start, AS_OF) >= 24]
         self.behind_on_training.update(p.id for p in behind)
         self.planted["behind_on_training"].extend(sorted(p.id for p in behind))
 
@@ -998,8 +998,10 @@ class _Generator:
         members = sorted(rng.sample(candidates, size), key=lambda p: p.id)
         # Planted for exit review: a declining assessment, past the age limit.
         declining = members[: max(1, size // 40)]
-        self.planted_decline.update(p.id for p in declining)
         self.planted["pool_declining"].extend(p.id for p in declining)
+        for person in declining:  # last year's grade falls (assessments are already written)
+            if (person.id, AS_OF.year - 1) in district.annual_rows:
+                district.annual_rows[(person.id, AS_OF.year - 1)]["grade"] = "基本称职"
         for person in members:
             start = _add_months(AS_OF, -rng.randint(3, 60))
             start = max(start, _add_months(person.work_start, 12))
@@ -1218,6 +1220,35 @@ class _Generator:
         self.tables["mentoring"].extend(pairs)
 
     # ------------------------------------------------------------- supervision
+
+    def _plant_quiet_performers(self, district: _District) -> None:
+        """A few strong, unseen people: excellent grades and project results, not in the
+        pool, no promotion for years. Own random stream: the rest of the sample is unchanged."""
+        rng = random.Random(self.seed * 1_000 + district.index)
+        ids = {p.id for p in district.people}
+        worked: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for row in self.tables["participation"]:
+            if row["cadre_id"] in ids:
+                worked[row["cadre_id"]].append(row)
+        sanctioned = {
+            row["cadre_id"] for row in self.tables["supervision"] if row["cadre_id"] in ids
+        }
+        settled_before = _add_months(AS_OF, -6 * 12)
+        chosen = [
+            p
+            for p in district.people
+            if p.id in worked
+            and p.id not in district.pool_ids
+            and p.id not in sanctioned
+            and p.work_start < settled_before
+            and (self.cadre_rows[p.id].get("level_since") or p.work_start) < settled_before
+            and all((p.id, AS_OF.year - k) in district.annual_rows for k in (1, 2))
+        ]
+        for person in rng.sample(chosen, min(len(chosen), district.scaled(5, 1))):
+            for k in (1, 2):
+                district.annual_rows[(person.id, AS_OF.year - k)]["grade"] = "优秀"
+            rng.choice(worked[person.id])["result"] = "优秀"
+            self.planted["quiet_performers"].append(person.id)
 
     def _build_supervision(self, district: _District) -> None:
         rng = self.rng

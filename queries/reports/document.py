@@ -99,8 +99,31 @@ def _html(report: Report) -> str:
     return "\n".join(parts)
 
 
+def _xlsx_chart(sheet: Any, chart: Chart, column: int) -> None:
+    """A native Excel bar chart beside the table, fed from two columns written for it."""
+    from openpyxl.chart import BarChart, Reference
+
+    sheet.cell(row=1, column=column, value="")
+    sheet.cell(row=1, column=column + 1, value=chart.xlabel or chart.title)
+    for offset, (label, value) in enumerate(zip(chart.labels, chart.values, strict=True)):
+        sheet.cell(row=offset + 2, column=column, value=str(label))
+        sheet.cell(row=offset + 2, column=column + 1, value=float(value))
+    bars = BarChart()
+    bars.type = "bar"
+    bars.title = chart.title
+    bars.legend = None
+    bars.height = max(7.5, 0.5 * len(chart.labels) + 2)
+    last = len(chart.labels) + 1
+    bars.add_data(
+        Reference(sheet, min_col=column + 1, min_row=1, max_row=last), titles_from_data=True
+    )
+    bars.set_categories(Reference(sheet, min_col=column, min_row=2, max_row=last))
+    sheet.add_chart(bars, sheet.cell(row=2, column=column + 3).coordinate)
+
+
 def write_report(report: Report, path: Path) -> Path:
-    """Write ``report`` to ``path``: ``.xlsx`` (a sheet per section) or ``.html``."""
+    """Write ``report`` to ``path``: ``.xlsx`` (a sheet per section, charts as native Excel
+    charts) or ``.html`` (one page, charts as embedded images)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     suffix = path.suffix.lower()
     if suffix == ".html":
@@ -112,9 +135,10 @@ def write_report(report: Report, path: Path) -> Path:
             )
             for index, section in enumerate(report.sections, start=1):
                 name = f"{index}-{section.title}"[:31]
-                pd.DataFrame(section.rows or [{"": "（无）"}]).to_excel(
-                    writer, sheet_name=name, index=False
-                )
+                frame = pd.DataFrame(section.rows or [{"": "（无）"}])
+                frame.to_excel(writer, sheet_name=name, index=False)
+                if section.chart is not None:
+                    _xlsx_chart(writer.sheets[name], section.chart, len(frame.columns) + 2)
     else:
         raise ValueError(f"{path}: a report is written as .xlsx or .html")
     return path

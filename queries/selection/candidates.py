@@ -31,6 +31,7 @@ from queries.selection.records import CadreRecord, UnitIndex, load_cadre_records
 __all__ = [
     "SelectionContext",
     "explain",
+    "needed_categories",
     "post_team",
     "rank_candidates",
     "rank_in_context",
@@ -108,6 +109,20 @@ class SelectionContext:
         )
 
 
+def needed_categories(context: SelectionContext, unit_id: str) -> frozenset[str]:
+    """Specialty categories a unit's team should have: the policy's list for its kind,
+    plus the categories its posts require."""
+    kind = context.units.kind(unit_id) or ""
+    from_policy = set(context.policy.teams.needed_categories.get(kind, []))
+    from_posts = {
+        context.category_of[s]
+        for post in context.posts_in_unit(unit_id)
+        for s in context.requirements.get(post["id"], {})
+        if s in context.category_of
+    }
+    return frozenset(from_policy | from_posts)
+
+
 def post_team(context: SelectionContext, post_id: str) -> TeamGaps:
     """What the post's leadership team (its unit's other team members) lacks."""
     post = context.posts[post_id]
@@ -119,16 +134,10 @@ def post_team(context: SelectionContext, post_id: str) -> TeamGaps:
         if p.get("team_member") and p["id"] != post_id
         for cadre_id in context.holders.get(p["id"], set())
     }
-    wanted = frozenset(
-        context.category_of[s]
-        for p in unit_posts
-        for s in context.requirements.get(p["id"], {})
-        if s in context.category_of
-    )
     return team_gaps(
         unit_id,
         [context.records[c] for c in team_ids if c in context.records],
-        wanted_categories=wanted,
+        wanted_categories=needed_categories(context, unit_id),
         category_of=context.category_of,
         as_of=context.as_of,
     )

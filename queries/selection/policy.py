@@ -139,6 +139,81 @@ class Scoring(BaseModel):
     development: DevelopmentScoring = DevelopmentScoring()
 
 
+class MentoringCost(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    distance: float = Field(default=0.40, ge=0)
+    specialty: float = Field(default=0.20, ge=0)
+    seniority: float = Field(default=0.15, ge=0)
+    assessment: float = Field(default=0.15, ge=0)
+    load: float = Field(default=0.10, ge=0)
+
+
+class MentoringPolicy(BaseModel):
+    """Who should have a mentor, what makes a pairing acceptable, and its cost."""
+
+    model_config = ConfigDict(extra="forbid")
+    recruit_years: float = Field(default=3, ge=0)
+    channels: list[str] = ["选调生", "到村(社区)工作大学生"]
+    channel_years: float = Field(default=5, ge=0)
+    pool_members: bool = True
+    retire_within_years: float = Field(default=3, ge=0)
+    far_unit_kinds: list[str] = ["区县", "市", "省"]
+    max_distance: int = Field(default=4, ge=0)
+    allow_far: bool = False
+    many_to_one: bool = True
+    min_years_to_retire: float = Field(default=1, ge=0)
+    candidates_per_mentee: int = Field(default=40, ge=1)
+    cost: MentoringCost = MentoringCost()
+
+
+class TeamsPolicy(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    ageing_mean_age: float = Field(default=50, gt=0)
+    ageing_youngest_age: float = Field(default=45, gt=0)
+    young_age: float = Field(default=40, gt=0)
+    retire_within_years: float = Field(default=3, ge=0)
+    several_retiring: int = Field(default=2, ge=1)
+    needed_categories: dict[str, list[str]] = {}
+
+
+class PoolPolicy(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    max_age: float = Field(default=40, gt=0)
+    entry_max_age: float = Field(default=38, gt=0)
+    entry_min_service_years: float = Field(default=2, ge=0)
+    entry_excellent_years: int = Field(default=1, ge=0)
+    no_progress_years: float = Field(default=5, ge=0)
+    history_years: int = Field(default=5, ge=1)
+
+
+class TrainingCompliance(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    yearly_hours_target: float = Field(default=80, ge=0)
+    pool_offjob_days: float = Field(default=7, ge=0)
+    pool_offjob_years: float = Field(default=3, gt=0)
+    exempt_new_months: int = Field(default=12, ge=0)
+
+
+class NetworkPolicy(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    bridge_participation: float = Field(default=0.5, ge=0, le=1)
+    bridge_min_degree: int = Field(default=4, ge=1)
+    quiet_excellent_years: int = Field(default=2, ge=1)
+    quiet_unpromoted_years: float = Field(default=5, ge=0)
+    louvain_resolution: float = Field(default=1.0, gt=0)
+    seed: int = 7
+
+
+class TargetsPolicy(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    young_age: float = Field(default=35, gt=0)
+    new_cadres_young_share: float = Field(default=0.60, ge=0, le=1)
+    promotions_young_share: float | None = Field(default=None, ge=0, le=1)
+    pool_size: int | None = Field(default=None, ge=0)
+    mentoring_coverage: float = Field(default=0.95, ge=0, le=1)
+    years: int = Field(default=5, ge=1)
+
+
 class SelectionPolicy(BaseModel):
     """The whole policy; see ``default_policy.toml`` for what each setting means."""
 
@@ -148,6 +223,12 @@ class SelectionPolicy(BaseModel):
     avoidance: Avoidance = Avoidance()
     retirement: Retirement = Retirement()
     scoring: Scoring = Scoring()
+    mentoring: MentoringPolicy = MentoringPolicy()
+    teams: TeamsPolicy = TeamsPolicy()
+    pool: PoolPolicy = PoolPolicy()
+    training: TrainingCompliance = TrainingCompliance()
+    network: NetworkPolicy = NetworkPolicy()
+    targets: TargetsPolicy = TargetsPolicy()
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:

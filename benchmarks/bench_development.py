@@ -1,0 +1,140 @@
+"""Benchmark the development analyses at district and province scale.
+
+    python benchmarks/bench_development.py --out docs/benchmarks-development.md
+
+Each analysis runs in its own child process (so its peak memory, max RSS, is its
+own) after reading the graph once (`read`, timed apart). The stores are
+`var/bench/graph-3000.db` and `var/bench/graph-300000.db` (`graphsvc sample` +
+`graphsvc load`, or bench_foundation.py); the province is skipped when absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+AS_OF = date(2026, 11, 1)
+ANALYSES = ("coverage", "recommend", "teams", "pool", "training", "network", "targets")
+
+
+def _peak_mb() -> int:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
+def step(name: str, store: str) -> dict[str, Any]:
+    sys.path.insert(0, str(ROOT))
+    from graphsvc.stores import open_store
+    from queries.development import mentoring, network, pool, targets, teams, training
+    from queries.development.data import DevelopmentData
+    from queries.selection.policy import load_policy
+
+    started = time.perf_counter()
+    with open_store(store) as graph:
+        data = DevelopmentData.load(graph, policy=load_policy(), as_of=AS_OF)
+    figures: dict[str, Any] = {"read_s": round(time.perf_counter() - started, 1)}
+    analyses = {
+        "coverage": mentoring.coverage,
+        "recommend": mentoring.recommend_mentors,
+        "teams": teams.team_structure,
+        "pool": pool.pool_review,
+        "training": training.training_compliance,
+        "network": network.network_analysis,
+        "targets": targets.target_figures,
+    }
+    started = time.perf_counter()
+    result = analyses[name](data=data)
+    figures["seconds"] = round(time.perf_counter() - started, 2)
+    figures["peak_mb"] = _peak_mb()
+    figures["cadres"] = len(data.records)
+    figures.update(_details(name, result))
+    return figures
+
+
+def _details(name: str, result: dict[str, Any]) -> dict[str, Any]:
+    if name == "coverage":
+        return {"need": result["need"], "uncovered": len(result["uncovered"])}
+    if name == "recommend":
+        return {
+            "pairs": len(result["pairs"]),
+            "coverage": f"{result['coverage_before']:.3f}→{result['coverage_after']:.3f}",
+        }
+    if name == "teams":
+        return {"teams": result["summary"]["teams"]}
+    if name == "pool":
+        return {"members": result["size"], "candidates": len(result["entry_candidates"])}
+    if name == "training":
+        return {"counted": result["counted"], "below": len(result["below_yearly_hours"])}
+    if name == "network":
+        return {
+            "links": result["edges"],
+            "communities": len(result["communities"]),
+            "bridges": len(result["bridges"]),
+        }
+    return {"years": len(result["years"])}
+
+
+def run_child(name: str, store: str) -> dict[str, Any]:
+    output = subprocess.run(
+        [sys.executable, __file__, "--step", name, "--store", store],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    figures: dict[str, Any] = json.loads(output.stdout.strip().splitlines()[-1])
+    print(f"{name:>10}: {figures}", file=sys.stderr)
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--store", default=str(ROOT / "var" / "bench" / "graph-3000.db"))
+    parser.add_argument("--province", default=str(ROOT / "var" / "bench" / "graph-300000.db"))
+    parser.add_argument("--out", type=Path)
+    parser.add_argument("--step", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.step:
+        print(json.dumps(step(args.step, args.store)))
+        return
+    scales = [("district", args.store)]
+    if Path(args.province).exists():
+        scales.append(("province", args.province))
+    results = {
+        scale: {name: run_child(name, store) for name in ANALYSES} for scale, store in scales
+    }
+    lines = [
+        f"Measured {date.today()} on {platform.machine()}, CPython {platform.python_version()}, "
+        "by `python benchmarks/bench_development.py` (embedded store; reading the graph is "
+        "timed apart and shared by all analyses in the service).",
+        "",
+        "| analysis | scale | cadres | read graph s | analysis s | peak MB | details |",
+        "|---|---|---:|---:|---:|---:|---|",
+    ]
+    for name in ANALYSES:
+        for scale, _ in scales:
+            fig = results[scale][name]
+            details = ", ".join(
+                f"{k}={v}"
+                for k, v in fig.items()
+                if k not in {"seconds", "peak_mb", "read_s", "cadres"}
+            )
+            lines.append(
+                f"| {name} | {scale} | {fig['cadres']:,} | {fig['read_s']} | {fig['seconds']} "
+                f"| {fig['peak_mb']:,} | {details} |"
+            )
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

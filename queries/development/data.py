@@ -1,0 +1,172 @@
+"""The graph read once for the development analyses.
+
+Builds on the selection context (posts, holders, cadre records, units,
+specialties) and adds what only these analyses read: mentors and pairings,
+pools and memberships, and every cadre's status (mentors who left are still
+named in pairings).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from graphsvc.dates import add_months, months_between
+from graphsvc.stores.base import GraphStore
+from graphsvc.vocab import LEVEL_ORDER, Level
+from queries.selection.candidates import SelectionContext
+from queries.selection.eligibility import equivalent_level
+from queries.selection.policy import SelectionPolicy
+from queries.selection.records import CadreRecord, UnitIndex
+
+__all__ = ["DevelopmentData", "Pairing", "PoolStay"]
+
+
+@dataclass(frozen=True)
+class Pairing:
+    """A mentoring relation (MENTORS), ``end`` ``None`` while it lasts."""
+
+    mentor_id: str
+    mentee_id: str
+    start: date
+    end: date | None
+
+    def current(self, as_of: date) -> bool:
+        return self.start <= as_of and (self.end is None or self.end > as_of)
+
+
+@dataclass(frozen=True)
+class PoolStay:
+    """A stay in a pool (IN_POOL)."""
+
+    cadre_id: str
+    pool_id: str
+    start: date
+    end: date | None
+    exit_reason: str | None
+
+    def current(self, as_of: date) -> bool:
+        return self.start <= as_of and (self.end is None or self.end > as_of)
+
+
+@dataclass
+class DevelopmentData:
+    context: SelectionContext
+    cadres: dict[str, dict[str, Any]]  # every cadre, active or not: id, name, status, birth, ...
+    mentors: dict[str, dict[str, Any]]
+    pairings: list[Pairing]
+    pools: dict[str, dict[str, Any]]
+    stays: list[PoolStay]
+    _unit_of: dict[str, str | None] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, store: GraphStore, *, policy: SelectionPolicy, as_of: date) -> DevelopmentData:
+        context = SelectionContext.load(store, policy=policy, as_of=as_of)
+        fields = ["name", "status", "birth", "gender", "level", "channel", "work_start"]
+        cadres = {c["id"]: c for c in store.iter_nodes("Cadre", [*fields, "recruit_date"])}
+        pairings = [
+            Pairing(mentor_id, mentee_id, props["start"], props.get("end"))
+            for mentor_id, mentee_id, props in store.iter_edges("MENTORS")
+        ]
+        stays = [
+            PoolStay(cadre_id, pool_id, props["start"], props.get("end"), props.get("exit_reason"))
+            for cadre_id, pool_id, props in store.iter_edges("IN_POOL")
+        ]
+        return cls(
+            context=context,
+            cadres=cadres,
+            mentors={m["id"]: m for m in store.iter_nodes("Mentor")},
+            pairings=sorted(pairings, key=lambda p: (p.mentee_id, p.start, p.mentor_id)),
+            pools={p["id"]: p for p in store.iter_nodes("Pool")},
+            stays=sorted(stays, key=lambda s: (s.cadre_id, s.start)),
+        )
+
+    # -- shortcuts ----------------------------------------------------------
+
+    @property
+    def as_of(self) -> date:
+        return self.context.as_of
+
+    @property
+    def policy(self) -> SelectionPolicy:
+        return self.context.policy
+
+    @property
+    def units(self) -> UnitIndex:
+        return self.context.units
+
+    @property
+    def records(self) -> dict[str, CadreRecord]:
+        """Active cadres only."""
+        return self.context.records
+
+    def name(self, cadre_id: str | None) -> str:
+        return str(self.cadres.get(cadre_id or "", {}).get("name", cadre_id))
+
+    def age(self, cadre_id: str, on: date | None = None) -> float | None:
+        birth = self.cadres.get(cadre_id, {}).get("birth")
+        return months_between(birth, on or self.as_of) / 12 if birth else None
+
+    def retirement_date(self, cadre_id: str) -> date | None:
+        cadre = self.cadres.get(cadre_id, {})
+        if not cadre.get("birth"):
+            return None
+        retirement = self.policy.retirement
+        years = retirement.female if cadre.get("gender") == "女" else retirement.male
+        return add_months(cadre["birth"], round(years * 12))
+
+    def unit_of(self, cadre_id: str | None) -> str | None:
+        """The unit of the cadre's current post (the principal one when several)."""
+        if not cadre_id:
+            return None
+        if cadre_id not in self._unit_of:
+            record = self.records.get(cadre_id)
+            current = record.current_tenures(self.as_of) if record else []
+            current.sort(key=lambda t: -LEVEL_ORDER.get(Level(t.post.get("level", "科员")), 0))
+            self._unit_of[cadre_id] = (
+                str(current[0].post.get("unit_id")) if current and current[0].post else None
+            )
+        return self._unit_of[cadre_id]
+
+    def level_rank(self, cadre_id: str) -> int | None:
+        """The cadre's level on the ladder (ranks count as their equivalent level)."""
+        record = self.records.get(cadre_id)
+        if record is None:
+            return None
+        return LEVEL_ORDER[equivalent_level(record.cadre)[0]]
+
+    def branch(self, unit_id: str | None) -> str | None:
+        """The township, street or department a unit belongs to (itself when it is one).
+
+        The unit just below the nearest unit of a ``far_unit_kinds`` kind (the
+        district): villages belong to their township.
+        """
+        if not unit_id:
+            return None
+        far = set(self.policy.mentoring.far_unit_kinds)
+        chain = [unit_id, *self.units.ancestors(unit_id)]
+        for index, current in enumerate(chain):
+            if self.units.kind(current) in far:
+                return chain[index - 1] if index > 0 else current
+        return chain[-1]
+
+    def unit_distance(self, a: str | None, b: str | None) -> int | None:
+        """Hops between two units through their lowest common ancestor (``None``: unknown)."""
+        if not a or not b:
+            return None
+        up_a = [a, *self.units.ancestors(a)]
+        up_b = [b, *self.units.ancestors(b)]
+        depth_b = {unit: depth for depth, unit in enumerate(up_b)}
+        for depth_a, unit in enumerate(up_a):
+            if unit in depth_b:
+                return depth_a + depth_b[unit]
+        return None
+
+    def in_pool(self, cadre_id: str, on: date | None = None) -> bool:
+        day = on or self.as_of
+        return any(s.cadre_id == cadre_id and s.current(day) for s in self.stays)
+
+    def pool_members(self, on: date | None = None) -> set[str]:
+        day = on or self.as_of
+        return {s.cadre_id for s in self.stays if s.current(day)}

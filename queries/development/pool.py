@@ -1,0 +1,202 @@
+"""The young-cadre pool (优秀年轻干部库): composition, who should enter, who is due for review.
+
+- **composition** of current members by age band, channel, unit kind and
+  specialty category;
+- **entry candidates**: active cadres not in the pool who meet the entry
+  criteria of ``[pool]`` (age at most ``entry_max_age``, ``entry_min_service_years``
+  of service, at least ``entry_excellent_years`` 优秀 grades in the last three
+  years and no grade below 称职, nothing under supervision in effect), strongest first;
+- **exit review**: members whose last annual grade fell to a barred grade or
+  below the year before, who received a supervision record since entering, who
+  are past the pool's age limit (the pool's own ``max_age``, else the policy's),
+  or who have been in the pool ``no_progress_years`` without a promotion;
+- **history**: size at each year's end, entries and exits (with reasons).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from typing import Any
+
+from graphsvc.dates import add_months
+from queries.development.data import DevelopmentData
+from queries.selection.records import CadreRecord
+
+__all__ = ["pool_review"]
+
+_GRADE_VALUE = {"优秀": 3, "称职": 2, "基本称职": 1, "不称职": 0}
+_RESULT_VALUE = {"优秀": 1.0, "良好": 0.6, "合格": 0.3}
+
+
+def _age_band(age: float) -> str:
+    for limit, label in ((30, "30岁以下"), (35, "30-34岁"), (40, "35-39岁")):
+        if age < limit:
+            return label
+    return "40岁及以上"
+
+
+def _recent_grades(record: CadreRecord, as_of: date) -> list[tuple[int, str]]:
+    """The last three years' graded annual assessments, newest first."""
+    years = [y for y in sorted(record.annual_grades, reverse=True) if y < as_of.year][:3]
+    return [(y, record.annual_grades[y]) for y in years if record.annual_grades[y] in _GRADE_VALUE]
+
+
+def _in_effect(data: DevelopmentData, record: CadreRecord) -> list[dict[str, Any]]:
+    months_by_kind = data.policy.rules.effect_period.months
+    found = []
+    for item in record.supervision:
+        months = item.get("effect_months") or months_by_kind.get(str(item.get("kind")), 0)
+        if months and add_months(item["date"], int(months)) > data.as_of:
+            found.append(item)
+    return found
+
+
+def _strength(record: CadreRecord, grades: list[tuple[int, str]]) -> float:
+    """Excellent grades first, then project results and stars (the order of the list)."""
+    excellent = sum(1 for _, g in grades if g == "优秀")
+    projects = sum(_RESULT_VALUE.get(str(result), 0.0) for _, _, result in record.projects)
+    stars = sum(record.stars) / len(record.stars) if record.stars else 0.0
+    return excellent * 10 + min(projects, 5) + stars / 5
+
+
+def _categories(data: DevelopmentData, record: CadreRecord) -> list[str]:
+    category_of = data.context.category_of
+    return sorted({category_of[s] for s in record.specialties if s in category_of}) or ["未登记"]
+
+
+def pool_review(*, data: DevelopmentData) -> dict[str, Any]:
+    """The pool's composition, entry candidates, exit review and history.
+
+    Returns
+    -------
+    dict
+        ``size``, ``composition`` (``age``, ``channel``, ``unit_kind``,
+        ``specialty``), ``entry_candidates``, ``exit_review``, ``history``.
+    """
+    policy = data.policy.pool
+    as_of = data.as_of
+    members = {c for c in data.pool_members() if c in data.records}
+    stays = {s.cadre_id: s for s in data.stays if s.current(as_of)}
+
+    composition: dict[str, Counter[str]] = {
+        key: Counter() for key in ("age", "channel", "unit_kind", "specialty")
+    }
+    for cadre_id in members:
+        record = data.records[cadre_id]
+        composition["age"][_age_band(data.age(cadre_id) or 0)] += 1
+        composition["channel"][str(record.cadre.get("channel"))] += 1
+        composition["unit_kind"][str(data.units.kind(data.unit_of(cadre_id)))] += 1
+        for category in _categories(data, record):
+            composition["specialty"][category] += 1
+
+    def person(cadre_id: str) -> dict[str, Any]:
+        record = data.records[cadre_id]
+        return {
+            "cadre_id": cadre_id,
+            "name": data.name(cadre_id),
+            "age": round(data.age(cadre_id) or 0, 1),
+            "unit_name": data.units.name(data.unit_of(cadre_id)),
+            "level": record.cadre.get("level"),
+            "channel": record.cadre.get("channel"),
+        }
+
+    candidates = []
+    for cadre_id, record in data.records.items():
+        if cadre_id in members:
+            continue
+        age = data.age(cadre_id)
+        started = record.cadre.get("work_start")
+        if age is None or age > policy.entry_max_age or started is None:
+            continue
+        if started > add_months(as_of, -round(policy.entry_min_service_years * 12)):
+            continue
+        grades = _recent_grades(record, as_of)
+        excellent = sum(1 for _, g in grades if g == "优秀")
+        if excellent < policy.entry_excellent_years or any(
+            _GRADE_VALUE[g] < _GRADE_VALUE["称职"] for _, g in grades
+        ):
+            continue
+        if _in_effect(data, record):
+            continue
+        candidates.append(
+            {
+                **person(cadre_id),
+                "strength": round(_strength(record, grades), 3),
+                "reasons": [
+                    f"{data.age(cadre_id):.0f}岁",
+                    f"工作{(as_of - started).days / 365.25:.0f}年",
+                    "近三年考核：" + "、".join(f"{y}年{g}" for y, g in grades),
+                ],
+            }
+        )
+    candidates.sort(key=lambda c: (-c["strength"], c["cadre_id"]))
+
+    review = []
+    for cadre_id in sorted(members):
+        record = data.records[cadre_id]
+        stay = stays[cadre_id]
+        pool = data.pools.get(stay.pool_id, {})
+        reasons: list[str] = []
+        kinds: list[str] = []
+        grades = _recent_grades(record, as_of)
+        barred = set(data.policy.rules.assessment.barred_grades)
+        if grades and (
+            grades[0][1] in barred
+            or (len(grades) > 1 and _GRADE_VALUE[grades[0][1]] < _GRADE_VALUE[grades[1][1]] - 1)
+        ):
+            kinds.append("decline")
+            before = grades[1][1] if len(grades) > 1 else "无"
+            reasons.append(f"{grades[0][0]}年度考核{grades[0][1]}（此前{before}）")
+        since_entry = [s for s in record.supervision if s["date"] >= stay.start]
+        if since_entry or _in_effect(data, record):
+            kinds.append("sanction")
+            for item in since_entry or _in_effect(data, record):
+                reasons.append(f"{item['date'].isoformat()}受{item['kind']}")
+        limit = float(pool.get("max_age") or policy.max_age)
+        age = data.age(cadre_id) or 0
+        if age > limit:
+            kinds.append("over_age")
+            reasons.append(f"{age:.1f}岁，超过入库年龄上限{limit:g}岁")
+        years_in = (as_of - stay.start).days / 365.25
+        # A promotion or a rank step since entering resets the level or rank date.
+        promoted_since = any(
+            (record.cadre.get(key) or date.min) >= stay.start
+            for key in ("level_since", "rank_since")
+        )
+        if years_in >= policy.no_progress_years and not promoted_since:
+            kinds.append("no_progress")
+            reasons.append(f"入库{years_in:.1f}年未获提拔或晋升职级")
+        if kinds:
+            review.append(
+                {
+                    **person(cadre_id),
+                    "pool_id": stay.pool_id,
+                    "in_pool_since": stay.start.isoformat(),
+                    "kinds": kinds,
+                    "reasons": reasons,
+                }
+            )
+
+    history = []
+    for year in range(as_of.year - policy.history_years + 1, as_of.year + 1):
+        end = min(date(year, 12, 31), as_of)
+        entered = [s for s in data.stays if s.start.year == year and s.start <= as_of]
+        exited = [s for s in data.stays if s.end is not None and s.end.year == year]
+        history.append(
+            {
+                "year": year,
+                "size": sum(1 for s in data.stays if s.current(end)),
+                "entered": len(entered),
+                "exited": len(exited),
+                "exit_reasons": dict(Counter(str(s.exit_reason or "未注明") for s in exited)),
+            }
+        )
+    return {
+        "as_of": as_of.isoformat(),
+        "size": len(members),
+        "composition": {key: dict(sorted(c.items())) for key, c in composition.items()},
+        "entry_candidates": candidates,
+        "exit_review": review,
+        "history": history,
+    }

@@ -1,0 +1,92 @@
+"""The development commands as a user runs them: JSON contracts and reports with charts."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from graphsvc.stores import GraphStore
+
+GRAPHSVC = str(Path(sys.executable).parent / "graphsvc")
+AS_OF = ["--as-of", "2026-11-01"]
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [GRAPHSVC, *args], capture_output=True, text=True, check=False, timeout=300
+    )
+
+
+def as_json(*args: str) -> dict[str, Any]:
+    result = run(*args, "--json")
+    assert result.returncode == 0, result.stderr
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+@pytest.fixture(scope="module")
+def store_url(district_store: GraphStore) -> str:
+    return district_store.url
+
+
+def test_mentoring_contract(store_url: str, district_manifest: dict[str, Any]) -> None:
+    covered = as_json("mentoring", "--store", store_url, *AS_OF)
+    assert {"need", "covered", "coverage", "uncovered", "over_capacity"} <= covered.keys()
+    uncovered = {row["cadre_id"] for row in covered["uncovered"]}
+    assert set(district_manifest["planted"]["uncovered_mentees"]) <= uncovered
+    proposed = as_json("mentoring", "--recommend", "--store", store_url, *AS_OF)
+    assert proposed["coverage_after"] > proposed["coverage_before"] == covered["coverage"]
+    for pair in proposed["pairs"]:
+        assert {"mentee_id", "mentor_id", "reasons"} <= pair.keys() and pair["reasons"]
+        assert pair["mentee_id"] in uncovered
+
+
+@pytest.mark.parametrize(
+    ("command", "keys"),
+    [
+        ("teams", {"summary", "teams"}),
+        ("pool", {"size", "composition", "entry_candidates", "exit_review", "history"}),
+        ("training", {"counted", "below_yearly_hours", "below_regulation", "by_unit"}),
+        ("network", {"communities", "bridges", "quiet_performers", "measures"}),
+        ("targets", {"years", "targets"}),
+    ],
+)
+def test_analysis_commands_print_json(store_url: str, command: str, keys: set[str]) -> None:
+    data = as_json(command, "--store", store_url, *AS_OF)
+    assert keys <= data.keys()
+    assert data["as_of"] == "2026-11-01"
+
+
+@pytest.mark.parametrize("kind", ["mentoring", "teams", "pool", "training", "network", "targets"])
+def test_reports_open_with_their_charts(store_url: str, tmp_path: Path, kind: str) -> None:
+    html, xlsx = tmp_path / f"{kind}.html", tmp_path / f"{kind}.xlsx"
+    for path in (html, xlsx):
+        result = run("report", kind, "--out", str(path), "--store", store_url, *AS_OF)
+        assert result.returncode == 0, result.stderr
+    page = html.read_text(encoding="utf-8")
+    assert "<img alt=" in page and "data:image/png;base64," in page and "<table" in page
+    workbook = openpyxl.load_workbook(xlsx)
+    assert workbook.sheetnames[0] == "概要" and len(workbook.sheetnames) > 1
+    assert sum(len(sheet._charts) for sheet in workbook.worksheets) >= 1
+
+
+def test_report_refuses_unknown_kinds_and_formats(store_url: str, tmp_path: Path) -> None:
+    result = run("report", "everything", "--out", str(tmp_path / "x.html"), "--store", store_url)
+    assert result.returncode == 2 and "unknown report" in result.stderr
+    result = run("report", "teams", "--out", str(tmp_path / "x.pdf"), "--store", store_url)
+    assert result.returncode == 2 and ".xlsx or .html" in result.stderr
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_write_back_from_the_command_line(store_url: str, district_store: GraphStore) -> None:
+    result = run("mentoring", "--recommend", "--write-back", "--store", store_url, *AS_OF)
+    assert result.returncode == 0, result.stderr
+    suggested = list(district_store.iter_edges("SUGGESTED_MENTOR"))
+    assert suggested and f"wrote {len(suggested)} SUGGESTED_MENTOR" in result.stderr
+    district_store.clear_results("SUGGESTED_MENTOR")
