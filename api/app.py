@@ -2,18 +2,43 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import logging
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.routers import cadres, development, health, posts, selection, units
+from api.cache import AnalysisCache
+from api.routers import (
+    audit,
+    cadres,
+    development,
+    health,
+    posts,
+    records,
+    selection,
+    units,
+)
+from api.schemas import ERRORS, ErrorOut, Problem
+from graphsvc.access import AccessStore, AuditEntry
 from graphsvc.settings import Settings, get_settings
 from graphsvc.stores import StoreError, StoreUnavailable, open_store
 from queries.selection.policy import load_policy
 
 API_PREFIX = "/api/v1"
+OPEN_PATHS = {f"{API_PREFIX}/health"}
+log = logging.getLogger("graphsvc.api")
+
+
+def _error(status: int, detail: str, errors: list[Problem] | None = None) -> JSONResponse:
+    body = ErrorOut(detail=detail, errors=errors or [])
+    return JSONResponse(status_code=status, content=jsonable_encoder(body))
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -23,29 +48,95 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.store = open_store(settings.store)
+        app.state.access = AccessStore(settings.access_db)
         try:
             yield
         finally:
             app.state.store.close()
+            app.state.access.close()
 
     app = FastAPI(
         title="graphsvc",
         summary="Talent-network analysis for organization departments (组织部干部工作图谱服务)",
-        version="0.1.0",
+        description=(
+            "Every endpoint but `/api/v1/health` needs `Authorization: Bearer TOKEN` "
+            "(`graphsvc token create --role viewer|analyst|editor|admin --name NAME`). "
+            "Roles: **viewer** reads records and runs selection; **analyst** also runs the "
+            "development analyses and sees kinship and supervision records; **editor** also "
+            "writes and sees full ID numbers; **admin** does everything and reads the audit "
+            "log. Every request is audited. Errors share one shape: `detail` and `errors`."
+        ),
+        version="0.2.0",
         lifespan=lifespan,
+        responses={401: ERRORS[401], 403: ERRORS[403], 503: ERRORS[503]},
     )
     app.state.settings = settings
+    app.state.policy = load_policy(settings.policy)
+    app.state.cache = AnalysisCache(settings.cache_entries)
+    app.state.write_lock = threading.Lock()  # one writer at a time: validate, then write
 
     @app.exception_handler(StoreUnavailable)
     async def store_unavailable(_request: Request, error: StoreUnavailable) -> JSONResponse:
-        return JSONResponse(status_code=503, content={"detail": f"store unavailable: {error}"})
+        return _error(503, f"the graph store does not answer: {error}")
 
     @app.exception_handler(StoreError)
     async def store_error(_request: Request, error: StoreError) -> JSONResponse:
-        return JSONResponse(status_code=400, content={"detail": str(error)})
+        return _error(400, str(error))
 
-    app.state.policy = load_policy(settings.policy)
-    routers = (health, cadres, posts, units, selection, development)
-    for router in (module.router for module in routers):
-        app.include_router(router, prefix=API_PREFIX)
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, error: StarletteHTTPException) -> JSONResponse:
+        response = _error(error.status_code, str(error.detail), getattr(error, "problems", None))
+        for name, value in (error.headers or {}).items():
+            response.headers[name] = value
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_request: Request, error: RequestValidationError) -> JSONResponse:
+        problems = [
+            Problem(
+                field=".".join(str(part) for part in item.get("loc", ())),
+                message=str(item.get("msg", "")),
+                value=item.get("input")
+                if isinstance(item.get("input"), str | int | float)
+                else None,
+            )
+            for item in error.errors()
+        ]
+        summary = "; ".join(f"{p.field}: {p.message}" for p in problems[:5])
+        return _error(422, f"invalid request: {summary}", problems)
+
+    @app.middleware("http")
+    async def audit_every_call(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        path = request.url.path
+        if not path.startswith(API_PREFIX) or path in OPEN_PATHS:
+            return await call_next(request)
+        try:
+            response = await call_next(request)
+        except Exception:  # the last line of defence: a clear 500, logged and audited
+            log.exception("unhandled error on %s %s", request.method, path)
+            response = _error(500, "internal error; the request was logged")
+        principal = getattr(request.state, "principal", None)
+        client = request.client
+        entry = AuditEntry(
+            method=request.method,
+            path=path,
+            query=str(request.url.query),
+            status=response.status_code,
+            action=getattr(request.state, "audit_action", "call"),
+            who=principal.name if principal else None,
+            role=principal.role if principal else None,
+            client=f"{client.host}:{client.port}" if client else None,
+            subjects=list(getattr(request.state, "audit_subjects", [])),
+        )
+        try:
+            await run_in_threadpool(app.state.access.append, entry)
+        except Exception:  # no answer leaves without its audit entry
+            log.exception("cannot write the audit entry for %s %s", request.method, path)
+            return _error(503, "the audit log cannot be written; the answer is withheld")
+        return response
+
+    for module in (health, cadres, posts, units, selection, development, records, audit):
+        app.include_router(module.router, prefix=API_PREFIX)
     return app

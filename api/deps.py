@@ -1,14 +1,29 @@
-"""Dependencies shared by the routers, as ``Annotated`` aliases."""
+"""Dependencies shared by the routers, as ``Annotated`` aliases.
+
+``require(permission)`` guards a router or an endpoint: no or a bad bearer token
+gives 401, a role without the permission 403. ``Audit`` lets an endpoint name
+the people whose records a request read or changed; the audit middleware
+writes the entry when the response is sent.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from api.cache import AnalysisCache
+from graphsvc.access import AccessStore, Principal
 from graphsvc.settings import Settings
 from graphsvc.stores import GraphStore
 from queries.selection.policy import SelectionPolicy
+
+_bearer = HTTPBearer(
+    auto_error=False,
+    description="A token from `graphsvc token create --role ROLE --name NAME`",
+)
 
 
 def get_store(request: Request) -> GraphStore:
@@ -26,6 +41,63 @@ def get_policy(request: Request) -> SelectionPolicy:
     return policy
 
 
+def get_cache(request: Request) -> AnalysisCache:
+    cache: AnalysisCache = request.app.state.cache
+    return cache
+
+
+def get_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    """The caller behind the bearer token; 401 without a valid one."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise HTTPException(
+            status_code=401,
+            detail="authentication required: send Authorization: Bearer TOKEN",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    access: AccessStore = request.app.state.access
+    principal = access.authenticate(credentials.credentials)
+    if principal is None:
+        raise HTTPException(
+            status_code=401,
+            detail="the token is unknown or revoked",
+            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+        )
+    request.state.principal = principal
+    return principal
+
+
+def require(permission: str) -> Callable[..., Principal]:
+    """A dependency that lets through only roles with ``permission``."""
+
+    def check(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
+        if not principal.can(permission):
+            raise HTTPException(
+                status_code=403,
+                detail=f"role {principal.role!r} may not {permission} (token {principal.name!r})",
+            )
+        return principal
+
+    return check
+
+
+class Audit:
+    """What an endpoint tells the audit log: the action and whose records it touched."""
+
+    def __init__(self, request: Request) -> None:
+        self._request = request
+
+    def record(self, action: str, subjects: Iterable[str] = ()) -> None:
+        self._request.state.audit_action = action
+        previous: list[str] = getattr(self._request.state, "audit_subjects", [])
+        self._request.state.audit_subjects = [*previous, *subjects]
+
+
 StoreDep = Annotated[GraphStore, Depends(get_store)]
 PolicyDep = Annotated[SelectionPolicy, Depends(get_policy)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+CacheDep = Annotated[AnalysisCache, Depends(get_cache)]
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+AuditDep = Annotated[Audit, Depends(Audit)]

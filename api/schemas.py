@@ -19,7 +19,33 @@ class HealthOut(BaseModel):
     store: str = Field(description="Kind of store: embedded or neo4j", examples=["embedded"])
     version: int = Field(description="Graph version; grows with every write that changed data")
     nodes: dict[str, int] = Field(description="Node counts by label")
+    cache: dict[str, int | None] = Field(
+        default_factory=dict, description="Analysis cache: version, entries, hits, misses"
+    )
+
+
+class Problem(BaseModel):
+    """One thing wrong with a request or its data."""
+
+    field: str | None = Field(
+        default=None, description="Where: query.limit, body.rows.0.年度, 考核.csv row 3 ..."
+    )
+    message: str = Field(description="Why, in plain words")
+    value: Any = Field(default=None, description="The value given, when there was one")
 
 
 class ErrorOut(BaseModel):
+    """Every error has this shape: a sentence, and the problems one by one if several."""
+
     detail: str = Field(examples=["no cadre with id 'C999999'"])
+    errors: list[Problem] = Field(default_factory=list)
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorOut, "description": "The request cannot be carried out"},
+    401: {"model": ErrorOut, "description": "No token, or an unknown or revoked one"},
+    403: {"model": ErrorOut, "description": "The token's role may not do this"},
+    404: {"model": ErrorOut, "description": "No such record"},
+    422: {"model": ErrorOut, "description": "Invalid parameters or data, every problem listed"},
+    503: {"model": ErrorOut, "description": "The graph store does not answer (retry later)"},
+}

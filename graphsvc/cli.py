@@ -855,6 +855,121 @@ def _quiet() -> Iterator[None]:
         out.quiet = saved
 
 
+# ------------------------------------------------------------ access, audit
+
+token_app = typer.Typer(help="Bearer tokens for the HTTP service (stored hashed).")
+app.add_typer(token_app, name="token")
+AccessOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--access-db",
+        help="Tokens and audit file (default ./graphsvc-access.db, or GRAPHSVC_ACCESS_DB).",
+        show_default=False,
+    ),
+]
+
+
+def _access(path: Path | None) -> Any:
+    from graphsvc.access import AccessStore
+
+    return AccessStore(path or get_settings().access_db)
+
+
+@token_app.command("create")
+def token_create(
+    role: Annotated[str, typer.Option("--role", help="viewer, analyst, editor or admin.")],
+    name: Annotated[str, typer.Option("--name", help="Who or what the token is for.")],
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Revoke the name's current token first.")
+    ] = False,
+    access_db: AccessOption = None,
+) -> None:
+    """Create a token and print it once, alone on the last line (only its hash is kept)."""
+    from graphsvc.access import AccessError
+
+    with _access(access_db) as access:
+        try:
+            token = access.create_token(name=name, role=role, replace=replace)
+        except AccessError as error:
+            err.print(f"[red]error:[/] {error}")
+            raise typer.Exit(2) from None
+    err.print(f"token for {name!r} ({role}); it is shown once, keep it safe:")
+    sys.stdout.write(token + "\n")
+
+
+@token_app.command("revoke")
+def token_revoke(
+    name: Annotated[str, typer.Argument(help="The token's name.")],
+    access_db: AccessOption = None,
+) -> None:
+    """Revoke a token: it stops working at once."""
+    with _access(access_db) as access:
+        if not access.revoke_token(name):
+            err.print(f"[red]error:[/] no active token named {name!r}")
+            raise typer.Exit(1)
+    err.print(f"revoked {name!r}")
+
+
+@token_app.command("list")
+def token_list(access_db: AccessOption = None, as_json: JsonOption = False) -> None:
+    """Token names, roles and dates (the tokens themselves are not kept)."""
+    with _access(access_db) as access:
+        tokens = access.list_tokens()
+    if as_json:
+        _print_json(tokens)
+        return
+    table = Table(title="tokens")
+    for column in ("name", "role", "created", "revoked"):
+        table.add_column(column)
+    for t in tokens:
+        table.add_row(t["name"], t["role"], t["created_at"], t["revoked_at"] or "")
+    out.print(table)
+
+
+@app.command()
+def audit(
+    subject: Annotated[
+        str | None, typer.Option("--subject", help="Entries about this person (cadre id).")
+    ] = None,
+    who: Annotated[str | None, typer.Option("--who", help="Entries by this token name.")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="ISO time, inclusive.")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1)] = 50,
+    verify: Annotated[
+        bool, typer.Option("--verify", help="Check the hash chain of the whole log.")
+    ] = False,
+    access_db: AccessOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Who read or changed which person's record, when and from where (newest first)."""
+    with _access(access_db) as access:
+        if verify:
+            intact, count, broken = access.verify_audit()
+            if as_json:
+                _print_json({"intact": intact, "entries": count, "first_broken": broken})
+            else:
+                out.print(
+                    f"{count} entries; chain intact"
+                    if intact
+                    else f"[red]chain broken at entry {broken}[/]"
+                )
+            if not intact:
+                raise typer.Exit(1)
+            return
+        entries, total = access.query_audit(subject=subject, who=who, since=since, limit=limit)
+    if as_json:
+        _print_json({"total": total, "entries": entries})
+        return
+    for e in entries:
+        people = f" [{', '.join(e['subjects'][:5])}{' ...' if len(e['subjects']) > 5 else ''}]"
+        out.print(
+            f"{e['at']} {e['who'] or '-'}({e['role'] or '-'}) from {e['client']}: "
+            f"{e['method']} {e['path']}{'?' + e['query'] if e['query'] else ''} → {e['status']}"
+            f"{people if e['subjects'] else ''}",
+            highlight=False,
+        )
+    out.print(f"{len(entries)} of {total} entries")
+
+
 @app.command()
 def serve(
     store: StoreOption = None,
@@ -926,6 +1041,10 @@ def demo(
     out.print(table)
     for warning in result.warnings:
         out.print(f"[yellow]found[/] {warning.message}: {warning.count}")
+    with _access(None) as access:
+        token = access.create_token(name="demo-admin", role="admin", replace=True)
+    out.print("admin token for this demo (named demo-admin; `graphsvc token create` makes others):")
+    out.print(token, highlight=False)
     if not no_serve:
         serve(store=_store_url(store), host=host, port=port)
 

@@ -24,6 +24,14 @@ class Settings(BaseSettings):
         default=Path("./var/sample"), description="Where `graphsvc demo` keeps its district"
     )
 
+    access_db: Path = Field(
+        default=Path("./graphsvc-access.db"),
+        description="Tokens (hashed) and the append-only audit log (SQLite)",
+    )
+    cache_entries: int = Field(
+        default=256, ge=0, description="Analysis results kept per graph version (0: no cache)"
+    )
+
     policy: Path | None = Field(
         default=None, description="Selection policy file (TOML) merged over the defaults"
     )

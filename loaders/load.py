@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from graphsvc.rows import ProgressCallback, WriteSummary
 from graphsvc.stores.base import GraphStore
-from loaders.tables import read_sources
+from loaders.tables import RawTable, canonical_table, read_sources
 from loaders.validate import LoadIssue, validate_tables
 
-__all__ = ["LoadFailed", "LoadOutcome", "load_paths"]
+__all__ = ["LoadFailed", "LoadOutcome", "load_paths", "load_records"]
 
 
 class LoadFailed(Exception):
@@ -53,4 +54,36 @@ def load_paths(
     if validated.issues:
         raise LoadFailed(validated.issues)
     summary = store.write(validated.batch, on_progress=on_progress)
+    return LoadOutcome(summary, validated.rows_by_table, validated.warnings)
+
+
+def load_records(
+    store: GraphStore,
+    table: str,
+    records: list[dict[str, Any]],
+    *,
+    source: str = "request",
+) -> LoadOutcome:
+    """Load rows given as mappings (Chinese or English field names, as in a file's header)
+    into ``table``, with exactly the validation of a file load; all or nothing.
+
+    Rows are numbered from 1 in the problems reported (``source``, row N).
+
+    Raises
+    ------
+    loaders.tables.SourceError
+        An unknown table.
+    LoadFailed
+        The rows have problems; nothing was written.
+    """
+    name = canonical_table(source, table)
+    header = list(dict.fromkeys(key for record in records for key in record))
+    rows = [
+        (number, [record.get(key) for key in header])
+        for number, record in enumerate(records, start=1)
+    ]
+    validated = validate_tables([RawTable(name, source, header, rows)], store)
+    if validated.issues:
+        raise LoadFailed(validated.issues)
+    summary = store.write(validated.batch)
     return LoadOutcome(summary, validated.rows_by_table, validated.warnings)

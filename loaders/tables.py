@@ -17,7 +17,7 @@ from typing import Any
 
 from graphsvc.model import EDGE_SPECS, NODE_SPECS
 
-__all__ = ["TABLE_NAMES", "RawTable", "SourceError", "read_sources"]
+__all__ = ["TABLE_NAMES", "RawTable", "SourceError", "canonical_table", "read_sources"]
 
 
 def _table_names() -> dict[str, str]:
@@ -71,7 +71,8 @@ def _is_blank(cells: list[Any]) -> bool:
     return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
 
 
-def _canonical(source: str, name: str) -> str:
+def canonical_table(source: str, name: str) -> str:
+    """The canonical table a file stem or sheet name (English or Chinese) stands for."""
     table = TABLE_NAMES.get(name.strip()) or TABLE_NAMES.get(name.strip().lower())
     if table is None:
         known = ", ".join(sorted({*TABLE_NAMES.values()}))
@@ -80,7 +81,7 @@ def _canonical(source: str, name: str) -> str:
 
 
 def _read_csv(path: Path) -> RawTable:
-    table = _canonical(str(path), path.stem)
+    table = canonical_table(str(path), path.stem)
     reader = csv.reader(io.StringIO(_decode(path), newline=""))
     header: list[str] | None = None
     rows: list[tuple[int, list[Any]]] = []
@@ -106,7 +107,7 @@ def _read_workbook(path: Path) -> Iterator[RawTable]:
         raise SourceError(str(path), f"cannot be opened as an .xlsx workbook: {error}") from None
     try:
         for sheet in book.worksheets:
-            table = _canonical(f"{path.name}[{sheet.title}]", sheet.title)
+            table = canonical_table(f"{path.name}[{sheet.title}]", sheet.title)
             header: list[str] | None = None
             rows: list[tuple[int, list[Any]]] = []
             for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):

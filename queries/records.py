@@ -6,7 +6,7 @@ masked unless the caller says the reader may see it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -15,6 +15,7 @@ from graphsvc.model import node_spec, sensitive_fields
 from graphsvc.stores.base import EdgeView, GraphStore
 
 __all__ = [
+    "SENSITIVE_PARTS",
     "Page",
     "cadre_profile",
     "list_records",
@@ -30,6 +31,10 @@ class Page:
     total: int
     limit: int
     offset: int
+
+
+# What a role may be shown of a person's record, beyond the ordinary fields.
+SENSITIVE_PARTS = ("id_number", "kinship", "supervision")
 
 
 def mask_id_number(value: str) -> str:
@@ -76,11 +81,17 @@ def cadre_profile(
     store: GraphStore,
     cadre_id: str,
     reveal_sensitive: bool = False,
+    reveal: Collection[str] = (),
     as_of: date | None = None,
 ) -> dict[str, Any] | None:
     """A cadre with current post, post history, rotations, mentors, projects, trainings,
-    specialties, assessments and pool membership; kinship and supervision records only
-    when ``reveal_sensitive``. ``None`` when there is no such cadre."""
+    specialties, assessments and pool membership. ``None`` when there is no such cadre.
+
+    Sensitive parts appear only when named in ``reveal`` (``"id_number"``,
+    ``"kinship"``, ``"supervision"``) or all of them with ``reveal_sensitive``;
+    otherwise the ID number is masked and the other parts are left out.
+    """
+    shown = set(SENSITIVE_PARTS) if reveal_sensitive else set(reveal)
     cadre = store.get_node("Cadre", cadre_id)
     if cadre is None:
         return None
@@ -123,7 +134,7 @@ def cadre_profile(
     )
 
     profile: dict[str, Any] = {
-        "cadre": _masked("Cadre", cadre, reveal_sensitive),
+        "cadre": _masked("Cadre", cadre, "id_number" in shown),
         "current_posts": [h for h in history if _current(h, day)],
         "post_history": history,
         "rotations": [
@@ -165,7 +176,7 @@ def cadre_profile(
         ),
         "pool_membership": [{"pool_id": e.other_id, **e.props} for e in by_type.get("IN_POOL", [])],
     }
-    if reveal_sensitive:
+    if "kinship" in shown:
         relatives = _names(store, "Cadre", {e.other_id for e in by_type.get("RELATIVE_OF", [])})
         profile["relatives"] = [
             {
@@ -176,6 +187,7 @@ def cadre_profile(
             }
             for e in by_type.get("RELATIVE_OF", [])
         ]
+    if "supervision" in shown:
         profile["supervision"] = list(
             _names(
                 store, "Supervision", {e.other_id for e in by_type.get("RECORD_OF", [])}

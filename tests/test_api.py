@@ -1,12 +1,16 @@
-"""The HTTP service, served by uvicorn in its own process and called over loopback."""
+"""The HTTP service, served by uvicorn in its own process and called over loopback.
+
+Tokens come from `graphsvc token create`, as an administrator makes them.
+"""
 
 from __future__ import annotations
 
-import socket
+import json
+import sqlite3
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -14,61 +18,76 @@ import pytest
 
 from graphsvc.stores import open_store
 from loaders.load import load_paths
+from tests.service import GRAPHSVC, make_token, running_service
 
-GRAPHSVC = str(Path(sys.executable).parent / "graphsvc")
+ROLES = ("viewer", "analyst", "editor", "admin")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+@dataclass
+class Service:
+    base: str
+    access_db: Path
+    store: str
+    clients: dict[str, httpx.Client]
+
+    def __getitem__(self, role: str) -> httpx.Client:
+        return self.clients[role]
 
 
 @pytest.fixture(scope="module")
-def api(tmp_path_factory: pytest.TempPathFactory, small_sample_dir: Path) -> Iterator[httpx.Client]:
-    db = str(tmp_path_factory.mktemp("api") / "api.db")
+def service(tmp_path_factory: pytest.TempPathFactory, small_sample_dir: Path) -> Iterator[Service]:
+    folder = tmp_path_factory.mktemp("api")
+    db, access_db = str(folder / "api.db"), folder / "access.db"
     with open_store(db) as store:
         load_paths(store, [small_sample_dir])
-    port = free_port()
-    server = subprocess.Popen(
-        [GRAPHSVC, "serve", "--store", db, "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(
-                    f"server did not start: {server.stderr.read() if server.stderr else ''!r}"
-                )
-            time.sleep(0.2)
-        with httpx.Client(base_url=f"{base}/api/v1", timeout=10) as client:
-            yield client
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    tokens = {role: make_token(access_db, role, f"test-{role}") for role in ROLES}
+    with running_service(db, access_db) as base:
+        clients = {
+            role: httpx.Client(
+                base_url=f"{base}/api/v1",
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=60,
+            )
+            for role, token in tokens.items()
+        }
+        clients["anonymous"] = httpx.Client(base_url=f"{base}/api/v1", timeout=60)
+        try:
+            yield Service(base, access_db, db, clients)
+        finally:
+            for client in clients.values():
+                client.close()
 
 
-def test_health(api: httpx.Client) -> None:
-    body = api.get("/health").json()
+@pytest.fixture(scope="module")
+def api(service: Service) -> httpx.Client:
+    """A selection committee member's client (viewer)."""
+    return service["viewer"]
+
+
+def test_health(service: Service) -> None:
+    body = service["anonymous"].get("/health").json()
     assert body["status"] == "ok" and body["store"] == "embedded"
     assert body["nodes"]["Cadre"] == 400 and body["version"] >= 1
 
 
-def test_cadre_list_filters_and_pages(api: httpx.Client) -> None:
+def test_cadre_search_filters_and_pages(api: httpx.Client) -> None:
     page = api.get("/cadres", params={"channel": "选调生", "limit": 5}).json()
     assert page["total"] > 5 and len(page["items"]) == 5
     assert {c["channel"] for c in page["items"]} == {"选调生"}
     rest = api.get("/cadres", params={"channel": "选调生", "limit": 5, "offset": 5}).json()
     assert not {c["id"] for c in page["items"]} & {c["id"] for c in rest["items"]}
+    young = api.get("/cadres", params={"max_age": 30, "in_pool": True, "limit": 500}).json()
+    assert young["items"] and all(c["age"] <= 30 and c["in_pool"] for c in young["items"])
+    town = api.get("/units", params={"kind": "乡镇"}).json()["items"][0]["id"]
+    local = api.get("/cadres", params={"unit_id": town, "limit": 500}).json()["items"]
+    units = {u["id"] for u in api.get(f"/units/{town}").json()["children"]} | {town}
+    assert local and {c["unit_id"] for c in local} <= units
+    specialty = api.get("/cadres", params={"specialty_id": "S001", "limit": 500}).json()
+    assert specialty["items"] and all("S001" in c["specialty_ids"] for c in specialty["items"])
+    named = page["items"][0]["name"][:1]
+    assert all(
+        named in c["name"] for c in api.get("/cadres", params={"name": named}).json()["items"]
+    )
     assert api.get("/cadres", params={"limit": 0}).status_code == 422
 
 
@@ -82,6 +101,7 @@ def test_cadre_profile_masks_the_id_number(api: httpx.Client) -> None:
     assert "relatives" not in profile and "supervision" not in profile
     missing = api.get("/cadres/NOPE")
     assert missing.status_code == 404 and "NOPE" in missing.json()["detail"]
+    assert missing.json()["errors"] == []
 
 
 def test_units_posts_and_teams(api: httpx.Client) -> None:
@@ -99,9 +119,15 @@ def test_units_posts_and_teams(api: httpx.Client) -> None:
     assert api.get("/posts/NOPE").status_code == 404
 
 
-def test_openapi_describes_every_route(api: httpx.Client) -> None:
-    spec = httpx.get(str(api.base_url).split("/api/v1")[0] + "/openapi.json").json()
+def test_openapi_describes_every_route(service: Service) -> None:
+    spec = httpx.get(f"{service.base}/openapi.json").json()
     paths = set(spec["paths"])
+    assert "HTTPBearer" in spec["components"]["securitySchemes"]
+    for path, operations in spec["paths"].items():
+        for operation in operations.values():
+            secured = bool(operation.get("security"))
+            assert secured == (path != "/api/v1/health"), path
+            assert "401" in operation["responses"] or path == "/api/v1/health", path
     assert {
         "/api/v1/health",
         "/api/v1/cadres",
@@ -114,8 +140,6 @@ def test_openapi_describes_every_route(api: httpx.Client) -> None:
 
 
 def test_selection_over_http(api: httpx.Client, small_sample_dir: Path) -> None:
-    import json
-
     manifest = json.loads((small_sample_dir / "manifest.json").read_text("utf-8"))
     vacancy = manifest["planted"]["vacancies"][0]
     ranked = api.get(f"/posts/{vacancy}/candidates", params={"limit": 3, "as_of": "2026-11-01"})
@@ -132,7 +156,7 @@ def test_selection_over_http(api: httpx.Client, small_sample_dir: Path) -> None:
     assert verdict["verdict"] != "not_eligible" and verdict["rules"]
     child = manifest["planted"]["kinship_conflicts"][1]["cadres"][1]
     conflicted = api.get("/selection/check", params={"cadre_id": child, "post_id": vacancy}).json()
-    assert all("chain" not in c for c in conflicted["conflicts"])  # kinship chains withheld
+    assert all("chain" not in c for c in conflicted["conflicts"])  # kinship withheld from viewers
     listed = api.get("/selection/conflicts", params={"as_of": "2026-11-01"}).json()["conflicts"]
     assert listed and all("chain" not in c and "relative_id" not in c for c in listed)
     plan = api.post(
@@ -146,3 +170,251 @@ def test_selection_over_http(api: httpx.Client, small_sample_dir: Path) -> None:
         api.get("/selection/check", params={"cadre_id": "NOPE", "post_id": vacancy}).status_code
         == 404
     )
+
+
+# ------------------------------------------------------------- access control
+
+
+def test_every_endpoint_but_health_needs_a_token(service: Service) -> None:
+    anonymous = service["anonymous"]
+    spec = httpx.get(f"{service.base}/openapi.json").json()
+    for path, operations in spec["paths"].items():
+        if path == "/api/v1/health":
+            continue
+        concrete = path.replace("/api/v1", "").format(
+            cadre_id="C000001", post_id="P000001", unit_id="U00001", table="assessments"
+        )
+        for method in operations:
+            response = anonymous.request(method.upper(), concrete)
+            assert response.status_code == 401, (method, path)
+            assert response.headers["www-authenticate"].startswith("Bearer")
+            assert "Bearer" in response.json()["detail"]
+    bad = anonymous.get("/cadres", headers={"Authorization": "Bearer gs_not-a-token"})
+    assert bad.status_code == 401 and "unknown or revoked" in bad.json()["detail"]
+
+
+def test_roles_decide_what_is_seen(service: Service) -> None:
+    cadre_id = "C000010"
+    seen = {role: service[role].get(f"/cadres/{cadre_id}").json() for role in ROLES}
+    for role in ("viewer", "analyst"):
+        assert "********" in seen[role]["cadre"]["id_number"]
+    for role in ("editor", "admin"):
+        assert "*" not in seen[role]["cadre"]["id_number"]
+        assert len(seen[role]["cadre"]["id_number"]) == 18
+    for role in ("analyst", "admin"):
+        assert "relatives" in seen[role] and "supervision" in seen[role]
+    for role in ("viewer", "editor"):
+        assert "relatives" not in seen[role] and "supervision" not in seen[role]
+    assert service["viewer"].get("/mentoring").status_code == 403
+    assert service["editor"].get("/teams").status_code == 403
+    assert service["analyst"].get("/teams").status_code == 200
+    for role in ("viewer", "analyst", "editor"):
+        denied = service[role].get("/audit")
+        assert denied.status_code == 403 and role in denied.json()["detail"]
+    write = service["viewer"].post("/cadres/C000010/assessments", json={"year": 2025})
+    assert write.status_code == 403
+
+
+def test_kinship_chains_only_for_roles_that_may_see_kinship(
+    service: Service, small_sample_dir: Path
+) -> None:
+    params = {"as_of": "2026-11-01"}
+    for role, shown in (("viewer", False), ("analyst", True), ("admin", True)):
+        listed = service[role].get("/selection/conflicts", params=params).json()["conflicts"]
+        assert listed and all(("chain" in c) == shown for c in listed), role
+
+
+def test_admin_sees_the_audit_entry_of_a_read(service: Service) -> None:
+    read = service["viewer"].get("/cadres/C000007")
+    assert read.status_code == 200
+    log = service["admin"].get("/audit", params={"subject": "C000007"}).json()
+    entry = log["entries"][0]
+    assert entry["who"] == "test-viewer" and entry["role"] == "viewer"
+    assert entry["path"] == "/api/v1/cadres/C000007" and entry["status"] == 200
+    assert entry["action"] == "read_record" and entry["subjects"] == ["C000007"]
+    assert entry["client"].startswith("127.0.0.1:")
+    # A refused call is audited too, without a name.
+    service["anonymous"].get("/cadres/C000007")
+    latest = service["admin"].get("/audit", params={"subject": "C000007"}).json()["entries"]
+    anonymous_calls = service["admin"].get("/audit", params={"limit": 1000}).json()["entries"]
+    assert any(e["who"] is None and e["status"] == 401 for e in anonymous_calls)
+    assert latest[0]["who"] == "test-viewer"  # the refused call named nobody's record
+    # The same log from the command line, and its hash chain is intact.
+    cli = subprocess.run(
+        [
+            GRAPHSVC,
+            "audit",
+            "--subject",
+            "C000007",
+            "--json",
+            "--access-db",
+            str(service.access_db),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(cli.stdout)["entries"][0]["who"] == "test-viewer"
+    verify = subprocess.run(
+        [GRAPHSVC, "audit", "--verify", "--json", "--access-db", str(service.access_db)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert verify.returncode == 0 and json.loads(verify.stdout)["intact"] is True
+
+
+def test_the_audit_log_is_append_only(tmp_path: Path) -> None:
+    from graphsvc.access import AccessStore, AuditEntry
+
+    path = tmp_path / "access.db"
+    with AccessStore(path) as access:
+        for number in range(3):
+            access.append(AuditEntry("GET", f"/api/v1/cadres/C{number}", 200, "read_record"))
+        assert access.verify_audit() == (True, 3, None)
+    raw = sqlite3.connect(path)
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        raw.execute("UPDATE audit SET who = 'someone else' WHERE seq = 2")
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        raw.execute("DELETE FROM audit WHERE seq = 2")
+    # Even with the guard removed behind the service's back, the chain shows the change.
+    raw.execute("DROP TRIGGER audit_no_update")
+    raw.execute("UPDATE audit SET path = '/api/v1/cadres/OTHER' WHERE seq = 2")
+    raw.commit()
+    raw.close()
+    with AccessStore(path) as access:
+        assert access.verify_audit() == (False, 2, 2)
+
+
+def test_revoked_token_stops_working(service: Service) -> None:
+    token = make_token(service.access_db, "viewer", "short-lived")
+    headers = {"Authorization": f"Bearer {token}"}
+    assert service["anonymous"].get("/cadres", headers=headers).status_code == 200
+    subprocess.run(
+        [GRAPHSVC, "token", "revoke", "short-lived", "--access-db", str(service.access_db)],
+        check=True,
+        capture_output=True,
+    )
+    assert service["anonymous"].get("/cadres", headers=headers).status_code == 401
+    again = subprocess.run(
+        [GRAPHSVC, "token", "revoke", "short-lived", "--access-db", str(service.access_db)],
+        capture_output=True,
+        text=True,
+    )
+    assert again.returncode == 1 and "no active token" in again.stderr
+    stored = sqlite3.connect(service.access_db).execute("SELECT token_hash FROM tokens").fetchall()
+    assert all(token not in row[0] and len(row[0]) == 64 for row in stored)  # hashes only
+
+
+# ------------------------------------------------------------------- writes
+
+
+def test_editor_records_an_assessment_and_caches_follow(service: Service) -> None:
+    analyst, editor = service["analyst"], service["editor"]
+    params = {"as_of": "2026-11-01"}
+    before = analyst.get("/pool", params=params).json()
+    assert analyst.get("/pool", params=params).json() == before
+    health = service["anonymous"].get("/health").json()
+    assert health["cache"]["hits"] >= 1
+    reviewed = {r["cadre_id"] for r in before["exit_review"]}
+    members = analyst.get("/cadres", params={"in_pool": True, "limit": 500}).json()["items"]
+    member = next(m["id"] for m in members if m["id"] not in reviewed)
+    written = editor.post(f"/cadres/{member}/assessments", json={"year": 2025, "grade": "不称职"})
+    assert written.status_code == 200, written.text
+    assert written.json()["version"] > health["version"]
+    # The cached pool review is stale now: the next one sees the new grade.
+    after = analyst.get("/pool", params=params).json()
+    declined = {r["cadre_id"] for r in after["exit_review"] if "decline" in r["kinds"]}
+    assert member in declined
+    # The same year again updates that record instead of adding a second one.
+    editor.post(f"/cadres/{member}/assessments", json={"year": 2025, "grade": "称职"})
+    profile = editor.get(f"/cadres/{member}").json()
+    annual_2025 = [
+        a.get("grade") for a in profile["assessments"] if a["year"] == 2025 and not a.get("quarter")
+    ]
+    assert annual_2025 == ["称职"]
+
+
+def test_bad_writes_get_every_problem_and_change_nothing(service: Service) -> None:
+    editor = service["editor"]
+    version = service["anonymous"].get("/health").json()["version"]
+    bad = editor.post(
+        "/records/考核",
+        json={
+            "rows": [{"考核编号": "X1", "干部编号": "C000001", "年度": "二〇二五", "等次": "很好"}]
+        },
+    )
+    assert bad.status_code == 422
+    problems = {p["field"]: p for p in bad.json()["errors"]}
+    assert problems["考核, row 1, column 年度"]["value"] == "二〇二五"
+    assert "优秀" in problems["考核, row 1, column 等次"]["message"]
+    unknown = editor.post("/records/nonsense", json={"rows": [{"a": 1}]})
+    assert unknown.status_code == 422 and "unknown table" in unknown.json()["detail"]
+    pair = editor.post(
+        "/mentoring/pairs",
+        json={"mentor_id": "M99999", "mentee_id": "C000001", "start": "2026-11-01"},
+    )
+    assert pair.status_code == 422 and "M99999" in json.dumps(
+        pair.json()["errors"], ensure_ascii=False
+    )
+    assert service["anonymous"].get("/health").json()["version"] == version
+
+
+def test_load_a_file_over_http(service: Service, small_sample_dir: Path, tmp_path: Path) -> None:
+    editor = service["editor"]
+    text = (small_sample_dir / "specialties.csv").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    changed = lines[0] + "\n" + lines[1].replace(lines[1].split(",")[1], "农学(含园艺)") + "\n"
+    response = editor.post(
+        "/load", files={"file": ("specialties.csv", changed.encode("utf-8"), "text/csv")}
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["updated"] == {"Specialty": 1}
+    wrong = editor.post("/load", files={"file": ("../evil.txt", b"x", "text/plain")})
+    assert wrong.status_code == 422
+    broken = editor.post(
+        "/load",
+        files={
+            "file": (
+                "assessments.csv",
+                "考核编号,干部编号,年度\nZ1,C000001,abc\n".encode(),
+                "text/csv",
+            )
+        },
+    )
+    assert broken.status_code == 422 and broken.json()["errors"][0]["field"].endswith("column 年度")
+
+
+def test_concurrent_writes_lose_no_update(service: Service) -> None:
+    editor = service["editor"]
+    cadres = [c["id"] for c in editor.get("/cadres", params={"limit": 40}).json()["items"]]
+
+    def record(cadre_id: str) -> int:
+        return editor.post(
+            f"/cadres/{cadre_id}/assessments", json={"year": 2026, "quarter": 4, "stars": 5}
+        ).status_code
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        statuses = list(pool.map(record, cadres))
+    assert statuses == [200] * len(cadres)
+    for cadre_id in cadres:
+        assessments = editor.get(f"/cadres/{cadre_id}").json()["assessments"]
+        assert [a["stars"] for a in assessments if a["year"] == 2026 and a.get("quarter") == 4] == [
+            5
+        ]
+
+
+def test_analyses_over_http(service: Service) -> None:
+    analyst = service["analyst"]
+    for path, key in (
+        ("/mentoring", "uncovered"),
+        ("/mentoring/recommendations", "pairs"),
+        ("/teams", "teams"),
+        ("/pool", "exit_review"),
+        ("/training", "below_yearly_hours"),
+        ("/network", "communities"),
+        ("/targets", "years"),
+    ):
+        response = analyst.get(path, params={"as_of": "2026-11-01"})
+        assert response.status_code == 200, path
+        assert key in response.json()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -96,15 +97,19 @@ def test_unknown_store_url_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_demo_without_serving(tmp_path: Path) -> None:
     data, store = tmp_path / "demo-data", str(tmp_path / "demo.db")
-    result = run("demo", "--store", store, "--data", str(data), "--no-serve")
+    env = {**os.environ, "GRAPHSVC_ACCESS_DB": str(tmp_path / "access.db")}
+    result = run("demo", "--store", store, "--data", str(data), "--no-serve", env=env)
     assert result.returncode == 0, result.stderr
     assert "generating the sample district" in result.stderr
     assert "导师帮带人数超过上限" in result.stdout  # it reports what it found
     assert stats_json(store)["nodes"]["Cadre"] == 3000
     # A second demo reuses the data and loads nothing new.
-    again = run("demo", "--store", store, "--data", str(data), "--no-serve")
+    again = run("demo", "--store", store, "--data", str(data), "--no-serve", env=env)
     assert again.returncode == 0 and "generating" not in again.stderr
     assert "(0 records created)" in again.stderr
+    # Each demo prints a fresh admin token (the last one replaces the one before).
+    tokens = [r.stdout.strip().splitlines()[-1] for r in (result, again)]
+    assert all(t.startswith("gs_") for t in tokens) and tokens[0] != tokens[1]
 
 
 @pytest.mark.neo4j

@@ -1,53 +1,90 @@
-"""Cadres (干部): list and profile. ID numbers are masked; kinship and supervision left out."""
+"""Cadres (干部): search and a profile with full history.
+
+What a caller sees of a person depends on the role: full ID numbers for editors
+and admins (masked for others), kinship and supervision records for analysts
+and admins (left out for others). Every read names the people it showed in the
+audit log.
+"""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Path, Query
 
-from api.deps import StoreDep
-from api.schemas import ErrorOut, PageOut
-from queries.records import cadre_profile, list_records
+from api.deps import AuditDep, CacheDep, PrincipalDep, StoreDep, require
+from api.schemas import ERRORS, PageOut
+from queries.directory import Directory
+from queries.records import cadre_profile
 
-router = APIRouter(prefix="/cadres", tags=["cadres"])
+router = APIRouter(prefix="/cadres", tags=["cadres"], dependencies=[Depends(require("read"))])
+
+CadreId = Annotated[str, Path(description="干部编号", examples=["C000001"])]
 
 
-@router.get("", response_model=PageOut, summary="List cadres (干部列表)")
-def list_cadres(
+@router.get("", response_model=PageOut, summary="Search cadres (干部查询)")
+def search_cadres(
     store: StoreDep,
-    name: Annotated[
-        str | None, Query(description="姓名 (exact; names are shared, ids are not)")
+    cache: CacheDep,
+    audit: AuditDep,
+    name: Annotated[str | None, Query(description="姓名, or part of it", examples=["王"])] = None,
+    unit_id: Annotated[
+        str | None, Query(description="单位编号: the unit and the units under it")
     ] = None,
-    gender: Annotated[str | None, Query(description="性别: 男 / 女")] = None,
+    min_age: Annotated[float | None, Query(ge=0, le=120, description="年龄 at least")] = None,
+    max_age: Annotated[float | None, Query(ge=0, le=120, description="年龄 at most")] = None,
     level: Annotated[str | None, Query(description="职务层次, e.g. 副科")] = None,
+    specialty_id: Annotated[str | None, Query(description="专业编号, e.g. S001")] = None,
     channel: Annotated[str | None, Query(description="录用渠道, e.g. 选调生")] = None,
+    gender: Annotated[str | None, Query(description="性别: 男 / 女")] = None,
     status: Annotated[str | None, Query(description="状态, e.g. 在职")] = None,
+    in_pool: Annotated[bool | None, Query(description="In the young-cadre pool now")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> PageOut:
-    where = {
-        key: value
-        for key, value in {
-            "name": name,
-            "gender": gender,
-            "level": level,
-            "channel": channel,
-            "status": status,
-        }.items()
-        if value is not None
-    }
-    page = list_records(store=store, label="Cadre", where=where, limit=limit, offset=offset)
-    return PageOut(items=page.items, total=page.total, limit=limit, offset=offset)
+    today = date.today()
+    directory = cache.get(
+        store, ("directory", today), lambda: Directory.load(store, as_of=today), heavy=True
+    )
+    items, total = directory.search_cadres(
+        name=name,
+        unit_id=unit_id,
+        min_age=min_age,
+        max_age=max_age,
+        level=level,
+        specialty_id=specialty_id,
+        channel=channel,
+        gender=gender,
+        status=status,
+        in_pool=in_pool,
+        limit=limit,
+        offset=offset,
+    )
+    audit.record("search_records", (item["id"] for item in items))
+    return PageOut(items=items, total=total, limit=limit, offset=offset)
 
 
 @router.get(
     "/{cadre_id}",
     summary="A cadre's profile with full history (干部档案)",
-    responses={404: {"model": ErrorOut}},
+    responses={404: ERRORS[404]},
 )
-def get_cadre(cadre_id: str, store: StoreDep) -> dict[str, Any]:
-    profile = cadre_profile(store=store, cadre_id=cadre_id, reveal_sensitive=False)
+def get_cadre(
+    cadre_id: CadreId, store: StoreDep, principal: PrincipalDep, audit: AuditDep
+) -> dict[str, Any]:
+    reveal = {
+        part
+        for part, permission in (
+            ("id_number", "see_id_number"),
+            ("kinship", "see_kinship"),
+            ("supervision", "see_supervision"),
+        )
+        if principal.can(permission)
+    }
+    audit.record("read_record", [cadre_id])
+    profile = cadre_profile(store=store, cadre_id=cadre_id, reveal=reveal)
     if profile is None:
         raise HTTPException(status_code=404, detail=f"no cadre with id {cadre_id!r}")
+    profile["shown_sensitive"] = sorted(reveal)
     return profile

@@ -1,7 +1,7 @@
 """Selection for committees: check an appointment, rank candidates, fill a round, the bench.
 
-Until access control lands, avoidance conflicts are served with their rule and message but
-without the chain of relations behind them (kinship is sensitive); the CLI shows chains.
+Avoidance conflicts carry the chain of relations behind them (kinship) only for
+roles that may see kinship (analyst, admin); others get the rule and message.
 """
 
 from __future__ import annotations
@@ -9,38 +9,60 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from pydantic import BaseModel, Field
 
-from api.deps import PolicyDep, StoreDep
-from api.schemas import ErrorOut
+from api.deps import AuditDep, CacheDep, PolicyDep, PrincipalDep, StoreDep, require
+from api.schemas import ERRORS
+from graphsvc.access import Principal
+from graphsvc.stores import GraphStore
 from queries.selection.assignment import InfeasibleRound
 from queries.selection.bench import succession_bench
-from queries.selection.candidates import SelectionContext, rank_candidates
+from queries.selection.candidates import SelectionContext, rank_in_context
 from queries.selection.check import NotFound, check_appointment, current_conflicts
+from queries.selection.policy import SelectionPolicy
 from queries.selection.round import run_round
 
-router = APIRouter(tags=["selection"])
+router = APIRouter(tags=["selection"], dependencies=[Depends(require("select"))])
 
-AsOf = Annotated[date | None, Query(description="Day of the decision (default today)")]
+AsOf = Annotated[
+    date | None,
+    Query(description="Day of the decision (default today)", examples=["2026-11-01"]),
+]
 
 
-def _without_chains(conflicts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _context(
+    cache: CacheDep, store: GraphStore, policy: SelectionPolicy, as_of: date
+) -> SelectionContext:
+    return cache.get(
+        store,
+        ("selection", as_of),
+        lambda: SelectionContext.load(store, policy=policy, as_of=as_of),
+        heavy=True,
+    )
+
+
+def _shown(conflicts: list[dict[str, Any]], principal: Principal) -> list[dict[str, Any]]:
+    if principal.can("see_kinship"):
+        return conflicts
     return [{k: v for k, v in c.items() if k not in {"chain", "relative_id"}} for c in conflicts]
 
 
 @router.get(
     "/selection/check",
     summary="Check an appointment rule by rule (任职资格与回避审查)",
-    responses={404: {"model": ErrorOut}},
+    responses={404: ERRORS[404]},
 )
 def check(
     store: StoreDep,
     policy: PolicyDep,
-    cadre_id: Annotated[str, Query(description="干部编号")],
-    post_id: Annotated[str, Query(description="岗位编号")],
+    principal: PrincipalDep,
+    audit: AuditDep,
+    cadre_id: Annotated[str, Query(description="干部编号", examples=["C000120"])],
+    post_id: Annotated[str, Query(description="岗位编号", examples=["P000003"])],
     as_of: AsOf = None,
 ) -> dict[str, Any]:
+    audit.record("check_appointment", [cadre_id])
     try:
         result = check_appointment(
             store=store,
@@ -51,54 +73,75 @@ def check(
         )
     except NotFound as error:
         raise HTTPException(status_code=404, detail=str(error)) from None
-    result["conflicts"] = _without_chains(result["conflicts"])
+    result["conflicts"] = _shown(result["conflicts"], principal)
     return result
 
 
 @router.get(
     "/posts/{post_id}/candidates",
     summary="Ranked eligible candidates for a post (人岗匹配)",
-    responses={404: {"model": ErrorOut}},
+    responses={404: ERRORS[404]},
 )
 def candidates(
-    post_id: str,
+    post_id: Annotated[str, Path(description="岗位编号", examples=["P000003"])],
     store: StoreDep,
     policy: PolicyDep,
+    cache: CacheDep,
+    audit: AuditDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
     as_of: AsOf = None,
 ) -> dict[str, Any]:
-    try:
-        return rank_candidates(
-            store=store, post_id=post_id, policy=policy, as_of=as_of or date.today(), limit=limit
-        )
-    except NotFound as error:
-        raise HTTPException(status_code=404, detail=str(error)) from None
+    day = as_of or date.today()
+    context = _context(cache, store, policy, day)
+    if post_id not in context.posts:
+        raise HTTPException(status_code=404, detail=f"no post with id {post_id!r}")
+    result: dict[str, Any] = cache.get(
+        store,
+        ("candidates", post_id, limit, day),
+        lambda: rank_in_context(context, post_id, limit=limit),
+    )
+    audit.record("rank_candidates", (c["cadre_id"] for c in result["candidates"]))
+    return result
 
 
 class RoundRequest(BaseModel):
     post_ids: list[str] | None = Field(
-        None, description="Posts of the round; default every vacancy"
+        default=None, description="Posts of the round; default every vacancy"
     )
     must_fill: list[str] = Field(
         default_factory=list, description="Posts that may not stay unfilled"
     )
-    min_young_share: float = Field(0.0, ge=0, le=1, description="Share of appointees under 35")
+    min_young_share: float = Field(
+        default=0.0, ge=0, le=1, description="Share of appointees under 35"
+    )
     own_unit: Literal["allow", "exclude", "prefer"] = "allow"
     as_of: date | None = None
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [{"min_young_share": 0.3, "own_unit": "allow", "as_of": "2026-11-01"}]
+        }
+    }
 
 
 @router.post(
     "/selection/round",
     summary="Fill a round of vacancies, best overall (整体选配)",
-    responses={404: {"model": ErrorOut}, 422: {"model": ErrorOut}},
+    responses={404: ERRORS[404], 422: ERRORS[422]},
 )
-def round_(request: RoundRequest, store: StoreDep, policy: PolicyDep) -> dict[str, Any]:
-    context = SelectionContext.load(store, policy=policy, as_of=request.as_of or date.today())
+def round_(
+    request: RoundRequest,
+    store: StoreDep,
+    policy: PolicyDep,
+    cache: CacheDep,
+    audit: AuditDep,
+) -> dict[str, Any]:
+    context = _context(cache, store, policy, request.as_of or date.today())
     unknown = [p for p in (request.post_ids or []) + request.must_fill if p not in context.posts]
     if unknown:
         raise HTTPException(status_code=404, detail=f"no post with id(s) {unknown}")
     try:
-        return run_round(
+        result = run_round(
             context=context,
             post_ids=request.post_ids,
             must_fill=request.must_fill,
@@ -107,25 +150,50 @@ def round_(request: RoundRequest, store: StoreDep, policy: PolicyDep) -> dict[st
         )
     except InfeasibleRound as error:
         raise HTTPException(status_code=422, detail=str(error)) from None
+    audit.record("selection_round", (a["cadre_id"] for a in result["assignments"]))
+    return result
 
 
-@router.get("/selection/bench", summary="Succession bench per leadership post (后备梯队)")
+@router.get(
+    "/selection/bench",
+    summary="Succession bench per leadership post (后备梯队)",
+    responses={404: ERRORS[404]},
+)
 def bench(
     store: StoreDep,
     policy: PolicyDep,
+    cache: CacheDep,
     post_ids: Annotated[
         list[str] | None, Query(description="Posts; default every team post")
     ] = None,
     as_of: AsOf = None,
 ) -> dict[str, Any]:
-    context = SelectionContext.load(store, policy=policy, as_of=as_of or date.today())
+    day = as_of or date.today()
+    context = _context(cache, store, policy, day)
     unknown = [p for p in post_ids or [] if p not in context.posts]
     if unknown:
         raise HTTPException(status_code=404, detail=f"no post with id(s) {unknown}")
-    return succession_bench(context=context, post_ids=post_ids)
+    key = ("bench", tuple(sorted(post_ids)) if post_ids else None, day)
+    result: dict[str, Any] = cache.get(
+        store, key, lambda: succession_bench(context=context, post_ids=post_ids)
+    )
+    return result
 
 
 @router.get("/selection/conflicts", summary="Avoidance conflicts that exist now (现职回避情况)")
-def conflicts(store: StoreDep, policy: PolicyDep, as_of: AsOf = None) -> dict[str, Any]:
-    found = current_conflicts(store=store, policy=policy, as_of=as_of or date.today())
-    return {"conflicts": _without_chains(found)}
+def conflicts(
+    store: StoreDep,
+    policy: PolicyDep,
+    cache: CacheDep,
+    principal: PrincipalDep,
+    audit: AuditDep,
+    as_of: AsOf = None,
+) -> dict[str, Any]:
+    day = as_of or date.today()
+    found: list[dict[str, Any]] = cache.get(
+        store,
+        ("conflicts", day),
+        lambda: current_conflicts(store=store, policy=policy, as_of=day),
+    )
+    audit.record("avoidance_conflicts", (c["cadre_id"] for c in found))
+    return {"conflicts": _shown(found, principal)}

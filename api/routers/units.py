@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query
 
-from api.deps import StoreDep
-from api.schemas import ErrorOut, PageOut
+from api.deps import StoreDep, require
+from api.schemas import ERRORS, PageOut
 from queries.records import list_records, unit_detail
 
-router = APIRouter(prefix="/units", tags=["units"])
+router = APIRouter(prefix="/units", tags=["units"], dependencies=[Depends(require("read"))])
 
 
 @router.get("", response_model=PageOut, summary="List units (单位列表)")
@@ -21,7 +21,7 @@ def list_units(
     ] = None,
     parent_id: Annotated[str | None, Query(description="上级单位编号")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> PageOut:
     where = {
         key: value
@@ -35,7 +35,7 @@ def list_units(
 @router.get(
     "/{unit_id}",
     summary="A unit and its team (单位及领导班子)",
-    responses={404: {"model": ErrorOut}},
+    responses={404: ERRORS[404]},
 )
 def get_unit(unit_id: str, store: StoreDep) -> dict[str, Any]:
     detail = unit_detail(store=store, unit_id=unit_id)

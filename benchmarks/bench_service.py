@@ -1,0 +1,305 @@
+"""Benchmark the HTTP service: single-query latency, and a bounded load test on loopback.
+
+    python benchmarks/bench_service.py latency --out docs/benchmarks-service-latency.md
+    python benchmarks/bench_service.py load --clients 50 --seconds 60 \
+        --out docs/benchmarks-service-load.md
+
+`latency` serves each store (`var/bench/graph-3000.db`, and `graph-300000.db` when
+present) with `graphsvc serve`, then times each committee query alone, one after
+another: the first call (which reads the graph into the cache when it needs to)
+and 30 warm calls. `load` serves the district and runs N concurrent clients for
+S seconds of mixed committee queries (profiles, searches, candidates, checks),
+counting every request that fails or gets no answer. Client and server share
+the machine's 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+GRAPHSVC = str(Path(sys.executable).parent / "graphsvc")
+AS_OF = "2026-11-01"
+
+
+def _port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _token(access_db: Path, role: str) -> str:
+    out = subprocess.run(
+        [
+            GRAPHSVC,
+            "token",
+            "create",
+            "--role",
+            role,
+            "--name",
+            f"bench-{role}",
+            "--access-db",
+            str(access_db),
+            "--replace",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return out.stdout.strip().splitlines()[-1]
+
+
+@contextmanager
+def serve(store: str, access_db: Path) -> Iterator[str]:
+    port = _port()
+    server = subprocess.Popen(
+        [GRAPHSVC, "serve", "--store", store, "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "GRAPHSVC_ACCESS_DB": str(access_db)},
+    )
+    base = f"http://127.0.0.1:{port}/api/v1"
+    try:
+        for _ in range(600):
+            try:
+                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def _targets(client: httpx.Client) -> dict[str, list[str]]:
+    """Ids to query: cadres, vacancies, and a cadre/post pair to check."""
+    cadres = [c["id"] for c in client.get("/cadres", params={"limit": 500}).json()["items"]]
+    vacancies = [
+        p["id"]
+        for p in client.get(
+            "/posts", params={"vacant": True, "leadership": True, "limit": 20}
+        ).json()["items"]
+    ]
+    return {"cadres": cadres, "vacancies": vacancies}
+
+
+def latency(store: str, label: str) -> list[dict[str, Any]]:
+    with tempfile.TemporaryDirectory() as folder:
+        access_db = Path(folder) / "access.db"
+        viewer, analyst = _token(access_db, "viewer"), _token(access_db, "analyst")
+        with serve(store, access_db) as base:
+            client = httpx.Client(
+                base_url=base, headers={"Authorization": f"Bearer {viewer}"}, timeout=3600
+            )
+            analyst_client = httpx.Client(
+                base_url=base, headers={"Authorization": f"Bearer {analyst}"}, timeout=3600
+            )
+            started = time.perf_counter()
+            ids = _targets(client)
+            first_search = time.perf_counter() - started
+            rng = random.Random(7)
+            post = ids["vacancies"][0]
+            queries = {
+                "profile": lambda: client.get(f"/cadres/{rng.choice(ids['cadres'])}"),
+                "search": lambda: client.get(
+                    "/cadres", params={"name": "王", "max_age": 35, "limit": 20}
+                ),
+                "candidates": lambda: client.get(
+                    f"/posts/{post}/candidates", params={"limit": 10, "as_of": AS_OF}
+                ),
+                "check": lambda: client.get(
+                    "/selection/check",
+                    params={"cadre_id": rng.choice(ids["cadres"]), "post_id": post, "as_of": AS_OF},
+                ),
+                "mentoring": lambda: analyst_client.get("/mentoring", params={"as_of": AS_OF}),
+            }
+            rows = [
+                {
+                    "scale": label,
+                    "query": "first search (reads the directory)",
+                    "first_s": round(first_search, 2),
+                    "p50_ms": None,
+                    "p95_ms": None,
+                }
+            ]
+            for name, call in queries.items():
+                started = time.perf_counter()
+                response = call()
+                first = time.perf_counter() - started
+                assert response.status_code == 200, (name, response.text[:200])
+                timings = []
+                for _ in range(30):
+                    started = time.perf_counter()
+                    assert call().status_code == 200
+                    timings.append((time.perf_counter() - started) * 1000)
+                rows.append(
+                    {
+                        "scale": label,
+                        "query": name,
+                        "first_s": round(first, 2),
+                        "p50_ms": round(statistics.median(timings), 1),
+                        "p95_ms": round(_pct(timings, 0.95), 1),
+                    }
+                )
+                print(rows[-1], file=sys.stderr)
+    return rows
+
+
+async def _client(
+    base: str,
+    token: str,
+    ids: dict[str, list[str]],
+    until: float,
+    seed: int,
+    timings: list[float],
+    outcomes: Counter[str],
+) -> None:
+    rng = random.Random(seed)
+    async with httpx.AsyncClient(
+        base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=120
+    ) as client:
+        while time.perf_counter() < until:
+            roll = rng.random()
+            if roll < 0.4:
+                request = client.get(f"/cadres/{rng.choice(ids['cadres'])}")
+            elif roll < 0.6:
+                request = client.get(
+                    "/cadres", params={"name": rng.choice("王李张刘陈杨"), "limit": 20}
+                )
+            elif roll < 0.8:
+                request = client.get(
+                    f"/posts/{rng.choice(ids['vacancies'])}/candidates",
+                    params={"limit": 10, "as_of": AS_OF},
+                )
+            else:
+                request = client.get(
+                    "/selection/check",
+                    params={
+                        "cadre_id": rng.choice(ids["cadres"]),
+                        "post_id": rng.choice(ids["vacancies"]),
+                        "as_of": AS_OF,
+                    },
+                )
+            started = time.perf_counter()
+            try:
+                response = await request
+                outcomes[str(response.status_code)] += 1
+            except httpx.HTTPError as error:
+                outcomes[type(error).__name__] += 1
+            timings.append((time.perf_counter() - started) * 1000)
+
+
+def load_test(store: str, clients: int, seconds: float) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as folder:
+        access_db = Path(folder) / "access.db"
+        viewer = _token(access_db, "viewer")
+        with serve(store, access_db) as base:
+            warm = httpx.Client(
+                base_url=base, headers={"Authorization": f"Bearer {viewer}"}, timeout=600
+            )
+            ids = _targets(warm)
+            for post in ids["vacancies"]:  # the committee's vacancies, ranked once
+                warm.get(f"/posts/{post}/candidates", params={"limit": 10, "as_of": AS_OF})
+            timings: list[float] = []
+            outcomes: Counter[str] = Counter()
+
+            async def run() -> None:
+                until = time.perf_counter() + seconds
+                await asyncio.gather(
+                    *(
+                        _client(base, viewer, ids, until, seed, timings, outcomes)
+                        for seed in range(clients)
+                    )
+                )
+
+            started = time.perf_counter()
+            asyncio.run(run())
+            elapsed = time.perf_counter() - started
+    failed = sum(n for status, n in outcomes.items() if status != "200")
+    return {
+        "clients": clients,
+        "seconds": round(elapsed, 1),
+        "requests": len(timings),
+        "failed": failed,
+        "outcomes": dict(outcomes),
+        "throughput_rps": round(len(timings) / elapsed, 1),
+        "p50_ms": round(_pct(timings, 0.50), 1),
+        "p95_ms": round(_pct(timings, 0.95), 1),
+        "p99_ms": round(_pct(timings, 0.99), 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("mode", choices=["latency", "load"])
+    parser.add_argument("--store", default=str(ROOT / "var" / "bench" / "graph-3000.db"))
+    parser.add_argument("--province", default=str(ROOT / "var" / "bench" / "graph-300000.db"))
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+    header = (
+        f"Measured {date.today()} on {platform.machine()}, CPython {platform.python_version()}, "
+        f"2 cores shared by client and server, by `python benchmarks/bench_service.py {args.mode}`."
+    )
+    if args.mode == "latency":
+        rows = latency(args.store, "district (3,000)")
+        if Path(args.province).exists():
+            rows += latency(args.province, "province (300,000)")
+        lines = [
+            header,
+            "",
+            "| scale | query | first call s | warm p50 ms | warm p95 ms |",
+            "|---|---|---:|---:|---:|",
+            *(
+                f"| {r['scale']} | {r['query']} | {r['first_s']} | {r['p50_ms'] or '—'} "
+                f"| {r['p95_ms'] or '—'} |"
+                for r in rows
+            ),
+        ]
+    else:
+        result = load_test(args.store, args.clients, args.seconds)
+        print(result, file=sys.stderr)
+        lines = [
+            header,
+            "",
+            "| clients | seconds | requests | failed | throughput req/s | p50 ms | p95 ms "
+            "| p99 ms | outcomes |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+            f"| {result['clients']} | {result['seconds']} | {result['requests']:,} "
+            f"| {result['failed']} | {result['throughput_rps']} | {result['p50_ms']} "
+            f"| {result['p95_ms']} | {result['p99_ms']} | {result['outcomes']} |",
+        ]
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

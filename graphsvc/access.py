@@ -1,0 +1,343 @@
+"""Who may see what: roles, bearer tokens (stored hashed) and the append-only audit log.
+
+Both live in one small SQLite file beside the graph (``GRAPHSVC_ACCESS_DB``,
+default ``./graphsvc-access.db``), whatever the graph store is: access control
+and audit are the service's own records, not part of the talent graph.
+
+- **Roles** decide permissions: ``viewer`` (selection committees: read records,
+  run selection), ``analyst`` (+ the development analyses, kinship and
+  supervision records), ``editor`` (+ writes and full ID numbers), ``admin``
+  (everything, and the audit log).
+- **Tokens** are random (256 bits) and shown once; only their SHA-256 is kept,
+  so a copy of the file gives nobody a working token. A revoked token stops
+  working at once.
+- **Audit**: one entry per request (who, role, from where, when, what, which
+  people's records); the table refuses UPDATE and DELETE (triggers), and each
+  entry carries the hash of the one before, so :meth:`AccessStore.verify_audit`
+  detects any entry changed or removed behind SQLite's back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "PERMISSIONS",
+    "ROLES",
+    "AccessError",
+    "AccessStore",
+    "AuditEntry",
+    "Principal",
+]
+
+ROLES = ("viewer", "analyst", "editor", "admin")
+
+_READ = {"read", "select"}
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "viewer": frozenset(_READ),
+    "analyst": frozenset(_READ | {"analyse", "see_kinship", "see_supervision"}),
+    "editor": frozenset(_READ | {"write", "see_id_number"}),
+    "admin": frozenset(
+        _READ | {"analyse", "write", "audit", "see_id_number", "see_kinship", "see_supervision"}
+    ),
+}
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS tokens (
+    name TEXT PRIMARY KEY,
+    role TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    revoked_at TEXT
+);
+CREATE TABLE IF NOT EXISTS audit (
+    seq INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    who TEXT,
+    role TEXT,
+    client TEXT,
+    method TEXT NOT NULL,
+    path TEXT NOT NULL,
+    query TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    action TEXT NOT NULL,
+    subjects TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS audit_at ON audit(at);
+CREATE TABLE IF NOT EXISTS audit_subjects (
+    seq INTEGER NOT NULL,
+    subject TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS audit_subject ON audit_subjects(subject);
+CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_subjects_no_update BEFORE UPDATE ON audit_subjects
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_subjects_no_delete BEFORE DELETE ON audit_subjects
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+"""
+
+_GENESIS = "0" * 64
+
+
+class AccessError(ValueError):
+    """A token or role request that cannot be honoured (says why)."""
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: the token's name and role."""
+
+    name: str
+    role: str
+
+    def can(self, permission: str) -> bool:
+        return permission in PERMISSIONS.get(self.role, frozenset())
+
+
+@dataclass
+class AuditEntry:
+    """One request as the audit log keeps it."""
+
+    method: str
+    path: str
+    status: int
+    action: str
+    who: str | None = None
+    role: str | None = None
+    client: str | None = None
+    query: str = ""
+    subjects: list[str] = field(default_factory=list)
+    at: str = ""
+    seq: int | None = None
+
+    def content(self) -> dict[str, Any]:
+        return {
+            "at": self.at,
+            "who": self.who,
+            "role": self.role,
+            "client": self.client,
+            "method": self.method,
+            "path": self.path,
+            "query": self.query,
+            "status": self.status,
+            "action": self.action,
+            "subjects": self.subjects,
+        }
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _chain(prev_hash: str, content: dict[str, Any]) -> str:
+    text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256((prev_hash + text).encode("utf-8")).hexdigest()
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+class AccessStore:
+    """Tokens and the audit log in one SQLite file; safe to share between threads."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.execute("PRAGMA busy_timeout=10000")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> AccessStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    # ---------------------------------------------------------------- tokens
+
+    def create_token(self, *, name: str, role: str, replace: bool = False) -> str:
+        """A new token for ``name`` with ``role``; returned once, kept only as a hash.
+
+        ``replace`` revokes the name's current token first (a rotation).
+        """
+        if role not in ROLES:
+            raise AccessError(f"unknown role {role!r}; roles are {', '.join(ROLES)}")
+        if not name.strip():
+            raise AccessError("a token needs a name")
+        token = "gs_" + secrets.token_urlsafe(32)
+        with self._transaction() as db:
+            existing = db.execute(
+                "SELECT revoked_at FROM tokens WHERE name = ?", (name,)
+            ).fetchone()
+            if existing is not None and existing[0] is None and not replace:
+                raise AccessError(f"a token named {name!r} exists; revoke it first")
+            db.execute("DELETE FROM tokens WHERE name = ?", (name,))
+            db.execute(
+                "INSERT INTO tokens (name, role, token_hash, created_at) VALUES (?, ?, ?, ?)",
+                (name, role, _hash_token(token), _now()),
+            )
+        return token
+
+    def revoke_token(self, name: str) -> bool:
+        """Revoke ``name``'s token; ``False`` when there is no active token of that name."""
+        with self._transaction() as db:
+            cursor = db.execute(
+                "UPDATE tokens SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL",
+                (_now(), name),
+            )
+            return cursor.rowcount > 0
+
+    def list_tokens(self) -> list[dict[str, Any]]:
+        """Names, roles and dates (never the tokens: they are not kept)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT name, role, created_at, revoked_at FROM tokens ORDER BY name"
+            ).fetchall()
+        return [{"name": n, "role": r, "created_at": c, "revoked_at": v} for n, r, c, v in rows]
+
+    def authenticate(self, token: str) -> Principal | None:
+        """The principal of an active token, else ``None``."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT name, role FROM tokens WHERE token_hash = ? AND revoked_at IS NULL",
+                (_hash_token(token),),
+            ).fetchone()
+        return Principal(row[0], row[1]) if row else None
+
+    # ----------------------------------------------------------------- audit
+
+    def append(self, entry: AuditEntry) -> AuditEntry:
+        """Append ``entry`` (time-stamped now), chained to the previous entry's hash."""
+        entry.at = entry.at or _now()
+        with self._transaction() as db:
+            last = db.execute("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+            prev_hash = last[0] if last else _GENESIS
+            content = entry.content()
+            cursor = db.execute(
+                "INSERT INTO audit (at, who, role, client, method, path, query, status, action,"
+                " subjects, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    entry.at,
+                    entry.who,
+                    entry.role,
+                    entry.client,
+                    entry.method,
+                    entry.path,
+                    entry.query,
+                    entry.status,
+                    entry.action,
+                    json.dumps(entry.subjects, ensure_ascii=False),
+                    prev_hash,
+                    _chain(prev_hash, content),
+                ),
+            )
+            entry.seq = cursor.lastrowid
+            db.executemany(
+                "INSERT INTO audit_subjects (seq, subject) VALUES (?, ?)",
+                [(entry.seq, subject) for subject in dict.fromkeys(entry.subjects)],
+            )
+        return entry
+
+    def query_audit(
+        self,
+        *,
+        subject: str | None = None,
+        who: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> tuple[list[dict[str, Any]], int]:
+        """Entries newest first, filtered; and how many match in all."""
+        where, params = [], []
+        if subject is not None:
+            where.append("seq IN (SELECT seq FROM audit_subjects WHERE subject = ?)")
+            params.append(subject)
+        if who is not None:
+            where.append("who = ?")
+            params.append(who)
+        if since is not None:
+            where.append("at >= ?")
+            params.append(since)
+        if until is not None:
+            where.append("at < ?")
+            params.append(until)
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        with self._lock:
+            total = self._db.execute(f"SELECT count(*) FROM audit {clause}", params).fetchone()[0]
+            rows = self._db.execute(
+                "SELECT seq, at, who, role, client, method, path, query, status, action, subjects"
+                f" FROM audit {clause} ORDER BY seq DESC LIMIT ? OFFSET ?",
+                [*params, limit, offset],
+            ).fetchall()
+        keys = ("seq", "at", "who", "role", "client", "method", "path", "query", "status")
+        entries = [
+            {
+                **dict(zip(keys, row[:9], strict=True)),
+                "action": row[9],
+                "subjects": json.loads(row[10]),
+            }
+            for row in rows
+        ]
+        return entries, int(total)
+
+    def verify_audit(self) -> tuple[bool, int, int | None]:
+        """Recompute the hash chain: ``(intact, entries, first broken seq or None)``."""
+        prev_hash = _GENESIS
+        count = 0
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT seq, at, who, role, client, method, path, query, status, action,"
+                " subjects, prev_hash, hash FROM audit ORDER BY seq"
+            ).fetchall()
+        for row in rows:
+            count += 1
+            content = {
+                "at": row[1],
+                "who": row[2],
+                "role": row[3],
+                "client": row[4],
+                "method": row[5],
+                "path": row[6],
+                "query": row[7],
+                "status": row[8],
+                "action": row[9],
+                "subjects": json.loads(row[10]),
+            }
+            if row[11] != prev_hash or row[12] != _chain(prev_hash, content):
+                return False, count, int(row[0])
+            prev_hash = row[12]
+        return True, count, None

@@ -1,0 +1,75 @@
+"""Helpers to run the real service: `graphsvc serve` in its own process, tokens from the CLI."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+GRAPHSVC = str(Path(sys.executable).parent / "graphsvc")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def make_token(access_db: Path, role: str, name: str) -> str:
+    """A token from `graphsvc token create`, as an administrator makes one."""
+    result = subprocess.run(
+        [
+            GRAPHSVC,
+            "token",
+            "create",
+            "--role",
+            role,
+            "--name",
+            name,
+            "--access-db",
+            str(access_db),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    return result.stdout.strip().splitlines()[-1]
+
+
+@contextmanager
+def running_service(store: str, access_db: Path, **env: str) -> Iterator[str]:
+    """`graphsvc serve` on a free loopback port; yields the base URL (``http://127.0.0.1:P``)."""
+    port = free_port()
+    server = subprocess.Popen(
+        [GRAPHSVC, "serve", "--store", store, "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "GRAPHSVC_ACCESS_DB": str(access_db), **env},
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/api/v1/health", timeout=2).status_code in {200, 503}:
+                    break
+            except httpx.TransportError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"server did not start: {server.stderr.read() if server.stderr else ''!r}"
+                )
+            time.sleep(0.2)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
