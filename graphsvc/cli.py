@@ -588,6 +588,34 @@ def _summary_table(title: str, rows: list[tuple[str, Any]]) -> None:
     out.print(table)
 
 
+def _analysis(
+    kind: str,
+    store: str | None,
+    policy: Path | None,
+    as_of: str | None,
+    out_file: Path | None,
+    as_json: bool,
+) -> dict[str, Any] | None:
+    """Run one development analysis, write its report if asked; ``None`` once JSON is printed."""
+    from queries.development import network, pool, targets, teams, training
+    from queries.reports import development as reports
+
+    analyses: dict[str, tuple[Callable[..., dict[str, Any]], Callable[..., Any]]] = {
+        "teams": (teams.team_structure, reports.teams_report),
+        "pool": (pool.pool_review, reports.pool_report),
+        "training": (training.training_compliance, reports.training_report),
+        "network": (network.network_analysis, reports.network_report),
+        "targets": (targets.target_figures, reports.targets_report),
+    }
+    analysis, report = analyses[kind]
+    result = analysis(data=_development(store, policy, as_of))
+    _write(report(result), out_file)
+    if as_json:
+        _print_json(result)
+        return None
+    return result
+
+
 @app.command()
 def mentoring(
     recommend: Annotated[
@@ -660,13 +688,8 @@ def teams(
     as_json: JsonOption = False,
 ) -> None:
     """Leadership-team structure: ages, gender, specialties, retirements; ranked for adjustment."""
-    from queries.development.teams import team_structure
-    from queries.reports.development import teams_report
-
-    result = team_structure(data=_development(store, policy, as_of))
-    _write(teams_report(result), out_file)
-    if as_json:
-        _print_json(result)
+    result = _analysis("teams", store, policy, as_of, out_file, as_json)
+    if result is None:
         return
     table = Table(title=f"leadership teams, most in need of adjustment first ({result['as_of']})")
     for column in ("#", "unit", "members", "mean age", "youngest", "flags"):
@@ -692,13 +715,8 @@ def pool(
     as_json: JsonOption = False,
 ) -> None:
     """The young-cadre pool: composition, who should enter, who is due for exit review."""
-    from queries.development.pool import pool_review
-    from queries.reports.development import pool_report
-
-    result = pool_review(data=_development(store, policy, as_of))
-    _write(pool_report(result), out_file)
-    if as_json:
-        _print_json(result)
+    result = _analysis("pool", store, policy, as_of, out_file, as_json)
+    if result is None:
         return
     _summary_table(
         f"young-cadre pool ({result['as_of']})",
@@ -721,13 +739,8 @@ def training(
     as_json: JsonOption = False,
 ) -> None:
     """Training compliance: yearly hours, the regulation, off-job courses for pool members."""
-    from queries.development.training import training_compliance
-    from queries.reports.development import training_report
-
-    result = training_compliance(data=_development(store, policy, as_of))
-    _write(training_report(result), out_file)
-    if as_json:
-        _print_json(result)
+    result = _analysis("training", store, policy, as_of, out_file, as_json)
+    if result is None:
         return
     _summary_table(
         f"training compliance ({result['as_of']})",
@@ -749,13 +762,8 @@ def network(
     as_json: JsonOption = False,
 ) -> None:
     """The collaboration network: communities, bridges, quiet performers (measures stated)."""
-    from queries.development.network import network_analysis
-    from queries.reports.development import network_report
-
-    result = network_analysis(data=_development(store, policy, as_of))
-    _write(network_report(result), out_file)
-    if as_json:
-        _print_json(result)
+    result = _analysis("network", store, policy, as_of, out_file, as_json)
+    if result is None:
         return
     _summary_table(
         f"collaboration network ({result['as_of']})",
@@ -780,13 +788,8 @@ def targets(
     as_json: JsonOption = False,
 ) -> None:
     """The report's targets per year: young share of new cadres and promotions, pool, coverage."""
-    from queries.development.targets import target_figures
-    from queries.reports.development import targets_report
-
-    result = target_figures(data=_development(store, policy, as_of))
-    _write(targets_report(result), out_file)
-    if as_json:
-        _print_json(result)
+    result = _analysis("targets", store, policy, as_of, out_file, as_json)
+    if result is None:
         return
     table = Table(title=f"targets ({result['as_of']})")
     for column in ("year", "new <35", "promotions <35", "pool", "mentoring coverage"):

@@ -53,53 +53,37 @@ def _run(
     return result
 
 
-@router.get("/mentoring", summary="Mentoring coverage and its gaps (导师帮带覆盖)")
-def mentoring(
-    store: StoreDep, policy: PolicyDep, cache: CacheDep, audit: AuditDep, as_of: AsOf = None
-) -> dict[str, Any]:
-    return _run("mentoring", coverage, store, policy, cache, audit, as_of)
-
-
-@router.get(
-    "/mentoring/recommendations",
-    summary="Proposed mentor pairings, optimal by min-cost flow (导师结对建议)",
+# (path, cache name, analysis, summary): one GET endpoint each, all alike.
+_ENDPOINTS: tuple[tuple[str, str, Callable[..., dict[str, Any]], str], ...] = (
+    ("/mentoring", "mentoring", coverage, "Mentoring coverage and its gaps (导师帮带覆盖)"),
+    (
+        "/mentoring/recommendations",
+        "recommendations",
+        recommend_mentors,
+        "Proposed mentor pairings, optimal by min-cost flow (导师结对建议)",
+    ),
+    ("/teams", "teams", team_structure, "Leadership-team structure, ranked (班子结构)"),
+    ("/pool", "pool", pool_review, "The young-cadre pool: composition, entry, exit (年轻干部库)"),
+    ("/training", "training", training_compliance, "Training compliance (教育培训达标)"),
+    (
+        "/network",
+        "network",
+        network_analysis,
+        "Collaboration network: communities, bridges, quiet performers (协作网络)",
+    ),
+    ("/targets", "targets", target_figures, "The report's targets per year (目标完成情况)"),
 )
-def mentoring_recommendations(
-    store: StoreDep, policy: PolicyDep, cache: CacheDep, audit: AuditDep, as_of: AsOf = None
-) -> dict[str, Any]:
-    return _run("recommendations", recommend_mentors, store, policy, cache, audit, as_of)
 
 
-@router.get("/teams", summary="Leadership-team structure, ranked for adjustment (班子结构)")
-def teams(
-    store: StoreDep, policy: PolicyDep, cache: CacheDep, audit: AuditDep, as_of: AsOf = None
-) -> dict[str, Any]:
-    return _run("teams", team_structure, store, policy, cache, audit, as_of)
+def _endpoint(name: str, analysis: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
+    def endpoint(
+        store: StoreDep, policy: PolicyDep, cache: CacheDep, audit: AuditDep, as_of: AsOf = None
+    ) -> dict[str, Any]:
+        return _run(name, analysis, store, policy, cache, audit, as_of)
+
+    endpoint.__name__ = name
+    return endpoint
 
 
-@router.get("/pool", summary="The young-cadre pool: composition, entry, exit review (年轻干部库)")
-def pool(
-    store: StoreDep, policy: PolicyDep, cache: CacheDep, audit: AuditDep, as_of: AsOf = None
-) -> dict[str, Any]:
-    return _run("pool", pool_review, store, policy, cache, audit, as_of)
-
-
-@router.get("/training", summary="Training compliance (教育培训达标)")
-def training(
-    store: StoreDep, policy: PolicyDep, cache: CacheDep, audit: AuditDep, as_of: AsOf = None
-) -> dict[str, Any]:
-    return _run("training", training_compliance, store, policy, cache, audit, as_of)
-
-
-@router.get("/network", summary="Collaboration network: communities, bridges, quiet performers")
-def network(
-    store: StoreDep, policy: PolicyDep, cache: CacheDep, audit: AuditDep, as_of: AsOf = None
-) -> dict[str, Any]:
-    return _run("network", network_analysis, store, policy, cache, audit, as_of)
-
-
-@router.get("/targets", summary="The report's targets per year (目标完成情况)")
-def targets(
-    store: StoreDep, policy: PolicyDep, cache: CacheDep, audit: AuditDep, as_of: AsOf = None
-) -> dict[str, Any]:
-    return _run("targets", target_figures, store, policy, cache, audit, as_of)
+for path, name, analysis, summary in _ENDPOINTS:
+    router.add_api_route(path, _endpoint(name, analysis), methods=["GET"], summary=summary)
