@@ -32,7 +32,7 @@ from graphsvc.stores import StoreError, StoreUnavailable, open_store
 from queries.selection.policy import load_policy
 
 API_PREFIX = "/api/v1"
-OPEN_PATHS = {f"{API_PREFIX}/health"}
+OPEN_PATHS = {f"{API_PREFIX}/health", f"{API_PREFIX}/labels"}  # no personal data
 log = logging.getLogger("graphsvc.api")
 
 

@@ -64,6 +64,12 @@ def api(service: Service) -> httpx.Client:
     return service["viewer"]
 
 
+def test_labels_are_chinese_and_open(service: Service) -> None:
+    labels = service["anonymous"].get("/labels").json()
+    assert labels["Cadre"]["birth"] == "出生年月" and labels["Cadre"][""] == "干部"
+    assert labels["MENTORS"]["mentee_id"] == "干部编号"
+
+
 def test_health(service: Service) -> None:
     body = service["anonymous"].get("/health").json()
     assert body["status"] == "ok" and body["store"] == "embedded"
@@ -125,9 +131,9 @@ def test_openapi_describes_every_route(service: Service) -> None:
     assert "HTTPBearer" in spec["components"]["securitySchemes"]
     for path, operations in spec["paths"].items():
         for operation in operations.values():
-            secured = bool(operation.get("security"))
-            assert secured == (path != "/api/v1/health"), path
-            assert "401" in operation["responses"] or path == "/api/v1/health", path
+            open_path = path in {"/api/v1/health", "/api/v1/labels"}
+            assert bool(operation.get("security")) != open_path, path
+            assert "401" in operation["responses"] or open_path, path
     assert {
         "/api/v1/health",
         "/api/v1/cadres",
@@ -179,7 +185,7 @@ def test_every_endpoint_but_health_needs_a_token(service: Service) -> None:
     anonymous = service["anonymous"]
     spec = httpx.get(f"{service.base}/openapi.json").json()
     for path, operations in spec["paths"].items():
-        if path == "/api/v1/health":
+        if path in {"/api/v1/health", "/api/v1/labels"}:
             continue
         concrete = path.replace("/api/v1", "").format(
             cadre_id="C000001", post_id="P000001", unit_id="U00001", table="assessments"

@@ -335,6 +335,31 @@ def min_cost_pairing(
     """
     if not mentees or not pair_cost:
         return {}
+    # Mentees that share no candidate mentor never compete: solve each connected part
+    # of the candidate graph alone (exact, and much faster than one large flow).
+    parts = nx.Graph()
+    parts.add_edges_from((("mentee", e), ("mentor", m)) for e, m in pair_cost)
+    components = list(nx.connected_components(parts))
+    if len(components) == 1:
+        return _min_cost_flow(list(mentees), slots, pair_cost, slot_cost)
+    options: dict[str, dict[tuple[str, str], int]] = defaultdict(dict)
+    for (mentee, mentor), cost in pair_cost.items():
+        options[mentee][(mentee, mentor)] = cost
+    order = {mentee: index for index, mentee in enumerate(mentees)}
+    pairs: dict[str, str] = {}
+    for component in components:
+        inside = sorted((n for k, n in component if k == "mentee"), key=order.__getitem__)
+        costs = {key: cost for mentee in inside for key, cost in options[mentee].items()}
+        pairs.update(_min_cost_flow(inside, slots, costs, slot_cost))
+    return pairs
+
+
+def _min_cost_flow(
+    mentees: Sequence[str],
+    slots: Mapping[str, int],
+    pair_cost: Mapping[tuple[str, str], int],
+    slot_cost: Mapping[str, Sequence[int]],
+) -> dict[str, str]:
     graph = nx.DiGraph()
     biggest = max(pair_cost.values(), default=0) + max(
         (max(costs, default=0) for costs in slot_cost.values()), default=0
