@@ -59,6 +59,7 @@ class DevelopmentData:
     pools: dict[str, dict[str, Any]]
     stays: list[PoolStay]
     _unit_of: dict[str, str | None] = field(default_factory=dict)
+    memo: dict[Any, Any] = field(default_factory=dict)  # figures several analyses share
 
     @classmethod
     def load(cls, store: GraphStore, *, policy: SelectionPolicy, as_of: date) -> DevelopmentData:

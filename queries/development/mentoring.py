@@ -20,7 +20,8 @@ and weighted by ``[mentoring.cost]``:
 - **distance**: unit-hierarchy hops between the units over ``max_distance``
   (same unit 0), 1 for another township, street or department (allowed only
   with ``allow_far``); an outside expert counts as local to the units of the
-  mentees they already have, otherwise 0.5;
+  mentees they already have (one with none is suggested only with
+  ``allow_far``, at 0.5);
 - **specialty**: 0 when mentor and mentee share a specialty category;
 - **seniority**: 0 for a party secretary or a mentor 3+ levels above;
 - **assessment**: one minus the mean value of the mentor's last annual grades;
@@ -119,12 +120,16 @@ def _mentor_retires(data: DevelopmentData, mentor: Mapping[str, Any]) -> date | 
 
 
 def _current_pairings(data: DevelopmentData, on: date) -> dict[str, list[str]]:
-    """Mentee → mentors of current pairings."""
-    found: dict[str, list[str]] = defaultdict(list)
-    for pairing in data.pairings:
-        if pairing.current(on):
-            found[pairing.mentee_id].append(pairing.mentor_id)
-    return found
+    """Mentee → mentors of current pairings (computed once per day and data)."""
+    key = ("current_pairings", on)
+    if key not in data.memo:
+        found: dict[str, list[str]] = defaultdict(list)
+        for pairing in data.pairings:
+            if pairing.start <= on and (pairing.end is None or pairing.end > on):
+                found[pairing.mentee_id].append(pairing.mentor_id)
+        data.memo[key] = dict(found)
+    current: dict[str, list[str]] = data.memo[key]
+    return current
 
 
 def _covered(data: DevelopmentData, mentors: list[str]) -> bool:
@@ -361,8 +366,9 @@ def _min_cost_flow(
     slot_cost: Mapping[str, Sequence[int]],
 ) -> dict[str, str]:
     graph = nx.DiGraph()
+    used = {mentor for _, mentor in pair_cost}
     biggest = max(pair_cost.values(), default=0) + max(
-        (max(costs, default=0) for costs in slot_cost.values()), default=0
+        (max(slot_cost.get(mentor, ()), default=0) for mentor in used), default=0
     )
     unmatched = (biggest + 1) * 2 + 1  # dearer than any pairing: cardinality comes first
     sink = ("sink",)
@@ -372,7 +378,6 @@ def _min_cost_flow(
         graph.add_edge(("mentee", mentee), sink, capacity=1, weight=unmatched)
     for (mentee, mentor), cost in pair_cost.items():
         graph.add_edge(("mentee", mentee), ("mentor", mentor), capacity=1, weight=cost)
-    used = {mentor for _, mentor in pair_cost}
     for mentor in used:
         costs = list(slot_cost.get(mentor, []))
         for k in range(slots.get(mentor, 0)):
@@ -509,14 +514,18 @@ def recommend_mentors(*, data: DevelopmentData) -> dict[str, Any]:
     uncovered = sorted(c for c in need if not _covered(data, current.get(c, [])))
     slots = {slot.mentor_id: slot for slot in available_mentors(data)}
 
-    # Candidates of a mentee: mentors local to its township (district, with allow_far)
-    # and outside experts local nowhere; an index keeps this linear at province scale.
+    # Candidates of a mentee: mentors local to its township (its district with allow_far)
+    # (and, with allow_far, experts local nowhere); an index keeps it linear at scale.
     def locality(unit: str | None) -> str | None:
         return _area(data, unit) if policy.allow_far else data.branch(unit)
 
     by_place: dict[str | None, list[MentorSlot]] = defaultdict(list)
     for slot in slots.values():
-        for place in {locality(unit) for unit in slot.home_units} or {None}:
+        # An expert with no mentee yet is local nowhere we know: a candidate everywhere,
+        # so only when the policy allows pairings across townships.
+        for place in {locality(unit) for unit in slot.home_units} or (
+            {None} if policy.allow_far else set()
+        ):
             by_place[place].append(slot)
     pair_cost: dict[tuple[str, str], int] = {}
     terms: dict[tuple[str, str], tuple[dict[str, float], list[str]]] = {}
@@ -563,13 +572,14 @@ def recommend_mentors(*, data: DevelopmentData) -> dict[str, Any]:
                 "reasons": [need[mentee], *reasons],
             }
         )
+    with_options = {mentee for mentee, _ in pair_cost}
     unmatched = [
         {
             "mentee_id": mentee,
             "name": data.name(mentee),
             "unit_name": data.units.name(data.unit_of(mentee)),
             "reason": "附近没有符合条件且有余量的导师"
-            if not any(key[0] == mentee for key in pair_cost)
+            if mentee not in with_options
             else "符合条件的导师名额已被更合适的人选占用",
         }
         for mentee in uncovered
