@@ -41,6 +41,7 @@ def test_the_library_is_complete() -> None:
         "project_collaborators",
         "kinship_among_leaders",
         "pool_overview",
+        "suggested_mentors",
     }
     for query in saved_queries().values():
         assert query.title and "$" not in query.title
@@ -113,3 +114,24 @@ def test_the_style_covers_every_label() -> None:
         assert f"node.{label} {{" in style
     assert style.count("{") == style.count("}")
     assert date.today() >= AS_OF  # the sample is dated before any run of these tests
+
+
+def test_suggested_mentors_after_write_back(driver: Driver, neo4j_district: str) -> None:
+    from graphsvc.stores import open_store
+    from queries.development.data import DevelopmentData
+    from queries.development.mentoring import recommend_mentors, write_back_suggestions
+    from queries.selection.policy import load_policy
+
+    with open_store(neo4j_district) as store:
+        data = DevelopmentData.load(store, policy=load_policy(), as_of=AS_OF)
+        result = recommend_mentors(data=data)
+        write_back_suggestions(store=store, result=result)
+        try:
+            rows = run(driver, "suggested_mentors")
+        finally:
+            store.clear_results("SUGGESTED_MENTOR")
+    assert {(r["mentor_id"], r["mentee_id"]) for r in rows} == {
+        (p["mentor_id"], p["mentee_id"]) for p in result["pairs"]
+    }
+    assert all(r["reasons"] and r["mentee_unit"] for r in rows)
+    assert any(r["mentor_unit"] == r["mentee_unit"] for r in rows)
