@@ -37,13 +37,15 @@ def collaboration_graph(data: DevelopmentData) -> nx.Graph:
     Edge attributes: ``weight`` (shared projects + shared team), ``projects``
     (how many shared projects), ``team`` (on the same team now).
     """
+    # Nodes and edges in a fixed order: Louvain's result depends on it, and the same
+    # graph must give the same communities in every process.
     graph = nx.Graph()
-    graph.add_nodes_from(data.records)
+    graph.add_nodes_from(sorted(data.records))
     members: dict[str, list[str]] = defaultdict(list)
-    for cadre_id, record in data.records.items():
+    for cadre_id, record in sorted(data.records.items()):
         for project, _, _ in record.projects:
             members[str(project["id"])].append(cadre_id)
-    for people in members.values():
+    for _, people in sorted(members.items()):
         for a, b in combinations(sorted(set(people)), 2):
             if graph.has_edge(a, b):
                 graph[a][b]["weight"] += 1
@@ -57,7 +59,7 @@ def collaboration_graph(data: DevelopmentData) -> nx.Graph:
             for cadre_id in context.holders.get(post["id"], set()):
                 if cadre_id in data.records:
                     teams[str(post.get("unit_id"))].add(cadre_id)
-    for people_set in teams.values():
+    for _, people_set in sorted(teams.items()):
         for a, b in combinations(sorted(people_set), 2):
             if graph.has_edge(a, b):
                 graph[a][b]["weight"] += 1
@@ -106,11 +108,17 @@ def network_analysis(*, data: DevelopmentData, graph: nx.Graph | None = None) ->
     """
     policy = data.policy.network
     graph = graph if graph is not None else collaboration_graph(data)
-    linked = graph.subgraph([n for n in graph if graph.degree(n) > 0])
+    # A copy, not a subgraph view: a view of a few nodes iterates them in set order.
+    linked = graph.copy()
+    linked.remove_nodes_from([n for n in graph if graph.degree(n) == 0])
+    # Louvain on integer labels: with string labels its internal sets would iterate in
+    # an order that changes from process to process (hash randomisation).
+    numbered = nx.convert_node_labels_to_integers(linked, ordering="sorted", label_attribute="id")
+    found = nx.community.louvain_communities(
+        numbered, weight="weight", resolution=policy.louvain_resolution, seed=policy.seed
+    )
     communities = sorted(
-        nx.community.louvain_communities(
-            linked, weight="weight", resolution=policy.louvain_resolution, seed=policy.seed
-        ),
+        ({numbered.nodes[n]["id"] for n in group} for group in found),
         key=lambda c: (-len(c), min(c)),
     )
     community_of = {node: index for index, group in enumerate(communities) for node in group}

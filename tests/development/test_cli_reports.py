@@ -90,3 +90,21 @@ def test_write_back_from_the_command_line(store_url: str, district_store: GraphS
     suggested = list(district_store.iter_edges("SUGGESTED_MENTOR"))
     assert suggested and f"wrote {len(suggested)} SUGGESTED_MENTOR" in result.stderr
     district_store.clear_results("SUGGESTED_MENTOR")
+
+
+def test_network_is_the_same_in_every_process(store_url: str) -> None:
+    import os
+
+    answers = []
+    for seed in ("1", "2"):
+        result = subprocess.run(
+            [GRAPHSVC, "network", "--store", store_url, *AS_OF, "--json"],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=300,
+            env={**os.environ, "PYTHONHASHSEED": seed},  # different set orders
+        )
+        data = json.loads(result.stdout)
+        answers.append((data["communities"], data["bridges"], data["modularity"]))
+    assert answers[0] == answers[1]
