@@ -130,7 +130,10 @@ def network_analysis(*, data: DevelopmentData, graph: nx.Graph | None = None) ->
             {
                 "community": index,
                 "size": len(group),
-                "main_units": [f"{unit}({n})" for unit, n in units.most_common(3)],
+                "main_units": [
+                    f"{unit}({n})"
+                    for unit, n in sorted(units.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
+                ],
             }
         )
     bridges = []
