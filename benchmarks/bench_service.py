@@ -69,10 +69,10 @@ def _token(access_db: Path, role: str) -> str:
 
 
 @contextmanager
-def serve(store: str, access_db: Path) -> Iterator[str]:
+def serve(store: str, access_db: Path, workers: int = 1) -> Iterator[str]:
     port = _port()
     server = subprocess.Popen(
-        [GRAPHSVC, "serve", "--store", store, "--port", str(port)],
+        [GRAPHSVC, "serve", "--store", store, "--port", str(port), "--workers", str(workers)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env={**os.environ, "GRAPHSVC_ACCESS_DB": str(access_db)},
@@ -214,17 +214,18 @@ async def _client(
             timings.append((time.perf_counter() - started) * 1000)
 
 
-def load_test(store: str, clients: int, seconds: float) -> dict[str, Any]:
+def load_test(store: str, clients: int, seconds: float, workers: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as folder:
         access_db = Path(folder) / "access.db"
         viewer = _token(access_db, "viewer")
-        with serve(store, access_db) as base:
+        with serve(store, access_db, workers) as base:
             warm = httpx.Client(
                 base_url=base, headers={"Authorization": f"Bearer {viewer}"}, timeout=600
             )
             ids = _targets(warm)
-            for post in ids["vacancies"]:  # the committee's vacancies, ranked once
-                warm.get(f"/posts/{post}/candidates", params={"limit": 10, "as_of": AS_OF})
+            for _ in range(workers):  # the committee's vacancies, ranked once per worker
+                for post in ids["vacancies"]:
+                    warm.get(f"/posts/{post}/candidates", params={"limit": 10, "as_of": AS_OF})
             timings: list[float] = []
             outcomes: Counter[str] = Counter()
 
@@ -242,6 +243,7 @@ def load_test(store: str, clients: int, seconds: float) -> dict[str, Any]:
             elapsed = time.perf_counter() - started
     failed = sum(n for status, n in outcomes.items() if status != "200")
     return {
+        "workers": workers,
         "clients": clients,
         "seconds": round(elapsed, 1),
         "requests": len(timings),
@@ -261,6 +263,7 @@ def main() -> None:
     parser.add_argument("--province", default=str(ROOT / "var" / "bench" / "graph-300000.db"))
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1])
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     header = (
@@ -283,17 +286,21 @@ def main() -> None:
             ),
         ]
     else:
-        result = load_test(args.store, args.clients, args.seconds)
-        print(result, file=sys.stderr)
+        results = [load_test(args.store, args.clients, args.seconds, n) for n in args.workers]
+        for result in results:
+            print(result, file=sys.stderr)
         lines = [
             header,
             "",
-            "| clients | seconds | requests | failed | throughput req/s | p50 ms | p95 ms "
-            "| p99 ms | outcomes |",
-            "|---:|---:|---:|---:|---:|---:|---:|---:|---|",
-            f"| {result['clients']} | {result['seconds']} | {result['requests']:,} "
-            f"| {result['failed']} | {result['throughput_rps']} | {result['p50_ms']} "
-            f"| {result['p95_ms']} | {result['p99_ms']} | {result['outcomes']} |",
+            "| server workers | clients | seconds | requests | failed | throughput req/s | p50 ms "
+            "| p95 ms | p99 ms | outcomes |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+            *(
+                f"| {r['workers']} | {r['clients']} | {r['seconds']} | {r['requests']:,} "
+                f"| {r['failed']} | {r['throughput_rps']} | {r['p50_ms']} | {r['p95_ms']} "
+                f"| {r['p99_ms']} | {r['outcomes']} |"
+                for r in results
+            ),
         ]
     text = "\n".join(lines) + "\n"
     print(text)

@@ -978,8 +978,16 @@ def serve(
     store: StoreOption = None,
     host: Annotated[str | None, typer.Option(help="Address to bind (default 127.0.0.1).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default 8000).")] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Server processes (each with its own cache).")
+    ] = 1,
+    access_log: Annotated[
+        bool, typer.Option("--access-log", help="Also log each request to stderr.")
+    ] = False,
 ) -> None:
-    """Start the HTTP service (OpenAPI docs at /docs)."""
+    """Start the HTTP service (OpenAPI docs at /docs). Every request is in the audit log."""
+    import os
+
     import uvicorn
 
     from api.app import create_app
@@ -993,8 +1001,21 @@ def serve(
     )
     err.print(
         f"serving {settings.store} at http://{settings.host}:{settings.port}/api/v1 (docs at /docs)"
+        + (f" with {workers} workers" if workers > 1 else "")
     )
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    options: dict[str, Any] = {
+        "host": settings.host,
+        "port": settings.port,
+        "log_level": "info",
+        "access_log": access_log,
+    }
+    if workers == 1:
+        uvicorn.run(create_app(settings), **options)
+        return
+    # Worker processes build the app themselves from the environment.
+    os.environ["GRAPHSVC_STORE"] = settings.store
+    os.environ["GRAPHSVC_ACCESS_DB"] = str(settings.access_db)
+    uvicorn.run("api.app:create_app", factory=True, workers=workers, **options)
 
 
 @app.command()
