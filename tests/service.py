@@ -46,11 +46,11 @@ def make_token(access_db: Path, role: str, name: str) -> str:
 
 
 @contextmanager
-def running_service(store: str, access_db: Path, **env: str) -> Iterator[str]:
+def running_service(store: str, access_db: Path, *args: str, **env: str) -> Iterator[str]:
     """`graphsvc serve` on a free loopback port; yields the base URL (``http://127.0.0.1:P``)."""
     port = free_port()
     server = subprocess.Popen(
-        [GRAPHSVC, "serve", "--store", store, "--port", str(port)],
+        [GRAPHSVC, "serve", "--store", store, "--port", str(port), *args],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         env={**os.environ, "GRAPHSVC_ACCESS_DB": str(access_db), **env},

@@ -424,3 +424,28 @@ def test_analyses_over_http(service: Service) -> None:
         response = analyst.get(path, params={"as_of": "2026-11-01"})
         assert response.status_code == 200, path
         assert key in response.json()
+
+
+def test_several_workers_share_tokens_store_and_audit(
+    tmp_path: Path, small_sample_dir: Path
+) -> None:
+    db, access_db = str(tmp_path / "g.db"), tmp_path / "access.db"
+    with open_store(db) as store:
+        load_paths(store, [small_sample_dir])
+    token = make_token(access_db, "admin", "admin")
+    with running_service(db, access_db, "--workers", "2") as base:
+        client = httpx.Client(
+            base_url=f"{base}/api/v1", headers={"Authorization": f"Bearer {token}"}, timeout=60
+        )
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            statuses = list(
+                pool.map(lambda n: client.get(f"/cadres/C{n:06d}").status_code, range(1, 41))
+            )
+        assert statuses == [200] * 40
+        log = client.get("/audit", params={"limit": 1000}).json()
+        reads = {e["subjects"][0] for e in log["entries"] if e["action"] == "read_record"}
+        assert reads == {f"C{n:06d}" for n in range(1, 41)}
+    from graphsvc.access import AccessStore
+
+    with AccessStore(access_db) as access:
+        assert access.verify_audit()[0]  # one chain, whichever process wrote
