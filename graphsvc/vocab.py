@@ -10,6 +10,7 @@ from enum import StrEnum
 
 __all__ = [
     "EDUCATION_ORDER",
+    "GRADE_VALUE",
     "LEVEL_ORDER",
     "RANK_LEVEL",
     "CadreStatus",
@@ -140,6 +141,15 @@ class Grade(StrEnum):
     BASICALLY_COMPETENT = "基本称职"
     INCOMPETENT = "不称职"
     UNGRADED = "不定等次"
+
+
+# How good an annual grade is, 0..1, where scores read it (不定等次: no value).
+GRADE_VALUE: dict[str, float] = {
+    Grade.EXCELLENT: 1.0,
+    Grade.COMPETENT: 0.7,
+    Grade.BASICALLY_COMPETENT: 0.2,
+    Grade.INCOMPETENT: 0.0,
+}
 
 
 class MentorKind(StrEnum):

@@ -48,6 +48,7 @@ import networkx as nx
 from graphsvc.dates import add_months
 from graphsvc.rows import EdgeRow
 from graphsvc.stores.base import GraphStore
+from graphsvc.vocab import GRADE_VALUE
 from queries.development.data import DevelopmentData
 
 __all__ = [
@@ -59,7 +60,6 @@ __all__ = [
     "write_back_suggestions",
 ]
 
-_GRADE_VALUE = {"优秀": 1.0, "称职": 0.7, "基本称职": 0.2, "不称职": 0.0}
 _SCALE = 1000  # costs are integers for the network simplex: thousandths
 
 
@@ -412,7 +412,7 @@ def _grades(data: DevelopmentData, cadre_id: str | None) -> list[str]:
     if record is None:
         return []
     years = sorted(record.annual_grades, reverse=True)[:3]
-    return [record.annual_grades[y] for y in years if record.annual_grades[y] in _GRADE_VALUE]
+    return [record.annual_grades[y] for y in years if record.annual_grades[y] in GRADE_VALUE]
 
 
 def _pair_terms(
@@ -476,7 +476,7 @@ def _pair_terms(
 
     grades = _grades(data, mentor_cadre)
     if grades:
-        assessment_part = 1 - sum(_GRADE_VALUE[g] for g in grades) / len(grades)
+        assessment_part = 1 - sum(GRADE_VALUE[g] for g in grades) / len(grades)
         reasons.append(f"导师近年考核：{'、'.join(grades)}")
     else:
         assessment_part = 0.3

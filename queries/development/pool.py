@@ -21,6 +21,7 @@ from typing import Any
 
 from graphsvc.dates import add_months
 from queries.development.data import DevelopmentData
+from queries.selection.eligibility import in_effect
 from queries.selection.records import CadreRecord
 
 __all__ = ["pool_review"]
@@ -40,16 +41,6 @@ def _recent_grades(record: CadreRecord, as_of: date) -> list[tuple[int, str]]:
     """The last three years' graded annual assessments, newest first."""
     years = [y for y in sorted(record.annual_grades, reverse=True) if y < as_of.year][:3]
     return [(y, record.annual_grades[y]) for y in years if record.annual_grades[y] in _GRADE_VALUE]
-
-
-def _in_effect(data: DevelopmentData, record: CadreRecord) -> list[dict[str, Any]]:
-    months_by_kind = data.policy.rules.effect_period.months
-    found = []
-    for item in record.supervision:
-        months = item.get("effect_months") or months_by_kind.get(str(item.get("kind")), 0)
-        if months and add_months(item["date"], int(months)) > data.as_of:
-            found.append(item)
-    return found
 
 
 def _strength(record: CadreRecord, grades: list[tuple[int, str]]) -> float:
@@ -117,7 +108,7 @@ def pool_review(*, data: DevelopmentData) -> dict[str, Any]:
             _GRADE_VALUE[g] < _GRADE_VALUE["称职"] for _, g in grades
         ):
             continue
-        if _in_effect(data, record):
+        if in_effect(record, data.policy, as_of):
             continue
         candidates.append(
             {
@@ -149,9 +140,10 @@ def pool_review(*, data: DevelopmentData) -> dict[str, Any]:
             before = grades[1][1] if len(grades) > 1 else "无"
             reasons.append(f"{grades[0][0]}年度考核{grades[0][1]}（此前{before}）")
         since_entry = [s for s in record.supervision if s["date"] >= stay.start]
-        if since_entry or _in_effect(data, record):
+        flagged = since_entry or [item for item, _ in in_effect(record, data.policy, as_of)]
+        if flagged:
             kinds.append("sanction")
-            for item in since_entry or _in_effect(data, record):
+            for item in flagged:
                 reasons.append(f"{item['date'].isoformat()}受{item['kind']}")
         limit = float(pool.get("max_age") or policy.max_age)
         age = data.age(cadre_id) or 0

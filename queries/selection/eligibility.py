@@ -24,6 +24,7 @@ __all__ = [
     "check_eligibility",
     "equivalent_level",
     "grassroots_months",
+    "in_effect",
     "span",
 ]
 
@@ -150,6 +151,24 @@ def _outcome(ok: bool, warn_only: bool) -> Status:
     if ok:
         return "pass"
     return "warn" if warn_only else "fail"
+
+
+def in_effect(
+    record: CadreRecord, policy: SelectionPolicy, as_of: date
+) -> list[tuple[dict[str, Any], date]]:
+    """Supervision records still in their effect period (影响期) on ``as_of``, with its end.
+
+    A record's own 影响期 wins; otherwise the policy's months for its kind.
+    """
+    months_by_kind = policy.rules.effect_period.months
+    active = []
+    for item in record.supervision:
+        months = item.get("effect_months") or months_by_kind.get(str(item.get("kind")), 0)
+        if months:
+            ends = add_months(item["date"], int(months))
+            if ends > as_of:
+                active.append((item, ends))
+    return active
 
 
 def check_eligibility(
@@ -350,15 +369,7 @@ def check_eligibility(
             add("assessment", "warn", "无年度考核记录", year=None, grade=None)
 
     if rules.effect_period.enabled:
-        months_by_kind = rules.effect_period.months
-        active = []
-        for item in record.supervision:
-            months = item.get("effect_months") or months_by_kind.get(str(item.get("kind")), 0)
-            if not months:
-                continue
-            ends = add_months(item["date"], int(months))
-            if ends > as_of:
-                active.append((item, ends))
+        active = in_effect(record, policy, as_of)
         if active:
             item, ends = max(active, key=lambda pair: pair[1])
             add(

@@ -21,7 +21,7 @@ from datetime import date
 from typing import Any
 
 from graphsvc.dates import months_between
-from graphsvc.vocab import LEVEL_ORDER, Level
+from graphsvc.vocab import GRADE_VALUE, LEVEL_ORDER, Level
 from queries.selection.avoidance import appointment_conflicts
 from queries.selection.eligibility import (
     Verdict,
@@ -34,7 +34,6 @@ from queries.selection.records import CadreRecord, UnitIndex
 
 __all__ = ["Candidate", "TeamGaps", "score_candidate", "team_gaps"]
 
-_GRADE_VALUE = {"优秀": 1.0, "称职": 0.7, "基本称职": 0.2, "不称职": 0.0}
 _ROLE_WEIGHT = {"负责人": 1.0, "骨干": 0.7, "成员": 0.4}
 _RESULT_WEIGHT = {"优秀": 1.0, "良好": 0.8, "合格": 0.6, "不合格": 0.1, None: 0.6}
 
@@ -194,7 +193,7 @@ def score_candidate(
 
     # Performance: the last three annual grades, then stars.
     years = sorted(record.annual_grades)[-3:]
-    grades = [_GRADE_VALUE.get(record.annual_grades[y], 0.5) for y in years]
+    grades = [GRADE_VALUE.get(record.annual_grades[y], 0.5) for y in years]
     grade_part = sum(grades) / len(grades) if grades else 0.5
     star_part = sum(record.stars) / (5 * len(record.stars)) if record.stars else 0.6
     performance = 0.7 * grade_part + 0.3 * star_part

@@ -20,11 +20,11 @@ from numpy.typing import NDArray
 from scipy import sparse
 
 from graphsvc.dates import months_between
+from graphsvc.vocab import GRADE_VALUE
 from queries.selection.avoidance import appointment_conflicts
 from queries.selection.candidates import SelectionContext, post_team
 from queries.selection.eligibility import grassroots_months
 from queries.selection.ranking import (
-    _GRADE_VALUE,
     _RESULT_WEIGHT,
     _ROLE_WEIGHT,
     candidate_levels,
@@ -76,7 +76,7 @@ class CadreArrays:
                 )
             )
             years = sorted(record.annual_grades)[-3:]
-            grades = [_GRADE_VALUE.get(record.annual_grades[y], 0.5) for y in years]
+            grades = [GRADE_VALUE.get(record.annual_grades[y], 0.5) for y in years]
             grade_part = sum(grades) / len(grades) if grades else 0.5
             star_part = sum(record.stars) / (5 * len(record.stars)) if record.stars else 0.6
             perf.append(0.7 * grade_part + 0.3 * star_part)
