@@ -9,8 +9,8 @@ and audit are the service's own records, not part of the talent graph.
   supervision records), ``editor`` (+ writes and full ID numbers), ``admin``
   (everything, and the audit log).
 - **Tokens** are random (256 bits) and shown once; only their SHA-256 is kept,
-  so a copy of the file gives nobody a working token. A revoked token stops
-  working at once.
+  so a copy of the file gives nobody a working token. A revoked or expired
+  token stops working at once.
 - **Audit**: one entry per request (who, role, from where, when, what, which
   people's records); the table refuses UPDATE and DELETE (triggers), and each
   entry carries the hash of the one before, so :meth:`AccessStore.verify_audit`
@@ -58,7 +58,8 @@ CREATE TABLE IF NOT EXISTS tokens (
     role TEXT NOT NULL,
     token_hash TEXT NOT NULL UNIQUE,
     created_at TEXT NOT NULL,
-    revoked_at TEXT
+    revoked_at TEXT,
+    expires_at TEXT
 );
 CREATE TABLE IF NOT EXISTS audit (
     seq INTEGER PRIMARY KEY,
@@ -165,6 +166,9 @@ class AccessStore:
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.execute("PRAGMA busy_timeout=10000")
         self._db.executescript(_SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(tokens)")}
+        if "expires_at" not in columns:  # an access file from before tokens could expire
+            self._db.execute("ALTER TABLE tokens ADD COLUMN expires_at TEXT")
 
     def close(self) -> None:
         self._db.close()
@@ -188,10 +192,18 @@ class AccessStore:
 
     # ---------------------------------------------------------------- tokens
 
-    def create_token(self, *, name: str, role: str, replace: bool = False) -> str:
+    def create_token(
+        self,
+        *,
+        name: str,
+        role: str,
+        replace: bool = False,
+        expires_at: datetime | None = None,
+    ) -> str:
         """A new token for ``name`` with ``role``; returned once, kept only as a hash.
 
-        ``replace`` revokes the name's current token first (a rotation).
+        ``replace`` revokes the name's current token first (a rotation); after
+        ``expires_at`` (UTC) the token no longer works.
         """
         if role not in ROLES:
             raise AccessError(f"unknown role {role!r}; roles are {', '.join(ROLES)}")
@@ -206,8 +218,17 @@ class AccessStore:
                 raise AccessError(f"a token named {name!r} exists; revoke it first")
             db.execute("DELETE FROM tokens WHERE name = ?", (name,))
             db.execute(
-                "INSERT INTO tokens (name, role, token_hash, created_at) VALUES (?, ?, ?, ?)",
-                (name, role, _hash_token(token), _now()),
+                "INSERT INTO tokens (name, role, token_hash, created_at, expires_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (
+                    name,
+                    role,
+                    _hash_token(token),
+                    _now(),
+                    expires_at.astimezone(UTC).isoformat(timespec="microseconds")
+                    if expires_at
+                    else None,
+                ),
             )
         return token
 
@@ -224,16 +245,20 @@ class AccessStore:
         """Names, roles and dates (never the tokens: they are not kept)."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT name, role, created_at, revoked_at FROM tokens ORDER BY name"
+                "SELECT name, role, created_at, revoked_at, expires_at FROM tokens ORDER BY name"
             ).fetchall()
-        return [{"name": n, "role": r, "created_at": c, "revoked_at": v} for n, r, c, v in rows]
+        return [
+            {"name": n, "role": r, "created_at": c, "revoked_at": v, "expires_at": e}
+            for n, r, c, v, e in rows
+        ]
 
     def authenticate(self, token: str) -> Principal | None:
-        """The principal of an active token, else ``None``."""
+        """The principal of an active, unexpired token, else ``None``."""
         with self._lock:
             row = self._db.execute(
-                "SELECT name, role FROM tokens WHERE token_hash = ? AND revoked_at IS NULL",
-                (_hash_token(token),),
+                "SELECT name, role FROM tokens WHERE token_hash = ? AND revoked_at IS NULL"
+                " AND (expires_at IS NULL OR expires_at > ?)",
+                (_hash_token(token), _now()),
             ).fetchone()
         return Principal(row[0], row[1]) if row else None
 

@@ -885,18 +885,26 @@ def token_create(
     replace: Annotated[
         bool, typer.Option("--replace", help="Revoke the name's current token first.")
     ] = False,
+    expires_days: Annotated[
+        float | None,
+        typer.Option("--expires-days", min=0, help="The token stops working after this many days."),
+    ] = None,
     access_db: AccessOption = None,
 ) -> None:
     """Create a token and print it once, alone on the last line (only its hash is kept)."""
+    from datetime import UTC, datetime, timedelta
+
     from graphsvc.access import AccessError
 
+    expires = datetime.now(UTC) + timedelta(days=expires_days) if expires_days is not None else None
     with _access(access_db) as access:
         try:
-            token = access.create_token(name=name, role=role, replace=replace)
+            token = access.create_token(name=name, role=role, replace=replace, expires_at=expires)
         except AccessError as error:
             err.print(f"[red]error:[/] {error}")
             raise typer.Exit(2) from None
-    err.print(f"token for {name!r} ({role}); it is shown once, keep it safe:")
+    until = f", valid until {expires:%Y-%m-%d %H:%M} UTC" if expires else ""
+    err.print(f"token for {name!r} ({role}{until}); it is shown once, keep it safe:")
     sys.stdout.write(token + "\n")
 
 
@@ -922,10 +930,12 @@ def token_list(access_db: AccessOption = None, as_json: JsonOption = False) -> N
         _print_json(tokens)
         return
     table = Table(title="tokens")
-    for column in ("name", "role", "created", "revoked"):
+    for column in ("name", "role", "created", "expires", "revoked"):
         table.add_column(column)
     for t in tokens:
-        table.add_row(t["name"], t["role"], t["created_at"], t["revoked_at"] or "")
+        table.add_row(
+            t["name"], t["role"], t["created_at"], t["expires_at"] or "", t["revoked_at"] or ""
+        )
     out.print(table)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import subprocess
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -449,3 +450,64 @@ def test_several_workers_share_tokens_store_and_audit(
 
     with AccessStore(access_db) as access:
         assert access.verify_audit()[0]  # one chain, whichever process wrote
+
+
+def test_expired_token_stops_working(service: Service) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from graphsvc.access import AccessStore
+
+    with AccessStore(service.access_db) as access:
+        token = access.create_token(
+            name="one-meeting",
+            role="viewer",
+            expires_at=datetime.now(UTC) + timedelta(seconds=2),
+        )
+    headers = {"Authorization": f"Bearer {token}"}
+    assert service["anonymous"].get("/cadres", headers=headers).status_code == 200
+    time.sleep(2.5)
+    expired = service["anonymous"].get("/cadres", headers=headers)
+    assert expired.status_code == 401 and "unknown or revoked" in expired.json()["detail"]
+    made = subprocess.run(
+        [
+            GRAPHSVC,
+            "token",
+            "create",
+            "--role",
+            "viewer",
+            "--name",
+            "week",
+            "--expires-days",
+            "7",
+            "--access-db",
+            str(service.access_db),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "valid until" in made.stderr
+    listed = subprocess.run(
+        [GRAPHSVC, "token", "list", "--json", "--access-db", str(service.access_db)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    week = next(t for t in json.loads(listed.stdout) if t["name"] == "week")
+    assert week["expires_at"] > datetime.now(UTC).isoformat()
+
+
+def test_an_access_file_from_before_expiry_still_opens(tmp_path: Path) -> None:
+    from graphsvc.access import AccessStore
+
+    path = tmp_path / "old.db"
+    old = sqlite3.connect(path)
+    old.execute(
+        "CREATE TABLE tokens (name TEXT PRIMARY KEY, role TEXT NOT NULL,"
+        " token_hash TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL, revoked_at TEXT)"
+    )
+    old.commit()
+    old.close()
+    with AccessStore(path) as access:
+        token = access.create_token(name="after-upgrade", role="admin")
+        assert access.authenticate(token) is not None
