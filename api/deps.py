@@ -9,6 +9,7 @@ writes the entry when the response is sent.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
@@ -18,6 +19,7 @@ from api.cache import AnalysisCache
 from graphsvc.access import AccessStore, Principal
 from graphsvc.settings import Settings
 from graphsvc.stores import GraphStore
+from queries.directory import Directory
 from queries.selection.policy import SelectionPolicy
 
 _bearer = HTTPBearer(
@@ -44,6 +46,18 @@ def get_policy(request: Request) -> SelectionPolicy:
 def get_cache(request: Request) -> AnalysisCache:
     cache: AnalysisCache = request.app.state.cache
     return cache
+
+
+def get_directory(
+    store: Annotated[GraphStore, Depends(get_store)],
+    cache: Annotated[AnalysisCache, Depends(get_cache)],
+) -> Directory:
+    """Today's searchable directory of cadres and posts, read once per graph version."""
+    today = date.today()
+    directory: Directory = cache.get(
+        store, ("directory", today), lambda: Directory.load(store, as_of=today), heavy=True
+    )
+    return directory
 
 
 def get_principal(
@@ -99,5 +113,6 @@ StoreDep = Annotated[GraphStore, Depends(get_store)]
 PolicyDep = Annotated[SelectionPolicy, Depends(get_policy)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 CacheDep = Annotated[AnalysisCache, Depends(get_cache)]
+DirectoryDep = Annotated[Directory, Depends(get_directory)]
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 AuditDep = Annotated[Audit, Depends(Audit)]

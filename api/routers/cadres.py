@@ -8,14 +8,12 @@ audit log.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
 
-from api.deps import AuditDep, CacheDep, PrincipalDep, StoreDep, require
+from api.deps import AuditDep, DirectoryDep, PrincipalDep, StoreDep, require
 from api.schemas import ERRORS, PageOut
-from queries.directory import Directory
 from queries.records import cadre_profile
 
 router = APIRouter(prefix="/cadres", tags=["cadres"], dependencies=[Depends(require("read"))])
@@ -25,8 +23,7 @@ CadreId = Annotated[str, Path(description="干部编号", examples=["C000001"])]
 
 @router.get("", response_model=PageOut, summary="Search cadres (干部查询)")
 def search_cadres(
-    store: StoreDep,
-    cache: CacheDep,
+    directory: DirectoryDep,
     audit: AuditDep,
     name: Annotated[str | None, Query(description="姓名, or part of it", examples=["王"])] = None,
     unit_id: Annotated[
@@ -43,10 +40,6 @@ def search_cadres(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> PageOut:
-    today = date.today()
-    directory = cache.get(
-        store, ("directory", today), lambda: Directory.load(store, as_of=today), heavy=True
-    )
     items, total = directory.search_cadres(
         name=name,
         unit_id=unit_id,

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
 
-from api.deps import CacheDep, StoreDep, require
+from api.deps import DirectoryDep, StoreDep, require
 from api.schemas import ERRORS, PageOut
-from queries.directory import Directory
 from queries.records import post_detail
 
 router = APIRouter(prefix="/posts", tags=["posts"], dependencies=[Depends(require("read"))])
@@ -17,8 +15,7 @@ router = APIRouter(prefix="/posts", tags=["posts"], dependencies=[Depends(requir
 
 @router.get("", response_model=PageOut, summary="Search posts and vacancies (岗位与空缺)")
 def list_posts(
-    store: StoreDep,
-    cache: CacheDep,
+    directory: DirectoryDep,
     unit_id: Annotated[str | None, Query(description="单位编号 (with the units under it)")] = None,
     level: Annotated[str | None, Query(description="职务层次, e.g. 正科")] = None,
     leadership: Annotated[bool | None, Query(description="领导职务 only")] = None,
@@ -26,10 +23,6 @@ def list_posts(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> PageOut:
-    today = date.today()
-    directory = cache.get(
-        store, ("directory", today), lambda: Directory.load(store, as_of=today), heavy=True
-    )
     items, total = directory.search_posts(
         unit_id=unit_id,
         level=level,

@@ -19,7 +19,7 @@ from fastapi import APIRouter, Depends, File, HTTPException, Path, Request, Uplo
 from pydantic import BaseModel, Field
 
 from api.deps import AuditDep, StoreDep, require
-from api.schemas import ERRORS, ErrorOut, Problem
+from api.schemas import ERRORS, Problem
 from graphsvc.stores import GraphStore
 from loaders.load import LoadFailed, LoadOutcome, load_paths, load_records
 from loaders.tables import SourceError
@@ -84,7 +84,7 @@ def _write(request: Request, store: GraphStore, action: Callable[[], LoadOutcome
 
 
 class _Rejected(HTTPException):
-    """A 422 carrying every problem; the app's handler turns it into an ErrorOut."""
+    """A 422 carrying every problem; the app's handler turns it into the error shape."""
 
     def __init__(self, detail: str, problems: list[Problem]) -> None:
         super().__init__(status_code=422, detail=detail)
@@ -216,6 +216,3 @@ def pair_mentor(body: PairingIn, request: Request, store: StoreDep, audit: Audit
         "end": body.end.isoformat() if body.end else None,
     }
     return _write(request, store, lambda: load_records(store, "mentoring", [row], source="pair"))
-
-
-__all__ = ["ErrorOut", "router"]
