@@ -17,16 +17,9 @@ from typing import Any
 from graphsvc.dates import add_months, months_between
 from queries.selection.candidates import SelectionContext, rank_in_context
 from queries.selection.ranking import candidate_levels, equivalent
+from queries.selection.retirement import retirement_date
 
 __all__ = ["succession_bench"]
-
-
-def _retirement(cadre: dict[str, Any], male: float, female: float) -> Any:
-    birth = cadre.get("birth")
-    if birth is None:
-        return None
-    age = male if cadre.get("gender") == "男" else female
-    return add_months(birth, int(age * 12))
 
 
 def succession_bench(
@@ -94,13 +87,17 @@ def succession_bench(
         incumbents = []
         for cadre_id in sorted(context.holders.get(post_id, set())):
             cadre = context.records[cadre_id].cadre if cadre_id in context.records else {}
-            retires = _retirement(cadre, policy.retirement.male, policy.retirement.female)
+            retires = retirement_date(
+                cadre,
+                retirement=policy.retirement,
+                county=str(cadre.get("level") or "") in policy.county_levels,
+            )
             incumbents.append(
                 {
                     "cadre_id": cadre_id,
                     "name": cadre.get("name"),
                     "retires": retires.isoformat() if retires else None,
-                    "retiring_soon": bool(retires)
+                    "retiring_soon": retires is not None
                     and months_between(as_of, retires) <= retiring_within_months,
                 }
             )
