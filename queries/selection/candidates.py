@@ -35,6 +35,7 @@ __all__ = [
     "post_team",
     "rank_candidates",
     "rank_in_context",
+    "required_categories",
     "write_back_candidates",
 ]
 
@@ -109,18 +110,23 @@ class SelectionContext:
         )
 
 
-def needed_categories(context: SelectionContext, unit_id: str) -> frozenset[str]:
-    """Specialty categories a unit's team should have: the policy's list for its kind,
-    plus the categories its posts require."""
-    kind = context.units.kind(unit_id) or ""
-    from_policy = set(context.policy.teams.needed_categories.get(kind, []))
-    from_posts = {
+def required_categories(context: SelectionContext, unit_id: str) -> frozenset[str]:
+    """Specialty categories the posts of a unit's leadership team require."""
+    return frozenset(
         context.category_of[s]
         for post in context.posts_in_unit(unit_id)
+        if post.get("team_member")
         for s in context.requirements.get(post["id"], {})
         if s in context.category_of
-    }
-    return frozenset(from_policy | from_posts)
+    )
+
+
+def needed_categories(context: SelectionContext, unit_id: str) -> frozenset[str]:
+    """Specialty categories a unit's team should have: the policy's list for its kind,
+    plus the categories the team's posts require."""
+    kind = context.units.kind(unit_id) or ""
+    from_policy = frozenset(context.policy.teams.needed_categories.get(kind, []))
+    return from_policy | required_categories(context, unit_id)
 
 
 def post_team(context: SelectionContext, post_id: str) -> TeamGaps:
@@ -140,6 +146,7 @@ def post_team(context: SelectionContext, post_id: str) -> TeamGaps:
         wanted_categories=needed_categories(context, unit_id),
         category_of=context.category_of,
         as_of=context.as_of,
+        required_categories=required_categories(context, unit_id),
     )
 
 
