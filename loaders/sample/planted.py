@@ -1,0 +1,420 @@
+"""The planted facts: what the analyses must find, recorded in the manifest
+(``manifest["planted"]``) as the ground truth the tests check against.
+
+Each function plants one kind of fact into one district after the district's own tables are
+built; the generator calls them in a fixed order, since they share its random stream.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any
+
+from loaders.sample.catalogue import AS_OF, EXIT_REASONS
+from loaders.sample.district import District
+from loaders.sample.names import person_name
+from loaders.sample.records import Person, add_months, months_between
+
+if TYPE_CHECKING:
+    from loaders.sample.generator import Generator
+
+__all__ = [
+    "build_kinship",
+    "build_mentoring",
+    "build_pool",
+    "build_supervision",
+    "plant_quiet_performers",
+    "plant_training_laggards",
+]
+
+
+def plant_training_laggards(gen: Generator, district: District) -> None:
+    """Choose who will be behind on training."""
+    rng = gen.rng
+    settled = [p for p in district.people if not p.young_recruit]
+    behind = rng.sample(settled, min(len(settled), district.scaled(60, 2)))
+    # Only people past their first working year count as behind (newcomers are exempt).
+    behind = [p for p in behind if months_between(p.work_start, AS_OF) >= 24]
+    gen.behind_on_training.update(p.id for p in behind)
+    gen.planted["behind_on_training"].extend(sorted(p.id for p in behind))
+
+
+def build_pool(gen: Generator, district: District) -> None:
+    """The district's young-cadre pool; plants declining and over-age members."""
+    rng = gen.rng
+    pool_id = f"POOL{district.index + 1:03d}"
+    gen.tables["pools"].append(
+        {
+            "id": pool_id,
+            "name": f"{district.unit_name[district.district_id]}优秀年轻干部库",
+            "level": "区级",
+            "max_age": 40,
+        }
+    )
+    candidates = [
+        p
+        for p in district.people
+        if 26 * 12 <= months_between(p.birth, AS_OF) < 39 * 12
+        and months_between(p.work_start, AS_OF) >= 24
+        and p.id not in gen.behind_on_training
+    ]
+    size = min(len(candidates), district.scaled(196, 3))
+    members = sorted(rng.sample(candidates, size), key=lambda p: p.id)
+    # Planted for exit review: a declining assessment, past the age limit.
+    declining = members[: max(1, size // 40)]
+    gen.planted["pool_declining"].extend(p.id for p in declining)
+    for person in declining:  # last year's grade falls (assessments are already written)
+        if (person.id, AS_OF.year - 1) in district.annual_rows:
+            district.annual_rows[(person.id, AS_OF.year - 1)]["grade"] = "基本称职"
+    for person in members:
+        start = add_months(AS_OF, -rng.randint(3, 60))
+        start = max(start, add_months(person.work_start, 12))
+        gen.tables["pool_membership"].append(
+            {
+                "cadre_id": person.id,
+                "pool_id": pool_id,
+                "start": start,
+                "end": None,
+                "exit_reason": None,
+            }
+        )
+    over_age = [
+        p
+        for p in district.people
+        if 40 * 12 <= months_between(p.birth, AS_OF) < 42 * 12 and p.level == "科员"
+    ][: max(1, district.scaled(3))]
+    for person in over_age:
+        gen.tables["pool_membership"].append(
+            {
+                "cadre_id": person.id,
+                "pool_id": pool_id,
+                "start": add_months(AS_OF, -rng.randint(40, 70)),
+                "end": None,
+                "exit_reason": None,
+            }
+        )
+        gen.planted["pool_over_age"].append(person.id)
+    district.pool_ids = {p.id for p in members} | {p.id for p in over_age}
+    gen.planted["pool_members"].extend([p.id for p in members] + [p.id for p in over_age])
+    current = {p.id for p in members} | {p.id for p in over_age}
+    former = [p for p in district.people if p.id not in current]
+    for person in rng.sample(former, min(len(former), district.scaled(40, 1))):
+        start = max(add_months(AS_OF, -rng.randint(40, 80)), person.work_start)
+        end = add_months(start, rng.randint(12, 36))
+        if end >= AS_OF:
+            continue
+        gen.tables["pool_membership"].append(
+            {
+                "cadre_id": person.id,
+                "pool_id": pool_id,
+                "start": start,
+                "end": end,
+                "exit_reason": rng.choice(EXIT_REASONS),
+            }
+        )
+
+
+def build_mentoring(gen: Generator, district: District) -> None:
+    """Mentors and pairings; plants uncovered mentees, overloaded, distant and departed
+    mentors."""
+    rng = gen.rng
+    pool_members = district.pool_ids
+    need = [
+        p
+        for p in district.people
+        if p.young_recruit
+        or p.channel == "到村(社区)工作大学生"
+        or (p.channel == "选调生" and months_between(p.work_start, AS_OF) < 60)
+        or p.id in pool_members
+    ]
+    # Mentor candidates: team members and long-serving staff, by township.
+    by_town: dict[str, list[Person]] = defaultdict(list)
+    for person in district.people:
+        seasoned = months_between(person.work_start, AS_OF) >= 12 * 12
+        if person.level != "科员" or (seasoned and rng.random() < 0.25):
+            by_town[district.unit_town.get(person.unit_id, person.unit_id)].append(person)
+    mentors: list[dict[str, Any]] = []
+    load: dict[str, int] = defaultdict(int)
+    capacity: dict[str, int] = {}
+    home: dict[str, str] = {}
+
+    def new_mentor(person: Person | None, unit: str) -> str:
+        mentor_id = gen.mentor_id()
+        row: dict[str, Any]
+        if person is None:
+            kind, cap = "外部专家", rng.choice((2, 3))
+            row = {
+                "id": mentor_id,
+                "name": person_name(rng, rng.choice("男女")),
+                "cadre_id": None,
+                "kind": kind,
+                "organization": rng.choice(
+                    ("区委党校", "农业科学研究院", "规划设计研究院", "职业技术学院")
+                ),
+                "capacity": cap,
+                "in_pool": True,
+                "status": "在岗",
+                "retire_date": None,
+            }
+        else:
+            post_name = gen.post_name[person.post_id]
+            if "书记" in post_name and person.level in {"正科", "正处"}:
+                kind = "党组织书记"
+            elif person.level != "科员":
+                kind = "班子成员"
+            else:
+                kind = "业务骨干"
+            cap = rng.choice((2, 3, 3, 4)) if kind != "党组织书记" else rng.choice((3, 4, 5))
+            retire = add_months(person.birth, (60 if person.gender == "男" else 55) * 12)
+            row = {
+                "id": mentor_id,
+                "name": "",
+                "cadre_id": person.id,
+                "kind": kind,
+                "organization": district.unit_name[person.unit_id],
+                "capacity": cap,
+                "in_pool": True,
+                "status": "在岗",
+                "retire_date": retire,
+            }
+        mentors.append(row)
+        capacity[mentor_id] = int(row["capacity"])
+        home[mentor_id] = unit
+        return mentor_id
+
+    mentee_units = sorted({district.unit_town.get(p.unit_id, p.unit_id) for p in need})
+    pool_of: dict[str, list[str]] = defaultdict(list)
+    for unit in mentee_units:
+        wanted = sum(1 for p in need if district.unit_town.get(p.unit_id, p.unit_id) == unit)
+        count = max(1, round(wanted / 2.1))
+        people = by_town.get(unit, [])
+        for person in rng.sample(people, min(len(people), count)):
+            pool_of[unit].append(new_mentor(person, unit))
+        if rng.random() < 0.15 or not people:
+            pool_of[unit].append(new_mentor(None, unit))
+    for row in mentors:
+        if row["cadre_id"]:
+            row["name"] = gen.cadre_rows[row["cadre_id"]]["name"]
+    mentor_cadre = {row["id"]: row["cadre_id"] for row in mentors}
+    # Pair most mentees; leave some uncovered on purpose.
+    uncovered_share = 0.12
+    uncovered: list[str] = []
+    pairs: list[dict[str, Any]] = []
+    for person in sorted(need, key=lambda p: p.id):
+        unit = district.unit_town.get(person.unit_id, person.unit_id)
+        if rng.random() < uncovered_share or not pool_of.get(unit):
+            uncovered.append(person.id)
+            continue
+        local = [m for m in pool_of[unit] if load[m] < capacity[m] and mentor_cadre[m] != person.id]
+        if local and rng.random() < 0.95:
+            mentor_id = rng.choice(local)
+        else:
+            anywhere = [m for ms in pool_of.values() for m in ms if load[m] < capacity[m]]
+            if not anywhere:
+                uncovered.append(person.id)
+                continue
+            mentor_id = rng.choice(anywhere)
+            if home[mentor_id] != unit:
+                gen.planted["distant_pairings"].append([mentor_id, person.id])
+        if mentor_cadre[mentor_id] == person.id:
+            uncovered.append(person.id)
+            continue
+        load[mentor_id] += 1
+        start = add_months(person.recruit_date or person.post_start, rng.randint(0, 3))
+        pairs.append(
+            {
+                "mentor_id": mentor_id,
+                "mentee_id": person.id,
+                "start": min(start, AS_OF),
+                "end": None,
+            }
+        )
+    # Overloaded mentors: a few given more mentees than their capacity.
+    full = sorted((m for m in mentors if load[m["id"]] >= capacity[m["id"]]), key=lambda m: m["id"])
+    for mentor in full[: max(1, district.scaled(8))]:
+        unit = home[mentor["id"]]
+        uncovered_now = set(uncovered)
+        extra = [
+            p
+            for p in need
+            if p.id in uncovered_now
+            and district.unit_town.get(p.unit_id, p.unit_id) == unit
+            and p.id != mentor.get("cadre_id")
+        ][:2]
+        for person in extra:
+            uncovered.remove(person.id)
+            load[mentor["id"]] += 1
+            pairs.append(
+                {
+                    "mentor_id": mentor["id"],
+                    "mentee_id": person.id,
+                    "start": add_months(AS_OF, -rng.randint(1, 6)),
+                    "end": None,
+                }
+            )
+        if load[mentor["id"]] > capacity[mentor["id"]]:
+            gen.planted["overloaded_mentors"].append(mentor["id"])
+    gen.planted["uncovered_mentees"].extend(uncovered)
+    # Mentors who have left or retired but still have active mentees.
+    active = sorted({p["mentor_id"] for p in pairs})
+    for mentor_id in rng.sample(active, min(len(active), district.scaled(6))):
+        row = next(m for m in mentors if m["id"] == mentor_id)
+        row["status"] = rng.choice(("离任", "退休"))
+        gen.planted["departed_mentors"].append(mentor_id)
+    # Past pairings that ended after the usual three years.
+    veterans = [p for p in district.people if 36 <= months_between(p.work_start, AS_OF) < 120]
+    mentor_ids = [m["id"] for m in mentors]
+    for person in rng.sample(veterans, min(len(veterans), district.scaled(150))):
+        start = add_months(person.work_start, 1)
+        mentor_id = rng.choice(mentor_ids)
+        if mentor_cadre[mentor_id] == person.id:
+            continue
+        pairs.append(
+            {
+                "mentor_id": mentor_id,
+                "mentee_id": person.id,
+                "start": start,
+                "end": add_months(start, 36),
+            }
+        )
+    gen.tables["mentors"].extend(mentors)
+    gen.tables["mentoring"].extend(pairs)
+
+
+def plant_quiet_performers(gen: Generator, district: District) -> None:
+    """A few strong, unseen people: excellent grades and project results, not in the
+    pool, no promotion for years. Own random stream: the rest of the sample is unchanged."""
+    rng = random.Random(gen.seed * 1_000 + district.index)
+    ids = {p.id for p in district.people}
+    worked: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in gen.tables["participation"]:
+        if row["cadre_id"] in ids:
+            worked[row["cadre_id"]].append(row)
+    sanctioned = {row["cadre_id"] for row in gen.tables["supervision"] if row["cadre_id"] in ids}
+    settled_before = add_months(AS_OF, -6 * 12)
+    chosen = [
+        p
+        for p in district.people
+        if p.id in worked
+        and p.id not in district.pool_ids
+        and p.id not in sanctioned
+        and p.work_start < settled_before
+        and (gen.cadre_rows[p.id].get("level_since") or p.work_start) < settled_before
+        and all((p.id, AS_OF.year - k) in district.annual_rows for k in (1, 2))
+    ]
+    for person in rng.sample(chosen, min(len(chosen), district.scaled(5, 1))):
+        for k in (1, 2):
+            district.annual_rows[(person.id, AS_OF.year - k)]["grade"] = "优秀"
+        rng.choice(worked[person.id])["result"] = "优秀"
+        gen.planted["quiet_performers"].append(person.id)
+
+
+def build_supervision(gen: Generator, district: District) -> None:
+    """Talks and sanctions; plants the sanctions (everything heavier than a talk)."""
+    rng = gen.rng
+    kinds = (
+        ("提醒谈话", 35),
+        ("关爱谈话", 25),
+        ("诫勉", 15),
+        ("党内警告", 8),
+        ("政务警告", 5),
+        ("记过", 4),
+        ("党内严重警告", 4),
+        ("组织处理", 4),
+    )
+    subjects = rng.sample(district.people, min(len(district.people), district.scaled(45, 2)))
+    for person in sorted(subjects, key=lambda p: p.id):
+        kind = rng.choices([k for k, _ in kinds], [w for _, w in kinds])[0]
+        earliest = max(person.work_start, add_months(AS_OF, -36))
+        span = max(1, months_between(earliest, AS_OF))
+        when = add_months(earliest, rng.randint(0, span - 1))
+        gen.tables["supervision"].append(
+            {
+                "id": gen.record_id(),
+                "cadre_id": person.id,
+                "kind": kind,
+                "date": when,
+                "effect_months": None,
+                "note": "(合成数据)",
+            }
+        )
+        if kind not in {"提醒谈话", "关爱谈话"}:
+            gen.planted["sanctioned"].append(
+                {"cadre_id": person.id, "kind": kind, "date": when.isoformat()}
+            )
+
+
+def build_kinship(gen: Generator, district: District) -> None:
+    """Relatives; plants the kinship conflicts and the regional-avoidance case."""
+    rng = gen.rng
+    rows = gen.tables["kinship"]
+    people = district.people
+    holder = district.holder
+
+    def relate(a: Person, b: Person, relation: str) -> None:
+        rows.append({"cadre_id": a.id, "relative_id": b.id, "relation": relation})
+
+    # Harmless relatives: different, unrelated units.
+    for _ in range(district.scaled(25, 2)):
+        a, b = rng.sample(people, 2)
+        if district.unit_town.get(a.unit_id) != district.unit_town.get(b.unit_id):
+            relate(a, b, rng.choice(("配偶", "兄弟姐妹", "表兄弟姐妹", "配偶兄弟姐妹")))
+    conflicts = gen.planted["kinship_conflicts"]
+    # 1. Spouses in the same leadership team.
+    for unit in district.towns:
+        team = [holder[p.id] for p in district.team_posts[unit] if p.id in holder]
+        if len(team) >= 2:
+            a, b = team[0], team[-1]
+            relate(a, b, "配偶")
+            conflicts.append({"rule": "same_team", "cadres": [a.id, b.id], "unit_id": unit})
+            break
+    # 2. A township head's child in a village under that township (superior–subordinate line).
+    for unit in district.towns[1:]:
+        heads = [holder[p.id] for p in district.team_posts[unit] if p.principal and p.id in holder]
+        below = [
+            p for p in people if district.unit_town.get(p.unit_id) == unit and p.unit_id != unit
+        ]
+        if heads and below:
+            relate(heads[0], below[0], "子女")
+            conflicts.append(
+                {
+                    "rule": "superior_subordinate",
+                    "cadres": [heads[0].id, below[0].id],
+                    "unit_id": unit,
+                }
+            )
+            break
+    # 3. A department head's spouse in that department's finance post.
+    for unit in district.departments:
+        heads = [holder[p.id] for p in district.team_posts[unit] if p.principal and p.id in holder]
+        finance = [
+            p
+            for p in people
+            if p.unit_id == unit and gen.post_name[p.post_id].endswith("财务股科员")
+        ]
+        if heads and finance:
+            relate(heads[0], finance[0], "配偶")
+            conflicts.append(
+                {
+                    "rule": "sensitive_function",
+                    "cadres": [heads[0].id, finance[0].id],
+                    "unit_id": unit,
+                }
+            )
+            break
+    # 4. Regional avoidance: a township party secretary serving where they grew up.
+    for unit in reversed(district.towns):
+        secretaries = [
+            holder[p.id]
+            for p in district.team_posts[unit]
+            if p.principal and p.function == "党委" and p.id in holder
+        ]
+        if secretaries:
+            person = secretaries[0]
+            person.hometown_unit_id = unit
+            row = gen.cadre_rows[person.id]
+            row["hometown_unit_id"] = unit
+            row["native_place"] = f"本区{district.unit_name[unit]}"
+            gen.planted["regional_avoidance"].append({"cadre_id": person.id, "unit_id": unit})
+            break
