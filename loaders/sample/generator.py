@@ -17,6 +17,7 @@ from loaders.sample.planted import (
     build_pool,
     build_supervision,
     plant_quiet_performers,
+    plant_regional_avoidance,
     plant_training_laggards,
 )
 from loaders.sample.records import Post, Sample
@@ -112,6 +113,7 @@ class Generator:
             build_mentoring(self, district)
             build_supervision(self, district)
             build_kinship(self, district)
+            plant_regional_avoidance(self, district)
             plant_quiet_performers(self, district)
             if on_progress is not None:
                 on_progress("generate", sum(sizes[: index + 1]), self.cadres)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from loaders.sample.catalogue import AS_OF, EXIT_REASONS
 from loaders.sample.district import District
 from loaders.sample.names import person_name
-from loaders.sample.records import Person, add_months, months_between
+from loaders.sample.records import Person, Post, add_months, months_between
 
 if TYPE_CHECKING:
     from loaders.sample.generator import Generator
@@ -25,6 +25,7 @@ __all__ = [
     "build_pool",
     "build_supervision",
     "plant_quiet_performers",
+    "plant_regional_avoidance",
     "plant_training_laggards",
 ]
 
@@ -346,7 +347,7 @@ def build_supervision(gen: Generator, district: District) -> None:
 
 
 def build_kinship(gen: Generator, district: District) -> None:
-    """Relatives; plants the kinship conflicts and the regional-avoidance case."""
+    """Relatives; plants the kinship conflicts."""
     rng = gen.rng
     rows = gen.tables["kinship"]
     people = district.people
@@ -403,18 +404,168 @@ def build_kinship(gen: Generator, district: District) -> None:
                 }
             )
             break
-    # 4. Regional avoidance: a township party secretary serving where they grew up.
+
+
+# Head posts planted under the spellings a county or a township writes (the generator's own
+# spelling → the planted one). Posts sit in the district (its leadership team) or in one of its
+# departments; either way they govern the whole district.
+_DISTRICT_TEAM_HEADS = {"区纪委书记": "纪委书记", "区委组织部部长": "组织部长"}
+_DEPARTMENT_HEADS = {
+    "区公安分局": "公安分局局长",
+    "区人民法院": "法院院长",
+    "区人民检察院": "检察长",
+}
+
+
+def plant_regional_avoidance(gen: Generator, district: District) -> None:
+    """Head posts held by someone who grew up in the area the post governs (regional avoidance),
+    and near misses that are no conflict.
+
+    Listed in ``planted["regional_avoidance"]`` and ``planted["regional_avoidance_near_misses"]``
+    with the cadre, the post, its role, the post's unit, the governed area and the hometown. A
+    district's head posts govern the district: a hometown anywhere in it counts; a township's
+    head posts govern the township: a village inside it counts. Apart from the first case, which
+    takes no random draw, the cases come from their own random stream, so the rest of the sample
+    is the same with or without them.
+    """
+    _plant_secretary_at_home(gen, district)
+    rng = random.Random(gen.seed * 1_000 + 500 + district.index)
+    used = {entry["cadre_id"] for entry in gen.planted["regional_avoidance"]}
+    cases = gen.planted["regional_avoidance"]
+    villages = [village for town in district.towns for village in district.villages_of[town]]
+    # District heads: hometowns in a village, a township, or the district itself.
+    district_heads = [
+        post
+        for post in district.team_posts[district.district_id]
+        if post.role in _DISTRICT_TEAM_HEADS
+    ]
+    for department in district.departments:
+        if district.unit_name[department] in _DEPARTMENT_HEADS:
+            district_heads.extend(p for p in district.team_posts[department] if p.principal)
+    homes = [rng.choice(villages) if villages else district.district_id for _ in district_heads]
+    if len(homes) >= 3:
+        homes[2] = rng.choice(district.towns)
+    if len(homes) >= 5:
+        homes[4] = district.district_id
+    for post, home in zip(district_heads, homes, strict=True):
+        person = district.holder.get(post.id)
+        if person is None or person.id in used:
+            continue
+        post.role = (
+            _DISTRICT_TEAM_HEADS.get(str(post.role))
+            or _DEPARTMENT_HEADS[district.unit_name[post.unit_id]]
+        )
+        _grew_up_in(gen, district, person, home)
+        cases.append(_case(person, post, district.district_id, home))
+        used.add(person.id)
+    # Township heads: hometowns in a village (or community) of their own township.
+    streets = [town for town in district.towns if district.unit_kind[town] == "街道"]
+    towns = [town for town in district.towns if district.unit_kind[town] == "乡镇"]
+    wanted = (
+        (towns, "党委书记", "镇党委书记"),
+        (towns, "镇长", "镇长"),
+        (towns, "乡长", "乡长"),
+        (streets, "党工委书记", "街道党工委书记"),
+        (streets, "办事处主任", "街道办事处主任"),
+    )
+    planted_towns: set[str] = set()
+    for places, role, spelling in wanted:
+        for town in rng.sample(places, len(places)):
+            head = _held_post(district, town, role, used)
+            if town in planted_towns or head is None or not district.villages_of[town]:
+                continue
+            person = district.holder[head.id]
+            home = rng.choice(district.villages_of[town])
+            if spelling == "镇党委书记" and district.unit_name[town].endswith("乡"):
+                spelling = "乡党委书记"
+            head.role = spelling
+            _grew_up_in(gen, district, person, home)
+            cases.append(_case(person, head, town, home))
+            used.add(person.id)
+            planted_towns.add(town)
+            break
+    # Near misses: a deputy at home, and a head whose home is another township.
+    near = gen.planted["regional_avoidance_near_misses"]
+    for town in rng.sample(towns, len(towns)):
+        deputy = next(
+            (
+                post
+                for post in district.team_posts[town]
+                if str(post.role).startswith("副")
+                and post.id in district.holder
+                and district.holder[post.id].id not in used
+            ),
+            None,
+        )
+        if deputy is not None and district.villages_of[town]:
+            person = district.holder[deputy.id]
+            home = rng.choice(district.villages_of[town])
+            _grew_up_in(gen, district, person, home)
+            near.append({**_case(person, deputy, town, home), "why": "副职不在地域回避之列"})
+            used.add(person.id)
+            break
+    for town in rng.sample(district.towns, len(district.towns)):
+        head = next(
+            (
+                post
+                for post in district.team_posts[town]
+                if post.principal
+                and post.id in district.holder
+                and district.holder[post.id].id not in used
+            ),
+            None,
+        )
+        elsewhere = [t for t in district.towns if t != town and district.villages_of[t]]
+        if head is not None and elsewhere:
+            person = district.holder[head.id]
+            home = rng.choice(district.villages_of[rng.choice(elsewhere)])
+            _grew_up_in(gen, district, person, home)
+            near.append({**_case(person, head, town, home), "why": "成长地在另一个乡镇"})
+            used.add(person.id)
+            break
+
+
+def _plant_secretary_at_home(gen: Generator, district: District) -> None:
+    """A township party secretary serving in the township where they grew up."""
     for unit in reversed(district.towns):
         secretaries = [
-            holder[p.id]
-            for p in district.team_posts[unit]
-            if p.principal and p.function == "党委" and p.id in holder
+            post
+            for post in district.team_posts[unit]
+            if post.principal and post.function == "党委" and post.id in district.holder
         ]
         if secretaries:
-            person = secretaries[0]
-            person.hometown_unit_id = unit
-            row = gen.cadre_rows[person.id]
-            row["hometown_unit_id"] = unit
-            row["native_place"] = f"本区{district.unit_name[unit]}"
-            gen.planted["regional_avoidance"].append({"cadre_id": person.id, "unit_id": unit})
+            post = secretaries[0]
+            person = district.holder[post.id]
+            _grew_up_in(gen, district, person, unit)
+            gen.planted["regional_avoidance"].append(_case(person, post, unit, unit))
             break
+
+
+def _held_post(district: District, town: str, role: str, used: set[str]) -> Post | None:
+    for post in district.team_posts[town]:
+        holder = district.holder.get(post.id)
+        if post.role == role and holder is not None and holder.id not in used:
+            return post
+    return None
+
+
+def _grew_up_in(gen: Generator, district: District, person: Person, unit_id: str) -> None:
+    person.hometown_unit_id = unit_id
+    row = gen.cadre_rows[person.id]
+    row["hometown_unit_id"] = unit_id
+    town = district.unit_town.get(unit_id)
+    place = district.unit_name[unit_id]
+    if town is not None and town != unit_id:
+        place = district.unit_name[town] + place  # a village: its township first
+    row["native_place"] = "本区" if unit_id == district.district_id else f"本区{place}"
+
+
+def _case(person: Person, post: Post, area: str, home: str) -> dict[str, Any]:
+    return {
+        "cadre_id": person.id,
+        "post_id": post.id,
+        "role": post.role,
+        "unit_id": post.unit_id,
+        "area_unit_id": area,
+        "hometown_unit_id": home,
+    }
