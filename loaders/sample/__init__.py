@@ -16,7 +16,7 @@ region code no real region has.
 
 Modules: ``catalogue`` (templates and vocabularies), ``names`` (names, places, ID
 numbers), ``records`` (posts, people, month arithmetic), ``district`` (one district's
-tables), ``planted`` (the ground truth), ``generator`` (the order of it all) and
+tables), ``planted`` and ``mentoring`` (the ground truth), ``generator`` (the order of it all) and
 ``writer`` (CSV files and the manifest).
 """
 

@@ -10,10 +10,10 @@ from typing import Any
 
 from loaders.sample.catalogue import AS_OF, DISTRICT_CADRES
 from loaders.sample.district import District
+from loaders.sample.mentoring import build_mentoring
 from loaders.sample.names import SPECIALTIES
 from loaders.sample.planted import (
     build_kinship,
-    build_mentoring,
     build_pool,
     build_supervision,
     plant_quiet_performers,

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 from loaders.sample.catalogue import AS_OF, EXIT_REASONS
 from loaders.sample.district import District
-from loaders.sample.names import person_name
 from loaders.sample.records import Person, Post, add_months, months_between
 
 if TYPE_CHECKING:
@@ -21,7 +20,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "build_kinship",
-    "build_mentoring",
     "build_pool",
     "build_supervision",
     "plant_quiet_performers",
@@ -114,173 +112,6 @@ def build_pool(gen: Generator, district: District) -> None:
                 "exit_reason": rng.choice(EXIT_REASONS),
             }
         )
-
-
-def build_mentoring(gen: Generator, district: District) -> None:
-    """Mentors and pairings; plants uncovered mentees, overloaded, distant and departed
-    mentors."""
-    rng = gen.rng
-    pool_members = district.pool_ids
-    need = [
-        p
-        for p in district.people
-        if p.young_recruit
-        or p.channel == "到村(社区)工作大学生"
-        or (p.channel == "选调生" and months_between(p.work_start, AS_OF) < 60)
-        or p.id in pool_members
-    ]
-    # Mentor candidates: team members and long-serving staff, by township.
-    by_town: dict[str, list[Person]] = defaultdict(list)
-    for person in district.people:
-        seasoned = months_between(person.work_start, AS_OF) >= 12 * 12
-        if person.level != "科员" or (seasoned and rng.random() < 0.25):
-            by_town[district.unit_town.get(person.unit_id, person.unit_id)].append(person)
-    mentors: list[dict[str, Any]] = []
-    load: dict[str, int] = defaultdict(int)
-    capacity: dict[str, int] = {}
-    home: dict[str, str] = {}
-
-    def new_mentor(person: Person | None, unit: str) -> str:
-        mentor_id = gen.mentor_id()
-        row: dict[str, Any]
-        if person is None:
-            kind, cap = "外部专家", rng.choice((2, 3))
-            row = {
-                "id": mentor_id,
-                "name": person_name(rng, rng.choice("男女")),
-                "cadre_id": None,
-                "kind": kind,
-                "organization": rng.choice(
-                    ("区委党校", "农业科学研究院", "规划设计研究院", "职业技术学院")
-                ),
-                "capacity": cap,
-                "in_pool": True,
-                "status": "在岗",
-                "retire_date": None,
-            }
-        else:
-            post_name = gen.post_name[person.post_id]
-            if "书记" in post_name and person.level in {"正科", "正处"}:
-                kind = "党组织书记"
-            elif person.level != "科员":
-                kind = "班子成员"
-            else:
-                kind = "业务骨干"
-            cap = rng.choice((2, 3, 3, 4)) if kind != "党组织书记" else rng.choice((3, 4, 5))
-            retire = add_months(person.birth, (60 if person.gender == "男" else 55) * 12)
-            row = {
-                "id": mentor_id,
-                "name": "",
-                "cadre_id": person.id,
-                "kind": kind,
-                "organization": district.unit_name[person.unit_id],
-                "capacity": cap,
-                "in_pool": True,
-                "status": "在岗",
-                "retire_date": retire,
-            }
-        mentors.append(row)
-        capacity[mentor_id] = int(row["capacity"])
-        home[mentor_id] = unit
-        return mentor_id
-
-    mentee_units = sorted({district.unit_town.get(p.unit_id, p.unit_id) for p in need})
-    pool_of: dict[str, list[str]] = defaultdict(list)
-    for unit in mentee_units:
-        wanted = sum(1 for p in need if district.unit_town.get(p.unit_id, p.unit_id) == unit)
-        count = max(1, round(wanted / 2.1))
-        people = by_town.get(unit, [])
-        for person in rng.sample(people, min(len(people), count)):
-            pool_of[unit].append(new_mentor(person, unit))
-        if rng.random() < 0.15 or not people:
-            pool_of[unit].append(new_mentor(None, unit))
-    for row in mentors:
-        if row["cadre_id"]:
-            row["name"] = gen.cadre_rows[row["cadre_id"]]["name"]
-    mentor_cadre = {row["id"]: row["cadre_id"] for row in mentors}
-    # Pair most mentees; leave some uncovered on purpose.
-    uncovered_share = 0.12
-    uncovered: list[str] = []
-    pairs: list[dict[str, Any]] = []
-    for person in sorted(need, key=lambda p: p.id):
-        unit = district.unit_town.get(person.unit_id, person.unit_id)
-        if rng.random() < uncovered_share or not pool_of.get(unit):
-            uncovered.append(person.id)
-            continue
-        local = [m for m in pool_of[unit] if load[m] < capacity[m] and mentor_cadre[m] != person.id]
-        if local and rng.random() < 0.95:
-            mentor_id = rng.choice(local)
-        else:
-            anywhere = [m for ms in pool_of.values() for m in ms if load[m] < capacity[m]]
-            if not anywhere:
-                uncovered.append(person.id)
-                continue
-            mentor_id = rng.choice(anywhere)
-            if home[mentor_id] != unit:
-                gen.planted["distant_pairings"].append([mentor_id, person.id])
-        if mentor_cadre[mentor_id] == person.id:
-            uncovered.append(person.id)
-            continue
-        load[mentor_id] += 1
-        start = add_months(person.recruit_date or person.post_start, rng.randint(0, 3))
-        pairs.append(
-            {
-                "mentor_id": mentor_id,
-                "mentee_id": person.id,
-                "start": min(start, AS_OF),
-                "end": None,
-            }
-        )
-    # Overloaded mentors: a few given more mentees than their capacity.
-    full = sorted((m for m in mentors if load[m["id"]] >= capacity[m["id"]]), key=lambda m: m["id"])
-    for mentor in full[: max(1, district.scaled(8))]:
-        unit = home[mentor["id"]]
-        uncovered_now = set(uncovered)
-        extra = [
-            p
-            for p in need
-            if p.id in uncovered_now
-            and district.unit_town.get(p.unit_id, p.unit_id) == unit
-            and p.id != mentor.get("cadre_id")
-        ][:2]
-        for person in extra:
-            uncovered.remove(person.id)
-            load[mentor["id"]] += 1
-            pairs.append(
-                {
-                    "mentor_id": mentor["id"],
-                    "mentee_id": person.id,
-                    "start": add_months(AS_OF, -rng.randint(1, 6)),
-                    "end": None,
-                }
-            )
-        if load[mentor["id"]] > capacity[mentor["id"]]:
-            gen.planted["overloaded_mentors"].append(mentor["id"])
-    gen.planted["uncovered_mentees"].extend(uncovered)
-    # Mentors who have left or retired but still have active mentees.
-    active = sorted({p["mentor_id"] for p in pairs})
-    for mentor_id in rng.sample(active, min(len(active), district.scaled(6))):
-        row = next(m for m in mentors if m["id"] == mentor_id)
-        row["status"] = rng.choice(("离任", "退休"))
-        gen.planted["departed_mentors"].append(mentor_id)
-    # Past pairings that ended after the usual three years.
-    veterans = [p for p in district.people if 36 <= months_between(p.work_start, AS_OF) < 120]
-    mentor_ids = [m["id"] for m in mentors]
-    for person in rng.sample(veterans, min(len(veterans), district.scaled(150))):
-        start = add_months(person.work_start, 1)
-        mentor_id = rng.choice(mentor_ids)
-        if mentor_cadre[mentor_id] == person.id:
-            continue
-        pairs.append(
-            {
-                "mentor_id": mentor_id,
-                "mentee_id": person.id,
-                "start": start,
-                "end": add_months(start, 36),
-            }
-        )
-    gen.tables["mentors"].extend(mentors)
-    gen.tables["mentoring"].extend(pairs)
 
 
 def plant_quiet_performers(gen: Generator, district: District) -> None:
