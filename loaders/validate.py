@@ -175,7 +175,7 @@ def _row_shape_problem(
     ]
     if unheaded:
         shown = _shown([cell for _, cell in unheaded])
-        if table.kind == "csv":
+        if table.kind == "csv" and all(position >= width for position, _ in unheaded):
             last = max(position for position, cell in enumerate(cells) if not _blank(cell))
             reason = (
                 f"第{number}行有{last + 1}个单元格，表头只有{width}列：多出的单元格“{shown}”"

@@ -309,6 +309,16 @@ def test_a_comma_in_a_middle_column_does_not_shift_values(
     assert "第4行有8个单元格，表头只有7列" in reason and "“公务员”" in reason
 
 
+def test_a_value_under_a_blank_header_is_refused(store: GraphStore, tmp_path: Path) -> None:
+    folder = write_tables(tmp_path / "d", TABLES)
+    write_raw(
+        folder, "units", ["单位编号,,单位名称,单位类型", "U1,,甲区,区县", "U2,备用,乙镇,乡镇"]
+    )
+    [(source, row, column, reason)] = problems(store, folder)
+    assert (source, row, column) == ("units.csv", 3, None)
+    assert reason == "第3行的B列有内容“备用”，但该列没有表头；请补上表头，或删去这些内容"
+
+
 def test_trailing_empty_cells_are_harmless(store: GraphStore, tmp_path: Path) -> None:
     folder = write_tables(tmp_path / "d", TABLES)
     write_raw(
