@@ -121,6 +121,9 @@ def test_people_are_plausible_and_synthetic(tables: dict[str, list[dict[str, str
             sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS, strict=True)) % 11
         ]
         assert number[17] == check
+        born = day(cadre["出生年月"])
+        assert born is not None and number[6:12] == f"{born.year}{born.month:02d}"
+        assert int(number[16]) % 2 == (1 if cadre["性别"] == "男" else 0)
         numbers.add(number)
         assert 2 <= len(cadre["姓名"]) <= 3
     assert len(numbers) == len(tables["cadres"])

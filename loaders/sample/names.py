@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 
+from graphsvc.id_number import check_character
+
 __all__ = ["DEPARTMENTS", "SPECIALTIES", "person_name", "place_name", "synthetic_id_number"]
 
 # Common surnames, most frequent first; weights roughly follow their frequency.
@@ -51,9 +53,6 @@ SPECIALTIES = (
     ("旅游管理", "文旅", False), ("安全工程", "应急", False), ("人力资源管理", "组织人事", False),
 )  # fmt: skip
 
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK = "10X98765432"
-
 
 def person_name(rng: random.Random, gender: str) -> str:
     surname = rng.choices(_SURNAMES, weights=_SURNAME_WEIGHTS)[0]
@@ -86,7 +85,4 @@ def synthetic_id_number(rng: random.Random, birth_iso: str, male: bool) -> str:
     region = f"99{rng.randrange(10000):04d}"
     sequence = rng.randrange(0, 99) * 10 + rng.choice((1, 3, 5, 7, 9) if male else (0, 2, 4, 6, 8))
     body = f"{region}{birth_iso.replace('-', '')}{sequence:03d}"
-    check = _ID_CHECK[
-        sum(int(digit) * weight for digit, weight in zip(body, _ID_WEIGHTS, strict=True)) % 11
-    ]
-    return body + check
+    return body + check_character(body)
