@@ -141,7 +141,13 @@ def load(
         summary = outcome.summary
         if as_json:
             _print_json(
-                {"ok": True, "store": graph.url, "rows": outcome.rows_by_table, **summary.as_dict()}
+                {
+                    "ok": True,
+                    "store": graph.url,
+                    "rows": outcome.rows_by_table,
+                    **summary.as_dict(),
+                    "warnings": [warning.as_dict() for warning in outcome.warnings],
+                }
             )
             return
         created = sum(summary.created.values())

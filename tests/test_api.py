@@ -356,7 +356,7 @@ def test_bad_writes_get_every_problem_and_change_nothing(service: Service) -> No
     assert problems["考核, row 1, column 年度"]["value"] == "二〇二五"
     assert "优秀" in problems["考核, row 1, column 等次"]["message"]
     unknown = editor.post("/records/nonsense", json={"rows": [{"a": 1}]})
-    assert unknown.status_code == 422 and "unknown table" in unknown.json()["detail"]
+    assert unknown.status_code == 422 and "没有名为“nonsense”的表" in unknown.json()["detail"]
     pair = editor.post(
         "/mentoring/pairs",
         json={"mentor_id": "M99999", "mentee_id": "C000001", "start": "2026-11-01"},

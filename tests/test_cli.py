@@ -74,8 +74,9 @@ def test_a_bad_load_exits_non_zero_and_writes_nothing(
         ("cadres.csv", 4, "出生年月"),
         ("cadres.csv", len(rows), "干部编号"),
     }
-    assert "cadres.csv, row 4, column 出生年月" in result.stderr
-    assert "nothing was written" in result.stderr
+    assert "cadres.csv 第4行 「出生年月」列：不是有效日期：月份13不在1–12之间" in result.stderr
+    assert "未写入任何数据" in result.stderr
+    assert not Path(store).exists()  # a failed first load leaves no store file
     assert stats_json(store)["nodes"] == {}
 
 
@@ -223,3 +224,19 @@ def test_bench_and_conflicts_commands(tmp_path: Path, small_sample_dir: Path) ->
     assert found.returncode == 0, found.stderr
     rules = {c["rule"] for c in json.loads(found.stdout)["conflicts"]}
     assert {"same_unit", "superior_subordinate", "sensitive_function", "regional"} <= rules
+
+
+def test_load_warnings_are_printed_and_in_the_json(tmp_path: Path, small_sample_dir: Path) -> None:
+    data, store = tmp_path / "d", str(tmp_path / "g.db")
+    shutil.copytree(small_sample_dir, data)
+    path = data / "units.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    rows[0].append("备注")  # a column the model does not know: loaded without it, with a warning
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    result = run("load", str(data), "--store", store, "--json")
+    assert result.returncode == 0, result.stderr
+    [warning] = json.loads(result.stdout)["warnings"]
+    assert (warning["source"], warning["row"], warning["column"]) == ("units.csv", 1, "备注")
+    assert "units.csv 第1行 「备注」列：此列未读入" in result.stderr
