@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from graphsvc.retirement import statutory_retirement
 from loaders.sample.catalogue import (
     AS_OF,
     DEPARTMENT_CATEGORY,
@@ -337,12 +338,12 @@ class District:
                     (68, 9, 10, 6, 4, 3),
                 )[0],
             )
-        # Leaders retiring within three years (men at 60): at least a dozen in a district.
+        # Leaders retiring within three years (by the 2025 schedule): a dozen or more.
+        horizon = add_months(AS_OF, 36)
         for person in self.people:
-            if person.level != "科员" and person.gender == "男":
-                age_months = months_between(person.birth, AS_OF)
-                if 57 * 12 <= age_months < 60 * 12:
-                    planted["retiring_within_3y"].append(person.id)
+            retires = statutory_retirement(person.birth, person.gender)
+            if person.level != "科员" and person.gender == "男" and AS_OF < retires <= horizon:
+                planted["retiring_within_3y"].append(person.id)
 
     # ---------------------------------------------------------------- careers
 

@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from graphsvc.retirement import statutory_retirement
 from loaders.sample.catalogue import AS_OF
 from loaders.sample.district import District
 from loaders.sample.names import person_name
@@ -120,7 +121,7 @@ def _new_mentor(
         else:
             kind = "业务骨干"
         cap = rng.choice((2, 3, 3, 4)) if kind != "党组织书记" else rng.choice((3, 4, 5))
-        retire = add_months(person.birth, (60 if person.gender == "男" else 55) * 12)
+        retire = statutory_retirement(person.birth, person.gender)
         row = {
             "id": mentor_id,
             "name": "",  # the cadre's name, filled in once every mentor is chosen

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from graphsvc.dates import add_months
+from graphsvc.retirement import delay_months as statutory_delay
 from queries.selection.policy import Retirement, RetirementSchedule
 
 __all__ = ["delay_months", "retirement_age_months", "retirement_date"]
@@ -27,10 +28,9 @@ def delay_months(birth: date, schedule: RetirementSchedule) -> int:
     1965-05 → 2, 1968-05 → 11, 1976-09 and later → 36.
     """
     year, month = (int(part) for part in schedule.first_cohort.split("-"))
-    since_first = (birth.year - year) * 12 + (birth.month - month)
-    if since_first < 0:
-        return 0
-    return min(since_first // schedule.birth_months_per_step + 1, schedule.max_delay_months)
+    return statutory_delay(
+        birth, date(year, month, 1), schedule.birth_months_per_step, schedule.max_delay_months
+    )
 
 
 def _schedule(gender: str | None, county: bool, retirement: Retirement) -> RetirementSchedule:
