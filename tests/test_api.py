@@ -249,7 +249,7 @@ def test_admin_sees_the_audit_entry_of_a_read(service: Service) -> None:
     # The same log from the command line, and its hash chain is intact.
     cli = subprocess.run(
         [
-            GRAPHSVC,
+            *GRAPHSVC,
             "audit",
             "--subject",
             "C000007",
@@ -263,7 +263,7 @@ def test_admin_sees_the_audit_entry_of_a_read(service: Service) -> None:
     )
     assert json.loads(cli.stdout)["entries"][0]["who"] == "test-viewer"
     verify = subprocess.run(
-        [GRAPHSVC, "audit", "--verify", "--json", "--access-db", str(service.access_db)],
+        [*GRAPHSVC, "audit", "--verify", "--json", "--access-db", str(service.access_db)],
         capture_output=True,
         text=True,
         check=False,
@@ -298,13 +298,13 @@ def test_revoked_token_stops_working(service: Service) -> None:
     headers = {"Authorization": f"Bearer {token}"}
     assert service["anonymous"].get("/cadres", headers=headers).status_code == 200
     subprocess.run(
-        [GRAPHSVC, "token", "revoke", "short-lived", "--access-db", str(service.access_db)],
+        [*GRAPHSVC, "token", "revoke", "short-lived", "--access-db", str(service.access_db)],
         check=True,
         capture_output=True,
     )
     assert service["anonymous"].get("/cadres", headers=headers).status_code == 401
     again = subprocess.run(
-        [GRAPHSVC, "token", "revoke", "short-lived", "--access-db", str(service.access_db)],
+        [*GRAPHSVC, "token", "revoke", "short-lived", "--access-db", str(service.access_db)],
         capture_output=True,
         text=True,
     )
@@ -470,7 +470,7 @@ def test_expired_token_stops_working(service: Service) -> None:
     assert expired.status_code == 401 and "unknown or revoked" in expired.json()["detail"]
     made = subprocess.run(
         [
-            GRAPHSVC,
+            *GRAPHSVC,
             "token",
             "create",
             "--role",
@@ -488,7 +488,7 @@ def test_expired_token_stops_working(service: Service) -> None:
     )
     assert "valid until" in made.stderr
     listed = subprocess.run(
-        [GRAPHSVC, "token", "list", "--json", "--access-db", str(service.access_db)],
+        [*GRAPHSVC, "token", "list", "--json", "--access-db", str(service.access_db)],
         capture_output=True,
         text=True,
         check=True,

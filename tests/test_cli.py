@@ -7,18 +7,17 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-GRAPHSVC = str(Path(sys.executable).parent / "graphsvc")
+from tests.service import GRAPHSVC
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [GRAPHSVC, *args], capture_output=True, text=True, check=False, timeout=300, env=env
+        [*GRAPHSVC, *args], capture_output=True, text=True, check=False, timeout=300, env=env
     )
 
 
