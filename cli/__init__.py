@@ -107,11 +107,16 @@ def open_graph(url: str | None, *, need_data: bool = False) -> GraphStore:
         graph = open_store(store_url(url))
     except StoreError as error:
         fail(str(error), 2)
-    if need_data and not graph.counts().nodes:
-        # An analysis of nothing would print zeros that look like findings.
-        location = graph.url
-        graph.close()
-        fail(f"{EMPTY_STORE}（{location}）", 1)
+    if need_data:
+        try:
+            empty = not graph.counts().nodes
+        except StoreError as error:
+            graph.close()
+            fail(str(error), 2)
+        if empty:
+            # An analysis of nothing would print zeros that look like findings.
+            graph.close()
+            fail(f"{EMPTY_STORE}（{graph.url}）", 1)
     return graph
 
 
