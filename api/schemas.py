@@ -15,10 +15,21 @@ class PageOut(BaseModel):
 
 
 class HealthOut(BaseModel):
+    """Open to all: the service is up (its store answers), and which release it is."""
+
     status: str = Field(examples=["ok"])
+    version: str = Field(description="The graphsvc release serving", examples=["0.2.0"])
+
+
+class HealthDetailOut(HealthOut):
+    """For any valid token: what the service holds."""
+
     store: str = Field(description="Kind of store: embedded or neo4j", examples=["embedded"])
-    version: int = Field(description="Graph version; grows with every write that changed data")
+    graph_version: int = Field(
+        description="Graph version; grows with every write that changed data"
+    )
     nodes: dict[str, int] = Field(description="Node counts by label")
+    edges: dict[str, int] = Field(description="Edge counts by type")
     cache: dict[str, int | None] = Field(
         default_factory=dict, description="Analysis cache: version, entries, hits, misses"
     )
