@@ -69,5 +69,5 @@ def test_a_department_adds_replaces_and_removes_map_entries(tmp_path: Path) -> N
 def test_a_bad_setting_is_named(tmp_path: Path) -> None:
     file = tmp_path / "bad.toml"
     file.write_text('[retirement.male]\nfirst_cohort = "1965"\n', encoding="utf-8")
-    with pytest.raises(PolicyError, match="retirement.male.first_cohort"):
+    with pytest.raises(PolicyError, match=r"retirement\.male\.first_cohort"):
         load_policy(file)

@@ -73,7 +73,7 @@ def test_the_delay_is_capped_and_counted_in_steps_of_birth_months() -> None:
             "first_cohort": "1975-01",
             "birth_months_per_step": 2,
             "max_delay_months": 60,
-        }  # fmt: skip
+        }
     )
     assert [delay_months(date(1975, m, 1), workers) for m in (1, 2, 3)] == [1, 1, 2]
     assert delay_months(date(1990, 1, 1), workers) == 60
