@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -595,12 +595,12 @@ def _analysis(
     as_of: str | None,
     out_file: Path | None,
     as_json: bool,
-) -> dict[str, Any] | None:
+) -> Mapping[str, Any] | None:
     """Run one development analysis, write its report if asked; ``None`` once JSON is printed."""
     from queries.development import network, pool, targets, teams, training
     from queries.reports import development as reports
 
-    analyses: dict[str, tuple[Callable[..., dict[str, Any]], Callable[..., Any]]] = {
+    analyses: dict[str, tuple[Callable[..., Mapping[str, Any]], Callable[..., Any]]] = {
         "teams": (teams.team_structure, reports.teams_report),
         "pool": (pool.pool_review, reports.pool_report),
         "training": (training.training_compliance, reports.training_report),

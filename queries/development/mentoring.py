@@ -50,6 +50,20 @@ from graphsvc.rows import EdgeRow
 from graphsvc.stores.base import GraphStore
 from graphsvc.vocab import GRADE_VALUE
 from queries.development.data import DevelopmentData
+from queries.development.results import (
+    CoverageGroup,
+    CoverageResult,
+    DepartedMentor,
+    DistantPairing,
+    MenteeRow,
+    MentorLoad,
+    PairingRow,
+    RecommendationResult,
+    RetiringMentor,
+    UncoveredMentee,
+    UnitShort,
+    UnmatchedMentee,
+)
 
 __all__ = [
     "MentorSlot",
@@ -142,7 +156,7 @@ def _share(part: int, whole: int) -> float | None:
 
 def _breakdown(
     need: dict[str, str], covered: set[str], key: Mapping[str, str]
-) -> list[dict[str, Any]]:
+) -> list[CoverageGroup]:
     totals: Counter[str] = Counter(key[c] for c in need)
     hits: Counter[str] = Counter(key[c] for c in need if c in covered)
     return [
@@ -156,7 +170,7 @@ def _breakdown(
     ]
 
 
-def coverage(*, data: DevelopmentData) -> dict[str, Any]:
+def coverage(*, data: DevelopmentData) -> CoverageResult:
     """Coverage figures and the lists of gaps.
 
     Returns
@@ -179,7 +193,7 @@ def coverage(*, data: DevelopmentData) -> dict[str, Any]:
         for c in need
     }
 
-    def mentee_row(cadre_id: str) -> dict[str, Any]:
+    def mentee_row(cadre_id: str) -> MenteeRow:
         return {
             "cadre_id": cadre_id,
             "name": data.name(cadre_id),
@@ -189,12 +203,15 @@ def coverage(*, data: DevelopmentData) -> dict[str, Any]:
             "reason": need.get(cadre_id),
         }
 
-    uncovered = [
+    uncovered: list[UncoveredMentee] = [
         {**mentee_row(c), "mentors": current.get(c, [])} for c in sorted(need) if c not in covered
     ]
 
     load: Counter[str] = Counter(m for ms in current.values() for m in ms)
-    over, departed, retiring, distant = [], [], [], []
+    over: list[MentorLoad] = []
+    departed: list[DepartedMentor] = []
+    retiring: list[RetiringMentor] = []
+    distant: list[DistantPairing] = []
     horizon = add_months(as_of, round(policy.retire_within_years * 12))
     mentees_of: dict[str, list[str]] = defaultdict(list)
     for mentee, mentors in current.items():
@@ -202,7 +219,7 @@ def coverage(*, data: DevelopmentData) -> dict[str, Any]:
             mentees_of[mentor_id].append(mentee)
     for mentor_id in sorted(mentees_of):
         mentor = data.mentors.get(mentor_id, {"id": mentor_id})
-        row = {
+        row: MentorLoad = {
             "mentor_id": mentor_id,
             "name": mentor.get("name"),
             "kind": mentor.get("kind"),
@@ -243,7 +260,7 @@ def coverage(*, data: DevelopmentData) -> dict[str, Any]:
     waiting: Counter[str] = Counter(
         data.branch(data.unit_of(row["cadre_id"])) or "" for row in uncovered
     )
-    short = [
+    short: list[UnitShort] = [
         {
             "unit_id": unit,
             "unit_name": data.units.name(unit),
@@ -497,7 +514,7 @@ def _slot_costs(data: DevelopmentData, slot: MentorSlot) -> list[int]:
     ]
 
 
-def recommend_mentors(*, data: DevelopmentData) -> dict[str, Any]:
+def recommend_mentors(*, data: DevelopmentData) -> RecommendationResult:
     """Optimal new pairings for uncovered mentees, with coverage before and after.
 
     Returns
@@ -549,7 +566,7 @@ def recommend_mentors(*, data: DevelopmentData) -> dict[str, Any]:
         {m: _slot_costs(data, s) for m, s in slots.items()},
     )
     taken: Counter[str] = Counter()
-    rows = []
+    rows: list[PairingRow] = []
     for mentee in uncovered:
         if mentee not in pairs:
             continue
@@ -573,7 +590,7 @@ def recommend_mentors(*, data: DevelopmentData) -> dict[str, Any]:
             }
         )
     with_options = {mentee for mentee, _ in pair_cost}
-    unmatched = [
+    unmatched: list[UnmatchedMentee] = [
         {
             "mentee_id": mentee,
             "name": data.name(mentee),
@@ -608,7 +625,7 @@ def _area(data: DevelopmentData, unit_id: str | None) -> str | None:
     return None
 
 
-def write_back_suggestions(*, store: GraphStore, result: dict[str, Any]) -> int:
+def write_back_suggestions(*, store: GraphStore, result: RecommendationResult) -> int:
     """Write pairings as ``(Mentor)-[:SUGGESTED_MENTOR {rank, score, reasons, run}]->(Cadre)``,
     replacing the previous run; returns how many edges were written."""
     rows = [

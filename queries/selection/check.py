@@ -4,13 +4,13 @@ avoidance conflicts that already exist in the current teams."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from graphsvc.stores.base import GraphStore
 from queries.selection.avoidance import appointment_conflicts
 from queries.selection.eligibility import check_eligibility
 from queries.selection.policy import SelectionPolicy
 from queries.selection.records import load_cadre_record, load_units
+from queries.selection.results import CheckResult, CurrentConflict, VerdictStatus
 
 __all__ = ["NotFound", "check_appointment", "current_conflicts"]
 
@@ -21,7 +21,7 @@ class NotFound(LookupError):
 
 def check_appointment(
     *, store: GraphStore, cadre_id: str, post_id: str, policy: SelectionPolicy, as_of: date
-) -> dict[str, Any]:
+) -> CheckResult:
     """Eligibility rule by rule and avoidance conflicts for appointing a cadre to a post.
 
     The verdict is ``not_eligible`` when a rule fails or any avoidance conflict exists.
@@ -35,7 +35,7 @@ def check_appointment(
     units = load_units(store)
     verdict = check_eligibility(record, post, units, policy=policy, as_of=as_of)
     conflicts = appointment_conflicts(record, post, units, policy=policy, as_of=as_of)
-    status = "not_eligible" if conflicts else verdict.status
+    status: VerdictStatus = "not_eligible" if conflicts else verdict.status
     return {
         **verdict.as_dict(),
         "verdict": status,
@@ -49,10 +49,10 @@ def check_appointment(
 
 def current_conflicts(
     *, store: GraphStore, policy: SelectionPolicy, as_of: date
-) -> list[dict[str, Any]]:
+) -> list[CurrentConflict]:
     """Every avoidance conflict among the posts people hold now, each with its chain."""
     units = load_units(store)
-    found: list[dict[str, Any]] = []
+    found: list[CurrentConflict] = []
     seen: set[tuple[str, str, str, str | None]] = set()
     people = {src for src, _, _ in store.iter_edges("RELATIVE_OF")}
     people |= {dst for _, dst, _ in store.iter_edges("RELATIVE_OF")}

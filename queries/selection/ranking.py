@@ -31,6 +31,7 @@ from queries.selection.eligibility import (
 )
 from queries.selection.policy import SelectionPolicy
 from queries.selection.records import CadreRecord, UnitIndex
+from queries.selection.results import CandidateScore, TeamGapsRow
 
 __all__ = ["Candidate", "TeamGaps", "score_candidate", "team_gaps"]
 
@@ -49,7 +50,7 @@ class TeamGaps:
     categories: frozenset[str]
     wanted_categories: frozenset[str]
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> TeamGapsRow:
         return {
             "unit_id": self.unit_id,
             "members": self.members,
@@ -69,7 +70,7 @@ class Candidate:
     verdict: str
     warnings: list[str] = field(default_factory=list)
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> CandidateScore:
         return {
             "cadre_id": self.cadre_id,
             "name": self.name,
