@@ -29,7 +29,11 @@ def health(store: StoreDep, cache: CacheDep) -> HealthOut:
     )
 
 
-@router.get("/labels", summary="Chinese labels of every record type and field (字段中文名, open)")
+@router.get(
+    "/labels",
+    response_model=dict[str, dict[str, str]],
+    summary="Chinese labels of every record type and field (字段中文名, open)",
+)
 def labels() -> dict[str, dict[str, str]]:
     """``{"Cadre": {"name": "姓名", "birth": "出生年月", ...}, ...}``: for screens and exports."""
     found: dict[str, dict[str, str]] = {}
