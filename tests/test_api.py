@@ -265,7 +265,7 @@ def test_admin_sees_the_audit_entry_of_a_read(service: Service) -> None:
         check=True,
     )
     from_cli = json.loads(cli.stdout)["entries"]
-    assert [e for e in from_cli if e["path"] != "/api/v1/audit"][0]["who"] == "test-viewer"
+    assert next(e for e in from_cli if e["path"] != "/api/v1/audit")["who"] == "test-viewer"
     verify = subprocess.run(
         [GRAPHSVC, "audit", "--verify", "--json", "--access-db", str(service.access_db)],
         capture_output=True,
