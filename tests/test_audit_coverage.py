@@ -15,13 +15,17 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NotRequired
 
 import httpx
 import pytest
+from pydantic import BaseModel
+from typing_extensions import TypedDict
 
+from api.subjects import cadre_ids
 from graphsvc.stores import open_store
 from loaders.load import load_paths
+from queries.results import CadreId
 from tests.conftest import STORE_KINDS, fresh_neo4j, neo4j_turn
 from tests.service import make_token, running_service
 
@@ -237,3 +241,33 @@ def test_the_profile_names_the_relatives_it_shows(audited: Audited) -> None:
     entry = audited.admin.get(f"{PREFIX}/audit", params={"limit": 1}).json()["entries"][0]
     assert entry["subjects"][0] == args["cadre_id"]  # the endpoint's own naming comes first
     assert relatives <= set(entry["subjects"])
+
+
+class _Row(TypedDict):
+    cadre_id: CadreId
+    post_id: str  # looks like an id, names no person
+    note: str
+    relative_id: NotRequired[CadreId | None]
+
+
+class _Answer(BaseModel):
+    rows: list[_Row]
+    by_cadre: dict[CadreId, list[str]]
+    bench: dict[str, list[CadreId]]
+    lead: _Row | None = None
+
+
+def test_the_walk_follows_the_type_and_names_only_cadre_ids() -> None:
+    """Keys, unions, optional keys, nested models: every ``CadreId`` and nothing else."""
+    body = {
+        "rows": [
+            {"cadre_id": "C1", "post_id": "P1", "note": "C9", "relative_id": "C2"},
+            {"cadre_id": "C3", "post_id": "P2", "note": "", "relative_id": None},
+        ],
+        "by_cadre": {"C4": ["C8"]},
+        "bench": {"P3": ["C5", "C1"]},
+        "lead": {"cadre_id": "C6", "post_id": "P4", "note": "x"},
+    }
+    assert cadre_ids(_Answer, body) == ["C1", "C2", "C3", "C4", "C5", "C6"]
+    assert cadre_ids(list[_Row], [{"cadre_id": "C7", "post_id": "P1", "note": ""}]) == ["C7"]
+    assert cadre_ids(_Answer, {"rows": []}) == []
