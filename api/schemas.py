@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, Field
 
+from queries.results import CadreId
 
-class PageOut(BaseModel):
-    items: list[dict[str, Any]] = Field(description="记录 (records) of this page")
+Item = TypeVar("Item")
+
+
+class PageOut(BaseModel, Generic[Item]):
+    """A page of records: ``PageOut[CadreHit]``, ``PageOut[PostHit]``, ``PageOut[UnitNode]``."""
+
+    items: list[Item] = Field(description="记录 (records) of this page")
     total: int = Field(description="How many records match in all")
     limit: int
     offset: int
@@ -33,6 +39,29 @@ class HealthDetailOut(HealthOut):
     cache: dict[str, int | None] = Field(
         default_factory=dict, description="Analysis cache: version, entries, hits, misses"
     )
+
+
+class AuditEntryOut(BaseModel):
+    """One audited request: who, when, from where, and whose records it showed."""
+
+    seq: int
+    at: str = Field(description="When (UTC, ISO 8601)")
+    who: str | None = Field(description="The token's name")
+    role: str | None
+    client: str | None = Field(description="host:port of the caller")
+    method: str
+    path: str
+    query: str
+    status: int
+    action: str = Field(examples=["read_record", "analysis:mentoring"])
+    subjects: list[CadreId] = Field(description="The people whose records it read or changed")
+
+
+class AuditPageOut(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    entries: list[AuditEntryOut]
 
 
 class Problem(BaseModel):

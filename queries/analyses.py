@@ -22,6 +22,15 @@ from queries.development.data import DevelopmentData
 from queries.development.mentoring import coverage, recommend_mentors
 from queries.development.network import network_analysis
 from queries.development.pool import pool_review
+from queries.development.results import (
+    CoverageResult,
+    NetworkResult,
+    PoolResult,
+    RecommendationResult,
+    TargetsResult,
+    TeamsResult,
+    TrainingResult,
+)
 from queries.development.targets import target_figures
 from queries.development.teams import team_structure
 from queries.development.training import training_compliance
@@ -31,6 +40,7 @@ from queries.reports.document import Report
 from queries.selection.bench import succession_bench
 from queries.selection.candidates import SelectionContext
 from queries.selection.policy import SelectionPolicy
+from queries.selection.results import BenchResult, RoundResult
 from queries.selection.round import run_round
 
 __all__ = [
@@ -66,6 +76,9 @@ class Analysis:
     path : str or None
         Its ``GET`` path under ``/api/v1``; ``None`` when a router serves it with
         parameters of its own (the round is a ``POST``, the bench takes posts).
+    result_type : type
+        The answer's type (a ``TypedDict``): the route's response model, and what the
+        audit walks to find the people an answer shows.
     """
 
     name: str
@@ -75,6 +88,7 @@ class Analysis:
     compute: Callable[[Any], Any]
     report: Callable[[Any, Any], Report] | None
     path: str | None
+    result_type: type[Any]
 
     def read(self, store: GraphStore, *, policy: SelectionPolicy, as_of: date) -> Any:
         """Read the records this analysis computes from (the graph read once)."""
@@ -106,6 +120,7 @@ _REGISTRY = (
         compute=lambda data: coverage(data=data),
         report=_mentoring_report,
         path="/mentoring",
+        result_type=CoverageResult,
     ),
     Analysis(
         name="recommendations",
@@ -115,6 +130,7 @@ _REGISTRY = (
         compute=lambda data: recommend_mentors(data=data),
         report=None,  # part of the mentoring report
         path="/mentoring/recommendations",
+        result_type=RecommendationResult,
     ),
     Analysis(
         name="teams",
@@ -124,6 +140,7 @@ _REGISTRY = (
         compute=lambda data: team_structure(data=data),
         report=_single(development_reports.teams_report),
         path="/teams",
+        result_type=TeamsResult,
     ),
     Analysis(
         name="pool",
@@ -133,6 +150,7 @@ _REGISTRY = (
         compute=lambda data: pool_review(data=data),
         report=_single(development_reports.pool_report),
         path="/pool",
+        result_type=PoolResult,
     ),
     Analysis(
         name="training",
@@ -142,6 +160,7 @@ _REGISTRY = (
         compute=lambda data: training_compliance(data=data),
         report=_single(development_reports.training_report),
         path="/training",
+        result_type=TrainingResult,
     ),
     Analysis(
         name="network",
@@ -151,6 +170,7 @@ _REGISTRY = (
         compute=lambda data: network_analysis(data=data),
         report=_single(development_reports.network_report),
         path="/network",
+        result_type=NetworkResult,
     ),
     Analysis(
         name="targets",
@@ -160,6 +180,7 @@ _REGISTRY = (
         compute=lambda data: target_figures(data=data),
         report=_single(development_reports.targets_report),
         path="/targets",
+        result_type=TargetsResult,
     ),
     Analysis(
         name="round",
@@ -169,6 +190,7 @@ _REGISTRY = (
         compute=lambda context: run_round(context=context),
         report=_single(selection_reports.round_report),
         path=None,  # POST /selection/round, with the round's posts and constraints
+        result_type=RoundResult,
     ),
     Analysis(
         name="bench",
@@ -178,6 +200,7 @@ _REGISTRY = (
         compute=lambda context: succession_bench(context=context),
         report=_single(selection_reports.bench_report),
         path=None,  # GET /selection/bench, with a choice of posts
+        result_type=BenchResult,
     ),
 )
 

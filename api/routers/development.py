@@ -25,16 +25,16 @@ AsOf = Annotated[
 
 def _run(
     name: str,
-    analysis: Callable[..., dict[str, Any]],
+    analysis: Callable[..., Any],
     store: StoreDep,
     policy: PolicyDep,
     cache: CacheDep,
     audit: AuditDep,
     as_of: date | None,
-) -> dict[str, Any]:
+) -> Any:
     day = as_of or date.today()
 
-    def compute() -> dict[str, Any]:
+    def compute() -> Any:
         data = cache.get(
             store,
             ("development", day),
@@ -44,27 +44,30 @@ def _run(
         return analysis(data)
 
     audit.record(f"analysis:{name}")
-    result: dict[str, Any] = cache.get(store, (name, day), compute)
-    return result
+    return cache.get(store, (name, day), compute)
 
 
-# (path, cache name, analysis, summary): one GET endpoint each, all alike, from the registry.
-_ENDPOINTS: tuple[tuple[str, str, Callable[..., dict[str, Any]], str], ...] = tuple(
-    (analysis.path, analysis.name, analysis.compute, analysis.summary)
+# (path, cache name, analysis, summary, answer type): one GET endpoint each, all alike, from
+# the registry. The answer type is the route's response_model: the OpenAPI schema and what
+# the audit walks to name the people shown.
+_ENDPOINTS: tuple[tuple[str, str, Callable[..., Any], str, type[Any]], ...] = tuple(
+    (analysis.path, analysis.name, analysis.compute, analysis.summary, analysis.result_type)
     for analysis in ANALYSES.values()
     if analysis.path is not None
 )
 
 
-def _endpoint(name: str, analysis: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
+def _endpoint(name: str, analysis: Callable[..., Any]) -> Callable[..., Any]:
     def endpoint(
         store: StoreDep, policy: PolicyDep, cache: CacheDep, audit: AuditDep, as_of: AsOf = None
-    ) -> dict[str, Any]:
+    ) -> Any:
         return _run(name, analysis, store, policy, cache, audit, as_of)
 
     endpoint.__name__ = name
     return endpoint
 
 
-for path, name, analysis, summary in _ENDPOINTS:
-    router.add_api_route(path, _endpoint(name, analysis), methods=["GET"], summary=summary)
+for path, name, analysis, summary, answer in _ENDPOINTS:
+    router.add_api_route(
+        path, _endpoint(name, analysis), methods=["GET"], summary=summary, response_model=answer
+    )

@@ -60,7 +60,11 @@ def health_detail(store: StoreDep, cache: CacheDep, _caller: PrincipalDep) -> He
     )
 
 
-@router.get("/labels", summary="Chinese labels of every record type and field (字段中文名, open)")
+@router.get(
+    "/labels",
+    response_model=dict[str, dict[str, str]],
+    summary="Chinese labels of every record type and field (字段中文名, open)",
+)
 def labels() -> dict[str, dict[str, str]]:
     """``{"Cadre": {"name": "姓名", "birth": "出生年月", ...}, ...}``: for screens and exports."""
     found: dict[str, dict[str, str]] = {}

@@ -50,6 +50,21 @@ from graphsvc.rows import EdgeRow
 from graphsvc.stores.base import GraphStore
 from graphsvc.vocab import GRADE_VALUE
 from queries.development.data import DevelopmentData
+from queries.development.results import (
+    CoverageGroup,
+    CoverageResult,
+    DepartedMentor,
+    DistantPairing,
+    MenteeRow,
+    MentorGaps,
+    MentorLoad,
+    PairingRow,
+    RecommendationResult,
+    RetiringMentor,
+    UncoveredMentee,
+    UnitShort,
+    UnmatchedMentee,
+)
 
 __all__ = [
     "MentorSlot",
@@ -142,7 +157,7 @@ def _share(part: int, whole: int) -> float | None:
 
 def _breakdown(
     need: dict[str, str], covered: set[str], key: Mapping[str, str]
-) -> list[dict[str, Any]]:
+) -> list[CoverageGroup]:
     totals: Counter[str] = Counter(key[c] for c in need)
     hits: Counter[str] = Counter(key[c] for c in need if c in covered)
     return [
@@ -156,7 +171,7 @@ def _breakdown(
     ]
 
 
-def coverage(*, data: DevelopmentData) -> dict[str, Any]:
+def coverage(*, data: DevelopmentData) -> CoverageResult:
     """Coverage figures and the lists of gaps.
 
     Returns
@@ -177,11 +192,12 @@ def coverage(*, data: DevelopmentData) -> dict[str, Any]:
         c: str((data.cadres[c].get("recruit_date") or data.cadres[c]["work_start"]).year)
         for c in need
     }
-    uncovered = [
+    uncovered: list[UncoveredMentee] = [
         {**_mentee_row(data, c, need), "mentors": current.get(c, [])}
         for c in sorted(need)
         if c not in covered
     ]
+    gaps = _mentor_gaps(data, current)
     return {
         "as_of": as_of.isoformat(),
         "need": len(need),
@@ -191,12 +207,15 @@ def coverage(*, data: DevelopmentData) -> dict[str, Any]:
         "by_channel": _breakdown(need, covered, channel),
         "by_year": _breakdown(need, covered, year),
         "uncovered": uncovered,
-        **_mentor_gaps(data, current),
+        "over_capacity": gaps["over_capacity"],
+        "departed": gaps["departed"],
+        "retiring": gaps["retiring"],
+        "distant": gaps["distant"],
         "units_without_spare_mentor": _branches_without_spare(data, uncovered),
     }
 
 
-def _mentee_row(data: DevelopmentData, cadre_id: str, need: Mapping[str, str]) -> dict[str, Any]:
+def _mentee_row(data: DevelopmentData, cadre_id: str, need: Mapping[str, str]) -> MenteeRow:
     unit = data.unit_of(cadre_id)
     return {
         "cadre_id": cadre_id,
@@ -208,20 +227,21 @@ def _mentee_row(data: DevelopmentData, cadre_id: str, need: Mapping[str, str]) -
     }
 
 
-def _mentor_gaps(
-    data: DevelopmentData, current: Mapping[str, list[str]]
-) -> dict[str, list[dict[str, Any]]]:
+def _mentor_gaps(data: DevelopmentData, current: Mapping[str, list[str]]) -> MentorGaps:
     """Mentors over capacity, departed, retiring within the horizon, and distant pairings."""
     horizon = add_months(data.as_of, round(data.policy.mentoring.retire_within_years * 12))
     mentees_of: dict[str, list[str]] = defaultdict(list)
     for mentee, mentors in current.items():
         for mentor_id in mentors:
             mentees_of[mentor_id].append(mentee)
-    over, departed, retiring, distant = [], [], [], []
+    over: list[MentorLoad] = []
+    departed: list[DepartedMentor] = []
+    retiring: list[RetiringMentor] = []
+    distant: list[DistantPairing] = []
     for mentor_id in sorted(mentees_of):
         mentor = data.mentors.get(mentor_id, {"id": mentor_id})
         load = len(mentees_of[mentor_id])
-        row = {
+        row: MentorLoad = {
             "mentor_id": mentor_id,
             "name": mentor.get("name"),
             "kind": mentor.get("kind"),
@@ -244,10 +264,10 @@ def _mentor_gaps(
 
 def _distant_pairings(
     data: DevelopmentData, mentor_id: str, mentor: Mapping[str, Any], mentees: list[str]
-) -> list[dict[str, Any]]:
+) -> list[DistantPairing]:
     """Pairings whose mentor and mentee sit in different townships (streets, departments)."""
     mentor_unit = _mentor_unit(data, mentor)
-    found = []
+    found: list[DistantPairing] = []
     for mentee in sorted(mentees):
         mentee_unit = data.unit_of(mentee)
         if mentor_unit and mentee_unit and data.branch(mentor_unit) != data.branch(mentee_unit):
@@ -266,8 +286,8 @@ def _distant_pairings(
 
 
 def _branches_without_spare(
-    data: DevelopmentData, uncovered: list[dict[str, Any]]
-) -> list[dict[str, Any]]:
+    data: DevelopmentData, uncovered: list[UncoveredMentee]
+) -> list[UnitShort]:
     """Townships (streets, departments) with uncovered mentees and no spare mentor."""
     spare_by_branch: Counter[str] = Counter()
     for slot in available_mentors(data):
@@ -580,7 +600,7 @@ def _unmatched_reason(mentee: str, has_options: bool, blockers: list[str]) -> st
     return f"附近有余量的导师均不符合条件：{shown}"
 
 
-def recommend_mentors(*, data: DevelopmentData) -> dict[str, Any]:
+def recommend_mentors(*, data: DevelopmentData) -> RecommendationResult:
     """Optimal new pairings for uncovered mentees, with coverage before and after.
 
     Returns
@@ -603,7 +623,7 @@ def recommend_mentors(*, data: DevelopmentData) -> dict[str, Any]:
         {m: _slot_costs(data, s) for m, s in slots.items()},
     )
     taken: Counter[str] = Counter()
-    rows = []
+    rows: list[PairingRow] = []
     for mentee in uncovered:
         if mentee not in pairs:
             continue
@@ -627,7 +647,7 @@ def recommend_mentors(*, data: DevelopmentData) -> dict[str, Any]:
             }
         )
     with_options = {mentee for mentee, _ in pair_cost}
-    unmatched = [
+    unmatched: list[UnmatchedMentee] = [
         {
             "mentee_id": mentee,
             "name": data.name(mentee),
@@ -660,7 +680,7 @@ def _area(data: DevelopmentData, unit_id: str | None) -> str | None:
     return None
 
 
-def write_back_suggestions(*, store: GraphStore, result: dict[str, Any]) -> int:
+def write_back_suggestions(*, store: GraphStore, result: RecommendationResult) -> int:
     """Write pairings as ``(Mentor)-[:SUGGESTED_MENTOR {rank, score, reasons, run}]->(Cadre)``,
     replacing the previous run; returns how many edges were written."""
     rows = [

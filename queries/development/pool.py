@@ -17,10 +17,10 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
-from typing import Any
 
 from graphsvc.dates import add_months
 from queries.development.data import DevelopmentData
+from queries.development.results import PoolCandidate, PoolExit, PoolPerson, PoolResult, PoolYear
 from queries.selection.eligibility import in_effect
 from queries.selection.records import CadreRecord
 
@@ -56,7 +56,7 @@ def _categories(data: DevelopmentData, record: CadreRecord) -> list[str]:
     return sorted({category_of[s] for s in record.specialties if s in category_of}) or ["未登记"]
 
 
-def pool_review(*, data: DevelopmentData) -> dict[str, Any]:
+def pool_review(*, data: DevelopmentData) -> PoolResult:
     """The pool's composition, entry candidates, exit review and history.
 
     Returns
@@ -81,7 +81,7 @@ def pool_review(*, data: DevelopmentData) -> dict[str, Any]:
         for category in _categories(data, record):
             composition["specialty"][category] += 1
 
-    def person(cadre_id: str) -> dict[str, Any]:
+    def person(cadre_id: str) -> PoolPerson:
         record = data.records[cadre_id]
         return {
             "cadre_id": cadre_id,
@@ -92,7 +92,7 @@ def pool_review(*, data: DevelopmentData) -> dict[str, Any]:
             "channel": record.cadre.get("channel"),
         }
 
-    candidates = []
+    candidates: list[PoolCandidate] = []
     for cadre_id, record in data.records.items():
         if cadre_id in members:
             continue
@@ -123,7 +123,7 @@ def pool_review(*, data: DevelopmentData) -> dict[str, Any]:
         )
     candidates.sort(key=lambda c: (-c["strength"], c["cadre_id"]))
 
-    review = []
+    review: list[PoolExit] = []
     for cadre_id in sorted(members):
         record = data.records[cadre_id]
         stay = stays[cadre_id]
@@ -170,7 +170,7 @@ def pool_review(*, data: DevelopmentData) -> dict[str, Any]:
                 }
             )
 
-    history = []
+    history: list[PoolYear] = []
     for year in range(as_of.year - policy.history_years + 1, as_of.year + 1):
         end = min(date(year, 12, 31), as_of)
         entered = [s for s in data.stays if s.start.year == year and s.start <= as_of]

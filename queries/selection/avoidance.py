@@ -24,6 +24,7 @@ from typing import Any
 from queries.selection.heads import governed_area, grew_up_in, head_kind
 from queries.selection.policy import SelectionPolicy
 from queries.selection.records import CadreRecord, Relative, Tenure, UnitIndex
+from queries.selection.results import ConflictRow
 
 __all__ = ["Conflict", "appointment_conflicts"]
 
@@ -35,7 +36,7 @@ class Conflict:
     chain: list[str] = field(default_factory=list)
     relative_id: str | None = None
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> ConflictRow:
         return {
             "rule": self.rule,
             "message": self.message,

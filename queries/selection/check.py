@@ -4,7 +4,6 @@ avoidance conflicts that already exist in the current teams."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from graphsvc.stores.base import GraphStore
 from queries.selection.avoidance import Conflict, appointment_conflicts
@@ -12,6 +11,7 @@ from queries.selection.eligibility import RuleResult, check_eligibility
 from queries.selection.heads import head_kind
 from queries.selection.policy import SelectionPolicy
 from queries.selection.records import load_cadre_record, load_units
+from queries.selection.results import CheckResult, CurrentConflict
 
 __all__ = ["NotFound", "avoidance_rule", "check_appointment", "current_conflicts"]
 
@@ -22,7 +22,7 @@ class NotFound(LookupError):
 
 def check_appointment(
     *, store: GraphStore, cadre_id: str, post_id: str, policy: SelectionPolicy, as_of: date
-) -> dict[str, Any]:
+) -> CheckResult:
     """Eligibility rule by rule and avoidance conflicts for appointing a cadre to a post.
 
     The verdict is ``not_eligible`` when a rule fails or any avoidance conflict exists;
@@ -64,10 +64,10 @@ def avoidance_rule(conflicts: list[Conflict]) -> RuleResult:
 
 def current_conflicts(
     *, store: GraphStore, policy: SelectionPolicy, as_of: date
-) -> list[dict[str, Any]]:
+) -> list[CurrentConflict]:
     """Every avoidance conflict among the posts people hold now, each with its chain."""
     units = load_units(store)
-    found: list[dict[str, Any]] = []
+    found: list[CurrentConflict] = []
     seen: set[tuple[str, str, str, str | None]] = set()
     people = {src for src, _, _ in store.iter_edges("RELATIVE_OF")}
     people |= {dst for _, dst, _ in store.iter_edges("RELATIVE_OF")}

@@ -17,6 +17,7 @@ from graphsvc.dates import add_months, format_cadre_date, months_between
 from graphsvc.vocab import EDUCATION_ORDER, LEVEL_ORDER, RANK_LEVEL, Education, Level, Rank
 from queries.selection.policy import SelectionPolicy
 from queries.selection.records import CadreRecord, UnitIndex
+from queries.selection.results import RuleRow, VerdictRow
 
 __all__ = [
     "RULES",
@@ -43,7 +44,7 @@ class RuleResult:
     message: str
     facts: dict[str, Any] = field(default_factory=dict)
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> RuleRow:
         return {
             "rule": self.rule,
             "status": self.status,
@@ -73,7 +74,7 @@ class Verdict:
     def eligible(self) -> bool:
         return self.status != "not_eligible"
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> VerdictRow:
         return {
             "cadre_id": self.cadre_id,
             "post_id": self.post_id,

@@ -31,6 +31,7 @@ from queries.selection.eligibility import (
 )
 from queries.selection.policy import SelectionPolicy
 from queries.selection.records import CadreRecord, UnitIndex
+from queries.selection.results import CandidateScore, TeamGapsRow
 
 __all__ = [
     "Candidate",
@@ -60,7 +61,7 @@ class TeamGaps:
     wanted_categories: frozenset[str]  # required by the team's posts, or wanted for its kind
     required_categories: frozenset[str] = frozenset()  # required by a post of the team
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> TeamGapsRow:
         lacking = self.wanted_categories - self.categories
         return {
             "unit_id": self.unit_id,
@@ -84,7 +85,7 @@ class Candidate:
     verdict: str
     warnings: list[str] = field(default_factory=list)
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> CandidateScore:
         return {
             "cadre_id": self.cadre_id,
             "name": self.name,

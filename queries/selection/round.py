@@ -11,11 +11,12 @@ left unfilled, and the posts appointees leave (new openings).
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any, Literal
+from typing import Literal
 
 from graphsvc.dates import months_between
 from queries.selection.assignment import assign
 from queries.selection.candidates import SelectionContext, explain
+from queries.selection.results import Assignment, NewOpening, RoundResult, RunnerUp
 from queries.selection.vectorized import rank_posts
 
 __all__ = ["run_round"]
@@ -34,7 +35,7 @@ def run_round(
     own_unit_bonus: float = 0.05,
     top_k: int = 200,
     runners_up: int = 3,
-) -> dict[str, Any]:
+) -> RoundResult:
     """Fill ``post_ids`` (default: every vacant leadership post) for the largest total score.
 
     Parameters
@@ -97,7 +98,7 @@ def run_round(
         scores, posts=posts, must_fill=must_fill, young=young, min_young_share=min_young_share
     )
     appointed = {cadre for _, cadre, _ in solution.pairs}
-    assignments = []
+    assignments: list[Assignment] = []
     for post_id, cadre_id, score in solution.pairs:
         post = context.posts[post_id]
         candidate = explain(context, post_id, cadre_id)
@@ -116,7 +117,7 @@ def run_round(
             }
         )
     filled = {a["post_id"] for a in assignments}
-    openings = []
+    openings: list[NewOpening] = []
     for a in assignments:
         for tenure in context.records[str(a["cadre_id"])].current_tenures(as_of):
             if tenure.post.get("leadership"):
@@ -140,17 +141,18 @@ def run_round(
             if p not in filled
         ],
         "runners_up": {
-            p: [
-                {"cadre_id": c, "name": context.records[c].cadre.get("name"), "score": round(s, 4)}
-                for c, s in ranked[p]
-                if c not in appointed
-            ][:runners_up]
+            p: [_runner_up(context, c, s) for c, s in ranked[p] if c not in appointed][:runners_up]
             for p in posts
         },
         "new_openings": openings,
         "young_share": round(len(appointed & young) / len(appointed), 4) if appointed else None,
         "candidates_per_post": _counts(scores),
     }
+
+
+def _runner_up(context: SelectionContext, cadre_id: str, score: float) -> RunnerUp:
+    name = context.records[cadre_id].cadre.get("name")
+    return {"cadre_id": cadre_id, "name": name, "score": round(score, 4)}
 
 
 def _counts(scores: dict[tuple[str, str], float]) -> dict[str, int]:
