@@ -404,7 +404,8 @@ def _min_cost_flow(
     slot_cost: Mapping[str, Sequence[int]],
 ) -> dict[str, str]:
     graph = nx.DiGraph()
-    used = {mentor for _, mentor in pair_cost}
+    # Sorted, not a set: equal-cost ties then break the same way in every process.
+    used = sorted({mentor for _, mentor in pair_cost})
     biggest = max(pair_cost.values(), default=0) + max(
         (max(slot_cost.get(mentor, ()), default=0) for mentor in used), default=0
     )
