@@ -28,7 +28,8 @@ CHART_FONTS = (
     "PingFang SC",
     "Noto Sans CJK JP",  # the name matplotlib reads from Debian's fonts-noto-cjk collection
 )
-_CHART_STYLE = {
+# Typed loosely: matplotlib types rc keys as a Literal of every setting name.
+_CHART_STYLE: dict[Any, Any] = {
     "svg.fonttype": "none",  # text stays <text>, not paths: no font needed where it is made
     "svg.hashsalt": "graphsvc",  # the same chart gives the same SVG
     "font.family": ["sans-serif"],
