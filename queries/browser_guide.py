@@ -111,7 +111,10 @@ def _first_slide(queries: Mapping[str, SavedQuery], style: str) -> str:
         "<h4>第一步：应用 graphsvc 样式</h4>"
         "<p>点击下方样式块左侧的运行图标：干部为红色，导师橙色，岗位蓝色，单位绿色，项目紫色，"
         "节点标题为中文姓名或名称。</p>"
-        f'<pre class="runnable code" data-style="graphsvc">{html.escape(style)}</pre>'
+        # A short box: the style is long and the next steps must stay in view.
+        '<pre class="runnable code" data-style="graphsvc" '
+        'style="max-height:5.5em;overflow-y:auto">'
+        f"{html.escape(style)}</pre>"
         "<h4>第二步：设置统计日期</h4>"
         "<p>凡依日期判断“现任”的查询都使用参数 asOf；默认今天，也可改为某次会议的日期"
         "（例如 <code>:param asOf =&gt; date('2026-06-30')</code>），以便复现当日结果。</p>"

@@ -140,7 +140,7 @@ def test_an_analyst_plays_the_guide_styles_and_runs_a_saved_query(
 
     frame = _play(page, guide_url)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "neo4j-browser-guide-start.png"))
+    frame.screenshot(path=str(SCREENSHOTS / "neo4j-browser-guide-start.png"))
     first = frame.locator('[data-testid="frameContents"]')
     for query in saved_queries().values():  # the contents list every query
         assert first.get_by_text(query.title.split(" — ")[0], exact=True).count() == 1

@@ -81,6 +81,8 @@ public final class Neo4jServer {
                 .setConfig(ServerSettings.browser_remote_content_hostname_whitelist,
                         env("NEO4J_GUIDE_HOSTS", GUIDE_HOSTS))
                 .setConfig(ServerSettings.browser_post_connect_cmd, guide.isEmpty() ? "" : "play " + guide)
+                // Departments run this on intranets: Browser should not try to send usage data.
+                .setConfig(ServerSettings.allow_telemetry, false)
                 .build();
         Runtime.getRuntime().addShutdownHook(new Thread(dbms::shutdown, "neo4j-shutdown"));
         try {
