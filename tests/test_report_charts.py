@@ -64,6 +64,10 @@ def test_html_charts_are_inline_svg_with_chinese_text(tmp_path: Path) -> None:
     for label in [*LABELS, "各单位干部人数", "人数", "各渠道导师覆盖率", "选调生"]:
         assert label in texts, f"{label} is not a <text> of the chart"
     assert 'aria-label="各单位干部人数"' in page
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), "two charts on one page share element ids"
+    references = re.findall(r'(?:url\(|href=")#([^)"]+)', page)
+    assert references and set(references) <= set(ids)
     family = re.search(r"<text\b[^>]*font-family: ([^;\"]*)", page)
     assert family is not None
     assert all(f"'{name}'" in family.group(1) for name in CHART_FONTS)

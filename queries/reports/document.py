@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import io
 import re
@@ -38,6 +39,8 @@ _CHART_STYLE: dict[Any, Any] = {
 }
 _CSS_FONTS = ",".join(f"'{name}'" for name in CHART_FONTS) + ",sans-serif"
 _SVG_START = re.compile(r"<svg\b")
+_SVG_ID = re.compile(r'\b(id)="([^"]+)"')
+_SVG_REF = re.compile(r'(url\(|href=")#([^)"]+)')
 
 
 @dataclass(frozen=True)
@@ -75,7 +78,20 @@ class Chart:
         if match is None:  # matplotlib always writes one; say so if that ever changes
             raise RuntimeError("matplotlib wrote no <svg> element")
         label = html.escape(self.title, quote=True)
-        return f'<svg role="img" aria-label="{label}"' + text[match.end() :]
+        return _scoped_ids(
+            f'<svg role="img" aria-label="{label}"' + text[match.end() :], self._id_prefix()
+        )
+
+    def _id_prefix(self) -> str:
+        digest = hashlib.sha1(repr((self.title, list(self.labels), list(self.values))).encode())
+        return f"c{digest.hexdigest()[:8]}-"
+
+
+def _scoped_ids(svg: str, prefix: str) -> str:
+    """Prefix the SVG's ids and the references to them: several charts share one page, and
+    matplotlib numbers every figure's elements from 1 (``figure_1``, ``patch_1``)."""
+    svg = _SVG_ID.sub(lambda m: f'{m.group(1)}="{prefix}{m.group(2)}"', svg)
+    return _SVG_REF.sub(lambda m: f"{m.group(1)}#{prefix}{m.group(2)}", svg)
 
 
 @dataclass(frozen=True)
