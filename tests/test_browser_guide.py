@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -72,6 +74,20 @@ def test_the_guide_is_served_open_and_cross_origin() -> None:
         assert preflight.status_code == 204
         assert preflight.headers["access-control-allow-origin"] == "*"
         assert "GET" in preflight.headers["access-control-allow-methods"]
+
+
+def test_the_guide_can_be_written_to_a_file(tmp_path: Path) -> None:
+    out = tmp_path / "www" / "guide.html"
+    tool = Path(__file__).resolve().parents[1] / "tools" / "gen_browser_guide.py"
+    result = subprocess.run(
+        [sys.executable, str(tool), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert out.read_text(encoding="utf-8") == browser_guide_html()
 
 
 @pytest.fixture(scope="module")
