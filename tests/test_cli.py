@@ -135,14 +135,30 @@ def test_check_prints_the_verdict_rule_by_rule(tmp_path: Path, small_sample_dir:
     store = str(tmp_path / "g.db")
     assert run("load", str(small_sample_dir), "--store", store).returncode == 0
     manifest = json.loads((small_sample_dir / "manifest.json").read_text("utf-8"))
-    cadre_id = manifest["planted"]["kinship_conflicts"][1]["cadres"][1]  # a child under a town head
-    vacancy = manifest["planted"]["vacancies"][0]
+    # A planted pair: a town head and a relative who serves in a village under that town.
+    planted = next(
+        c for c in manifest["planted"]["kinship_conflicts"] if c["rule"] == "superior_subordinate"
+    )
+    found = run("conflicts", "--store", store, "--as-of", "2026-11-01", "--json")
+    assert found.returncode == 0, found.stderr
+    conflict = next(
+        c
+        for c in json.loads(found.stdout)["conflicts"]
+        if c["rule"] == "superior_subordinate"
+        and {c["cadre_id"], c["relative_id"]} == set(planted["cadres"])
+    )
+    # Propose the relative under the head for the post he holds: the avoidance rule bars it.
+    cadre_id, relative_id, post_id = (
+        conflict["cadre_id"],
+        conflict["relative_id"],
+        conflict["post_id"],
+    )
     result = run(
         "check",
         "--cadre",
         cadre_id,
         "--post",
-        vacancy,
+        post_id,
         "--store",
         store,
         "--as-of",
@@ -151,11 +167,14 @@ def test_check_prints_the_verdict_rule_by_rule(tmp_path: Path, small_sample_dir:
     )
     assert result.returncode == 0, result.stderr
     verdict = json.loads(result.stdout)
-    assert verdict["cadre_id"] == cadre_id and verdict["post_id"] == vacancy
-    assert verdict["verdict"] in {"eligible", "eligible_with_warnings", "not_eligible"}
+    assert verdict["cadre_id"] == cadre_id and verdict["post_id"] == post_id
+    assert verdict["verdict"] == "not_eligible"
     assert all({"rule", "status", "message", "facts"} <= r.keys() for r in verdict["rules"])
-    assert isinstance(verdict["conflicts"], list)
-    missing = run("check", "--cadre", "NOPE", "--post", vacancy, "--store", store, "--json")
+    avoidance = next(r for r in verdict["rules"] if r["rule"] == "avoidance")
+    assert avoidance["status"] == "fail" and "直接上下级" in avoidance["message"]
+    [kin] = [c for c in verdict["conflicts"] if c["relative_id"] == relative_id]
+    assert kin["rule"] == "superior_subordinate" and "拟任" in kin["chain"][2]
+    missing = run("check", "--cadre", "NOPE", "--post", post_id, "--store", store, "--json")
     assert missing.returncode == 1 and "no cadre with id 'NOPE'" in missing.stderr
 
 
