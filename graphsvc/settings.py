@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -30,6 +31,12 @@ class Settings(BaseSettings):
     )
     cache_entries: int = Field(
         default=256, ge=0, description="Analysis results kept per graph version (0: no cache)"
+    )
+
+    id_number_check: Literal["error", "warn"] = Field(
+        default="error",
+        description="An ID number whose check digit (GB 11643) is wrong, or whose birth date "
+        "disagrees with 出生年月: 'error' refuses the load, 'warn' loads it and says so",
     )
 
     policy: Path | None = Field(

@@ -18,10 +18,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from datetime import date
-from typing import Any
 
 from graphsvc.dates import add_months
 from queries.development.data import DevelopmentData, PoolStay
+from queries.development.results import PoolCandidate, PoolExit, PoolPerson, PoolResult, PoolYear
 from queries.selection.eligibility import in_effect
 from queries.selection.records import CadreRecord
 
@@ -72,7 +72,7 @@ def _composition(data: DevelopmentData, members: set[str]) -> dict[str, dict[str
     return {key: dict(sorted(c.items())) for key, c in composition.items()}
 
 
-def _person(data: DevelopmentData, cadre_id: str) -> dict[str, Any]:
+def _person(data: DevelopmentData, cadre_id: str) -> PoolPerson:
     record = data.records[cadre_id]
     return {
         "cadre_id": cadre_id,
@@ -106,7 +106,7 @@ def _graded_well(data: DevelopmentData, grades: list[tuple[int, str]]) -> bool:
     )
 
 
-def _entry_candidate(data: DevelopmentData, cadre_id: str) -> dict[str, Any] | None:
+def _entry_candidate(data: DevelopmentData, cadre_id: str) -> PoolCandidate | None:
     """The cadre as an entry candidate with strength and reasons, or None if a rule fails."""
     record = data.records[cadre_id]
     if not (_young_enough(data, cadre_id) and _served_long_enough(data, record)):
@@ -128,7 +128,7 @@ def _entry_candidate(data: DevelopmentData, cadre_id: str) -> dict[str, Any] | N
     }
 
 
-def _entry_candidates(data: DevelopmentData, members: set[str]) -> list[dict[str, Any]]:
+def _entry_candidates(data: DevelopmentData, members: set[str]) -> list[PoolCandidate]:
     """Active cadres outside the pool who meet every entry rule, strongest first."""
     candidates = [
         candidate
@@ -192,10 +192,10 @@ _EXIT_RULES: tuple[tuple[str, Callable[[DevelopmentData, str, PoolStay], list[st
 )
 
 
-def _exit_review(data: DevelopmentData, members: set[str]) -> list[dict[str, Any]]:
+def _exit_review(data: DevelopmentData, members: set[str]) -> list[PoolExit]:
     """Members due for review, each with the grounds (``kinds``) and their reasons."""
     stays = {s.cadre_id: s for s in data.stays if s.current(data.as_of)}
-    review = []
+    review: list[PoolExit] = []
     for cadre_id in sorted(members):
         stay = stays[cadre_id]
         kinds: list[str] = []
@@ -218,10 +218,10 @@ def _exit_review(data: DevelopmentData, members: set[str]) -> list[dict[str, Any
     return review
 
 
-def _history(data: DevelopmentData) -> list[dict[str, Any]]:
+def _history(data: DevelopmentData) -> list[PoolYear]:
     """Size at each year's end (or today), entries and exits with their reasons."""
     as_of = data.as_of
-    history = []
+    history: list[PoolYear] = []
     for year in range(as_of.year - data.policy.pool.history_years + 1, as_of.year + 1):
         end = min(date(year, 12, 31), as_of)
         entered = [s for s in data.stays if s.start.year == year and s.start <= as_of]
@@ -238,7 +238,7 @@ def _history(data: DevelopmentData) -> list[dict[str, Any]]:
     return history
 
 
-def pool_review(*, data: DevelopmentData) -> dict[str, Any]:
+def pool_review(*, data: DevelopmentData) -> PoolResult:
     """The pool's composition, entry candidates, exit review and history.
 
     Returns

@@ -11,11 +11,12 @@ left unfilled, and the posts appointees leave (new openings).
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from typing import Any, Literal
+from typing import Literal
 
 from graphsvc.dates import months_between
 from queries.selection.assignment import assign
 from queries.selection.candidates import SelectionContext, explain
+from queries.selection.results import Assignment, NewOpening, RoundResult, RunnerUp, UnfilledPost
 from queries.selection.vectorized import rank_posts
 
 __all__ = ["run_round"]
@@ -34,7 +35,7 @@ def run_round(
     own_unit_bonus: float = 0.05,
     top_k: int = 200,
     runners_up: int = 3,
-) -> dict[str, Any]:
+) -> RoundResult:
     """Fill ``post_ids`` (default: every vacant leadership post) for the largest total score.
 
     Parameters
@@ -148,9 +149,9 @@ def _assignments(
     pairs: Sequence[tuple[str, str, float]],
     ranked: Mapping[str, list[tuple[str, float]]],
     young: set[str],
-) -> list[dict[str, Any]]:
+) -> list[Assignment]:
     """Each appointment with the post, the person, the score, the rank and the reasons."""
-    assignments = []
+    assignments: list[Assignment] = []
     for post_id, cadre_id, score in pairs:
         post = context.posts[post_id]
         candidate = explain(context, post_id, cadre_id)
@@ -176,7 +177,7 @@ def _unfilled(
     posts: Sequence[str],
     ranked: Mapping[str, list[tuple[str, float]]],
     filled: set[str],
-) -> list[dict[str, Any]]:
+) -> list[UnfilledPost]:
     """Posts left empty, with how many eligible candidates they had."""
     return [
         {"post_id": p, "post_name": context.posts[p].get("name"), "eligible": len(ranked[p])}
@@ -191,23 +192,22 @@ def _runners_up(
     ranked: Mapping[str, list[tuple[str, float]]],
     appointed: set[str],
     count: int,
-) -> dict[str, list[dict[str, Any]]]:
+) -> dict[str, list[RunnerUp]]:
     """Each post's best ``count`` candidates not appointed anywhere in the round."""
     return {
-        p: [
-            {"cadre_id": c, "name": context.records[c].cadre.get("name"), "score": round(s, 4)}
-            for c, s in ranked[p]
-            if c not in appointed
-        ][:count]
+        p: [_runner_up(context, c, s) for c, s in ranked[p] if c not in appointed][:count]
         for p in posts
     }
 
 
-def _new_openings(
-    context: SelectionContext, assignments: Sequence[Mapping[str, Any]]
-) -> list[dict[str, Any]]:
+def _runner_up(context: SelectionContext, cadre_id: str, score: float) -> RunnerUp:
+    name = context.records[cadre_id].cadre.get("name")
+    return {"cadre_id": cadre_id, "name": name, "score": round(score, 4)}
+
+
+def _new_openings(context: SelectionContext, assignments: Sequence[Assignment]) -> list[NewOpening]:
     """Leadership posts the appointees leave behind."""
-    openings = []
+    openings: list[NewOpening] = []
     for a in assignments:
         for tenure in context.records[str(a["cadre_id"])].current_tenures(context.as_of):
             if tenure.post.get("leadership"):

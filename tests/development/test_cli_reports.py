@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,14 +11,14 @@ import openpyxl
 import pytest
 
 from graphsvc.stores import GraphStore
+from tests.service import GRAPHSVC
 
-GRAPHSVC = str(Path(sys.executable).parent / "graphsvc")
 AS_OF = ["--as-of", "2026-11-01"]
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [GRAPHSVC, *args], capture_output=True, text=True, check=False, timeout=300
+        [*GRAPHSVC, *args], capture_output=True, text=True, check=False, timeout=300
     )
 
 
@@ -98,7 +97,7 @@ def test_network_is_the_same_in_every_process(store_url: str) -> None:
     answers = []
     for seed in ("1", "2"):
         result = subprocess.run(
-            [GRAPHSVC, "network", "--store", store_url, *AS_OF, "--json"],
+            [*GRAPHSVC, "network", "--store", store_url, *AS_OF, "--json"],
             capture_output=True,
             text=True,
             check=True,
