@@ -20,6 +20,7 @@ from api.routers import (
     audit,
     cadres,
     development,
+    guide,
     health,
     posts,
     records,
@@ -165,4 +166,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     for module in (health, cadres, posts, units, selection, development, records, audit):
         app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(guide.router)  # /browser-guide: open, no personal data, outside the API
     return app

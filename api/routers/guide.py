@@ -18,13 +18,11 @@ _CORS = {"Access-Control-Allow-Origin": "*"}
 router = APIRouter(tags=["browser guide"])
 
 
-@router.get(
-    GUIDE_PATH,
-    response_class=HTMLResponse,
-    summary="Neo4j Browser guide: saved queries and style (open, no token)",
-    description="In Neo4j Browser run `:play http://HOST:PORT/browser-guide`.",
-)
+# Not part of the API (an HTML page for Browser, outside /api/v1 and its audit), so it stays
+# out of the OpenAPI document, whose every route answers JSON to a token.
+@router.get(GUIDE_PATH, response_class=HTMLResponse, include_in_schema=False)
 def browser_guide() -> HTMLResponse:
+    """In Neo4j Browser: ``:play http://HOST:PORT/browser-guide``."""
     return HTMLResponse(browser_guide_html(), headers=_CORS)
 
 

@@ -246,7 +246,7 @@ def pool_review(*, data: DevelopmentData) -> PoolResult:
 
     Returns
     -------
-    dict
+    PoolResult
         ``size``, ``composition`` (``age``, ``channel``, ``unit_kind``,
         ``specialty``), ``entry_candidates``, ``exit_review``, ``history``.
     """

@@ -63,7 +63,7 @@ def run_round(
 
     Returns
     -------
-    dict
+    RoundResult
         ``assignments`` (``post_id``, ``cadre_id``, ``score``, ...), ``total``,
         ``unfilled``, ``runners_up``, ``new_openings``, ``young_share``, ``method``.
     """
