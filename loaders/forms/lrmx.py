@@ -1,0 +1,90 @@
+"""Reading .lrmx forms (the form editor's version 3): XML, root ``Person``, pinyin element names.
+
+A file that is not XML, is cut short, or has another root is a :class:`FormUnreadable`
+with a reason in Chinese, never a crash.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from loaders.forms.record import FamilyEntry, FormProblem, FormRecord, FormUnreadable
+
+__all__ = ["FAMILY_ELEMENTS", "read_lrmx", "read_lrmx_bytes"]
+
+# Item children of JiaTingChengYuan, in the editor's order.
+FAMILY_ELEMENTS = (
+    "ChengWei",
+    "XingMing",
+    "ChuShengRiQi",
+    "ZhengZhiMianMao",
+    "GongZuoDanWeiJiZhiWu",
+)
+
+
+def read_lrmx(path: Path) -> FormRecord:
+    """Read one .lrmx file.
+
+    Raises
+    ------
+    FormUnreadable
+        The file is not well-formed XML, is truncated, or its root is not ``Person``.
+    """
+    return read_lrmx_bytes(path.read_bytes(), str(path))
+
+
+def read_lrmx_bytes(data: bytes, source: str) -> FormRecord:
+    """Read .lrmx content (an upload, or a file's bytes); ``source`` names it in problems."""
+    if not data.strip():
+        raise FormUnreadable(FormProblem(source, None, None, "文件为空，不是任免审批表"))
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError as error:
+        line, column = error.position
+        reason = (
+            "文件不完整（在结尾处中断），可能在复制或保存时被截断"
+            if _cut_short(data, line)
+            else f"不是有效的 XML 文件（第{line}行第{column}列出错）"
+        )
+        raise FormUnreadable(FormProblem(source, None, None, reason)) from None
+    if root.tag != "Person":
+        raise FormUnreadable(
+            FormProblem(source, "根元素", root.tag, "根元素应为 Person，这不是 .lrmx 任免审批表")
+        )
+    fields: dict[str, str] = {}
+    family: list[FamilyEntry] = []
+    photo: bytes | None = None
+    for child in root:
+        if child.tag == "JiaTingChengYuan":
+            for item in child:
+                values = {part.tag: (part.text or "").strip() for part in item}
+                if not any(values.values()):
+                    continue
+                family.append(
+                    FamilyEntry(
+                        relation=values.get("ChengWei", ""),
+                        name=values.get("XingMing", ""),
+                        birth=values.get("ChuShengRiQi", ""),
+                        politics=values.get("ZhengZhiMianMao", ""),
+                        workplace=values.get("GongZuoDanWeiJiZhiWu", ""),
+                    )
+                )
+        elif child.tag == "ZhaoPian":
+            text = (child.text or "").strip()
+            if text:
+                try:
+                    photo = base64.b64decode(text, validate=False)
+                except (binascii.Error, ValueError):
+                    photo = None  # a damaged photo does not stop the record
+        else:
+            fields[child.tag] = child.text or ""
+    return FormRecord(source, fields, family, photo)
+
+
+def _cut_short(data: bytes, line: int) -> bool:
+    # Expat reports a truncated document at (or past) its last line.
+    text = data.rstrip()
+    return line >= text.count(b"\n") + 1 and not text.endswith(b"</Person>")
