@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from graphsvc.dates import parse_cadre_date
+from graphsvc.model import EDGE_SPECS, NODE_SPECS
 from graphsvc.stores.base import GraphStore
 from graphsvc.vocab import Rank
 from loaders.forms.family import KinMatcher, Kinsman, dump_family, kinship_of, load_family
@@ -166,6 +167,15 @@ def parse_sanctions(text: str) -> tuple[list[tuple[str, date, str]], list[str]]:
             continue
         records.append((kind, date(int(when.group(1)), int(when.group(2)), 1), sentence))
     return records, undated
+
+
+_TITLES: dict[str, dict[str, str]] = {
+    spec.table: {
+        name: info.title or name for name, info in spec.model.model_fields.items()
+    }
+    for spec in (*NODE_SPECS, *EDGE_SPECS)
+    if spec.table is not None and spec.model is not None
+}
 
 
 def _stable_id(prefix: str, text: str) -> str:
@@ -380,8 +390,11 @@ class _Importer:
 
         raw = self._raw_tables(tables)
         validated = validate_tables(raw, store)
+        reported = {(p.file, p.field) for p in self.problems}
         for issue in validated.issues:
-            self.problems.append(self._from_issue(issue))
+            problem = self._from_issue(issue)
+            if (problem.file, problem.field) not in reported:  # said once is enough
+                self.problems.append(problem)
         self.report.problems = [p.as_dict() for p in self.problems]
         self.report.warnings = [w.as_dict() for w in self.warnings]
         if self.problems or dry_run:
@@ -404,12 +417,14 @@ class _Importer:
             for source, row in rows:
                 by_source[source].append(row)
             for source, items in by_source.items():
-                header = list(dict.fromkeys(key for item in items for key in item))
+                keys = list(dict.fromkeys(key for item in items for key in item))
                 cells = [
-                    (number, [item.get(key) for key in header])
+                    (number, [item.get(key) for key in keys])
                     for number, item in enumerate(items, start=1)
                 ]
-                raw.append(RawTable(name, source, header, cells))
+                # Chinese headers, so that problems name fields as the form does.
+                titles = _TITLES[name]
+                raw.append(RawTable(name, source, [titles.get(k, k) for k in keys], cells))
         return raw
 
     def _count(self, person: _Person) -> None:

@@ -86,5 +86,7 @@ def read_lrmx_bytes(data: bytes, source: str) -> FormRecord:
 
 def _cut_short(data: bytes, line: int) -> bool:
     # Expat reports a truncated document at (or past) its last line.
-    text = data.rstrip()
+    text = data.strip().removeprefix(b"\xef\xbb\xbf")
+    if not text.startswith(b"<"):
+        return False  # not XML at all
     return line >= text.count(b"\n") + 1 and not text.endswith(b"</Person>")

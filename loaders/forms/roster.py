@@ -181,8 +181,12 @@ def read_roster(path: Path) -> RosterRead:
             first_data = start + 1
             if first_data < len(rows):
                 below = rows[first_data]
-                if _header_score(below) >= 1 and not any(
-                    isinstance(cell, int | float | datetime) for cell in below
+                name_at = header.index("姓名") if "姓名" in header else 0
+                # A second header row: text only, under a merged cell, no name in it.
+                if (
+                    any(isinstance(cell, str) and cell.strip() for cell in below)
+                    and not any(isinstance(cell, int | float | datetime) for cell in below)
+                    and (name_at >= len(below) or below[name_at] in (None, ""))
                 ):
                     header = _combined_header(rows[start], below)
                     first_data += 1
