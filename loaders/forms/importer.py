@@ -569,7 +569,7 @@ class _Importer:
         }
         for name, key in text_fields.items():
             value = record.get(key)
-            if value:
+            if value and value not in {"无", "无。"}:  # "无" says there is nothing to keep
                 props[name] = normalize_name(value) if name == "name" else value
         for name, key in (
             ("birth", "ChuShengNianYue"),
