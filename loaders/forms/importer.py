@@ -360,6 +360,7 @@ class _Importer:
         org = OrgIndex.load(store)
 
         people = self._people(records, cadres, by_number, by_name_birth)
+        self.report.cadre_ids = [person.cadre_id for person in people]
         tables: dict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
         annual = {
             (a["cadre_id"], int(a["year"])): a["id"]

@@ -23,6 +23,7 @@ class ImportReport:
     problems: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[dict[str, Any]] = field(default_factory=list)
     files: int = 0
+    cadre_ids: list[str] = field(default_factory=list)  # whose records the import touches
     written: bool = False
     dry_run: bool = False
     summary: dict[str, dict[str, int]] = field(default_factory=dict)
@@ -40,6 +41,7 @@ class ImportReport:
             "problems": self.problems,
             "warnings": self.warnings,
             "files": self.files,
+            "cadre_ids": self.cadre_ids,
             "written": self.written,
             "dry_run": self.dry_run,
             "summary": self.summary,
