@@ -111,7 +111,7 @@ def _forms(sample: Any, today: date) -> list[tuple[str, dict[str, Any]]]:
             end = _dotted(row.get("end")) or "       "
             lines.append(f"{_dotted(row['start'])}--{end}  {org.post_text(row['post_id'])}")
         for row in rotations.get(cadre_id, []):
-            unit = "".join(org.unit_path(row["unit_id"]))
+            unit = org.unit_text(row["unit_id"])
             lines.append(
                 f"                  (其间：{_dotted(row['start'])}--{_dotted(row.get('end'))}"
                 f"在{unit}{row['kind']})"

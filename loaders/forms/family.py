@@ -50,7 +50,8 @@ _GROUPS: dict[str, str] = {
 }
 # 称谓 as written → kinship kind (graphsvc.vocab.Kinship values).
 KINSHIP_BY_TITLE: dict[str, str] = {
-    title: kind for kind, titles in _GROUPS.items() for title in titles.split()
+    **{kind: kind for kind in _GROUPS},  # some forms write the kind itself (配偶, 子女)
+    **{title: kind for kind, titles in _GROUPS.items() for title in titles.split()},
 }
 
 

@@ -64,7 +64,7 @@ _ADMIN_KIND = (
     ("村", "村"),
 )
 # Parts that only look like a place (农业农村服务中心, 市场监管局, 城区).
-_NOT_A_PLACE = ("农村", "城区", "辖区", "园区", "景区", "新区管委会")
+_NOT_A_PLACE = ("农村", "辖区", "园区", "景区")
 _NOT_AFTER = ("场", "域", "政")  # 市场, 区域, 市政 ...
 # The unit's own organs: a title under them stays in the unit (党委书记 of the township).
 _OWN_ORGANS = ("党委", "党工委", "政府", "人民政府", "人大", "委", "办事处", "纪委", "纪工委")
@@ -241,6 +241,11 @@ class OrgIndex:
             names.append(normalize_name(unit["name"]))
             unit_id = unit.get("parent_id")
         return names[::-1]
+
+    def unit_text(self, unit_id: str) -> str:
+        """The full text a form writes for a unit: ``东江区兴口镇``, ``东江区委组织部``."""
+        path = self.unit_path(unit_id)
+        return self._full_name(path[:-1], path[-1]) if path else ""
 
     def post_text(self, post_id: str) -> str:
         """The full text a form writes for a post: unit path and post name, no repetition."""

@@ -122,6 +122,7 @@ def test_post_texts_split_along_the_hierarchy() -> None:
     )
     assert split_post_text("东江区委组织部部长") == ([("东江区", "区县")], "区委组织部", "部长")
     assert split_post_text("东江区委书记")[2] == "区委书记"
+    assert split_post_text("丰城区泰沟镇金塘村")[0][0] == ("丰城区", "区县")
     assert split_post_text("东江区白沙街道新坝社区党组织书记助理")[0][-1] == ("新坝社区", "社区")
     assert split_post_text("兴口镇农业农村服务中心科员")[1] == "农业农村服务中心"
     assert post_function("财政所所长") == "财务"
