@@ -164,7 +164,8 @@ def _lrmx(fields: dict[str, Any]) -> bytes:
                     ET.SubElement(item, tag).text = value
         else:
             element.text = str(fields.get(name, ""))
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8")
+    body: bytes = ET.tostring(root, encoding="utf-8")
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body
 
 
 def _lrm(fields: dict[str, Any]) -> bytes:
@@ -207,8 +208,12 @@ def _roster(sample: Any, path: Path) -> Path:
         party, started = cadre.get("party_date"), since.get(cadre["id"])
         # The forms departments really type: a date cell, text, and numbers (1990.1 = October).
         style = number % 4
-        birth_cell: Any = birth if style == 0 else f"{birth:%Y.%m}" if style == 1 else (
-            birth.year + birth.month / 100 if style == 2 else int(f"{birth:%Y%m}")
+        birth_cell: Any = (
+            birth
+            if style == 0
+            else f"{birth:%Y.%m}"
+            if style == 1
+            else (birth.year + birth.month / 100 if style == 2 else int(f"{birth:%Y%m}"))
         )
         sheet.append(
             [number, cadre["name"], cadre["gender"], cadre.get("ethnicity"), birth_cell,

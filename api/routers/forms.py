@@ -52,7 +52,7 @@ def get_form(
     post: Annotated[
         str | None, Query(description="岗位编号 proposed: fills 拟任职务 and 拟免职务")
     ] = None,
-    format: Annotated[  # noqa: A002 - the query parameter the contract names
+    format: Annotated[
         Literal["lrmx", "lrm", "html", "pdf"], Query(description="lrmx, lrm, html or pdf")
     ] = "html",
     as_of: Annotated[date | None, Query(description="计算年龄时间; default today")] = None,

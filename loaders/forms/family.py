@@ -102,9 +102,9 @@ class KinMatcher:
         for person in self._by_name.get(normalize_name(entry.name), {}).values():
             if person.id == exclude:
                 continue
-            if birth is not None and person.birth is not None:
-                if (birth.year, birth.month) != (person.birth.year, person.birth.month):
-                    continue
+            born = person.birth
+            if birth and born and (birth.year, birth.month) != (born.year, born.month):
+                continue
             if _workplace_matches(entry.workplace, person):
                 found.append(person.id)
         return sorted(found)

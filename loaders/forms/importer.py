@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from graphsvc.dates import parse_cadre_date
-from graphsvc.model import EDGE_SPECS, NODE_SPECS
+from graphsvc.model import EDGE_SPECS, NODE_SPECS, EdgeSpec, NodeSpec
 from graphsvc.stores.base import GraphStore
 from graphsvc.vocab import Rank
 from loaders.forms.family import KinMatcher, Kinsman, dump_family, kinship_of, load_family
@@ -169,13 +169,18 @@ def parse_sanctions(text: str) -> tuple[list[tuple[str, date, str]], list[str]]:
     return records, undated
 
 
-_TITLES: dict[str, dict[str, str]] = {
-    spec.table: {
-        name: info.title or name for name, info in spec.model.model_fields.items()
-    }
-    for spec in (*NODE_SPECS, *EDGE_SPECS)
-    if spec.table is not None and spec.model is not None
-}
+def _titles() -> dict[str, dict[str, str]]:
+    found: dict[str, dict[str, str]] = {}
+    specs: list[NodeSpec | EdgeSpec] = [*NODE_SPECS, *EDGE_SPECS]
+    for spec in specs:
+        if spec.table is not None and spec.model is not None:
+            fields = spec.model.model_fields.items()
+            found[spec.table] = {name: info.title or name for name, info in fields}
+    return found
+
+
+# Table → field → its Chinese header.
+_TITLES = _titles()
 
 
 def _stable_id(prefix: str, text: str) -> str:
@@ -578,14 +583,14 @@ class _Importer:
             ("form_date", "TianBiaoShiJian"),
             ("rank_since", "RenXianZhiJiShiJian"),
         ):
-            value = self._date(record, key)
-            if value is not None:
-                props[name] = value
+            when = self._date(record, key)
+            if when is not None:
+                props[name] = when
         party = record.get("RuDangShiJian")
         if party and re.search(r"\d", party):
-            value = self._date(record, "RuDangShiJian")
-            if value is not None:
-                props["party_date"] = value
+            joined = self._date(record, "RuDangShiJian")
+            if joined is not None:
+                props["party_date"] = joined
         for name, key in (
             ("education", "QuanRiZhiJiaoYu_XueLi"),
             ("inservice_education", "ZaiZhiJiaoYu_XueLi"),
@@ -653,6 +658,7 @@ class _Importer:
                         }
                     )
             if match.created:
+                function = org.new_posts[match.post_id].get("function")
                 if match.post_id not in created_seen:
                     created_seen.add(match.post_id)
                     org.new_posts[match.post_id]["_source"] = where
@@ -663,7 +669,7 @@ class _Importer:
                             "id": match.post_id,
                             "name": match.post_name,
                             "parent": match.unit_path,
-                            "note": f"由“{text}”推断（职能：{org.new_posts[match.post_id].get('function')}），待核实",
+                            "note": f"由“{text}”推断（职能：{function}），待核实",
                         }
                     )
             else:
@@ -860,7 +866,8 @@ class _Importer:
                     {
                         "file": where,
                         "kind": "亲属",
-                        "text": f"{member['relation']} {member['name']}（{member.get('workplace', '')}）",
+                        "text": f"{member['relation']} {member['name']}"
+                        f"（{member.get('workplace', '')}）",
                         "candidates": ids,
                         "note": "与图中多位干部的姓名和单位职务相符，未建立亲属关系",
                     }

@@ -42,7 +42,7 @@ FIELD_COUNT = 33
 
 
 def decode_form_text(data: bytes, source: str) -> str:
-    """UTF-8 when the bytes are valid UTF-8 (a re-saved file), else GB18030 (a superset of GB2312)."""
+    """UTF-8 when the bytes are valid UTF-8 (a re-saved file), else GB18030 (covers GB2312)."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

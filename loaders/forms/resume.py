@@ -124,9 +124,9 @@ def _read_notes(text: str, line: int) -> tuple[list[ResumeNote], list[str]]:
             unread.append(piece)
             continue
         place = piece[match.end() :].strip()
-        place = re.sub(rf"^(在|到|赴)?\s*", "", place)
+        place = re.sub(r"^(在|到|赴)?\s*", "", place)
         place = re.sub(rf"^({'|'.join(_ROTATION_KINDS)})(任|担任)?", "", place)
-        place = re.sub(rf"(挂职|轮岗|交流)(锻炼|任职|工作)?$", "", place).strip()
+        place = re.sub(r"(挂职|轮岗|交流)(锻炼|任职|工作)?$", "", place).strip()
         notes.append(ResumeNote(kind, start, end, place, line))
     return notes, unread
 

@@ -48,6 +48,7 @@ class ImportReport:
         }
 
 
+_ISSUE_COLUMNS = (("file", "文件"), ("field", "字段"), ("value", "值"), ("reason", "原因"))
 _SHEETS: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
     (
         "matched",
@@ -67,8 +68,8 @@ _SHEETS: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
         (("file", "文件"), ("kind", "类别"), ("text", "表中写法"), ("candidates", "可能是"),
          ("note", "说明")),
     ),
-    ("problems", "问题", (("file", "文件"), ("field", "字段"), ("value", "值"), ("reason", "原因"))),
-    ("warnings", "提示", (("file", "文件"), ("field", "字段"), ("value", "值"), ("reason", "原因"))),
+    ("problems", "问题", _ISSUE_COLUMNS),
+    ("warnings", "提示", _ISSUE_COLUMNS),
 )  # fmt: skip
 
 

@@ -205,7 +205,11 @@ def read_roster(path: Path) -> RosterRead:
 def _read_rows(
     rows: list[list[Any]], header: list[str], first: int, source: str, result: RosterRead
 ) -> None:
-    columns = {i: ROSTER_COLUMNS[name] for i, name in enumerate(header) if ROSTER_COLUMNS.get(name)}
+    columns: dict[int, str] = {}
+    for index, name in enumerate(header):
+        key = ROSTER_COLUMNS.get(name)
+        if key:
+            columns[index] = key
     for index in range(first, len(rows)):
         cells = rows[index]
         number = index + 1  # as the spreadsheet shows it
@@ -235,7 +239,8 @@ def _read_rows(
                             where,
                             header[position],
                             text,
-                            "身份证号被 Excel 存成了数字，后几位已丢失；未导入，请把该列设为文本后重新录入",
+                            "身份证号被 Excel 存成了数字，后几位已丢失；未导入，"
+                            "请把该列设为文本后重新录入",
                         )
                     )
                     continue

@@ -216,7 +216,9 @@ def build_form(
     current = [
         posts[p]
         for p, props in held
-        if p in posts and props["start"] <= as_of and (props.get("end") is None or props["end"] > as_of)
+        if p in posts
+        and props["start"] <= as_of
+        and (props.get("end") is None or props["end"] > as_of)
     ]
     grades: dict[int, str] = {}
     supervision: list[dict[str, Any]] = []

@@ -112,7 +112,9 @@ def lrm_text(fields: dict[str, Any]) -> str:
     }  # fmt: skip
     for position, key in positions.items():
         parts[position] = str(fields.get(key, ""))
-    parts[9] = f"{fields.get('QuanRiZhiJiaoYu_XueLi', '')}#{fields.get('QuanRiZhiJiaoYu_XueWei', '')}@#"
+    parts[9] = (
+        f"{fields.get('QuanRiZhiJiaoYu_XueLi', '')}#{fields.get('QuanRiZhiJiaoYu_XueWei', '')}@#"
+    )
     parts[10] = f"{fields.get('QuanRiZhiJiaoYu_XueLi_BiYeYuanXiaoXi', '')}#@#"
     members = fields.get("family", [])
     for offset in range(5):

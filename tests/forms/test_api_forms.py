@@ -63,7 +63,9 @@ def test_upload_then_read_the_form_by_role(api: tuple[str, dict[str, str], Path]
     assert uploaded.status_code == 200, uploaded.text
     report = uploaded.json()
     assert report["cadres"]["created"] == 2 and report["written"]
-    daughter = next(m["id"] for m in report["matched"] if m["kind"] == "亲属" and m["name"] == "林晓雯")
+    daughter = next(
+        m["id"] for m in report["matched"] if m["kind"] == "亲属" and m["name"] == "林晓雯"
+    )
 
     viewer = httpx.get(
         f"{base}/cadres/{daughter}/form", params={"format": "lrmx", "post": "P1"},

@@ -60,7 +60,9 @@ def test_import_forms_fails_with_nothing_written(tmp_path: Path) -> None:
     bad = tmp_path / "bad.lrmx"
     bad.write_text("not a form", encoding="utf-8")
     good = write_lrmx(tmp_path, "d", DAUGHTER)
-    result = CliRunner().invoke(_app(), ["import-forms", str(good), str(bad), "--store", url, "--json"])
+    result = CliRunner().invoke(
+        _app(), ["import-forms", str(good), str(bad), "--store", url, "--json"]
+    )
     assert result.exit_code == 1
     data = json.loads(result.stdout[result.stdout.index("{") : result.stdout.rindex("}") + 1])
     (problem,) = data["problems"]
@@ -72,7 +74,9 @@ def test_import_forms_fails_with_nothing_written(tmp_path: Path) -> None:
 def test_form_for_a_cadre_and_for_a_round(tmp_path: Path) -> None:
     url = _store(tmp_path)
     runner = CliRunner()
-    runner.invoke(_app(), ["import-forms", str(write_lrmx(tmp_path, "d", DAUGHTER)), "--store", url])
+    runner.invoke(
+        _app(), ["import-forms", str(write_lrmx(tmp_path, "d", DAUGHTER)), "--store", url]
+    )
     with open_store(url) as store:
         cadre_id = next(str(c["id"]) for c in store.iter_nodes("Cadre"))
     out = tmp_path / "one.lrm"

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from graphsvc.stores import GraphStore, open_store
 from graphsvc.settings import get_settings
+from graphsvc.stores import GraphStore, open_store
 from loaders.forms.importer import import_forms
 from loaders.forms.review import write_review_xlsx
 from queries.selection.check import check_appointment, current_conflicts
@@ -158,9 +158,7 @@ def test_validation_problems_name_file_field_value_and_reason(
     assert "身份证号" in fields["身份证号"]["reason"]
 
 
-def test_an_unreadable_resume_line_is_kept_and_reported(
-    graph: GraphStore, tmp_path: Path
-) -> None:
+def test_an_unreadable_resume_line_is_kept_and_reported(graph: GraphStore, tmp_path: Path) -> None:
     resume = DAUGHTER["JianLi"] + "\n那几年在南方务工，具体时间记不清"
     report = import_forms(
         store=graph, paths=[write_lrmx(tmp_path, "d", {**DAUGHTER, "JianLi": resume})]
@@ -197,7 +195,11 @@ def test_an_ambiguous_relative_makes_no_edge(graph: GraphStore, tmp_path: Path) 
 
 
 def test_the_same_person_twice_takes_the_later_form(graph: GraphStore, tmp_path: Path) -> None:
-    later = {**DAUGHTER, "TianBiaoShiJian": "202410", "XianRenZhiWu": "东江区兴口镇财政所所长（新）"}
+    later = {
+        **DAUGHTER,
+        "TianBiaoShiJian": "202410",
+        "XianRenZhiWu": "东江区兴口镇财政所所长（新）",
+    }
     earlier = {**DAUGHTER, "TianBiaoShiJian": "202301", "XianRenZhiWu": "旧职务"}
     report = import_forms(
         store=graph,
@@ -216,9 +218,7 @@ def test_the_same_person_twice_takes_the_later_form(graph: GraphStore, tmp_path:
 
 def test_a_dry_run_reports_and_writes_nothing(graph: GraphStore, tmp_path: Path) -> None:
     version = graph.version()
-    report = import_forms(
-        store=graph, paths=[write_lrmx(tmp_path, "d", DAUGHTER)], dry_run=True
-    )
+    report = import_forms(store=graph, paths=[write_lrmx(tmp_path, "d", DAUGHTER)], dry_run=True)
     assert report.ok and not report.written and report.cadres["created"] == 1
     assert report.created and graph.version() == version
     assert not list(graph.iter_nodes("Cadre"))

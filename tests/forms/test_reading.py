@@ -107,7 +107,8 @@ def test_the_resume_reads_periods_notes_study_and_keeps_what_it_cannot_read() ->
 @pytest.mark.parametrize(
     ("text", "end"),
     [("2019.05--  东江区兴口镇副镇长", None), ("2019.05-- 至今 东江区兴口镇副镇长", None),
-     ("2019.05  东江区兴口镇副镇长", None), ("2019.05--2021.10  东江区兴口镇副镇长", date(2021, 10, 1))],
+     ("2019.05  东江区兴口镇副镇长", None),
+     ("2019.05--2021.10  东江区兴口镇副镇长", date(2021, 10, 1))],
 )  # fmt: skip
 def test_open_ends(text: str, end: date | None) -> None:
     (entry,) = parse_resume(text).posts
@@ -182,7 +183,8 @@ def test_a_roster_as_departments_keep_it(tmp_path: Path) -> None:
                   "东江区兴口镇副镇长", 2021.1, "990102199005010013", None])  # fmt: skip
     sheet.append([None] * 12)
     sheet.append([2, "钱二", "女", "汉族", 1991.05, "201307", "大专", None,
-                  "东江区兴口镇党政综合办公室科员", "2019.5", 9.91020199105e17, "调入"])  # fmt: skip
+                  "东江区兴口镇党政综合办公室科员", "2019.5", 9.91020199105e17,
+                  "调入"])  # fmt: skip
     sheet.append(["合计", "2人"])
     path = tmp_path / "roster.xlsx"
     book.save(path)
