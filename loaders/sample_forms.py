@@ -250,8 +250,13 @@ def write_forms(sample: Any, out_dir: Path, *, today: date | None = None) -> lis
     folder = out_dir / "forms"
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    for index, (cadre_id, fields) in enumerate(_forms(sample, day)):
-        if index % 5 == 4:
+    forms = _forms(sample, day)
+    # .lrm has no ID number: only people whose name and birth tell them apart get one.
+    seen: dict[tuple[str, str], int] = defaultdict(int)
+    for _, fields in forms:
+        seen[(fields["XingMing"], fields["ChuShengNianYue"])] += 1
+    for index, (cadre_id, fields) in enumerate(forms):
+        if index % 5 == 4 and seen[(fields["XingMing"], fields["ChuShengNianYue"])] == 1:
             path = folder / f"{cadre_id}-{fields['XingMing']}.lrm"
             path.write_bytes(_lrm(fields))
             path.with_suffix(".pic").write_bytes(_PHOTO)

@@ -484,6 +484,33 @@ class _Importer:
                     "note": f"与 {newer[1].where} 是同一人，以填表时间较晚的 {newer[1].where} 为准",
                 }
             )
+        # A form without an ID number is the person of a form with one, by name + birth.
+        with_number: dict[tuple[str, str], list[tuple[str, ...]]] = defaultdict(list)
+        for key, (_, record) in chosen.items():
+            if key[0] == "id":
+                birth_text = str(parse_cadre_date(record.get("ChuShengNianYue")))
+                with_number[(normalize_name(record.get("XingMing")), birth_text)].append(key)
+        for key in [k for k in chosen if k[0] == "name"]:
+            owners = with_number.get((key[1], key[2]), [])
+            if len(owners) > 1:
+                record = chosen.pop(key)[1]
+                self.report.ambiguous.append(
+                    {"file": record.where, "kind": "干部", "text": key[1],
+                     "candidates": [chosen[o][1].where for o in owners],
+                     "note": "没有身份证号，与本次导入的多位同名同出生年月的干部无法区分"}
+                )  # fmt: skip
+                self._problem(
+                    record, "ShenFenZheng", None, "没有身份证号，无法确定是同名干部中的哪一位"
+                )
+            elif owners:
+                mine, theirs = chosen.pop(key), chosen[owners[0]]
+                older, newer = sorted([mine, theirs], key=lambda item: item[0])
+                chosen[owners[0]] = newer
+                self.report.matched.append(
+                    {"file": older[1].where, "kind": "同一人", "text": key[1], "id": None,
+                     "name": key[1],
+                     "note": f"与 {newer[1].where} 是同一人，以填表时间较晚的表为准"}
+                )  # fmt: skip
         people: list[_Person] = []
         for record in (item[1] for item in chosen.values()):
             person = self._match_cadre(record, cadres, by_number, by_name_birth)

@@ -65,7 +65,7 @@ _ADMIN_KIND = (
     ("村", "村"),
 )
 # Parts that only look like a place (农业农村服务中心, 市场监管局, 城区).
-_NOT_A_PLACE = ("农村", "辖区", "园区", "景区")
+_NOT_A_PLACE = ("农村", "乡村", "城乡", "辖区", "园区", "景区")
 _NOT_AFTER = ("场", "域", "政")  # 市场, 区域, 市政 ...
 # The unit's own organs: a title under them stays in the unit (党委书记 of the township).
 _OWN_ORGANS = ("党委", "党工委", "政府", "人民政府", "人大", "委", "办事处", "纪委", "纪工委")
@@ -147,7 +147,11 @@ def split_post_text(text: str) -> tuple[list[tuple[str, str]], str, str]:
             break
         place = match.group(1)
         after = body[len(place) : len(place) + 1]
-        if any(place.endswith(word) for word in _NOT_A_PLACE) or after in _NOT_AFTER:
+        if (
+            any(place.endswith(word) for word in _NOT_A_PLACE)
+            or place == "城市"
+            or after in _NOT_AFTER
+        ):
             break
         if len(place) < 2:
             break
@@ -312,11 +316,41 @@ class OrgIndex:
 
     def match_unit(self, text: str) -> tuple[str, list[dict[str, Any]]]:
         """The unit a text names (a secondment's place), creating what is missing."""
-        places, office, title = split_post_text(text)
+        known, rest = self._known_prefix(normalize_name(text))
+        places, office, title = split_post_text(rest)
         if title and title.split("、")[0] not in _TITLE_SET:
             office, title = office + title, ""  # no post named: the text is the unit itself
-        unit_id, created = self._walk(places, office)
+        unit_id, created = self._walk(places, office, start=known)
         return unit_id, created
+
+    def _known_prefix(self, text: str) -> tuple[str | None, str]:
+        """Consume the units the graph knows from the front of ``text``, down the hierarchy.
+
+        ``金湾区委办公室主任`` → (the unit 区委办公室 of 金湾区, ``主任``).
+        """
+        parent: str | None = None
+        rest = text
+        while rest:
+            pool = self._children.get(parent, []) if parent else list(self.units)
+            parent_name = normalize_name(str(self.units[parent]["name"])) if parent else ""
+            best: str | None = None
+            best_length = 0
+            for unit_id in pool:
+                name = normalize_name(self.units[unit_id]["name"])
+                variants = [name]
+                if parent_name and name[:1] == parent_name[-1:]:
+                    variants.append(name[1:])  # 区委办公室 written after 金湾区: 金湾区委办公室
+                for variant in variants:
+                    if (
+                        len(variant) >= 2
+                        and rest.startswith(variant)
+                        and len(variant) > best_length
+                    ):
+                        best, best_length = unit_id, len(variant)
+            if best is None:
+                break
+            parent, rest = best, rest[best_length:]
+        return parent, rest
 
     def _find_child(self, parent_id: str | None, name: str) -> str | None:
         wanted = normalize_name(name)
@@ -335,12 +369,14 @@ class OrgIndex:
                     return unit_id
         return None
 
-    def _walk(self, places: list[tuple[str, str]], office: str) -> tuple[str, list[dict[str, Any]]]:
+    def _walk(
+        self, places: list[tuple[str, str]], office: str, *, start: str | None = None
+    ) -> tuple[str, list[dict[str, Any]]]:
         created: list[dict[str, Any]] = []
-        parent: str | None = None
-        path: list[str] = []
+        parent: str | None = start
+        path: list[str] = self.unit_path(start)
         steps = [*places, *([(office, "")] if office else [])]
-        if not steps:
+        if not steps and start is None:
             steps = [("未注明单位", "区直部门")]
         for name, kind in steps:
             path.append(name)
@@ -370,14 +406,11 @@ class OrgIndex:
         return parent, created
 
     def _create_post(self, text: str, key: str) -> PostMatch:
-        places, office, title = split_post_text(text)
-        unit_id, created_units = self._walk(places, office)
+        known, rest = self._known_prefix(key)
+        places, office, title = split_post_text(rest)
+        unit_id, created_units = self._walk(places, office, start=known)
         unit = self.units.get(unit_id) or self.new_units[unit_id]
-        name = (
-            normalize_name(unit["name"]) + title
-            if office
-            else (places[-1][0] if places else "") + title
-        )
+        name = normalize_name(unit["name"]) + title
         post_id = _stable_id("PF", f"{unit_id}/{title}")
         if post_id not in self.new_posts:
             template = self._templates.get((str(unit.get("kind", "")), title)) or next(

@@ -254,3 +254,16 @@ def test_the_review_report_as_xlsx(graph: GraphStore, tmp_path: Path) -> None:
     assert book.sheetnames == ["概况", "已匹配", "新建待核实", "存疑", "问题", "提示"]
     created = [row for row in book["新建待核实"].iter_rows(min_row=2, values_only=True)]
     assert len(created) == len(report.created) and created[0][1] in {"单位", "岗位"}
+
+
+def test_a_form_without_an_id_number_is_the_person_of_one_with_it(
+    graph: GraphStore, tmp_path: Path
+) -> None:
+    from tests.forms.kit import lrm_text
+
+    lrm = tmp_path / "older.lrm"
+    lrm.write_bytes(lrm_text({**DAUGHTER, "TianBiaoShiJian": "202001"}).encode("gb18030"))
+    report = import_forms(store=graph, paths=[lrm, write_lrmx(tmp_path, "d", DAUGHTER)])
+    assert report.ok and report.cadres["created"] == 1
+    (same,) = [m for m in report.matched if m["kind"] == "同一人"]
+    assert same["file"] == str(lrm)  # the earlier form gives way
