@@ -71,7 +71,7 @@ def render_html(document: FormDocument) -> str:
 <colgroup><col style="width:13%"><col style="width:13%"><col style="width:11%">
 <col style="width:13%"><col style="width:13%"><col style="width:15%"><col style="width:22%"></colgroup>
 <tr><td class="label">姓　名</td><td>{_v(d, "XingMing")}</td><td class="label">性　别</td>
-<td>{_v(d, "XingBie")}</td><td class="label">出生年月<br>（　岁）</td>
+<td>{_v(d, "XingBie")}</td><td class="label">出生年月<br>（岁）</td>
 <td>{escape(_ym(d.get("ChuShengNianYue")))}{age}</td>
 <td rowspan="4" class="photo">{photo}</td></tr>
 <tr><td class="label">民　族</td><td>{_v(d, "MinZu")}</td><td class="label">籍　贯</td>
