@@ -182,7 +182,7 @@ class Cadre(Record):
     expertise: str | None = col("熟悉专业有何专长", "专长", default=None)
     inservice_degree: str | None = col("在职学位", default=None)
     inservice_school_major: str | None = col("在职毕业院校及专业", default=None)
-    rewards_and_sanctions: str | None = col("奖惩情况", default=None)
+    rewards_and_sanctions: str | None = col("奖惩情况", sensitive=True, default=None)
     resume_unread: str | None = col("未识别简历", default=None)  # 简历 lines no rule could read
     family: str | None = col("家庭成员", sensitive=True, default=None)  # JSON list, as on the form
     form_date: CadreDate | None = col("填表时间", default=None)

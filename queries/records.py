@@ -193,6 +193,10 @@ def cadre_profile(
                 store, "Supervision", {e.other_id for e in by_type.get("RECORD_OF", [])}
             ).values()
         )
+    # What a form keeps on the cadre follows its part's permission, not the ID number's.
+    for name, part in (("family", "kinship"), ("rewards_and_sanctions", "supervision")):
+        if name in cadre:
+            profile["cadre"][name] = cadre[name] if part in shown else "***"
     return profile
 
 

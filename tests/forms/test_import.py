@@ -267,3 +267,23 @@ def test_a_form_without_an_id_number_is_the_person_of_one_with_it(
     assert report.ok and report.cadres["created"] == 1
     (same,) = [m for m in report.matched if m["kind"] == "同一人"]
     assert same["file"] == str(lrm)  # the earlier form gives way
+
+
+def test_what_a_form_keeps_follows_the_roles_of_the_profile(
+    graph: GraphStore, tmp_path: Path
+) -> None:
+    from queries.records import cadre_profile
+
+    import_forms(store=graph, paths=[write_lrmx(tmp_path, "d", DAUGHTER)])
+    cadre_id = str(_cadre(graph, "林晓雯")["id"])
+    viewer = cadre_profile(store=graph, cadre_id=cadre_id, reveal=())
+    analyst = cadre_profile(store=graph, cadre_id=cadre_id, reveal=("kinship", "supervision"))
+    editor = cadre_profile(store=graph, cadre_id=cadre_id, reveal=("id_number",))
+    assert viewer and analyst and editor
+    assert viewer["cadre"]["family"] == "***" and viewer["cadre"]["rewards_and_sanctions"] == "***"
+    assert (
+        "林国栋" in analyst["cadre"]["family"]
+        and "诫勉" in analyst["cadre"]["rewards_and_sanctions"]
+    )
+    assert editor["cadre"]["family"] == "***"  # the ID number's permission is not kinship's
+    assert editor["cadre"]["id_number"] == "990102198705120026"
