@@ -92,10 +92,9 @@ def import_forms_command(
     else:
         c = report.cadres
         out.print(
-            f"{report.files} file(s): cadres {c['created']} new, {c['updated']} updated, "
-            f"{c['unchanged']} unchanged; {len(report.matched)} matched, "
-            f"{len(report.created)} created for review, {len(report.ambiguous)} ambiguous, "
-            f"{len(report.warnings)} warning(s)"
+            f"{report.files} 个文件：干部新建 {c['created']}、更新 {c['updated']}、"
+            f"未变 {c['unchanged']}；已匹配 {len(report.matched)}，新建待核实 "
+            f"{len(report.created)}，存疑 {len(report.ambiguous)}，提示 {len(report.warnings)}"
         )
         for item in report.ambiguous:
             out.print(f"[yellow]存疑[/] {item['file']}: {item['text']} → {item['candidates']}")
@@ -105,10 +104,10 @@ def import_forms_command(
             shown = f"（{item['value']}）" if item["value"] else ""
             err.print(f"[red]问题[/] {item['file']} {item['field'] or ''}{shown}: {item['reason']}")
     if report.problems:
-        err.print(f"[red]{len(report.problems)} problem(s); nothing was written[/]")
+        err.print(f"[red]{len(report.problems)} 个问题，未写入任何数据[/]")
         raise typer.Exit(1)
     if dry_run:
-        err.print("dry run: nothing was written")
+        err.print("试运行：未写入任何数据")
 
 
 def form_command(

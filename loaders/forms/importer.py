@@ -27,7 +27,7 @@ from graphsvc.vocab import Rank
 from loaders.forms.family import KinMatcher, Kinsman, dump_family, kinship_of, load_family
 from loaders.forms.lrm import read_lrm, read_lrm_bytes
 from loaders.forms.lrmx import read_lrmx, read_lrmx_bytes
-from loaders.forms.record import FormProblem, FormRecord, FormUnreadable
+from loaders.forms.record import FamilyEntry, FormProblem, FormRecord, FormUnreadable
 from loaders.forms.resume import parse_resume
 from loaders.forms.review import ImportReport
 from loaders.forms.roster import read_roster
@@ -466,7 +466,7 @@ class _Importer:
                 continue
             filled = self._date(record, "TianBiaoShiJian") or date.min
             number = record.get("ShenFenZheng").upper()
-            key = ("id", number) if number else ("name", name, birth.isoformat())
+            key: tuple[str, ...] = ("id", number) if number else ("name", name, birth.isoformat())
             rank = (filled, order)
             previous = chosen.get(key)
             if previous is None:
@@ -486,16 +486,16 @@ class _Importer:
             )
         # A form without an ID number is the person of a form with one, by name + birth.
         with_number: dict[tuple[str, str], list[tuple[str, ...]]] = defaultdict(list)
-        for key, (_, record) in chosen.items():
-            if key[0] == "id":
+        for known, (_, record) in chosen.items():
+            if known[0] == "id":
                 birth_text = str(parse_cadre_date(record.get("ChuShengNianYue")))
-                with_number[(normalize_name(record.get("XingMing")), birth_text)].append(key)
-        for key in [k for k in chosen if k[0] == "name"]:
-            owners = with_number.get((key[1], key[2]), [])
+                with_number[(normalize_name(record.get("XingMing")), birth_text)].append(known)
+        for loose in [k for k in chosen if k[0] == "name"]:
+            owners = with_number.get((loose[1], loose[2]), [])
             if len(owners) > 1:
-                record = chosen.pop(key)[1]
+                record = chosen.pop(loose)[1]
                 self.report.ambiguous.append(
-                    {"file": record.where, "kind": "干部", "text": key[1],
+                    {"file": record.where, "kind": "干部", "text": loose[1],
                      "candidates": [chosen[o][1].where for o in owners],
                      "note": "没有身份证号，与本次导入的多位同名同出生年月的干部无法区分"}
                 )  # fmt: skip
@@ -503,12 +503,12 @@ class _Importer:
                     record, "ShenFenZheng", None, "没有身份证号，无法确定是同名干部中的哪一位"
                 )
             elif owners:
-                mine, theirs = chosen.pop(key), chosen[owners[0]]
+                mine, theirs = chosen.pop(loose), chosen[owners[0]]
                 older, newer = sorted([mine, theirs], key=lambda item: item[0])
                 chosen[owners[0]] = newer
                 self.report.matched.append(
-                    {"file": older[1].where, "kind": "同一人", "text": key[1], "id": None,
-                     "name": key[1],
+                    {"file": older[1].where, "kind": "同一人", "text": loose[1], "id": None,
+                     "name": loose[1],
                      "note": f"与 {newer[1].where} 是同一人，以填表时间较晚的表为准"}
                 )  # fmt: skip
         people: list[_Person] = []
@@ -970,9 +970,7 @@ class _Importer:
                 tables["cadres"].append((f"图中已有记录 {cadre_id}", props))
 
 
-def _entry(member: dict[str, Any]) -> Any:
-    from loaders.forms.record import FamilyEntry
-
+def _entry(member: dict[str, Any]) -> FamilyEntry:
     return FamilyEntry(
         str(member.get("relation", "")),
         str(member.get("name", "")),

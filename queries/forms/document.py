@@ -238,7 +238,7 @@ def build_form(
 
     family: list[dict[str, str]] = []
     if "kinship" in reveal:
-        family = _family(store, cadre, edges, units, as_of)
+        family = _family(store, cadre, edges, units)
 
     birth = cadre.get("birth")
     current_title = str(cadre.get("title") or "") or "、".join(
@@ -297,7 +297,6 @@ def _family(
     cadre: dict[str, Any],
     edges: list[Any],
     units: dict[str, dict[str, Any]],
-    as_of: date,
 ) -> list[dict[str, str]]:
     rows: list[dict[str, str]] = []
     covered: set[str] = set()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -42,8 +43,6 @@ def form_bytes(document: FormDocument, fmt: str) -> bytes:
     if fmt == "html":
         return render_html(document).encode("utf-8")
     if fmt == "pdf":
-        import tempfile
-
         with tempfile.TemporaryDirectory() as folder:
             out = html_to_pdf(render_html(document), Path(folder) / "form.pdf")
             return out.read_bytes()
