@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -40,6 +41,7 @@ def read_lrmx_bytes(data: bytes, source: str) -> FormRecord:
     """Read .lrmx content (an upload, or a file's bytes); ``source`` names it in problems."""
     if not data.strip():
         raise FormUnreadable(FormProblem(source, None, None, "文件为空，不是任免审批表"))
+    data = _as_utf8(data)
     try:
         root = ET.fromstring(data)
     except ET.ParseError as error:
@@ -82,6 +84,27 @@ def read_lrmx_bytes(data: bytes, source: str) -> FormRecord:
         else:
             fields[child.tag] = child.text or ""
     return FormRecord(source, fields, family, photo)
+
+
+_DECLARED = re.compile(rb"^(\s*<\?xml[^>]*?encoding\s*=\s*[\"'])([A-Za-z0-9_\-]+)([\"'])")
+
+
+def _as_utf8(data: bytes) -> bytes:
+    """Expat cannot read multi-byte code pages: a form saved as GB2312/GBK is re-encoded."""
+    match = _DECLARED.match(data)
+    if match is None or match.group(2).lower().replace(b"-", b"") not in {
+        b"gb2312",
+        b"gbk",
+        b"gb18030",
+        b"cp936",
+    }:
+        return data
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return data  # let the parser say what is wrong
+    head = match.group(1).decode("ascii") + "UTF-8" + match.group(3).decode("ascii")
+    return (head + text[match.end() :]).encode("utf-8")
 
 
 def _cut_short(data: bytes, line: int) -> bool:

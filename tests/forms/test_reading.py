@@ -203,3 +203,11 @@ def test_a_roster_as_departments_keep_it(tmp_path: Path) -> None:
     (flag,) = read.warnings
     assert flag.field == "身份证号" and "数字" in flag.reason and "第6行" in flag.file
     assert not read.problems
+
+
+def test_an_lrmx_saved_in_gb2312(tmp_path: Path) -> None:
+    text = lrmx_bytes(DAUGHTER).decode("utf-8").replace('encoding="UTF-8"', 'encoding="GB2312"')
+    path = tmp_path / "gb.lrmx"
+    path.write_bytes(text.encode("gb18030"))
+    record = read_lrmx(path)
+    assert record.get("XingMing") == "林晓雯" and record.family[0].name == "林国栋"
