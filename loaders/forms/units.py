@@ -35,7 +35,7 @@ def normalize_name(text: str) -> str:
 
 # Titles, matched as the longest suffix of a post's text.
 _TITLE_WORDS = """
-区委书记 区委副书记 县委书记 县委副书记 市委书记 区长 副区长 常务副区长
+区委书记 区委副书记 县委书记 县委副书记 市委书记 市长 副市长 区长 副区长 常务副区长
 县长 副县长 常务副县长 党委书记 党委副书记 党工委书记 党工委副书记
 纪委书记 纪工委书记 镇长 副镇长 乡长 副乡长 人大主席 人大副主席 组织委员
 宣传委员 政法委员 统战委员 武装部长 党委委员 党工委委员 办事处主任
@@ -66,7 +66,6 @@ _ADMIN_KIND = (
 )
 # Parts that only look like a place (农业农村服务中心, 市场监管局, 城区).
 _NOT_A_PLACE = ("农村", "乡村", "城乡", "辖区", "园区", "景区")
-_NOT_AFTER = ("场", "域", "政")  # 市场, 区域, 市政 ...
 # The unit's own organs: a title under them stays in the unit (党委书记 of the township).
 _OWN_ORGANS = ("党委", "党工委", "政府", "人民政府", "人大", "委", "办事处", "纪委", "纪工委")
 
@@ -146,11 +145,10 @@ def split_post_text(text: str) -> tuple[list[tuple[str, str]], str, str]:
         if match is None:
             break
         place = match.group(1)
-        after = body[len(place) : len(place) + 1]
         if (
             any(place.endswith(word) for word in _NOT_A_PLACE)
             or place == "城市"
-            or after in _NOT_AFTER
+            or _runs_on(place, body[len(place) : len(place) + 2])
         ):
             break
         if len(place) < 2:
@@ -159,17 +157,27 @@ def split_post_text(text: str) -> tuple[list[tuple[str, str]], str, str]:
         places.append((place, kind))
         body = body[len(place) :]
     office = body
-    if office.startswith("委") and places and places[-1][0][-1] in "区县市":
+    organ = office.startswith(("委", "政府", "人大", "政协", "纪委"))
+    if organ and places and places[-1][0][-1] in "区县市":
         office = places[-1][0][-1] + office  # 东江区委组织部 → 区委组织部 in 东江区
         if office in {"区委", "县委", "市委"}:
             office = ""
             title = places[-1][0][-1] + "委" + title
+    if office[1:] in {"政府", "人民政府"} and office[:1] in "区县市":
+        office = ""  # 东江市政府副市长: the city's own post
     if office in _OWN_ORGANS:
         title, office = office + title, ""
     if not title:
         title, office = office, ""
     full_title = title + (sep + others if sep else "")
     return places, office, full_title
+
+
+def _runs_on(place: str, after: str) -> bool:
+    """Whether the place's last character starts a word instead (市场, 市政局, 区域)."""
+    if place.endswith("市"):
+        return after.startswith("场") or (after.startswith("政") and after != "政府")
+    return place.endswith("区") and after.startswith("域")
 
 
 def _eats_place(text: str, title: str) -> bool:
@@ -263,7 +271,7 @@ class OrgIndex:
         for place in reversed(path):
             if text.startswith(place):
                 continue
-            if place[-1] in "区县市" and text.startswith(place[-1] + "委"):
+            if place[-1] in "区县市" and text.startswith(place[-1]) and len(text) > 2:
                 text = place[:-1] + text  # 区委组织部 in 东江区 → 东江区委组织部
                 continue
             text = place + text

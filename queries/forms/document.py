@@ -111,7 +111,7 @@ def _prefixed(path: list[str], name: str) -> str:
     for place in reversed(path):
         if text.startswith(place):
             continue
-        if place[-1] in "区县市" and text.startswith(place[-1] + "委"):
+        if place[-1] in "区县市" and text.startswith(place[-1]) and len(text) > 2:
             text = place[:-1] + text
             continue
         text = place + text

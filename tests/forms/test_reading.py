@@ -126,6 +126,9 @@ def test_post_texts_split_along_the_hierarchy() -> None:
     assert split_post_text("丰城区泰沟镇金塘村")[0][0] == ("丰城区", "区县")
     assert split_post_text("东江区白沙街道新坝社区党组织书记助理")[0][-1] == ("新坝社区", "社区")
     assert split_post_text("兴口镇农业农村服务中心科员")[1] == "农业农村服务中心"
+    assert split_post_text("东江区政府办公室副主任")[1] == "区政府办公室"
+    assert split_post_text("东江区市场监管局科员")[1] == "市场监管局"
+    assert split_post_text("东江市政府副市长") == ([("东江市", "市")], "", "副市长")
     assert post_function("财政所所长") == "财务"
     assert post_function("纪委书记") == "纪检监察"
     assert post_function("农业农村服务中心科员") == "业务"
