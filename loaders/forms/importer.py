@@ -276,10 +276,18 @@ def import_forms(*, store: GraphStore, paths: list[Path], dry_run: bool = False)
         ``written`` is True only when there were no problems and not ``dry_run``.
     """
     files, problems = _files(paths)
+    named = {path.resolve() for path in paths}
     records: list[FormRecord] = []
     warnings: list[FormProblem] = []
     for path in files:
         read, bad, notes = _read_file(path)
+        if path.suffix.lower() == ".xlsx" and path.resolve() not in named and not read:
+            # A workbook that happens to sit in a folder of forms (a review report) is no roster.
+            warnings.extend(
+                FormProblem(p.file, p.field, p.value, p.reason + "；不是花名册，已跳过")
+                for p in bad
+            )
+            continue
         records.extend(read)
         problems.extend(bad)
         warnings.extend(notes)

@@ -287,3 +287,17 @@ def test_what_a_form_keeps_follows_the_roles_of_the_profile(
     )
     assert editor["cadre"]["family"] == "***"  # the ID number's permission is not kinship's
     assert editor["cadre"]["id_number"] == "990102198705120026"
+
+
+def test_a_workbook_in_a_folder_of_forms_that_is_no_roster_is_skipped(
+    graph: GraphStore, tmp_path: Path
+) -> None:
+    folder = tmp_path / "forms"
+    folder.mkdir()
+    first = import_forms(store=graph, paths=[write_lrmx(folder, "d", DAUGHTER)], dry_run=True)
+    write_review_xlsx(first, folder / "review.xlsx")  # the review report saved beside the forms
+    report = import_forms(store=graph, paths=[folder])
+    assert report.ok and report.written
+    assert any("不是花名册" in w["reason"] for w in report.warnings)
+    named = import_forms(store=graph, paths=[folder / "review.xlsx"], dry_run=True)
+    assert named.problems and "花名册" in named.problems[0]["reason"]
