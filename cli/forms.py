@@ -128,6 +128,8 @@ def form_command(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="计算年龄时间 (YYYY-MM-DD); default today.")
     ] = None,
+    reason: Annotated[str, typer.Option("--reason", help="任免理由")] = "",
+    reporting_unit: Annotated[str, typer.Option("--reporting-unit", help="呈报单位")] = "",
     store: StoreOption = None,
 ) -> None:
     """Write a cadre's 干部任免审批表 (or one per appointment of a round)."""
@@ -151,12 +153,25 @@ def form_command(
                     err.print(f"[red]error:[/] {round_plan}: not a round plan ({error})")
                     raise typer.Exit(2) from None
                 written = write_round_forms(
-                    store=graph, plan=plan, out_dir=out_path, as_of=day, fmt=fmt
+                    store=graph,
+                    plan=plan,
+                    out_dir=out_path,
+                    as_of=day,
+                    fmt=fmt,
+                    reporting_unit=reporting_unit,
                 )
                 out.print(f"wrote {len(written)} form(s) into {out_path}")
                 return
             assert cadre is not None
-            write_form(store=graph, cadre_id=cadre, post_id=post, out=out_path, as_of=day)
+            write_form(
+                store=graph,
+                cadre_id=cadre,
+                post_id=post,
+                out=out_path,
+                as_of=day,
+                reason=reason,
+                reporting_unit=reporting_unit,
+            )
     except FormNotFound as error:
         err.print(f"[red]error:[/] {error}")
         raise typer.Exit(1) from None

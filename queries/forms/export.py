@@ -50,20 +50,43 @@ def form_bytes(document: FormDocument, fmt: str) -> bytes:
 
 
 def write_form(
-    *, store: GraphStore, cadre_id: str, post_id: str | None, out: Path, as_of: date
+    *,
+    store: GraphStore,
+    cadre_id: str,
+    post_id: str | None,
+    out: Path,
+    as_of: date,
+    reason: str = "",
+    reporting_unit: str = "",
 ) -> Path:
-    """Write the cadre's form to ``out``; the suffix (.lrmx/.lrm/.html/.pdf) picks the format."""
+    """Write the cadre's form to ``out``; the suffix (.lrmx/.lrm/.html/.pdf) picks the format.
+
+    ``reason`` and ``reporting_unit`` fill 任免理由 and 呈报单位.
+    """
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in FORM_FORMATS:
         raise ValueError(f"{out}: the suffix must be one of .lrmx, .lrm, .html, .pdf")
-    document = build_form(store=store, cadre_id=cadre_id, post_id=post_id, as_of=as_of)
+    document = build_form(
+        store=store,
+        cadre_id=cadre_id,
+        post_id=post_id,
+        as_of=as_of,
+        reason=reason,
+        reporting_unit=reporting_unit,
+    )
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(form_bytes(document, fmt))
     return out
 
 
 def write_round_forms(
-    *, store: GraphStore, plan: dict[str, Any] | Path, out_dir: Path, as_of: date, fmt: str = "lrmx"
+    *,
+    store: GraphStore,
+    plan: dict[str, Any] | Path,
+    out_dir: Path,
+    as_of: date,
+    fmt: str = "lrmx",
+    reporting_unit: str = "",
 ) -> list[Path]:
     """One form per proposed appointment of a round (``match --all --json`` output)."""
     if isinstance(plan, Path):
@@ -74,7 +97,16 @@ def write_round_forms(
         cadre_id, post_id = str(item["cadre_id"]), str(item["post_id"])
         name = str(item.get("name") or cadre_id)
         out = out_dir / f"{post_id}-{cadre_id}-{name}.{fmt}"
+        reasons = "；".join(str(r) for r in item.get("reasons", [])[:3])
         written.append(
-            write_form(store=store, cadre_id=cadre_id, post_id=post_id, out=out, as_of=as_of)
+            write_form(
+                store=store,
+                cadre_id=cadre_id,
+                post_id=post_id,
+                out=out,
+                as_of=as_of,
+                reason=reasons or "工作需要",
+                reporting_unit=reporting_unit,
+            )
         )
     return written

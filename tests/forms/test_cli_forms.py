@@ -88,7 +88,18 @@ def test_form_for_a_cadre_and_for_a_round(tmp_path: Path) -> None:
     assert "东江区兴口镇党委书记" in out.read_bytes().decode("gb18030")
     plan = tmp_path / "plan.json"
     plan.write_text(
-        json.dumps({"assignments": [{"post_id": "P1", "cadre_id": cadre_id, "name": "林晓雯"}]}),
+        json.dumps(
+            {
+                "assignments": [
+                    {
+                        "post_id": "P1",
+                        "cadre_id": cadre_id,
+                        "name": "林晓雯",
+                        "reasons": ["专业匹配：财政金融"],
+                    }
+                ]
+            }
+        ),
         encoding="utf-8",
     )
     folder = tmp_path / "round"
@@ -98,7 +109,9 @@ def test_form_for_a_cadre_and_for_a_round(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     (page,) = folder.glob("*.html")
-    assert page.name == f"P1-{cadre_id}-林晓雯.html" and "拟 任 职 务" in page.read_text("utf-8")
+    assert page.name == f"P1-{cadre_id}-林晓雯.html"
+    html = page.read_text("utf-8")
+    assert "拟 任 职 务" in html and "专业匹配：财政金融" in html  # 任免理由 from the round
     missing = runner.invoke(_app(), ["form", "--cadre", "NOPE", "--out", str(out), "--store", url])
     assert missing.exit_code == 1
     wrong = runner.invoke(
