@@ -20,6 +20,7 @@ from api.routers import (
     audit,
     cadres,
     development,
+    forms,
     guide,
     health,
     posts,
@@ -164,7 +165,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return _error(503, "the audit log cannot be written; the answer is withheld")
         return response
 
-    for module in (health, cadres, posts, units, selection, development, records, audit):
+    for module in (health, cadres, posts, units, selection, development, records, forms, audit):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(guide.router)  # /browser-guide: open, no personal data, outside the API
     return app

@@ -33,6 +33,14 @@ def sample(
     cadres: Annotated[
         int, typer.Option(help="How many cadres (3,000 is a district; 300,000 a province).")
     ] = 3000,
+    forms: Annotated[
+        bool,
+        typer.Option(
+            "--forms",
+            help="Also write each cadre's appointment form (.lrmx/.lrm, in forms/) and a "
+            "roster workbook (花名册.xlsx), as a department keeps them.",
+        ),
+    ] = False,
 ) -> None:
     """Write a synthetic district (no real person) in the input format."""
     from loaders.sample import generate_sample, write_sample
@@ -45,6 +53,11 @@ def sample(
         f"wrote {len(paths) - 1} tables ({sum(rows.values()):,} rows, {cadres:,} cadres) "
         f"and manifest.json to {out_dir}"
     )
+    if forms:
+        from loaders.sample.forms import write_forms
+
+        written = write_forms(generated, out_dir)
+        err.print(f"wrote {len(written):,} form and roster files to {out_dir / 'forms'}")
 
 
 def load(

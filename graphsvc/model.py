@@ -129,6 +129,7 @@ class Unit(Record):
     kind: Annotated[UnitKind, Vocab] = col("单位类型", "类型")
     parent_id: Id | None = col("上级单位编号", "上级单位", default=None)
     remote: Flag = col("是否偏远", default=False)
+    needs_review: Flag = col("待核实", default=False)  # created from a form's 简历; check by hand
 
 
 class Post(Record):
@@ -145,6 +146,7 @@ class Post(Record):
         "职能类别", "职能", default=PostFunction.BUSINESS
     )
     role: str | None = col("职务类别", "角色", default=None)
+    needs_review: Flag = col("待核实", default=False)  # created from a form's 简历; check by hand
 
 
 class Cadre(Record):
@@ -175,6 +177,17 @@ class Cadre(Record):
     # Shape only; the check digit and the birth date inside are checked by the loader, as an
     # error or a warning by setting (GRAPHSVC_ID_NUMBER_CHECK).
     id_number: IdNumber | None = col("身份证号", "公民身份号码", sensitive=True, default=None)
+    # Read from appointment forms (干部任免审批表) and written back into them.
+    birthplace: str | None = col("出生地", default=None)
+    health: str | None = col("健康状况", default=None)
+    professional_title: str | None = col("专业技术职务", default=None)
+    expertise: str | None = col("熟悉专业有何专长", "专长", default=None)
+    inservice_degree: str | None = col("在职学位", default=None)
+    inservice_school_major: str | None = col("在职毕业院校及专业", default=None)
+    rewards_and_sanctions: str | None = col("奖惩情况", sensitive=True, default=None)
+    resume_unread: str | None = col("未识别简历", default=None)  # 简历 lines no rule could read
+    family: str | None = col("家庭成员", sensitive=True, default=None)  # JSON list, as on the form
+    form_date: CadreDate | None = col("填表时间", default=None)
 
 
 class Mentor(Record):

@@ -348,6 +348,14 @@ def cadre_profile(
     if "supervision" in shown:
         records = _names(store, "Supervision", {e.other_id for e in by_type.get("RECORD_OF", [])})
         profile["supervision"] = [cast(SupervisionNode, r) for r in records.values()]
+    # What a form keeps on the cadre follows its part's permission, not the ID number's.
+    if "family" in cadre:
+        profile["cadre"]["family"] = cadre["family"] if "kinship" in shown else "***"
+    if "rewards_and_sanctions" in cadre:
+        allowed = "supervision" in shown
+        profile["cadre"]["rewards_and_sanctions"] = (
+            cadre["rewards_and_sanctions"] if allowed else "***"
+        )
     return profile
 
 

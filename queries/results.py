@@ -78,6 +78,17 @@ class CadreNode(TypedDict, total=False):
     status: str | None
     probation_until: date | None
     id_number: str | None
+    # Read from appointment forms (干部任免审批表)
+    birthplace: str | None
+    health: str | None
+    professional_title: str | None
+    expertise: str | None
+    inservice_degree: str | None
+    inservice_school_major: str | None
+    rewards_and_sanctions: str | None  # shown only to roles that see supervision records
+    resume_unread: str | None
+    family: str | None  # shown only to roles that see kinship
+    form_date: date | None
 
 
 @with_config(_OPEN)

@@ -88,7 +88,7 @@ def test_specs_are_consistent() -> None:
 
 def test_field_metadata() -> None:
     assert {"birth", "work_start", "level_since"} <= date_fields(Cadre)
-    assert sensitive_fields(Cadre) == {"id_number"}
+    assert sensitive_fields(Cadre) == {"id_number", "family", "rewards_and_sanctions"}
     assert node_spec("Supervision").sensitive and edge_spec("RELATIVE_OF").sensitive
 
 

@@ -1,0 +1,269 @@
+"""The synthetic district as a department keeps it: one appointment form per cadre and a roster.
+
+``write_forms(sample, out_dir)`` writes ``forms/`` (.lrmx for most cadres, .lrm with a
+``.pic`` photo for every fifth) and ``花名册.xlsx`` (a merged title row, a two-row
+header, 序号 and 备注 columns, a 合计 row, dates as Excel cells, text and numbers), so
+the demo and the tests import what a department would. It only reads the Sample.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from loaders.forms.units import OrgIndex
+
+__all__ = ["write_forms"]
+
+_LRMX_ORDER = (
+    "XingMing", "XingBie", "ChuShengNianYue", "MinZu", "JiGuan", "ChuShengDi", "RuDangShiJian",
+    "CanJiaGongZuoShiJian", "JianKangZhuangKuang", "ZhuanYeJiShuZhiWu",
+    "ShuXiZhuanYeYouHeZhuanChang", "QuanRiZhiJiaoYu_XueLi", "QuanRiZhiJiaoYu_XueWei",
+    "QuanRiZhiJiaoYu_XueLi_BiYeYuanXiaoXi", "QuanRiZhiJiaoYu_XueWei_BiYeYuanXiaoXi",
+    "ZaiZhiJiaoYu_XueLi", "ZaiZhiJiaoYu_XueWei", "ZaiZhiJiaoYu_XueLi_BiYeYuanXiaoXi",
+    "ZaiZhiJiaoYu_XueWei_BiYeYuanXiaoXi", "XianRenZhiWu", "NiRenZhiWu", "NiMianZhiWu", "JianLi",
+    "JiangChengQingKuang", "NianDuKaoHeJieGuo", "RenMianLiYou", "JiaTingChengYuan",
+    "ChengBaoDanWei", "JiSuanNianLingShiJian", "TianBiaoShiJian", "TianBiaoRen", "ShenFenZheng",
+    "ZhaoPian", "Version",
+)  # fmt: skip
+_LRM_POSITIONS = {
+    0: "XingMing", 1: "XingBie", 2: "ChuShengNianYue", 3: "MinZu", 4: "JiGuan",
+    5: "RuDangShiJian", 6: "JianKangZhuangKuang", 7: "ChuShengDi", 8: "CanJiaGongZuoShiJian",
+    11: "ZhuanYeJiShuZhiWu", 16: "ShuXiZhuanYeYouHeZhuanChang", 17: "JianLi",
+    18: "JiangChengQingKuang", 19: "NianDuKaoHeJieGuo", 25: "XianRenZhiWu", 26: "NiRenZhiWu",
+    27: "NiMianZhiWu", 28: "RenMianLiYou", 29: "ChengBaoDanWei", 30: "JiSuanNianLingShiJian",
+    31: "TianBiaoRen", 32: "TianBiaoShiJian",
+}  # fmt: skip
+_TITLES = {
+    "配偶": ("丈夫", "妻子"), "父母": ("父亲", "母亲"), "子女": ("儿子", "女儿"),
+    "兄弟姐妹": ("哥哥", "姐姐"), "配偶父母": ("岳父", "岳母"), "子女配偶": ("女婿", "儿媳"),
+}  # fmt: skip
+_BACK = {"配偶": "配偶", "父母": "子女", "子女": "父母", "兄弟姐妹": "兄弟姐妹",
+         "配偶父母": "子女配偶", "子女配偶": "配偶父母"}  # fmt: skip
+# A 1x1 JPEG: every .lrm form has a photo beside it, as the editor writes one.
+_PHOTO = bytes.fromhex(
+    "ffd8ffe000104a46494600010100000100010000ffdb004300080606070605080707070909080a0c140d0c0b0b0c"
+    "1912130f141d1a1f1e1d1a1c1c20242e2720222c231c1c2837292c30313434341f27393d38323c2e333432ffc0"
+    "000b080001000101011100ffc4001f0000010501010101010100000000000000000102030405060708090a0bff"
+    "da0008010100003f00d2cf20ffd9"
+)
+
+
+def _ym(value: object) -> str:
+    return value.strftime("%Y%m") if isinstance(value, date) else ""
+
+
+def _dotted(value: object) -> str:
+    return value.strftime("%Y.%m") if isinstance(value, date) else ""
+
+
+def _title(kind: str, gender: str) -> str:
+    pair = _TITLES.get(kind, (kind, kind))
+    return pair[1] if gender == "女" else pair[0]
+
+
+def _forms(sample: Any, today: date) -> list[tuple[str, dict[str, Any]]]:
+    tables: dict[str, list[dict[str, Any]]] = sample.tables
+    org = OrgIndex(tables.get("units", []), tables.get("posts", []), {})
+    cadres = {c["id"]: c for c in tables.get("cadres", [])}
+    held: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in tables.get("post_history", []):
+        held[row["cadre_id"]].append(row)
+    rotations: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in tables.get("rotations", []):
+        rotations[row["cadre_id"]].append(row)
+    grades: dict[str, dict[int, str]] = defaultdict(dict)
+    for row in tables.get("assessments", []):
+        if row.get("quarter") is None and row.get("grade"):
+            grades[row["cadre_id"]][int(row["year"])] = str(row["grade"])
+    sanctions: dict[str, list[str]] = defaultdict(list)
+    for row in tables.get("supervision", []):
+        if row["kind"] not in {"关爱谈话", "提醒谈话"}:
+            sanctions[row["cadre_id"]].append(f"{_dotted(row['date'])}受到{row['kind']}")
+    specialty_names = {s["id"]: s["name"] for s in tables.get("specialties", [])}
+    skills: dict[str, list[str]] = defaultdict(list)
+    for row in tables.get("cadre_specialties", []):
+        skills[row["cadre_id"]].append(specialty_names.get(row["specialty_id"], ""))
+    current: dict[str, str] = {}
+    for cadre_id, rows in held.items():
+        open_posts = [r for r in rows if r.get("end") is None]
+        if open_posts:
+            current[cadre_id] = org.post_text(open_posts[-1]["post_id"])
+    family: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+    for row in tables.get("kinship", []):
+        me, other, kind = row["cadre_id"], row["relative_id"], str(row["relation"])
+        for a, b, k in ((me, other, kind), (other, me, _BACK.get(kind, kind))):
+            person = cadres.get(b)
+            if person is None:
+                continue
+            family[a].append(
+                (_title(k, str(person["gender"])), str(person["name"]), _ym(person["birth"]),
+                 "中共党员" if person.get("party_date") else "群众",
+                 current.get(b) or str(person.get("title") or ""))
+            )  # fmt: skip
+    forms: list[tuple[str, dict[str, Any]]] = []
+    for cadre_id, cadre in cadres.items():
+        lines: list[str] = []
+        for row in sorted(held.get(cadre_id, []), key=lambda r: r["start"]):
+            end = _dotted(row.get("end")) or "       "
+            lines.append(f"{_dotted(row['start'])}--{end}  {org.post_text(row['post_id'])}")
+        for row in rotations.get(cadre_id, []):
+            unit = org.unit_text(row["unit_id"])
+            lines.append(
+                f"                  (其间：{_dotted(row['start'])}--{_dotted(row.get('end'))}"
+                f"在{unit}{row['kind']})"
+            )
+        fields = {
+            "XingMing": cadre["name"],
+            "XingBie": cadre["gender"],
+            "ChuShengNianYue": _ym(cadre["birth"]),
+            "MinZu": cadre.get("ethnicity") or "",
+            "JiGuan": cadre.get("native_place") or "",
+            "RuDangShiJian": _ym(cadre.get("party_date")),
+            "CanJiaGongZuoShiJian": _ym(cadre["work_start"]),
+            "JianKangZhuangKuang": "健康",
+            "ShuXiZhuanYeYouHeZhuanChang": "熟悉" + "、".join(skills[cadre_id])
+            if skills.get(cadre_id)
+            else "",
+            "QuanRiZhiJiaoYu_XueLi": cadre["education"],
+            "QuanRiZhiJiaoYu_XueWei": cadre.get("degree") or "",
+            "QuanRiZhiJiaoYu_XueLi_BiYeYuanXiaoXi": cadre.get("school_major") or "",
+            "ZaiZhiJiaoYu_XueLi": cadre.get("inservice_education") or "",
+            "XianRenZhiWu": cadre.get("title") or current.get(cadre_id, ""),
+            "JianLi": "\n".join(lines),
+            "JiangChengQingKuang": "；".join(sanctions.get(cadre_id, [])) or "无",
+            "NianDuKaoHeJieGuo": "；".join(
+                f"{year}年度考核{grade}" for year, grade in sorted(grades[cadre_id].items())
+            ),
+            "ChengBaoDanWei": "区委组织部",
+            "JiSuanNianLingShiJian": today.strftime("%Y%m"),
+            "TianBiaoShiJian": today.strftime("%Y%m"),
+            "TianBiaoRen": "（合成数据）",
+            "ShenFenZheng": cadre.get("id_number") or "",
+            "Version": "3.2.1.0",
+            "family": family.get(cadre_id, []),
+        }
+        forms.append((cadre_id, fields))
+    return forms
+
+
+def _lrmx(fields: dict[str, Any]) -> bytes:
+    root = ET.Element("Person")
+    for name in _LRMX_ORDER:
+        element = ET.SubElement(root, name)
+        if name == "JiaTingChengYuan":
+            for member in fields["family"]:
+                item = ET.SubElement(element, "Item")
+                for tag, value in zip(
+                    ("ChengWei", "XingMing", "ChuShengRiQi", "ZhengZhiMianMao",
+                     "GongZuoDanWeiJiZhiWu"), member, strict=True,
+                ):  # fmt: skip
+                    ET.SubElement(item, tag).text = value
+        else:
+            element.text = str(fields.get(name, ""))
+    body: bytes = ET.tostring(root, encoding="utf-8")
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body
+
+
+def _lrm(fields: dict[str, Any]) -> bytes:
+    parts = [""] * 33
+    for position, name in _LRM_POSITIONS.items():
+        parts[position] = str(fields.get(name, ""))
+    parts[9] = f"{fields['QuanRiZhiJiaoYu_XueLi']}#{fields['QuanRiZhiJiaoYu_XueWei']}@" + (
+        f"{fields['ZaiZhiJiaoYu_XueLi']}#"
+    )
+    parts[10] = f"{fields['QuanRiZhiJiaoYu_XueLi_BiYeYuanXiaoXi']}#@#"
+    for offset in range(5):
+        parts[20 + offset] = "@".join(member[offset] for member in fields["family"])
+    return ('"' + '","'.join(parts) + '"').replace("\n", "\r\n").encode("gb18030")
+
+
+def _roster(sample: Any, path: Path) -> Path:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    tables = sample.tables
+    since: dict[str, date] = {}
+    for row in tables.get("post_history", []):
+        if row.get("end") is None:
+            since[row["cadre_id"]] = row["start"]
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "花名册"
+    header = ["序号", "姓名", "性别", "民族", "出生年月", "籍贯", "入党时间", "参加工作时间",
+              "学历", None, "现任职务", "任现职时间", "身份证号", "备注"]  # fmt: skip
+    sheet.append(["（合成数据）区科级干部花名册"])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet["A1"].alignment = Alignment(horizontal="center")
+    sheet.append(header)
+    sheet.merge_cells(start_row=2, start_column=9, end_row=2, end_column=10)
+    sheet.append([None] * 8 + ["全日制", "在职"] + [None] * 4)
+    for number, cadre in enumerate(tables.get("cadres", []), start=1):
+        birth, work = cadre["birth"], cadre["work_start"]
+        party, started = cadre.get("party_date"), since.get(cadre["id"])
+        # The forms departments really type: a date cell, text, and numbers (1990.1 = October).
+        style = number % 4
+        birth_cell: Any = (
+            birth
+            if style == 0
+            else f"{birth:%Y.%m}"
+            if style == 1
+            else (birth.year + birth.month / 100 if style == 2 else int(f"{birth:%Y%m}"))
+        )
+        sheet.append(
+            [number, cadre["name"], cadre["gender"], cadre.get("ethnicity"), birth_cell,
+             cadre.get("native_place"), f"{party:%Y.%m}" if party else None,
+             f"{work.year}.{work.month}", cadre["education"], cadre.get("inservice_education"),
+             cadre.get("title"), started, cadre.get("id_number"), None]
+        )  # fmt: skip
+        if style == 0:
+            sheet.cell(row=sheet.max_row, column=5).number_format = "yyyy.mm"
+    sheet.append([])
+    sheet.append(["合计", f"{len(tables.get('cadres', []))}人"])
+    book.save(path)
+    return path
+
+
+def write_forms(sample: Any, out_dir: Path, *, today: date | None = None) -> list[Path]:
+    """Write the sample's forms into ``out_dir/forms`` and its roster as ``out_dir/花名册.xlsx``.
+
+    Parameters
+    ----------
+    sample : loaders.sample.Sample
+        Read only (its ``tables``).
+    out_dir : Path
+        Created if missing.
+    today : date, optional
+        填表时间 and 计算年龄时间; the sample's default reference day if not given.
+
+    Returns
+    -------
+    list of Path
+        Every file written.
+    """
+    day = today or date(2026, 11, 1)
+    folder = out_dir / "forms"
+    folder.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    forms = _forms(sample, day)
+    # .lrm has no ID number: only people whose name and birth tell them apart get one.
+    seen: dict[tuple[str, str], int] = defaultdict(int)
+    for _, fields in forms:
+        seen[(fields["XingMing"], fields["ChuShengNianYue"])] += 1
+    for index, (cadre_id, fields) in enumerate(forms):
+        if index % 5 == 4 and seen[(fields["XingMing"], fields["ChuShengNianYue"])] == 1:
+            path = folder / f"{cadre_id}-{fields['XingMing']}.lrm"
+            path.write_bytes(_lrm(fields))
+            path.with_suffix(".pic").write_bytes(_PHOTO)
+            written.extend([path, path.with_suffix(".pic")])
+        else:
+            path = folder / f"{cadre_id}-{fields['XingMing']}.lrmx"
+            path.write_bytes(_lrmx(fields))
+            written.append(path)
+    written.append(_roster(sample, out_dir / "花名册.xlsx"))
+    return written

@@ -1,0 +1,347 @@
+"""A cadre's appointment form (干部任免审批表) assembled from the graph.
+
+Fields are keyed by the .lrmx element names. 简历 is written from the posts held
+(unit path and post name, as a form writes them) with secondments as ``(其间: ...)``
+notes; 奖惩 from the text kept from a form, else from supervision records; 年度考核结果
+from the annual assessments; the family table from the members kept from a form and
+the kinship edges; the age at 计算年龄时间.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from graphsvc.dates import years_between
+from graphsvc.stores.base import GraphStore
+
+__all__ = [
+    "FormDocument",
+    "FormNotFound",
+    "build_form",
+    "post_text",
+    "unit_text",
+]
+
+_RELATION_BACK = {
+    "配偶": "配偶",
+    "父母": "子女",
+    "子女": "父母",
+    "兄弟姐妹": "兄弟姐妹",
+    "配偶父母": "子女配偶",
+    "子女配偶": "配偶父母",
+    "祖父母": "孙子女",
+    "孙子女": "祖父母",
+    "外祖父母": "外孙子女",
+    "外孙子女": "外祖父母",
+    "叔伯姑舅姨": "侄子女",
+    "侄子女": "叔伯姑舅姨",
+    "外甥子女": "叔伯姑舅姨",
+    "堂兄弟姐妹": "堂兄弟姐妹",
+    "表兄弟姐妹": "表兄弟姐妹",
+    "配偶兄弟姐妹": "兄弟姐妹配偶",
+    "兄弟姐妹配偶": "配偶兄弟姐妹",
+}
+# The 称谓 a form writes for a kinship kind: (for a man, for a woman).
+_TITLE_FOR = {
+    "配偶": ("丈夫", "妻子"),
+    "父母": ("父亲", "母亲"),
+    "子女": ("儿子", "女儿"),
+    "配偶父母": ("岳父", "岳母"),
+    "子女配偶": ("女婿", "儿媳"),
+    "祖父母": ("祖父", "祖母"),
+    "外祖父母": ("外祖父", "外祖母"),
+    "孙子女": ("孙子", "孙女"),
+    "外孙子女": ("外孙", "外孙女"),
+    "叔伯姑舅姨": ("叔叔", "姑姑"),
+    "侄子女": ("侄子", "侄女"),
+    "外甥子女": ("外甥", "外甥女"),
+    "堂兄弟姐妹": ("堂兄", "堂姐"),
+    "表兄弟姐妹": ("表兄", "表姐"),
+    "配偶兄弟姐妹": ("内兄", "妻姐"),
+    "兄弟姐妹配偶": ("姐夫", "嫂子"),
+}
+
+
+class FormNotFound(LookupError):
+    """A cadre or post id the store does not have."""
+
+
+@dataclass
+class FormDocument:
+    """One form: fields by .lrmx element name, the family table, the photo, the age."""
+
+    fields: dict[str, str]
+    family: list[dict[str, str]] = field(default_factory=list)
+    photo: bytes | None = None
+    age: int | None = None
+    cadre_id: str | None = None
+
+    def get(self, key: str) -> str:
+        return self.fields.get(key, "") or ""
+
+
+def _ym(value: date | None) -> str:
+    return value.strftime("%Y%m") if value else ""
+
+
+def _dotted(value: date | None) -> str:
+    return value.strftime("%Y.%m") if value else ""
+
+
+def _clean(text: object) -> str:
+    return str(text or "").replace("（", "(").replace("）", ")").replace(" ", "").strip()
+
+
+def unit_path(units: dict[str, dict[str, Any]], unit_id: str | None) -> list[str]:
+    names: list[str] = []
+    seen: set[str] = set()
+    while unit_id and unit_id in units and unit_id not in seen:
+        seen.add(unit_id)
+        names.append(_clean(units[unit_id].get("name")))
+        unit_id = units[unit_id].get("parent_id")
+    return names[::-1]
+
+
+def _prefixed(path: list[str], name: str) -> str:
+    # The same full name the form importer matches on (loaders.forms.units.OrgIndex).
+    text = name
+    for place in reversed(path):
+        if text.startswith(place):
+            continue
+        if place[-1] in "区县市" and text.startswith(place[-1]) and len(text) > 2:
+            text = place[:-1] + text
+            continue
+        text = place + text
+    return text
+
+
+def unit_text(units: dict[str, dict[str, Any]], unit_id: str | None) -> str:
+    """A unit as a form names it: ``东江区兴口镇``."""
+    path = unit_path(units, unit_id)
+    return _prefixed(path[:-1], path[-1]) if path else ""
+
+
+def post_text(units: dict[str, dict[str, Any]], post: dict[str, Any]) -> str:
+    """A post as a form names it: ``东江区兴口镇财政所所长``."""
+    return _prefixed(unit_path(units, post.get("unit_id")), _clean(post.get("name")))
+
+
+def _assessments_text(grades: dict[int, str]) -> str:
+    return "；".join(f"{year}年度考核{grade}" for year, grade in sorted(grades.items()))
+
+
+def _title_for(kind: str, gender: str) -> str:
+    pair = _TITLE_FOR.get(kind)
+    if pair is None:
+        return kind
+    return pair[1] if gender == "女" else pair[0]
+
+
+def build_form(
+    *,
+    store: GraphStore,
+    cadre_id: str,
+    post_id: str | None = None,
+    as_of: date,
+    reveal: frozenset[str] = frozenset({"id_number", "kinship", "supervision"}),
+    reason: str = "",
+    reporting_unit: str = "",
+) -> FormDocument:
+    """The cadre's form; with ``post_id``, 拟任职务 is that post and 拟免职务 the current one.
+
+    Parameters
+    ----------
+    store : GraphStore
+        Read only.
+    cadre_id, post_id : str
+        The cadre; the proposed post (optional).
+    as_of : date
+        计算年龄时间: the age and the current posts are taken on this day.
+    reveal : frozenset of str
+        Which sensitive parts to show (``id_number``, ``kinship``, ``supervision``), as the
+        profile does for the caller's role.
+    reason, reporting_unit : str
+        任免理由 and 呈报单位, when the caller gives them.
+
+    Raises
+    ------
+    FormNotFound
+        No such cadre or post.
+    """
+    cadre = store.get_node("Cadre", cadre_id)
+    if cadre is None:
+        raise FormNotFound(f"no cadre with id {cadre_id!r}")
+    proposed = store.get_node("Post", post_id) if post_id else None
+    if post_id and proposed is None:
+        raise FormNotFound(f"no post with id {post_id!r}")
+    units = {str(u["id"]): u for u in store.iter_nodes("Unit", ["name", "parent_id"])}
+    edges = store.edges_of("Cadre", cadre_id)
+    held = sorted(
+        ((e.other_id, dict(e.props)) for e in edges if e.type == "HOLDS"),
+        key=lambda item: (item[1]["start"], item[0]),
+    )
+    posts = store.get_nodes("Post", {post for post, _ in held})
+    rotations = sorted(
+        ((e.other_id, dict(e.props)) for e in edges if e.type == "ROTATED_TO"),
+        key=lambda item: item[1]["start"],
+    )
+    lines: list[str] = []
+    placed: set[int] = set()
+    for held_post, props in held:
+        start, end = props["start"], props.get("end")
+        text = post_text(units, posts.get(held_post, {"name": held_post}))
+        lines.append(f"{_dotted(start)}--{_dotted(end) if end else '       '}  {text}")
+        for index, (unit_id, rot) in enumerate(rotations):
+            if index in placed or rot["start"] < start or (end is not None and rot["start"] >= end):
+                continue
+            placed.add(index)
+            until = _dotted(rot.get("end"))
+            lines.append(
+                f"                  (其间：{_dotted(rot['start'])}--{until}在"
+                f"{unit_text(units, unit_id)}{rot.get('kind', '挂职')})"
+            )
+    for index, (unit_id, rot) in enumerate(rotations):
+        if index not in placed:
+            until = _dotted(rot.get("end"))
+            lines.append(
+                f"                  (其间：{_dotted(rot['start'])}--{until}在"
+                f"{unit_text(units, unit_id)}{rot.get('kind', '挂职')})"
+            )
+    if cadre.get("resume_unread"):
+        lines.extend(str(cadre["resume_unread"]).split("\n"))
+
+    current = [
+        posts[p]
+        for p, props in held
+        if p in posts
+        and props["start"] <= as_of
+        and (props.get("end") is None or props["end"] > as_of)
+    ]
+    grades: dict[int, str] = {}
+    supervision: list[dict[str, Any]] = []
+    assessment_ids = {e.other_id for e in edges if e.type == "ASSESSMENT_OF"}
+    for item in store.get_nodes("Assessment", assessment_ids).values():
+        if item.get("quarter") is None and item.get("grade"):
+            grades[int(item["year"])] = str(item["grade"])
+    if "supervision" in reveal:
+        ids = {e.other_id for e in edges if e.type == "RECORD_OF"}
+        supervision = sorted(store.get_nodes("Supervision", ids).values(), key=lambda s: s["date"])
+    rewards = str(cadre.get("rewards_and_sanctions") or "")
+    if not rewards:
+        serious = [s for s in supervision if s.get("kind") not in {"关爱谈话", "提醒谈话"}]
+        rewards = "；".join(f"{_dotted(s['date'])}受到{s['kind']}" for s in serious) or "无"
+    elif "supervision" not in reveal:
+        rewards = "（按权限不显示）"
+
+    family: list[dict[str, str]] = []
+    if "kinship" in reveal:
+        family = _family(store, cadre, edges, units)
+
+    birth = cadre.get("birth")
+    current_title = str(cadre.get("title") or "") or "、".join(
+        post_text(units, post) for post in current
+    )
+    id_number = str(cadre.get("id_number") or "")
+    if id_number and "id_number" not in reveal:
+        id_number = id_number[:6] + "*" * (len(id_number) - 10) + id_number[-4:]
+    fields = {
+        "XingMing": str(cadre.get("name", "")),
+        "XingBie": str(cadre.get("gender", "")),
+        "ChuShengNianYue": _ym(birth),
+        "MinZu": str(cadre.get("ethnicity") or ""),
+        "JiGuan": str(cadre.get("native_place") or ""),
+        "ChuShengDi": str(cadre.get("birthplace") or ""),
+        "RuDangShiJian": _ym(cadre.get("party_date")),
+        "CanJiaGongZuoShiJian": _ym(cadre.get("work_start")),
+        "JianKangZhuangKuang": str(cadre.get("health") or ""),
+        "ZhuanYeJiShuZhiWu": str(cadre.get("professional_title") or ""),
+        "ShuXiZhuanYeYouHeZhuanChang": str(cadre.get("expertise") or "")
+        or _specialties(store, edges),
+        "QuanRiZhiJiaoYu_XueLi": str(cadre.get("education") or ""),
+        "QuanRiZhiJiaoYu_XueWei": str(cadre.get("degree") or ""),
+        "QuanRiZhiJiaoYu_XueLi_BiYeYuanXiaoXi": str(cadre.get("school_major") or ""),
+        "QuanRiZhiJiaoYu_XueWei_BiYeYuanXiaoXi": "",
+        "ZaiZhiJiaoYu_XueLi": str(cadre.get("inservice_education") or ""),
+        "ZaiZhiJiaoYu_XueWei": str(cadre.get("inservice_degree") or ""),
+        "ZaiZhiJiaoYu_XueLi_BiYeYuanXiaoXi": str(cadre.get("inservice_school_major") or ""),
+        "ZaiZhiJiaoYu_XueWei_BiYeYuanXiaoXi": "",
+        "XianRenZhiWu": current_title,
+        "NiRenZhiWu": post_text(units, proposed) if proposed else "",
+        "NiMianZhiWu": current_title if proposed else "",
+        "JianLi": "\n".join(lines),
+        "JiangChengQingKuang": rewards,
+        "NianDuKaoHeJieGuo": _assessments_text(grades),
+        "RenMianLiYou": reason or ("工作需要" if proposed else ""),
+        "ChengBaoDanWei": reporting_unit,
+        "JiSuanNianLingShiJian": as_of.strftime("%Y%m%d"),
+        "TianBiaoShiJian": _ym(cadre.get("form_date") or as_of),
+        "TianBiaoRen": "",
+        "ShenFenZheng": id_number,
+        "Version": "3.2.1.0",
+    }
+    age = int(years_between(birth, as_of)) if isinstance(birth, date) else None
+    return FormDocument(fields, family, None, age, cadre_id)
+
+
+def _specialties(store: GraphStore, edges: list[Any]) -> str:
+    ids = {e.other_id for e in edges if e.type == "HAS_SPECIALTY"}
+    names = sorted(str(s.get("name", "")) for s in store.get_nodes("Specialty", ids).values())
+    return "熟悉" + "、".join(names) if names else ""
+
+
+def _family(
+    store: GraphStore,
+    cadre: dict[str, Any],
+    edges: list[Any],
+    units: dict[str, dict[str, Any]],
+) -> list[dict[str, str]]:
+    rows: list[dict[str, str]] = []
+    covered: set[str] = set()
+    try:
+        kept = json.loads(str(cadre.get("family") or "[]"))
+    except json.JSONDecodeError:
+        kept = []
+    for member in kept if isinstance(kept, list) else []:
+        if not isinstance(member, dict):
+            continue
+        rows.append(
+            {
+                key: str(member.get(key) or "")
+                for key in ("relation", "name", "birth", "politics", "workplace")
+            }
+        )
+        if member.get("relative_id"):
+            covered.add(str(member["relative_id"]))
+    kin = [
+        (e.other_id, e.direction, str(e.props.get("relation", "")))
+        for e in edges
+        if e.type == "RELATIVE_OF" and e.other_id not in covered
+    ]
+    relatives = store.get_nodes("Cadre", {other for other, _, _ in kin})
+    for other, direction, relation in sorted(kin):
+        person = relatives.get(other)
+        if person is None:
+            continue
+        kind = relation if direction == "out" else _RELATION_BACK.get(relation, relation)
+        workplace = str(person.get("title") or "")
+        if not workplace:
+            held = [
+                (e.other_id, e.props)
+                for e in store.edges_of("Cadre", other)
+                if e.type == "HOLDS" and e.props.get("end") is None
+            ]
+            found = store.get_nodes("Post", {post for post, _ in held})
+            workplace = "、".join(post_text(units, post) for post in found.values())
+        rows.append(
+            {
+                "relation": _title_for(kind, str(person.get("gender", ""))),
+                "name": str(person.get("name", "")),
+                "birth": _ym(person.get("birth")),
+                "politics": "中共党员" if person.get("party_date") else "",
+                "workplace": workplace,
+            }
+        )
+    return rows
