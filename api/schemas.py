@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, Field
+from typing_extensions import TypedDict
 
 from queries.results import CadreId
 
@@ -89,3 +90,20 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     422: {"model": ErrorOut, "description": "Invalid parameters or data, every problem listed"},
     503: {"model": ErrorOut, "description": "The graph store does not answer (retry later)"},
 }
+
+
+class FormsImportOut(TypedDict):
+    """What an upload of appointment forms did: counts, what matched what, what is new."""
+
+    cadres: dict[str, int]  # created / updated / unchanged
+    matched: list[dict[str, Any]]
+    created: list[dict[str, Any]]
+    ambiguous: list[dict[str, Any]]
+    problems: list[dict[str, Any]]
+    warnings: list[dict[str, Any]]
+    files: int
+    cadre_ids: list[CadreId]
+    written: bool
+    dry_run: bool
+    summary: dict[str, Any]
+    version: int

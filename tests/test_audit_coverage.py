@@ -27,6 +27,7 @@ from graphsvc.stores import open_store
 from loaders.load import load_paths
 from queries.results import CadreId
 from tests.conftest import STORE_KINDS, fresh_neo4j, neo4j_turn
+from tests.forms.kit import DAUGHTER, lrmx_bytes
 from tests.service import make_token, running_service
 
 PREFIX = "/api/v1"
@@ -155,6 +156,7 @@ def _request(
         },
         f"{PREFIX}/records/{{table}}": {"json": {"rows": [_first_row(sample / "assessments.csv")]}},
         f"{PREFIX}/cadres/{{cadre_id}}/assessments": {"json": {"year": 2025, "grade": "优秀"}},
+        f"{PREFIX}/forms": {"files": {"files": ("daughter.lrmx", lrmx_bytes(DAUGHTER))}},
         f"{PREFIX}/mentoring/pairs": {
             "json": {
                 "mentor_id": args["mentor_id"],
@@ -178,6 +180,11 @@ def test_openapi_has_a_schema_for_every_200_answer(audited: Audited) -> None:
     for path, method, operation in operations:
         ok = operation["responses"].get("200")
         assert ok is not None, (method, path)
+        if "application/json" not in ok["content"]:  # a file (a form): each format is binary
+            assert ok["content"], (method, path)
+            for content in ok["content"].values():
+                assert content["schema"] == {"type": "string", "format": "binary"}, (method, path)
+            continue
         schema = ok["content"]["application/json"]["schema"]
         assert schema not in ({}, {"type": "object"}), (method, path, schema)
         assert "$ref" in schema or "additionalProperties" in schema, (method, path, schema)
@@ -201,13 +208,20 @@ def test_every_route_audits_every_person_it_shows(audited: Audited) -> None:
         for method, operation in methods.items():
             answer = _request(audited, method, path, operation, args)
             assert answer.status_code == 200, (method, path, answer.text[:500])
-            shown = people_in(answer.json(), pattern)
+            is_json = answer.headers["content-type"].startswith("application/json")
+            shown = people_in(answer.json(), pattern) if is_json else set()
             walked += 1
             if path in OPEN_PATHS:
                 assert not shown, (path, sorted(shown)[:5])  # open routes show nobody
                 continue
             entry = audited.admin.get(f"{PREFIX}/audit", params={"limit": 1}).json()["entries"][0]
             assert entry["path"] == path.format(**args), (entry, path)
+            if not is_json:  # a form: its cadre, and the relatives in its family table
+                profile = audited.admin.get(f"{PREFIX}/cadres/{args['cadre_id']}").json()
+                shown = {args["cadre_id"], *(r["cadre_id"] for r in profile["relatives"])}
+                assert len(shown) > 1 and all(
+                    r["name"] in answer.text for r in profile["relatives"]
+                ), profile["relatives"]
             assert entry["method"] == method.upper() and entry["status"] == 200, entry
             missing = shown - set(entry["subjects"])
             assert not missing, (method, path, sorted(missing)[:10], entry["action"])

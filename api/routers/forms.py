@@ -10,13 +10,13 @@ that see kinship and supervision records; it is audited with the cadre's id.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal, cast
 
 from fastapi import APIRouter, Depends, File, HTTPException, Path, Query, Request, UploadFile
 from fastapi.responses import Response
 
 from api.deps import AuditDep, PrincipalDep, StoreDep, require
-from api.schemas import ERRORS, Problem
+from api.schemas import ERRORS, FormsImportOut, Problem
 from loaders.forms.importer import import_form_bytes
 from queries.forms.document import FormNotFound, build_form
 from queries.forms.export import MEDIA_TYPES, form_bytes
@@ -41,7 +41,18 @@ class _Rejected(HTTPException):
 @router.get(
     "/cadres/{cadre_id}/form",
     summary="A cadre's appointment form (干部任免审批表) as .lrmx, .lrm, HTML or PDF",
-    responses={404: ERRORS[404], 503: ERRORS[503]},
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The form as a file in the chosen format",
+            "content": {
+                media_type: {"schema": {"type": "string", "format": "binary"}}
+                for media_type in MEDIA_TYPES.values()
+            },
+        },
+        404: ERRORS[404],
+        503: ERRORS[503],
+    },
     dependencies=[Depends(require("read"))],
 )
 def get_form(
@@ -73,6 +84,7 @@ def get_form(
             reveal=reveal,
         )  # fmt: skip
         body = form_bytes(document, format)
+        audit.record("read_form", document.relatives)  # relatives in its family table
     except FormNotFound as error:
         raise HTTPException(status_code=404, detail=str(error)) from None
     except PdfUnavailable as error:
@@ -91,6 +103,7 @@ def get_form(
 @router.post(
     "/forms",
     summary="Upload appointment forms (.lrmx/.lrm): matched and validated, all or nothing",
+    response_model=FormsImportOut,
     responses={422: ERRORS[422]},
     dependencies=[Depends(require("write"))],
 )
@@ -100,7 +113,7 @@ def upload_forms(
     audit: AuditDep,
     files: Annotated[list[UploadFile], File(description="One or more .lrmx / .lrm files")],
     dry_run: Annotated[bool, Query(description="Check and report; write nothing")] = False,
-) -> dict[str, Any]:
+) -> FormsImportOut:
     uploads: list[tuple[str, bytes]] = []
     total = 0
     for upload in files:
@@ -124,4 +137,4 @@ def upload_forms(
                 for p in report.problems
             ],
         )
-    return {**report.as_dict(), "version": store.version()}
+    return cast(FormsImportOut, {**report.as_dict(), "version": store.version()})

@@ -78,6 +78,7 @@ class FormDocument:
     photo: bytes | None = None
     age: int | None = None
     cadre_id: str | None = None
+    relatives: list[str] = field(default_factory=list)  # cadres in the family table (audit)
 
     def get(self, key: str) -> str:
         return self.fields.get(key, "") or ""
@@ -283,7 +284,8 @@ def build_form(
         "Version": "3.2.1.0",
     }
     age = int(years_between(birth, as_of)) if isinstance(birth, date) else None
-    return FormDocument(fields, family, None, age, cadre_id)
+    relatives = [row["relative_id"] for row in family if row.get("relative_id")]
+    return FormDocument(fields, family, None, age, cadre_id, relatives)
 
 
 def _specialties(store: GraphStore, edges: list[Any]) -> str:
@@ -310,7 +312,7 @@ def _family(
         rows.append(
             {
                 key: str(member.get(key) or "")
-                for key in ("relation", "name", "birth", "politics", "workplace")
+                for key in ("relation", "name", "birth", "politics", "workplace", "relative_id")
             }
         )
         if member.get("relative_id"):
@@ -342,6 +344,7 @@ def _family(
                 "birth": _ym(person.get("birth")),
                 "politics": "中共党员" if person.get("party_date") else "",
                 "workplace": workplace,
+                "relative_id": other,
             }
         )
     return rows
