@@ -29,6 +29,20 @@ VERDICTS = {
     "eligible_with_warnings": "符合（有提示）",
     "not_eligible": "不符合",
 }
+RULE_NAMES = {
+    "one_level": "逐级晋升",
+    "years_at_level": "任现职级年限",
+    "service_years": "工作年限",
+    "grassroots_years": "基层工作经历",
+    "posts_below": "下一级职务经历",
+    "education": "学历",
+    "education_county": "县处级学历",
+    "training": "培训学时",
+    "assessment": "年度考核",
+    "effect_period": "处分影响期",
+    "probation": "试用期",
+    "recent_promotion": "近期提拔",
+}
 RULE_STATUS = {"pass": "符合", "warn": "提示", "fail": "不符合"}
 OWN_UNIT = {"allow": "不限", "exclude": "不在本单位任职", "prefer": "优先本单位"}
 
@@ -152,6 +166,7 @@ def check(
         conflicts=conflicts,
         verdicts=VERDICTS,
         rule_status=RULE_STATUS,
+        rule_names=RULE_NAMES,
     )
 
 

@@ -14,6 +14,8 @@
       { selector: "node", style: { "label": "data(label)", "font-size": 11, "text-valign": "bottom",
         "text-margin-y": 3, "width": 18, "height": 18, "background-color": function (n) {
           return colours[n.data("kind")] || "#999"; },
+        "text-background-color": "#fbfcfd", "text-background-opacity": 0.85,
+        "text-background-padding": 1,
         "font-family": "Noto Sans CJK SC, WenQuanYi Micro Hei, Microsoft YaHei, sans-serif" } },
       { selector: "node.root", style: { "width": 28, "height": 28, "font-weight": "bold" } },
       { selector: "node.expanded", style: { "border-width": 2, "border-color": "#333" } },
@@ -39,7 +41,7 @@
         note.textContent = "共 " + cy.nodes().length + " 个节点" +
           (res.body.more ? "；该节点另有 " + res.body.more + " 个关联未显示" : "") + "。点击节点继续展开。";
         cy.layout({ name: "cose", animate: false, fit: true, padding: 20, randomize: false,
-          nodeRepulsion: 6000, idealEdgeLength: 70 }).run();
+          nodeRepulsion: 12000, idealEdgeLength: 110, nodeOverlap: 20 }).run();
       })
       .catch(function () { note.textContent = "网络请求失败，请稍后再试。"; });
   }

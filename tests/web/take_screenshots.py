@@ -1,0 +1,74 @@
+"""Screenshots of every workbench page at 1400×900 and 1280×720 for docs/workbench.md.
+
+Run against a served workbench with a signed-in user:
+    PYTHONPATH=. python tests/web/take_screenshots.py http://127.0.0.1:8000 NAME PASSWORD
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from playwright.sync_api import Page, sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
+SIZES = {"": (1400, 900), "-laptop": (1280, 720)}
+
+
+def pages(post: str, cadre: str, pair: tuple[str, str]) -> dict[str, str]:
+    return {
+        "overview": "/",
+        "vacancies": "/vacancies",
+        "candidates": f"/vacancies/{post}",
+        "check": f"/check?cadre_id={pair[0]}&post_id={pair[1]}",
+        "compare": f"/compare?post_id={post}&ids=C002314&ids=C002836&ids=C002218",
+        "round": f"/round?run=1&posts={post}&posts=P000009&posts=P000010&posts=P000042&young=30",
+        "profile": f"/cadres/{cadre}",
+        "mentoring": "/mentoring",
+        "teams": "/teams",
+        "pool": "/pool",
+        "training": "/training",
+        "ninebox": "/ninebox",
+    }
+
+
+def sign_in(page: Page, base: str, name: str, password: str) -> None:
+    page.goto(f"{base}/login")
+    page.fill("input[name=name]", name)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+
+def main(base: str, name: str, password: str) -> None:
+    IMAGES.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        for suffix, (width, height) in SIZES.items():
+            page = browser.new_page(viewport={"width": width, "height": height})
+            page.goto(f"{base}/login")
+            page.screenshot(path=str(IMAGES / f"workbench-login{suffix}.png"))
+            sign_in(page, base, name, password)
+            for key, path in pages("P000007", "C000010", ("C000010", "P000016")).items():
+                page.goto(base + path, wait_until="networkidle")
+                if key == "profile":
+                    page.wait_for_function(
+                        "Number(document.getElementById('network').dataset.nodes || 0) > 3"
+                    )
+                    page.wait_for_timeout(500)
+                page.screenshot(path=str(IMAGES / f"workbench-{key}{suffix}.png"))
+            page.close()
+        browser.close()
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:4])
