@@ -61,9 +61,10 @@ def main(base: str, name: str, password: str) -> None:
             for key, path in pages("P000007", "C000010", ("C000010", "P000016")).items():
                 page.goto(base + path, wait_until="networkidle")
                 if key == "profile":
-                    page.wait_for_function(
-                        "Number(document.getElementById('network').dataset.nodes || 0) > 3"
-                    )
+                    for _ in range(120):  # the CSP forbids wait_for_function: poll
+                        if int(page.locator("#network").get_attribute("data-nodes") or 0) > 3:
+                            break
+                        page.wait_for_timeout(250)
                     page.wait_for_timeout(500)
                 page.screenshot(path=str(IMAGES / f"workbench-{key}{suffix}.png"))
             page.close()

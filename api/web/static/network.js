@@ -46,5 +46,6 @@
       .catch(function () { note.textContent = "网络请求失败，请稍后再试。"; });
   }
   cy.on("tap", "node", function (event) { expand(event.target.id()); });
+  box.cy = cy;  // for tests and the curious: the graph behind the picture
   expand(root);
 })();
