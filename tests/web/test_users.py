@@ -8,11 +8,16 @@ from pathlib import Path
 
 import pytest
 import typer
+from click.testing import Result
 from typer.testing import CliRunner
 
 from api.web.auth import MAX_WAIT, wait_after
 from cli.users import DEMO_USER, demo_user, register
 from graphsvc.access import AccessError, AccessStore, Principal
+
+
+def run(*args: str, access_db: Path) -> Result:
+    return CliRunner().invoke(app(), ["user", *args, "--access-db", str(access_db)])
 
 
 def app() -> typer.Typer:
@@ -24,11 +29,7 @@ def app() -> typer.Typer:
 
 def test_user_create_prints_a_one_time_password_that_signs_in(tmp_path: Path) -> None:
     access_db = tmp_path / "access.db"
-    runner = CliRunner()
-    result = runner.invoke(
-        app(),
-        ["user", "create", "--name", "李明", "--role", "viewer", "--access-db", str(access_db)],
-    )
+    result = run("create", "--name", "李明", "--role", "viewer", access_db=access_db)
     assert result.exit_code == 0, result.output
     password = result.stdout.strip().splitlines()[-1]
     assert len(password) == 16
@@ -38,28 +39,20 @@ def test_user_create_prints_a_one_time_password_that_signs_in(tmp_path: Path) ->
         stored = sqlite3.connect(access_db).execute("SELECT password_hash FROM users").fetchone()
         assert password not in stored[0] and stored[0].startswith("$argon2id$")
 
-    again = runner.invoke(
-        app(),
-        ["user", "create", "--name", "李明", "--role", "viewer", "--access-db", str(access_db)],
-    )
+    again = run("create", "--name", "李明", "--role", "viewer", access_db=access_db)
     assert again.exit_code == 2 and "已存在" in again.output
-    bad_role = runner.invoke(
-        app(), ["user", "create", "--name", "王", "--role", "boss", "--access-db", str(access_db)]
-    )
+    bad_role = run("create", "--name", "王", "--role", "boss", access_db=access_db)
     assert bad_role.exit_code == 2 and "未知角色" in bad_role.output
 
 
 def test_passwd_and_disable_end_sessions(tmp_path: Path) -> None:
     access_db = tmp_path / "access.db"
-    runner = CliRunner()
     with AccessStore(access_db) as access:
         first = access.create_user(name="amy", role="editor")
         session_id, _ = access.open_session(Principal("amy", "editor"))
         assert access.session(session_id, idle=timedelta(minutes=5)) is not None
 
-    result = runner.invoke(
-        app(), ["user", "passwd", "--name", "amy", "--access-db", str(access_db)]
-    )
+    result = run("passwd", "--name", "amy", access_db=access_db)
     assert result.exit_code == 0, result.output
     second = result.stdout.strip().splitlines()[-1]
     with AccessStore(access_db) as access:
@@ -68,18 +61,14 @@ def test_passwd_and_disable_end_sessions(tmp_path: Path) -> None:
         assert access.session(session_id, idle=timedelta(minutes=5)) is None  # ended
         session_id, _ = access.open_session(Principal("amy", "editor"))
 
-    result = runner.invoke(
-        app(), ["user", "disable", "--name", "amy", "--access-db", str(access_db)]
-    )
+    result = run("disable", "--name", "amy", access_db=access_db)
     assert result.exit_code == 0 and "已停用" in result.stdout
     with AccessStore(access_db) as access:
         assert access.check_password("amy", second) is None
         assert access.session(session_id, idle=timedelta(minutes=5)) is None
-    listed = runner.invoke(app(), ["user", "list", "--access-db", str(access_db)])
+    listed = run("list", access_db=access_db)
     assert "amy\teditor\t停用于" in listed.stdout
-    missing = runner.invoke(
-        app(), ["user", "disable", "--name", "amy", "--access-db", str(access_db)]
-    )
+    missing = run("disable", "--name", "amy", access_db=access_db)
     assert missing.exit_code == 2
 
 
