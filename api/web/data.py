@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import Request
 
@@ -16,7 +16,17 @@ from queries.directory import Directory
 from queries.selection.candidates import SelectionContext, rank_in_context
 from queries.selection.policy import SelectionPolicy
 
-__all__ = ["analysis", "candidates", "development", "directory", "selection", "store"]
+__all__ = [
+    "analysis",
+    "cached",
+    "candidates",
+    "development",
+    "directory",
+    "selection",
+    "store",
+]
+
+T = TypeVar("T")
 
 
 def store(request: Request) -> GraphStore:
@@ -76,6 +86,11 @@ def development(request: Request) -> DevelopmentData:
         heavy=True,
     )
     return data
+
+
+def cached(request: Request, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    """Any result under ``key`` for the store's current graph version."""
+    return _cache(request).get(store(request), key, compute)
 
 
 def analysis(

@@ -255,19 +255,33 @@ def _round_options(
 
 
 def _run(
+    request: Request,
     context: SelectionContext,
     post_ids: list[str],
     must_fill: list[str],
     share: float,
     own_unit: Literal["allow", "exclude", "prefer"],
 ) -> dict[str, Any]:
+    """The round for these options, cached per graph version (the page and its downloads)."""
+    key = (
+        "round",
+        context.as_of,
+        tuple(sorted(post_ids)),
+        tuple(sorted(must_fill)),
+        share,
+        own_unit,
+    )
     try:
-        return run_round(
-            context=context,
-            post_ids=post_ids,
-            must_fill=must_fill,
-            min_young_share=share,
-            own_unit=own_unit,
+        return data.cached(
+            request,
+            key,
+            lambda: run_round(
+                context=context,
+                post_ids=post_ids,
+                must_fill=must_fill,
+                min_young_share=share,
+                own_unit=own_unit,
+            ),
         )
     except InfeasibleRound as error:
         raise PageError(422, f"在这些条件下无法配齐：{error}") from None
@@ -298,7 +312,7 @@ def round_page(
     if run:
         if not post_ids:
             raise PageError(400, "请至少选择一个岗位再计算方案。")
-        result = _run(context, post_ids, must_fill, share, rule)
+        result = _run(request, context, post_ids, must_fill, share, rule)
         shown(
             request,
             "selection_round",
@@ -340,7 +354,7 @@ def round_export(
     post_ids, must_fill, share, rule = _round_options(context, posts, must, young, own_unit)
     if not post_ids:
         raise PageError(400, "请至少选择一个岗位。")
-    result = _run(context, post_ids, must_fill, share, rule)
+    result = _run(request, context, post_ids, must_fill, share, rule)
     shown(request, "export_round", [a["cadre_id"] for a in result["assignments"]])
     with tempfile.TemporaryDirectory() as folder:
         path = write_report(round_report(result), Path(folder) / f"round.{format}")
