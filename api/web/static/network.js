@@ -21,7 +21,8 @@
       { selector: "node.expanded", style: { "border-width": 2, "border-color": "#333" } },
       { selector: "edge", style: { "width": 1.2, "line-color": "#b8c0cc", "curve-style": "bezier",
         "target-arrow-shape": "triangle", "target-arrow-color": "#b8c0cc", "label": "data(label)",
-        "font-size": 9, "color": "#666", "text-rotation": "autorotate" } }
+        "font-size": 9, "color": "#666", "text-rotation": "autorotate",
+        "text-background-color": "#fbfcfd", "text-background-opacity": 0.9 } }
     ]
   });
   function expand(id) {
@@ -40,10 +41,19 @@
         box.setAttribute("data-nodes", String(cy.nodes().length));
         note.textContent = "共 " + cy.nodes().length + " 个节点" +
           (res.body.more ? "；该节点另有 " + res.body.more + " 个关联未显示" : "") + "。点击节点继续展开。";
-        cy.layout({ name: "cose", animate: false, fit: true, padding: 20, randomize: false,
-          nodeRepulsion: 12000, idealEdgeLength: 110, nodeOverlap: 20 }).run();
+        layout();
       })
       .catch(function () { note.textContent = "网络请求失败，请稍后再试。"; });
+  }
+  // Rings around the cadre: nearer nodes (fewer hops) on inner rings.
+  function layout() {
+    var hops = {};
+    cy.elements().bfs({ roots: cy.getElementById(root), directed: false,
+      visit: function (v, e, u, i, depth) { hops[v.id()] = depth; } });
+    cy.layout({ name: "concentric", animate: false, fit: true, padding: 30,
+      minNodeSpacing: 46, startAngle: 3.5 * Math.PI / 2,
+      concentric: function (n) { return 10 - (hops[n.id()] === undefined ? 9 : hops[n.id()]); },
+      levelWidth: function () { return 1; } }).run();
   }
   cy.on("tap", "node", function (event) { expand(event.target.id()); });
   box.cy = cy;  // for tests and the curious: the graph behind the picture
