@@ -17,6 +17,7 @@ from queries.development.pool import pool_review
 from queries.development.targets import target_figures
 from queries.development.teams import team_structure
 from queries.development.training import training_compliance
+from queries.selection.check import current_conflicts
 
 router = APIRouter()
 
@@ -26,7 +27,7 @@ RETIRING_YEARS = 3
 @router.get("/")
 def overview(request: Request, session: Annotated[Session, Depends(allowed("read"))]) -> Response:
     principal = session.principal
-    context: dict[str, Any] = {"vacancies": None, "development": None}
+    context: dict[str, Any] = {"vacancies": None, "development": None, "conflicts": None}
     people: list[str | None] = []
     if principal.can("select"):
         selection = data.selection(request)
@@ -36,6 +37,20 @@ def overview(request: Request, session: Annotated[Session, Depends(allowed("read
             level = str(selection.posts[post_id].get("level") or "未定")
             by_level[level] = by_level.get(level, 0) + 1
         context["vacancies"] = {"count": len(vacant), "by_level": sorted(by_level.items())}
+        day = date.today()
+        graph, policy = data.store(request), request.app.state.policy
+        conflicts = data.cached(
+            request,
+            ("conflicts", day),
+            lambda: current_conflicts(store=graph, policy=policy, as_of=day),
+        )
+        names = {
+            c["cadre_id"]: selection.records[c["cadre_id"]].cadre.get("name")
+            for c in conflicts
+            if c["cadre_id"] in selection.records
+        }
+        context["conflicts"] = [{**c, "name": names.get(c["cadre_id"])} for c in conflicts]
+        people += [c["cadre_id"] for c in conflicts]
     if principal.can("analyse"):
         year = date.today().year
         targets = data.analysis(request, "targets", target_figures)

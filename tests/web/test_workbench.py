@@ -166,6 +166,9 @@ def test_a_viewer_sees_masked_id_numbers_and_no_kinship(
 ) -> None:
     cadre, relative = kinship_case(district_manifest)
     page = sign_in(context, workbench, "viewer")
+    overview = page.inner_text("main")
+    assert "现职回避情形" in overview and "空缺岗位" in overview
+    assert "需要“分析员”或“管理员”角色" in overview  # no development figures for viewers
     page.goto(f"{workbench.base}/cadres/{cadre}")
     id_number = page.inner_text("dd.id-number")
     assert re.fullmatch(r"\d{6}\*{8}[\dX]{4}", id_number), id_number
