@@ -109,7 +109,8 @@ def profile(request: Request, session: ReadDep, cadre_id: str) -> Response:
         request,
         "read_record",
         [str(m["cadre_id"]) for m in mentees]
-        + [str(r["cadre_id"]) for r in record.get("relatives", [])],
+        + [str(r["cadre_id"]) for r in record.get("relatives", [])]
+        + [str(m["mentor_id"]) for m in record["mentors"]],
     )
     timeline = [
         (f"{h['post_name'] or h['post_id']}", h["start"], h["end"]) for h in record["post_history"]
@@ -193,7 +194,8 @@ def neighbours(request: Request, session: ReadDep, label: str, node_id: str) -> 
     shown(
         request,
         "read_network",
-        [node_id] * (label == "Cadre") + sorted(ids_by_label.get("Cadre", set())),
+        [node_id] * (label in {"Cadre", "Mentor"})
+        + sorted(ids_by_label.get("Cadre", set()) | ids_by_label.get("Mentor", set())),
     )
     return JSONResponse(
         {"elements": elements, "more": max(len(edges) - NEIGHBOURS_SHOWN, 0)},

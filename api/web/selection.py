@@ -157,6 +157,7 @@ def check(
     except NotFound:
         raise PageError(404, f"找不到干部 {cadre_id} 或岗位 {post_id}。") from None
     conflicts = _no_kinship(result["conflicts"], session.principal)
+    shown(request, "check_appointment", [c.get("relative_id") for c in conflicts])
     return render(
         request,
         "check.html",

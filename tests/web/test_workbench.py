@@ -132,6 +132,8 @@ def test_a_kinship_conflict_is_drawn_as_a_chain(
     chain = page.locator(".conflict svg").first
     assert chain.is_visible()
     assert relative in chain.inner_html()  # the chain runs through the relative
+    entry = audit_entries(workbench, "/check")[0]
+    assert entry["who"] == "analyst" and {cadre, relative} <= set(entry["subjects"])
 
 
 def test_open_a_profile_and_expand_its_network(
