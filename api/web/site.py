@@ -53,9 +53,16 @@ async def _delegate(handler: Any, request: Request, error: Exception) -> Respons
 
 
 def install_site(app: FastAPI, *, api_prefix: str) -> None:
+    # FastAPI's own documentation pages are not workbench pages (they load Swagger UI).
+    not_pages = {app.docs_url, app.redoc_url, app.openapi_url, app.swagger_ui_oauth2_redirect_url}
+
     def is_page(request: Request) -> bool:
         path = request.url.path
-        return not path.startswith(api_prefix) and not path.startswith("/static/")
+        return (
+            not path.startswith(api_prefix)
+            and not path.startswith("/static/")
+            and path not in not_pages
+        )
 
     api_http_error = app.exception_handlers.get(StarletteHTTPException)
     api_invalid = app.exception_handlers.get(RequestValidationError)

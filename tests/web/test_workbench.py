@@ -315,6 +315,17 @@ def test_pages_need_a_session(workbench: Workbench, path: str) -> None:
     assert api.status_code == 401 and json.loads(api.text)["detail"]  # the API stays JSON
 
 
+def test_the_api_documentation_stays_as_it_was(workbench: Workbench) -> None:
+    import httpx
+
+    spec = httpx.get(workbench.base + "/openapi.json").json()
+    assert all(path.startswith("/api/v1/") for path in spec["paths"])  # no page in the API
+    docs = httpx.get(workbench.base + "/docs")
+    assert docs.status_code == 200 and "content-security-policy" not in docs.headers
+    page = httpx.get(workbench.base + "/login")
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+
+
 def test_audit_chain_stays_intact(workbench: Workbench) -> None:
     with AccessStore(workbench.access_db) as access:
         intact, count, broken = access.verify_audit()
