@@ -40,10 +40,11 @@ def _fail(error: AccessError) -> typer.Exit:
 
 def demo_user(access: AccessStore, *, role: str = "admin") -> tuple[str, str]:
     """A working workbench sign-in for the demo: ``(name, password)``, a fresh password each
-    time (the account is created the first time)."""
+    time (the account is created the first time). Unlike the passwords `user create` hands
+    out, it need not be changed at the first sign-in: the demo is for trying things."""
     if any(user["name"] == DEMO_USER for user in access.list_users()):
-        return DEMO_USER, access.set_password(name=DEMO_USER)
-    return DEMO_USER, access.create_user(name=DEMO_USER, role=role)
+        return DEMO_USER, access.set_password(name=DEMO_USER, one_time=False)
+    return DEMO_USER, access.create_user(name=DEMO_USER, role=role, one_time=False)
 
 
 def register(app: typer.Typer) -> None:
@@ -57,13 +58,16 @@ def register(app: typer.Typer) -> None:
         role: Annotated[str, typer.Option("--role", help=", ".join(ROLES) + ".")],
         access_db: AccessOption = None,
     ) -> None:
-        """Create a user; prints a one-time password alone on the last line."""
+        """Create a user; prints a one-time password alone on the last line (the user
+        chooses their own at the first sign-in)."""
         with _access(access_db) as access:
             try:
                 password = access.create_user(name=name, role=role)
             except AccessError as error:
                 raise _fail(error) from None
-        sys.stderr.write(f"已创建用户 {name}（{role}）；初始密码只显示这一次：\n")
+        sys.stderr.write(
+            f"已创建用户 {name}（{role}）；一次性密码只显示这一次，首次登录后须修改：\n"
+        )
         sys.stdout.write(password + "\n")
 
     @users.command("passwd")
@@ -77,7 +81,7 @@ def register(app: typer.Typer) -> None:
                 password = access.set_password(name=name)
             except AccessError as error:
                 raise _fail(error) from None
-        sys.stderr.write(f"用户 {name} 的新密码只显示这一次：\n")
+        sys.stderr.write(f"用户 {name} 的一次性新密码只显示这一次，登录后须修改：\n")
         sys.stdout.write(password + "\n")
 
     @users.command("disable")

@@ -19,6 +19,7 @@ from graphsvc.settings import Settings
 __all__ = [
     "SESSION_COOKIE",
     "PageError",
+    "PasswordChangeRequired",
     "SessionDep",
     "SignInRequired",
     "allowed",
@@ -29,10 +30,15 @@ __all__ = [
 ]
 
 SESSION_COOKIE = "gs_session"
+_WHILE_ONE_TIME = {"/password", "/logout"}  # all a one-time password opens
 
 
 class SignInRequired(Exception):
     """No live session: the page sends the reader to the sign-in page."""
+
+
+class PasswordChangeRequired(Exception):
+    """Signed in with a one-time password: the reader chooses their own first."""
 
 
 class PageError(Exception):
@@ -56,6 +62,8 @@ def web_session(request: Request) -> Session:
         raise SignInRequired
     request.state.principal = session.principal
     request.state.web_session = session
+    if session.must_change and request.url.path not in _WHILE_ONE_TIME:
+        raise PasswordChangeRequired
     return session
 
 

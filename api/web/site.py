@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.web import auth, development, overview, people, selection
-from api.web.deps import PageError, SignInRequired
+from api.web.deps import PageError, PasswordChangeRequired, SignInRequired
 from api.web.render import render
 from graphsvc.access import AuditEntry
 from graphsvc.stores import StoreError, StoreUnavailable
@@ -73,6 +73,9 @@ def install_site(app: FastAPI, *, api_prefix: str) -> None:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
 
+    async def password_change(_request: Request, _error: Exception) -> Response:
+        return RedirectResponse("/password", status_code=303)
+
     async def page_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, PageError)
         return _error_page(request, error.status, error.message)
@@ -103,6 +106,7 @@ def install_site(app: FastAPI, *, api_prefix: str) -> None:
         return _error_page(request, 400, f"查询无法完成：{error}")
 
     app.add_exception_handler(SignInRequired, sign_in_required)
+    app.add_exception_handler(PasswordChangeRequired, password_change)
     app.add_exception_handler(PageError, page_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, invalid)

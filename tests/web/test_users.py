@@ -72,6 +72,21 @@ def test_passwd_and_disable_end_sessions(tmp_path: Path) -> None:
     assert missing.exit_code == 2
 
 
+def test_a_one_time_password_must_be_changed(tmp_path: Path) -> None:
+    with AccessStore(tmp_path / "access.db") as access:
+        first = access.create_user(name="dan", role="viewer")
+        session_id, session = access.open_session(Principal("dan", "viewer"))
+        assert session.must_change
+        assert access.session(session_id, idle=timedelta(hours=1)).must_change  # type: ignore[union-attr]
+        access.set_password(name="dan", password="my-own-password", one_time=False)
+        assert access.check_password("dan", first) is None
+        session_id, session = access.open_session(Principal("dan", "viewer"))
+        assert not session.must_change
+        access.set_password(name="dan")  # an administrator's reset is one-time again
+        _, session = access.open_session(Principal("dan", "viewer"))
+        assert session.must_change
+
+
 def test_an_idle_session_expires(tmp_path: Path) -> None:
     with AccessStore(tmp_path / "access.db") as access:
         access.create_user(name="bo", role="viewer")

@@ -291,6 +291,38 @@ def test_a_wrong_password_is_refused_and_the_next_try_delayed(
     assert failures and failures[0]["who"] == "analyst"
 
 
+def test_a_one_time_password_is_changed_at_the_first_sign_in(
+    context: BrowserContext, workbench: Workbench
+) -> None:
+    with AccessStore(workbench.access_db) as access:
+        one_time = access.create_user(name="新同志", role="viewer")
+    page = context.new_page()
+    page.goto(f"{workbench.base}/vacancies")
+    page.fill("input[name=name]", "新同志")
+    page.fill("input[name=password]", one_time)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{workbench.base}/password")
+    assert "一次性密码" in page.inner_text("main")
+    page.goto(f"{workbench.base}/cadres/C000001")  # nothing else opens first
+    assert page.url == f"{workbench.base}/password"
+
+    page.fill("input[name=current]", one_time)
+    page.fill("input[name=new]", "a-new-password-1")
+    page.fill("input[name=repeat]", "a-new-password-2")
+    page.click("form.login button[type=submit]")
+    assert "两次输入的新密码不一致" in page.inner_text(".alert")
+    page.fill("input[name=current]", one_time)
+    page.fill("input[name=new]", "a-new-password-1")
+    page.fill("input[name=repeat]", "a-new-password-1")
+    page.click("form.login button[type=submit]")
+    page.wait_for_url(f"{workbench.base}/")
+    page.goto(f"{workbench.base}/cadres/C000001")
+    assert "干部档案" in page.inner_text("h1")
+    with AccessStore(workbench.access_db) as access:
+        assert access.check_password("新同志", one_time) is None
+        assert access.check_password("新同志", "a-new-password-1") is not None
+
+
 def test_sign_out_ends_the_session(context: BrowserContext, workbench: Workbench) -> None:
     page = sign_in(context, workbench, "viewer")
     cookie = next(c for c in context.cookies() if c["name"] == "gs_session")
