@@ -1,7 +1,7 @@
 """Screenshots of every workbench page at 1400×900 and 1280×720 for docs/workbench.md.
 
-Run against a served workbench with a signed-in user:
-    PYTHONPATH=. python tests/web/take_screenshots.py http://127.0.0.1:8000 NAME PASSWORD
+Run against a served workbench with an admin's sign-in (and a viewer's, for the masked profile):
+    PYTHONPATH=. python tests/web/take_screenshots.py URL NAME PASSWORD [VIEWER PASSWORD]
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def sign_in(page: Page, base: str, name: str, password: str) -> None:
     page.wait_for_url(f"{base}/")
 
 
-def main(base: str, name: str, password: str) -> None:
+def main(base: str, name: str, password: str, *viewer: str) -> None:
     IMAGES.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
@@ -68,8 +68,16 @@ def main(base: str, name: str, password: str) -> None:
                     page.wait_for_timeout(500)
                 page.screenshot(path=str(IMAGES / f"workbench-{key}{suffix}.png"))
             page.close()
+            if viewer:  # what a committee member sees: the ID number masked, no relatives
+                context = browser.new_context(viewport={"width": width, "height": height})
+                page = context.new_page()
+                sign_in(page, base, viewer[0], viewer[1])
+                page.goto(f"{base}/cadres/C000010", wait_until="networkidle")
+                page.wait_for_timeout(800)
+                page.screenshot(path=str(IMAGES / f"workbench-profile-viewer{suffix}.png"))
+                context.close()
         browser.close()
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:4])
+    main(*sys.argv[1:])
