@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 # loadfile: a test module runs in one worker, so module fixtures that load Neo4j stay valid.
 
-.PHONY: install demo test lint format bench clean neo4j neo4j-stop
+.PHONY: install demo test lint format bench clean neo4j neo4j-stop system-deps
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -21,13 +21,30 @@ install: $(STAMP)
 demo: install  ## generate the sample district, load it into ./graphsvc.db, serve it on :8000
 	$(BIN)/graphsvc demo
 
-lint: install  ## ruff (lint + format check) and mypy (strict on graphsvc/ and queries/)
+lint: install  ## ruff (lint + format check), mypy (strict on graphsvc/ and queries/), the layers
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
-test: install lint neo4j  ## the whole suite on both stores, as CI runs it
+test: install lint system-deps neo4j  ## the whole suite on both stores, as CI runs it
 	$(BIN)/pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+
+# The browser test drives Debian's Chromium, and Chinese text needs a CJK font.
+BROWSER_DEPS := chromium fonts-wqy-microhei
+CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
+
+system-deps:  ## install Chromium and a CJK font with apt-get when missing (as root, or via sudo)
+	@if command -v chromium >/dev/null 2>&1 && [ -f $(CJK_FONT) ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then as_root=; \
+	elif command -v sudo >/dev/null 2>&1; then as_root=sudo; \
+	else \
+	  echo "make test needs Chromium and a CJK font; as root run: apt-get install $(BROWSER_DEPS)" >&2; \
+	  exit 1; \
+	fi; \
+	echo "installing $(BROWSER_DEPS) (the browser test needs them) ..."; \
+	$$as_root apt-get update -qq && \
+	$$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_DEPS) >/dev/null
 
 neo4j:  ## start the local Neo4j server in the background; returns once Bolt answers
 	tools/neo4j/neo4j.sh start
@@ -43,4 +60,4 @@ bench: install neo4j  ## sample, load, projection at 3,000 and 300,000 cadres, b
 	$(BIN)/python benchmarks/bench_foundation.py --sizes 3000 300000 --neo4j neo4j://127.0.0.1:7687 --out docs/benchmarks-foundation.md
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache *.egg-info graphsvc.db*
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .import_linter_cache *.egg-info graphsvc.db*

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -27,6 +28,7 @@ from api.routers import (
     units,
 )
 from api.schemas import ERRORS, ErrorOut, Problem
+from api.subjects import cadre_ids
 from graphsvc.access import AccessStore, AuditEntry
 from graphsvc.settings import Settings, get_settings
 from graphsvc.stores import StoreError, StoreUnavailable, open_store
@@ -40,6 +42,24 @@ log = logging.getLogger("graphsvc.api")
 def _error(status: int, detail: str, errors: list[Problem] | None = None) -> JSONResponse:
     body = ErrorOut(detail=detail, errors=errors or [])
     return JSONResponse(status_code=status, content=jsonable_encoder(body))
+
+
+async def _people_shown(request: Request, response: Response) -> tuple[Response, list[str]]:
+    """The cadre ids a successful JSON answer shows, found through its route's declared type;
+    and the response to send (its body, once read, is sent as read)."""
+    kind = getattr(request.scope.get("route"), "response_model", None)
+    is_json = "json" in response.headers.get("content-type", "")
+    if kind is None or not is_json or not 200 <= response.status_code < 300:
+        return response, []
+    body_iterator = getattr(response, "body_iterator", None)
+    if body_iterator is None:
+        body = bytes(getattr(response, "body", b""))
+    else:
+        chunks = [chunk async for chunk in body_iterator]
+        body = b"".join(c.encode() if isinstance(c, str) else bytes(c) for c in chunks)
+    found = await run_in_threadpool(lambda: cadre_ids(kind, json.loads(body)) if body else [])
+    sent = Response(content=body, status_code=response.status_code, headers=response.headers)
+    return sent, found
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -118,6 +138,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         except Exception:  # the last line of defence: a clear 500, logged and audited
             log.exception("unhandled error on %s %s", request.method, path)
             response = _error(500, "internal error; the request was logged")
+        try:
+            response, shown = await _people_shown(request, response)
+        except Exception:  # an answer whose people cannot be named is not sent
+            log.exception("cannot find the people in the answer to %s %s", request.method, path)
+            response, shown = _error(500, "internal error; the request was logged"), []
         principal = getattr(request.state, "principal", None)
         client = request.client
         entry = AuditEntry(
@@ -129,7 +154,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             who=principal.name if principal else None,
             role=principal.role if principal else None,
             client=f"{client.host}:{client.port}" if client else None,
-            subjects=list(getattr(request.state, "audit_subjects", [])),
+            # Whom the endpoint named, then everyone its answer's type marks as a cadre.
+            subjects=list(dict.fromkeys([*getattr(request.state, "audit_subjects", []), *shown])),
         )
         try:
             await run_in_threadpool(app.state.access.append, entry)

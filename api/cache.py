@@ -2,7 +2,10 @@
 
 Every write that changes data raises the store's version (see
 ``GraphStore.version``); a request first reads the version, and a cache whose
-version is older is emptied. Results stay until then or until evicted (least
+version is older is emptied. The cache's version only moves forward: a request
+that read an older version than the cache holds (it started before a write that
+another request has already seen) computes its answer without caching it, and
+leaves the newer entries alone. Results stay until then or until evicted (least
 recently used). Heavy entries (the graph read into memory for selection or
 development) have their own small LRU. A key computed by one request is
 waited for, not recomputed, by concurrent requests for the same key.
@@ -59,16 +62,23 @@ class AnalysisCache:
             return compute()
         entries = self._heavy if heavy else self._light
         with self._lock:
-            if version != self._version:
-                self._light.clear()
-                self._heavy.clear()
-                self._version = version
-            if key in entries:
-                entries.move_to_end(key)
-                self.hits += 1
-                value: T = entries[key]
-                return value
-            gate = self._computing.setdefault((heavy, key), threading.Lock())
+            stale = self._version is not None and version < self._version
+            if stale:
+                self.misses += 1
+            else:
+                if version != self._version:
+                    self._light.clear()
+                    self._heavy.clear()
+                    self._version = version
+                if key in entries:
+                    entries.move_to_end(key)
+                    self.hits += 1
+                    value: T = entries[key]
+                    return value
+                gate = self._computing.setdefault((heavy, key), threading.Lock())
+        if stale:
+            # Read before a newer write: answer, but neither cache it nor empty newer entries.
+            return compute()
         with gate:
             with self._lock:
                 if self._version == version and key in entries:

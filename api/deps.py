@@ -2,8 +2,9 @@
 
 ``require(permission)`` guards a router or an endpoint: no or a bad bearer token
 gives 401, a role without the permission 403. ``Audit`` lets an endpoint name
-the people whose records a request read or changed; the audit middleware
-writes the entry when the response is sent.
+its action and the people whose records a request read or changed; the audit
+middleware adds everyone its answer's type marks ``CadreId`` (``api.subjects``)
+and writes the entry when the response is sent.
 """
 
 from __future__ import annotations

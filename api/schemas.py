@@ -2,26 +2,66 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, Field
 
+from queries.results import CadreId
 
-class PageOut(BaseModel):
-    items: list[dict[str, Any]] = Field(description="记录 (records) of this page")
+Item = TypeVar("Item")
+
+
+class PageOut(BaseModel, Generic[Item]):
+    """A page of records: ``PageOut[CadreHit]``, ``PageOut[PostHit]``, ``PageOut[UnitNode]``."""
+
+    items: list[Item] = Field(description="记录 (records) of this page")
     total: int = Field(description="How many records match in all")
     limit: int
     offset: int
 
 
 class HealthOut(BaseModel):
+    """Open to all: the service is up (its store answers), and which release it is."""
+
     status: str = Field(examples=["ok"])
+    version: str = Field(description="The graphsvc release serving", examples=["0.2.0"])
+
+
+class HealthDetailOut(HealthOut):
+    """For any valid token: what the service holds."""
+
     store: str = Field(description="Kind of store: embedded or neo4j", examples=["embedded"])
-    version: int = Field(description="Graph version; grows with every write that changed data")
+    graph_version: int = Field(
+        description="Graph version; grows with every write that changed data"
+    )
     nodes: dict[str, int] = Field(description="Node counts by label")
+    edges: dict[str, int] = Field(description="Edge counts by type")
     cache: dict[str, int | None] = Field(
         default_factory=dict, description="Analysis cache: version, entries, hits, misses"
     )
+
+
+class AuditEntryOut(BaseModel):
+    """One audited request: who, when, from where, and whose records it showed."""
+
+    seq: int
+    at: str = Field(description="When (UTC, ISO 8601)")
+    who: str | None = Field(description="The token's name")
+    role: str | None
+    client: str | None = Field(description="host:port of the caller")
+    method: str
+    path: str
+    query: str
+    status: int
+    action: str = Field(examples=["read_record", "analysis:mentoring"])
+    subjects: list[CadreId] = Field(description="The people whose records it read or changed")
+
+
+class AuditPageOut(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    entries: list[AuditEntryOut]
 
 
 class Problem(BaseModel):

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 
 __all__ = [
     "add_months",
+    "completed_years",
     "format_cadre_date",
     "months_between",
     "parse_cadre_date",
@@ -121,6 +122,11 @@ def months_between(start: date, end: date) -> int:
     if end.day < start.day:
         months -= 1
     return months
+
+
+def completed_years(start: date, end: date) -> int:
+    """Whole years from ``start`` to ``end``: an age in 周岁 (27.9 years is 27岁)."""
+    return months_between(start, end) // 12
 
 
 def years_between(start: date, end: date) -> float:

@@ -21,6 +21,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from graphsvc.dates import parse_cadre_date
+from graphsvc.id_number import normalize_id_number
 from graphsvc.vocab import (
     CadreStatus,
     Channel,
@@ -100,6 +101,7 @@ CadreDate = Annotated[date, BeforeValidator(_to_date)]
 Vocab = BeforeValidator(_normalize_text)  # on vocabulary fields: strip, unify parentheses
 Flag = Annotated[bool, BeforeValidator(_to_bool)]
 Id = Annotated[str, BeforeValidator(_to_id), Field(min_length=1, max_length=64)]
+IdNumber = Annotated[str, BeforeValidator(normalize_id_number)]
 
 
 def col(title: str, *aliases: str, sensitive: bool = False, **kwargs: Any) -> Any:
@@ -170,9 +172,9 @@ class Cadre(Record):
     rank_since: CadreDate | None = col("任现职级时间", default=None)
     status: Annotated[CadreStatus, Vocab] = col("状态", "在职状态", default=CadreStatus.ACTIVE)
     probation_until: CadreDate | None = col("试用期截止", default=None)
-    id_number: str | None = col(
-        "身份证号", "公民身份号码", sensitive=True, default=None, pattern=r"^\d{17}[\dXx]$"
-    )
+    # Shape only; the check digit and the birth date inside are checked by the loader, as an
+    # error or a warning by setting (GRAPHSVC_ID_NUMBER_CHECK).
+    id_number: IdNumber | None = col("身份证号", "公民身份号码", sensitive=True, default=None)
 
 
 class Mentor(Record):

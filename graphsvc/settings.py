@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -33,6 +34,12 @@ class Settings(BaseSettings):
     )
     session_idle_minutes: int = Field(
         default=30, ge=1, description="A workbench sign-in ends after this many idle minutes"
+    )
+
+    id_number_check: Literal["error", "warn"] = Field(
+        default="error",
+        description="An ID number whose check digit (GB 11643) is wrong, or whose birth date "
+        "disagrees with 出生年月: 'error' refuses the load, 'warn' loads it and says so",
     )
 
     policy: Path | None = Field(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 __all__ = [
+    "EDUCATION_ALIASES",
     "EDUCATION_ORDER",
     "GRADE_VALUE",
     "LEVEL_ORDER",
@@ -110,11 +111,47 @@ RANK_LEVEL: dict[Rank, Level] = {
 
 
 class Education(StrEnum):
+    """学历; the short forms departments write (本科, 大专, 硕士研究生...) are accepted as
+    aliases, see :data:`EDUCATION_ALIASES`."""
+
     POSTGRADUATE = "研究生"
     BACHELOR = "大学本科"
     JUNIOR_COLLEGE = "大学专科"
     SECONDARY = "中专"
     HIGH_SCHOOL_OR_BELOW = "高中及以下"
+
+    @classmethod
+    def _missing_(cls, value: object) -> Education | None:
+        # Called by Education(...) and by pydantic for a value that is not a member.
+        if isinstance(value, str):
+            return EDUCATION_ALIASES.get(value.strip().replace(" ", "").replace("\u3000", ""))
+        return None
+
+
+# Other ways a 学历 is written → the vocabulary's value.
+EDUCATION_ALIASES: dict[str, Education] = {
+    **dict.fromkeys(
+        ("研究生学历", "研究生毕业", "硕士研究生", "博士研究生", "硕士", "博士",
+         "研究生(硕士)", "研究生(博士)", "硕士研究生学历", "博士研究生学历"),
+        Education.POSTGRADUATE,
+    ),
+    **dict.fromkeys(
+        ("本科", "大学", "大本", "本科学历", "大学本科学历", "本科毕业", "大学毕业",
+         "大学学历"),
+        Education.BACHELOR,
+    ),
+    **dict.fromkeys(
+        ("大专", "专科", "高职", "大专学历", "专科学历", "大学专科学历", "高职高专", "大专毕业"),
+        Education.JUNIOR_COLLEGE,
+    ),
+    **dict.fromkeys(
+        ("中专学历", "中等专科", "中等专业学校", "中技", "中等职业教育"), Education.SECONDARY
+    ),
+    **dict.fromkeys(
+        ("高中", "初中", "小学", "高中学历", "初中学历", "高中及以下学历", "初中及以下"),
+        Education.HIGH_SCHOOL_OR_BELOW,
+    ),
+}  # fmt: skip
 
 
 EDUCATION_ORDER: dict[Education, int] = {

@@ -14,7 +14,7 @@ from typing import Any
 from graphsvc.rows import ProgressCallback, WriteSummary
 from graphsvc.stores.base import GraphStore
 from loaders.tables import RawTable, canonical_table, read_sources
-from loaders.validate import LoadIssue, validate_tables
+from loaders.validate import IdNumberCheck, LoadIssue, validate_tables
 
 __all__ = ["LoadFailed", "LoadOutcome", "load_paths", "load_records"]
 
@@ -23,7 +23,7 @@ class LoadFailed(Exception):
     """The input has problems; nothing was written."""
 
     def __init__(self, issues: list[LoadIssue]) -> None:
-        super().__init__(f"{len(issues)} problem(s) in the input; nothing was written")
+        super().__init__(f"输入有{len(issues)}处问题，未写入任何数据")
         self.issues = issues
 
 
@@ -39,8 +39,12 @@ def load_paths(
     paths: list[Path],
     *,
     on_progress: ProgressCallback | None = None,
+    id_number_check: IdNumberCheck | None = None,
 ) -> LoadOutcome:
     """Load folders of CSV files and .xlsx workbooks into ``store``, all or nothing.
+
+    ``id_number_check`` (``"error"`` or ``"warn"``) overrides the setting
+    ``GRAPHSVC_ID_NUMBER_CHECK`` for ID numbers with a wrong check digit or birth date.
 
     Raises
     ------
@@ -50,7 +54,9 @@ def load_paths(
         The rows have problems; ``issues`` lists each with source, row and column.
     """
     tables = read_sources(paths)
-    validated = validate_tables(tables, store, on_progress=on_progress)
+    validated = validate_tables(
+        tables, store, on_progress=on_progress, id_number_check=id_number_check
+    )
     if validated.issues:
         raise LoadFailed(validated.issues)
     summary = store.write(validated.batch, on_progress=on_progress)
@@ -63,6 +69,7 @@ def load_records(
     records: list[dict[str, Any]],
     *,
     source: str = "request",
+    id_number_check: IdNumberCheck | None = None,
 ) -> LoadOutcome:
     """Load rows given as mappings (Chinese or English field names, as in a file's header)
     into ``table``, with exactly the validation of a file load; all or nothing.
@@ -82,7 +89,9 @@ def load_records(
         (number, [record.get(key) for key in header])
         for number, record in enumerate(records, start=1)
     ]
-    validated = validate_tables([RawTable(name, source, header, rows)], store)
+    validated = validate_tables(
+        [RawTable(name, source, header, rows)], store, id_number_check=id_number_check
+    )
     if validated.issues:
         raise LoadFailed(validated.issues)
     summary = store.write(validated.batch)

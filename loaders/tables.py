@@ -13,7 +13,7 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from graphsvc.model import EDGE_SPECS, NODE_SPECS
 
@@ -40,7 +40,7 @@ class SourceError(Exception):
     """A source that cannot be read at all (missing, wrong kind, unknown table)."""
 
     def __init__(self, source: str, reason: str) -> None:
-        super().__init__(f"{source}: {reason}")
+        super().__init__(f"{source}：{reason}")
         self.source = source
         self.reason = reason
 
@@ -53,6 +53,7 @@ class RawTable:
     source: str
     header: list[str]
     rows: list[tuple[int, list[Any]]]  # (spreadsheet row number, cells)
+    kind: Literal["csv", "xlsx", "records"] = "records"  # records: mappings given by a request
 
 
 def _decode(path: Path) -> str:
@@ -64,7 +65,7 @@ def _decode(path: Path) -> str:
         try:
             return data.decode("gb18030")
         except UnicodeDecodeError:
-            raise SourceError(str(path), "is neither UTF-8 nor GB18030 text") from None
+            raise SourceError(str(path), "既不是UTF-8也不是GB18030编码的文本，无法读取") from None
 
 
 def _is_blank(cells: list[Any]) -> bool:
@@ -75,8 +76,11 @@ def canonical_table(source: str, name: str) -> str:
     """The canonical table a file stem or sheet name (English or Chinese) stands for."""
     table = TABLE_NAMES.get(name.strip()) or TABLE_NAMES.get(name.strip().lower())
     if table is None:
-        known = ", ".join(sorted({*TABLE_NAMES.values()}))
-        raise SourceError(source, f"unknown table {name!r}; expected one of: {known}")
+        known = "、".join(
+            [f"{spec.table_zh}({spec.table})" for spec in NODE_SPECS]
+            + [f"{spec.table_zh}({spec.table})" for spec in EDGE_SPECS if spec.table is not None]
+        )
+        raise SourceError(source, f"没有名为“{name}”的表；文件名或工作表名应为以下之一：{known}")
     return table
 
 
@@ -94,8 +98,8 @@ def _read_csv(path: Path) -> RawTable:
         if not _is_blank(cells):
             rows.append((number, list(cells)))
     if header is None:
-        raise SourceError(str(path), "is empty (no header row)")
-    return RawTable(table, path.name, header, rows)
+        raise SourceError(str(path), "是空文件（没有表头行）")
+    return RawTable(table, path.name, header, rows, "csv")
 
 
 def _read_workbook(path: Path) -> Iterator[RawTable]:
@@ -104,7 +108,7 @@ def _read_workbook(path: Path) -> Iterator[RawTable]:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
-        raise SourceError(str(path), f"cannot be opened as an .xlsx workbook: {error}") from None
+        raise SourceError(str(path), f"无法作为.xlsx工作簿打开：{error}") from None
     try:
         for sheet in book.worksheets:
             table = canonical_table(f"{path.name}[{sheet.title}]", sheet.title)
@@ -121,7 +125,7 @@ def _read_workbook(path: Path) -> Iterator[RawTable]:
                     rows.append((number, cells))
             if header is None:
                 continue  # an empty sheet is no table
-            yield RawTable(table, f"{path.name}[{sheet.title}]", header, rows)
+            yield RawTable(table, f"{path.name}[{sheet.title}]", header, rows, "xlsx")
     finally:
         book.close()
 
@@ -138,7 +142,7 @@ def read_sources(paths: list[Path]) -> list[RawTable]:
     tables: list[RawTable] = []
     for path in paths:
         if not path.exists():
-            raise SourceError(str(path), "does not exist")
+            raise SourceError(str(path), "不存在")
         if path.is_dir():
             files = sorted(
                 file
@@ -147,12 +151,12 @@ def read_sources(paths: list[Path]) -> list[RawTable]:
                 and not file.name.startswith((".", "~$"))
             )
             if not files:
-                raise SourceError(str(path), "holds no .csv or .xlsx files")
+                raise SourceError(str(path), "文件夹中没有.csv或.xlsx文件")
             tables.extend(read_sources(files))
         elif path.suffix.lower() == ".csv":
             tables.append(_read_csv(path))
         elif path.suffix.lower() == ".xlsx":
             tables.extend(_read_workbook(path))
         else:
-            raise SourceError(str(path), "is not a folder, a .csv file or an .xlsx workbook")
+            raise SourceError(str(path), "不是文件夹、.csv文件或.xlsx工作簿")
     return tables

@@ -4,9 +4,14 @@ Each problem names the source (file or sheet), the row as a spreadsheet shows
 it, the column as the file spells it, the value, and why. Checks:
 
 - headers: required columns present, no column given twice;
+- rows: no more cells than the header has columns (an unquoted comma shifts every value after
+  it), no short row that leaves out a required column;
 - cells: the model's types, vocabularies, ranges and date forms;
-- rows: duplicate ids and duplicate relations within the load;
+- ID numbers: the check digit and the birth date inside, as errors or warnings by setting;
+- duplicates: ids and relations given twice within the load;
 - references: every id a row names exists in the load or already in the store.
+
+Reasons are in Chinese (see :mod:`loaders.messages`), for the clerk who fixes the file.
 """
 
 from __future__ import annotations
@@ -15,16 +20,19 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import ValidationError
 
-from graphsvc.model import EDGE_SPECS, NODE_SPECS, EdgeSpec, NodeSpec, Record
+from graphsvc.id_number import birth_date_problem, check_digit_problem
+from graphsvc.model import EDGE_SPECS, NODE_SPECS, Cadre, EdgeSpec, NodeSpec, Record
 from graphsvc.rows import EdgeRow, GraphBatch, NodeRow, ProgressCallback, edge_row, node_row
+from graphsvc.settings import get_settings
 from graphsvc.stores.base import GraphStore
+from loaders.messages import cell_problem
 from loaders.tables import RawTable
 
-__all__ = ["LoadIssue", "ValidatedLoad", "header_map", "validate_tables"]
+__all__ = ["IdNumberCheck", "LoadIssue", "ValidatedLoad", "header_map", "validate_tables"]
 
 
 @dataclass(frozen=True)
@@ -37,14 +45,19 @@ class LoadIssue:
     reason: str
     value: Any = None
 
-    def __str__(self) -> str:
+    @property
+    def location(self) -> str:
+        """Where, as the clerk reads it: ``cadres.csv 第4行 「出生年月」列``."""
         where = self.source
         if self.row is not None:
-            where += f", row {self.row}"
+            where += f" 第{self.row}行"
         if self.column:
-            where += f", column {self.column}"
-        shown = "" if self.value is None else f" (value {self.value!r})"
-        return f"{where}: {self.reason}{shown}"
+            where += f" 「{self.column}」列"
+        return where
+
+    def __str__(self) -> str:
+        shown = "" if self.value is None else f"（值：{self.value}）"
+        return f"{self.location}：{self.reason}{shown}"
 
     def as_dict(self) -> dict[str, Any]:
         value = self.value if self.value is None else str(self.value)
@@ -124,6 +137,99 @@ def _column_of(columns: dict[str, str], model: type[Record], name: str) -> str:
 
 
 _ANY_ID = "\x00any"  # stands for "every id": a table whose id column is missing
+_TABLE_ZH = {
+    **{spec.table: spec.table_zh for spec in NODE_SPECS},
+    **{spec.table: spec.table_zh for spec in EDGE_SPECS if spec.table and spec.table_zh},
+}
+_LABEL_ZH = {spec.label: spec.table_zh for spec in NODE_SPECS}
+IdNumberCheck = Literal["error", "warn"]
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _shown(cells: list[Any]) -> str:
+    text = "”“".join(str(cell) for cell in cells)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _row_shape_problem(
+    table: RawTable,
+    number: int,
+    cells: list[Any],
+    positions: dict[str, int],
+    columns: dict[str, str],
+    required: set[str],
+    warnings: list[LoadIssue],
+) -> LoadIssue | None:
+    """A row whose cells do not line up with the header: refused, since every value after an
+    unquoted comma (or a missing one) sits under the wrong column. Trailing empty cells are
+    harmless; so is a short row whose missing cells are all optional (read as empty, said in a
+    warning)."""
+    width = len(table.header)
+    unheaded = [
+        (position, cell)
+        for position, cell in enumerate(cells)
+        if not _blank(cell) and (position >= width or not table.header[position])
+    ]
+    if unheaded:
+        shown = _shown([cell for _, cell in unheaded])
+        if table.kind == "csv" and all(position >= width for position, _ in unheaded):
+            last = max(position for position, cell in enumerate(cells) if not _blank(cell))
+            reason = (
+                f"第{number}行有{last + 1}个单元格，表头只有{width}列：多出的单元格“{shown}”"
+                "可能是备注等内容中未加引号的逗号；请给含逗号的内容加英文双引号，或删去逗号"
+            )
+        else:
+            letters = "、".join(_column_letter(position) for position, _ in unheaded)
+            reason = (
+                f"第{number}行的{letters}列有内容“{shown}”，但该列没有表头；"
+                "请补上表头，或删去这些内容"
+            )
+        return LoadIssue(table.source, number, None, reason)
+    if len(cells) < width:
+        cut = [name for name, position in positions.items() if position >= len(cells)]
+        if not cut:
+            return None
+        names = "、".join(columns[name] for name in sorted(cut, key=positions.__getitem__))
+        if any(name in required for name in cut):
+            return LoadIssue(
+                table.source,
+                number,
+                None,
+                f"第{number}行只有{len(cells)}个单元格，表头有{width}列：缺少必填列{names}；"
+                "可能少了逗号或整行被截断",
+            )
+        warnings.append(
+            LoadIssue(
+                table.source,
+                number,
+                None,
+                f"第{number}行只有{len(cells)}个单元格，表头有{width}列：{names}按空值读入",
+            )
+        )
+    return None
+
+
+def _column_letter(position: int) -> str:
+    letters = ""
+    position += 1
+    while position:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _id_number_problems(record: Record) -> list[str]:
+    """The check digit and the birth date inside a cadre's ID number (its shape is the model's)."""
+    if not isinstance(record, Cadre) or record.id_number is None:
+        return []
+    problems = [check_digit_problem(record.id_number)]
+    problems.append(
+        birth_date_problem(record.id_number, record.birth, with_day=record.birth.day != 1)
+    )
+    return [problem for problem in problems if problem is not None]
 
 
 def _raw_id(cells: list[Any], position: int) -> str:
@@ -141,6 +247,7 @@ def _validate_table(
     on_row: Any,
     seen_ids: set[str] | None,
     to_row: Callable[[Record], NodeRow | EdgeRow],
+    id_number_check: IdNumberCheck,
 ) -> list[_Located]:
     """Validate one table's rows. Ids of rows that fail go into ``seen_ids`` (when given),
     so that relations naming them are not reported a second time as unknown."""
@@ -158,10 +265,8 @@ def _validate_table(
                     table.source,
                     1,
                     header,
-                    f"column ignored: not a field of {table.table}, which takes "
-                    + ", ".join(
-                        f"{info.title}/{name}" for name, info in model.model_fields.items()
-                    ),
+                    f"此列未读入：不是{_TABLE_ZH[table.table]}表的字段；该表的列为"
+                    + "、".join(info.title or name for name, info in model.model_fields.items()),
                 )
             )
             continue
@@ -171,7 +276,7 @@ def _validate_table(
                     table.source,
                     1,
                     header,
-                    f"gives {field_name} again (already in column {columns[field_name]})",
+                    f"与「{columns[field_name]}」列是同一字段，只能给一次",
                 )
             )
             continue
@@ -183,9 +288,7 @@ def _validate_table(
         if info.is_required() and name not in columns
     ]
     for name in missing:
-        issues.append(
-            LoadIssue(table.source, 1, _column_of(columns, model, name), "required column missing")
-        )
+        issues.append(LoadIssue(table.source, 1, _column_of(columns, model, name), "缺少必填列"))
     if missing:
         if seen_ids is not None:
             if "id" not in positions:
@@ -195,11 +298,19 @@ def _validate_table(
         return []
 
     located: list[_Located] = []
+    required = {name for name, info in model.model_fields.items() if info.is_required()}
     for number, cells in table.rows:
+        shape = _row_shape_problem(table, number, cells, positions, columns, required, warnings)
+        if shape is not None:
+            issues.append(shape)
+            if seen_ids is not None and "id" in positions:
+                seen_ids.add(_raw_id(cells, positions["id"]))
+            on_row()
+            continue
         data: dict[str, Any] = {}
         for name, position in positions.items():
             value = cells[position] if position < len(cells) else None
-            if value is None or (isinstance(value, str) and not value.strip()):
+            if _blank(value):
                 continue
             data[name] = value
         try:
@@ -210,19 +321,33 @@ def _validate_table(
             for detail in error.errors(include_url=False):
                 loc = detail.get("loc") or ()
                 failed = str(loc[0]) if loc else None
-                message = str(detail.get("msg", "invalid"))
-                if detail.get("type") == "missing":
-                    message = "required value missing"
+                column = _column_of(columns, model, failed) if failed else None
                 issues.append(
                     LoadIssue(
                         table.source,
                         number,
-                        _column_of(columns, model, failed) if failed else None,
-                        message.removeprefix("Value error, "),
+                        column,
+                        cell_problem(detail, column or _TABLE_ZH[table.table]),
                         data.get(failed) if failed else None,
                     )
                 )
         else:
+            id_problems = _id_number_problems(record)
+            for reason in id_problems:
+                (warnings if id_number_check == "warn" else issues).append(
+                    LoadIssue(
+                        table.source,
+                        number,
+                        _column_of(columns, model, "id_number"),
+                        reason,
+                        data.get("id_number"),
+                    )
+                )
+            if id_problems and id_number_check == "error":
+                if seen_ids is not None:
+                    seen_ids.add(str(getattr(record, "id")))  # noqa: B009
+                on_row()
+                continue
             located.append(_Located(record, table.source, number, columns, to_row(record)))
         on_row()
     return located
@@ -252,7 +377,7 @@ def _check_references(
                     located.source,
                     located.row,
                     _column_of(located.columns, model, field_name),
-                    f"no {label} with id {target_id!r} in this load or in the store",
+                    f"本次导入和库中都没有编号为“{target_id}”的{_LABEL_ZH[label]}",
                     target_id,
                 )
             )
@@ -276,7 +401,7 @@ def _duplicates(
                         item.source,
                         item.row,
                         _column_of(item.columns, type(item.record), "id"),
-                        f"duplicate {label} id; first given at {first.source}, row {first.row}",
+                        f"{_LABEL_ZH[label]}编号重复：已在{first.source} 第{first.row}行出现",
                         node_id,
                     )
                 )
@@ -294,8 +419,7 @@ def _duplicates(
                         item.source,
                         item.row,
                         None,
-                        f"duplicate {spec.table} row; first given at {first.source}, "
-                        f"row {first.row}",
+                        f"{spec.table_zh}记录重复：已在{first.source} 第{first.row}行出现",
                     )
                 )
     return known
@@ -326,11 +450,15 @@ def validate_tables(
     store: GraphStore | None = None,
     *,
     on_progress: ProgressCallback | None = None,
+    id_number_check: IdNumberCheck | None = None,
 ) -> ValidatedLoad:
     """Validate raw tables into a batch; ``issues`` lists every problem found.
 
-    The batch must not be written when ``issues`` is not empty.
+    The batch must not be written when ``issues`` is not empty. ``id_number_check``: whether
+    a wrong ID-number check digit or birth date is an ``"error"`` or a ``"warn"``ing; by
+    default the setting ``GRAPHSVC_ID_NUMBER_CHECK``.
     """
+    check = id_number_check or get_settings().id_number_check
     issues: list[LoadIssue] = []
     total = sum(len(table.rows) for table in tables)
     done = 0
@@ -367,6 +495,7 @@ def validate_tables(
                 on_row,
                 seen,
                 to_row,
+                check,
             )
         ]
         if by_table.get(name):

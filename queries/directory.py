@@ -11,12 +11,35 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, cast
+
+from pydantic import ConfigDict, with_config
 
 from graphsvc.dates import months_between
 from graphsvc.stores.base import GraphStore
+from queries.results import CadreId, CadreNode, PostNode
 
-__all__ = ["Directory"]
+__all__ = ["CadreHit", "Directory", "PostHit"]
+
+
+@with_config(ConfigDict(extra="allow"))
+class CadreHit(CadreNode, total=False):
+    """A cadre found by a search: the record with age, unit, specialties and pool."""
+
+    age: int | None
+    unit_id: str | None
+    unit_name: str | None
+    specialty_ids: list[str]
+    in_pool: bool
+
+
+@with_config(ConfigDict(extra="allow"))
+class PostHit(PostNode, total=False):
+    """A post found by a search, with its current holders."""
+
+    unit_name: str | None
+    holders: list[CadreId]
+    vacant: bool
 
 
 def _current(props: dict[str, Any], as_of: date) -> bool:
@@ -78,7 +101,7 @@ class Directory:
         in_pool: bool | None = None,
         limit: int = 50,
         offset: int = 0,
-    ) -> tuple[list[dict[str, Any]], int]:
+    ) -> tuple[list[CadreHit], int]:
         """Matching cadres (a page of them, by id) and how many match in all."""
         found = []
         for cadre in self.cadres:
@@ -111,10 +134,10 @@ class Directory:
         page = [self._summary(c) for c in found[offset : offset + limit]]
         return page, len(found)
 
-    def _summary(self, cadre: dict[str, Any]) -> dict[str, Any]:
+    def _summary(self, cadre: dict[str, Any]) -> CadreHit:
         unit = self.unit_of.get(cadre["id"])
         birth = cadre.get("birth")
-        return {
+        summary = {
             **{k: v for k, v in cadre.items() if k != "birth"},
             "birth": birth,
             "age": int(months_between(birth, self.as_of) // 12) if birth else None,
@@ -123,6 +146,7 @@ class Directory:
             "specialty_ids": sorted(self.specialties.get(cadre["id"], ())),
             "in_pool": cadre["id"] in self.pool,
         }
+        return cast(CadreHit, summary)
 
     def search_posts(
         self,
@@ -133,9 +157,9 @@ class Directory:
         vacant: bool | None = None,
         limit: int = 50,
         offset: int = 0,
-    ) -> tuple[list[dict[str, Any]], int]:
+    ) -> tuple[list[PostHit], int]:
         """Matching posts with their current holders, and how many match in all."""
-        found = []
+        found: list[PostHit] = []
         for post in self.posts:
             if unit_id is not None and not self._within(post.get("unit_id"), unit_id):
                 continue
@@ -146,12 +170,11 @@ class Directory:
             holders = self.holders.get(post["id"], [])
             if vacant is not None and (not holders) != vacant:
                 continue
-            found.append(
-                {
-                    **post,
-                    "unit_name": self.units.get(post.get("unit_id") or "", {}).get("name"),
-                    "holders": sorted(holders),
-                    "vacant": not holders,
-                }
-            )
+            hit = {
+                **post,
+                "unit_name": self.units.get(post.get("unit_id") or "", {}).get("name"),
+                "holders": sorted(holders),
+                "vacant": not holders,
+            }
+            found.append(cast(PostHit, hit))
         return found[offset : offset + limit], len(found)

@@ -9,14 +9,29 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NotRequired, TypeVar, cast
+
+from pydantic import ConfigDict, with_config
+from typing_extensions import TypedDict
 
 from graphsvc.model import node_spec, sensitive_fields
 from graphsvc.stores.base import EdgeView, GraphStore
+from queries.results import (
+    AssessmentNode,
+    CadreId,
+    CadreNode,
+    PostNode,
+    SpecialtyNode,
+    SupervisionNode,
+    UnitNode,
+)
 
 __all__ = [
     "SENSITIVE_PARTS",
+    "CadreProfile",
     "Page",
+    "PostDetail",
+    "UnitDetail",
     "cadre_profile",
     "list_records",
     "mask_id_number",
@@ -31,6 +46,124 @@ class Page:
     total: int
     limit: int
     offset: int
+
+
+_Row = TypeVar("_Row")
+
+# Relations carry their own fields (dates, kinds, roles ...): passed through as kept.
+_OPEN = ConfigDict(extra="allow")
+
+
+class PostEntry(TypedDict):
+    """A post a cadre holds or held, with its dates."""
+
+    post_id: str
+    post_name: str | None
+    unit_id: str | None
+    unit_name: str | None
+    level: str | None
+    start: date | None
+    end: date | None
+
+
+@with_config(_OPEN)
+class RotationEntry(TypedDict):
+    unit_id: str
+    unit_name: str | None
+
+
+@with_config(_OPEN)
+class MentorEntry(TypedDict):
+    mentor_id: str
+    mentor_name: str | None
+    current: bool
+
+
+@with_config(_OPEN)
+class ProjectEntry(TypedDict):
+    project_id: str
+    project_name: str | None
+    kind: str | None
+
+
+@with_config(_OPEN)
+class TrainingEntry(TypedDict):
+    training_id: str
+
+
+@with_config(_OPEN)
+class PoolEntry(TypedDict):
+    pool_id: str
+
+
+@with_config(_OPEN)
+class RelativeEntry(TypedDict):
+    """A relative who is a cadre too (RELATIVE_OF); shown only to roles that see kinship."""
+
+    cadre_id: CadreId
+    name: str | None
+    direction: str
+
+
+class CadreProfile(TypedDict):
+    """A cadre's profile with full history (干部档案)."""
+
+    cadre: CadreNode
+    current_posts: list[PostEntry]
+    post_history: list[PostEntry]
+    rotations: list[RotationEntry]
+    mentors: list[MentorEntry]
+    projects: list[ProjectEntry]
+    trainings: list[TrainingEntry]
+    specialties: list[SpecialtyNode]
+    assessments: list[AssessmentNode]
+    pool_membership: list[PoolEntry]
+    relatives: NotRequired[list[RelativeEntry]]
+    supervision: NotRequired[list[SupervisionNode]]
+    shown_sensitive: NotRequired[list[str]]
+
+
+@with_config(_OPEN)
+class HolderEntry(TypedDict):
+    """Who holds or held a post, with the dates."""
+
+    cadre_id: CadreId
+    name: str | None
+    current: bool
+
+
+class PostDetail(TypedDict):
+    """A post with its unit, required specialties and holders (岗位详情)."""
+
+    post: PostNode
+    unit: UnitNode | None
+    required_specialties: list[SpecialtyNode]
+    holders: list[HolderEntry]
+    vacant: bool
+
+
+class TeamHolder(TypedDict):
+    cadre_id: CadreId
+    name: str | None
+    gender: str | None
+    birth: date | None
+
+
+class TeamSeat(TypedDict):
+    post_id: str
+    post_name: str | None
+    level: str | None
+    holders: list[TeamHolder]
+
+
+class UnitDetail(TypedDict):
+    """A unit with its parent, child units, posts and leadership team (单位及领导班子)."""
+
+    unit: UnitNode
+    parent: UnitNode | None
+    children: list[UnitNode]
+    posts: list[PostNode]
+    team: list[TeamSeat]
 
 
 # What a role may be shown of a person's record, beyond the ordinary fields.
@@ -67,6 +200,11 @@ def list_records(
     return Page([_masked(label, item, reveal_sensitive) for item in items], total, limit, offset)
 
 
+def _open(kind: type[_Row], fields: Mapping[str, Any], extra: Mapping[str, Any]) -> _Row:
+    """A row of ``kind``: its typed ``fields`` and, after them, a relation's own ``extra``."""
+    return cast(_Row, {**fields, **extra})
+
+
 def _current(props: Mapping[str, Any], as_of: date) -> bool:
     end = props.get("end")
     return end is None or end > as_of
@@ -83,7 +221,7 @@ def cadre_profile(
     reveal_sensitive: bool = False,
     reveal: Collection[str] = (),
     as_of: date | None = None,
-) -> dict[str, Any] | None:
+) -> CadreProfile | None:
     """A cadre with current post, post history, rotations, mentors, projects, trainings,
     specialties, assessments and pool membership. ``None`` when there is no such cadre.
 
@@ -109,7 +247,7 @@ def cadre_profile(
         | {e.other_id for e in by_type.get("ROTATED_TO", [])},
     )
 
-    def post_entry(edge: EdgeView) -> dict[str, Any]:
+    def post_entry(edge: EdgeView) -> PostEntry:
         post = posts.get(edge.other_id, {})
         unit = units.get(str(post.get("unit_id")), {})
         return {
@@ -133,72 +271,87 @@ def cadre_profile(
         store, "Assessment", {e.other_id for e in by_type.get("ASSESSMENT_OF", [])}
     )
 
-    profile: dict[str, Any] = {
-        "cadre": _masked("Cadre", cadre, "id_number" in shown),
-        "current_posts": [h for h in history if _current(h, day)],
+    profile: CadreProfile = {
+        "cadre": cast(CadreNode, _masked("Cadre", cadre, "id_number" in shown)),
+        "current_posts": [h for h in history if _current(cast(Mapping[str, Any], h), day)],
         "post_history": history,
         "rotations": [
-            {"unit_id": e.other_id, "unit_name": units.get(e.other_id, {}).get("name"), **e.props}
+            _open(
+                RotationEntry,
+                {"unit_id": e.other_id, "unit_name": units.get(e.other_id, {}).get("name")},
+                e.props,
+            )
             for e in by_type.get("ROTATED_TO", [])
         ],
         "mentors": [
-            {
-                "mentor_id": e.other_id,
-                "mentor_name": mentors.get(e.other_id, {}).get("name"),
-                "current": _current(e.props, day),
-                **e.props,
-            }
+            _open(
+                MentorEntry,
+                {
+                    "mentor_id": e.other_id,
+                    "mentor_name": mentors.get(e.other_id, {}).get("name"),
+                    "current": _current(e.props, day),
+                },
+                e.props,
+            )
             for e in by_type.get("MENTORS", [])
         ],
         "projects": [
-            {
-                "project_id": e.other_id,
-                "project_name": projects.get(e.other_id, {}).get("name"),
-                "kind": projects.get(e.other_id, {}).get("kind"),
-                **e.props,
-            }
+            _open(
+                ProjectEntry,
+                {
+                    "project_id": e.other_id,
+                    "project_name": projects.get(e.other_id, {}).get("name"),
+                    "kind": projects.get(e.other_id, {}).get("kind"),
+                },
+                e.props,
+            )
             for e in by_type.get("WORKED_ON", [])
         ],
         "trainings": sorted(
             (
-                {"training_id": e.other_id, **trainings.get(e.other_id, {}), **e.props}
+                _open(
+                    TrainingEntry,
+                    {"training_id": e.other_id},
+                    {**trainings.get(e.other_id, {}), **e.props},
+                )
                 for e in by_type.get("ATTENDED", [])
             ),
-            key=lambda t: t.get("start") or date.min,
+            key=lambda t: cast(dict[str, Any], t).get("start") or date.min,
         ),
         "specialties": [
-            specialties[e.other_id]
+            cast(SpecialtyNode, specialties[e.other_id])
             for e in by_type.get("HAS_SPECIALTY", [])
             if e.other_id in specialties
         ],
-        "assessments": sorted(
-            assessments.values(), key=lambda a: (a.get("year", 0), a.get("quarter") or 0)
+        "assessments": cast(
+            list[AssessmentNode],
+            sorted(assessments.values(), key=lambda a: (a.get("year", 0), a.get("quarter") or 0)),
         ),
-        "pool_membership": [{"pool_id": e.other_id, **e.props} for e in by_type.get("IN_POOL", [])],
+        "pool_membership": [
+            _open(PoolEntry, {"pool_id": e.other_id}, e.props) for e in by_type.get("IN_POOL", [])
+        ],
     }
     if "kinship" in shown:
         relatives = _names(store, "Cadre", {e.other_id for e in by_type.get("RELATIVE_OF", [])})
         profile["relatives"] = [
-            {
-                "cadre_id": e.other_id,
-                "name": relatives.get(e.other_id, {}).get("name"),
-                "direction": e.direction,
-                **e.props,
-            }
+            _open(
+                RelativeEntry,
+                {
+                    "cadre_id": e.other_id,
+                    "name": relatives.get(e.other_id, {}).get("name"),
+                    "direction": e.direction,
+                },
+                e.props,
+            )
             for e in by_type.get("RELATIVE_OF", [])
         ]
     if "supervision" in shown:
-        profile["supervision"] = list(
-            _names(
-                store, "Supervision", {e.other_id for e in by_type.get("RECORD_OF", [])}
-            ).values()
-        )
+        records = _names(store, "Supervision", {e.other_id for e in by_type.get("RECORD_OF", [])})
+        profile["supervision"] = [cast(SupervisionNode, r) for r in records.values()]
     return profile
 
 
-def post_detail(
-    *, store: GraphStore, post_id: str, as_of: date | None = None
-) -> dict[str, Any] | None:
+def post_detail(*, store: GraphStore, post_id: str, as_of: date | None = None) -> PostDetail | None:
     """A post with its unit, required specialties and holders (current and past)."""
     post = store.get_node("Post", post_id)
     if post is None:
@@ -211,28 +364,29 @@ def post_detail(
     unit = store.get_node("Unit", str(post["unit_id"])) if post.get("unit_id") else None
     holder_rows = sorted(
         (
-            {
-                "cadre_id": e.other_id,
-                "name": people.get(e.other_id, {}).get("name"),
-                "current": _current(e.props, day),
-                **e.props,
-            }
+            _open(
+                HolderEntry,
+                {
+                    "cadre_id": e.other_id,
+                    "name": people.get(e.other_id, {}).get("name"),
+                    "current": _current(e.props, day),
+                },
+                e.props,
+            )
             for e in holders
         ),
-        key=lambda h: h["start"],
+        key=lambda h: cast(dict[str, Any], h)["start"],
     )
     return {
-        "post": post,
-        "unit": unit,
-        "required_specialties": list(required.values()),
+        "post": cast(PostNode, post),
+        "unit": cast(UnitNode | None, unit),
+        "required_specialties": [cast(SpecialtyNode, s) for s in required.values()],
         "holders": holder_rows,
         "vacant": not any(h["current"] for h in holder_rows),
     }
 
 
-def unit_detail(
-    *, store: GraphStore, unit_id: str, as_of: date | None = None
-) -> dict[str, Any] | None:
+def unit_detail(*, store: GraphStore, unit_id: str, as_of: date | None = None) -> UnitDetail | None:
     """A unit with its parent, child units and posts; leadership posts with their holders."""
     unit = store.get_node("Unit", unit_id)
     if unit is None:
@@ -243,7 +397,7 @@ def unit_detail(
         store, "Unit", {e.other_id for e in edges if e.type == "PART_OF" and e.direction == "in"}
     )
     posts = _names(store, "Post", {e.other_id for e in edges if e.type == "IN_UNIT"})
-    team = []
+    team: list[TeamSeat] = []
     for post_id, post in sorted(posts.items()):
         if not post.get("team_member"):
             continue
@@ -271,9 +425,9 @@ def unit_detail(
         )
     parent = store.get_node("Unit", str(unit["parent_id"])) if unit.get("parent_id") else None
     return {
-        "unit": unit,
-        "parent": parent,
-        "children": sorted(children.values(), key=lambda u: u["id"]),
-        "posts": sorted(posts.values(), key=lambda p: p["id"]),
+        "unit": cast(UnitNode, unit),
+        "parent": cast(UnitNode | None, parent),
+        "children": cast(list[UnitNode], sorted(children.values(), key=lambda u: u["id"])),
+        "posts": cast(list[PostNode], sorted(posts.values(), key=lambda p: p["id"])),
         "team": team,
     }

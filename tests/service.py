@@ -13,7 +13,14 @@ from pathlib import Path
 
 import httpx
 
-GRAPHSVC = str(Path(sys.executable).parent / "graphsvc")
+ROOT = Path(__file__).resolve().parents[1]
+# The command line of this checkout, whether or not (or wherever) the package is installed:
+# the code under test, not whatever `graphsvc` script the environment happens to hold.
+GRAPHSVC = [
+    sys.executable,
+    "-c",
+    f"import sys; sys.path.insert(0, {str(ROOT)!r}); from cli import main; main()",
+]
 
 
 def free_port() -> int:
@@ -27,7 +34,7 @@ def make_token(access_db: Path, role: str, name: str) -> str:
     """A token from `graphsvc token create`, as an administrator makes one."""
     result = subprocess.run(
         [
-            GRAPHSVC,
+            *GRAPHSVC,
             "token",
             "create",
             "--role",
@@ -50,7 +57,7 @@ def running_service(store: str, access_db: Path, *args: str, **env: str) -> Iter
     """`graphsvc serve` on a free loopback port; yields the base URL (``http://127.0.0.1:P``)."""
     port = free_port()
     server = subprocess.Popen(
-        [GRAPHSVC, "serve", "--store", store, "--port", str(port), *args],
+        [*GRAPHSVC, "serve", "--store", store, "--port", str(port), *args],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         env={**os.environ, "GRAPHSVC_ACCESS_DB": str(access_db), **env},

@@ -13,12 +13,12 @@ from typing import Any
 
 import pytest
 
-GRAPHSVC = str(Path(sys.executable).parent / "graphsvc")
+from tests.service import GRAPHSVC
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [GRAPHSVC, *args], capture_output=True, text=True, check=False, timeout=300, env=env
+        [*GRAPHSVC, *args], capture_output=True, text=True, check=False, timeout=300, env=env
     )
 
 
@@ -74,8 +74,9 @@ def test_a_bad_load_exits_non_zero_and_writes_nothing(
         ("cadres.csv", 4, "出生年月"),
         ("cadres.csv", len(rows), "干部编号"),
     }
-    assert "cadres.csv, row 4, column 出生年月" in result.stderr
-    assert "nothing was written" in result.stderr
+    assert "cadres.csv 第4行 「出生年月」列：不是有效日期：月份13不在1–12之间" in result.stderr
+    assert "未写入任何数据" in result.stderr
+    assert not Path(store).exists()  # a failed first load leaves no store file
     assert stats_json(store)["nodes"] == {}
 
 
@@ -134,14 +135,30 @@ def test_check_prints_the_verdict_rule_by_rule(tmp_path: Path, small_sample_dir:
     store = str(tmp_path / "g.db")
     assert run("load", str(small_sample_dir), "--store", store).returncode == 0
     manifest = json.loads((small_sample_dir / "manifest.json").read_text("utf-8"))
-    cadre_id = manifest["planted"]["kinship_conflicts"][1]["cadres"][1]  # a child under a town head
-    vacancy = manifest["planted"]["vacancies"][0]
+    # A planted pair: a town head and a relative who serves in a village under that town.
+    planted = next(
+        c for c in manifest["planted"]["kinship_conflicts"] if c["rule"] == "superior_subordinate"
+    )
+    found = run("conflicts", "--store", store, "--as-of", "2026-11-01", "--json")
+    assert found.returncode == 0, found.stderr
+    conflict = next(
+        c
+        for c in json.loads(found.stdout)["conflicts"]
+        if c["rule"] == "superior_subordinate"
+        and {c["cadre_id"], c["relative_id"]} == set(planted["cadres"])
+    )
+    # Propose the relative under the head for the post he holds: the avoidance rule bars it.
+    cadre_id, relative_id, post_id = (
+        conflict["cadre_id"],
+        conflict["relative_id"],
+        conflict["post_id"],
+    )
     result = run(
         "check",
         "--cadre",
         cadre_id,
         "--post",
-        vacancy,
+        post_id,
         "--store",
         store,
         "--as-of",
@@ -150,11 +167,14 @@ def test_check_prints_the_verdict_rule_by_rule(tmp_path: Path, small_sample_dir:
     )
     assert result.returncode == 0, result.stderr
     verdict = json.loads(result.stdout)
-    assert verdict["cadre_id"] == cadre_id and verdict["post_id"] == vacancy
-    assert verdict["verdict"] in {"eligible", "eligible_with_warnings", "not_eligible"}
+    assert verdict["cadre_id"] == cadre_id and verdict["post_id"] == post_id
+    assert verdict["verdict"] == "not_eligible"
     assert all({"rule", "status", "message", "facts"} <= r.keys() for r in verdict["rules"])
-    assert isinstance(verdict["conflicts"], list)
-    missing = run("check", "--cadre", "NOPE", "--post", vacancy, "--store", store, "--json")
+    avoidance = next(r for r in verdict["rules"] if r["rule"] == "avoidance")
+    assert avoidance["status"] == "fail" and "直接上下级" in avoidance["message"]
+    [kin] = [c for c in verdict["conflicts"] if c["relative_id"] == relative_id]
+    assert kin["rule"] == "superior_subordinate" and "拟任" in kin["chain"][2]
+    missing = run("check", "--cadre", "NOPE", "--post", post_id, "--store", store, "--json")
     assert missing.returncode == 1 and "no cadre with id 'NOPE'" in missing.stderr
 
 
@@ -223,3 +243,105 @@ def test_bench_and_conflicts_commands(tmp_path: Path, small_sample_dir: Path) ->
     assert found.returncode == 0, found.stderr
     rules = {c["rule"] for c in json.loads(found.stdout)["conflicts"]}
     assert {"same_unit", "superior_subordinate", "sensitive_function", "regional"} <= rules
+
+
+def test_load_warnings_are_printed_and_in_the_json(tmp_path: Path, small_sample_dir: Path) -> None:
+    data, store = tmp_path / "d", str(tmp_path / "g.db")
+    shutil.copytree(small_sample_dir, data)
+    path = data / "units.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    rows[0].append("备注")  # a column the model does not know: loaded without it, with a warning
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    result = run("load", str(data), "--store", store, "--json")
+    assert result.returncode == 0, result.stderr
+    [warning] = json.loads(result.stdout)["warnings"]
+    assert (warning["source"], warning["row"], warning["column"]) == ("units.csv", 1, "备注")
+    assert "units.csv 第1行 「备注」列：此列未读入" in result.stderr
+
+
+# ------------------------------------------------------------ the package itself
+
+
+def test_python_dash_m_cli_is_the_same_command(tmp_path: Path) -> None:
+    from tests.service import ROOT
+
+    result = subprocess.run(
+        [sys.executable, "-m", "cli", "stats", "--store", str(tmp_path / "g.db"), "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["nodes"] == {}
+    usage = subprocess.run(
+        [sys.executable, "-m", "cli", "--help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert usage.returncode == 0 and "Usage: graphsvc" in usage.stdout
+
+
+def test_report_help_names_every_report_of_the_registry() -> None:
+    import typer.main
+
+    from cli import app
+    from queries.analyses import REPORT_KINDS
+
+    command = typer.main.get_command(app)
+    report = command.commands["report"]  # type: ignore[attr-defined]
+    kind = next(p for p in report.params if p.name == "kind")
+    named = kind.help.removeprefix("One of: ").removesuffix(".").split(", ")
+    assert named == list(REPORT_KINDS)
+
+
+# ------------------------------------------------------------- an empty store
+
+EMPTY_STORE_COMMANDS = [
+    ["match", "--all", "--json"],
+    ["match", "--post", "P000001", "--json"],
+    ["check", "--cadre", "C000001", "--post", "P000001", "--json"],
+    ["bench", "--json"],
+    ["conflicts", "--json"],
+    ["mentoring", "--json"],
+    ["mentoring", "--recommend", "--json"],
+    ["teams", "--json"],
+    ["pool", "--json"],
+    ["training", "--json"],
+    ["network", "--json"],
+    ["targets", "--json"],
+    ["report", "teams", "--out", "REPORT.html"],
+    ["report", "round", "--out", "REPORT.xlsx"],
+]
+
+
+@pytest.mark.parametrize("args", EMPTY_STORE_COMMANDS, ids=lambda a: " ".join(a[:2]))
+def test_commands_over_an_empty_store_say_so(tmp_path: Path, args: list[str]) -> None:
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    store = str(tmp_path / "empty.db")
+    argv = [str(tmp_path / a) if a.startswith("REPORT.") else a for a in args]
+    result = CliRunner().invoke(app, [*argv, "--store", store])
+    assert result.exit_code == 1, result.output
+    assert "图数据库为空：请先用 graphsvc load 导入数据" in result.stderr
+    assert result.stdout == ""  # no JSON of zeros that could pass for an answer
+    assert not list(tmp_path.glob("REPORT.*"))
+
+
+def test_stats_over_an_empty_store_reports_zero_counts(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    result = CliRunner().invoke(app, ["stats", "--store", str(tmp_path / "empty.db"), "--json"])
+    assert result.exit_code == 0, result.output
+    counts = json.loads(result.stdout)
+    assert counts["nodes"] == {} and counts["edges"] == {}

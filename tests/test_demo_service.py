@@ -19,7 +19,7 @@ def test_demo_serves_with_tokens_masking_and_audit(tmp_path: Path) -> None:
     port = free_port()
     demo = subprocess.Popen(
         [
-            GRAPHSVC,
+            *GRAPHSVC,
             "demo",
             "--store",
             str(tmp_path / "demo.db"),

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from graphsvc.rows import GraphBatch, NodeRow
 from graphsvc.stores import StoreError, open_store
 from graphsvc.stores.embedded import EmbeddedStore, path_from_url
 
@@ -19,6 +20,10 @@ def test_urls_name_the_file(tmp_path: Path) -> None:
     assert path_from_url("./graphsvc.db") == Path("graphsvc.db")
     store = open_store(f"sqlite:///{tmp_path}/nested/dir/g.db")
     assert isinstance(store, EmbeddedStore)
+    # Opening creates nothing: the file (and its folders) come with the first write.
+    assert store.counts().nodes == {} and store.version() == 0
+    assert not (tmp_path / "nested").exists()
+    store.write(GraphBatch(nodes=[NodeRow("Specialty", "S1", {"name": "农学"})]))
     store.close()
     assert (tmp_path / "nested/dir/g.db").exists()
 

@@ -3,6 +3,7 @@ from datetime import date
 import pytest
 from pydantic import ValidationError
 
+from graphsvc.id_number import birth_date_problem, check_character, check_digit_problem
 from graphsvc.model import (
     EDGE_SPECS,
     NODE_SPECS,
@@ -16,6 +17,7 @@ from graphsvc.model import (
     sensitive_fields,
 )
 from graphsvc.rows import edge_row, node_row
+from graphsvc.vocab import EDUCATION_ALIASES, Education
 
 CADRE = {
     "id": "C1",
@@ -100,3 +102,54 @@ def test_rows_carry_plain_values_and_keys() -> None:
     edge = edge_row(edge_spec("HOLDS"), held)
     assert (edge.source, edge.target, edge.key) == ("C1", "P1", "2020-05-01")
     assert edge.props == {"start": date(2020, 5, 1)}
+
+
+def test_id_number_check_character_follows_gb_11643() -> None:
+    # The standard's own example, and one whose check character is X.
+    assert check_character("11010519491231002") == "X"
+    assert check_character("44052418800101001") == "4"
+    with pytest.raises(ValueError):
+        check_character("1234")
+
+
+def test_id_numbers_are_text_with_an_upper_case_x() -> None:
+    cadre = Cadre.model_validate({**CADRE, "id_number": " 11010519491231002x "})
+    assert cadre.id_number == "11010519491231002X"
+    assert Cadre.model_validate(CADRE).id_number is None
+    for excel in ("9.92957E+17", 9.92957e17, 992957199005011234):
+        with pytest.raises(ValidationError, match="可能被Excel转成了科学计数法"):
+            Cadre.model_validate({**CADRE, "id_number": excel})
+    with pytest.raises(ValidationError, match="一代身份证号"):
+        Cadre.model_validate({**CADRE, "id_number": "110105491231002"})
+
+
+def test_id_number_check_digit_and_birth_date() -> None:
+    assert check_digit_problem("11010519491231002X") is None
+    assert check_digit_problem("110105194912310021") == (
+        "身份证号校验码不符：按前17位应为X，这里是1，请核对是否录错"
+    )
+    number = "11010519491231002X"
+    assert birth_date_problem(number, date(1949, 12, 1), with_day=False) is None
+    assert birth_date_problem(number, date(1949, 12, 31), with_day=True) is None
+    assert birth_date_problem(number, date(1949, 12, 30), with_day=True) == (
+        "身份证号中的出生日期1949.12.31与出生年月1949.12.30不一致"
+    )
+    assert birth_date_problem(number, date(1950, 1, 1), with_day=False) == (
+        "身份证号中的出生日期1949.12.31与出生年月1950.01不一致"
+    )
+    assert "不是有效的出生日期" in str(
+        birth_date_problem("110105194913310021", date(1949, 1, 1), with_day=False)
+    )
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [("本科", "大学本科"), ("大学", "大学本科"), ("大专", "大学专科"), ("专科", "大学专科"),
+     ("研究生学历", "研究生"), ("硕士研究生", "研究生"), ("中专学历", "中专"),
+     ("研究生", "研究生")],
+)  # fmt: skip
+def test_education_aliases(written: str, meant: str) -> None:
+    cadre = Cadre.model_validate({**CADRE, "education": written, "inservice_education": written})
+    assert cadre.education == meant and cadre.inservice_education == meant
+    assert Education(written) == meant
+    assert written in EDUCATION_ALIASES or written == meant

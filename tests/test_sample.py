@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 
 from graphsvc.dates import months_between, parse_cadre_date
+from graphsvc.stores import open_store
+from loaders.load import load_paths
 from loaders.sample import AS_OF, generate_sample, write_sample
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -119,6 +121,9 @@ def test_people_are_plausible_and_synthetic(tables: dict[str, list[dict[str, str
             sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS, strict=True)) % 11
         ]
         assert number[17] == check
+        born = day(cadre["出生年月"])
+        assert born is not None and number[6:12] == f"{born.year}{born.month:02d}"
+        assert int(number[16]) % 2 == (1 if cadre["性别"] == "男" else 0)
         numbers.add(number)
         assert 2 <= len(cadre["姓名"]) <= 3
     assert len(numbers) == len(tables["cadres"])
@@ -173,9 +178,65 @@ def test_planted_avoidance_cases(
     assert rules == {"same_team", "superior_subordinate", "sensitive_function"}
     for conflict in planted["kinship_conflicts"]:
         assert frozenset(conflict["cadres"]) in pairs
-    [regional] = planted["regional_avoidance"]
-    cadre = next(c for c in tables["cadres"] if c["干部编号"] == regional["cadre_id"])
-    assert cadre["成长地单位编号"] == regional["unit_id"]
+
+
+# Head roles of the regional-avoidance rule in the spellings the sample plants.
+_DISTRICT_HEAD_ROLES = {"纪委书记", "组织部长", "公安分局局长", "法院院长", "检察长"}
+_TOWNSHIP_HEAD_ROLES = {
+    "党委书记", "党工委书记", "镇党委书记", "乡党委书记", "镇长", "乡长",
+    "街道党工委书记", "街道办事处主任",
+}  # fmt: skip
+
+
+def ancestors(units: dict[str, dict[str, str]], unit_id: str) -> list[str]:
+    """The unit and every unit above it."""
+    chain = [unit_id]
+    while units[chain[-1]]["上级单位编号"]:
+        chain.append(units[chain[-1]]["上级单位编号"])
+    return chain
+
+
+def test_planted_regional_avoidance(
+    tables: dict[str, list[dict[str, str]]], district_manifest: dict[str, Any]
+) -> None:
+    planted = district_manifest["planted"]
+    units = {u["单位编号"]: u for u in tables["units"]}
+    posts = {p["岗位编号"]: p for p in tables["posts"]}
+    cadres = {c["干部编号"]: c for c in tables["cadres"]}
+    holders = current_holders(tables)
+    cases = planted["regional_avoidance"]
+    assert len(cases) >= 6
+    assert len({case["cadre_id"] for case in cases}) == len(cases)
+    roles = {case["role"] for case in cases}
+    assert roles >= _DISTRICT_HEAD_ROLES
+    assert {"镇党委书记", "街道党工委书记", "街道办事处主任"} <= roles
+    assert roles & {"镇长", "乡长"}
+    for case in cases + planted["regional_avoidance_near_misses"]:
+        post = posts[case["post_id"]]
+        assert holders[case["post_id"]] == [case["cadre_id"]]
+        assert post["职务类别"] == case["role"] and post["单位编号"] == case["unit_id"]
+        assert cadres[case["cadre_id"]]["成长地单位编号"] == case["hometown_unit_id"]
+        assert case["area_unit_id"] in ancestors(units, case["unit_id"])
+    for case in cases:
+        area = units[case["area_unit_id"]]["单位类型"]
+        if case["role"] in _DISTRICT_HEAD_ROLES:
+            assert area == "区县"
+        else:
+            assert case["role"] in _TOWNSHIP_HEAD_ROLES and area in {"乡镇", "街道"}
+        # The hometown lies inside the governed area: a village of the township, any place
+        # of the district.
+        assert case["area_unit_id"] in ancestors(units, case["hometown_unit_id"])
+    kinds = {
+        (case["role"] in _DISTRICT_HEAD_ROLES, units[case["hometown_unit_id"]]["单位类型"])
+        for case in cases
+    }
+    assert (True, "村") in kinds or (True, "社区") in kinds  # a district head from a village
+    assert (False, "村") in kinds  # a township head from a village of the township
+    [deputy, elsewhere] = planted["regional_avoidance_near_misses"]
+    assert deputy["role"].startswith("副") and posts[deputy["post_id"]]["是否正职"] == "否"
+    assert deputy["area_unit_id"] in ancestors(units, deputy["hometown_unit_id"])
+    assert posts[elsewhere["post_id"]]["是否正职"] == "是"
+    assert elsewhere["area_unit_id"] not in ancestors(units, elsewhere["hometown_unit_id"])
 
 
 def test_training_gaps_and_sanctions(
@@ -213,3 +274,16 @@ def test_a_province_is_several_districts(tmp_path: Path) -> None:
 def test_too_small_a_sample_is_refused() -> None:
     with pytest.raises(ValueError, match="at least 50"):
         generate_sample(cadres=10)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_other_seeds_at_district_size_load_clean(seed: int, tmp_path: Path) -> None:
+    folder = tmp_path / "sample"
+    sample = generate_sample(cadres=3000, seed=seed)
+    write_sample(sample, folder)
+    with open_store(str(tmp_path / "graph.db")) as store:
+        outcome = load_paths(store, [folder])
+        assert outcome.warnings == []
+        assert store.counts().nodes["Cadre"] == 3000
+    assert len(sample.manifest["planted"]["regional_avoidance"]) >= 6
+    assert len(sample.manifest["planted"]["regional_avoidance_near_misses"]) == 2

@@ -92,7 +92,7 @@ def test_neo4j_outage_gives_503_and_the_service_recovers(
     with running_service(store, access_db, GRAPHSVC_NEO4J_RETRY_SECONDS="1") as base:
         api = httpx.Client(base_url=f"{base}/api/v1", headers=headers, timeout=60)
         assert api.get("/cadres/C000001").status_code == 200
-        assert api.get("/health").json()["store"] == "neo4j"
+        assert api.get("/health/detail").json()["store"] == "neo4j"
 
         relay.cut()
         down = api.get("/cadres/C000002")

@@ -22,9 +22,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from graphsvc.model import EDGE_SPECS, NODE_SPECS, Record, sensitive_fields  # noqa: E402
+from graphsvc.vocab import EDUCATION_ALIASES, Education  # noqa: E402
 from loaders.sample import generate_sample, write_sample  # noqa: E402
 
 TARGET = ROOT / "docs" / "input-format.md"
+# Other spellings a vocabulary accepts, listed beside its values.
+ENUM_ALIASES: dict[type[Enum], dict[str, Enum]] = {Education: dict(EDUCATION_ALIASES)}
 
 INTRO = """# Input format
 
@@ -44,9 +47,21 @@ name (`cadres.csv` or `干部.csv`; a sheet `干部`). Rules:
 - Yes/no cells take `是/否`, `Y/N`, `true/false`, `1/0`.
 - Ids are text (Excel's `1001.0` becomes `1001`). People share names; the id is
   the key, never the name.
+- Every cell must sit under its header. A row with more cells than the header
+  (an unquoted comma in a note shifts every value after it) is refused, naming the
+  extra cells; quote text that holds a comma. Empty trailing cells are fine. A
+  short row is refused when it leaves out a required column; missing optional
+  cells are read as empty, with a warning. In a workbook, a cell in a column
+  without a header is refused.
+- 身份证号 is 18 characters (17 digits, then a digit or `X`) written as text: a
+  number cell or `9.92957E+17` (Excel's scientific notation, which has lost
+  digits) is refused. Its check digit (GB 11643, MOD 11-2) and the birth date
+  inside must agree with 出生年月: by default a disagreement is an error; with
+  `GRAPHSVC_ID_NUMBER_CHECK=warn` the row loads and the load prints a warning.
 - CSV files may be UTF-8 (with or without BOM) or GB18030 (Excel's Chinese "CSV").
 - Loading is all or nothing: every problem is listed with file, row (as the
-  spreadsheet numbers it), column and reason, and nothing is written. Loading the
+  spreadsheet numbers it), column and reason (in Chinese), and nothing is written.
+  A first load that fails leaves no store file behind. Loading the
   same files again changes nothing; a later load updates records by id (nodes) or
   by their key (relations).
 - A relation may name ids loaded earlier; ids are checked against the load and
@@ -63,7 +78,13 @@ def _describe(annotation: Any) -> str:
     if typing.get_origin(annotation) is typing.Annotated:
         return _describe(typing.get_args(annotation)[0])
     if isinstance(annotation, type) and issubclass(annotation, Enum):
-        return "one of: " + ", ".join(f"`{member.value}`" for member in annotation)
+        described = "one of: " + ", ".join(f"`{member.value}`" for member in annotation)
+        aliases = ENUM_ALIASES.get(annotation, {})
+        if aliases:
+            described += "; also " + ", ".join(
+                f"`{alias}` (= `{value.value}`)" for alias, value in aliases.items()
+            )
+        return described
     if annotation is date:
         return "date"
     if annotation is bool:

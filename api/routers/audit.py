@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 
 from api.deps import require
+from api.schemas import AuditEntryOut, AuditPageOut
 from graphsvc.access import AccessStore
 
 router = APIRouter(tags=["audit"], dependencies=[Depends(require("audit"))])
 
 
-@router.get("/audit", summary="The audit log, newest first (审计日志)")
+@router.get("/audit", response_model=AuditPageOut, summary="The audit log, newest first (审计日志)")
 def audit_log(
     request: Request,
     subject: Annotated[
@@ -24,7 +25,7 @@ def audit_log(
     until: Annotated[datetime | None, Query(description="Before this time (ISO 8601)")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
-) -> dict[str, Any]:
+) -> AuditPageOut:
     access: AccessStore = request.app.state.access
     entries, total = access.query_audit(
         subject=subject,
@@ -34,4 +35,9 @@ def audit_log(
         limit=limit,
         offset=offset,
     )
-    return {"total": total, "limit": limit, "offset": offset, "entries": entries}
+    return AuditPageOut(
+        total=total,
+        limit=limit,
+        offset=offset,
+        entries=[AuditEntryOut.model_validate(entry) for entry in entries],
+    )

@@ -8,20 +8,21 @@ audit log.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
 
 from api.deps import AuditDep, DirectoryDep, PrincipalDep, StoreDep, require
 from api.schemas import ERRORS, PageOut
-from queries.records import cadre_profile
+from queries.directory import CadreHit
+from queries.records import CadreProfile, cadre_profile
 
 router = APIRouter(prefix="/cadres", tags=["cadres"], dependencies=[Depends(require("read"))])
 
 CadreId = Annotated[str, Path(description="干部编号", examples=["C000001"])]
 
 
-@router.get("", response_model=PageOut, summary="Search cadres (干部查询)")
+@router.get("", response_model=PageOut[CadreHit], summary="Search cadres (干部查询)")
 def search_cadres(
     directory: DirectoryDep,
     audit: AuditDep,
@@ -39,7 +40,7 @@ def search_cadres(
     in_pool: Annotated[bool | None, Query(description="In the young-cadre pool now")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
-) -> PageOut:
+) -> PageOut[CadreHit]:
     items, total = directory.search_cadres(
         name=name,
         unit_id=unit_id,
@@ -55,17 +56,18 @@ def search_cadres(
         offset=offset,
     )
     audit.record("search_records", (item["id"] for item in items))
-    return PageOut(items=items, total=total, limit=limit, offset=offset)
+    return PageOut[CadreHit](items=items, total=total, limit=limit, offset=offset)
 
 
 @router.get(
     "/{cadre_id}",
+    response_model=CadreProfile,
     summary="A cadre's profile with full history (干部档案)",
     responses={404: ERRORS[404]},
 )
 def get_cadre(
     cadre_id: CadreId, store: StoreDep, principal: PrincipalDep, audit: AuditDep
-) -> dict[str, Any]:
+) -> CadreProfile:
     reveal = {
         part
         for part, permission in (

@@ -7,7 +7,7 @@ roles that may see kinship (analyst, admin); others get the rule and message.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from pydantic import BaseModel, Field
@@ -21,6 +21,15 @@ from queries.selection.bench import succession_bench
 from queries.selection.candidates import SelectionContext, rank_in_context
 from queries.selection.check import NotFound, check_appointment, current_conflicts
 from queries.selection.policy import SelectionPolicy
+from queries.selection.results import (
+    BenchResult,
+    CandidatesResult,
+    CheckResult,
+    ConflictRow,
+    CurrentConflict,
+    CurrentConflicts,
+    RoundResult,
+)
 from queries.selection.round import run_round
 
 router = APIRouter(tags=["selection"], dependencies=[Depends(require("select"))])
@@ -42,14 +51,24 @@ def _context(
     )
 
 
-def _shown(conflicts: list[dict[str, Any]], principal: Principal) -> list[dict[str, Any]]:
+_Conflict = TypeVar("_Conflict", ConflictRow, CurrentConflict)
+
+
+def _shown(conflicts: list[_Conflict], principal: Principal) -> list[_Conflict]:
     if principal.can("see_kinship"):
         return conflicts
-    return [{k: v for k, v in c.items() if k not in {"chain", "relative_id"}} for c in conflicts]
+    shown = []
+    for conflict in conflicts:
+        kept = conflict.copy()  # the cached answer stays whole for the next caller
+        kept.pop("chain", None)
+        kept.pop("relative_id", None)
+        shown.append(kept)
+    return shown
 
 
 @router.get(
     "/selection/check",
+    response_model=CheckResult,
     summary="Check an appointment rule by rule (任职资格与回避审查)",
     responses={404: ERRORS[404]},
 )
@@ -61,7 +80,7 @@ def check(
     cadre_id: Annotated[str, Query(description="干部编号", examples=["C000120"])],
     post_id: Annotated[str, Query(description="岗位编号", examples=["P000003"])],
     as_of: AsOf = None,
-) -> dict[str, Any]:
+) -> CheckResult:
     audit.record("check_appointment", [cadre_id])
     try:
         result = check_appointment(
@@ -79,6 +98,7 @@ def check(
 
 @router.get(
     "/posts/{post_id}/candidates",
+    response_model=CandidatesResult,
     summary="Ranked eligible candidates for a post (人岗匹配)",
     responses={404: ERRORS[404]},
 )
@@ -90,12 +110,12 @@ def candidates(
     audit: AuditDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
     as_of: AsOf = None,
-) -> dict[str, Any]:
+) -> CandidatesResult:
     day = as_of or date.today()
     context = _context(cache, store, policy, day)
     if post_id not in context.posts:
         raise HTTPException(status_code=404, detail=f"no post with id {post_id!r}")
-    result: dict[str, Any] = cache.get(
+    result: CandidatesResult = cache.get(
         store,
         ("candidates", post_id, limit, day),
         lambda: rank_in_context(context, post_id, limit=limit),
@@ -126,6 +146,7 @@ class RoundRequest(BaseModel):
 
 @router.post(
     "/selection/round",
+    response_model=RoundResult,
     summary="Fill a round of vacancies, best overall (整体选配)",
     responses={404: ERRORS[404], 422: ERRORS[422]},
 )
@@ -135,7 +156,7 @@ def round_(
     policy: PolicyDep,
     cache: CacheDep,
     audit: AuditDep,
-) -> dict[str, Any]:
+) -> RoundResult:
     context = _context(cache, store, policy, request.as_of or date.today())
     unknown = [p for p in (request.post_ids or []) + request.must_fill if p not in context.posts]
     if unknown:
@@ -156,6 +177,7 @@ def round_(
 
 @router.get(
     "/selection/bench",
+    response_model=BenchResult,
     summary="Succession bench per leadership post (后备梯队)",
     responses={404: ERRORS[404]},
 )
@@ -167,20 +189,24 @@ def bench(
         list[str] | None, Query(description="Posts; default every team post")
     ] = None,
     as_of: AsOf = None,
-) -> dict[str, Any]:
+) -> BenchResult:
     day = as_of or date.today()
     context = _context(cache, store, policy, day)
     unknown = [p for p in post_ids or [] if p not in context.posts]
     if unknown:
         raise HTTPException(status_code=404, detail=f"no post with id(s) {unknown}")
     key = ("bench", tuple(sorted(post_ids)) if post_ids else None, day)
-    result: dict[str, Any] = cache.get(
+    result: BenchResult = cache.get(
         store, key, lambda: succession_bench(context=context, post_ids=post_ids)
     )
     return result
 
 
-@router.get("/selection/conflicts", summary="Avoidance conflicts that exist now (现职回避情况)")
+@router.get(
+    "/selection/conflicts",
+    response_model=CurrentConflicts,
+    summary="Avoidance conflicts that exist now (现职回避情况)",
+)
 def conflicts(
     store: StoreDep,
     policy: PolicyDep,
@@ -188,9 +214,9 @@ def conflicts(
     principal: PrincipalDep,
     audit: AuditDep,
     as_of: AsOf = None,
-) -> dict[str, Any]:
+) -> CurrentConflicts:
     day = as_of or date.today()
-    found: list[dict[str, Any]] = cache.get(
+    found: list[CurrentConflict] = cache.get(
         store,
         ("conflicts", day),
         lambda: current_conflicts(store=store, policy=policy, as_of=day),

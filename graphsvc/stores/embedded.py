@@ -100,13 +100,33 @@ class EmbeddedStore(GraphStore):
         self.path = path_from_url(url)
         if self.path.exists() and self.path.is_dir():
             raise StoreError(f"{self.path} is a folder, not a store file")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
-        self._init_schema()
+        # The file is created by the first write, not by opening: a load that fails
+        # validation, or a read of a store never written, leaves no empty file behind.
+        self._ready = False
+        self._ready_lock = threading.Lock()
+        if self.path.exists():
+            self._prepare()
 
     # ------------------------------------------------------------ connections
+
+    def _prepare(self) -> None:
+        """Create the file and its schema if needed, and check that it is a graphsvc store."""
+        with self._ready_lock:
+            if not self._ready:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._init_schema()
+                self._ready = True
+
+    def _reader(self) -> sqlite3.Connection | None:
+        """A connection for reads; None while no file exists (the graph is empty)."""
+        if not self._ready:
+            if not self.path.exists():
+                return None
+            self._prepare()  # another process wrote the first load meanwhile
+        return self._conn()
 
     def _conn(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
@@ -311,6 +331,7 @@ class EmbeddedStore(GraphStore):
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction: committed whole, or rolled back whole on any error."""
+        self._prepare()
         conn = self._conn()
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -342,7 +363,9 @@ class EmbeddedStore(GraphStore):
     # ------------------------------------------------------------------ reads
 
     def counts(self) -> StoreCounts:
-        conn = self._conn()
+        conn = self._reader()
+        if conn is None:
+            return StoreCounts(nodes={}, edges={})
         nodes = dict(conn.execute("SELECT label, COUNT(*) FROM nodes GROUP BY label"))
         edges = dict(conn.execute("SELECT type, COUNT(*) FROM edges GROUP BY type"))
         return StoreCounts(nodes=nodes, edges=edges)
@@ -350,7 +373,9 @@ class EmbeddedStore(GraphStore):
     def get_nodes(self, label: str, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         dates = _node_dates(label)
         found: dict[str, dict[str, Any]] = {}
-        conn = self._conn()
+        conn = self._reader()
+        if conn is None:
+            return found
         for chunk in _chunks(list(dict.fromkeys(ids))):
             marks = ",".join("?" * len(chunk))
             for node_id, text in conn.execute(
@@ -367,9 +392,10 @@ class EmbeddedStore(GraphStore):
     ) -> Iterator[dict[str, Any]]:
         dates = _node_dates(label)
         wanted = set(fields) if fields is not None else None
-        cursor = self._conn().execute(
-            "SELECT id, props FROM nodes WHERE label = ? ORDER BY id", (label,)
-        )
+        conn = self._reader()
+        if conn is None:
+            return
+        cursor = conn.execute("SELECT id, props FROM nodes WHERE label = ? ORDER BY id", (label,))
         for node_id, text in cursor:
             props = _loads(text, dates)
             if wanted is not None:
@@ -379,7 +405,10 @@ class EmbeddedStore(GraphStore):
 
     def iter_edges(self, edge_type: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
         dates = _edge_dates(edge_type)
-        cursor = self._conn().execute(
+        conn = self._reader()
+        if conn is None:
+            return
+        cursor = conn.execute(
             "SELECT src, dst, props FROM edges WHERE type = ? ORDER BY src, dst, key",
             (edge_type,),
         )
@@ -387,8 +416,10 @@ class EmbeddedStore(GraphStore):
             yield src, dst, _loads(text, dates)
 
     def edges_of(self, label: str, node_id: str) -> list[EdgeView]:
-        conn = self._conn()
         views: list[EdgeView] = []
+        conn = self._reader()
+        if conn is None:
+            return views
         for spec in EDGE_SPECS:
             if spec.source == label:
                 for dst, text in conn.execute(
@@ -431,7 +462,9 @@ class EmbeddedStore(GraphStore):
                 value = value.isoformat()
             params.append(value)
         condition = " AND ".join(clauses)
-        conn = self._conn()
+        conn = self._reader()
+        if conn is None:
+            return [], 0
         total = conn.execute(f"SELECT COUNT(*) FROM nodes WHERE {condition}", params).fetchone()[0]
         dates = _node_dates(label)
         page = []
@@ -445,5 +478,8 @@ class EmbeddedStore(GraphStore):
         return page, int(total)
 
     def version(self) -> int:
-        row = self._conn().execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+        conn = self._reader()
+        if conn is None:
+            return 0
+        row = conn.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
         return int(row[0])

@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from graphsvc.dates import add_months, months_between
+from graphsvc.dates import months_between
 from graphsvc.stores.base import GraphStore
 from graphsvc.vocab import LEVEL_ORDER, Level
 from queries.selection.candidates import SelectionContext
 from queries.selection.eligibility import equivalent_level
 from queries.selection.policy import SelectionPolicy
 from queries.selection.records import CadreRecord, UnitIndex
+from queries.selection.retirement import retirement_date
 
 __all__ = ["DevelopmentData", "Pairing", "PoolStay"]
 
@@ -110,12 +111,10 @@ class DevelopmentData:
         return months_between(birth, on or self.as_of) / 12 if birth else None
 
     def retirement_date(self, cadre_id: str) -> date | None:
+        """The statutory retirement date by the policy's schedules (birth month, gender, level)."""
         cadre = self.cadres.get(cadre_id, {})
-        if not cadre.get("birth"):
-            return None
-        retirement = self.policy.retirement
-        years = retirement.female if cadre.get("gender") == "女" else retirement.male
-        return add_months(cadre["birth"], round(years * 12))
+        county = str(cadre.get("level") or "") in self.policy.county_levels
+        return retirement_date(cadre, retirement=self.policy.retirement, county=county)
 
     def unit_of(self, cadre_id: str | None) -> str | None:
         """The unit of the cadre's current post (the principal one when several)."""

@@ -38,7 +38,7 @@ takes one mentee at most).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -50,6 +50,21 @@ from graphsvc.rows import EdgeRow
 from graphsvc.stores.base import GraphStore
 from graphsvc.vocab import GRADE_VALUE
 from queries.development.data import DevelopmentData
+from queries.development.results import (
+    CoverageGroup,
+    CoverageResult,
+    DepartedMentor,
+    DistantPairing,
+    MenteeRow,
+    MentorGaps,
+    MentorLoad,
+    PairingRow,
+    RecommendationResult,
+    RetiringMentor,
+    UncoveredMentee,
+    UnitShort,
+    UnmatchedMentee,
+)
 
 __all__ = [
     "MentorSlot",
@@ -142,7 +157,7 @@ def _share(part: int, whole: int) -> float | None:
 
 def _breakdown(
     need: dict[str, str], covered: set[str], key: Mapping[str, str]
-) -> list[dict[str, Any]]:
+) -> list[CoverageGroup]:
     totals: Counter[str] = Counter(key[c] for c in need)
     hits: Counter[str] = Counter(key[c] for c in need if c in covered)
     return [
@@ -156,7 +171,7 @@ def _breakdown(
     ]
 
 
-def coverage(*, data: DevelopmentData) -> dict[str, Any]:
+def coverage(*, data: DevelopmentData) -> CoverageResult:
     """Coverage figures and the lists of gaps.
 
     Returns
@@ -167,7 +182,6 @@ def coverage(*, data: DevelopmentData) -> dict[str, Any]:
         gaps: ``uncovered`` mentees, ``over_capacity``, ``departed``,
         ``retiring`` and ``distant`` mentors, ``units_without_spare_mentor``.
     """
-    policy = data.policy.mentoring
     as_of = data.as_of
     need = mentees_needing(data)
     current = _current_pairings(data, as_of)
@@ -178,81 +192,12 @@ def coverage(*, data: DevelopmentData) -> dict[str, Any]:
         c: str((data.cadres[c].get("recruit_date") or data.cadres[c]["work_start"]).year)
         for c in need
     }
-
-    def mentee_row(cadre_id: str) -> dict[str, Any]:
-        return {
-            "cadre_id": cadre_id,
-            "name": data.name(cadre_id),
-            "unit_id": data.unit_of(cadre_id),
-            "unit_name": data.units.name(data.unit_of(cadre_id)),
-            "channel": channel.get(cadre_id, data.cadres.get(cadre_id, {}).get("channel")),
-            "reason": need.get(cadre_id),
-        }
-
-    uncovered = [
-        {**mentee_row(c), "mentors": current.get(c, [])} for c in sorted(need) if c not in covered
+    uncovered: list[UncoveredMentee] = [
+        {**_mentee_row(data, c, need), "mentors": current.get(c, [])}
+        for c in sorted(need)
+        if c not in covered
     ]
-
-    load: Counter[str] = Counter(m for ms in current.values() for m in ms)
-    over, departed, retiring, distant = [], [], [], []
-    horizon = add_months(as_of, round(policy.retire_within_years * 12))
-    mentees_of: dict[str, list[str]] = defaultdict(list)
-    for mentee, mentors in current.items():
-        for mentor_id in mentors:
-            mentees_of[mentor_id].append(mentee)
-    for mentor_id in sorted(mentees_of):
-        mentor = data.mentors.get(mentor_id, {"id": mentor_id})
-        row = {
-            "mentor_id": mentor_id,
-            "name": mentor.get("name"),
-            "kind": mentor.get("kind"),
-            "mentees": sorted(mentees_of[mentor_id]),
-            "load": load[mentor_id],
-            "capacity": mentor.get("capacity"),
-        }
-        if load[mentor_id] > int(mentor.get("capacity") or 0):
-            over.append(row)
-        if not _mentor_serving(data, mentor):
-            cadre_status = data.cadres.get(mentor.get("cadre_id") or "", {}).get("status")
-            departed.append({**row, "status": mentor.get("status"), "cadre_status": cadre_status})
-        else:
-            retires = _mentor_retires(data, mentor)
-            if retires is not None and retires <= horizon:
-                retiring.append({**row, "retires": retires.isoformat()})
-        mentor_unit = _mentor_unit(data, mentor)
-        for mentee in sorted(mentees_of[mentor_id]):
-            mentee_unit = data.unit_of(mentee)
-            if mentor_unit and mentee_unit and data.branch(mentor_unit) != data.branch(mentee_unit):
-                distant.append(
-                    {
-                        "mentor_id": mentor_id,
-                        "mentor_name": mentor.get("name"),
-                        "mentor_unit": data.units.name(mentor_unit),
-                        "mentee_id": mentee,
-                        "mentee_name": data.name(mentee),
-                        "mentee_unit": data.units.name(mentee_unit),
-                        "hops": data.unit_distance(mentor_unit, mentee_unit),
-                    }
-                )
-
-    # Branches (township, street, department) with uncovered mentees and no spare mentor.
-    spare_by_branch: Counter[str] = Counter()
-    for slot in available_mentors(data):
-        if slot.unit_id:
-            spare_by_branch[data.branch(slot.unit_id) or ""] += slot.spare
-    waiting: Counter[str] = Counter(
-        data.branch(data.unit_of(row["cadre_id"])) or "" for row in uncovered
-    )
-    short = [
-        {
-            "unit_id": unit,
-            "unit_name": data.units.name(unit),
-            "uncovered": count,
-            "spare_capacity": spare_by_branch[unit],
-        }
-        for unit, count in sorted(waiting.items())
-        if unit and spare_by_branch[unit] == 0
-    ]
+    gaps = _mentor_gaps(data, current)
     return {
         "as_of": as_of.isoformat(),
         "need": len(need),
@@ -262,12 +207,105 @@ def coverage(*, data: DevelopmentData) -> dict[str, Any]:
         "by_channel": _breakdown(need, covered, channel),
         "by_year": _breakdown(need, covered, year),
         "uncovered": uncovered,
-        "over_capacity": over,
-        "departed": departed,
-        "retiring": retiring,
-        "distant": distant,
-        "units_without_spare_mentor": short,
+        "over_capacity": gaps["over_capacity"],
+        "departed": gaps["departed"],
+        "retiring": gaps["retiring"],
+        "distant": gaps["distant"],
+        "units_without_spare_mentor": _branches_without_spare(data, uncovered),
     }
+
+
+def _mentee_row(data: DevelopmentData, cadre_id: str, need: Mapping[str, str]) -> MenteeRow:
+    unit = data.unit_of(cadre_id)
+    return {
+        "cadre_id": cadre_id,
+        "name": data.name(cadre_id),
+        "unit_id": unit,
+        "unit_name": data.units.name(unit),
+        "channel": data.cadres.get(cadre_id, {}).get("channel"),
+        "reason": need.get(cadre_id),
+    }
+
+
+def _mentor_gaps(data: DevelopmentData, current: Mapping[str, list[str]]) -> MentorGaps:
+    """Mentors over capacity, departed, retiring within the horizon, and distant pairings."""
+    horizon = add_months(data.as_of, round(data.policy.mentoring.retire_within_years * 12))
+    mentees_of: dict[str, list[str]] = defaultdict(list)
+    for mentee, mentors in current.items():
+        for mentor_id in mentors:
+            mentees_of[mentor_id].append(mentee)
+    over: list[MentorLoad] = []
+    departed: list[DepartedMentor] = []
+    retiring: list[RetiringMentor] = []
+    distant: list[DistantPairing] = []
+    for mentor_id in sorted(mentees_of):
+        mentor = data.mentors.get(mentor_id, {"id": mentor_id})
+        load = len(mentees_of[mentor_id])
+        row: MentorLoad = {
+            "mentor_id": mentor_id,
+            "name": mentor.get("name"),
+            "kind": mentor.get("kind"),
+            "mentees": sorted(mentees_of[mentor_id]),
+            "load": load,
+            "capacity": mentor.get("capacity"),
+        }
+        if load > int(mentor.get("capacity") or 0):
+            over.append(row)
+        if not _mentor_serving(data, mentor):
+            cadre_status = data.cadres.get(mentor.get("cadre_id") or "", {}).get("status")
+            departed.append({**row, "status": mentor.get("status"), "cadre_status": cadre_status})
+        else:
+            retires = _mentor_retires(data, mentor)
+            if retires is not None and retires <= horizon:
+                retiring.append({**row, "retires": retires.isoformat()})
+        distant += _distant_pairings(data, mentor_id, mentor, mentees_of[mentor_id])
+    return {"over_capacity": over, "departed": departed, "retiring": retiring, "distant": distant}
+
+
+def _distant_pairings(
+    data: DevelopmentData, mentor_id: str, mentor: Mapping[str, Any], mentees: list[str]
+) -> list[DistantPairing]:
+    """Pairings whose mentor and mentee sit in different townships (streets, departments)."""
+    mentor_unit = _mentor_unit(data, mentor)
+    found: list[DistantPairing] = []
+    for mentee in sorted(mentees):
+        mentee_unit = data.unit_of(mentee)
+        if mentor_unit and mentee_unit and data.branch(mentor_unit) != data.branch(mentee_unit):
+            found.append(
+                {
+                    "mentor_id": mentor_id,
+                    "mentor_name": mentor.get("name"),
+                    "mentor_unit": data.units.name(mentor_unit),
+                    "mentee_id": mentee,
+                    "mentee_name": data.name(mentee),
+                    "mentee_unit": data.units.name(mentee_unit),
+                    "hops": data.unit_distance(mentor_unit, mentee_unit),
+                }
+            )
+    return found
+
+
+def _branches_without_spare(
+    data: DevelopmentData, uncovered: list[UncoveredMentee]
+) -> list[UnitShort]:
+    """Townships (streets, departments) with uncovered mentees and no spare mentor."""
+    spare_by_branch: Counter[str] = Counter()
+    for slot in available_mentors(data):
+        if slot.unit_id:
+            spare_by_branch[data.branch(slot.unit_id) or ""] += slot.spare
+    waiting: Counter[str] = Counter(
+        data.branch(data.unit_of(row["cadre_id"])) or "" for row in uncovered
+    )
+    return [
+        {
+            "unit_id": unit,
+            "unit_name": data.units.name(unit),
+            "uncovered": count,
+            "spare_capacity": spare_by_branch[unit],
+        }
+        for unit, count in sorted(waiting.items())
+        if unit and spare_by_branch[unit] == 0
+    ]
 
 
 # ------------------------------------------------------------------ matching
@@ -366,7 +404,8 @@ def _min_cost_flow(
     slot_cost: Mapping[str, Sequence[int]],
 ) -> dict[str, str]:
     graph = nx.DiGraph()
-    used = {mentor for _, mentor in pair_cost}
+    # Sorted, not a set: equal-cost ties then break the same way in every process.
+    used = sorted({mentor for _, mentor in pair_cost})
     biggest = max(pair_cost.values(), default=0) + max(
         (max(slot_cost.get(mentor, ()), default=0) for mentor in used), default=0
     )
@@ -415,18 +454,21 @@ def _grades(data: DevelopmentData, cadre_id: str | None) -> list[str]:
     return [record.annual_grades[y] for y in years if record.annual_grades[y] in GRADE_VALUE]
 
 
-def _pair_terms(
-    data: DevelopmentData, mentee: str, slot: MentorSlot
-) -> tuple[dict[str, float], list[str]] | None:
-    """The cost parts of a pairing and its reasons; ``None`` when a rule forbids it."""
+Terms = tuple[dict[str, float], list[str]]
+
+
+def _pair_terms(data: DevelopmentData, mentee: str, slot: MentorSlot) -> Terms | str:
+    """The cost parts of a pairing and its reasons, or (text) the rule that forbids it."""
     policy = data.policy.mentoring
     mentor = data.mentors[slot.mentor_id]
     mentor_cadre = mentor.get("cadre_id")
+    who = f"{mentor.get('name')}({slot.mentor_id})"
     record = data.records.get(mentee)
     if record is None or mentor_cadre == mentee:
-        return None
-    if mentor_cadre and any(r.cadre_id == mentor_cadre for r in record.relatives):
-        return None
+        return "本人"
+    relative = next((r for r in record.relatives if r.cadre_id == mentor_cadre), None)
+    if mentor_cadre and relative is not None:
+        return f"{who}系其{relative.relation}（亲属回避）"
     reasons: list[str] = []
     mentee_unit = data.unit_of(mentee)
     hops = [
@@ -435,8 +477,10 @@ def _pair_terms(
     if hops:
         distance = min(hops)
         near = any(data.branch(u) == data.branch(mentee_unit) for u in slot.home_units)
-        if distance > policy.max_distance or not (near or policy.allow_far):
-            return None
+        if distance > policy.max_distance:
+            return f"{who}相距{distance}级，超过{policy.max_distance}级"
+        if not (near or policy.allow_far):
+            return f"{who}在其他乡镇（街道、部门）"
         # Same unit 0; within the township (street, department) by hops; elsewhere 1.
         distance_part = min(distance, policy.max_distance) / max(policy.max_distance, 1)
         where = data.units.name(slot.unit_id) if slot.unit_id else "所带学员所在单位"
@@ -448,7 +492,7 @@ def _pair_terms(
             distance_part = 1.0
             reasons.append(f"跨乡镇（街道、部门），相距{distance}级（{where}）")
     elif mentor_cadre:
-        return None  # a cadre mentor without a current post: nowhere to meet
+        return f"{who}无现任职务"  # a cadre mentor without a current post: nowhere to meet
     else:
         distance_part = 0.5
         reasons.append(f"外部专家（{mentor.get('organization') or '单位未填'}）")
@@ -461,7 +505,7 @@ def _pair_terms(
         if gap_levels < 0 or (
             gap_levels == 0 and mentor_start and mentee_start and mentor_start >= mentee_start
         ):
-            return None  # never a mentor junior to the mentee
+            return f"{who}职务层次或资历不高于学员"  # never a mentor junior to the mentee
         seniority_part = 1 - min(gap_levels, 3) / 3
         if mentor.get("kind") == "党组织书记":
             seniority_part = 0.0
@@ -497,44 +541,43 @@ def _slot_costs(data: DevelopmentData, slot: MentorSlot) -> list[int]:
     ]
 
 
-def recommend_mentors(*, data: DevelopmentData) -> dict[str, Any]:
-    """Optimal new pairings for uncovered mentees, with coverage before and after.
-
-    Returns
-    -------
-    dict
-        ``pairs`` (``mentee_id``, ``mentor_id``, ``cost``, ``parts``,
-        ``reasons``), ``unmatched`` (with why), ``coverage_before``,
-        ``coverage_after``, ``need``, ``method``.
-    """
+def _candidates_by_place(
+    data: DevelopmentData, slots: Mapping[str, MentorSlot]
+) -> tuple[Callable[[str | None], str | None], dict[str | None, list[MentorSlot]]]:
+    """Mentors indexed by where they are local, so a mentee's candidates are found in time
+    linear in the mentees: its township (its district with ``allow_far``), and with
+    ``allow_far`` experts local nowhere (no mentee yet), who may go anywhere."""
     policy = data.policy.mentoring
-    weights = policy.cost.model_dump()
-    need = mentees_needing(data)
-    current = _current_pairings(data, data.as_of)
-    uncovered = sorted(c for c in need if not _covered(data, current.get(c, [])))
-    slots = {slot.mentor_id: slot for slot in available_mentors(data)}
 
-    # Candidates of a mentee: mentors local to its township (its district with allow_far)
-    # (and, with allow_far, experts local nowhere); an index keeps it linear at scale.
     def locality(unit: str | None) -> str | None:
         return _area(data, unit) if policy.allow_far else data.branch(unit)
 
     by_place: dict[str | None, list[MentorSlot]] = defaultdict(list)
     for slot in slots.values():
-        # An expert with no mentee yet is local nowhere we know: a candidate everywhere,
-        # so only when the policy allows pairings across townships.
         for place in {locality(unit) for unit in slot.home_units} or (
             {None} if policy.allow_far else set()
         ):
             by_place[place].append(slot)
+    return locality, by_place
+
+
+def _pair_options(
+    data: DevelopmentData, uncovered: Sequence[str], slots: Mapping[str, MentorSlot]
+) -> tuple[dict[tuple[str, str], int], dict[tuple[str, str], Terms], dict[str, list[str]]]:
+    """Allowed pairings with their integer costs and terms, and what blocks the others."""
+    policy = data.policy.mentoring
+    weights = policy.cost.model_dump()
+    locality, by_place = _candidates_by_place(data, slots)
     pair_cost: dict[tuple[str, str], int] = {}
-    terms: dict[tuple[str, str], tuple[dict[str, float], list[str]]] = {}
+    terms: dict[tuple[str, str], Terms] = {}
+    blocked: dict[str, list[str]] = defaultdict(list)
     for mentee in uncovered:
         place = locality(data.unit_of(mentee))
         options: list[tuple[int, str]] = []
         for slot in by_place.get(place, []) + by_place.get(None, []):
             found = _pair_terms(data, mentee, slot)
-            if found is None:
+            if isinstance(found, str):
+                blocked[mentee].append(found)
                 continue
             cost = round(_SCALE * sum(weights[k] * v for k, v in found[0].items()))
             options.append((cost, slot.mentor_id))
@@ -542,6 +585,38 @@ def recommend_mentors(*, data: DevelopmentData) -> dict[str, Any]:
         # Keep the cheapest few per mentee: the flow stays small at province scale.
         for cost, mentor_id in sorted(options)[: policy.candidates_per_mentee]:
             pair_cost[(mentee, mentor_id)] = cost
+    return pair_cost, terms, blocked
+
+
+def _unmatched_reason(mentee: str, has_options: bool, blockers: list[str]) -> str:
+    """Why no pairing was proposed, naming the blocker when one rule stands in the way."""
+    if has_options:
+        return "符合条件的导师名额已被更合适的人选占用"
+    named = [b for b in blockers if b != "本人"]
+    if not named:
+        return "所在乡镇（街道、部门）没有有余量的在库导师"
+    shown = "；".join(named[:5]) + ("等" if len(named) > 5 else "")
+    if len(named) == 1:
+        return f"附近唯一有余量的导师不符合条件：{shown}"
+    return f"附近有余量的导师均不符合条件：{shown}"
+
+
+def recommend_mentors(*, data: DevelopmentData) -> RecommendationResult:
+    """Optimal new pairings for uncovered mentees, with coverage before and after.
+
+    Returns
+    -------
+    dict
+        ``pairs`` (``mentee_id``, ``mentor_id``, ``cost``, ``parts``,
+        ``reasons``), ``unmatched`` (with why, naming the blocker), ``coverage_before``,
+        ``coverage_after``, ``need``, ``method``.
+    """
+    weights = data.policy.mentoring.cost.model_dump()
+    need = mentees_needing(data)
+    current = _current_pairings(data, data.as_of)
+    uncovered = sorted(c for c in need if not _covered(data, current.get(c, [])))
+    slots = {slot.mentor_id: slot for slot in available_mentors(data)}
+    pair_cost, terms, blocked = _pair_options(data, uncovered, slots)
     pairs = min_cost_pairing(
         uncovered,
         {m: s.spare for m, s in slots.items()},
@@ -549,7 +624,7 @@ def recommend_mentors(*, data: DevelopmentData) -> dict[str, Any]:
         {m: _slot_costs(data, s) for m, s in slots.items()},
     )
     taken: Counter[str] = Counter()
-    rows = []
+    rows: list[PairingRow] = []
     for mentee in uncovered:
         if mentee not in pairs:
             continue
@@ -573,14 +648,12 @@ def recommend_mentors(*, data: DevelopmentData) -> dict[str, Any]:
             }
         )
     with_options = {mentee for mentee, _ in pair_cost}
-    unmatched = [
+    unmatched: list[UnmatchedMentee] = [
         {
             "mentee_id": mentee,
             "name": data.name(mentee),
             "unit_name": data.units.name(data.unit_of(mentee)),
-            "reason": "附近没有符合条件且有余量的导师"
-            if mentee not in with_options
-            else "符合条件的导师名额已被更合适的人选占用",
+            "reason": _unmatched_reason(mentee, mentee in with_options, blocked[mentee]),
         }
         for mentee in uncovered
         if mentee not in pairs
@@ -608,7 +681,7 @@ def _area(data: DevelopmentData, unit_id: str | None) -> str | None:
     return None
 
 
-def write_back_suggestions(*, store: GraphStore, result: dict[str, Any]) -> int:
+def write_back_suggestions(*, store: GraphStore, result: RecommendationResult) -> int:
     """Write pairings as ``(Mentor)-[:SUGGESTED_MENTOR {rank, score, reasons, run}]->(Cadre)``,
     replacing the previous run; returns how many edges were written."""
     rows = [

@@ -27,6 +27,7 @@ import networkx as nx
 
 from graphsvc.dates import add_months
 from queries.development.data import DevelopmentData
+from queries.development.results import Bridge, Community, NetworkResult, QuietPerformer
 
 __all__ = ["collaboration_graph", "network_analysis", "participation_coefficient"]
 
@@ -97,7 +98,7 @@ def _unpromoted_since(cadre: dict[str, Any]) -> date | None:
     return cadre.get("level_since") or cadre.get("work_start")
 
 
-def network_analysis(*, data: DevelopmentData, graph: nx.Graph | None = None) -> dict[str, Any]:
+def network_analysis(*, data: DevelopmentData, graph: nx.Graph | None = None) -> NetworkResult:
     """Communities, bridges and quiet performers of the collaboration network.
 
     Returns
@@ -123,7 +124,7 @@ def network_analysis(*, data: DevelopmentData, graph: nx.Graph | None = None) ->
     )
     community_of = {node: index for index, group in enumerate(communities) for node in group}
     participation = participation_coefficient(linked, community_of)
-    community_rows = []
+    community_rows: list[Community] = []
     for index, group in enumerate(communities):
         units = Counter(data.units.name(data.branch(data.unit_of(c))) for c in group)
         community_rows.append(
@@ -136,7 +137,7 @@ def network_analysis(*, data: DevelopmentData, graph: nx.Graph | None = None) ->
                 ],
             }
         )
-    bridges = []
+    bridges: list[Bridge] = []
     for node, coefficient in participation.items():
         degree = linked.degree(node)
         if coefficient >= policy.bridge_participation and degree >= policy.bridge_min_degree:
@@ -156,7 +157,7 @@ def network_analysis(*, data: DevelopmentData, graph: nx.Graph | None = None) ->
 
     pool = data.pool_members()
     cutoff = add_months(data.as_of, -round(policy.quiet_unpromoted_years * 12))
-    quiet: list[dict[str, Any]] = []
+    quiet: list[QuietPerformer] = []
     for cadre_id, record in data.records.items():
         if cadre_id in pool:
             continue

@@ -24,6 +24,7 @@ from graphsvc.dates import months_between
 from graphsvc.vocab import LEVEL_ORDER, Level
 from queries.development.data import DevelopmentData
 from queries.development.mentoring import mentees_needing
+from queries.development.results import TargetsResult, TargetYear
 
 __all__ = ["promotions", "target_figures"]
 
@@ -58,7 +59,7 @@ def _verdict(value: float | None, target: float | None) -> bool | None:
     return value >= target
 
 
-def target_figures(*, data: DevelopmentData) -> dict[str, Any]:
+def target_figures(*, data: DevelopmentData) -> TargetsResult:
     """Each year's figures against the report's targets.
 
     Returns
@@ -91,7 +92,7 @@ def target_figures(*, data: DevelopmentData) -> dict[str, Any]:
         if birth and months_between(birth, day) < young_months:
             young_promoted[day.year] += 1
 
-    rows = []
+    rows: list[TargetYear] = []
     for year in range(as_of.year - policy.years + 1, as_of.year + 1):
         end = min(date(year, 12, 31), as_of)
         need = mentees_needing(data, end)

@@ -25,6 +25,13 @@ from typing import Any
 from graphsvc.dates import add_months
 from graphsvc.vocab import EDUCATION_ORDER, Education
 from queries.development.data import DevelopmentData
+from queries.development.results import (
+    TeamMember,
+    TeamRetiring,
+    TeamRow,
+    TeamsResult,
+    TeamsSummary,
+)
 from queries.selection.candidates import needed_categories
 
 __all__ = ["FLAG_WEIGHTS", "team_structure"]
@@ -56,7 +63,7 @@ def _bachelor_or_above(education: Any) -> bool:
         return False
 
 
-def team_structure(*, data: DevelopmentData) -> dict[str, Any]:
+def team_structure(*, data: DevelopmentData) -> TeamsResult:
     """Every leadership team's structure, flags and rank for adjustment, and a district summary.
 
     Returns
@@ -73,7 +80,7 @@ def team_structure(*, data: DevelopmentData) -> dict[str, Any]:
         if post.get("team_member") and post.get("unit_id"):
             team_posts[str(post["unit_id"])].append(post)
 
-    teams: list[dict[str, Any]] = []
+    teams: list[TeamRow] = []
     for unit_id, posts in sorted(team_posts.items()):
         members = sorted(
             {c for p in posts for c in context.holders.get(p["id"], set()) if c in data.records}
@@ -92,7 +99,7 @@ def team_structure(*, data: DevelopmentData) -> dict[str, Any]:
         }
         needed = needed_categories(context, unit_id)
         missing = sorted(needed - present)
-        retiring = []
+        retiring: list[TeamRetiring] = []
         for c in members:
             retires = data.retirement_date(c)
             if retires is not None and retires <= horizon:
@@ -160,8 +167,8 @@ def team_structure(*, data: DevelopmentData) -> dict[str, Any]:
     for rank, team in enumerate(teams, start=1):
         team["rank"] = rank
     flag_counts: Counter[str] = Counter(f for t in teams for f in t["flags"])
-    everyone: list[dict[str, Any]] = [m for t in teams for m in t["member_list"]]
-    summary = {
+    everyone: list[TeamMember] = [m for t in teams for m in t["member_list"]]
+    summary: TeamsSummary = {
         "teams": len(teams),
         "members": len(everyone),
         "mean_age": round(mean(m["age"] for m in everyone), 1) if everyone else None,

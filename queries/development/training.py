@@ -21,6 +21,14 @@ from typing import Any
 
 from graphsvc.dates import add_months
 from queries.development.data import DevelopmentData
+from queries.development.results import (
+    BelowHours,
+    BelowRegulation,
+    CountyBelowRegulation,
+    PoolWithoutOffJob,
+    TrainingResult,
+    TrainingRow,
+)
 from queries.selection.records import CadreRecord
 
 __all__ = ["training_compliance"]
@@ -32,7 +40,7 @@ def _since(record: CadreRecord, start: Any) -> tuple[float, float]:
     return sum(c.hours for c in courses), sum(c.days for c in courses)
 
 
-def training_compliance(*, data: DevelopmentData) -> dict[str, Any]:
+def training_compliance(*, data: DevelopmentData) -> TrainingResult:
     """Who is behind on training, under each rule, with figures by unit.
 
     Returns
@@ -52,7 +60,9 @@ def training_compliance(*, data: DevelopmentData) -> dict[str, Any]:
     county = set(data.policy.county_levels)
     pool = data.pool_members()
 
-    below_hours, below_rule, pool_gap = [], [], []
+    below_hours: list[BelowHours] = []
+    below_rule: list[CountyBelowRegulation | BelowRegulation] = []
+    pool_gap: list[PoolWithoutOffJob] = []
     by_unit: dict[str, Counter[str]] = {}
     bands: Counter[str] = Counter()
     counted = 0
@@ -66,7 +76,7 @@ def training_compliance(*, data: DevelopmentData) -> dict[str, Any]:
         tally["counted"] += 1
         hours, days = _since(record, year_ago)
         bands[_band(hours)] += 1
-        row = {
+        row: TrainingRow = {
             "cadre_id": cadre_id,
             "name": data.name(cadre_id),
             "unit_name": data.units.name(data.unit_of(cadre_id)),

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from queries.development.results import (
+    CoverageResult,
+    NetworkResult,
+    PoolResult,
+    RecommendationResult,
+    TargetsResult,
+    TeamsResult,
+    TrainingResult,
+)
 from queries.reports.document import Chart, Report, Section
 
 __all__ = [
@@ -24,7 +31,7 @@ def _met(value: bool | None) -> str:
     return {True: "达标", False: "未达标", None: "未设目标"}[value]
 
 
-def mentoring_report(coverage: dict[str, Any], recommended: dict[str, Any]) -> Report:
+def mentoring_report(coverage: CoverageResult, recommended: RecommendationResult) -> Report:
     report = Report(
         f"成长导师帮带覆盖情况（{coverage['as_of']}）",
         summary=[
@@ -144,7 +151,7 @@ def mentoring_report(coverage: dict[str, Any], recommended: dict[str, Any]) -> R
     return report
 
 
-def teams_report(result: dict[str, Any]) -> Report:
+def teams_report(result: TeamsResult) -> Report:
     summary = result["summary"]
     flagged = summary["flagged"]
     report = Report(
@@ -200,7 +207,7 @@ def teams_report(result: dict[str, Any]) -> Report:
     return report
 
 
-def pool_report(result: dict[str, Any]) -> Report:
+def pool_report(result: PoolResult) -> Report:
     history = result["history"]
     report = Report(
         f"优秀年轻干部库分析（{result['as_of']}）",
@@ -285,7 +292,7 @@ def pool_report(result: dict[str, Any]) -> Report:
     return report
 
 
-def training_report(result: dict[str, Any]) -> Report:
+def training_report(result: TrainingResult) -> Report:
     report = Report(
         f"干部教育培训达标情况（{result['as_of']}）",
         summary=[
@@ -354,7 +361,7 @@ def training_report(result: dict[str, Any]) -> Report:
     return report
 
 
-def network_report(result: dict[str, Any]) -> Report:
+def network_report(result: NetworkResult) -> Report:
     measures = result["measures"]
     communities = result["communities"]
     report = Report(
@@ -415,7 +422,7 @@ def network_report(result: dict[str, Any]) -> Report:
     return report
 
 
-def targets_report(result: dict[str, Any]) -> Report:
+def targets_report(result: TargetsResult) -> Report:
     years = result["years"]
     targets = result["targets"]
     latest = years[-1]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-import base64
+import hashlib
 import html
 import io
+import re
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,19 +17,30 @@ import matplotlib
 matplotlib.use("Agg")  # no display: render to memory
 import matplotlib.pyplot as plt
 import pandas as pd
-from matplotlib import font_manager
 
-__all__ = ["Chart", "Report", "Section", "write_report"]
+__all__ = ["CHART_FONTS", "Chart", "Report", "Section", "write_report"]
 
-# Chinese labels need a CJK font; use the first one installed, if any.
-_CJK = [
-    f.name
-    for f in font_manager.fontManager.ttflist
-    if any(key in f.name for key in ("WenQuanYi", "Noto Sans CJK", "Noto Serif CJK", "SimHei"))
-]
-if _CJK:
-    plt.rcParams["font.sans-serif"] = [_CJK[0], *plt.rcParams["font.sans-serif"]]
-plt.rcParams["axes.unicode_minus"] = False
+# The reader's browser draws the chart text, so name fonts that browsers resolve to a CJK
+# font on Linux, Windows and macOS; matplotlib measures with the first one installed here.
+CHART_FONTS = (
+    "Noto Sans CJK SC",
+    "WenQuanYi Micro Hei",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "Noto Sans CJK JP",  # the name matplotlib reads from Debian's fonts-noto-cjk collection
+)
+# Typed loosely: matplotlib types rc keys as a Literal of every setting name.
+_CHART_STYLE: dict[Any, Any] = {
+    "svg.fonttype": "none",  # text stays <text>, not paths: no font needed where it is made
+    "svg.hashsalt": "graphsvc",  # the same chart gives the same SVG
+    "font.family": ["sans-serif"],
+    "font.sans-serif": [*CHART_FONTS, "DejaVu Sans"],  # DejaVu ships with matplotlib
+    "axes.unicode_minus": False,
+}
+_CSS_FONTS = ",".join(f"'{name}'" for name in CHART_FONTS) + ",sans-serif"
+_SVG_START = re.compile(r"<svg\b")
+_SVG_ID = re.compile(r'\b(id)="([^"]+)"')
+_SVG_REF = re.compile(r'(url\(|href=")#([^)"]+)')
 
 
 @dataclass(frozen=True)
@@ -39,17 +52,46 @@ class Chart:
     values: Sequence[float]
     xlabel: str = ""
 
-    def png(self) -> bytes:
+    def svg(self) -> str:
+        """The chart as an inline ``<svg>`` element whose labels are ``<text>``.
+
+        Without a CJK font here, matplotlib measures Chinese with a Latin font and warns
+        once per glyph; the browser draws the text, so those warnings are silenced.
+        """
         height = max(2.5, 0.28 * len(self.labels) + 1.2)
-        figure, axes = plt.subplots(figsize=(8, height), dpi=110)
-        axes.barh(list(self.labels)[::-1], list(self.values)[::-1], color="#C0392B")
-        axes.set_title(self.title)
-        axes.set_xlabel(self.xlabel)
-        figure.tight_layout()
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png")
-        plt.close(figure)
-        return buffer.getvalue()
+        buffer = io.StringIO()
+        with plt.rc_context(_CHART_STYLE), warnings.catch_warnings():
+            warnings.filterwarnings(
+                "ignore", message=r"Glyph \d+ .*missing from", category=UserWarning
+            )
+            figure, axes = plt.subplots(figsize=(8, height))
+            try:
+                axes.barh(list(self.labels)[::-1], list(self.values)[::-1], color="#C0392B")
+                axes.set_title(self.title)
+                axes.set_xlabel(self.xlabel)
+                figure.tight_layout()
+                figure.savefig(buffer, format="svg", metadata={"Date": None})
+            finally:
+                plt.close(figure)
+        text = buffer.getvalue()
+        match = _SVG_START.search(text)
+        if match is None:  # matplotlib always writes one; say so if that ever changes
+            raise RuntimeError("matplotlib wrote no <svg> element")
+        label = html.escape(self.title, quote=True)
+        return _scoped_ids(
+            f'<svg role="img" aria-label="{label}"' + text[match.end() :], self._id_prefix()
+        )
+
+    def _id_prefix(self) -> str:
+        digest = hashlib.sha1(repr((self.title, list(self.labels), list(self.values))).encode())
+        return f"c{digest.hexdigest()[:8]}-"
+
+
+def _scoped_ids(svg: str, prefix: str) -> str:
+    """Prefix the SVG's ids and the references to them: several charts share one page, and
+    matplotlib numbers every figure's elements from 1 (``figure_1``, ``patch_1``)."""
+    svg = _SVG_ID.sub(lambda m: f'{m.group(1)}="{prefix}{m.group(2)}"', svg)
+    return _SVG_REF.sub(lambda m: f"{m.group(1)}#{prefix}{m.group(2)}", svg)
 
 
 @dataclass(frozen=True)
@@ -71,10 +113,11 @@ def _html(report: Report) -> str:
     parts = [
         "<!doctype html><html lang='zh'><head><meta charset='utf-8'>",
         f"<title>{html.escape(report.title)}</title>",
-        "<style>body{font-family:'WenQuanYi Micro Hei','Noto Sans CJK SC',sans-serif;margin:2em;"
+        f"<style>body{{font-family:{_CSS_FONTS};margin:2em;"
         "color:#222}table{border-collapse:collapse;margin:1em 0;font-size:14px}"
         "th,td{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}"
-        "th{background:#f3f3f3}h1{color:#922B21}img{max-width:100%}</style></head><body>",
+        "th{background:#f3f3f3}h1{color:#922B21}figure{margin:1em 0}"
+        "figure svg{max-width:100%;height:auto}</style></head><body>",
         f"<h1>{html.escape(report.title)}</h1>",
     ]
     if report.summary:
@@ -86,10 +129,7 @@ def _html(report: Report) -> str:
         if section.note:
             parts.append(f"<p>{html.escape(section.note)}</p>")
         if section.chart is not None:
-            data = base64.b64encode(section.chart.png()).decode("ascii")
-            parts.append(
-                f"<img alt='{html.escape(section.chart.title)}' src='data:image/png;base64,{data}'>"
-            )
+            parts.append(f"<figure>{section.chart.svg()}</figure>")
         if section.rows:
             frame = pd.DataFrame(section.rows)
             parts.append(frame.to_html(index=False, escape=True, border=0))
@@ -123,7 +163,7 @@ def _xlsx_chart(sheet: Any, chart: Chart, column: int) -> None:
 
 def write_report(report: Report, path: Path) -> Path:
     """Write ``report`` to ``path``: ``.xlsx`` (a sheet per section, charts as native Excel
-    charts) or ``.html`` (one page, charts as embedded images)."""
+    charts) or ``.html`` (one page, charts as inline SVG whose text the browser draws)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     suffix = path.suffix.lower()
     if suffix == ".html":

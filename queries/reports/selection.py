@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from queries.reports.document import Chart, Report, Section
+from queries.selection.results import BenchResult, RoundResult
 
 __all__ = ["bench_report", "round_report"]
 
 
-def round_report(result: dict[str, Any]) -> Report:
+def round_report(result: RoundResult) -> Report:
     assignments = result["assignments"]
     young = result.get("young_share")
     report = Report(
@@ -40,7 +39,7 @@ def round_report(result: dict[str, Any]) -> Report:
             ],
             chart=Chart(
                 "各岗位拟任人选匹配分",
-                [a["post_name"] for a in assignments],
+                [a["post_name"] or a["post_id"] for a in assignments],
                 [a["score"] for a in assignments],
                 "匹配分",
             ),
@@ -86,7 +85,7 @@ def round_report(result: dict[str, Any]) -> Report:
     return report
 
 
-def bench_report(result: dict[str, Any]) -> Report:
+def bench_report(result: BenchResult) -> Report:
     posts = result["posts"]
     depth: dict[int, int] = {}
     for p in posts:

@@ -10,8 +10,9 @@ every ``RELATIVE_OF`` in the graph) may not
 - work in organization/personnel, discipline, audit or finance of a unit the
   other leads (``sensitive_function``);
 
-and the heads listed in the policy may not serve where they grew up
-(``regional``). Each conflict carries the chain of facts that causes it.
+and the heads listed in the policy may not serve in the area they govern where
+they grew up (``regional``: see :mod:`queries.selection.heads`). Each conflict
+carries the chain of facts that causes it.
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from queries.selection.heads import governed_area, grew_up_in, head_kind
 from queries.selection.policy import SelectionPolicy
 from queries.selection.records import CadreRecord, Relative, Tenure, UnitIndex
+from queries.selection.results import ConflictRow
 
 __all__ = ["Conflict", "appointment_conflicts"]
 
@@ -33,13 +36,17 @@ class Conflict:
     chain: list[str] = field(default_factory=list)
     relative_id: str | None = None
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> ConflictRow:
         return {
             "rule": self.rule,
             "message": self.message,
             "chain": self.chain,
             "relative_id": self.relative_id,
         }
+
+
+def _verb(holding: bool) -> str:
+    return "现任" if holding else "拟任"
 
 
 def _leads(post: dict[str, Any]) -> bool:
@@ -61,12 +68,13 @@ def _kin_conflicts(
     units: UnitIndex,
     policy: SelectionPolicy,
     as_of: date,
+    holding: bool,
 ) -> list[Conflict]:
     rules = policy.avoidance
     target_unit = post.get("unit_id")
     target_up = units.ancestors(target_unit)
     kin = f"{name}与{relative.name}({relative.cadre_id})系{relative.relation}关系"
-    where = f"拟任{post.get('name', post.get('id'))}（{units.name(target_unit)}）"
+    where = f"{_verb(holding)}{post.get('name', post.get('id'))}（{units.name(target_unit)}）"
     found: list[Conflict] = []
     for tenure in relative.tenures:
         if not tenure.current(as_of) or tenure.post_id == post.get("id"):
@@ -137,6 +145,7 @@ def appointment_conflicts(
     *,
     policy: SelectionPolicy,
     as_of: date,
+    holding: bool = False,
 ) -> list[Conflict]:
     """Every avoidance conflict of appointing ``record`` to ``post``, with its chain.
 
@@ -149,9 +158,12 @@ def appointment_conflicts(
     units : UnitIndex
         The unit hierarchy.
     policy : SelectionPolicy
-        ``policy.avoidance`` switches the rules and lists sensitive functions and head roles.
+        ``policy.avoidance`` switches the rules and lists sensitive functions and head posts.
     as_of : date
         The day that decides who holds what.
+    holding : bool
+        The cadre holds ``post`` already (a current conflict: 现任), rather than being
+        proposed for it (拟任).
 
     Returns
     -------
@@ -164,20 +176,37 @@ def appointment_conflicts(
     name = f"{record.cadre.get('name', record.id)}({record.id})"
     conflicts: list[Conflict] = []
     for relative in record.relatives:
-        conflicts.extend(_kin_conflicts(name, relative, post, units, policy, as_of))
-    hometown = record.cadre.get("hometown_unit_id")
-    role = str(post.get("role") or "")
-    target_unit = post.get("unit_id")
-    grew_up_here = hometown == target_unit or target_unit in units.ancestors(hometown)
-    if rules.regional and hometown and role in set(rules.regional_roles) and grew_up_here:
-        conflicts.append(
-            Conflict(
-                "regional",
-                f"{role}不得在本人成长地任职",
-                [
-                    f"{name}成长地为{units.name(hometown)}",
-                    f"拟任{post.get('name', post.get('id'))}（{units.name(target_unit)}）",
-                ],
-            )
-        )
+        conflicts.extend(_kin_conflicts(name, relative, post, units, policy, as_of, holding))
+    if rules.regional:
+        conflicts.extend(_regional_conflicts(name, record, post, units, policy, holding))
     return conflicts
+
+
+def _regional_conflicts(
+    name: str,
+    record: CadreRecord,
+    post: dict[str, Any],
+    units: UnitIndex,
+    policy: SelectionPolicy,
+    holding: bool,
+) -> list[Conflict]:
+    """A head post in the area where the cadre grew up."""
+    head = head_kind(post, units, policy.avoidance)
+    if head is None:
+        return []
+    hometown = record.cadre.get("hometown_unit_id")
+    area = governed_area(post.get("unit_id"), units, policy.avoidance)
+    if not grew_up_in(hometown, area, units):
+        return []
+    inside = "" if hometown == area else f"，属{units.name(area)}"
+    return [
+        Conflict(
+            "regional",
+            f"{head}不得在本人成长地任职（管辖{units.name(area)}）",
+            [
+                f"{name}成长地为{units.name(hometown)}{inside}",
+                f"{_verb(holding)}{post.get('name', post.get('id'))}"
+                f"（{units.name(post.get('unit_id'))}），系{head}，管辖{units.name(area)}",
+            ],
+        )
+    ]

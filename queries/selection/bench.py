@@ -12,21 +12,21 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any
+from typing import Any, cast
 
 from graphsvc.dates import add_months, months_between
 from queries.selection.candidates import SelectionContext, rank_in_context
 from queries.selection.ranking import candidate_levels, equivalent
+from queries.selection.results import (
+    BenchCandidate,
+    BenchPost,
+    BenchResult,
+    Incumbent,
+    ReadyCandidate,
+)
+from queries.selection.retirement import retirement_date
 
 __all__ = ["succession_bench"]
-
-
-def _retirement(cadre: dict[str, Any], male: float, female: float) -> Any:
-    birth = cadre.get("birth")
-    if birth is None:
-        return None
-    age = male if cadre.get("gender") == "男" else female
-    return add_months(birth, int(age * 12))
 
 
 def succession_bench(
@@ -35,7 +35,7 @@ def succession_bench(
     post_ids: Collection[str] | None = None,
     per_post: int = 5,
     retiring_within_months: int = 36,
-) -> dict[str, Any]:
+) -> BenchResult:
     """The bench of every leadership team post (or of ``post_ids``).
 
     Returns
@@ -53,12 +53,12 @@ def succession_bench(
         else sorted(post_id for post_id, post in context.posts.items() if post.get("team_member"))
     )
     later_days = {"ready_in_1y": add_months(as_of, 12), "ready_in_2y": add_months(as_of, 24)}
-    posts_out = []
+    posts_out: list[BenchPost] = []
     for post_id in chosen:
         post = context.posts[post_id]
         ranked = rank_in_context(context, post_id, limit=None)
-        ready = [
-            {"cadre_id": c["cadre_id"], "name": c["name"], "score": c["score"]}
+        ready: list[ReadyCandidate] = [
+            ReadyCandidate(cadre_id=c["cadre_id"], name=c["name"], score=c["score"])
             for c in ranked["candidates"]
             if c["score"] >= threshold
         ][:per_post]
@@ -73,7 +73,7 @@ def succession_bench(
         levels = candidate_levels(post)
         found_before: set[str] = set()
         for label, day in later_days.items():
-            soon = []
+            soon: list[BenchCandidate] = []
             for cadre_id in sorted(excluded - found_before):
                 record = context.records[cadre_id]
                 if equivalent(record) not in levels:
@@ -91,21 +91,26 @@ def succession_bench(
             found_before |= {s["cadre_id"] for s in soon}
             entry[label] = soon[:per_post]
             entry[f"{label}_count"] = len(soon)
-        incumbents = []
+        incumbents: list[Incumbent] = []
         for cadre_id in sorted(context.holders.get(post_id, set())):
             cadre = context.records[cadre_id].cadre if cadre_id in context.records else {}
-            retires = _retirement(cadre, policy.retirement.male, policy.retirement.female)
+            retires = retirement_date(
+                cadre,
+                retirement=policy.retirement,
+                county=str(cadre.get("level") or "") in policy.county_levels,
+            )
             incumbents.append(
                 {
                     "cadre_id": cadre_id,
                     "name": cadre.get("name"),
                     "retires": retires.isoformat() if retires else None,
-                    "retiring_soon": bool(retires)
+                    "retiring_soon": retires is not None
                     and months_between(as_of, retires) <= retiring_within_months,
                 }
             )
         entry["incumbents"] = incumbents
-        posts_out.append(entry)
+        # Built key by key (one pair of keys a horizon), so typed once it is whole.
+        posts_out.append(cast(BenchPost, entry))
     return {
         "as_of": as_of.isoformat(),
         "ready_threshold": threshold,

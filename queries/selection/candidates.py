@@ -8,6 +8,7 @@ or a whole round of posts is ranked without reading the store again.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -27,6 +28,7 @@ from queries.selection.ranking import (
     team_gaps,
 )
 from queries.selection.records import CadreRecord, UnitIndex, load_cadre_records, load_units
+from queries.selection.results import CandidatesResult, ExcludedRow
 
 __all__ = [
     "SelectionContext",
@@ -35,6 +37,7 @@ __all__ = [
     "post_team",
     "rank_candidates",
     "rank_in_context",
+    "required_categories",
     "write_back_candidates",
 ]
 
@@ -109,18 +112,23 @@ class SelectionContext:
         )
 
 
-def needed_categories(context: SelectionContext, unit_id: str) -> frozenset[str]:
-    """Specialty categories a unit's team should have: the policy's list for its kind,
-    plus the categories its posts require."""
-    kind = context.units.kind(unit_id) or ""
-    from_policy = set(context.policy.teams.needed_categories.get(kind, []))
-    from_posts = {
+def required_categories(context: SelectionContext, unit_id: str) -> frozenset[str]:
+    """Specialty categories the posts of a unit's leadership team require."""
+    return frozenset(
         context.category_of[s]
         for post in context.posts_in_unit(unit_id)
+        if post.get("team_member")
         for s in context.requirements.get(post["id"], {})
         if s in context.category_of
-    }
-    return frozenset(from_policy | from_posts)
+    )
+
+
+def needed_categories(context: SelectionContext, unit_id: str) -> frozenset[str]:
+    """Specialty categories a unit's team should have: the policy's list for its kind,
+    plus the categories the team's posts require."""
+    kind = context.units.kind(unit_id) or ""
+    from_policy = frozenset(context.policy.teams.needed_categories.get(kind, []))
+    return from_policy | required_categories(context, unit_id)
 
 
 def post_team(context: SelectionContext, post_id: str) -> TeamGaps:
@@ -140,6 +148,7 @@ def post_team(context: SelectionContext, post_id: str) -> TeamGaps:
         wanted_categories=needed_categories(context, unit_id),
         category_of=context.category_of,
         as_of=context.as_of,
+        required_categories=required_categories(context, unit_id),
     )
 
 
@@ -169,7 +178,7 @@ def explain(
 
 def rank_in_context(
     context: SelectionContext, post_id: str, *, limit: int | None = 20
-) -> dict[str, Any]:
+) -> CandidatesResult:
     """Rank candidates for one post from a loaded context (see :func:`rank_candidates`)."""
     post = context.posts.get(post_id)
     if post is None:
@@ -179,7 +188,7 @@ def rank_in_context(
     holders = context.holders.get(post_id, set())
     team = post_team(context, post_id)
     ranked: list[Candidate] = []
-    excluded: list[dict[str, Any]] = []
+    excluded: list[ExcludedRow] = []
     considered = 0
     for cadre_id in sorted(context.records):
         record = context.records[cadre_id]
@@ -225,7 +234,7 @@ def rank_candidates(
     policy: SelectionPolicy,
     as_of: date,
     limit: int = 20,
-) -> dict[str, Any]:
+) -> CandidatesResult:
     """Eligible, conflict-free candidates for ``post_id``, best first, with score parts and
     reasons; and the cadres at the right level who are excluded, with why.
 
@@ -240,7 +249,7 @@ def rank_candidates(
     return rank_in_context(context, post_id, limit=limit)
 
 
-def write_back_candidates(*, store: GraphStore, results: list[dict[str, Any]]) -> int:
+def write_back_candidates(*, store: GraphStore, results: Sequence[Mapping[str, Any]]) -> int:
     """Write ranked candidates as ``(Cadre)-[:CANDIDATE_FOR {rank, score, reasons, run}]->(Post)``,
     replacing the previous run; returns how many edges were written."""
     rows = [

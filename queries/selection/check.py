@@ -4,15 +4,16 @@ avoidance conflicts that already exist in the current teams."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from graphsvc.stores.base import GraphStore
-from queries.selection.avoidance import appointment_conflicts
-from queries.selection.eligibility import check_eligibility
+from queries.selection.avoidance import Conflict, appointment_conflicts
+from queries.selection.eligibility import RuleResult, check_eligibility
+from queries.selection.heads import head_kind
 from queries.selection.policy import SelectionPolicy
 from queries.selection.records import load_cadre_record, load_units
+from queries.selection.results import CheckResult, CurrentConflict
 
-__all__ = ["NotFound", "check_appointment", "current_conflicts"]
+__all__ = ["NotFound", "avoidance_rule", "check_appointment", "current_conflicts"]
 
 
 class NotFound(LookupError):
@@ -21,10 +22,11 @@ class NotFound(LookupError):
 
 def check_appointment(
     *, store: GraphStore, cadre_id: str, post_id: str, policy: SelectionPolicy, as_of: date
-) -> dict[str, Any]:
+) -> CheckResult:
     """Eligibility rule by rule and avoidance conflicts for appointing a cadre to a post.
 
-    The verdict is ``not_eligible`` when a rule fails or any avoidance conflict exists.
+    The verdict is ``not_eligible`` when a rule fails or any avoidance conflict exists;
+    the ``avoidance`` rule line says which.
     """
     record = load_cadre_record(store, cadre_id)
     if record is None:
@@ -35,10 +37,10 @@ def check_appointment(
     units = load_units(store)
     verdict = check_eligibility(record, post, units, policy=policy, as_of=as_of)
     conflicts = appointment_conflicts(record, post, units, policy=policy, as_of=as_of)
-    status = "not_eligible" if conflicts else verdict.status
+    if policy.avoidance.enabled:
+        verdict = verdict.with_rule(avoidance_rule(conflicts))
     return {
         **verdict.as_dict(),
-        "verdict": status,
         "cadre_name": record.cadre.get("name"),
         "post_name": post.get("name"),
         "unit_name": units.name(post.get("unit_id")),
@@ -47,18 +49,30 @@ def check_appointment(
     }
 
 
+def avoidance_rule(conflicts: list[Conflict]) -> RuleResult:
+    """The rule line that states the avoidance outcome in the verdict itself."""
+    if not conflicts:
+        return RuleResult("avoidance", "pass", "无任职回避情形")
+    kinds = "；".join(dict.fromkeys(conflict.message for conflict in conflicts))
+    return RuleResult(
+        "avoidance",
+        "fail",
+        f"存在任职回避情形：{kinds}（详见回避冲突及关系链）",
+        {"conflicts": len(conflicts), "rules": sorted({c.rule for c in conflicts})},
+    )
+
+
 def current_conflicts(
     *, store: GraphStore, policy: SelectionPolicy, as_of: date
-) -> list[dict[str, Any]]:
+) -> list[CurrentConflict]:
     """Every avoidance conflict among the posts people hold now, each with its chain."""
     units = load_units(store)
-    found: list[dict[str, Any]] = []
+    found: list[CurrentConflict] = []
     seen: set[tuple[str, str, str, str | None]] = set()
     people = {src for src, _, _ in store.iter_edges("RELATIVE_OF")}
     people |= {dst for _, dst, _ in store.iter_edges("RELATIVE_OF")}
-    # Regional avoidance concerns anyone in a listed head post with a known hometown.
-    roles = set(policy.avoidance.regional_roles)
-    heads = {
+    # Regional avoidance concerns anyone in a head post with a known hometown.
+    holding = {
         cadre_id
         for cadre_id, post_id, props in store.iter_edges("HOLDS")
         if props.get("end") is None or props["end"] > as_of
@@ -68,15 +82,15 @@ def current_conflicts(
         for c in store.iter_nodes("Cadre", ["hometown_unit_id"])
         if c.get("hometown_unit_id")
     }
-    for cadre_id in sorted(people | (heads & hometowned)):
+    for cadre_id in sorted(people | (holding & hometowned)):
         record = load_cadre_record(store, cadre_id)
         if record is None:
             continue
         for tenure in record.current_tenures(as_of):
-            if cadre_id not in people and str(tenure.post.get("role") or "") not in roles:
+            if cadre_id not in people and head_kind(tenure.post, units, policy.avoidance) is None:
                 continue
             for conflict in appointment_conflicts(
-                record, tenure.post, units, policy=policy, as_of=as_of
+                record, tenure.post, units, policy=policy, as_of=as_of, holding=True
             ):
                 pair = tuple(sorted((cadre_id, conflict.relative_id or "")))
                 key = (pair[0], pair[1], conflict.rule, None)

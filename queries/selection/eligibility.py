@@ -8,7 +8,7 @@ apply to this appointment (a lateral move, a 乡科级 post) are left out.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
@@ -17,14 +17,20 @@ from graphsvc.dates import add_months, format_cadre_date, months_between
 from graphsvc.vocab import EDUCATION_ORDER, LEVEL_ORDER, RANK_LEVEL, Education, Level, Rank
 from queries.selection.policy import SelectionPolicy
 from queries.selection.records import CadreRecord, UnitIndex
+from queries.selection.results import RuleRow, VerdictRow
 
 __all__ = [
+    "RULES",
+    "Appointment",
     "RuleResult",
+    "Standing",
     "Verdict",
     "check_eligibility",
     "equivalent_level",
     "grassroots_months",
     "in_effect",
+    "last_promotion",
+    "level_standing",
     "span",
 ]
 
@@ -38,7 +44,7 @@ class RuleResult:
     message: str
     facts: dict[str, Any] = field(default_factory=dict)
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> RuleRow:
         return {
             "rule": self.rule,
             "status": self.status,
@@ -60,11 +66,15 @@ class Verdict:
             return "not_eligible"
         return "eligible_with_warnings" if "warn" in statuses else "eligible"
 
+    def with_rule(self, rule: RuleResult) -> Verdict:
+        """The same verdict with one more rule line (e.g. avoidance, checked elsewhere)."""
+        return Verdict(self.cadre_id, self.post_id, [*self.rules, rule])
+
     @property
     def eligible(self) -> bool:
         return self.status != "not_eligible"
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> VerdictRow:
         return {
             "cadre_id": self.cadre_id,
             "post_id": self.post_id,
@@ -88,25 +98,65 @@ def _level(value: object) -> Level | None:
         return None
 
 
-def equivalent_level(cadre: dict[str, Any]) -> tuple[Level, date | None]:
+@dataclass(frozen=True)
+class Standing:
+    """The level a cadre counts as, since when, and on what basis (a post's level or a rank)."""
+
+    level: Level
+    since: date | None
+    rank: Rank | None = None  # set when the date is the rank's (职级), not the post level's
+
+    def describe(self) -> str:
+        """``"副科"`` or ``"四级主任科员（相当于副科）"``: what the date belongs to."""
+        return f"{self.rank.value}（相当于{self.level.value}）" if self.rank else self.level.value
+
+
+def _rank(value: object) -> Rank | None:
+    try:
+        return Rank(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def level_standing(cadre: dict[str, Any]) -> Standing:
     """The level a cadre counts as (leadership level or the rank's equivalent) and since when.
 
-    Time at the equivalent 职级 counts (职务与职级并行).
+    Time at the equivalent 职级 counts (职务与职级并行); when the rank's date is the one
+    used, ``rank`` says so, so a message names the rank rather than the post level.
     """
     level = _level(cadre.get("level")) or Level.STAFF
     since: date | None = cadre.get("level_since")
-    rank = cadre.get("rank")
-    if rank:
-        try:
-            rank_level = RANK_LEVEL[Rank(str(rank))]
-        except ValueError:
-            rank_level = None
-        if rank_level is not None and LEVEL_ORDER[rank_level] > LEVEL_ORDER[level]:
-            return rank_level, cadre.get("rank_since")
-        if rank_level == level and cadre.get("rank_since"):
-            rank_since: date = cadre["rank_since"]
-            since = min(since, rank_since) if since else rank_since
-    return level, since
+    rank = _rank(cadre.get("rank"))
+    rank_since: date | None = cadre.get("rank_since")
+    if rank is None:
+        return Standing(level, since)
+    rank_level = RANK_LEVEL[rank]
+    if LEVEL_ORDER[rank_level] > LEVEL_ORDER[level]:
+        return Standing(rank_level, rank_since, rank)
+    if rank_level == level and rank_since and (since is None or rank_since < since):
+        return Standing(level, rank_since, rank)
+    return Standing(level, since)
+
+
+def equivalent_level(cadre: dict[str, Any]) -> tuple[Level, date | None]:
+    """``(level, since)`` of :func:`level_standing`."""
+    standing = level_standing(cadre)
+    return standing.level, standing.since
+
+
+def last_promotion(cadre: dict[str, Any]) -> date | None:
+    """When the cadre last reached a higher leadership level; ``None`` if never.
+
+    The first post (科员 from the first day of work) is an appointment, not a promotion.
+    """
+    level = _level(cadre.get("level")) or Level.STAFF
+    since: date | None = cadre.get("level_since")
+    work_start: date | None = cadre.get("work_start")
+    if level == Level.STAFF or since is None:
+        return None
+    if work_start is not None and since <= work_start:
+        return None
+    return since
 
 
 def _merge_months(spans: Iterable[tuple[date, date]]) -> int:
@@ -171,6 +221,347 @@ def in_effect(
     return active
 
 
+@dataclass(frozen=True)
+class Appointment:
+    """One proposed appointment, as every rule reads it."""
+
+    record: CadreRecord
+    post: dict[str, Any]
+    units: UnitIndex
+    policy: SelectionPolicy
+    as_of: date
+    target: Level
+    standing: Standing
+
+    @property
+    def cadre(self) -> dict[str, Any]:
+        return self.record.cadre
+
+    @property
+    def step(self) -> int:
+        """Levels up from where the cadre stands (0 a lateral move)."""
+        return LEVEL_ORDER[self.target] - LEVEL_ORDER[self.standing.level]
+
+    @property
+    def promotion(self) -> bool:
+        return self.step > 0
+
+    @property
+    def county(self) -> bool:
+        return self.target.value in self.policy.county_levels
+
+
+Rule = Callable[[Appointment], RuleResult | None]
+
+
+def _result(rule: str, ok: bool, warn: bool, message: str, **facts: Any) -> RuleResult:
+    return RuleResult(rule, _outcome(ok, warn), message, facts)
+
+
+def _compare(ok: bool) -> str:
+    return " ≥ " if ok else " < "
+
+
+def one_level(a: Appointment) -> RuleResult | None:
+    """Never two levels at once."""
+    rule = a.policy.rules.one_level
+    if not (rule.enabled and a.promotion):
+        return None
+    return _result(
+        "one_level",
+        a.step == 1,
+        rule.warn,
+        f"现为{a.standing.level.value}，拟任{a.target.value}："
+        + ("晋升一级" if a.step == 1 else f"跨{a.step}级，不得越级提拔"),
+        current_level=a.standing.level.value,
+        target_level=a.target.value,
+        steps=a.step,
+    )
+
+
+def _staff_rank_standing(a: Appointment, staff_rank: Rank) -> tuple[date | None, str]:
+    """For 一级科员 → 副科: since when the cadre holds ``staff_rank`` (or a higher rank)."""
+    rank = _rank(a.cadre.get("rank"))
+    order = list(Rank)
+    if rank is None:
+        start = a.standing.since or a.cadre.get("work_start")
+        return start, f"无职级记录，按{a.standing.level.value}"
+    if order.index(rank) < order.index(staff_rank):
+        return None, f"现任{rank.value}，未任{staff_rank.value}"
+    return a.cadre.get("rank_since"), rank.value
+
+
+def years_at_level(a: Appointment) -> RuleResult | None:
+    """Time at the level below: 一级科员 → 副科 3 years, 副职 → 正职 2, 正职 → upper 副职 3."""
+    rule = a.policy.rules.years_at_level
+    if not (rule.enabled and a.step == 1):
+        return None
+    needed = {
+        Level.DEPUTY_SECTION: rule.staff_to_deputy_section,
+        Level.SECTION: rule.deputy_to_principal,
+        Level.DEPUTY_DIVISION: rule.principal_to_upper_deputy,
+        Level.DIVISION: rule.deputy_to_principal,
+        Level.DEPUTY_BUREAU: rule.principal_to_upper_deputy,
+        Level.BUREAU: rule.deputy_to_principal,
+    }.get(a.target)
+    if needed is None:
+        return None
+    staff_rank = _rank(rule.staff_rank)
+    if a.target == Level.DEPUTY_SECTION and staff_rank is not None:
+        start, held_as = _staff_rank_standing(a, staff_rank)
+    else:
+        start, held_as = a.standing.since or a.cadre.get("work_start"), a.standing.describe()
+    if start is None and not held_as.startswith("现任"):
+        return None
+    held = months_between(start, a.as_of) if start else 0
+    ok = held >= needed * 12
+    since_text = f"{held_as}自{format_cadre_date(start)}起{span(held)}" if start else held_as
+    return _result(
+        "years_at_level",
+        ok,
+        rule.warn,
+        since_text + _compare(ok) + f"要求{needed:g}年",
+        level=a.standing.level.value,
+        held_as=held_as,
+        since=start.isoformat() if start else None,
+        months=held,
+        required_years=needed,
+    )
+
+
+def service_years(a: Appointment) -> RuleResult | None:
+    """县处级: 5+ years of service (工龄)."""
+    rule = a.policy.rules.service_years
+    if not (rule.enabled and a.county and a.promotion):
+        return None
+    work_start = a.cadre.get("work_start")
+    months = months_between(work_start, a.as_of) if work_start else 0
+    ok = months >= rule.min_years * 12
+    return _result(
+        "service_years",
+        ok,
+        rule.warn,
+        f"工龄{span(months)}" + _compare(ok) + f"县处级要求{rule.min_years:g}年",
+        months=months,
+        required_years=rule.min_years,
+    )
+
+
+def grassroots_years(a: Appointment) -> RuleResult | None:
+    """县处级: 2+ years in grassroots units, secondments counted, overlaps once."""
+    rule = a.policy.rules.grassroots_years
+    if not (rule.enabled and a.county and a.promotion):
+        return None
+    months = grassroots_months(
+        a.record,
+        a.units,
+        kinds=rule.unit_kinds,
+        as_of=a.as_of,
+        count_secondments=rule.count_secondments,
+    )
+    ok = months >= rule.min_years * 12
+    return _result(
+        "grassroots_years",
+        ok,
+        rule.warn,
+        f"基层工作经历{span(months)}" + _compare(ok) + f"要求{rule.min_years:g}年",
+        months=months,
+        required_years=rule.min_years,
+    )
+
+
+def posts_below(a: Appointment) -> RuleResult | None:
+    """县处级: generally leadership posts at 2+ posts of the level below."""
+    rule = a.policy.rules.posts_below
+    if not (rule.enabled and a.county and a.promotion):
+        return None
+    below = [level for level, order in LEVEL_ORDER.items() if order == LEVEL_ORDER[a.target] - 1]
+    posts = {
+        t.post_id
+        for t in a.record.tenures
+        if below and _level(t.post.get("level")) == below[0] and t.post.get("leadership")
+    }
+    ok = len(posts) >= rule.min_posts
+    return _result(
+        "posts_below",
+        ok,
+        rule.warn,
+        f"下一级领导职务经历{len(posts)}个岗位" + _compare(ok) + f"一般要求{rule.min_posts}个",
+        posts=sorted(posts),
+        required=rule.min_posts,
+    )
+
+
+def _best_education(cadre: dict[str, Any]) -> int:
+    known = {e.value for e in Education}
+    return max(
+        (
+            EDUCATION_ORDER.get(Education(str(value)), 0)
+            for value in (cadre.get("education"), cadre.get("inservice_education"))
+            if value in known
+        ),
+        default=0,
+    )
+
+
+def education(a: Appointment) -> RuleResult | None:
+    """大专 or above (full-time or in-service)."""
+    rule = a.policy.rules.education
+    if not rule.enabled:
+        return None
+    ok = _best_education(a.cadre) >= EDUCATION_ORDER[Education(rule.minimum)]
+    return _result(
+        "education",
+        ok,
+        rule.warn,
+        f"学历{a.cadre.get('education')}" + ("符合" if ok else "低于") + f"{rule.minimum}以上要求",
+        education=a.cadre.get("education"),
+        minimum=rule.minimum,
+    )
+
+
+def education_county(a: Appointment) -> RuleResult | None:
+    """本科 or above generally for 县处级 (checked once the basic minimum is met)."""
+    rule = a.policy.rules.education
+    if not (rule.enabled and a.county):
+        return None
+    best = _best_education(a.cadre)
+    if best < EDUCATION_ORDER[Education(rule.minimum)]:
+        return None
+    ok = best >= EDUCATION_ORDER[Education(rule.county_minimum)]
+    return _result(
+        "education_county",
+        ok,
+        rule.county_warn,
+        f"县处级一般要求{rule.county_minimum}以上：" + ("符合" if ok else "不符合"),
+        minimum=rule.county_minimum,
+    )
+
+
+def training(a: Appointment) -> RuleResult | None:
+    """乡科级 12 days or 90 hours in the last year; 县处级 3 months or 550 hours in 5 years."""
+    rule = a.policy.rules.training
+    if not (rule.enabled and a.promotion):
+        return None
+    years = 5 if a.county else 1
+    window_start = date(a.as_of.year - years, a.as_of.month, 1)
+    recent = [c for c in a.record.courses if window_start <= c.start <= a.as_of]
+    hours = sum(c.hours for c in recent)
+    days = sum(c.days for c in recent)
+    if a.county:
+        need_hours, need_days = rule.county_hours_5y, rule.county_days_5y
+    else:
+        need_hours, need_days = rule.section_hours_per_year, rule.section_days_per_year
+    ok = hours >= need_hours or days >= need_days
+    return _result(
+        "training",
+        ok,
+        rule.warn,
+        f"近{years}年培训{hours:g}学时、{days:g}天"
+        + ("，达到" if ok else "，未达到")
+        + f"{need_hours:g}学时或{need_days:g}天"
+        + ("" if ok else "（可在任职后1年内补足）"),
+        hours=hours,
+        days=days,
+        years=years,
+    )
+
+
+def assessment(a: Appointment) -> RuleResult | None:
+    """Art. 24: the last annual grade may not be 基本称职 or lower."""
+    rule = a.policy.rules.assessment
+    if not rule.enabled:
+        return None
+    if not a.record.annual_grades:
+        return RuleResult("assessment", "warn", "无年度考核记录", {"year": None, "grade": None})
+    year = max(a.record.annual_grades)
+    grade = a.record.annual_grades[year]
+    ok = grade not in rule.barred_grades
+    return _result(
+        "assessment",
+        ok,
+        rule.warn,
+        f"{year}年度考核{grade}" + ("" if ok else "，不得列为考察对象"),
+        year=year,
+        grade=grade,
+    )
+
+
+def effect_period(a: Appointment) -> RuleResult | None:
+    """Art. 24: not inside the effect period (影响期) of an admonishment or sanction."""
+    rule = a.policy.rules.effect_period
+    if not rule.enabled:
+        return None
+    active = in_effect(a.record, a.policy, a.as_of)
+    if not active:
+        return RuleResult("effect_period", "pass", "无影响期内的处分或诫勉")
+    item, ends = max(active, key=lambda pair: pair[1])
+    return _result(
+        "effect_period",
+        False,
+        rule.warn,
+        f"{format_cadre_date(item['date'])}受{item['kind']}，影响期至"
+        f"{format_cadre_date(ends)}，影响期内不得提拔或重用",
+        kind=item["kind"],
+        date=item["date"].isoformat(),
+        ends=ends.isoformat(),
+    )
+
+
+def probation(a: Appointment) -> RuleResult | None:
+    """Not promoted while on probation."""
+    rule = a.policy.rules.probation
+    if not (rule.enabled and a.promotion):
+        return None
+    until: date | None = a.cadre.get("probation_until")
+    on_probation = until is not None and until > a.as_of
+    return _result(
+        "probation",
+        not on_probation,
+        rule.warn,
+        f"试用期至{format_cadre_date(until)}，试用期内不得提拔" if on_probation else "不在试用期",
+        until=until.isoformat() if until else None,
+    )
+
+
+def recent_promotion(a: Appointment) -> RuleResult | None:
+    """Within ``min_months`` of the last promotion a human decides (破格)."""
+    rule = a.policy.rules.recent_promotion
+    if not (rule.enabled and a.promotion):
+        return None
+    promoted_on = last_promotion(a.cadre)
+    if promoted_on is None:
+        return None  # never promoted: the first post is an appointment, not a promotion
+    months = months_between(promoted_on, a.as_of)
+    ok = months >= rule.min_months
+    return _result(
+        "recent_promotion",
+        ok,
+        rule.warn,
+        f"距上次晋升（{format_cadre_date(promoted_on)}任{a.standing.level.value}）{span(months)}"
+        + ("" if ok else f"，不足{rule.min_months}个月，须组织研究（破格）"),
+        months=months,
+        promoted_on=promoted_on.isoformat(),
+    )
+
+
+# The rules in the order a verdict lists them.
+RULES: tuple[Rule, ...] = (
+    one_level,
+    years_at_level,
+    service_years,
+    grassroots_years,
+    posts_below,
+    education,
+    education_county,
+    training,
+    assessment,
+    effect_period,
+    probation,
+    recent_promotion,
+)
+
+
 def check_eligibility(
     record: CadreRecord,
     post: dict[str, Any],
@@ -197,215 +588,16 @@ def check_eligibility(
     Returns
     -------
     Verdict
-        The rule-by-rule results; ``status`` is the verdict.
+        The rule-by-rule results of :data:`RULES` that apply; ``status`` is the verdict.
     """
-    rules = policy.rules
-    cadre = record.cadre
-    results: list[RuleResult] = []
-    target = _level(post.get("level")) or Level.STAFF
-    current, since = equivalent_level(cadre)
-    step = LEVEL_ORDER[target] - LEVEL_ORDER[current]
-    county = target.value in policy.county_levels
-    promotion = step > 0
-
-    def add(rule: str, status: Status, message: str, **facts: Any) -> None:
-        results.append(RuleResult(rule, status, message, facts))
-
-    if rules.one_level.enabled and promotion:
-        add(
-            "one_level",
-            _outcome(step == 1, rules.one_level.warn),
-            f"现为{current.value}，拟任{target.value}："
-            + ("晋升一级" if step == 1 else f"跨{step}级，不得越级提拔"),
-            current_level=current.value,
-            target_level=target.value,
-            steps=step,
-        )
-
-    if rules.years_at_level.enabled and step == 1:
-        needed = {
-            Level.DEPUTY_SECTION: rules.years_at_level.staff_to_deputy_section,
-            Level.SECTION: rules.years_at_level.deputy_to_principal,
-            Level.DEPUTY_DIVISION: rules.years_at_level.principal_to_upper_deputy,
-            Level.DIVISION: rules.years_at_level.deputy_to_principal,
-            Level.DEPUTY_BUREAU: rules.years_at_level.principal_to_upper_deputy,
-            Level.BUREAU: rules.years_at_level.deputy_to_principal,
-        }.get(target)
-        start = since or cadre.get("work_start")
-        if needed is not None and start is not None:
-            held = months_between(start, as_of)
-            ok = held >= needed * 12
-            add(
-                "years_at_level",
-                _outcome(ok, rules.years_at_level.warn),
-                f"{current.value}自{format_cadre_date(start)}起{span(held)}"
-                + (" ≥ " if ok else " < ")
-                + f"要求{needed:g}年",
-                level=current.value,
-                since=start.isoformat(),
-                months=held,
-                required_years=needed,
-            )
-
-    if rules.service_years.enabled and county and promotion:
-        work_start = cadre.get("work_start")
-        months = months_between(work_start, as_of) if work_start else 0
-        ok = months >= rules.service_years.min_years * 12
-        add(
-            "service_years",
-            _outcome(ok, rules.service_years.warn),
-            f"工龄{span(months)}"
-            + (" ≥ " if ok else " < ")
-            + f"县处级要求{rules.service_years.min_years:g}年",
-            months=months,
-            required_years=rules.service_years.min_years,
-        )
-
-    if rules.grassroots_years.enabled and county and promotion:
-        months = grassroots_months(
-            record,
-            units,
-            kinds=rules.grassroots_years.unit_kinds,
-            as_of=as_of,
-            count_secondments=rules.grassroots_years.count_secondments,
-        )
-        ok = months >= rules.grassroots_years.min_years * 12
-        add(
-            "grassroots_years",
-            _outcome(ok, rules.grassroots_years.warn),
-            f"基层工作经历{span(months)}"
-            + (" ≥ " if ok else " < ")
-            + f"要求{rules.grassroots_years.min_years:g}年",
-            months=months,
-            required_years=rules.grassroots_years.min_years,
-        )
-
-    if rules.posts_below.enabled and county and promotion:
-        below = [level for level, order in LEVEL_ORDER.items() if order == LEVEL_ORDER[target] - 1]
-        posts = {
-            t.post_id
-            for t in record.tenures
-            if below and _level(t.post.get("level")) == below[0] and t.post.get("leadership")
-        }
-        ok = len(posts) >= rules.posts_below.min_posts
-        add(
-            "posts_below",
-            _outcome(ok, rules.posts_below.warn),
-            f"下一级领导职务经历{len(posts)}个岗位"
-            + (" ≥ " if ok else " < ")
-            + f"一般要求{rules.posts_below.min_posts}个",
-            posts=sorted(posts),
-            required=rules.posts_below.min_posts,
-        )
-
-    if rules.education.enabled:
-        best = max(
-            (
-                EDUCATION_ORDER.get(Education(str(value)), 0)
-                for value in (cadre.get("education"), cadre.get("inservice_education"))
-                if value in {e.value for e in Education}
-            ),
-            default=0,
-        )
-        minimum = EDUCATION_ORDER[Education(rules.education.minimum)]
-        ok = best >= minimum
-        add(
-            "education",
-            _outcome(ok, rules.education.warn),
-            f"学历{cadre.get('education')}"
-            + ("符合" if ok else "低于")
-            + f"{rules.education.minimum}以上要求",
-            education=cadre.get("education"),
-            minimum=rules.education.minimum,
-        )
-        if county and ok:
-            county_min = EDUCATION_ORDER[Education(rules.education.county_minimum)]
-            county_ok = best >= county_min
-            add(
-                "education_county",
-                _outcome(county_ok, rules.education.county_warn),
-                f"县处级一般要求{rules.education.county_minimum}以上："
-                + ("符合" if county_ok else "不符合"),
-                minimum=rules.education.county_minimum,
-            )
-
-    if rules.training.enabled and promotion:
-        years = 5 if county else 1
-        window_start = date(as_of.year - years, as_of.month, 1)
-        recent = [c for c in record.courses if window_start <= c.start <= as_of]
-        hours = sum(c.hours for c in recent)
-        days = sum(c.days for c in recent)
-        if county:
-            need_hours, need_days = rules.training.county_hours_5y, rules.training.county_days_5y
-        else:
-            need_hours = rules.training.section_hours_per_year
-            need_days = rules.training.section_days_per_year
-        ok = hours >= need_hours or days >= need_days
-        add(
-            "training",
-            _outcome(ok, rules.training.warn),
-            f"近{years}年培训{hours:g}学时、{days:g}天"
-            + ("，达到" if ok else "，未达到")
-            + f"{need_hours:g}学时或{need_days:g}天"
-            + ("" if ok else "（可在任职后1年内补足）"),
-            hours=hours,
-            days=days,
-            years=years,
-        )
-
-    if rules.assessment.enabled:
-        if record.annual_grades:
-            year = max(record.annual_grades)
-            grade = record.annual_grades[year]
-            ok = grade not in rules.assessment.barred_grades
-            add(
-                "assessment",
-                _outcome(ok, rules.assessment.warn),
-                f"{year}年度考核{grade}" + ("" if ok else "，不得列为考察对象"),
-                year=year,
-                grade=grade,
-            )
-        else:
-            add("assessment", "warn", "无年度考核记录", year=None, grade=None)
-
-    if rules.effect_period.enabled:
-        active = in_effect(record, policy, as_of)
-        if active:
-            item, ends = max(active, key=lambda pair: pair[1])
-            add(
-                "effect_period",
-                _outcome(False, rules.effect_period.warn),
-                f"{format_cadre_date(item['date'])}受{item['kind']}，影响期至"
-                f"{format_cadre_date(ends)}，影响期内不得提拔或重用",
-                kind=item["kind"],
-                date=item["date"].isoformat(),
-                ends=ends.isoformat(),
-            )
-        else:
-            add("effect_period", "pass", "无影响期内的处分或诫勉")
-
-    if rules.probation.enabled and promotion:
-        until = cadre.get("probation_until")
-        on_probation = until is not None and until > as_of
-        add(
-            "probation",
-            _outcome(not on_probation, rules.probation.warn),
-            f"试用期至{format_cadre_date(until)}，试用期内不得提拔"
-            if on_probation
-            else "不在试用期",
-            until=until.isoformat() if until else None,
-        )
-
-    promoted_on: date | None = cadre.get("level_since")  # a leadership level's start
-    if rules.recent_promotion.enabled and promotion and promoted_on is not None:
-        months = months_between(promoted_on, as_of)
-        ok = months >= rules.recent_promotion.min_months
-        add(
-            "recent_promotion",
-            _outcome(ok, rules.recent_promotion.warn),
-            f"距上次晋升{span(months)}"
-            + ("" if ok else f"，不足{rules.recent_promotion.min_months}个月，须组织研究（破格）"),
-            months=months,
-        )
-
+    appointment = Appointment(
+        record=record,
+        post=post,
+        units=units,
+        policy=policy,
+        as_of=as_of,
+        target=_level(post.get("level")) or Level.STAFF,
+        standing=level_standing(record.cadre),
+    )
+    results = [result for rule in RULES if (result := rule(appointment)) is not None]
     return Verdict(record.id, str(post.get("id", "")), results)

@@ -31,8 +31,19 @@ from queries.selection.eligibility import (
 )
 from queries.selection.policy import SelectionPolicy
 from queries.selection.records import CadreRecord, UnitIndex
+from queries.selection.results import CandidateScore, TeamGapsRow
 
-__all__ = ["Candidate", "TeamGaps", "score_candidate", "team_gaps"]
+__all__ = [
+    "Candidate",
+    "TeamGaps",
+    "development_part",
+    "experience_part",
+    "performance_part",
+    "score_candidate",
+    "specialty_part",
+    "team_fit_part",
+    "team_gaps",
+]
 
 _ROLE_WEIGHT = {"负责人": 1.0, "骨干": 0.7, "成员": 0.4}
 _RESULT_WEIGHT = {"优秀": 1.0, "良好": 0.8, "合格": 0.6, "不合格": 0.1, None: 0.6}
@@ -47,15 +58,20 @@ class TeamGaps:
     youngest_age: float | None
     has_woman: bool
     categories: frozenset[str]
-    wanted_categories: frozenset[str]
+    wanted_categories: frozenset[str]  # required by the team's posts, or wanted for its kind
+    required_categories: frozenset[str] = frozenset()  # required by a post of the team
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> TeamGapsRow:
+        lacking = self.wanted_categories - self.categories
         return {
             "unit_id": self.unit_id,
             "members": self.members,
             "youngest_age": self.youngest_age,
             "has_woman": self.has_woman,
-            "missing_categories": sorted(self.wanted_categories - self.categories),
+            # What a post of the team requires and no member has ...
+            "missing_categories": sorted(lacking & self.required_categories),
+            # ... and what the policy wants in a team of this kind of unit.
+            "missing_recommended_categories": sorted(lacking - self.required_categories),
         }
 
 
@@ -69,7 +85,7 @@ class Candidate:
     verdict: str
     warnings: list[str] = field(default_factory=list)
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> CandidateScore:
         return {
             "cadre_id": self.cadre_id,
             "name": self.name,
@@ -93,6 +109,7 @@ def team_gaps(
     wanted_categories: frozenset[str],
     category_of: dict[str, str],
     as_of: date,
+    required_categories: frozenset[str] = frozenset(),
 ) -> TeamGaps:
     """The team's youngest age, whether it has a woman, which specialty categories it has."""
     ages = [_age(member, as_of) for member in team]
@@ -106,6 +123,7 @@ def team_gaps(
         any(member.cadre.get("gender") == "女" for member in team),
         categories,
         wanted_categories,
+        required_categories,
     )
 
 
@@ -132,30 +150,54 @@ def score_candidate(
     (score, parts, reasons)
         ``score`` is the weighted sum of ``parts``; ``reasons`` say in Chinese why.
     """
-    scoring = policy.scoring
-    reasons: list[str] = []
+    parts_and_reasons = {
+        "specialty": specialty_part(record, requirements, specialty_names),
+        "experience": experience_part(record, post, units, policy, as_of, memo),
+        "performance": performance_part(record),
+        "development": development_part(record, policy, as_of),
+        "team_fit": team_fit_part(record, team, category_of, policy, as_of),
+    }
+    parts = {name: value for name, (value, _) in parts_and_reasons.items()}
+    reasons = [reason for _, found in parts_and_reasons.values() for reason in found]
+    weights = policy.scoring.weights.model_dump()
+    total = sum(weights[name] * value for name, value in parts.items()) / (
+        sum(weights.values()) or 1.0
+    )
+    return total, parts, reasons
 
-    # Specialty: own specialties count fully, project domains at 0.6.
+
+Part = tuple[float, list[str]]
+
+
+def specialty_part(
+    record: CadreRecord, requirements: dict[str, float], specialty_names: dict[str, str]
+) -> Part:
+    """The post's required specialties: own specialties count fully, project domains 0.6."""
+    if not requirements:
+        return 0.5, []  # the post names no requirement: neutral
     domains = {str(p.get("domain_id")) for p, _, _ in record.projects if p.get("domain_id")}
-    if requirements:
-        matched = 0.0
-        for specialty_id, weight in requirements.items():
-            if specialty_id in record.specialties:
-                matched += weight
-                reasons.append(
-                    f"具备岗位所需专业：{specialty_names.get(specialty_id, specialty_id)}"
-                )
-            elif specialty_id in domains:
-                matched += 0.6 * weight
-                reasons.append(
-                    f"参与过{specialty_names.get(specialty_id, specialty_id)}领域重大任务"
-                )
-        specialty = matched / sum(requirements.values())
-    else:
-        specialty = 0.5  # the post names no requirement: neutral
+    matched, reasons = 0.0, []
+    for specialty_id, weight in requirements.items():
+        name = specialty_names.get(specialty_id, specialty_id)
+        if specialty_id in record.specialties:
+            matched += weight
+            reasons.append(f"具备岗位所需专业：{name}")
+        elif specialty_id in domains:
+            matched += 0.6 * weight
+            reasons.append(f"参与过{name}领域重大任务")
+    return matched / sum(requirements.values()), reasons
 
-    # Experience.
-    exp = scoring.experience
+
+def experience_part(
+    record: CadreRecord,
+    post: dict[str, Any],
+    units: UnitIndex,
+    policy: SelectionPolicy,
+    as_of: date,
+    memo: dict[str, float] | None,
+) -> Part:
+    """Grassroots years, weighted major tasks, years in units of the target's kind."""
+    exp = policy.scoring.experience
     memo = {} if memo is None else memo
     if "grassroots" not in memo:
         kinds = policy.rules.grassroots_years.unit_kinds
@@ -176,11 +218,12 @@ def score_candidate(
             / 12
         )
     similar = memo[f"similar:{target_kind}"]
-    experience = (
+    value = (
         min(grassroots / exp.grassroots_years_full, 1.0)
         + min(tasks / exp.major_tasks_full, 1.0)
         + min(similar / exp.similar_unit_years_full, 1.0)
     ) / 3
+    reasons = []
     if grassroots >= 2:
         reasons.append(f"基层工作{grassroots:.1f}年")
     leads = [p.get("name") for p, role, _ in record.projects if role == "负责人"]
@@ -190,33 +233,44 @@ def score_candidate(
         reasons.append(f"参与重大任务{len(record.projects)}项")
     if similar >= 1 and target_kind:
         reasons.append(f"在{target_kind}任职{similar:.1f}年")
+    return value, reasons
 
-    # Performance: the last three annual grades, then stars.
+
+def performance_part(record: CadreRecord) -> Part:
+    """The last three annual grades (0.7), then quarterly stars (0.3)."""
     years = sorted(record.annual_grades)[-3:]
     grades = [GRADE_VALUE.get(record.annual_grades[y], 0.5) for y in years]
     grade_part = sum(grades) / len(grades) if grades else 0.5
     star_part = sum(record.stars) / (5 * len(record.stars)) if record.stars else 0.6
-    performance = 0.7 * grade_part + 0.3 * star_part
     excellent = [y for y in years if record.annual_grades[y] == "优秀"]
-    if excellent:
-        reasons.append(f"{'、'.join(map(str, excellent))}年度考核优秀")
+    reasons = [f"{'、'.join(map(str, excellent))}年度考核优秀"] if excellent else []
+    return 0.7 * grade_part + 0.3 * star_part, reasons
 
-    # Development.
+
+def development_part(record: CadreRecord, policy: SelectionPolicy, as_of: date) -> Part:
+    """Pool membership (0.5) and last year's training hours against the target (0.5)."""
     last_year = [c for c in record.courses if months_between(c.start, as_of) < 12]
     hours = sum(c.hours for c in last_year)
-    development = 0.5 * float(record.in_pool) + 0.5 * min(
-        hours / scoring.development.training_hours_target, 1.0
-    )
-    if record.in_pool:
-        reasons.append("在优秀年轻干部库中")
+    target = policy.scoring.development.training_hours_target
+    value = 0.5 * float(record.in_pool) + 0.5 * min(hours / target, 1.0)
+    return value, ["在优秀年轻干部库中"] if record.in_pool else []
 
-    # Team fit.
-    fit = 0.0
+
+def team_fit_part(
+    record: CadreRecord,
+    team: TeamGaps,
+    category_of: dict[str, str],
+    policy: SelectionPolicy,
+    as_of: date,
+) -> Part:
+    """What the cadre brings the team: youth where nobody is young, a woman, missing fields."""
+    young_age = policy.scoring.team.young_age
+    fit, reasons = 0.0, []
     age = _age(record, as_of)
-    no_young = team.youngest_age is None or team.youngest_age >= scoring.team.young_age
-    if no_young and age < scoring.team.young_age:
+    no_young = team.youngest_age is None or team.youngest_age >= young_age
+    if no_young and age < young_age:
         fit += 0.4
-        reasons.append(f"班子无{scoring.team.young_age:g}岁以下成员，该同志{age:.0f}岁")
+        reasons.append(f"班子无{young_age:g}岁以下成员，该同志{int(age)}岁")  # 周岁, whole years
     if not team.has_woman and record.cadre.get("gender") == "女":
         fit += 0.3
         reasons.append("班子无女性成员")
@@ -225,19 +279,7 @@ def score_candidate(
     if brings:
         fit += 0.3
         reasons.append(f"补充班子{'、'.join(sorted(brings))}专业短板")
-
-    parts = {
-        "specialty": specialty,
-        "experience": experience,
-        "performance": performance,
-        "development": development,
-        "team_fit": fit,
-    }
-    weights = scoring.weights.model_dump()
-    total = sum(weights[name] * value for name, value in parts.items()) / (
-        sum(weights.values()) or 1.0
-    )
-    return total, parts, reasons
+    return fit, reasons
 
 
 def candidate_levels(post: dict[str, Any]) -> set[str]:

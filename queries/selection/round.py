@@ -10,12 +10,19 @@ left unfilled, and the posts appointees leave (new openings).
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from typing import Any, Literal
+from collections.abc import Collection, Mapping, Sequence
+from typing import Literal
 
 from graphsvc.dates import months_between
 from queries.selection.assignment import assign
 from queries.selection.candidates import SelectionContext, explain
+from queries.selection.results import (
+    Assignment,
+    NewOpening,
+    RoundResult,
+    RunnerUp,
+    UnfilledPost,
+)
 from queries.selection.vectorized import rank_posts
 
 __all__ = ["run_round"]
@@ -34,7 +41,7 @@ def run_round(
     own_unit_bonus: float = 0.05,
     top_k: int = 200,
     runners_up: int = 3,
-) -> dict[str, Any]:
+) -> RoundResult:
     """Fill ``post_ids`` (default: every vacant leadership post) for the largest total score.
 
     Parameters
@@ -61,44 +68,97 @@ def run_round(
         ``unfilled``, ``runners_up``, ``new_openings``, ``young_share``, ``method``.
     """
     posts = sorted(post_ids) if post_ids is not None else context.vacancies()
-    as_of = context.as_of
-
-    def is_young(cadre_id: str) -> bool:
-        birth = context.records[cadre_id].cadre.get("birth")
-        return birth is not None and months_between(birth, as_of) < young_age * 12
-
-    def works_in(cadre_id: str, unit_id: str) -> bool:
-        return any(
-            t.post.get("unit_id") == unit_id
-            for t in context.records[cadre_id].current_tenures(as_of)
-        )
-
     # Keeping at least as many candidates per post as there are posts (of each age group
     # under a share constraint) provably keeps the optimum; past 1,000 posts the round is
     # optimal over each post's best `keep` candidates.
     keep = max(top_k, min(len(posts), 1000))
     ranked = rank_posts(context, posts, top_k=keep * (3 if min_young_share > 0 else 1))
+    scores = _candidate_scores(
+        context,
+        posts,
+        ranked,
+        keep=keep,
+        by_age=min_young_share > 0,
+        young_age=young_age,
+        own_unit=own_unit,
+        own_unit_bonus=own_unit_bonus,
+    )
+    young = {cadre for _, cadre in scores if _is_young(context, cadre, young_age)}
+    solution = assign(
+        scores, posts=posts, must_fill=must_fill, young=young, min_young_share=min_young_share
+    )
+    appointed = {cadre for _, cadre, _ in solution.pairs}
+    assignments = _assignments(context, solution.pairs, ranked, young)
+    return {
+        "as_of": context.as_of.isoformat(),
+        "method": solution.method,
+        "posts": len(posts),
+        "assignments": assignments,
+        "total": round(solution.total, 4),
+        "unfilled": _unfilled(context, posts, ranked, {a["post_id"] for a in assignments}),
+        "runners_up": _runners_up(context, posts, ranked, appointed, runners_up),
+        "new_openings": _new_openings(context, assignments),
+        "young_share": round(len(appointed & young) / len(appointed), 4) if appointed else None,
+        "candidates_per_post": _counts(scores),
+    }
+
+
+def _is_young(context: SelectionContext, cadre_id: str, young_age: float) -> bool:
+    """Younger than ``young_age`` on the round's day (unknown birth: not young)."""
+    birth = context.records[cadre_id].cadre.get("birth")
+    return birth is not None and months_between(birth, context.as_of) < young_age * 12
+
+
+def _works_in(context: SelectionContext, cadre_id: str, unit_id: str) -> bool:
+    """Holds a current post in the unit."""
+    return any(
+        t.post.get("unit_id") == unit_id
+        for t in context.records[cadre_id].current_tenures(context.as_of)
+    )
+
+
+def _candidate_scores(
+    context: SelectionContext,
+    posts: Sequence[str],
+    ranked: Mapping[str, list[tuple[str, float]]],
+    *,
+    keep: int,
+    by_age: bool,
+    young_age: float,
+    own_unit: OwnUnit,
+    own_unit_bonus: float,
+) -> dict[tuple[str, str], float]:
+    """The (post, cadre) pairs the solver may choose, with their scores.
+
+    Each post keeps its best ``keep`` candidates (``keep`` of each age group when
+    ``by_age``); the own-unit rule drops those candidates or adds the bonus.
+    """
     scores: dict[tuple[str, str], float] = {}
     for post_id in posts:
         unit_id = str(context.posts[post_id].get("unit_id") or "")
         kept: dict[bool, int] = {True: 0, False: 0}
         for cadre_id, score in ranked[post_id]:
-            group = is_young(cadre_id) if min_young_share > 0 else True
+            group = _is_young(context, cadre_id, young_age) if by_age else True
             if kept[group] >= keep:
                 continue
-            if own_unit != "allow" and works_in(cadre_id, unit_id):
+            if own_unit != "allow" and _works_in(context, cadre_id, unit_id):
                 if own_unit == "exclude":
                     continue
                 score += own_unit_bonus
             kept[group] += 1
             scores[(post_id, cadre_id)] = score
-    young = {cadre for _, cadre in scores if is_young(cadre)}
-    solution = assign(
-        scores, posts=posts, must_fill=must_fill, young=young, min_young_share=min_young_share
-    )
-    appointed = {cadre for _, cadre, _ in solution.pairs}
-    assignments = []
-    for post_id, cadre_id, score in solution.pairs:
+    return scores
+
+
+def _assignments(
+    context: SelectionContext,
+    pairs: Sequence[tuple[str, str, float]],
+    ranked: Mapping[str, list[tuple[str, float]]],
+    young: set[str],
+) -> list[Assignment]:
+    """Each appointment with the post, the person, the score, the rank and the reasons."""
+    assignments: list[Assignment] = []
+    for post_id, cadre_id, score in pairs:
         post = context.posts[post_id]
         candidate = explain(context, post_id, cadre_id)
         rank = next(n for n, (c, _) in enumerate(ranked[post_id], start=1) if c == cadre_id)
@@ -115,10 +175,42 @@ def run_round(
                 "reasons": candidate.reasons,
             }
         )
-    filled = {a["post_id"] for a in assignments}
-    openings = []
+    return assignments
+
+
+def _unfilled(
+    context: SelectionContext,
+    posts: Sequence[str],
+    ranked: Mapping[str, list[tuple[str, float]]],
+    filled: set[str],
+) -> list[UnfilledPost]:
+    """Posts left empty, with how many eligible candidates they had."""
+    return [
+        {"post_id": p, "post_name": context.posts[p].get("name"), "eligible": len(ranked[p])}
+        for p in posts
+        if p not in filled
+    ]
+
+
+def _runners_up(
+    context: SelectionContext,
+    posts: Sequence[str],
+    ranked: Mapping[str, list[tuple[str, float]]],
+    appointed: set[str],
+    count: int,
+) -> dict[str, list[RunnerUp]]:
+    """Each post's best ``count`` candidates not appointed anywhere in the round."""
+    return {
+        p: [_runner_up(context, c, s) for c, s in ranked[p] if c not in appointed][:count]
+        for p in posts
+    }
+
+
+def _new_openings(context: SelectionContext, assignments: Sequence[Assignment]) -> list[NewOpening]:
+    """Leadership posts the appointees leave behind."""
+    openings: list[NewOpening] = []
     for a in assignments:
-        for tenure in context.records[str(a["cadre_id"])].current_tenures(as_of):
+        for tenure in context.records[str(a["cadre_id"])].current_tenures(context.as_of):
             if tenure.post.get("leadership"):
                 openings.append(
                     {
@@ -128,29 +220,12 @@ def run_round(
                         "for_post": a["post_id"],
                     }
                 )
-    return {
-        "as_of": as_of.isoformat(),
-        "method": solution.method,
-        "posts": len(posts),
-        "assignments": assignments,
-        "total": round(solution.total, 4),
-        "unfilled": [
-            {"post_id": p, "post_name": context.posts[p].get("name"), "eligible": len(ranked[p])}
-            for p in posts
-            if p not in filled
-        ],
-        "runners_up": {
-            p: [
-                {"cadre_id": c, "name": context.records[c].cadre.get("name"), "score": round(s, 4)}
-                for c, s in ranked[p]
-                if c not in appointed
-            ][:runners_up]
-            for p in posts
-        },
-        "new_openings": openings,
-        "young_share": round(len(appointed & young) / len(appointed), 4) if appointed else None,
-        "candidates_per_post": _counts(scores),
-    }
+    return openings
+
+
+def _runner_up(context: SelectionContext, cadre_id: str, score: float) -> RunnerUp:
+    name = context.records[cadre_id].cadre.get("name")
+    return {"cadre_id": cadre_id, "name": name, "score": round(score, 4)}
 
 
 def _counts(scores: dict[tuple[str, str], float]) -> dict[str, int]:

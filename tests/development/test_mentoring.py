@@ -213,3 +213,39 @@ def test_min_cost_pairing_prefers_more_pairings_over_cheaper_ones() -> None:
         {"M1": [0], "M2": [0]},
     )
     assert pairs == {"A": "M2", "B": "M1"}
+
+
+def test_an_unmatched_mentee_is_told_what_blocks_each_local_mentor(
+    tmp_path_factory: pytest.TempPathFactory, small_sample_dir: Any
+) -> None:
+    """Make every local mentor with room a relative of one mentee: the reason names them."""
+    from graphsvc.stores import open_store
+    from loaders.load import load_paths
+
+    folder = tmp_path_factory.mktemp("kin")
+    with open_store(str(folder / "g.db")) as store:
+        load_paths(store, [small_sample_dir])
+        data = DevelopmentData.load(store, policy=load_policy(), as_of=AS_OF)
+        slots = available_mentors(data)
+        chosen, local = None, []
+        for pair in recommend_mentors(data=data)["pairs"]:
+            branch = data.branch(data.unit_of(pair["mentee_id"]))
+            local = [s for s in slots if any(data.branch(u) == branch for u in s.home_units)]
+            if local and all(data.mentors[s.mentor_id].get("cadre_id") for s in local):
+                chosen = pair["mentee_id"]
+                break
+        assert chosen is not None and local
+        kin = folder / "kin"
+        kin.mkdir()
+        rows = [f"{chosen},{data.mentors[s.mentor_id]['cadre_id']},兄弟姐妹" for s in local]
+        (kin / "kinship.csv").write_text(
+            "干部编号,亲属干部编号,关系\n" + "\n".join(rows) + "\n", encoding="utf-8"
+        )
+        load_paths(store, [kin])
+        data = DevelopmentData.load(store, policy=load_policy(), as_of=AS_OF)
+        result = recommend_mentors(data=data)
+    assert chosen not in {p["mentee_id"] for p in result["pairs"]}
+    [row] = [r for r in result["unmatched"] if r["mentee_id"] == chosen]
+    assert "亲属回避" in row["reason"] and "附近没有" not in row["reason"]
+    for slot in local[:5]:
+        assert f"({slot.mentor_id})系其兄弟姐妹" in row["reason"]

@@ -114,9 +114,15 @@ def test_the_districts_planted_conflicts_are_found(
     }
     for planted in district_manifest["planted"]["kinship_conflicts"]:
         assert (expected_rule[planted["rule"]], frozenset(planted["cadres"])) in pairs
-    regional = {c["cadre_id"] for c in found if c["rule"] == "regional"}
-    assert {r["cadre_id"] for r in district_manifest["planted"]["regional_avoidance"]} <= regional
+    regional = {(c["cadre_id"], c["post_id"]) for c in found if c["rule"] == "regional"}
+    planted = district_manifest["planted"]
+    cases = {(r["cadre_id"], r["post_id"]) for r in planted["regional_avoidance"]}
+    assert len(cases) >= 6 and cases <= regional
+    near_misses = {(r["cadre_id"], r["post_id"]) for r in planted["regional_avoidance_near_misses"]}
+    assert near_misses and not near_misses & regional
     assert all(c["chain"] for c in found)
+    # Conflicts that exist now speak of posts held (现任), never of proposals (拟任).
+    assert not any("拟任" in line for c in found for line in c["chain"])
 
 
 def test_check_an_appointment_of_a_sanctioned_cadre(

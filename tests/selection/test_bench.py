@@ -41,6 +41,6 @@ def test_the_bench_report(context: SelectionContext, tmp_path: Path) -> None:
     team_posts = sorted(p for p, post in context.posts.items() if post.get("team_member"))[:8]
     result = succession_bench(context=context, post_ids=team_posts)
     html = write_report(bench_report(result), tmp_path / "bench.html").read_text(encoding="utf-8")
-    assert "data:image/png;base64," in html and "各岗位现可任职后备人数" in html
+    assert "<svg " in html and ">各岗位现可任职后备人数</text>" in html
     book = load_workbook(write_report(bench_report(result), tmp_path / "bench.xlsx"))
     assert book["4-各岗位后备"].max_row == len(team_posts) + 1

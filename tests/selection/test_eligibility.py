@@ -210,3 +210,62 @@ def test_a_policy_file_switches_rules_and_numbers(tmp_path: Path) -> None:
 
 def test_span_reads_as_committees_write_it() -> None:
     assert (span(32), span(24), span(5), span(0)) == ("2年8个月", "2年", "5个月", "0个月")
+
+
+def test_the_rank_date_is_quoted_with_the_rank_it_belongs_to() -> None:
+    # 副科 post since 2023.03, but the equivalent rank 四级主任科员 since 2020.01: the earlier
+    # date counts, and the message says it is the rank's, not the post level's.
+    record = CadreRecord(
+        cadre(level_since=date(2023, 3, 1), rank="四级主任科员", rank_since=date(2020, 1, 1))
+    )
+    result = rules_of(record, post("正科"))["years_at_level"]
+    assert result.status == "pass"
+    assert result.message.startswith("四级主任科员（相当于副科）自2020.01起6年10个月")
+    # Without the rank, the post level's own date is quoted.
+    plain = rules_of(CadreRecord(cadre(level_since=date(2023, 3, 1))), post("正科"))
+    assert plain["years_at_level"].message.startswith("副科自2023.03起3年8个月")
+
+
+def test_staff_to_deputy_section_counts_years_as_first_class_staff() -> None:
+    def staff(**extra: Any) -> CadreRecord:
+        return CadreRecord(cadre(level="科员", level_since=date(2019, 7, 1), **extra))
+
+    # A 二级科员 of seven years has no years as 一级科员.
+    second = rules_of(staff(rank="二级科员", rank_since=date(2019, 7, 1)), post("副科"))
+    assert second["years_at_level"].status == "fail"
+    assert second["years_at_level"].message.startswith("现任二级科员，未任一级科员")
+    # 一级科员 since 2022.01: 4 years 10 months ≥ 3.
+    first = rules_of(staff(rank="一级科员", rank_since=date(2022, 1, 1)), post("副科"))
+    assert first["years_at_level"].status == "pass"
+    assert first["years_at_level"].message.startswith("一级科员自2022.01起4年10个月")
+    recent = rules_of(staff(rank="一级科员", rank_since=date(2025, 1, 1)), post("副科"))
+    assert recent["years_at_level"].status == "fail"
+    # A department may count all years at the 科员 level instead.
+    lenient = POLICY.model_copy(deep=True)
+    lenient.rules.years_at_level.staff_rank = ""
+    counted = rules_of(
+        staff(rank="二级科员", rank_since=date(2019, 7, 1)), post("副科"), policy=lenient
+    )
+    assert counted["years_at_level"].status == "pass"
+
+
+def test_the_first_post_is_not_a_promotion() -> None:
+    # A 科员 since the first day of work: no recent-promotion line at all.
+    newcomer = CadreRecord(
+        cadre(
+            level="科员",
+            level_since=date(2025, 7, 1),
+            work_start=date(2025, 7, 1),
+            rank="一级科员",
+            rank_since=date(2021, 1, 1),
+        )
+    )
+    assert "recent_promotion" not in rules_of(newcomer, post("副科"))
+    # A 副科 whose level date is the first day of work was appointed, not promoted.
+    appointed = CadreRecord(cadre(level_since=date(2010, 7, 1)))
+    assert "recent_promotion" not in rules_of(appointed, post("正科"))
+    # Promoted to 副科 eight months ago: a human decides, and the date is named.
+    promoted = CadreRecord(cadre(level_since=date(2026, 3, 1)))
+    result = rules_of(promoted, post("正科"))["recent_promotion"]
+    assert result.status == "warn"
+    assert result.message.startswith("距上次晋升（2026.03任副科）8个月")

@@ -111,3 +111,56 @@ def test_each_part_responds_to_its_facts() -> None:
     weak = score(CadreRecord(base, annual_grades={2025: "基本称职"}))
     assert good["performance"] > plain["performance"] > weak["performance"]
     assert score(CadreRecord(base, in_pool=True))["development"] == pytest.approx(0.5)
+
+
+def test_reasons_give_ages_in_completed_years() -> None:
+    # 27 years and 11 months on the day: 27岁 (周岁), never rounded up to 28.
+    units = UnitIndex({"T": {"id": "T", "name": "乙镇", "kind": "乡镇"}})
+    team = TeamGaps("T", 5, 52.0, True, frozenset(), frozenset())
+    record = CadreRecord({"id": "C", "name": "甲", "gender": "男", "birth": date(1998, 12, 1)})
+    _, _, reasons = score_candidate(
+        record,
+        {"id": "P", "unit_id": "T", "level": "副科"},
+        requirements={},
+        specialty_names={},
+        category_of={},
+        team=team,
+        units=units,
+        policy=POLICY,
+        as_of=AS_OF,
+    )
+    assert "班子无40岁以下成员，该同志27岁" in reasons
+
+
+def test_missing_categories_are_only_what_a_team_post_requires() -> None:
+    team = TeamGaps(
+        "T",
+        4,
+        45.0,
+        True,
+        categories=frozenset({"经济"}),
+        wanted_categories=frozenset({"经济", "农业", "规划", "财务"}),
+        required_categories=frozenset({"财务", "经济"}),
+    )
+    shown = team.as_dict()
+    assert shown["missing_categories"] == ["财务"]
+    assert shown["missing_recommended_categories"] == ["农业", "规划"]
+
+
+def test_the_districts_team_gaps_name_only_required_categories(context: Any) -> None:
+    from queries.selection.candidates import post_team
+
+    checked = 0
+    for post_id in context.vacancies():
+        unit_id = str(context.posts[post_id].get("unit_id") or "")
+        required = {
+            context.category_of[s]
+            for p in context.posts_in_unit(unit_id)
+            if p.get("team_member")
+            for s in context.requirements.get(p["id"], {})
+            if s in context.category_of
+        }
+        missing = post_team(context, post_id).as_dict()["missing_categories"]
+        assert set(missing) <= required
+        checked += bool(required)
+    assert checked

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from graphsvc.dates import months_between
 from queries.reports.document import write_report
 from queries.reports.selection import round_report
 from queries.selection.assignment import greedy_assign
@@ -39,7 +40,16 @@ def test_a_round_fills_vacancies_one_to_one_and_beats_greedy(context: SelectionC
 def test_the_young_share_is_kept(context: SelectionContext) -> None:
     result = run_round(context=context, min_young_share=0.7)
     assert result["method"] == "milp"
-    assert result["young_share"] is None or result["young_share"] >= 0.7
+    assert result["assignments"], "the district's round appoints nobody"
+    share = result["young_share"]
+    assert share is not None and share >= 0.7
+    # The share is that of the appointees, counted here from their birth dates.
+    young = [
+        months_between(context.records[a["cadre_id"]].cadre["birth"], context.as_of) < 35 * 12
+        for a in result["assignments"]
+    ]
+    assert [a["young"] for a in result["assignments"]] == young
+    assert share == pytest.approx(sum(young) / len(young), abs=1e-4)
     free = run_round(context=context)
     assert result["total"] <= free["total"] + 1e-6  # a constraint never raises the optimum
 
@@ -56,7 +66,8 @@ def test_the_report_opens_with_its_chart(context: SelectionContext, tmp_path: Pa
     result = run_round(context=context)
     report = round_report(result)
     html = write_report(report, tmp_path / "round.html").read_text(encoding="utf-8")
-    assert "<img alt='各岗位拟任人选匹配分' src='data:image/png;base64," in html
+    assert '<svg role="img" aria-label="各岗位拟任人选匹配分"' in html and "<img" not in html
+    assert ">各岗位拟任人选匹配分</text>" in html  # the browser draws the title
     assert all(a["cadre_id"] in html for a in result["assignments"])
     book = load_workbook(write_report(report, tmp_path / "round.xlsx"))
     assert book.sheetnames[:2] == ["概要", "1-拟任人选"]

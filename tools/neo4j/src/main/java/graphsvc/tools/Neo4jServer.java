@@ -13,6 +13,7 @@ import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
 import org.neo4j.graphdb.QueryExecutionException;
 import org.neo4j.io.ByteUnit;
+import org.neo4j.server.configuration.ServerSettings;
 
 /**
  * Runs a Neo4j Community DBMS with Bolt and HTTP (Neo4j Browser) on loopback until stopped.
@@ -20,7 +21,9 @@ import org.neo4j.io.ByteUnit;
  * <p>Settings come from the environment: NEO4J_HOME_DIR (data folder, kept across restarts),
  * NEO4J_BOLT_PORT, NEO4J_HTTP_PORT, NEO4J_PAGECACHE_MB, NEO4J_AUTH ("none" turns auth off),
  * NEO4J_USER and NEO4J_PASSWORD (set on every start, so the password follows the environment),
- * NEO4J_READY_FILE (written once the server is ready for clients).
+ * NEO4J_READY_FILE (written once the server is ready for clients), NEO4J_GUIDE_HOSTS (the hosts
+ * Browser may load guides and styles from, comma-separated) and NEO4J_BROWSER_GUIDE (a guide URL
+ * that Browser plays on connecting; none by default).
  */
 public final class Neo4jServer {
     private Neo4jServer() {}
@@ -49,6 +52,12 @@ public final class Neo4jServer {
         }
     }
 
+    /**
+     * The hosts Browser may fetch {@code :play} guides and {@code :style} files from. Browser's own
+     * default names only localhost, so a guide served at 127.0.0.1 (graphsvc serve) would be refused.
+     */
+    static final String GUIDE_HOSTS = "localhost,127.0.0.1,guides.neo4j.com";
+
     public static void main(String[] args) throws Exception {
         Path home = Path.of(env("NEO4J_HOME_DIR", "var/neo4j/home")).toAbsolutePath();
         Files.createDirectories(home);
@@ -58,14 +67,22 @@ public final class Neo4jServer {
         boolean auth = !"none".equalsIgnoreCase(env("NEO4J_AUTH", "on"));
         String user = env("NEO4J_USER", "neo4j");
         String password = env("NEO4J_PASSWORD", "graphsvc-dev");
+        String guide = env("NEO4J_BROWSER_GUIDE", "");
 
         DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
                 .setConfig(GraphDatabaseSettings.auth_enabled, auth)
                 .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(pageCacheMb))
                 .setConfig(BoltConnector.enabled, true)
                 .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", boltPort))
+                // Browser connects where discovery says; without this it says port 7687 always.
+                .setConfig(BoltConnector.advertised_address, new SocketAddress("127.0.0.1", boltPort))
                 .setConfig(HttpConnector.enabled, true)
                 .setConfig(HttpConnector.listen_address, new SocketAddress("127.0.0.1", httpPort))
+                .setConfig(ServerSettings.browser_remote_content_hostname_whitelist,
+                        env("NEO4J_GUIDE_HOSTS", GUIDE_HOSTS))
+                .setConfig(ServerSettings.browser_post_connect_cmd, guide.isEmpty() ? "" : "play " + guide)
+                // Departments run this on intranets: Browser should not try to send usage data.
+                .setConfig(ServerSettings.allow_telemetry, false)
                 .build();
         Runtime.getRuntime().addShutdownHook(new Thread(dbms::shutdown, "neo4j-shutdown"));
         try {

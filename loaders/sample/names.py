@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 
+from graphsvc.id_number import check_character
+
 __all__ = ["DEPARTMENTS", "SPECIALTIES", "person_name", "place_name", "synthetic_id_number"]
 
 # Common surnames, most frequent first; weights roughly follow their frequency.
@@ -32,8 +34,8 @@ DEPARTMENTS = (
     ("区应急管理局", "业务"), ("区审计局", "审计"), ("区市场监督管理局", "业务"),
     ("区统计局", "业务"), ("区医疗保障局", "业务"), ("区信访局", "业务"),
     ("区城市管理局", "业务"), ("区行政审批服务局", "业务"), ("区投资促进局", "业务"),
-    ("区乡村振兴局", "业务"), ("区机关事务管理局", "综合"), ("区档案馆", "综合"),
-    ("区融媒体中心", "宣传"), ("区总工会", "党委"),
+    ("区乡村振兴局", "业务"), ("区机关事务管理局", "综合"), ("区人民法院", "政法"),
+    ("区融媒体中心", "宣传"), ("区人民检察院", "政法"),
 )  # fmt: skip
 
 # (name, category, scarce): 农业、规划、社会治理 are the report's priority specialties.
@@ -50,9 +52,6 @@ SPECIALTIES = (
     ("临床医学", "卫生", False), ("公共卫生", "卫生", False), ("教育学", "教育", False),
     ("旅游管理", "文旅", False), ("安全工程", "应急", False), ("人力资源管理", "组织人事", False),
 )  # fmt: skip
-
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK = "10X98765432"
 
 
 def person_name(rng: random.Random, gender: str) -> str:
@@ -86,7 +85,4 @@ def synthetic_id_number(rng: random.Random, birth_iso: str, male: bool) -> str:
     region = f"99{rng.randrange(10000):04d}"
     sequence = rng.randrange(0, 99) * 10 + rng.choice((1, 3, 5, 7, 9) if male else (0, 2, 4, 6, 8))
     body = f"{region}{birth_iso.replace('-', '')}{sequence:03d}"
-    check = _ID_CHECK[
-        sum(int(digit) * weight for digit, weight in zip(body, _ID_WEIGHTS, strict=True)) % 11
-    ]
-    return body + check
+    return body + check_character(body)

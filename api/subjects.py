@@ -1,0 +1,96 @@
+"""The people in a response, found from its declared type.
+
+Every field that holds a cadre's id is typed ``CadreId`` (``queries.results``). The
+audit middleware walks each JSON answer through its route's ``response_model`` and
+names every ``CadreId`` value it meets, so a route cannot forget a person it showed:
+mentees, mentors who are cadres, relatives, incumbents, holders, candidates, pool
+members ... wherever the type says so.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Iterator, Mapping
+from functools import cache
+from typing import Any
+
+from pydantic import BaseModel
+from typing_extensions import is_typeddict
+
+from queries.results import CadreRef
+
+__all__ = ["cadre_ids"]
+
+
+def cadre_ids(kind: Any, value: Any) -> list[str]:
+    """Every cadre id in ``value`` (parsed JSON) at a place that ``kind`` marks ``CadreId``,
+    in order of appearance, each once."""
+    return list(dict.fromkeys(_walk(kind, value)))
+
+
+def _walk(kind: Any, value: Any) -> Iterator[str]:
+    if value is None or kind is Any:
+        return
+    origin = typing.get_origin(kind)
+    if origin is typing.Annotated:
+        base, *metadata = typing.get_args(kind)
+        if any(isinstance(m, CadreRef) for m in metadata):
+            if isinstance(value, str):
+                yield value
+            return
+        yield from _walk(base, value)
+    elif origin in (typing.Union, types.UnionType):
+        # Parsed JSON does not say which arm it came from: every arm that fits is walked.
+        for arm in typing.get_args(kind):
+            yield from _walk(arm, value)
+    elif origin in (typing.NotRequired, typing.Required):
+        yield from _walk(typing.get_args(kind)[0], value)
+    elif isinstance(value, Mapping) and (is_typeddict(kind) or _is_model(kind)):
+        for key, field in _fields(kind):
+            if key in value:
+                yield from _walk(field, value[key])
+    elif isinstance(value, Mapping) and origin is not None and _is_mapping(origin):
+        key_kind, value_kind = (*typing.get_args(kind), Any, Any)[:2]
+        for key, item in value.items():
+            yield from _walk(key_kind, key)
+            yield from _walk(value_kind, item)
+    elif isinstance(value, list) and origin is not None and _is_sequence(origin):
+        args = typing.get_args(kind)
+        if origin is tuple and args and args[-1] is not Ellipsis:
+            for item_kind, item in zip(args, value, strict=False):
+                yield from _walk(item_kind, item)
+        else:
+            item_kind = args[0] if args else Any
+            for item in value:
+                yield from _walk(item_kind, item)
+
+
+def _is_model(kind: Any) -> bool:
+    return isinstance(kind, type) and issubclass(kind, BaseModel)
+
+
+def _is_mapping(origin: Any) -> bool:
+    return isinstance(origin, type) and issubclass(origin, Mapping)
+
+
+def _is_sequence(origin: Any) -> bool:
+    return origin in (list, tuple, set, frozenset) or (
+        isinstance(origin, type) and origin.__module__ == "collections.abc"
+    )
+
+
+@cache
+def _fields(kind: Any) -> tuple[tuple[str, Any], ...]:
+    """(JSON key, type with its ``Annotated`` marks) for each field of a TypedDict or model."""
+    if _is_model(kind):
+        found = []
+        for name, info in kind.model_fields.items():
+            # pydantic keeps a field's own Annotated marks apart from its annotation
+            field_kind = info.annotation
+            if info.metadata:
+                field_kind = typing.Annotated[(field_kind, *info.metadata)]
+            found.append((info.serialization_alias or info.alias or name, field_kind))
+        return tuple(found)
+    hints = typing.get_type_hints(kind, include_extras=True)
+    return tuple(hints.items())

@@ -1,0 +1,250 @@
+"""Access and serving: ``token`` (create, revoke, list), ``audit``, ``serve``, ``demo``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.table import Table
+
+from cli import (
+    JsonOption,
+    StoreOption,
+    err,
+    fail,
+    open_graph,
+    out,
+    print_json,
+    progress,
+    store_url,
+)
+from graphsvc.settings import get_settings
+
+if TYPE_CHECKING:
+    from graphsvc.access import AccessStore
+
+AccessOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--access-db",
+        help="Tokens and audit file (default ./graphsvc-access.db, or GRAPHSVC_ACCESS_DB).",
+        show_default=False,
+    ),
+]
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``token``, ``audit``, ``serve`` and ``demo`` to ``app``."""
+    tokens = typer.Typer(help="Bearer tokens for the HTTP service (stored hashed).")
+    tokens.command("create")(token_create)
+    tokens.command("revoke")(token_revoke)
+    tokens.command("list")(token_list)
+    app.add_typer(tokens, name="token")
+    for command in (audit, serve, demo):
+        app.command()(command)
+
+
+def open_access(path: Path | None) -> AccessStore:
+    """The tokens and audit file (``--access-db``, else the setting)."""
+    from graphsvc.access import AccessStore
+
+    return AccessStore(path or get_settings().access_db)
+
+
+def token_create(
+    role: Annotated[str, typer.Option("--role", help="viewer, analyst, editor or admin.")],
+    name: Annotated[str, typer.Option("--name", help="Who or what the token is for.")],
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Revoke the name's current token first.")
+    ] = False,
+    expires_days: Annotated[
+        float | None,
+        typer.Option("--expires-days", min=0, help="The token stops working after this many days."),
+    ] = None,
+    access_db: AccessOption = None,
+) -> None:
+    """Create a token and print it once, alone on the last line (only its hash is kept)."""
+    import sys
+    from datetime import UTC, datetime, timedelta
+
+    from graphsvc.access import AccessError
+
+    expires = datetime.now(UTC) + timedelta(days=expires_days) if expires_days is not None else None
+    with open_access(access_db) as access:
+        try:
+            token = access.create_token(name=name, role=role, replace=replace, expires_at=expires)
+        except AccessError as error:
+            fail(str(error), 2)
+    until = f", valid until {expires:%Y-%m-%d %H:%M} UTC" if expires else ""
+    err.print(f"token for {name!r} ({role}{until}); it is shown once, keep it safe:")
+    sys.stdout.write(token + "\n")
+
+
+def token_revoke(
+    name: Annotated[str, typer.Argument(help="The token's name.")],
+    access_db: AccessOption = None,
+) -> None:
+    """Revoke a token: it stops working at once."""
+    with open_access(access_db) as access:
+        if not access.revoke_token(name):
+            fail(f"no active token named {name!r}", 1)
+    err.print(f"revoked {name!r}")
+
+
+def token_list(access_db: AccessOption = None, as_json: JsonOption = False) -> None:
+    """Token names, roles and dates (the tokens themselves are not kept)."""
+    with open_access(access_db) as access:
+        tokens = access.list_tokens()
+    if as_json:
+        print_json(tokens)
+        return
+    table = Table(title="tokens")
+    for column in ("name", "role", "created", "expires", "revoked"):
+        table.add_column(column)
+    for t in tokens:
+        table.add_row(
+            t["name"], t["role"], t["created_at"], t["expires_at"] or "", t["revoked_at"] or ""
+        )
+    out.print(table)
+
+
+def audit(
+    subject: Annotated[
+        str | None, typer.Option("--subject", help="Entries about this person (cadre id).")
+    ] = None,
+    who: Annotated[str | None, typer.Option("--who", help="Entries by this token name.")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="ISO time, inclusive.")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1)] = 50,
+    verify: Annotated[
+        bool, typer.Option("--verify", help="Check the hash chain of the whole log.")
+    ] = False,
+    access_db: AccessOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Who read or changed which person's record, when and from where (newest first)."""
+    with open_access(access_db) as access:
+        if verify:
+            intact, count, broken = access.verify_audit()
+            if as_json:
+                print_json({"intact": intact, "entries": count, "first_broken": broken})
+            else:
+                out.print(
+                    f"{count} entries; chain intact"
+                    if intact
+                    else f"[red]chain broken at entry {broken}[/]"
+                )
+            if not intact:
+                raise typer.Exit(1)
+            return
+        entries, total = access.query_audit(subject=subject, who=who, since=since, limit=limit)
+    if as_json:
+        print_json({"total": total, "entries": entries})
+        return
+    for e in entries:
+        people = f" [{', '.join(e['subjects'][:5])}{' ...' if len(e['subjects']) > 5 else ''}]"
+        out.print(
+            f"{e['at']} {e['who'] or '-'}({e['role'] or '-'}) from {e['client']}: "
+            f"{e['method']} {e['path']}{'?' + e['query'] if e['query'] else ''} → {e['status']}"
+            f"{people if e['subjects'] else ''}",
+            highlight=False,
+        )
+    out.print(f"{len(entries)} of {total} entries")
+
+
+def serve(
+    store: StoreOption = None,
+    host: Annotated[str | None, typer.Option(help="Address to bind (default 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default 8000).")] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Server processes (each with its own cache).")
+    ] = 1,
+    access_log: Annotated[
+        bool, typer.Option("--access-log", help="Also log each request to stderr.")
+    ] = False,
+) -> None:
+    """Start the HTTP service (OpenAPI docs at /docs). Every request is in the audit log."""
+    import os
+
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = get_settings().model_copy(
+        update={
+            "store": store_url(store),
+            **({"host": host} if host else {}),
+            **({"port": port} if port else {}),
+        }
+    )
+    err.print(
+        f"serving {settings.store} at http://{settings.host}:{settings.port}/api/v1 (docs at /docs)"
+        + (f" with {workers} workers" if workers > 1 else "")
+    )
+    options: dict[str, Any] = {
+        "host": settings.host,
+        "port": settings.port,
+        "log_level": "info",
+        "access_log": access_log,
+    }
+    if workers == 1:
+        uvicorn.run(create_app(settings), **options)
+        return
+    # Worker processes build the app themselves from the environment.
+    os.environ["GRAPHSVC_STORE"] = settings.store
+    os.environ["GRAPHSVC_ACCESS_DB"] = str(settings.access_db)
+    uvicorn.run("api.app:create_app", factory=True, workers=workers, **options)
+
+
+def demo(
+    store: StoreOption = None,
+    data: Annotated[
+        Path | None, typer.Option("--data", help="Where the sample district lives (var/sample).")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the sample district.")] = 7,
+    host: Annotated[str | None, typer.Option(help="Address to bind (default 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default 8000).")] = None,
+    no_serve: Annotated[
+        bool, typer.Option("--no-serve", help="Load and report, but do not start the service.")
+    ] = False,
+) -> None:
+    """The main job: generate the sample district if absent, load it, report, and serve it."""
+    from loaders.load import load_paths
+    from loaders.sample import generate_sample, write_sample
+    from queries.stats import graph_stats
+
+    folder = data or get_settings().sample_dir
+    if not (folder / "cadres.csv").exists():
+        err.print(f"generating the sample district (seed {seed}) in {folder} ...")
+        write_sample(generate_sample(seed=seed), folder)
+    with open_graph(store) as graph:
+        with progress() as update:
+            outcome = load_paths(graph, [folder], on_progress=update)
+        created = sum(outcome.summary.created.values())
+        err.print(f"loaded {folder} into {graph.url} ({created:,} records created)")
+        result = graph_stats(store=graph)
+    table = Table(title="what is in the graph")
+    table.add_column("nodes")
+    table.add_column("", justify="right")
+    table.add_column("edges")
+    table.add_column("", justify="right")
+    node_rows = sorted(result.nodes.items())
+    edge_rows = sorted(result.edges.items())
+    for index in range(max(len(node_rows), len(edge_rows))):
+        node = node_rows[index] if index < len(node_rows) else ("", "")
+        edge = edge_rows[index] if index < len(edge_rows) else ("", "")
+        table.add_row(
+            node[0],
+            f"{node[1]:,}" if node[1] != "" else "",
+            edge[0],
+            f"{edge[1]:,}" if edge[1] != "" else "",
+        )
+    out.print(table)
+    for warning in result.warnings:
+        out.print(f"[yellow]found[/] {warning.message}: {warning.count}")
+    with open_access(None) as access:
+        token = access.create_token(name="demo-admin", role="admin", replace=True)
+    out.print("admin token for this demo (named demo-admin; `graphsvc token create` makes others):")
+    out.print(token, highlight=False)
+    if not no_serve:
+        serve(store=store_url(store), host=host, port=port)

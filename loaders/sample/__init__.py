@@ -1,0 +1,28 @@
+"""A synthetic district, deterministic for a seed, written in the input format.
+
+By default about 3,000 cadres in one district: 15 townships and streets with
+their villages and communities, 40 district departments, the district's own
+leadership, and the figures of the source report (118 civil-servant recruits
+and 328 village/community graduates this year, a pool of about 196 young
+cadres). Larger counts make a province of several such districts.
+
+The generator plants what the analyses must find (ageing teams, leaders
+retiring soon, vacancies, mentees left without a mentor, overloaded and
+departed mentors, people behind on training, sanctions in their effect
+period, kinship that breaks the avoidance rules) and lists them in
+``manifest.json`` beside the tables, so tests can check the analyses against
+ground truth. No real person: names are drawn at random and ID numbers use a
+region code no real region has.
+
+Modules: ``catalogue`` (templates and vocabularies), ``names`` (names, places, ID
+numbers), ``records`` (posts, people, month arithmetic), ``district`` (one district's
+tables), ``planted`` and ``mentoring`` (the ground truth), ``generator`` (the order of it all) and
+``writer`` (CSV files and the manifest).
+"""
+
+from loaders.sample.catalogue import AS_OF, DISTRICT_CADRES
+from loaders.sample.generator import generate_sample
+from loaders.sample.records import Sample
+from loaders.sample.writer import write_sample
+
+__all__ = ["AS_OF", "DISTRICT_CADRES", "Sample", "generate_sample", "write_sample"]

@@ -1,0 +1,238 @@
+"""The shapes of the selection answers: a check, ranked candidates, a round, the bench,
+avoidance conflicts. Plain dicts at run time (reports and the CLI read them as such);
+typed for mypy, for the OpenAPI document and for the audit (every ``CadreId`` in an
+answer is a person whose record it showed).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, NotRequired
+
+from typing_extensions import TypedDict
+
+from queries.results import CadreId
+
+__all__ = [
+    "Assignment",
+    "BenchCandidate",
+    "BenchPost",
+    "BenchResult",
+    "CandidateRow",
+    "CandidateScore",
+    "CandidatesResult",
+    "CheckResult",
+    "ConflictRow",
+    "CurrentConflict",
+    "CurrentConflicts",
+    "ExcludedRow",
+    "Incumbent",
+    "NewOpening",
+    "ReadyCandidate",
+    "RetiringIncumbent",
+    "RoundResult",
+    "RuleRow",
+    "RunnerUp",
+    "TeamGapsRow",
+    "UnfilledPost",
+    "VerdictRow",
+    "VerdictStatus",
+]
+
+VerdictStatus = Literal["eligible", "eligible_with_warnings", "not_eligible"]
+
+
+class RuleRow(TypedDict):
+    """One eligibility rule's outcome and the facts behind it."""
+
+    rule: str
+    status: Literal["pass", "fail", "warn"]
+    message: str
+    facts: dict[str, Any]
+
+
+class ConflictRow(TypedDict):
+    """An avoidance conflict; ``chain`` and ``relative_id`` only for roles that see kinship."""
+
+    rule: str
+    message: str
+    chain: NotRequired[list[str]]
+    relative_id: NotRequired[CadreId | None]
+
+
+class VerdictRow(TypedDict):
+    """The eligibility rules' verdict on one cadre for one post."""
+
+    cadre_id: CadreId
+    post_id: str
+    verdict: VerdictStatus
+    rules: list[RuleRow]
+
+
+class CheckResult(VerdictRow):
+    """An appointment checked rule by rule (任职资格与回避审查)."""
+
+    cadre_name: str | None
+    post_name: str | None
+    unit_name: str | None
+    as_of: str
+    conflicts: list[ConflictRow]
+
+
+class CurrentConflict(ConflictRow):
+    """A conflict that exists now: who, in which post."""
+
+    cadre_id: CadreId
+    post_id: str
+    unit_id: str | None
+
+
+class CurrentConflicts(TypedDict):
+    conflicts: list[CurrentConflict]
+
+
+class TeamGapsRow(TypedDict):
+    unit_id: str
+    members: int
+    youngest_age: float | None
+    has_woman: bool
+    missing_categories: list[str]  # required by a post of the team, no member has it
+    missing_recommended_categories: list[str]  # wanted for the unit's kind by the policy
+
+
+class CandidateScore(TypedDict):
+    """A candidate's score for a post, with parts and reasons."""
+
+    cadre_id: CadreId
+    name: str
+    score: float
+    parts: dict[str, float]
+    reasons: list[str]
+    verdict: str
+    warnings: list[str]
+
+
+class CandidateRow(CandidateScore):
+    """A ranked candidate."""
+
+    rank: int
+
+
+class ExcludedRow(TypedDict):
+    cadre_id: CadreId
+    name: str | None
+    why: list[str]
+
+
+class CandidatesResult(TypedDict):
+    """Ranked eligible candidates for one post (人岗匹配), and who is excluded and why."""
+
+    post_id: str
+    post_name: str | None
+    unit_id: str
+    unit_name: str | None
+    level: str | None
+    as_of: str
+    team: TeamGapsRow
+    considered: int
+    candidates: list[CandidateRow]
+    eligible: int
+    excluded: list[ExcludedRow]
+
+
+class Assignment(TypedDict):
+    post_id: str
+    post_name: str | None
+    unit_name: str
+    cadre_id: CadreId
+    name: str
+    score: float
+    rank_for_post: int
+    young: bool
+    reasons: list[str]
+
+
+class UnfilledPost(TypedDict):
+    post_id: str
+    post_name: str | None
+    eligible: int
+
+
+class RunnerUp(TypedDict):
+    cadre_id: CadreId
+    name: str | None
+    score: float
+
+
+class NewOpening(TypedDict):
+    """A leadership post an appointee leaves."""
+
+    post_id: str
+    post_name: str | None
+    left_by: CadreId
+    for_post: str
+
+
+class RoundResult(TypedDict):
+    """A round of vacancies filled best overall (整体选配)."""
+
+    as_of: str
+    method: str
+    posts: int
+    assignments: list[Assignment]
+    total: float
+    unfilled: list[UnfilledPost]
+    runners_up: dict[str, list[RunnerUp]]
+    new_openings: list[NewOpening]
+    young_share: float | None
+    candidates_per_post: dict[str, int]
+
+
+class BenchCandidate(TypedDict):
+    """Someone on a post's bench: ready now (with the score) or later."""
+
+    cadre_id: CadreId
+    name: str | None
+
+
+class ReadyCandidate(TypedDict):
+    """Someone ready for the post now, with the score."""
+
+    cadre_id: CadreId
+    name: str
+    score: float
+
+
+class Incumbent(TypedDict):
+    cadre_id: CadreId
+    name: str | None
+    retires: str | None
+    retiring_soon: bool
+
+
+class BenchPost(TypedDict):
+    post_id: str
+    post_name: str | None
+    unit_name: str | None
+    level: str | None
+    ready_now: list[ReadyCandidate]
+    ready_in_1y: list[BenchCandidate]
+    ready_in_1y_count: int
+    ready_in_2y: list[BenchCandidate]
+    ready_in_2y_count: int
+    incumbents: list[Incumbent]
+
+
+class RetiringIncumbent(Incumbent):
+    post_id: str
+    post_name: str | None
+    bench: list[CadreId]
+
+
+class BenchResult(TypedDict):
+    """The succession bench per leadership post (后备梯队)."""
+
+    as_of: str
+    ready_threshold: float
+    posts: list[BenchPost]
+    no_bench: list[str]
+    retiring: list[RetiringIncumbent]
