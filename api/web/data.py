@@ -15,6 +15,7 @@ from queries.development.data import DevelopmentData
 from queries.directory import Directory
 from queries.selection.candidates import SelectionContext, rank_in_context
 from queries.selection.policy import SelectionPolicy
+from queries.selection.results import CandidatesResult
 
 __all__ = [
     "analysis",
@@ -65,10 +66,10 @@ def selection(request: Request, day: date | None = None) -> SelectionContext:
     return context
 
 
-def candidates(request: Request, post_id: str, limit: int = 20) -> dict[str, Any]:
+def candidates(request: Request, post_id: str, limit: int = 20) -> CandidatesResult:
     day = date.today()
     context = selection(request, day)
-    result: dict[str, Any] = _cache(request).get(
+    result: CandidatesResult = _cache(request).get(
         store(request),
         ("candidates", post_id, limit, day),
         lambda: rank_in_context(context, post_id, limit=limit),
@@ -93,13 +94,11 @@ def cached(request: Request, key: tuple[Any, ...], compute: Callable[[], T]) -> 
     return _cache(request).get(store(request), key, compute)
 
 
-def analysis(
-    request: Request, name: str, run: Callable[..., dict[str, Any]], **options: Any
-) -> dict[str, Any]:
+def analysis(request: Request, name: str, run: Callable[..., T], **options: Any) -> T:
     """A development analysis (``run(data=...)``), cached under the API's key ``(name, day)``."""
     day = date.today()
     key = (name, day, *sorted(options.items()))
-    result: dict[str, Any] = _cache(request).get(
+    result: T = _cache(request).get(
         store(request), key, lambda: run(data=development(request), **options)
     )
     return result

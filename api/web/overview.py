@@ -83,7 +83,7 @@ def overview(request: Request, session: Annotated[Session, Depends(allowed("read
             "departed": mentoring["departed"],
             "exits": pool["exit_review"],
         }
-        people += [p["cadre_id"] for p in retiring]
+        people += [str(p["cadre_id"]) for p in retiring]
         people += [p["cadre_id"] for p in pool["exit_review"]]
         people += [m["mentor_id"] for m in mentoring["over_capacity"] + mentoring["departed"]]
     shown(request, "page:overview", people)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -19,6 +20,7 @@ from queries.reports.selection import round_report
 from queries.selection.assignment import InfeasibleRound
 from queries.selection.candidates import SelectionContext, explain
 from queries.selection.check import NotFound, check_appointment
+from queries.selection.results import RoundResult
 from queries.selection.round import run_round
 
 router = APIRouter()
@@ -54,10 +56,12 @@ def _post(context: SelectionContext, post_id: str) -> dict[str, Any]:
     return post
 
 
-def _no_kinship(conflicts: list[dict[str, Any]], principal: Principal) -> list[dict[str, Any]]:
+def _no_kinship(
+    conflicts: Sequence[Mapping[str, Any]], principal: Principal
+) -> list[dict[str, Any]]:
     # As the API: the chain behind a conflict may name relatives.
     if principal.can("see_kinship"):
-        return conflicts
+        return [dict(c) for c in conflicts]
     return [{k: v for k, v in c.items() if k not in {"chain", "relative_id"}} for c in conflicts]
 
 
@@ -262,7 +266,7 @@ def _run(
     must_fill: list[str],
     share: float,
     own_unit: Literal["allow", "exclude", "prefer"],
-) -> dict[str, Any]:
+) -> RoundResult:
     """The round for these options, cached per graph version (the page and its downloads)."""
     key = (
         "round",
