@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api import web
 from api.cache import AnalysisCache
 from api.routers import (
     audit,
@@ -168,4 +169,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (health, cadres, posts, units, selection, development, records, forms, audit):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(guide.router)  # /browser-guide: open, no personal data, outside the API
+    web.install(app, api_prefix=API_PREFIX)  # the workbench pages under /
     return app

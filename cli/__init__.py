@@ -180,7 +180,7 @@ def write_report_file(report: Report, path: Path) -> None:
 
 # The command groups, in the order help lists them: cli/<name>.py, each with
 # ``register(app: typer.Typer) -> None``. A new group is one more name here.
-COMMAND_GROUPS = ("data", "selection", "development", "access", "forms")
+COMMAND_GROUPS = ("data", "selection", "development", "access", "forms", "users")
 
 for _group in COMMAND_GROUPS:
     importlib.import_module(f"{__name__}.{_group}").register(app)

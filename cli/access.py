@@ -211,12 +211,16 @@ def demo(
     """The main job: generate the sample district if absent, load it, report, and serve it."""
     from loaders.load import load_paths
     from loaders.sample import generate_sample, write_sample
+    from loaders.sample.forms import write_forms
     from queries.stats import graph_stats
 
     folder = data or get_settings().sample_dir
     if not (folder / "cadres.csv").exists():
         err.print(f"generating the sample district (seed {seed}) in {folder} ...")
-        write_sample(generate_sample(seed=seed), folder)
+        generated = generate_sample(seed=seed)
+        write_sample(generated, folder)
+        # What a department keeps: one appointment form per cadre, and a roster workbook.
+        write_forms(generated, folder)
     with open_graph(store) as graph:
         with progress() as update:
             outcome = load_paths(graph, [folder], on_progress=update)
@@ -242,8 +246,21 @@ def demo(
     out.print(table)
     for warning in result.warnings:
         out.print(f"[yellow]found[/] {warning.message}: {warning.count}")
+    from cli.users import demo_user
+
     with open_access(None) as access:
+        user, password = demo_user(access)
         token = access.create_token(name="demo-admin", role="admin", replace=True)
+    settings = get_settings()
+    address = f"http://{host or settings.host}:{port or settings.port}"
+    if (folder / "forms").is_dir():
+        out.print(
+            f"appointment forms of every cadre: {folder / 'forms'} "
+            f"(try: graphsvc import-forms {folder / 'forms'} --dry-run; "
+            f"graphsvc form --cadre C000001 --out form.pdf)"
+        )
+    out.print(f"workbench (工作台): {address}/  sign in as {user} / {password}", highlight=False)
+    out.print(f"Neo4j Browser guide: :play {address}/browser-guide", highlight=False)
     out.print("admin token for this demo (named demo-admin; `graphsvc token create` makes others):")
     out.print(token, highlight=False)
     if not no_serve:

@@ -38,7 +38,7 @@ def sample(
         typer.Option(
             "--forms",
             help="Also write each cadre's appointment form (.lrmx/.lrm, in forms/) and a "
-            "roster workbook (花名册.xlsx), as a department keeps them.",
+            "roster workbook (roster/花名册.xlsx), as a department keeps them.",
         ),
     ] = False,
 ) -> None:

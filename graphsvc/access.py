@@ -1,4 +1,5 @@
-"""Who may see what: roles, bearer tokens (stored hashed) and the append-only audit log.
+"""Who may see what: roles, bearer tokens and user accounts (stored hashed), and the
+append-only audit log.
 
 Both live in one small SQLite file beside the graph (``GRAPHSVC_ACCESS_DB``,
 default ``./graphsvc-access.db``), whatever the graph store is: access control
@@ -11,6 +12,12 @@ and audit are the service's own records, not part of the talent graph.
 - **Tokens** are random (256 bits) and shown once; only their SHA-256 is kept,
   so a copy of the file gives nobody a working token. A revoked or expired
   token stops working at once.
+- **Users** (people at the workbench) sign in with a password, kept only as
+  an Argon2 hash; a password an administrator hands out is for one use: the
+  user must choose their own before anything else. A sign-in opens a session
+  (random id, kept as a SHA-256) that ends on sign-out or after an idle time.
+  Failed attempts per user name and per client are counted so the caller can
+  make each next try wait longer.
 - **Audit**: one entry per request (who, role, from where, when, what, which
   people's records); the table refuses UPDATE and DELETE (triggers), and each
   entry carries the hash of the one before, so :meth:`AccessStore.verify_audit`
@@ -27,9 +34,12 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
 
 __all__ = [
     "PERMISSIONS",
@@ -38,6 +48,8 @@ __all__ = [
     "AccessStore",
     "AuditEntry",
     "Principal",
+    "Session",
+    "generate_password",
 ]
 
 ROLES = ("viewer", "analyst", "editor", "admin")
@@ -60,6 +72,27 @@ CREATE TABLE IF NOT EXISTS tokens (
     created_at TEXT NOT NULL,
     revoked_at TEXT,
     expires_at TEXT
+);
+CREATE TABLE IF NOT EXISTS users (
+    name TEXT PRIMARY KEY,
+    role TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    password_set_at TEXT NOT NULL,
+    disabled_at TEXT,
+    must_change INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE IF NOT EXISTS sessions (
+    id_hash TEXT PRIMARY KEY,
+    user_name TEXT NOT NULL,
+    csrf TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    last_seen TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sign_in_failures (
+    key TEXT PRIMARY KEY,
+    failures INTEGER NOT NULL,
+    last_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS audit (
     seq INTEGER PRIMARY KEY,
@@ -93,6 +126,8 @@ BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 """
 
 _GENESIS = "0" * 64
+_HASHER = PasswordHasher()  # Argon2id with the library's current recommended costs
+_MIN_PASSWORD = 10
 
 
 class AccessError(ValueError):
@@ -108,6 +143,20 @@ class Principal:
 
     def can(self, permission: str) -> bool:
         return permission in PERMISSIONS.get(self.role, frozenset())
+
+
+@dataclass(frozen=True)
+class Session:
+    """A signed-in user at the workbench: who, which role, the form token (CSRF)."""
+
+    user: str
+    role: str
+    csrf: str
+    must_change: bool = False  # signed in with a one-time password: choose one first
+
+    @property
+    def principal(self) -> Principal:
+        return Principal(self.user, self.role)
 
 
 @dataclass
@@ -145,6 +194,28 @@ def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def generate_password() -> str:
+    """A random password of 16 letters and digits, easy to read out (no 0/O, 1/l/I)."""
+    alphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(16))
+
+
+def _hash_password(password: str) -> str:
+    if len(password) < _MIN_PASSWORD:
+        raise AccessError(f"密码至少{_MIN_PASSWORD}个字符")
+    return _HASHER.hash(password)
+
+
+def _verify_password(digest: str, password: str) -> bool:
+    try:
+        return _HASHER.verify(digest, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+_DUMMY_HASH = _HASHER.hash("not-a-password-of-anyone")
+
+
 def _chain(prev_hash: str, content: dict[str, Any]) -> str:
     text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256((prev_hash + text).encode("utf-8")).hexdigest()
@@ -169,6 +240,9 @@ class AccessStore:
         columns = {row[1] for row in self._db.execute("PRAGMA table_info(tokens)")}
         if "expires_at" not in columns:  # an access file from before tokens could expire
             self._db.execute("ALTER TABLE tokens ADD COLUMN expires_at TEXT")
+        user_columns = {row[1] for row in self._db.execute("PRAGMA table_info(users)")}
+        if "must_change" not in user_columns:  # users from before one-time passwords
+            self._db.execute("ALTER TABLE users ADD COLUMN must_change INTEGER NOT NULL DEFAULT 0")
 
     def close(self) -> None:
         self._db.close()
@@ -261,6 +335,151 @@ class AccessStore:
                 (_hash_token(token), _now()),
             ).fetchone()
         return Principal(row[0], row[1]) if row else None
+
+    # ----------------------------------------------------------------- users
+
+    def create_user(
+        self, *, name: str, role: str, password: str | None = None, one_time: bool = True
+    ) -> str:
+        """A new user account; returns its password (generated by default). A ``one_time``
+        password must be changed at the first sign-in."""
+        if role not in ROLES:
+            raise AccessError(f"未知角色 {role!r}；可用角色：{'、'.join(ROLES)}")
+        if not name.strip():
+            raise AccessError("用户名不能为空")
+        password = password or generate_password()
+        digest = _hash_password(password)
+        now = _now()
+        with self._transaction() as db:
+            if db.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
+                raise AccessError(f"用户 {name!r} 已存在")
+            db.execute(
+                "INSERT INTO users (name, role, password_hash, created_at, password_set_at,"
+                " must_change) VALUES (?, ?, ?, ?, ?, ?)",
+                (name, role, digest, now, now, int(one_time)),
+            )
+        return password
+
+    def set_password(self, *, name: str, password: str | None = None, one_time: bool = True) -> str:
+        """A new password for ``name`` (generated by default); ends the user's sessions.
+
+        An administrator's new password is ``one_time``; the one a user chooses is not.
+        """
+        password = password or generate_password()
+        digest = _hash_password(password)
+        with self._transaction() as db:
+            cursor = db.execute(
+                "UPDATE users SET password_hash = ?, password_set_at = ?, must_change = ?"
+                " WHERE name = ?",
+                (digest, _now(), int(one_time), name),
+            )
+            if cursor.rowcount == 0:
+                raise AccessError(f"没有名为 {name!r} 的用户")
+            db.execute("DELETE FROM sessions WHERE user_name = ?", (name,))
+        return password
+
+    def disable_user(self, name: str) -> bool:
+        """Disable ``name`` and end its sessions; ``False`` when no such active user."""
+        with self._transaction() as db:
+            cursor = db.execute(
+                "UPDATE users SET disabled_at = ? WHERE name = ? AND disabled_at IS NULL",
+                (_now(), name),
+            )
+            db.execute("DELETE FROM sessions WHERE user_name = ?", (name,))
+            return cursor.rowcount > 0
+
+    def list_users(self) -> list[dict[str, Any]]:
+        """Names, roles and dates (never the password hashes)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT name, role, created_at, password_set_at, disabled_at FROM users"
+                " ORDER BY name"
+            ).fetchall()
+        keys = ("name", "role", "created_at", "password_set_at", "disabled_at")
+        return [dict(zip(keys, row, strict=True)) for row in rows]
+
+    def check_password(self, name: str, password: str) -> Principal | None:
+        """The user's principal when ``password`` is right and the account active."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT role, password_hash FROM users WHERE name = ? AND disabled_at IS NULL",
+                (name,),
+            ).fetchone()
+        if row is None:
+            # Hash anyway, so an unknown name takes as long as a wrong password.
+            _verify_password(_DUMMY_HASH, password)
+            return None
+        return Principal(name, row[0]) if _verify_password(row[1], password) else None
+
+    # -------------------------------------------------------------- sessions
+
+    def open_session(self, principal: Principal) -> tuple[str, Session]:
+        """A new session for a signed-in user: its id (for the cookie, shown once) and itself."""
+        session_id, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+        now = _now()
+        with self._transaction() as db:
+            row = db.execute(
+                "SELECT must_change FROM users WHERE name = ?", (principal.name,)
+            ).fetchone()
+            session = Session(principal.name, principal.role, csrf, bool(row and row[0]))
+            db.execute(
+                "INSERT INTO sessions (id_hash, user_name, csrf, created_at, last_seen)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (_hash_token(session_id), principal.name, session.csrf, now, now),
+            )
+        return session_id, session
+
+    def session(self, session_id: str, *, idle: timedelta) -> Session | None:
+        """The live session behind ``session_id`` (its idle clock restarted), else ``None``."""
+        key = _hash_token(session_id)
+        now = datetime.now(UTC)
+        with self._transaction() as db:
+            row = db.execute(
+                "SELECT s.user_name, u.role, s.csrf, s.last_seen, u.must_change FROM sessions s"
+                " JOIN users u ON u.name = s.user_name"
+                " WHERE s.id_hash = ? AND u.disabled_at IS NULL",
+                (key,),
+            ).fetchone()
+            if row is None:
+                return None
+            if datetime.fromisoformat(row[3]) + idle < now:
+                db.execute("DELETE FROM sessions WHERE id_hash = ?", (key,))
+                return None
+            db.execute(
+                "UPDATE sessions SET last_seen = ? WHERE id_hash = ?",
+                (now.isoformat(timespec="microseconds"), key),
+            )
+        return Session(row[0], row[1], row[2], bool(row[4]))
+
+    def close_session(self, session_id: str) -> None:
+        with self._transaction() as db:
+            db.execute("DELETE FROM sessions WHERE id_hash = ?", (_hash_token(session_id),))
+
+    def note_failure(self, keys: list[str]) -> int:
+        """Count a failed sign-in against each key (user name, client); the highest count."""
+        now = _now()
+        with self._transaction() as db:
+            for key in keys:
+                db.execute(
+                    "INSERT INTO sign_in_failures (key, failures, last_at) VALUES (?, 1, ?)"
+                    " ON CONFLICT(key) DO UPDATE SET failures = failures + 1, last_at = ?",
+                    (key, now, now),
+                )
+        return self.failures(keys)[0]
+
+    def failures(self, keys: list[str]) -> tuple[int, datetime | None]:
+        """Failed sign-ins so far for the most-failed of ``keys``, and when the last was."""
+        marks = ", ".join("?" for _ in keys)
+        with self._lock:
+            row = self._db.execute(
+                f"SELECT max(failures), max(last_at) FROM sign_in_failures WHERE key IN ({marks})",
+                keys,
+            ).fetchone()
+        return int(row[0] or 0), datetime.fromisoformat(row[1]) if row[1] else None
+
+    def clear_failures(self, keys: list[str]) -> None:
+        with self._transaction() as db:
+            db.executemany("DELETE FROM sign_in_failures WHERE key = ?", [(k,) for k in keys])
 
     # ----------------------------------------------------------------- audit
 

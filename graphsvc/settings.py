@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     cache_entries: int = Field(
         default=256, ge=0, description="Analysis results kept per graph version (0: no cache)"
     )
+    session_idle_minutes: int = Field(
+        default=30, ge=1, description="A workbench sign-in ends after this many idle minutes"
+    )
 
     id_number_check: Literal["error", "warn"] = Field(
         default="error",

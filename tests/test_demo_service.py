@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import time
 from pathlib import Path
@@ -35,12 +36,17 @@ def test_demo_serves_with_tokens_masking_and_audit(tmp_path: Path) -> None:
     )
     try:
         assert demo.stdout is not None
-        admin_token = ""
-        for line in demo.stdout:  # the admin token is printed before the service starts
+        admin_token, sign_in = "", None
+        for line in demo.stdout:  # the sign-in and the token are printed before it serves
+            found = re.search(
+                r"workbench \(工作台\): (http://\S+)/\s+sign in as (\S+) / (\S+)", line
+            )
+            sign_in = found.groups() if found else sign_in
             if line.startswith("gs_"):
                 admin_token = line.strip()
                 break
         assert admin_token, "graphsvc demo printed no admin token"
+        assert sign_in == (f"http://127.0.0.1:{port}", "demo", sign_in[2]), sign_in
         base = f"http://127.0.0.1:{port}/api/v1"
         deadline = time.monotonic() + 60
         while True:
@@ -73,6 +79,20 @@ def test_demo_serves_with_tokens_masking_and_audit(tmp_path: Path) -> None:
         assert viewer_read and viewer_read[0]["path"] == f"/api/v1/cadres/{best}"
         assert any(e["action"] == "rank_candidates" for e in entries)
         assert httpx.get(f"{base}/cadres/{best}").status_code == 401
+        # The workbench sign-in the demo printed works, and the forms it wrote are there.
+        with httpx.Client(base_url=sign_in[0], timeout=60) as browser:
+            form = browser.get("/login")
+            token = re.search(r'name="form_token" value="([^"]+)"', form.text)
+            assert form.status_code == 200 and token, form.text[:300]
+            signed = browser.post(
+                "/login",
+                data={"name": sign_in[1], "password": sign_in[2], "form_token": token[1]},
+            )
+            assert signed.status_code == 303, signed.text[:300]
+            home = browser.get("/")
+            assert home.status_code == 200 and "首页" in home.text
+        assert len(list((data / "forms").glob("*.lrmx"))) > 1000
+        assert (data / "roster" / "花名册.xlsx").exists()
     finally:
         demo.terminate()
         demo.wait(timeout=30)

@@ -1,7 +1,7 @@
 """The synthetic district as a department keeps it: one appointment form per cadre and a roster.
 
 ``write_forms(sample, out_dir)`` writes ``forms/`` (.lrmx for most cadres, .lrm with a
-``.pic`` photo for every fifth) and ``花名册.xlsx`` (a merged title row, a two-row
+``.pic`` photo for every fifth) and ``roster/花名册.xlsx`` (a merged title row, a two-row
 header, 序号 and 备注 columns, a 合计 row, dates as Excel cells, text and numbers), so
 the demo and the tests import what a department would. It only reads the Sample.
 """
@@ -230,7 +230,9 @@ def _roster(sample: Any, path: Path) -> Path:
 
 
 def write_forms(sample: Any, out_dir: Path, *, today: date | None = None) -> list[Path]:
-    """Write the sample's forms into ``out_dir/forms`` and its roster as ``out_dir/花名册.xlsx``.
+    """Write the sample's forms into ``out_dir/forms`` and its roster as
+    ``out_dir/roster/花名册.xlsx`` (folders of their own: ``graphsvc load out_dir`` reads the
+    tables beside them and would take a workbook there for a table).
 
     Parameters
     ----------
@@ -265,5 +267,6 @@ def write_forms(sample: Any, out_dir: Path, *, today: date | None = None) -> lis
             path = folder / f"{cadre_id}-{fields['XingMing']}.lrmx"
             path.write_bytes(_lrmx(fields))
             written.append(path)
-    written.append(_roster(sample, out_dir / "花名册.xlsx"))
+    (out_dir / "roster").mkdir(parents=True, exist_ok=True)
+    written.append(_roster(sample, out_dir / "roster" / "花名册.xlsx"))
     return written

@@ -37,6 +37,6 @@ def test_the_sample_forms_import_back_into_the_district(sample: Sample, tmp_path
         held = sorted((a, b, p["start"]) for a, b, p in store.iter_edges("HOLDS"))
         assert len(held) == len(sample.tables["post_history"])
         assert len(list(store.iter_edges("RELATIVE_OF"))) == len(sample.tables["kinship"])
-        roster = import_forms(store=store, paths=[tmp_path / "花名册.xlsx"])
+        roster = import_forms(store=store, paths=[tmp_path / "roster" / "花名册.xlsx"])
         assert roster.ok, roster.problems[:3]
         assert roster.cadres["created"] == 0  # every row is someone a form already gave
