@@ -30,19 +30,21 @@ lint: install  ## ruff (lint + format check), mypy (strict on graphsvc/ and quer
 test: install lint system-deps neo4j  ## the whole suite on both stores, as CI runs it
 	$(BIN)/pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
-# The browser test drives Debian's Chromium, and Chinese text needs a CJK font.
-BROWSER_DEPS := chromium fonts-wqy-microhei
+# The browser tests drive Debian's Chromium (which also prints forms to PDF), Chinese text
+# needs a CJK font, and the form tests read PDFs back with poppler's pdftotext.
+BROWSER_DEPS := chromium fonts-wqy-microhei poppler-utils
 CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
 
-system-deps:  ## install Chromium and a CJK font with apt-get when missing (as root, or via sudo)
-	@if command -v chromium >/dev/null 2>&1 && [ -f $(CJK_FONT) ]; then exit 0; fi; \
+system-deps:  ## install Chromium, a CJK font and poppler with apt-get when missing (root or sudo)
+	@if command -v chromium >/dev/null 2>&1 && [ -f $(CJK_FONT) ] \
+	  && command -v pdftotext >/dev/null 2>&1; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ]; then as_root=; \
 	elif command -v sudo >/dev/null 2>&1; then as_root=sudo; \
 	else \
-	  echo "make test needs Chromium and a CJK font; as root run: apt-get install $(BROWSER_DEPS)" >&2; \
+	  echo "make test needs Chromium, a CJK font and poppler; as root run: apt-get install $(BROWSER_DEPS)" >&2; \
 	  exit 1; \
 	fi; \
-	echo "installing $(BROWSER_DEPS) (the browser test needs them) ..."; \
+	echo "installing $(BROWSER_DEPS) (the browser and form tests need them) ..."; \
 	$$as_root apt-get update -qq && \
 	$$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_DEPS) >/dev/null
 
