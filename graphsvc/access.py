@@ -206,16 +206,18 @@ class AccessStore:
         ``expires_at`` (UTC) the token no longer works.
         """
         if role not in ROLES:
-            raise AccessError(f"unknown role {role!r}; roles are {', '.join(ROLES)}")
+            raise AccessError(f"没有角色 '{role}'；可选角色：{'、'.join(ROLES)}")
         if not name.strip():
-            raise AccessError("a token needs a name")
+            raise AccessError("令牌须有名称（--name）")
         token = "gs_" + secrets.token_urlsafe(32)
         with self._transaction() as db:
             existing = db.execute(
                 "SELECT revoked_at FROM tokens WHERE name = ?", (name,)
             ).fetchone()
             if existing is not None and existing[0] is None and not replace:
-                raise AccessError(f"a token named {name!r} exists; revoke it first")
+                raise AccessError(
+                    f"名为 '{name}' 的令牌已存在；请先吊销它，或选择替换（命令行加 --replace）"
+                )
             db.execute("DELETE FROM tokens WHERE name = ?", (name,))
             db.execute(
                 "INSERT INTO tokens (name, role, token_hash, created_at, expires_at)"

@@ -581,9 +581,7 @@ def load_policy(path: Path | None = None) -> SelectionPolicy:
         return SelectionPolicy.model_validate(data)
     except ValidationError as error:
         problems = "；".join(_setting_problem(item) for item in error.errors(include_url=False))
-        raise PolicyError(
-            f"选拔政策文件 {path or DEFAULT_POLICY} 的设置有误：{problems}"
-        ) from None
+        raise PolicyError(f"选拔政策文件 {path or DEFAULT_POLICY} 的设置有误：{problems}") from None
 
 
 def _setting_problem(item: Mapping[str, Any]) -> str:
