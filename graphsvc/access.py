@@ -33,6 +33,7 @@ from typing import Any
 
 __all__ = [
     "PERMISSIONS",
+    "PERMISSION_TITLES",
     "ROLES",
     "AccessError",
     "AccessStore",
@@ -50,6 +51,18 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset(
         _READ | {"analyse", "write", "audit", "see_id_number", "see_kinship", "see_supervision"}
     ),
+}
+
+# What each permission lets a role do, as a refusal names it to the user.
+PERMISSION_TITLES: dict[str, str] = {
+    "read": "查阅档案",
+    "select": "选拔任用分析",
+    "analyse": "培养发展分析",
+    "write": "录入和修改数据",
+    "audit": "查阅审计日志",
+    "see_id_number": "查看完整身份证号",
+    "see_kinship": "查看亲属关系",
+    "see_supervision": "查看监督记录",
 }
 
 _SCHEMA = """

@@ -76,6 +76,8 @@ def validation_reason(detail: Mapping[str, Any], name: str) -> str:
         return f"不是日期：{DATE_FORMS}"
     if kind in {"list_type", "dict_type", "model_type", "model_attributes_type"}:
         return f"格式不对，这里是“{given}”"
+    if kind == "json_invalid":
+        return "不是有效的JSON"
     if kind in _BOUNDS:
         key, words = _BOUNDS[kind]
         bound = ctx.get(key)

@@ -101,7 +101,12 @@ def test_cadre_search_filters_and_pages(api: httpx.Client) -> None:
     assert all(
         named in c["name"] for c in api.get("/cadres", params={"name": named}).json()["items"]
     )
-    assert api.get("/cadres", params={"limit": 0}).status_code == 422
+    too_few = api.get("/cadres", params={"limit": 0})
+    assert too_few.status_code == 422
+    assert too_few.json()["detail"] == "请求有误：query.limit：不能小于1，这里是0"
+    assert too_few.json()["errors"] == [
+        {"field": "query.limit", "message": "不能小于1，这里是0", "value": "0"}
+    ]
 
 
 def test_cadre_profile_masks_the_id_number(api: httpx.Client) -> None:
@@ -113,7 +118,8 @@ def test_cadre_profile_masks_the_id_number(api: httpx.Client) -> None:
     assert profile["post_history"][-1]["post_id"] == profile["current_posts"][0]["post_id"]
     assert "relatives" not in profile and "supervision" not in profile
     missing = api.get("/cadres/NOPE")
-    assert missing.status_code == 404 and "NOPE" in missing.json()["detail"]
+    assert missing.status_code == 404
+    assert missing.json()["detail"] == "未找到编号为 'NOPE' 的干部"
     assert missing.json()["errors"] == []
 
 
@@ -201,9 +207,12 @@ def test_every_endpoint_but_health_needs_a_token(service: Service) -> None:
             response = anonymous.request(method.upper(), concrete)
             assert response.status_code == 401, (method, path)
             assert response.headers["www-authenticate"].startswith("Bearer")
-            assert "Bearer" in response.json()["detail"]
+            assert response.json()["detail"] == (
+                "需要登录：请在请求头中发送 Authorization: Bearer 令牌"
+            )
     bad = anonymous.get("/cadres", headers={"Authorization": "Bearer gs_not-a-token"})
-    assert bad.status_code == 401 and "unknown or revoked" in bad.json()["detail"]
+    assert bad.status_code == 401
+    assert bad.json()["detail"] == "令牌无效、已过期或已吊销：请向管理员申请新的令牌"
 
 
 def test_roles_decide_what_is_seen(service: Service) -> None:
@@ -223,7 +232,11 @@ def test_roles_decide_what_is_seen(service: Service) -> None:
     assert service["analyst"].get("/teams").status_code == 200
     for role in ("viewer", "analyst", "editor"):
         denied = service[role].get("/audit")
-        assert denied.status_code == 403 and role in denied.json()["detail"]
+        assert denied.status_code == 403
+        assert denied.json()["detail"] == (
+            f"角色 {role} 无权进行 audit（查阅审计日志）操作（令牌 test-{role}）；"
+            "如需此权限，请联系管理员"
+        )
     write = service["viewer"].post("/cadres/C000010/assessments", json={"year": 2025})
     assert write.status_code == 403
 
@@ -363,8 +376,10 @@ def test_bad_writes_get_every_problem_and_change_nothing(service: Service) -> No
     )
     assert bad.status_code == 422
     problems = {p["field"]: p for p in bad.json()["errors"]}
-    assert problems["考核, row 1, column 年度"]["value"] == "二〇二五"
-    assert "优秀" in problems["考核, row 1, column 等次"]["message"]
+    assert problems["考核 第1行 「年度」列"]["value"] == "二〇二五"
+    assert problems["考核 第1行 「年度」列"]["message"] == "应为整数，这里是“二〇二五”"
+    assert "优秀" in problems["考核 第1行 「等次」列"]["message"]
+    assert bad.json()["detail"] == "输入有2处问题，未写入任何数据"
     unknown = editor.post("/records/nonsense", json={"rows": [{"a": 1}]})
     assert unknown.status_code == 422 and "没有名为“nonsense”的表" in unknown.json()["detail"]
     pair = editor.post(
@@ -389,6 +404,9 @@ def test_load_a_file_over_http(service: Service, small_sample_dir: Path, tmp_pat
     assert response.json()["updated"] == {"Specialty": 1}
     wrong = editor.post("/load", files={"file": ("../evil.txt", b"x", "text/plain")})
     assert wrong.status_code == 422
+    assert wrong.json()["detail"] == (
+        "文件“evil.txt”无法导入：应为以表名命名的 .csv 文件（如 考核.csv）或 .xlsx 工作簿"
+    )
     broken = editor.post(
         "/load",
         files={
@@ -399,7 +417,8 @@ def test_load_a_file_over_http(service: Service, small_sample_dir: Path, tmp_pat
             )
         },
     )
-    assert broken.status_code == 422 and broken.json()["errors"][0]["field"].endswith("column 年度")
+    assert broken.status_code == 422
+    assert broken.json()["errors"][0]["field"] == "assessments.csv 第2行 「年度」列"
 
 
 def test_concurrent_writes_lose_no_update(service: Service) -> None:
@@ -477,7 +496,8 @@ def test_expired_token_stops_working(service: Service) -> None:
     assert service["anonymous"].get("/cadres", headers=headers).status_code == 200
     time.sleep(2.5)
     expired = service["anonymous"].get("/cadres", headers=headers)
-    assert expired.status_code == 401 and "unknown or revoked" in expired.json()["detail"]
+    assert expired.status_code == 401
+    assert expired.json()["detail"] == "令牌无效、已过期或已吊销：请向管理员申请新的令牌"
     made = subprocess.run(
         [
             *GRAPHSVC,
