@@ -32,6 +32,14 @@ def register(app: typer.Typer) -> None:
     app.command()(conflicts)
 
 
+# The verdicts as the committee reads them; JSON keeps the codes.
+VERDICT_TITLES = {
+    "eligible": "符合任职条件",
+    "eligible_with_warnings": "符合任职条件（有需注意事项）",
+    "not_eligible": "不符合任职条件",
+}
+
+
 def _ids(text: str | None) -> list[str]:
     """``"P1, P2"`` → ``["P1", "P2"]``."""
     return [part.strip() for part in (text or "").split(",") if part.strip()]
@@ -65,7 +73,7 @@ def check(
     colour = {"eligible": "green", "eligible_with_warnings": "yellow"}.get(result["verdict"], "red")
     out.print(
         f"{result['cadre_name']}({cadre}) → {result['post_name']}（{result['unit_name']}）: "
-        f"[{colour}]{result['verdict']}[/]"
+        f"[{colour}]{VERDICT_TITLES.get(result['verdict'], result['verdict'])}[/]"
     )
     marks = {"pass": "[green]✓[/]", "warn": "[yellow]![/]", "fail": "[red]✗[/]"}
     for rule in result["rules"]:
@@ -114,7 +122,7 @@ def match(
     from queries.selection.check import NotFound
 
     if all_posts == (post is not None):
-        fail("give either --post ID or --all", 2)
+        fail("请给出 --post 岗位编号 或 --all，二者选其一", 2)
     if all_posts:
         _match_round(
             store=store,
@@ -143,25 +151,25 @@ def match(
             fail(str(error), 1)
         if write_back:
             written = write_back_candidates(store=graph, results=[result])
-            err.print(f"wrote {written} CANDIDATE_FOR edges into {graph.url}")
+            err.print(f"已将 {written} 条 CANDIDATE_FOR 关系写入 {graph.url}")
     if as_json:
         print_json(result)
         return
     out.print(
-        f"{result['post_name']}（{result['unit_name']}，{result['level']}）: "
-        f"{result['eligible']} eligible of {result['considered']} considered"
+        f"{result['post_name']}（{result['unit_name']}，{result['level']}）："
+        f"考察 {result['considered']} 人，符合条件 {result['eligible']} 人"
     )
     table = Table()
     for column in (
-        "rank",
-        "cadre",
-        "score",
-        "specialty",
-        "experience",
-        "performance",
-        "development",
-        "team fit",
-        "reasons",
+        "名次",
+        "干部",
+        "总分",
+        "专业匹配",
+        "工作经历",
+        "工作实绩",
+        "成长发展",
+        "班子适配",
+        "理由",
     ):
         table.add_column(column)
     for c in result["candidates"]:
@@ -198,15 +206,15 @@ def _match_round(
     from queries.selection.round import run_round
 
     if own_unit not in {"allow", "exclude", "prefer"}:
-        fail(f"--own-unit must be allow, exclude or prefer, not {own_unit!r}", 2)
+        fail(f"--own-unit 只能是 allow、exclude 或 prefer，这里是“{own_unit}”", 2)
     with open_graph(store, need_data=True) as graph:
-        with err.status("ranking every post of the round ..."):
+        with err.status("正在为本轮每个岗位排序人选……"):
             context = SelectionContext.load(
                 graph, policy=read_policy(policy), as_of=as_of_day(as_of)
             )
             unknown = [p for p in _ids(posts) + _ids(must_fill) if p not in context.posts]
             if unknown:
-                fail(f"no post with id(s) {unknown}", 1)
+                fail(f"未找到以下编号的岗位：{'、'.join(unknown)}", 1)
             try:
                 result = run_round(
                     context=context,
@@ -234,7 +242,7 @@ def _match_round(
                 for a in result["assignments"]
             ]
             written = write_back_candidates(store=graph, results=rows)
-            err.print(f"wrote {written} CANDIDATE_FOR edges into {graph.url}")
+            err.print(f"已将 {written} 条 CANDIDATE_FOR 关系写入 {graph.url}")
     report = ANALYSES["round"].report
     if out_file is not None and report is not None:
         write_report_file(report(result, context), out_file)
@@ -242,10 +250,10 @@ def _match_round(
         print_json(result)
         return
     table = Table(
-        title=f"{len(result['assignments'])} of {result['posts']} posts filled, "
-        f"total {result['total']:.3f} ({result['method']})"
+        title=f"{result['posts']} 个岗位中配备 {len(result['assignments'])} 个，"
+        f"总分 {result['total']:.3f}（求解方法 {result['method']}）"
     )
-    for column in ("post", "cadre", "score", "reasons"):
+    for column in ("岗位", "干部", "得分", "理由"):
         table.add_column(column)
     for a in result["assignments"]:
         table.add_row(
@@ -278,12 +286,12 @@ def bench_command(
     chosen = _ids(posts) or None
     with (
         open_graph(store, need_data=True) as graph,
-        err.status("reading the bench of every post ..."),
+        err.status("正在读取每个岗位的后备人选……"),
     ):
         context = SelectionContext.load(graph, policy=read_policy(policy), as_of=as_of_day(as_of))
         missing = [p for p in chosen or [] if p not in context.posts]
         if missing:
-            fail(f"no post with id(s) {missing}", 1)
+            fail(f"未找到以下编号的岗位：{'、'.join(missing)}", 1)
         result = succession_bench(context=context, post_ids=chosen)
     report = ANALYSES["bench"].report
     if out_file is not None and report is not None:
@@ -291,8 +299,8 @@ def bench_command(
     if as_json:
         print_json(result)
         return
-    table = Table(title=f"succession bench ({len(result['no_bench'])} posts without one)")
-    for column in ("post", "ready now", "in 1 year", "in 2 years", "incumbent"):
+    table = Table(title=f"后备梯队（{len(result['no_bench'])} 个岗位无后备人选）")
+    for column in ("岗位", "现可接任", "1年内可接任", "2年内可接任", "现任"):
         table.add_column(column)
     for p in result["posts"]:
         incumbents = (
@@ -330,4 +338,4 @@ def conflicts(
         out.print(f"[red]{conflict['rule']}[/] {conflict['cadre_id']}: {conflict['message']}")
         for step in conflict["chain"]:
             out.print(f"    {step}")
-    out.print(f"{len(found)} conflict(s)")
+    out.print(f"共 {len(found)} 处回避冲突")

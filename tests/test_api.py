@@ -331,7 +331,7 @@ def test_revoked_token_stops_working(service: Service) -> None:
         capture_output=True,
         text=True,
     )
-    assert again.returncode == 1 and "no active token" in again.stderr
+    assert again.returncode == 1 and "错误：没有名为“short-lived”的有效令牌" in again.stderr
     stored = sqlite3.connect(service.access_db).execute("SELECT token_hash FROM tokens").fetchall()
     assert all(token not in row[0] and len(row[0]) == 64 for row in stored)  # hashes only
 
