@@ -39,6 +39,32 @@ VERDICT_TITLES = {
     "not_eligible": "不符合任职条件",
 }
 
+# The rules and avoidance conflicts by their Chinese names; the code (as in JSON and in the
+# policy's settings) follows in brackets.
+RULE_TITLES = {
+    "one_level": "不越级提拔",
+    "years_at_level": "任职年限",
+    "service_years": "工作年限",
+    "grassroots_years": "基层工作经历",
+    "posts_below": "下一级领导职务经历",
+    "education": "学历",
+    "education_county": "县处级学历",
+    "training": "培训",
+    "assessment": "年度考核",
+    "effect_period": "处分影响期",
+    "probation": "试用期",
+    "recent_promotion": "提拔间隔",
+    "avoidance": "任职回避",
+    "same_unit": "同单位回避",
+    "superior_subordinate": "上下级回避",
+    "sensitive_function": "敏感岗位回避",
+    "regional": "地域回避",
+}
+
+
+def _rule(code: str) -> str:
+    return f"{RULE_TITLES[code]}（{code}）" if code in RULE_TITLES else code
+
 
 def _ids(text: str | None) -> list[str]:
     """``"P1, P2"`` → ``["P1", "P2"]``."""
@@ -72,14 +98,14 @@ def check(
         return
     colour = {"eligible": "green", "eligible_with_warnings": "yellow"}.get(result["verdict"], "red")
     out.print(
-        f"{result['cadre_name']}({cadre}) → {result['post_name']}（{result['unit_name']}）: "
+        f"{result['cadre_name']}（{cadre}）→ {result['post_name']}（{result['unit_name']}）："
         f"[{colour}]{VERDICT_TITLES.get(result['verdict'], result['verdict'])}[/]"
     )
     marks = {"pass": "[green]✓[/]", "warn": "[yellow]![/]", "fail": "[red]✗[/]"}
     for rule in result["rules"]:
-        out.print(f"  {marks[rule['status']]} {rule['rule']}: {rule['message']}")
+        out.print(f"  {marks[rule['status']]} {_rule(rule['rule'])}：{rule['message']}")
     for conflict in result["conflicts"]:
-        out.print(f"  [red]✗ {conflict['rule']}[/]: {conflict['message']}")
+        out.print(f"  [red]✗ {_rule(conflict['rule'])}[/]：{conflict['message']}")
         for step in conflict["chain"]:
             out.print(f"      {step}")
 
@@ -335,7 +361,9 @@ def conflicts(
         print_json({"conflicts": found})
         return
     for conflict in found:
-        out.print(f"[red]{conflict['rule']}[/] {conflict['cadre_id']}: {conflict['message']}")
+        out.print(
+            f"[red]{_rule(conflict['rule'])}[/] {conflict['cadre_id']}：{conflict['message']}"
+        )
         for step in conflict["chain"]:
             out.print(f"    {step}")
     out.print(f"共 {len(found)} 处回避冲突")

@@ -219,9 +219,9 @@ class AccessStore:
         ``expires_at`` (UTC) the token no longer works.
         """
         if role not in ROLES:
-            raise AccessError(f"没有角色 '{role}'；可选角色：{'、'.join(ROLES)}")
+            raise AccessError(f"没有“{role}”这个角色；可选角色：{'、'.join(ROLES)}")
         if not name.strip():
-            raise AccessError("令牌须有名称（--name）")
+            raise AccessError("令牌须有名称")
         token = "gs_" + secrets.token_urlsafe(32)
         with self._transaction() as db:
             existing = db.execute(
@@ -229,7 +229,7 @@ class AccessStore:
             ).fetchone()
             if existing is not None and existing[0] is None and not replace:
                 raise AccessError(
-                    f"名为 '{name}' 的令牌已存在；请先吊销它，或选择替换（命令行加 --replace）"
+                    f"名为“{name}”的令牌已存在；请先吊销它，或选择替换（命令行加 --replace）"
                 )
             db.execute("DELETE FROM tokens WHERE name = ?", (name,))
             db.execute(

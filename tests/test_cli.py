@@ -179,6 +179,13 @@ def test_check_prints_the_verdict_rule_by_rule(tmp_path: Path, small_sample_dir:
     assert avoidance["status"] == "fail" and "直接上下级" in avoidance["message"]
     [kin] = [c for c in verdict["conflicts"] if c["relative_id"] == relative_id]
     assert kin["rule"] == "superior_subordinate" and "拟任" in kin["chain"][2]
+    shown = run(
+        "check", "--cadre", cadre_id, "--post", post_id, "--store", store, "--as-of", "2026-11-01"
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert f"（{cadre_id}）→ " in shown.stdout and "：不符合任职条件" in shown.stdout
+    assert "✗ 任职回避（avoidance）：" in shown.stdout
+    assert "✗ 上下级回避（superior_subordinate）：" in shown.stdout
     missing = run("check", "--cadre", "NOPE", "--post", post_id, "--store", store, "--json")
     assert missing.returncode == 1 and "错误：未找到编号为 'NOPE' 的干部" in missing.stderr
 
@@ -352,3 +359,32 @@ def test_stats_over_an_empty_store_reports_zero_counts(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     counts = json.loads(result.stdout)
     assert counts["nodes"] == {} and counts["edges"] == {}
+
+
+def test_token_and_day_errors_speak_chinese(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    access = ["--access-db", str(tmp_path / "access.db")]
+    runner = CliRunner()
+    made = runner.invoke(app, ["token", "create", "--role", "viewer", "--name", "会议", *access])
+    assert made.exit_code == 0, made.output
+    assert "已为“会议”创建令牌（角色 viewer）；令牌只显示这一次，请妥善保管：" in made.stderr
+    again = runner.invoke(app, ["token", "create", "--role", "viewer", "--name", "会议", *access])
+    assert again.exit_code == 2
+    assert again.stderr.strip() == (
+        "错误：名为“会议”的令牌已存在；请先吊销它，或选择替换（命令行加 --replace）"
+    )
+    boss = runner.invoke(app, ["token", "create", "--role", "boss", "--name", "x", *access])
+    assert boss.exit_code == 2
+    assert (
+        boss.stderr.strip() == "错误：没有“boss”这个角色；可选角色：viewer、analyst、editor、admin"
+    )
+    revoked = runner.invoke(app, ["token", "revoke", "会议", *access])
+    assert revoked.exit_code == 0 and revoked.stderr.strip() == "已吊销令牌“会议”，即刻失效"
+    day = runner.invoke(app, ["stats", "--store", str(tmp_path / "g.db"), "--as-of", "2026-13-01"])
+    assert day.exit_code == 2
+    assert day.stderr.strip() == (
+        "错误：--as-of 的值“2026-13-01”不是日期：应写作 YYYY-MM-DD，如 2026-11-01"
+    )
