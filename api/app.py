@@ -7,6 +7,7 @@ import logging
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from http import HTTPStatus
 
 from fastapi import FastAPI, Request, Response
 from fastapi.encoders import jsonable_encoder
@@ -37,6 +38,11 @@ from queries.selection.policy import load_policy
 API_PREFIX = "/api/v1"
 OPEN_PATHS = {f"{API_PREFIX}/health", f"{API_PREFIX}/labels"}  # no personal data
 log = logging.getLogger("graphsvc.api")
+# What the framework answers by itself (no route, wrong method), said in Chinese.
+_FRAMEWORK_ERRORS = {
+    404: "没有这个接口：{path}；接口列表见 /docs",
+    405: "接口 {path} 不支持 {method} 请求；用法见 /docs",
+}
 
 
 def _error(status: int, detail: str, errors: list[Problem] | None = None) -> JSONResponse:
@@ -105,8 +111,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return _error(400, str(error))
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_request: Request, error: StarletteHTTPException) -> JSONResponse:
-        response = _error(error.status_code, str(error.detail), getattr(error, "problems", None))
+    async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        detail = str(error.detail)
+        if detail == HTTPStatus(error.status_code).phrase:  # the framework's own, in English
+            detail = _FRAMEWORK_ERRORS.get(error.status_code, detail).format(
+                method=request.method, path=request.url.path
+            )
+        response = _error(error.status_code, detail, getattr(error, "problems", None))
         for name, value in (error.headers or {}).items():
             response.headers[name] = value
         return response

@@ -135,7 +135,17 @@ def test_units_posts_and_teams(api: httpx.Client) -> None:
     post = api.get(f"/posts/{leadership['items'][0]['id']}").json()
     assert post["unit"]["id"] == leadership["items"][0]["unit_id"]
     assert isinstance(post["vacant"], bool)
-    assert api.get("/posts/NOPE").status_code == 404
+    missing = api.get("/posts/NOPE")
+    assert missing.status_code == 404
+    assert missing.json() == {"detail": "未找到编号为 'NOPE' 的岗位", "errors": []}
+    no_unit = api.get("/units/NOPE")
+    assert no_unit.status_code == 404 and no_unit.json()["detail"] == "未找到编号为 'NOPE' 的单位"
+    no_route = api.get("/nowhere")
+    assert no_route.status_code == 404
+    assert no_route.json()["detail"] == "没有这个接口：/api/v1/nowhere；接口列表见 /docs"
+    wrong_method = api.delete("/posts")
+    assert wrong_method.status_code == 405
+    assert wrong_method.json()["detail"] == "接口 /api/v1/posts 不支持 DELETE 请求；用法见 /docs"
 
 
 def test_openapi_describes_every_route(service: Service) -> None:
@@ -183,12 +193,16 @@ def test_selection_over_http(api: httpx.Client, small_sample_dir: Path) -> None:
         json={"post_ids": manifest["planted"]["vacancies"][:3], "as_of": "2026-11-01"},
     )
     assert plan.status_code == 200 and plan.json()["assignments"]
-    assert api.post("/selection/round", json={"post_ids": ["NOPE"]}).status_code == 404
-    assert api.get("/posts/NOPE/candidates").status_code == 404
-    assert (
-        api.get("/selection/check", params={"cadre_id": "NOPE", "post_id": vacancy}).status_code
-        == 404
-    )
+    unknown = api.post("/selection/round", json={"post_ids": ["NOPE", "NADA"]})
+    assert unknown.status_code == 404
+    assert unknown.json()["detail"] == "未找到以下编号的岗位：NOPE、NADA"
+    no_post = api.get("/posts/NOPE/candidates")
+    assert no_post.status_code == 404 and no_post.json()["detail"] == "未找到编号为 'NOPE' 的岗位"
+    no_cadre = api.get("/selection/check", params={"cadre_id": "NOPE", "post_id": vacancy})
+    assert no_cadre.status_code == 404
+    assert no_cadre.json()["detail"] == "未找到编号为 'NOPE' 的干部"
+    no_bench = api.get("/selection/bench", params={"post_ids": ["NOPE"]})
+    assert no_bench.status_code == 404 and no_bench.json()["detail"] == "未找到以下编号的岗位：NOPE"
 
 
 # ------------------------------------------------------------- access control
