@@ -38,6 +38,7 @@ from queries.selection.policy import load_policy
 API_PREFIX = "/api/v1"
 OPEN_PATHS = {f"{API_PREFIX}/health", f"{API_PREFIX}/labels"}  # no personal data
 log = logging.getLogger("graphsvc.api")
+_ISO_DAY = "应写作YYYY-MM-DD，如2026-11-01"
 # What the framework answers by itself (no route, wrong method), said in Chinese.
 _FRAMEWORK_ERRORS = {
     404: "没有这个接口：{path}；接口列表见 /docs",
@@ -127,7 +128,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         problems = [
             Problem(
                 field=(field := ".".join(str(part) for part in item.get("loc", ()))),
-                message=validation_reason(item, field),
+                message=validation_reason(
+                    item, str(item["loc"][-1]) if item.get("loc") else field, date_forms=_ISO_DAY
+                ),
                 value=item.get("input")
                 if isinstance(item.get("input"), str | int | float)
                 else None,

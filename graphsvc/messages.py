@@ -30,7 +30,7 @@ def _choices(expected: object) -> str:
     return "、".join(values) if values else str(expected)
 
 
-def validation_reason(detail: Mapping[str, Any], name: str) -> str:
+def validation_reason(detail: Mapping[str, Any], name: str, *, date_forms: str = DATE_FORMS) -> str:
     """One pydantic error detail (a ``ValidationError.errors()`` item) as a Chinese reason.
 
     Parameters
@@ -39,6 +39,9 @@ def validation_reason(detail: Mapping[str, Any], name: str) -> str:
         The error: ``type``, ``msg``, ``input``, ``ctx``.
     name : str
         The column or setting as the user knows it, to say which value is meant.
+    date_forms : str
+        How a date is written where the value came from: the cadre forms a file accepts by
+        default; an HTTP parameter says ISO.
 
     Returns
     -------
@@ -73,9 +76,15 @@ def validation_reason(detail: Mapping[str, Any], name: str) -> str:
     if kind in {"bool_parsing", "bool_type"}:
         return f"应填“是”或“否”，这里是“{given}”"
     if kind in {"date_parsing", "date_type", "date_from_datetime_parsing"}:
-        return f"不是日期：{DATE_FORMS}"
+        return f"不是日期：{date_forms}"
     if kind in {"list_type", "dict_type", "model_type", "model_attributes_type"}:
         return f"格式不对，这里是“{given}”"
+    if kind == "too_short":
+        return f"至少需要{ctx.get('min_length')}项，这里有{ctx.get('actual_length')}项"
+    if kind == "too_long":
+        return f"最多{ctx.get('max_length')}项，这里有{ctx.get('actual_length')}项"
+    if kind in {"datetime_parsing", "datetime_type", "datetime_from_date_parsing"}:
+        return f"不是时间：应写作ISO格式，如2026-11-01T09:30，这里是“{given}”"
     if kind == "json_invalid":
         return "不是有效的JSON"
     if kind in _BOUNDS:

@@ -6,6 +6,7 @@ Tokens come from `graphsvc token create`, as an administrator makes them.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import subprocess
 import time
@@ -555,3 +556,48 @@ def test_an_access_file_from_before_expiry_still_opens(tmp_path: Path) -> None:
     with AccessStore(path) as access:
         token = access.create_token(name="after-upgrade", role="admin")
         assert access.authenticate(token) is not None
+
+
+# ------------------------------------------------------------------- language
+
+# Two English words in a row, once the parts that are English on purpose are taken out: the
+# header a client must send, the request's field names (``query.as_of``) and the ids.
+_ENGLISH = re.compile(r"[A-Za-z]{2,} [A-Za-z]{2,}")
+_ON_PURPOSE = re.compile(r"Authorization: Bearer|(?:query|body|path)(?:\.\w+)+|/api/v1/\S*")
+
+
+def test_every_error_a_user_reads_is_chinese(service: Service) -> None:
+    editor = service["editor"]
+    answers = [
+        service["anonymous"].get("/cadres"),
+        service["anonymous"].get("/cadres", headers={"Authorization": "Bearer gs_nothing"}),
+        service["viewer"].get("/teams"),
+        editor.get("/cadres", params={"limit": "many"}),
+        editor.get("/selection/conflicts", params={"as_of": "last spring"}),
+        editor.post("/selection/round", json={"own_unit": "sometimes", "min_young_share": 2}),
+        editor.post("/selection/round", json={"post_ids": "P000001"}),
+        editor.post(
+            "/selection/round", content=b"{not json", headers={"Content-Type": "application/json"}
+        ),
+        editor.post("/cadres/C000001/assessments", json={"quarter": 9}),
+        editor.post("/mentoring/pairs", json={"mentor_id": "M1", "mentee_id": "C1", "start": "x"}),
+        editor.post("/records/nonsense", json={"rows": [{"a": 1}]}),
+        editor.post("/records/assessments", json={"rows": []}),
+        editor.post("/load", files={"file": ("notes.txt", b"x", "text/plain")}),
+        editor.get("/cadres/NOPE"),
+        editor.get("/nowhere"),
+        editor.put("/cadres"),
+    ]
+    for answer in answers:
+        assert 400 <= answer.status_code < 500, answer.text
+        body = answer.json()
+        assert set(body) == {"detail", "errors"}, body
+        for text in [body["detail"], *(problem["message"] for problem in body["errors"])]:
+            assert re.search(r"[\u4e00-\u9fff]", text), (answer.request.url, text)
+            assert not _ENGLISH.search(_ON_PURPOSE.sub("", text)), (answer.request.url, text)
+    day, choice = answers[4].json(), answers[5].json()
+    assert day["detail"] == "请求有误：query.as_of：不是日期：应写作YYYY-MM-DD，如2026-11-01"
+    assert (
+        "body.own_unit：“sometimes”不是own_unit的可选值；可填：allow、exclude、prefer"
+        in (choice["detail"])
+    )
