@@ -531,7 +531,7 @@ def test_expired_token_stops_working(service: Service) -> None:
         text=True,
         check=True,
     )
-    assert "valid until" in made.stderr
+    assert re.search(r"（角色 viewer，有效期至 \d{4}-\d\d-\d\d \d\d:\d\d（UTC））", made.stderr)
     listed = subprocess.run(
         [*GRAPHSVC, "token", "list", "--json", "--access-db", str(service.access_db)],
         capture_output=True,
