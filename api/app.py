@@ -114,10 +114,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
         detail = str(error.detail)
-        if detail == HTTPStatus(error.status_code).phrase:  # the framework's own, in English
-            detail = _FRAMEWORK_ERRORS.get(error.status_code, detail).format(
-                method=request.method, path=request.url.path
-            )
+        framework = _FRAMEWORK_ERRORS.get(error.status_code)
+        if framework and detail == HTTPStatus(error.status_code).phrase:  # said in English
+            detail = framework.format(method=request.method, path=request.url.path)
         response = _error(error.status_code, detail, getattr(error, "problems", None))
         for name, value in (error.headers or {}).items():
             response.headers[name] = value
