@@ -7,6 +7,7 @@ import logging
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from http import HTTPStatus
 
 from fastapi import FastAPI, Request, Response
 from fastapi.encoders import jsonable_encoder
@@ -32,6 +33,7 @@ from api.routers import (
 from api.schemas import ERRORS, ErrorOut, Problem
 from api.subjects import cadre_ids
 from graphsvc.access import AccessStore, AuditEntry
+from graphsvc.messages import validation_reason
 from graphsvc.settings import Settings, get_settings
 from graphsvc.stores import StoreError, StoreUnavailable, open_store
 from queries.selection.policy import load_policy
@@ -39,6 +41,12 @@ from queries.selection.policy import load_policy
 API_PREFIX = "/api/v1"
 OPEN_PATHS = {f"{API_PREFIX}/health", f"{API_PREFIX}/labels"}  # no personal data
 log = logging.getLogger("graphsvc.api")
+_ISO_DAY = "应写作YYYY-MM-DD，如2026-11-01"
+# What the framework answers by itself (no route, wrong method), said in Chinese.
+_FRAMEWORK_ERRORS = {
+    404: "没有这个接口：{path}；接口列表见 /docs",
+    405: "接口 {path} 不支持 {method} 请求；用法见 /docs",
+}
 
 
 def _error(status: int, detail: str, errors: list[Problem] | None = None) -> JSONResponse:
@@ -100,15 +108,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(StoreUnavailable)
     async def store_unavailable(_request: Request, error: StoreUnavailable) -> JSONResponse:
-        return _error(503, f"the graph store does not answer: {error}")
+        return _error(503, f"图数据库暂时无法访问，请稍后重试或联系管理员：{error}")
 
     @app.exception_handler(StoreError)
     async def store_error(_request: Request, error: StoreError) -> JSONResponse:
         return _error(400, str(error))
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_request: Request, error: StarletteHTTPException) -> JSONResponse:
-        response = _error(error.status_code, str(error.detail), getattr(error, "problems", None))
+    async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        detail = str(error.detail)
+        framework = _FRAMEWORK_ERRORS.get(error.status_code)
+        if framework and detail == HTTPStatus(error.status_code).phrase:  # said in English
+            detail = framework.format(method=request.method, path=request.url.path)
+        response = _error(error.status_code, detail, getattr(error, "problems", None))
         for name, value in (error.headers or {}).items():
             response.headers[name] = value
         return response
@@ -117,16 +129,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def invalid_request(_request: Request, error: RequestValidationError) -> JSONResponse:
         problems = [
             Problem(
-                field=".".join(str(part) for part in item.get("loc", ())),
-                message=str(item.get("msg", "")),
+                field=(field := ".".join(str(part) for part in item.get("loc", ()))),
+                message=validation_reason(
+                    item, str(item["loc"][-1]) if item.get("loc") else field, date_forms=_ISO_DAY
+                ),
                 value=item.get("input")
                 if isinstance(item.get("input"), str | int | float)
                 else None,
             )
             for item in error.errors()
         ]
-        summary = "; ".join(f"{p.field}: {p.message}" for p in problems[:5])
-        return _error(422, f"invalid request: {summary}", problems)
+        summary = "；".join(f"{p.field}：{p.message}" for p in problems[:5])
+        return _error(422, f"请求有误：{summary}", problems)
 
     @app.middleware("http")
     async def audit_every_call(
@@ -139,12 +153,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             response = await call_next(request)
         except Exception:  # the last line of defence: a clear 500, logged and audited
             log.exception("unhandled error on %s %s", request.method, path)
-            response = _error(500, "internal error; the request was logged")
+            response = _error(500, "服务内部出错，本次请求已记录；请稍后重试或联系管理员")
         try:
             response, shown = await _people_shown(request, response)
         except Exception:  # an answer whose people cannot be named is not sent
             log.exception("cannot find the people in the answer to %s %s", request.method, path)
-            response, shown = _error(500, "internal error; the request was logged"), []
+            response, shown = (
+                _error(500, "服务内部出错，本次请求已记录；请稍后重试或联系管理员"),
+                [],
+            )
         principal = getattr(request.state, "principal", None)
         client = request.client
         entry = AuditEntry(
@@ -163,7 +180,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await run_in_threadpool(app.state.access.append, entry)
         except Exception:  # no answer leaves without its audit entry
             log.exception("cannot write the audit entry for %s %s", request.method, path)
-            return _error(503, "the audit log cannot be written; the answer is withheld")
+            return _error(503, "审计日志无法写入，为保护数据本次结果未予返回；请联系管理员")
         return response
 
     for module in (health, cadres, posts, units, selection, development, records, forms, audit):

@@ -17,7 +17,7 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.cache import AnalysisCache
-from graphsvc.access import AccessStore, Principal
+from graphsvc.access import PERMISSION_TITLES, AccessStore, Principal
 from graphsvc.settings import Settings
 from graphsvc.stores import GraphStore
 from queries.directory import Directory
@@ -69,7 +69,7 @@ def get_principal(
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise HTTPException(
             status_code=401,
-            detail="authentication required: send Authorization: Bearer TOKEN",
+            detail="需要登录：请在请求头中发送 Authorization: Bearer 令牌",
             headers={"WWW-Authenticate": "Bearer"},
         )
     access: AccessStore = request.app.state.access
@@ -77,7 +77,7 @@ def get_principal(
     if principal is None:
         raise HTTPException(
             status_code=401,
-            detail="the token is unknown or revoked",
+            detail="令牌无效、已过期或已吊销：请向管理员申请新的令牌",
             headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
         )
     request.state.principal = principal
@@ -89,9 +89,11 @@ def require(permission: str) -> Callable[..., Principal]:
 
     def check(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
         if not principal.can(permission):
+            what = PERMISSION_TITLES.get(permission, permission)
             raise HTTPException(
                 status_code=403,
-                detail=f"role {principal.role!r} may not {permission} (token {principal.name!r})",
+                detail=f"角色 {principal.role} 无权进行 {permission}（{what}）操作"
+                f"（令牌 {principal.name}）；如需此权限，请联系管理员",
             )
         return principal
 

@@ -78,7 +78,7 @@ class Problem(BaseModel):
 class ErrorOut(BaseModel):
     """Every error has this shape: a sentence, and the problems one by one if several."""
 
-    detail: str = Field(examples=["no cadre with id 'C999999'"])
+    detail: str = Field(examples=["未找到编号为 'C999999' 的干部"])
     errors: list[Problem] = Field(default_factory=list)
 
 

@@ -91,8 +91,8 @@ EMPTY_STORE = "图数据库为空：请先用 graphsvc load 导入数据"
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
-    """Print ``error: message`` on stderr and exit with ``code``."""
-    err.print(f"[red]error:[/] {message}")
+    """Print ``错误：message`` on stderr and exit with ``code``."""
+    err.print(f"[red]错误：[/]{message}")
     raise typer.Exit(code)
 
 
@@ -164,7 +164,7 @@ def as_of_day(text: str | None) -> date:
     try:
         return date.fromisoformat(text) if text else date.today()
     except ValueError:
-        fail(f"--as-of {text!r} is not a date (YYYY-MM-DD)", 2)
+        fail(f"--as-of 的值“{text}”不是日期：应写作 YYYY-MM-DD，如 2026-11-01", 2)
 
 
 def write_report_file(report: Report, path: Path) -> None:
@@ -175,7 +175,7 @@ def write_report_file(report: Report, path: Path) -> None:
         write_report(report, path)
     except ValueError as error:
         fail(str(error), 2)
-    err.print(f"wrote {path}")
+    err.print(f"已写入 {path}")
 
 
 # The command groups, in the order help lists them: cli/<name>.py, each with

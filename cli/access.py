@@ -76,8 +76,8 @@ def token_create(
             token = access.create_token(name=name, role=role, replace=replace, expires_at=expires)
         except AccessError as error:
             fail(str(error), 2)
-    until = f", valid until {expires:%Y-%m-%d %H:%M} UTC" if expires else ""
-    err.print(f"token for {name!r} ({role}{until}); it is shown once, keep it safe:")
+    until = f"，有效期至 {expires:%Y-%m-%d %H:%M}（UTC）" if expires else ""
+    err.print(f"已为“{name}”创建令牌（角色 {role}{until}）；令牌只显示这一次，请妥善保管：")
     sys.stdout.write(token + "\n")
 
 
@@ -88,8 +88,8 @@ def token_revoke(
     """Revoke a token: it stops working at once."""
     with open_access(access_db) as access:
         if not access.revoke_token(name):
-            fail(f"no active token named {name!r}", 1)
-    err.print(f"revoked {name!r}")
+            fail(f"没有名为“{name}”的有效令牌", 1)
+    err.print(f"已吊销令牌“{name}”，即刻失效")
 
 
 def token_list(access_db: AccessOption = None, as_json: JsonOption = False) -> None:
@@ -99,8 +99,8 @@ def token_list(access_db: AccessOption = None, as_json: JsonOption = False) -> N
     if as_json:
         print_json(tokens)
         return
-    table = Table(title="tokens")
-    for column in ("name", "role", "created", "expires", "revoked"):
+    table = Table(title="令牌")
+    for column in ("名称", "角色", "创建时间", "到期时间", "吊销时间"):
         table.add_column(column)
     for t in tokens:
         table.add_row(
@@ -130,9 +130,9 @@ def audit(
                 print_json({"intact": intact, "entries": count, "first_broken": broken})
             else:
                 out.print(
-                    f"{count} entries; chain intact"
+                    f"共 {count} 条记录；哈希链完整，未被篡改"
                     if intact
-                    else f"[red]chain broken at entry {broken}[/]"
+                    else f"[red]哈希链在第 {broken} 条记录处断开：审计日志可能被篡改[/]"
                 )
             if not intact:
                 raise typer.Exit(1)
@@ -144,12 +144,12 @@ def audit(
     for e in entries:
         people = f" [{', '.join(e['subjects'][:5])}{' ...' if len(e['subjects']) > 5 else ''}]"
         out.print(
-            f"{e['at']} {e['who'] or '-'}({e['role'] or '-'}) from {e['client']}: "
+            f"{e['at']} {e['who'] or '-'}（{e['role'] or '-'}）来自 {e['client']}："
             f"{e['method']} {e['path']}{'?' + e['query'] if e['query'] else ''} → {e['status']}"
             f"{people if e['subjects'] else ''}",
             highlight=False,
         )
-    out.print(f"{len(entries)} of {total} entries")
+    out.print(f"显示 {len(entries)} 条，共 {total} 条")
 
 
 def serve(
@@ -178,8 +178,8 @@ def serve(
         }
     )
     err.print(
-        f"serving {settings.store} at http://{settings.host}:{settings.port}/api/v1 (docs at /docs)"
-        + (f" with {workers} workers" if workers > 1 else "")
+        f"正在提供 {settings.store} 的服务：http://{settings.host}:{settings.port}/api/v1"
+        "（接口文档见 /docs）" + (f"，{workers} 个进程" if workers > 1 else "")
     )
     options: dict[str, Any] = {
         "host": settings.host,
@@ -216,7 +216,7 @@ def demo(
 
     folder = data or get_settings().sample_dir
     if not (folder / "cadres.csv").exists():
-        err.print(f"generating the sample district (seed {seed}) in {folder} ...")
+        err.print(f"正在 {folder} 生成示例区县数据（种子 {seed}）……")
         generated = generate_sample(seed=seed)
         write_sample(generated, folder)
         # What a department keeps: one appointment form per cadre, and a roster workbook.
@@ -225,12 +225,12 @@ def demo(
         with progress() as update:
             outcome = load_paths(graph, [folder], on_progress=update)
         created = sum(outcome.summary.created.values())
-        err.print(f"loaded {folder} into {graph.url} ({created:,} records created)")
+        err.print(f"已将 {folder} 导入 {graph.url}（新增 {created:,} 条记录）")
         result = graph_stats(store=graph)
-    table = Table(title="what is in the graph")
-    table.add_column("nodes")
+    table = Table(title="图中现有数据")
+    table.add_column("节点")
     table.add_column("", justify="right")
-    table.add_column("edges")
+    table.add_column("关系")
     table.add_column("", justify="right")
     node_rows = sorted(result.nodes.items())
     edge_rows = sorted(result.edges.items())
@@ -245,7 +245,7 @@ def demo(
         )
     out.print(table)
     for warning in result.warnings:
-        out.print(f"[yellow]found[/] {warning.message}: {warning.count}")
+        out.print(f"[yellow]发现：[/]{warning.message}：{warning.count} 处")
     from cli.users import demo_user
 
     with open_access(None) as access:
@@ -255,13 +255,12 @@ def demo(
     address = f"http://{host or settings.host}:{port or settings.port}"
     if (folder / "forms").is_dir():
         out.print(
-            f"appointment forms of every cadre: {folder / 'forms'} "
-            f"(try: graphsvc import-forms {folder / 'forms'} --dry-run; "
-            f"graphsvc form --cadre C000001 --out form.pdf)"
+            f"每名干部的任免审批表：{folder / 'forms'}（可试：graphsvc import-forms "
+            f"{folder / 'forms'} --dry-run；graphsvc form --cadre C000001 --out form.pdf）"
         )
-    out.print(f"workbench (工作台): {address}/  sign in as {user} / {password}", highlight=False)
-    out.print(f"Neo4j Browser guide: :play {address}/browser-guide", highlight=False)
-    out.print("admin token for this demo (named demo-admin; `graphsvc token create` makes others):")
+    out.print(f"工作台 (workbench): {address}/  登录：{user} / {password}", highlight=False)
+    out.print(f"Neo4j Browser 指南：:play {address}/browser-guide", highlight=False)
+    out.print("本次演示的管理员令牌（名为 demo-admin；其他令牌请用 graphsvc token create 创建）：")
     out.print(token, highlight=False)
     if not no_serve:
         serve(store=store_url(store), host=host, port=port)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -13,7 +12,9 @@ from cli import (
     PROGRESS_THRESHOLD,
     JsonOption,
     StoreOption,
+    as_of_day,
     err,
+    fail,
     open_graph,
     out,
     print_json,
@@ -46,12 +47,15 @@ def sample(
     from loaders.sample import generate_sample, write_sample
 
     with progress(cadres >= PROGRESS_THRESHOLD) as update:
-        generated = generate_sample(cadres=cadres, seed=seed, on_progress=update)
+        try:
+            generated = generate_sample(cadres=cadres, seed=seed, on_progress=update)
+        except ValueError as error:  # too few cadres for a district
+            fail(str(error), 2)
         paths = write_sample(generated, out_dir)
     rows = generated.manifest["rows"]
     err.print(
-        f"wrote {len(paths) - 1} tables ({sum(rows.values()):,} rows, {cadres:,} cadres) "
-        f"and manifest.json to {out_dir}"
+        f"已将 {len(paths) - 1} 张表（{sum(rows.values()):,} 行，{cadres:,} 名干部）"
+        f"和 manifest.json 写入 {out_dir}"
     )
     if forms:
         from loaders.sample.forms import write_forms
@@ -74,7 +78,7 @@ def load(
             with progress() as update:
                 outcome = load_paths(graph, paths, on_progress=update)
         except SourceError as error:
-            err.print(f"[red]error:[/] {error}")
+            err.print(f"[red]错误：[/]{error}")
             if as_json:
                 print_json(
                     {"ok": False, "errors": [{"source": error.source, "reason": error.reason}]}
@@ -82,13 +86,13 @@ def load(
             raise typer.Exit(1) from None
         except LoadFailed as failure:
             for issue in failure.issues:
-                err.print(f"[red]error:[/] {issue}", highlight=False)
+                err.print(f"[red]错误：[/]{issue}", highlight=False)
             err.print(f"[red]{failure}[/]")
             if as_json:
                 print_json({"ok": False, "errors": [i.as_dict() for i in failure.issues]})
             raise typer.Exit(1) from None
         for warning in outcome.warnings:
-            err.print(f"[yellow]warning:[/] {warning}", highlight=False)
+            err.print(f"[yellow]警告：[/]{warning}", highlight=False)
         summary = outcome.summary
         if as_json:
             print_json(
@@ -105,9 +109,9 @@ def load(
         updated = sum(summary.updated.values())
         unchanged = sum(summary.unchanged.values())
         err.print(
-            f"loaded {sum(outcome.rows_by_table.values()):,} rows from "
-            f"{len(outcome.rows_by_table)} tables into {graph.url}: "
-            f"{created:,} created, {updated:,} updated, {unchanged:,} unchanged"
+            f"已从 {len(outcome.rows_by_table)} 张表读入 "
+            f"{sum(outcome.rows_by_table.values()):,} 行，导入 {graph.url}："
+            f"新增 {created:,} 条，更新 {updated:,} 条，未变 {unchanged:,} 条"
         )
 
 
@@ -121,26 +125,26 @@ def stats(
     """Counts by node and edge type, and data-quality warnings."""
     from queries.stats import graph_stats
 
-    day = date.fromisoformat(as_of) if as_of else None
+    day = as_of_day(as_of) if as_of else None
     # An empty store is a fine answer here: zero counts.
     with open_graph(store) as graph:
         result = graph_stats(store=graph, as_of=day)
     if as_json:
         print_json(result.as_dict())
         return
-    table = Table(title=f"{result.store} (version {result.version})")
-    table.add_column("type")
-    table.add_column("kind")
-    table.add_column("count", justify="right")
+    table = Table(title=f"{result.store}（版本 {result.version}）")
+    table.add_column("类型")
+    table.add_column("种类")
+    table.add_column("数量", justify="right")
     for label, count in sorted(result.nodes.items()):
-        table.add_row(label, "node", f"{count:,}")
+        table.add_row(label, "节点", f"{count:,}")
     for edge_type, count in sorted(result.edges.items()):
-        table.add_row(edge_type, "edge", f"{count:,}")
+        table.add_row(edge_type, "关系", f"{count:,}")
     out.print(table)
     for warning in result.warnings:
         out.print(
-            f"[yellow]warning[/] {warning.message}: {warning.count} "
-            f"(e.g. {', '.join(warning.examples[:5])})"
+            f"[yellow]警告：[/]{warning.message}：{warning.count} 处"
+            f"（如 {'、'.join(warning.examples[:5])}）"
         )
 
 
@@ -171,7 +175,7 @@ def sync(
         )
         return
     err.print(
-        f"copied {source} into {target}: {sum(summary.created.values()):,} created, "
-        f"{sum(summary.updated.values()):,} updated, "
-        f"{sum(summary.unchanged.values()):,} unchanged"
+        f"已将 {source} 复制到 {target}：新增 {sum(summary.created.values()):,} 条，"
+        f"更新 {sum(summary.updated.values()):,} 条，"
+        f"未变 {sum(summary.unchanged.values()):,} 条"
     )

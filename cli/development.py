@@ -40,7 +40,7 @@ def _read(kind: str, store: str | None, policy: Path | None, as_of: str | None) 
     """Read the graph once for the analysis ``kind`` (with a spinner)."""
     from queries.analyses import ANALYSES
 
-    with open_graph(store, need_data=True) as graph, err.status("reading the graph ..."):
+    with open_graph(store, need_data=True) as graph, err.status("正在读取图数据……"):
         return ANALYSES[kind].read(graph, policy=read_policy(policy), as_of=as_of_day(as_of))
 
 
@@ -100,7 +100,7 @@ def mentoring(
     if write_back and proposed is not None:
         with open_graph(store) as graph:
             written = write_back_suggestions(store=graph, result=proposed)
-        err.print(f"wrote {written} SUGGESTED_MENTOR relations")
+        err.print(f"已写入 {written} 条 SUGGESTED_MENTOR 关系")
     if out_file is not None and proposed is not None:
         # The registry's report would propose the pairings again; they are at hand.
         write_report_file(mentoring_report(covered, proposed), out_file)
@@ -114,22 +114,23 @@ def mentoring(
                 f"({pair['mentor_id']}) {pair['cost']:.3f}: {'；'.join(pair['reasons'][1:3])}"
             )
         out.print(
-            f"{len(proposed['pairs'])} pairings; coverage {proposed['coverage_before']:.1%} → "
-            f"{proposed['coverage_after']:.1%}; {len(proposed['unmatched'])} still unmatched"
+            f"建议结对 {len(proposed['pairs'])} 对；帮带覆盖率 "
+            f"{proposed['coverage_before']:.1%} → {proposed['coverage_after']:.1%}；"
+            f"仍有 {len(proposed['unmatched'])} 人未能配到导师"
         )
         return
     _summary_table(
-        f"mentoring coverage ({covered['as_of']})",
+        f"导师帮带覆盖情况（{covered['as_of']}）",
         [
-            ("should have a mentor", covered["need"]),
-            ("covered", covered["covered"]),
-            ("coverage", f"{covered['coverage']:.1%}" if covered["coverage"] is not None else "—"),
-            ("uncovered", len(covered["uncovered"])),
-            ("mentors over capacity", len(covered["over_capacity"])),
-            ("mentors departed, mentees left", len(covered["departed"])),
-            ("mentors retiring soon", len(covered["retiring"])),
-            ("distant pairings", len(covered["distant"])),
-            ("units without a spare mentor", len(covered["units_without_spare_mentor"])),
+            ("应配导师人数", covered["need"]),
+            ("已配导师人数", covered["covered"]),
+            ("覆盖率", f"{covered['coverage']:.1%}" if covered["coverage"] is not None else "—"),
+            ("未配导师人数", len(covered["uncovered"])),
+            ("帮带超额的导师", len(covered["over_capacity"])),
+            ("已离任但仍有帮带对象的导师", len(covered["departed"])),
+            ("即将退休的导师", len(covered["retiring"])),
+            ("异地结对", len(covered["distant"])),
+            ("无富余导师的单位", len(covered["units_without_spare_mentor"])),
         ],
     )
 
@@ -145,8 +146,8 @@ def teams(
     result = _analysis("teams", store, policy, as_of, out_file, as_json)
     if result is None:
         return
-    table = Table(title=f"leadership teams, most in need of adjustment first ({result['as_of']})")
-    for column in ("#", "unit", "members", "mean age", "youngest", "flags"):
+    table = Table(title=f"领导班子结构，最需调整的在前（{result['as_of']}）")
+    for column in ("序号", "单位", "成员数", "平均年龄", "最小年龄", "问题"):
         table.add_column(column)
     for team in result["teams"][:25]:
         table.add_row(
@@ -172,15 +173,15 @@ def pool(
     if result is None:
         return
     _summary_table(
-        f"young-cadre pool ({result['as_of']})",
+        f"优秀年轻干部库（{result['as_of']}）",
         [
-            ("members", result["size"]),
-            ("meet the entry criteria, not in it", len(result["entry_candidates"])),
-            ("due for exit review", len(result["exit_review"])),
+            ("在库人数", result["size"]),
+            ("符合入库条件但未入库", len(result["entry_candidates"])),
+            ("应作出库复核", len(result["exit_review"])),
         ],
     )
     for row in result["exit_review"]:
-        out.print(f"  review {row['name']}({row['cadre_id']}): {'；'.join(row['reasons'])}")
+        out.print(f"  复核 {row['name']}（{row['cadre_id']}）：{'；'.join(row['reasons'])}")
 
 
 def training(
@@ -195,12 +196,15 @@ def training(
     if result is None:
         return
     _summary_table(
-        f"training compliance ({result['as_of']})",
+        f"培训达标情况（{result['as_of']}）",
         [
-            ("cadres counted", result["counted"]),
-            (f"below {result['yearly_hours_target']:g} hours", len(result["below_yearly_hours"])),
-            ("below the regulation", len(result["below_regulation"])),
-            ("pool members without an off-job course", len(result["pool_without_offjob"])),
+            ("统计干部人数", result["counted"]),
+            (
+                f"年度学时不足 {result['yearly_hours_target']:g} 学时",
+                len(result["below_yearly_hours"]),
+            ),
+            ("未达培训规定", len(result["below_regulation"])),
+            ("在库干部未参加脱产培训", len(result["pool_without_offjob"])),
         ],
     )
 
@@ -217,17 +221,17 @@ def network(
     if result is None:
         return
     _summary_table(
-        f"collaboration network ({result['as_of']})",
+        f"干部协作网络（{result['as_of']}）",
         [
-            ("people", result["nodes"]),
-            ("links", result["edges"]),
-            ("communities", len(result["communities"])),
-            ("bridges", len(result["bridges"])),
-            ("quiet performers", len(result["quiet_performers"])),
+            ("人数", result["nodes"]),
+            ("协作关系", result["edges"]),
+            ("社区", len(result["communities"])),
+            ("桥梁人物", len(result["bridges"])),
+            ("实绩突出但关注不够", len(result["quiet_performers"])),
         ],
     )
     for row in result["quiet_performers"]:
-        out.print(f"  quiet performer {row['name']}({row['cadre_id']}), {row['unit_name']}")
+        out.print(f"  实绩突出但关注不够：{row['name']}（{row['cadre_id']}），{row['unit_name']}")
 
 
 def targets(
@@ -241,8 +245,8 @@ def targets(
     result = _analysis("targets", store, policy, as_of, out_file, as_json)
     if result is None:
         return
-    table = Table(title=f"targets ({result['as_of']})")
-    for column in ("year", "new <35", "promotions <35", "pool", "mentoring coverage"):
+    table = Table(title=f"工作目标（{result['as_of']}）")
+    for column in ("年度", "新进干部35岁以下占比", "提拔35岁以下占比", "在库人数", "帮带覆盖率"):
         table.add_column(column)
 
     def pct(value: float | None) -> str:
@@ -278,10 +282,10 @@ def report(
     from queries.selection.assignment import InfeasibleRound
 
     if kind not in REPORT_KINDS:
-        fail(f"unknown report {kind!r}; choose one of {', '.join(REPORT_KINDS)}", 2)
+        fail(f"没有“{kind}”这种报告；可选：{'、'.join(REPORT_KINDS)}", 2)
     if out_file.suffix.lower() not in {".xlsx", ".html"}:
-        fail(f"--out {out_file}: a report is written as .xlsx or .html", 2)
-    with open_graph(store, need_data=True) as graph, err.status(f"computing the {kind} report ..."):
+        fail(f"--out {out_file}：报告只能写成 .xlsx 或 .html 文件", 2)
+    with open_graph(store, need_data=True) as graph, err.status(f"正在生成 {kind} 报告……"):
         try:
             document = build_report(
                 kind, store=graph, policy=read_policy(policy), as_of=as_of_day(as_of)

@@ -32,6 +32,40 @@ def register(app: typer.Typer) -> None:
     app.command()(conflicts)
 
 
+# The verdicts as the committee reads them; JSON keeps the codes.
+VERDICT_TITLES = {
+    "eligible": "符合任职条件",
+    "eligible_with_warnings": "符合任职条件（有需注意事项）",
+    "not_eligible": "不符合任职条件",
+}
+
+# The rules and avoidance conflicts by their Chinese names; the code (as in JSON and in the
+# policy's settings) follows in brackets.
+RULE_TITLES = {
+    "one_level": "不越级提拔",
+    "years_at_level": "任职年限",
+    "service_years": "工作年限",
+    "grassroots_years": "基层工作经历",
+    "posts_below": "下一级领导职务经历",
+    "education": "学历",
+    "education_county": "县处级学历",
+    "training": "培训",
+    "assessment": "年度考核",
+    "effect_period": "处分影响期",
+    "probation": "试用期",
+    "recent_promotion": "提拔间隔",
+    "avoidance": "任职回避",
+    "same_unit": "同单位回避",
+    "superior_subordinate": "上下级回避",
+    "sensitive_function": "敏感岗位回避",
+    "regional": "地域回避",
+}
+
+
+def _rule(code: str) -> str:
+    return f"{RULE_TITLES[code]}（{code}）" if code in RULE_TITLES else code
+
+
 def _ids(text: str | None) -> list[str]:
     """``"P1, P2"`` → ``["P1", "P2"]``."""
     return [part.strip() for part in (text or "").split(",") if part.strip()]
@@ -64,14 +98,14 @@ def check(
         return
     colour = {"eligible": "green", "eligible_with_warnings": "yellow"}.get(result["verdict"], "red")
     out.print(
-        f"{result['cadre_name']}({cadre}) → {result['post_name']}（{result['unit_name']}）: "
-        f"[{colour}]{result['verdict']}[/]"
+        f"{result['cadre_name']}（{cadre}）→ {result['post_name']}（{result['unit_name']}）："
+        f"[{colour}]{VERDICT_TITLES.get(result['verdict'], result['verdict'])}[/]"
     )
     marks = {"pass": "[green]✓[/]", "warn": "[yellow]![/]", "fail": "[red]✗[/]"}
     for rule in result["rules"]:
-        out.print(f"  {marks[rule['status']]} {rule['rule']}: {rule['message']}")
+        out.print(f"  {marks[rule['status']]} {_rule(rule['rule'])}：{rule['message']}")
     for conflict in result["conflicts"]:
-        out.print(f"  [red]✗ {conflict['rule']}[/]: {conflict['message']}")
+        out.print(f"  [red]✗ {_rule(conflict['rule'])}[/]：{conflict['message']}")
         for step in conflict["chain"]:
             out.print(f"      {step}")
 
@@ -114,7 +148,7 @@ def match(
     from queries.selection.check import NotFound
 
     if all_posts == (post is not None):
-        fail("give either --post ID or --all", 2)
+        fail("请给出 --post 岗位编号 或 --all，二者选其一", 2)
     if all_posts:
         _match_round(
             store=store,
@@ -143,25 +177,25 @@ def match(
             fail(str(error), 1)
         if write_back:
             written = write_back_candidates(store=graph, results=[result])
-            err.print(f"wrote {written} CANDIDATE_FOR edges into {graph.url}")
+            err.print(f"已将 {written} 条 CANDIDATE_FOR 关系写入 {graph.url}")
     if as_json:
         print_json(result)
         return
     out.print(
-        f"{result['post_name']}（{result['unit_name']}，{result['level']}）: "
-        f"{result['eligible']} eligible of {result['considered']} considered"
+        f"{result['post_name']}（{result['unit_name']}，{result['level']}）："
+        f"考察 {result['considered']} 人，符合条件 {result['eligible']} 人"
     )
     table = Table()
     for column in (
-        "rank",
-        "cadre",
-        "score",
-        "specialty",
-        "experience",
-        "performance",
-        "development",
-        "team fit",
-        "reasons",
+        "名次",
+        "干部",
+        "总分",
+        "专业匹配",
+        "工作经历",
+        "工作实绩",
+        "成长发展",
+        "班子适配",
+        "理由",
     ):
         table.add_column(column)
     for c in result["candidates"]:
@@ -198,15 +232,15 @@ def _match_round(
     from queries.selection.round import run_round
 
     if own_unit not in {"allow", "exclude", "prefer"}:
-        fail(f"--own-unit must be allow, exclude or prefer, not {own_unit!r}", 2)
+        fail(f"--own-unit 只能是 allow、exclude 或 prefer，这里是“{own_unit}”", 2)
     with open_graph(store, need_data=True) as graph:
-        with err.status("ranking every post of the round ..."):
+        with err.status("正在为本轮每个岗位排序人选……"):
             context = SelectionContext.load(
                 graph, policy=read_policy(policy), as_of=as_of_day(as_of)
             )
             unknown = [p for p in _ids(posts) + _ids(must_fill) if p not in context.posts]
             if unknown:
-                fail(f"no post with id(s) {unknown}", 1)
+                fail(f"未找到以下编号的岗位：{'、'.join(unknown)}", 1)
             try:
                 result = run_round(
                     context=context,
@@ -234,7 +268,7 @@ def _match_round(
                 for a in result["assignments"]
             ]
             written = write_back_candidates(store=graph, results=rows)
-            err.print(f"wrote {written} CANDIDATE_FOR edges into {graph.url}")
+            err.print(f"已将 {written} 条 CANDIDATE_FOR 关系写入 {graph.url}")
     report = ANALYSES["round"].report
     if out_file is not None and report is not None:
         write_report_file(report(result, context), out_file)
@@ -242,10 +276,10 @@ def _match_round(
         print_json(result)
         return
     table = Table(
-        title=f"{len(result['assignments'])} of {result['posts']} posts filled, "
-        f"total {result['total']:.3f} ({result['method']})"
+        title=f"{result['posts']} 个岗位中配备 {len(result['assignments'])} 个，"
+        f"总分 {result['total']:.3f}（求解方法 {result['method']}）"
     )
-    for column in ("post", "cadre", "score", "reasons"):
+    for column in ("岗位", "干部", "得分", "理由"):
         table.add_column(column)
     for a in result["assignments"]:
         table.add_row(
@@ -278,12 +312,12 @@ def bench_command(
     chosen = _ids(posts) or None
     with (
         open_graph(store, need_data=True) as graph,
-        err.status("reading the bench of every post ..."),
+        err.status("正在读取每个岗位的后备人选……"),
     ):
         context = SelectionContext.load(graph, policy=read_policy(policy), as_of=as_of_day(as_of))
         missing = [p for p in chosen or [] if p not in context.posts]
         if missing:
-            fail(f"no post with id(s) {missing}", 1)
+            fail(f"未找到以下编号的岗位：{'、'.join(missing)}", 1)
         result = succession_bench(context=context, post_ids=chosen)
     report = ANALYSES["bench"].report
     if out_file is not None and report is not None:
@@ -291,8 +325,8 @@ def bench_command(
     if as_json:
         print_json(result)
         return
-    table = Table(title=f"succession bench ({len(result['no_bench'])} posts without one)")
-    for column in ("post", "ready now", "in 1 year", "in 2 years", "incumbent"):
+    table = Table(title=f"后备梯队（{len(result['no_bench'])} 个岗位无后备人选）")
+    for column in ("岗位", "现可接任", "1年内可接任", "2年内可接任", "现任"):
         table.add_column(column)
     for p in result["posts"]:
         incumbents = (
@@ -327,7 +361,9 @@ def conflicts(
         print_json({"conflicts": found})
         return
     for conflict in found:
-        out.print(f"[red]{conflict['rule']}[/] {conflict['cadre_id']}: {conflict['message']}")
+        out.print(
+            f"[red]{_rule(conflict['rule'])}[/] {conflict['cadre_id']}：{conflict['message']}"
+        )
         for step in conflict["chain"]:
             out.print(f"    {step}")
-    out.print(f"{len(found)} conflict(s)")
+    out.print(f"共 {len(found)} 处回避冲突")

@@ -43,6 +43,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 __all__ = [
     "PERMISSIONS",
+    "PERMISSION_TITLES",
     "ROLES",
     "AccessError",
     "AccessStore",
@@ -62,6 +63,18 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset(
         _READ | {"analyse", "write", "audit", "see_id_number", "see_kinship", "see_supervision"}
     ),
+}
+
+# What each permission lets a role do, as a refusal names it to the user.
+PERMISSION_TITLES: dict[str, str] = {
+    "read": "查阅档案",
+    "select": "选拔任用分析",
+    "analyse": "培养发展分析",
+    "write": "录入和修改数据",
+    "audit": "查阅审计日志",
+    "see_id_number": "查看完整身份证号",
+    "see_kinship": "查看亲属关系",
+    "see_supervision": "查看监督记录",
 }
 
 _SCHEMA = """
@@ -280,16 +293,18 @@ class AccessStore:
         ``expires_at`` (UTC) the token no longer works.
         """
         if role not in ROLES:
-            raise AccessError(f"unknown role {role!r}; roles are {', '.join(ROLES)}")
+            raise AccessError(f"没有“{role}”这个角色；可选角色：{'、'.join(ROLES)}")
         if not name.strip():
-            raise AccessError("a token needs a name")
+            raise AccessError("令牌须有名称")
         token = "gs_" + secrets.token_urlsafe(32)
         with self._transaction() as db:
             existing = db.execute(
                 "SELECT revoked_at FROM tokens WHERE name = ?", (name,)
             ).fetchone()
             if existing is not None and existing[0] is None and not replace:
-                raise AccessError(f"a token named {name!r} exists; revoke it first")
+                raise AccessError(
+                    f"名为“{name}”的令牌已存在；请先吊销它，或选择替换（命令行加 --replace）"
+                )
             db.execute("DELETE FROM tokens WHERE name = ?", (name,))
             db.execute(
                 "INSERT INTO tokens (name, role, token_hash, created_at, expires_at)"

@@ -12,6 +12,7 @@ import re
 from datetime import date, datetime, timedelta
 
 __all__ = [
+    "DATE_FORMS",
     "add_months",
     "completed_years",
     "format_cadre_date",
@@ -25,19 +26,21 @@ _SEPARATED = re.compile(
 )
 _DIGITS = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})?\s*$")
 _YEAR_ONLY = re.compile(r"^\s*(\d{4})\s*年?\s*$")
+DATE_FORMS = "应写作1990.05、1990.05.12或1990-05-12"
 # Excel's day zero; serial 60 is the fictitious 1900-02-29, so dates after it shift by one.
 _EXCEL_EPOCH = date(1899, 12, 30)
 
 
-def _build(year: int, month: int, day: int | None, raw: object) -> date:
+def _build(year: int, month: int, day: int | None) -> date:
+    # Messages leave the value out: the loader shows it beside the reason.
     if not 1900 <= year <= 2100:
-        raise ValueError(f"year {year} in {raw!r} is outside 1900–2100")
+        raise ValueError(f"不是有效日期：年份{year}不在1900–2100之间；{DATE_FORMS}")
     if not 1 <= month <= 12:
-        raise ValueError(f"month {month} in {raw!r} is not 1–12")
+        raise ValueError(f"不是有效日期：月份{month}不在1–12之间；{DATE_FORMS}")
     try:
         return date(year, month, day or 1)
     except ValueError:
-        raise ValueError(f"day {day} in {raw!r} does not exist in {year}-{month:02d}") from None
+        raise ValueError(f"不是有效日期：{year}年{month}月没有{day}日") from None
 
 
 def parse_cadre_date(value: object) -> date | None:
@@ -58,7 +61,8 @@ def parse_cadre_date(value: object) -> date | None:
     Raises
     ------
     ValueError
-        With a message naming the value and what is wrong with it.
+        With a Chinese message saying what is wrong and how dates are written (the caller
+        shows the value: the loader gives it beside the reason).
     """
     if value is None:
         return None
@@ -67,7 +71,7 @@ def parse_cadre_date(value: object) -> date | None:
     if isinstance(value, date):
         return value
     if isinstance(value, bool):
-        raise ValueError(f"{value!r} is not a date")
+        raise ValueError(f"不是日期：{DATE_FORMS}")
     if isinstance(value, int | float):
         number = float(value)
         if number.is_integer() and 190001 <= number <= 210012:
@@ -76,24 +80,24 @@ def parse_cadre_date(value: object) -> date | None:
             return parse_cadre_date(str(int(number)))
         if 1 <= number < 80000:
             return _EXCEL_EPOCH + timedelta(days=int(number))
-        raise ValueError(f"{value!r} is not a date (expected 1990.05, 1990.05.12 or ISO)")
+        raise ValueError(f"不是日期：{DATE_FORMS}")
     text = str(value).strip()
     if not text:
         return None
     if match := _SEPARATED.match(text):
         year, month, day = match.groups()
-        return _build(int(year), int(month), int(day) if day else None, value)
+        return _build(int(year), int(month), int(day) if day else None)
     if match := _DIGITS.match(text):
         year, month, day = match.groups()
-        return _build(int(year), int(month), int(day) if day else None, value)
+        return _build(int(year), int(month), int(day) if day else None)
     if match := _YEAR_ONLY.match(text):
-        return _build(int(match.group(1)), 1, None, value)
+        return _build(int(match.group(1)), 1, None)
     # ISO with a time part, as some exports write it.
     try:
         return datetime.fromisoformat(text).date()
     except ValueError:
         pass
-    raise ValueError(f"{text!r} is not a date (expected 1990.05, 1990.05.12 or ISO 1990-05-12)")
+    raise ValueError(f"不是日期：{DATE_FORMS}")
 
 
 def format_cadre_date(value: date | None, *, with_day: bool = False) -> str:

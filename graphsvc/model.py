@@ -218,7 +218,7 @@ class Project(Record):
     @model_validator(mode="after")
     def _dates_in_order(self) -> Project:
         if self.end is not None and self.end < self.start:
-            raise ValueError("结束时间 is before 开始时间")
+            raise ValueError("结束时间早于开始时间")
         return self
 
 
@@ -267,9 +267,9 @@ class Assessment(Record):
     @model_validator(mode="after")
     def _grade_or_stars(self) -> Assessment:
         if self.quarter is None and self.grade is None:
-            raise ValueError("an annual assessment (no 季度) needs 等次")
+            raise ValueError("年度考核（未填季度）须填等次")
         if self.quarter is not None and self.stars is None:
-            raise ValueError("a quarterly assessment (季度 given) needs 星级")
+            raise ValueError("季度考核（已填季度）须填星级")
         return self
 
 
@@ -298,7 +298,7 @@ class HoldsPost(Record):
     @model_validator(mode="after")
     def _dates_in_order(self) -> HoldsPost:
         if self.end is not None and self.end < self.start:
-            raise ValueError("免职时间 is before 任职时间")
+            raise ValueError("免职时间早于任职时间")
         return self
 
 
@@ -314,7 +314,7 @@ class Rotation(Record):
     @model_validator(mode="after")
     def _dates_in_order(self) -> Rotation:
         if self.end is not None and self.end < self.start:
-            raise ValueError("结束时间 is before 开始时间")
+            raise ValueError("结束时间早于开始时间")
         return self
 
 
@@ -368,7 +368,7 @@ class RelativeOf(Record):
     @model_validator(mode="after")
     def _not_self(self) -> RelativeOf:
         if self.cadre_id == self.relative_id:
-            raise ValueError("a cadre cannot be their own relative")
+            raise ValueError("干部不能是自己的亲属")
         return self
 
 

@@ -68,7 +68,7 @@ def _quality_warnings(store: GraphStore, as_of: date) -> list[QualityWarning]:
         found.append(
             QualityWarning(
                 "write_interrupted",
-                "上次导入未完成 (a large load was interrupted: run the same load again)",
+                "上次导入未完成：请再执行一次同样的导入",
                 1,
                 [],
             )
@@ -76,7 +76,7 @@ def _quality_warnings(store: GraphStore, as_of: date) -> list[QualityWarning]:
     _warn(
         found,
         "post_without_unit",
-        "岗位未关联单位 (posts with no unit)",
+        "岗位未关联单位",
         [post["id"] for post in store.iter_nodes("Post", ["unit_id"]) if not post.get("unit_id")],
     )
 
@@ -88,13 +88,13 @@ def _quality_warnings(store: GraphStore, as_of: date) -> list[QualityWarning]:
     _warn(
         found,
         "mentor_over_capacity",
-        "导师帮带人数超过上限 (mentors over capacity)",
+        "导师帮带人数超过上限",
         [m for m, n in load.items() if n > int(mentors.get(m, {}).get("capacity", 0))],
     )
     _warn(
         found,
         "mentor_departed_with_mentees",
-        "导师已离任或退休但仍有在帮对象 (departed mentors with active mentees)",
+        "导师已离任或退休但仍有在帮对象",
         [m for m in load if mentors.get(m, {}).get("status") not in (None, "在岗")],
     )
 
@@ -108,7 +108,7 @@ def _quality_warnings(store: GraphStore, as_of: date) -> list[QualityWarning]:
     _warn(
         found,
         "active_cadre_without_post",
-        "在职干部无现任岗位 (active cadres holding no post)",
+        "在职干部无现任岗位",
         [
             c
             for c, props in cadres.items()
@@ -121,7 +121,7 @@ def _quality_warnings(store: GraphStore, as_of: date) -> list[QualityWarning]:
     _warn(
         found,
         "leadership_post_held_twice",
-        "同一领导职务同时由多人担任 (a leadership post held by several at once)",
+        "同一领导职务同时由多人担任",
         [p for p, people in holders.items() if p in leadership and len(people) > 1],
     )
     return found

@@ -6,6 +6,7 @@ Tokens come from `graphsvc token create`, as an administrator makes them.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import subprocess
 import time
@@ -101,7 +102,12 @@ def test_cadre_search_filters_and_pages(api: httpx.Client) -> None:
     assert all(
         named in c["name"] for c in api.get("/cadres", params={"name": named}).json()["items"]
     )
-    assert api.get("/cadres", params={"limit": 0}).status_code == 422
+    too_few = api.get("/cadres", params={"limit": 0})
+    assert too_few.status_code == 422
+    assert too_few.json()["detail"] == "请求有误：query.limit：不能小于1，这里是0"
+    assert too_few.json()["errors"] == [
+        {"field": "query.limit", "message": "不能小于1，这里是0", "value": "0"}
+    ]
 
 
 def test_cadre_profile_masks_the_id_number(api: httpx.Client) -> None:
@@ -113,7 +119,8 @@ def test_cadre_profile_masks_the_id_number(api: httpx.Client) -> None:
     assert profile["post_history"][-1]["post_id"] == profile["current_posts"][0]["post_id"]
     assert "relatives" not in profile and "supervision" not in profile
     missing = api.get("/cadres/NOPE")
-    assert missing.status_code == 404 and "NOPE" in missing.json()["detail"]
+    assert missing.status_code == 404
+    assert missing.json()["detail"] == "未找到编号为 'NOPE' 的干部"
     assert missing.json()["errors"] == []
 
 
@@ -129,7 +136,17 @@ def test_units_posts_and_teams(api: httpx.Client) -> None:
     post = api.get(f"/posts/{leadership['items'][0]['id']}").json()
     assert post["unit"]["id"] == leadership["items"][0]["unit_id"]
     assert isinstance(post["vacant"], bool)
-    assert api.get("/posts/NOPE").status_code == 404
+    missing = api.get("/posts/NOPE")
+    assert missing.status_code == 404
+    assert missing.json() == {"detail": "未找到编号为 'NOPE' 的岗位", "errors": []}
+    no_unit = api.get("/units/NOPE")
+    assert no_unit.status_code == 404 and no_unit.json()["detail"] == "未找到编号为 'NOPE' 的单位"
+    no_route = api.get("/nowhere")
+    assert no_route.status_code == 404
+    assert no_route.json()["detail"] == "没有这个接口：/api/v1/nowhere；接口列表见 /docs"
+    wrong_method = api.delete("/posts")
+    assert wrong_method.status_code == 405
+    assert wrong_method.json()["detail"] == "接口 /api/v1/posts 不支持 DELETE 请求；用法见 /docs"
 
 
 def test_openapi_describes_every_route(service: Service) -> None:
@@ -177,12 +194,16 @@ def test_selection_over_http(api: httpx.Client, small_sample_dir: Path) -> None:
         json={"post_ids": manifest["planted"]["vacancies"][:3], "as_of": "2026-11-01"},
     )
     assert plan.status_code == 200 and plan.json()["assignments"]
-    assert api.post("/selection/round", json={"post_ids": ["NOPE"]}).status_code == 404
-    assert api.get("/posts/NOPE/candidates").status_code == 404
-    assert (
-        api.get("/selection/check", params={"cadre_id": "NOPE", "post_id": vacancy}).status_code
-        == 404
-    )
+    unknown = api.post("/selection/round", json={"post_ids": ["NOPE", "NADA"]})
+    assert unknown.status_code == 404
+    assert unknown.json()["detail"] == "未找到以下编号的岗位：NOPE、NADA"
+    no_post = api.get("/posts/NOPE/candidates")
+    assert no_post.status_code == 404 and no_post.json()["detail"] == "未找到编号为 'NOPE' 的岗位"
+    no_cadre = api.get("/selection/check", params={"cadre_id": "NOPE", "post_id": vacancy})
+    assert no_cadre.status_code == 404
+    assert no_cadre.json()["detail"] == "未找到编号为 'NOPE' 的干部"
+    no_bench = api.get("/selection/bench", params={"post_ids": ["NOPE"]})
+    assert no_bench.status_code == 404 and no_bench.json()["detail"] == "未找到以下编号的岗位：NOPE"
 
 
 # ------------------------------------------------------------- access control
@@ -201,9 +222,12 @@ def test_every_endpoint_but_health_needs_a_token(service: Service) -> None:
             response = anonymous.request(method.upper(), concrete)
             assert response.status_code == 401, (method, path)
             assert response.headers["www-authenticate"].startswith("Bearer")
-            assert "Bearer" in response.json()["detail"]
+            assert response.json()["detail"] == (
+                "需要登录：请在请求头中发送 Authorization: Bearer 令牌"
+            )
     bad = anonymous.get("/cadres", headers={"Authorization": "Bearer gs_not-a-token"})
-    assert bad.status_code == 401 and "unknown or revoked" in bad.json()["detail"]
+    assert bad.status_code == 401
+    assert bad.json()["detail"] == "令牌无效、已过期或已吊销：请向管理员申请新的令牌"
 
 
 def test_roles_decide_what_is_seen(service: Service) -> None:
@@ -223,7 +247,11 @@ def test_roles_decide_what_is_seen(service: Service) -> None:
     assert service["analyst"].get("/teams").status_code == 200
     for role in ("viewer", "analyst", "editor"):
         denied = service[role].get("/audit")
-        assert denied.status_code == 403 and role in denied.json()["detail"]
+        assert denied.status_code == 403
+        assert denied.json()["detail"] == (
+            f"角色 {role} 无权进行 audit（查阅审计日志）操作（令牌 test-{role}）；"
+            "如需此权限，请联系管理员"
+        )
     write = service["viewer"].post("/cadres/C000010/assessments", json={"year": 2025})
     assert write.status_code == 403
 
@@ -318,7 +346,7 @@ def test_revoked_token_stops_working(service: Service) -> None:
         capture_output=True,
         text=True,
     )
-    assert again.returncode == 1 and "no active token" in again.stderr
+    assert again.returncode == 1 and "错误：没有名为“short-lived”的有效令牌" in again.stderr
     stored = sqlite3.connect(service.access_db).execute("SELECT token_hash FROM tokens").fetchall()
     assert all(token not in row[0] and len(row[0]) == 64 for row in stored)  # hashes only
 
@@ -363,8 +391,10 @@ def test_bad_writes_get_every_problem_and_change_nothing(service: Service) -> No
     )
     assert bad.status_code == 422
     problems = {p["field"]: p for p in bad.json()["errors"]}
-    assert problems["考核, row 1, column 年度"]["value"] == "二〇二五"
-    assert "优秀" in problems["考核, row 1, column 等次"]["message"]
+    assert problems["考核 第1行 「年度」列"]["value"] == "二〇二五"
+    assert problems["考核 第1行 「年度」列"]["message"] == "应为整数，这里是“二〇二五”"
+    assert "优秀" in problems["考核 第1行 「等次」列"]["message"]
+    assert bad.json()["detail"] == "输入有2处问题，未写入任何数据"
     unknown = editor.post("/records/nonsense", json={"rows": [{"a": 1}]})
     assert unknown.status_code == 422 and "没有名为“nonsense”的表" in unknown.json()["detail"]
     pair = editor.post(
@@ -389,6 +419,9 @@ def test_load_a_file_over_http(service: Service, small_sample_dir: Path, tmp_pat
     assert response.json()["updated"] == {"Specialty": 1}
     wrong = editor.post("/load", files={"file": ("../evil.txt", b"x", "text/plain")})
     assert wrong.status_code == 422
+    assert wrong.json()["detail"] == (
+        "文件“evil.txt”无法导入：应为以表名命名的 .csv 文件（如 考核.csv）或 .xlsx 工作簿"
+    )
     broken = editor.post(
         "/load",
         files={
@@ -399,7 +432,8 @@ def test_load_a_file_over_http(service: Service, small_sample_dir: Path, tmp_pat
             )
         },
     )
-    assert broken.status_code == 422 and broken.json()["errors"][0]["field"].endswith("column 年度")
+    assert broken.status_code == 422
+    assert broken.json()["errors"][0]["field"] == "assessments.csv 第2行 「年度」列"
 
 
 def test_concurrent_writes_lose_no_update(service: Service) -> None:
@@ -477,7 +511,8 @@ def test_expired_token_stops_working(service: Service) -> None:
     assert service["anonymous"].get("/cadres", headers=headers).status_code == 200
     time.sleep(2.5)
     expired = service["anonymous"].get("/cadres", headers=headers)
-    assert expired.status_code == 401 and "unknown or revoked" in expired.json()["detail"]
+    assert expired.status_code == 401
+    assert expired.json()["detail"] == "令牌无效、已过期或已吊销：请向管理员申请新的令牌"
     made = subprocess.run(
         [
             *GRAPHSVC,
@@ -496,7 +531,7 @@ def test_expired_token_stops_working(service: Service) -> None:
         text=True,
         check=True,
     )
-    assert "valid until" in made.stderr
+    assert re.search(r"（角色 viewer，有效期至 \d{4}-\d\d-\d\d \d\d:\d\d（UTC））", made.stderr)
     listed = subprocess.run(
         [*GRAPHSVC, "token", "list", "--json", "--access-db", str(service.access_db)],
         capture_output=True,
@@ -521,3 +556,48 @@ def test_an_access_file_from_before_expiry_still_opens(tmp_path: Path) -> None:
     with AccessStore(path) as access:
         token = access.create_token(name="after-upgrade", role="admin")
         assert access.authenticate(token) is not None
+
+
+# ------------------------------------------------------------------- language
+
+# Two English words in a row, once the parts that are English on purpose are taken out: the
+# header a client must send, the request's field names (``query.as_of``) and the ids.
+_ENGLISH = re.compile(r"[A-Za-z]{2,} [A-Za-z]{2,}")
+_ON_PURPOSE = re.compile(r"Authorization: Bearer|(?:query|body|path)(?:\.\w+)+|/api/v1/\S*")
+
+
+def test_every_error_a_user_reads_is_chinese(service: Service) -> None:
+    editor = service["editor"]
+    answers = [
+        service["anonymous"].get("/cadres"),
+        service["anonymous"].get("/cadres", headers={"Authorization": "Bearer gs_nothing"}),
+        service["viewer"].get("/teams"),
+        editor.get("/cadres", params={"limit": "many"}),
+        editor.get("/selection/conflicts", params={"as_of": "last spring"}),
+        editor.post("/selection/round", json={"own_unit": "sometimes", "min_young_share": 2}),
+        editor.post("/selection/round", json={"post_ids": "P000001"}),
+        editor.post(
+            "/selection/round", content=b"{not json", headers={"Content-Type": "application/json"}
+        ),
+        editor.post("/cadres/C000001/assessments", json={"quarter": 9}),
+        editor.post("/mentoring/pairs", json={"mentor_id": "M1", "mentee_id": "C1", "start": "x"}),
+        editor.post("/records/nonsense", json={"rows": [{"a": 1}]}),
+        editor.post("/records/assessments", json={"rows": []}),
+        editor.post("/load", files={"file": ("notes.txt", b"x", "text/plain")}),
+        editor.get("/cadres/NOPE"),
+        editor.get("/nowhere"),
+        editor.put("/cadres"),
+    ]
+    for answer in answers:
+        assert 400 <= answer.status_code < 500, answer.text
+        body = answer.json()
+        assert set(body) == {"detail", "errors"}, body
+        for text in [body["detail"], *(problem["message"] for problem in body["errors"])]:
+            assert re.search(r"[\u4e00-\u9fff]", text), (answer.request.url, text)
+            assert not _ENGLISH.search(_ON_PURPOSE.sub("", text)), (answer.request.url, text)
+    day, choice = answers[4].json(), answers[5].json()
+    assert day["detail"] == "请求有误：query.as_of：不是日期：应写作YYYY-MM-DD，如2026-11-01"
+    assert (
+        "body.own_unit：“sometimes”不是own_unit的可选值；可填：allow、exclude、prefer"
+        in (choice["detail"])
+    )

@@ -36,7 +36,9 @@ def test_sample_load_stats(tmp_path: Path) -> None:
     assert (data / "cadres.csv").exists() and (data / "manifest.json").exists()
     result = run("load", str(data), "--store", store)
     assert result.returncode == 0, result.stderr
-    assert "created" in result.stderr
+    assert (
+        "张表读入" in result.stderr and "：新增 " in result.stderr and "未变 0 条" in result.stderr
+    )
     first = stats_json(store)
     assert first["nodes"]["Cadre"] == 500
     assert {"Cadre", "Post", "Unit", "Mentor", "Project", "Training"} <= first["nodes"].keys()
@@ -74,7 +76,10 @@ def test_a_bad_load_exits_non_zero_and_writes_nothing(
         ("cadres.csv", 4, "出生年月"),
         ("cadres.csv", len(rows), "干部编号"),
     }
-    assert "cadres.csv 第4行 「出生年月」列：不是有效日期：月份13不在1–12之间" in result.stderr
+    assert (
+        "错误：cadres.csv 第4行 「出生年月」列：不是有效日期：月份13不在1–12之间；"
+        "应写作1990.05、1990.05.12或1990-05-12（值：1990.13）"
+    ) in result.stderr
     assert "未写入任何数据" in result.stderr
     assert not Path(store).exists()  # a failed first load leaves no store file
     assert stats_json(store)["nodes"] == {}
@@ -93,7 +98,7 @@ def test_the_store_comes_from_the_environment(tmp_path: Path, small_sample_dir: 
 def test_unknown_store_url_is_a_clear_error(tmp_path: Path) -> None:
     result = run("stats", "--store", "redis://localhost", "--json")
     assert result.returncode == 2
-    assert "unknown store URL scheme 'redis'" in result.stderr
+    assert "错误：无法识别存储地址 redis://localhost 中的协议 'redis'" in result.stderr
 
 
 def test_demo_without_serving(tmp_path: Path) -> None:
@@ -101,13 +106,13 @@ def test_demo_without_serving(tmp_path: Path) -> None:
     env = {**os.environ, "GRAPHSVC_ACCESS_DB": str(tmp_path / "access.db")}
     result = run("demo", "--store", store, "--data", str(data), "--no-serve", env=env)
     assert result.returncode == 0, result.stderr
-    assert "generating the sample district" in result.stderr
+    assert f"正在 {data} 生成示例区县数据（种子 7）" in result.stderr
     assert "导师帮带人数超过上限" in result.stdout  # it reports what it found
     assert stats_json(store)["nodes"]["Cadre"] == 3000
     # A second demo reuses the data and loads nothing new.
     again = run("demo", "--store", store, "--data", str(data), "--no-serve", env=env)
-    assert again.returncode == 0 and "generating" not in again.stderr
-    assert "(0 records created)" in again.stderr
+    assert again.returncode == 0 and "生成示例区县数据" not in again.stderr
+    assert "（新增 0 条记录）" in again.stderr
     # Each demo prints a fresh admin token (the last one replaces the one before).
     tokens = [r.stdout.strip().splitlines()[-1] for r in (result, again)]
     assert all(t.startswith("gs_") for t in tokens) and tokens[0] != tokens[1]
@@ -174,8 +179,15 @@ def test_check_prints_the_verdict_rule_by_rule(tmp_path: Path, small_sample_dir:
     assert avoidance["status"] == "fail" and "直接上下级" in avoidance["message"]
     [kin] = [c for c in verdict["conflicts"] if c["relative_id"] == relative_id]
     assert kin["rule"] == "superior_subordinate" and "拟任" in kin["chain"][2]
+    shown = run(
+        "check", "--cadre", cadre_id, "--post", post_id, "--store", store, "--as-of", "2026-11-01"
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert f"（{cadre_id}）→ " in shown.stdout and "：不符合任职条件" in shown.stdout
+    assert "✗ 任职回避（avoidance）：" in shown.stdout
+    assert "✗ 上下级回避（superior_subordinate）：" in shown.stdout
     missing = run("check", "--cadre", "NOPE", "--post", post_id, "--store", store, "--json")
-    assert missing.returncode == 1 and "no cadre with id 'NOPE'" in missing.stderr
+    assert missing.returncode == 1 and "错误：未找到编号为 'NOPE' 的干部" in missing.stderr
 
 
 def test_match_ranks_candidates_for_a_post(tmp_path: Path, small_sample_dir: Path) -> None:
@@ -215,7 +227,9 @@ def test_match_all_fills_a_round(tmp_path: Path, small_sample_dir: Path) -> None
     assert data["total"] == pytest.approx(sum(a["score"] for a in data["assignments"]), abs=1e-3)
     assert out.exists()
     both = run("match", "--all", "--post", "P1", "--store", store)
-    assert both.returncode == 2 and "either --post ID or --all" in both.stderr
+    assert (
+        both.returncode == 2 and "错误：请给出 --post 岗位编号 或 --all，二者选其一" in both.stderr
+    )
 
 
 def test_bench_and_conflicts_commands(tmp_path: Path, small_sample_dir: Path) -> None:
@@ -345,3 +359,32 @@ def test_stats_over_an_empty_store_reports_zero_counts(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     counts = json.loads(result.stdout)
     assert counts["nodes"] == {} and counts["edges"] == {}
+
+
+def test_token_and_day_errors_speak_chinese(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    access = ["--access-db", str(tmp_path / "access.db")]
+    runner = CliRunner()
+    made = runner.invoke(app, ["token", "create", "--role", "viewer", "--name", "会议", *access])
+    assert made.exit_code == 0, made.output
+    assert "已为“会议”创建令牌（角色 viewer）；令牌只显示这一次，请妥善保管：" in made.stderr
+    again = runner.invoke(app, ["token", "create", "--role", "viewer", "--name", "会议", *access])
+    assert again.exit_code == 2
+    assert again.stderr.strip() == (
+        "错误：名为“会议”的令牌已存在；请先吊销它，或选择替换（命令行加 --replace）"
+    )
+    boss = runner.invoke(app, ["token", "create", "--role", "boss", "--name", "x", *access])
+    assert boss.exit_code == 2
+    assert (
+        boss.stderr.strip() == "错误：没有“boss”这个角色；可选角色：viewer、analyst、editor、admin"
+    )
+    revoked = runner.invoke(app, ["token", "revoke", "会议", *access])
+    assert revoked.exit_code == 0 and revoked.stderr.strip() == "已吊销令牌“会议”，即刻失效"
+    day = runner.invoke(app, ["stats", "--store", str(tmp_path / "g.db"), "--as-of", "2026-13-01"])
+    assert day.exit_code == 2
+    assert day.stderr.strip() == (
+        "错误：--as-of 的值“2026-13-01”不是日期：应写作 YYYY-MM-DD，如 2026-11-01"
+    )

@@ -38,9 +38,7 @@ def test_demo_serves_with_tokens_masking_and_audit(tmp_path: Path) -> None:
         assert demo.stdout is not None
         admin_token, sign_in = "", None
         for line in demo.stdout:  # the sign-in and the token are printed before it serves
-            found = re.search(
-                r"workbench \(工作台\): (http://\S+)/\s+sign in as (\S+) / (\S+)", line
-            )
+            found = re.search(r"工作台 \(workbench\): (http://\S+)/\s+登录：(\S+) / (\S+)", line)
             sign_in = found.groups() if found else sign_in
             if line.startswith("gs_"):
                 admin_token = line.strip()

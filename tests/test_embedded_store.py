@@ -32,13 +32,15 @@ def test_refuses_what_is_not_a_store(tmp_path: Path) -> None:
     other = tmp_path / "other.db"
     with sqlite3.connect(other) as conn:
         conn.execute("CREATE TABLE t (x)")
-    with pytest.raises(StoreError, match="not a graphsvc store"):
+    with pytest.raises(StoreError, match=r"是 SQLite 文件，但不是 graphsvc 图数据库$"):
         open_store(str(other))
     text = tmp_path / "notes.db"
     text.write_text("just some text, long enough to not look like an empty database" * 20)
-    with pytest.raises(StoreError, match="not a graphsvc store"):
+    with pytest.raises(StoreError, match="不是 graphsvc 图数据库文件"):
         open_store(str(text))
-    with pytest.raises(StoreError, match="folder"):
+    with pytest.raises(StoreError, match=r"是文件夹，不是图数据库文件$"):
         open_store(str(tmp_path))
-    with pytest.raises(StoreError, match="unknown store URL scheme"):
+    with pytest.raises(
+        StoreError, match=r"^无法识别存储地址 postgres://localhost/db 中的协议 'postgres'"
+    ):
         open_store("postgres://localhost/db")

@@ -55,15 +55,15 @@ def test_bad_cadre_fields_are_named(change: dict[str, object], field: str) -> No
 
 
 def test_cross_field_rules() -> None:
-    with pytest.raises(ValidationError, match="needs 等次"):
+    with pytest.raises(ValidationError, match="Value error, 年度考核（未填季度）须填等次 "):
         Assessment.model_validate({"id": "A1", "cadre_id": "C1", "year": 2024})
-    with pytest.raises(ValidationError, match="needs 星级"):
+    with pytest.raises(ValidationError, match="Value error, 季度考核（已填季度）须填星级 "):
         Assessment.model_validate({"id": "A1", "cadre_id": "C1", "year": 2024, "quarter": 2})
-    with pytest.raises(ValidationError, match="before"):
+    with pytest.raises(ValidationError, match="Value error, 免职时间早于任职时间 "):
         HoldsPost.model_validate(
             {"cadre_id": "C1", "post_id": "P1", "start": "2020.05", "end": "2019.01"}
         )
-    with pytest.raises(ValidationError, match="own relative"):
+    with pytest.raises(ValidationError, match="Value error, 干部不能是自己的亲属 "):
         RelativeOf.model_validate({"cadre_id": "C1", "relative_id": "C1", "relation": "配偶"})
 
 

@@ -61,10 +61,10 @@ def test_an_interrupted_chunked_write_resumes(chunked: Neo4jStore) -> None:
 
 
 def test_an_absent_server_is_unavailable() -> None:
-    with pytest.raises(StoreUnavailable, match="cannot be reached"):
+    with pytest.raises(StoreUnavailable, match=r"^无法连接 bolt://127\.0\.0\.1:1 上的 Neo4j："):
         open_store("bolt://127.0.0.1:1")
 
 
 def test_wrong_credentials_are_named(neo4j_url: str) -> None:
-    with pytest.raises(StoreError, match="NEO4J_PASSWORD"):
+    with pytest.raises(StoreError, match="拒绝了登录凭据，请检查 NEO4J_USER / NEO4J_PASSWORD"):
         Neo4jStore(neo4j_url, Settings(NEO4J_PASSWORD="not-the-password"))  # type: ignore[call-arg]

@@ -272,7 +272,7 @@ def test_a_province_is_several_districts(tmp_path: Path) -> None:
 
 
 def test_too_small_a_sample_is_refused() -> None:
-    with pytest.raises(ValueError, match="at least 50"):
+    with pytest.raises(ValueError, match=r"^示例数据至少需要50名干部，这里要求的是10名$"):
         generate_sample(cadres=10)
 
 

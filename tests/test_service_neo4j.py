@@ -97,8 +97,9 @@ def test_neo4j_outage_gives_503_and_the_service_recovers(
         relay.cut()
         down = api.get("/cadres/C000002")
         assert down.status_code == 503, down.text
-        assert "graph store does not answer" in down.json()["detail"]
-        assert "cannot be reached" in down.json()["detail"]
+        assert down.json()["detail"].startswith(
+            f"图数据库暂时无法访问，请稍后重试或联系管理员：无法连接 {store} 上的 Neo4j："
+        )
         assert api.get("/health").status_code == 503
         assert api.get("/cadres", params={"name": "王"}).status_code == 503
 

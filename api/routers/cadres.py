@@ -80,6 +80,6 @@ def get_cadre(
     audit.record("read_record", [cadre_id])
     profile = cadre_profile(store=store, cadre_id=cadre_id, reveal=reveal)
     if profile is None:
-        raise HTTPException(status_code=404, detail=f"no cadre with id {cadre_id!r}")
+        raise HTTPException(status_code=404, detail=f"未找到编号为 '{cadre_id}' 的干部")
     profile["shown_sensitive"] = sorted(reveal)
     return profile

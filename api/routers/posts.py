@@ -46,5 +46,5 @@ def get_post(
 ) -> PostDetail:
     detail = post_detail(store=store, post_id=post_id)
     if detail is None:
-        raise HTTPException(status_code=404, detail=f"no post with id {post_id!r}")
+        raise HTTPException(status_code=404, detail=f"未找到编号为 '{post_id}' 的岗位")
     return detail

@@ -46,15 +46,7 @@ class WriteOut(BaseModel):
 def _problems(failure: LoadFailed) -> list[Problem]:
     return [
         Problem(
-            field=", ".join(
-                part
-                for part in (
-                    issue.source,
-                    f"row {issue.row}" if issue.row is not None else "",
-                    f"column {issue.column}" if issue.column else "",
-                )
-                if part
-            ),
+            field=issue.location,
             message=issue.reason,
             value=None if issue.value is None else str(issue.value),
         )
@@ -106,11 +98,12 @@ def load_file(
     if not name or FilePath(name).suffix.lower() not in {".csv", ".xlsx"}:
         raise HTTPException(
             status_code=422,
-            detail=f"the file {name!r} must be a .csv named after its table or an .xlsx workbook",
+            detail=f"文件“{name}”无法导入："
+            "应为以表名命名的 .csv 文件（如 考核.csv）或 .xlsx 工作簿",
         )
     data = file.file.read(_MAX_UPLOAD + 1)
     if len(data) > _MAX_UPLOAD:
-        raise HTTPException(status_code=413, detail="the file is larger than 200 MB")
+        raise HTTPException(status_code=413, detail="文件超过200 MB，请拆分后分批上传")
     with tempfile.TemporaryDirectory() as folder:
         path = FilePath(folder) / name
         path.write_bytes(data)
@@ -173,7 +166,7 @@ def record_assessment(
 ) -> WriteOut:
     audit.record("record_assessment", [cadre_id])
     if store.get_node("Cadre", cadre_id) is None:
-        raise HTTPException(status_code=404, detail=f"no cadre with id {cadre_id!r}")
+        raise HTTPException(status_code=404, detail=f"未找到编号为 '{cadre_id}' 的干部")
     # The same year and quarter is one assessment: update it rather than add a second.
     existing = [e.other_id for e in store.edges_of("Cadre", cadre_id) if e.type == "ASSESSMENT_OF"]
     same = [

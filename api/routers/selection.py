@@ -114,7 +114,7 @@ def candidates(
     day = as_of or date.today()
     context = _context(cache, store, policy, day)
     if post_id not in context.posts:
-        raise HTTPException(status_code=404, detail=f"no post with id {post_id!r}")
+        raise HTTPException(status_code=404, detail=f"未找到编号为 '{post_id}' 的岗位")
     result: CandidatesResult = cache.get(
         store,
         ("candidates", post_id, limit, day),
@@ -160,7 +160,7 @@ def round_(
     context = _context(cache, store, policy, request.as_of or date.today())
     unknown = [p for p in (request.post_ids or []) + request.must_fill if p not in context.posts]
     if unknown:
-        raise HTTPException(status_code=404, detail=f"no post with id(s) {unknown}")
+        raise HTTPException(status_code=404, detail=f"未找到以下编号的岗位：{'、'.join(unknown)}")
     try:
         result = run_round(
             context=context,
@@ -194,7 +194,7 @@ def bench(
     context = _context(cache, store, policy, day)
     unknown = [p for p in post_ids or [] if p not in context.posts]
     if unknown:
-        raise HTTPException(status_code=404, detail=f"no post with id(s) {unknown}")
+        raise HTTPException(status_code=404, detail=f"未找到以下编号的岗位：{'、'.join(unknown)}")
     key = ("bench", tuple(sorted(post_ids)) if post_ids else None, day)
     result: BenchResult = cache.get(
         store, key, lambda: succession_bench(context=context, post_ids=post_ids)

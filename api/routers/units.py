@@ -43,5 +43,5 @@ def list_units(
 def get_unit(unit_id: str, store: StoreDep) -> UnitDetail:
     detail = unit_detail(store=store, unit_id=unit_id)
     if detail is None:
-        raise HTTPException(status_code=404, detail=f"no unit with id {unit_id!r}")
+        raise HTTPException(status_code=404, detail=f"未找到编号为 '{unit_id}' 的单位")
     return detail

@@ -35,8 +35,8 @@ def open_store(url: str) -> GraphStore:
     if "://" in url and not url.startswith(("sqlite://", "file://")):
         scheme = url.split("://", 1)[0]
         raise StoreError(
-            f"unknown store URL scheme {scheme!r} in {url!r}; use a file path, "
-            "sqlite:///path.db, or neo4j:// / bolt://"
+            f"无法识别存储地址 {url} 中的协议 '{scheme}'：请使用文件路径、"
+            "sqlite:///path.db，或 neo4j:// / bolt:// 地址"
         )
     from graphsvc.stores.embedded import EmbeddedStore
 

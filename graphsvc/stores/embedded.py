@@ -99,7 +99,7 @@ class EmbeddedStore(GraphStore):
         self.url = url
         self.path = path_from_url(url)
         if self.path.exists() and self.path.is_dir():
-            raise StoreError(f"{self.path} is a folder, not a store file")
+            raise StoreError(f"{self.path} 是文件夹，不是图数据库文件")
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
@@ -138,7 +138,7 @@ class EmbeddedStore(GraphStore):
                 conn.execute("PRAGMA synchronous = FULL")
             except sqlite3.DatabaseError as error:
                 conn.close()
-                raise StoreError(f"{self.path} is not a graphsvc store: {error}") from None
+                raise StoreError(f"{self.path} 不是 graphsvc 图数据库文件（{error}）") from None
             self._local.conn = conn
             with self._lock:
                 self._connections.append(conn)
@@ -150,9 +150,9 @@ class EmbeddedStore(GraphStore):
             conn.execute("PRAGMA journal_mode = WAL")
             tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
         except sqlite3.DatabaseError as error:
-            raise StoreError(f"{self.path} is not a graphsvc store: {error}") from None
+            raise StoreError(f"{self.path} 不是 graphsvc 图数据库文件（{error}）") from None
         if tables and "meta" not in tables:
-            raise StoreError(f"{self.path} is an SQLite file but not a graphsvc store")
+            raise StoreError(f"{self.path} 是 SQLite 文件，但不是 graphsvc 图数据库")
         conn.executescript(_SCHEMA)
         conn.execute(
             "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?), ('version', '0')",
@@ -161,7 +161,8 @@ class EmbeddedStore(GraphStore):
         found = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()[0]
         if int(found) != SCHEMA_VERSION:
             raise StoreError(
-                f"{self.path} has store schema {found}; this graphsvc reads {SCHEMA_VERSION}"
+                f"{self.path} 的存储结构为第 {found} 版，"
+                f"本版 graphsvc 只能读取第 {SCHEMA_VERSION} 版"
             )
 
     def close(self) -> None:

@@ -125,14 +125,14 @@ class Neo4jStore(GraphStore):
         try:
             return action()
         except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired) as error:
-            raise StoreUnavailable(f"Neo4j at {self.url} cannot be reached: {error}") from error
+            raise StoreUnavailable(f"无法连接 {self.url} 上的 Neo4j：{error}") from error
         except neo4j_errors.AuthError as error:
             raise StoreError(
-                f"Neo4j at {self.url} refused the credentials (NEO4J_USER / NEO4J_PASSWORD): "
+                f"{self.url} 上的 Neo4j 拒绝了登录凭据，请检查 NEO4J_USER / NEO4J_PASSWORD："
                 f"{error.message}"
             ) from error
         except neo4j_errors.ClientError as error:
-            raise StoreError(f"Neo4j at {self.url}: {error.message}") from error
+            raise StoreError(f"{self.url} 上的 Neo4j 报错：{error.message}") from error
 
     def _read(self, query: str, **params: Any) -> list[neo4j.Record]:
         records, _, _ = self._driver.execute_query(
@@ -149,7 +149,8 @@ class Neo4jStore(GraphStore):
         found = records[0]["schema"]
         if found != SCHEMA_VERSION:
             raise StoreError(
-                f"{self.url} has store schema {found}; this graphsvc reads {SCHEMA_VERSION}"
+                f"{self.url} 的存储结构为第 {found} 版，"
+                f"本版 graphsvc 只能读取第 {SCHEMA_VERSION} 版"
             )
 
     def close(self) -> None:
@@ -418,7 +419,7 @@ class Neo4jStore(GraphStore):
             ) as session:
                 yield from session.run(query, params)
         except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired) as error:
-            raise StoreUnavailable(f"Neo4j at {self.url} cannot be reached: {error}") from error
+            raise StoreUnavailable(f"无法连接 {self.url} 上的 Neo4j：{error}") from error
 
     def iter_nodes(
         self, label: str, fields: Sequence[str] | None = None

@@ -164,5 +164,5 @@ def generate_sample(
         Called as ``(what, done, total)`` after each district.
     """
     if cadres < 50:
-        raise ValueError(f"a sample needs at least 50 cadres (asked for {cadres})")
+        raise ValueError(f"示例数据至少需要50名干部，这里要求的是{cadres}名")
     return Generator(cadres, seed).run(on_progress)

@@ -180,5 +180,5 @@ def write_report(report: Report, path: Path) -> Path:
                 if section.chart is not None:
                     _xlsx_chart(writer.sheets[name], section.chart, len(frame.columns) + 2)
     else:
-        raise ValueError(f"{path}: a report is written as .xlsx or .html")
+        raise ValueError(f"{path}：报告只能写成 .xlsx 或 .html 文件")
     return path

@@ -53,7 +53,9 @@ def _check(
     allowed = {post for post, _ in scores}
     missing = sorted(set(must_fill) - allowed)
     if missing:
-        raise InfeasibleRound(f"post(s) {missing} must be filled but have no eligible candidate")
+        raise InfeasibleRound(
+            f"必须配备的岗位 {'、'.join(missing)} 没有符合条件的人选，请调整必配岗位或放宽条件"
+        )
     unknown = sorted(allowed - set(posts))
     if unknown:
         raise ValueError(f"scores name posts outside the round: {unknown[:5]}")
@@ -75,7 +77,10 @@ def _lap(
     pairs = []
     for r, c in zip(rows, cols, strict=True):
         if cost[r, c] >= _FORBIDDEN:
-            raise InfeasibleRound(f"post {posts[r]} must be filled but cannot be")
+            raise InfeasibleRound(
+                f"必须配备的岗位 {posts[r]} 无法配备人选：符合条件的人选已配到其他必配岗位，"
+                "请减少必配岗位或放宽条件"
+            )
         if c < len(cadres):
             pairs.append((posts[r], cadres[c], float(scores[(posts[r], cadres[c])])))
     return Assignment(sorted(pairs), "lap")
@@ -110,7 +115,7 @@ def _lap_sparse(
     try:
         rows, cols = min_weight_full_bipartite_matching(matrix)
     except ValueError:
-        raise InfeasibleRound("the posts that must be filled cannot all be filled") from None
+        raise InfeasibleRound("必须配备的岗位无法全部配备人选，请减少必配岗位或放宽条件") from None
     pairs = [
         (posts[r], cadres[c], float(scores[(posts[r], cadres[c])]))
         for r, c in zip(rows, cols, strict=True)
@@ -155,9 +160,10 @@ def _milp(
         options={"mip_rel_gap": 0.0, "presolve": True},
     )
     if result.status != 0 or result.x is None:
+        # The solver's own (English) status is for engineers; the user needs the constraints.
         raise InfeasibleRound(
-            f"no assignment meets the constraints (at least {min_young_share:.0%} young, "
-            f"{len(must_fill)} posts that must be filled): {result.message}"
+            f"没有能同时满足各项要求的配备方案（年轻干部至少占{min_young_share:.0%}，"
+            f"{len(must_fill)}个岗位必须配备）；请降低年轻干部比例或减少必配岗位"
         )
     chosen = [
         (p, c, float(scores[(p, c)])) for (p, c), x in zip(pairs, result.x, strict=True) if x > 0.5

@@ -182,7 +182,7 @@ def rank_in_context(
     """Rank candidates for one post from a loaded context (see :func:`rank_candidates`)."""
     post = context.posts.get(post_id)
     if post is None:
-        raise NotFound(f"no post with id {post_id!r}")
+        raise NotFound(f"未找到编号为 '{post_id}' 的岗位")
     unit_id = str(post.get("unit_id") or "")
     levels = candidate_levels(post)
     holders = context.holders.get(post_id, set())
@@ -244,7 +244,7 @@ def rank_candidates(
         When the post does not exist.
     """
     if store.get_node("Post", post_id) is None:
-        raise NotFound(f"no post with id {post_id!r}")
+        raise NotFound(f"未找到编号为 '{post_id}' 的岗位")
     context = SelectionContext.load(store, policy=policy, as_of=as_of)
     return rank_in_context(context, post_id, limit=limit)
 

@@ -30,10 +30,10 @@ def check_appointment(
     """
     record = load_cadre_record(store, cadre_id)
     if record is None:
-        raise NotFound(f"no cadre with id {cadre_id!r}")
+        raise NotFound(f"未找到编号为 '{cadre_id}' 的干部")
     post = store.get_node("Post", post_id)
     if post is None:
-        raise NotFound(f"no post with id {post_id!r}")
+        raise NotFound(f"未找到编号为 '{post_id}' 的岗位")
     units = load_units(store)
     verdict = check_eligibility(record, post, units, policy=policy, as_of=as_of)
     conflicts = appointment_conflicts(record, post, units, policy=policy, as_of=as_of)

@@ -12,11 +12,15 @@ is removed, any other entry is added or replaced.
 
 from __future__ import annotations
 
+import re
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from graphsvc.messages import validation_reason
 
 __all__ = [
     "DEFAULT_POLICY",
@@ -552,9 +556,14 @@ def _read(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise PolicyError(f"policy file {path} does not exist") from None
+        raise PolicyError(f"选拔政策文件 {path} 不存在，请检查路径") from None
     except tomllib.TOMLDecodeError as error:
-        raise PolicyError(f"policy file {path} is not valid TOML: {error}") from None
+        # tomllib says why in English; where (line, column) is what helps the user.
+        where = re.search(r"at line (\d+), column (\d+)", str(error))
+        place = f"第{where[1]}行第{where[2]}列" if where else "文件末尾"
+        raise PolicyError(
+            f"选拔政策文件 {path} 不是有效的TOML格式（{place}），请检查该处的方括号、引号和等号"
+        ) from None
 
 
 def load_policy(path: Path | None = None) -> SelectionPolicy:
@@ -571,8 +580,15 @@ def load_policy(path: Path | None = None) -> SelectionPolicy:
     try:
         return SelectionPolicy.model_validate(data)
     except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in item['loc'])}: {item['msg']}"
-            for item in error.errors(include_url=False)
-        )
-        raise PolicyError(f"policy {path or DEFAULT_POLICY}: {problems}") from None
+        problems = "；".join(_setting_problem(item) for item in error.errors(include_url=False))
+        raise PolicyError(f"选拔政策文件 {path or DEFAULT_POLICY} 的设置有误：{problems}") from None
+
+
+def _setting_problem(item: Mapping[str, Any]) -> str:
+    """One setting's problem, named by its dotted name (``rules.service_years.min_years``)."""
+    setting = ".".join(str(part) for part in item["loc"])
+    if item.get("type") == "extra_forbidden":
+        return f"{setting}：没有这项设置，请检查拼写"
+    if item.get("type") in {"bool_parsing", "bool_type"}:  # TOML spells switches true / false
+        return f"{setting}：应填 true 或 false，这里是“{item.get('input')}”"
+    return f"{setting}：{validation_reason(item, setting)}"

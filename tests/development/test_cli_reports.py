@@ -78,9 +78,9 @@ def test_reports_open_with_their_charts(store_url: str, tmp_path: Path, kind: st
 
 def test_report_refuses_unknown_kinds_and_formats(store_url: str, tmp_path: Path) -> None:
     result = run("report", "everything", "--out", str(tmp_path / "x.html"), "--store", store_url)
-    assert result.returncode == 2 and "unknown report" in result.stderr
+    assert result.returncode == 2 and "错误：没有“everything”这种报告；可选：" in result.stderr
     result = run("report", "teams", "--out", str(tmp_path / "x.pdf"), "--store", store_url)
-    assert result.returncode == 2 and ".xlsx or .html" in result.stderr
+    assert result.returncode == 2 and "x.pdf：报告只能写成 .xlsx 或 .html 文件" in result.stderr
     assert not (tmp_path / "x.pdf").exists()
 
 
@@ -88,7 +88,7 @@ def test_write_back_from_the_command_line(store_url: str, district_store: GraphS
     result = run("mentoring", "--recommend", "--write-back", "--store", store_url, *AS_OF)
     assert result.returncode == 0, result.stderr
     suggested = list(district_store.iter_edges("SUGGESTED_MENTOR"))
-    assert suggested and f"wrote {len(suggested)} SUGGESTED_MENTOR" in result.stderr
+    assert suggested and f"已写入 {len(suggested)} 条 SUGGESTED_MENTOR 关系" in result.stderr
     district_store.clear_results("SUGGESTED_MENTOR")
 
 

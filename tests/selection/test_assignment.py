@@ -84,9 +84,11 @@ def test_must_fill_and_determinism() -> None:
     scores = {("A", "x"): 0.9, ("B", "x"): 0.2}
     assert assign(scores, posts=["A", "B"]).pairs == [("A", "x", 0.9)]
     assert assign(scores, posts=["A", "B"], must_fill={"B"}).pairs == [("B", "x", 0.2)]
-    with pytest.raises(InfeasibleRound, match="must be filled"):
+    with pytest.raises(
+        InfeasibleRound, match=r"^必须配备的岗位 B 无法配备人选：符合条件的人选已配到"
+    ):
         assign(scores, posts=["A", "B"], must_fill={"A", "B"})
-    with pytest.raises(InfeasibleRound, match=r"\['C'\]"):
+    with pytest.raises(InfeasibleRound, match=r"^必须配备的岗位 C 没有符合条件的人选"):
         assign(scores, posts=["A", "B", "C"], must_fill={"C"})
     first = assign({("A", "x"): 0.5, ("A", "y"): 0.5}, posts=["A"])
     assert all(assign({("A", "x"): 0.5, ("A", "y"): 0.5}, posts=["A"]) == first for _ in range(5))

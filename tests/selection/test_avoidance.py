@@ -146,7 +146,7 @@ def test_check_an_appointment_of_a_sanctioned_cadre(
         assert result["verdict"] == "not_eligible"
         effect = next(r for r in result["rules"] if r["rule"] == "effect_period")
         assert effect["status"] == "fail" and sanctioned[0]["kind"] in effect["message"]
-        with pytest.raises(NotFound, match="no post"):
+        with pytest.raises(NotFound, match=r"^未找到编号为 'NOPE' 的岗位$"):
             check_appointment(
                 store=store, cadre_id="C000001", post_id="NOPE", policy=POLICY, as_of=AS_OF
             )

@@ -201,10 +201,13 @@ def test_a_policy_file_switches_rules_and_numbers(tmp_path: Path) -> None:
     assert found["years_at_level"].status == "pass" and "assessment" not in found
     bad = tmp_path / "bad.toml"
     bad.write_text("[rules.service_years]\nmin_years = -1\n", encoding="utf-8")
-    with pytest.raises(PolicyError, match=r"rules\.service_years\.min_years"):
+    with pytest.raises(PolicyError, match=r"rules\.service_years\.min_years：不能小于0，这里是-1"):
+        load_policy(bad)
+    bad.write_text("[rules]\nx = = 1\n", encoding="utf-8")
+    with pytest.raises(PolicyError, match=r"不是有效的TOML格式（第2行第5列）"):
         load_policy(bad)
     bad.write_text("[rules", encoding="utf-8")
-    with pytest.raises(PolicyError, match="not valid TOML"):
+    with pytest.raises(PolicyError, match=r"不是有效的TOML格式（文件末尾）"):
         load_policy(bad)
 
 

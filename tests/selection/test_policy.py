@@ -69,5 +69,42 @@ def test_a_department_adds_replaces_and_removes_map_entries(tmp_path: Path) -> N
 def test_a_bad_setting_is_named(tmp_path: Path) -> None:
     file = tmp_path / "bad.toml"
     file.write_text('[retirement.male]\nfirst_cohort = "1965"\n', encoding="utf-8")
-    with pytest.raises(PolicyError, match=r"retirement\.male\.first_cohort"):
+    with pytest.raises(PolicyError) as caught:
         load_policy(file)
+    assert str(caught.value) == (
+        f"选拔政策文件 {file} 的设置有误：retirement.male.first_cohort："
+        "格式不对：应符合^\\d{4}-\\d{2}$，这里是“1965”"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        (
+            "[rules.service_years]\nmin_yers = 3\n",
+            "rules.service_years.min_yers：没有这项设置，请检查拼写",
+        ),
+        (
+            "[rules.education]\ncounty_warn = 'x'\n",
+            "rules.education.county_warn：应填 true 或 false，这里是“x”",
+        ),
+        (
+            "[rules.training]\ncounty_hours_5y = 'many'\n",
+            "rules.training.county_hours_5y：应为数字，这里是“many”",
+        ),
+    ],
+)
+def test_a_bad_setting_is_said_in_chinese_with_its_dotted_name(
+    tmp_path: Path, text: str, problem: str
+) -> None:
+    file = tmp_path / "bad.toml"
+    file.write_text(text, encoding="utf-8")
+    with pytest.raises(PolicyError) as caught:
+        load_policy(file)
+    assert str(caught.value) == f"选拔政策文件 {file} 的设置有误：{problem}"
+
+
+def test_a_missing_policy_file_is_named(tmp_path: Path) -> None:
+    with pytest.raises(PolicyError) as caught:
+        load_policy(tmp_path / "none.toml")
+    assert str(caught.value) == f"选拔政策文件 {tmp_path / 'none.toml'} 不存在，请检查路径"

@@ -72,5 +72,5 @@ def test_the_report_opens_with_its_chart(context: SelectionContext, tmp_path: Pa
     book = load_workbook(write_report(report, tmp_path / "round.xlsx"))
     assert book.sheetnames[:2] == ["概要", "1-拟任人选"]
     assert book["1-拟任人选"].max_row == len(result["assignments"]) + 1
-    with pytest.raises(ValueError, match=r"\.xlsx or \.html"):
+    with pytest.raises(ValueError, match=r"round\.pdf：报告只能写成 \.xlsx 或 \.html 文件$"):
         write_report(report, tmp_path / "round.pdf")
