@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.cache import AnalysisCache
+from api.cache import AnalysisCache, GraphVersionHeaders
 from api.routers import (
     audit,
     cadres,
@@ -124,6 +124,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ]
         summary = "; ".join(f"{p.field}: {p.message}" for p in problems[:5])
         return _error(422, f"invalid request: {summary}", problems)
+
+    # Added before the audit middleware, which so wraps it: a refused header is audited too.
+    app.add_middleware(GraphVersionHeaders, prefix=API_PREFIX)
 
     @app.middleware("http")
     async def audit_every_call(
