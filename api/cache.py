@@ -152,7 +152,7 @@ class AnalysisCache:
         self._version: int | None = None  # the generation: the version the entries are for
         self._light: OrderedDict[Hashable, Any] = OrderedDict()
         self._heavy: OrderedDict[Hashable, _Heavy] = OrderedDict()
-        self._computing: dict[Hashable, threading.Lock] = {}
+        self._computing: dict[tuple[bool, Hashable], threading.Lock] = {}  # (heavy, key)
         self._rebuilding: int | None = None  # the version being built, while a rebuild runs
         self._failed_at: float | None = None
         self._rebuilder: ThreadPoolExecutor | None = None
@@ -244,13 +244,17 @@ class AnalysisCache:
         moving forward or starting a rebuild as needed; None when the reader must compute
         its own answer (it needs a newer generation and no rebuild can give it one now)."""
         while self._version is None or version > self._version:
-            if self._version is None or not self.serve_stale or not self._heavy:
+            # A first heavy build still running counts: moving forward would throw away its
+            # result when it lands, and readers of every newer version would build their own.
+            first_build = any(is_heavy for is_heavy, _ in self._computing)
+            if self._version is None or not self.serve_stale or not (self._heavy or first_build):
                 # Nothing heavy to serve meanwhile: move forward now.
                 self._light.clear()
                 self._heavy.clear()
                 self._version = version
                 break
-            self._start_rebuild(store)
+            if self._heavy:
+                self._start_rebuild(store)
             if wanted is None or self._version >= wanted:
                 break  # answer from the generation served; the rebuild runs on
             if self._rebuilding is None:

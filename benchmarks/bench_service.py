@@ -285,9 +285,13 @@ async def _mixed_client(
     outcomes: Counter[str],
     written: dict[tuple[str, int], int],
     versions: dict[str, int],
+    seconds: float,
+    slowest: list[tuple[int, str, float]],
+    write_share: float,
 ) -> None:
-    """One committee member or editor: 20% writes (on cadres only this client writes, so its
-    last write of a quarter is the one that must be found), 40% profiles, 40% searches."""
+    """One committee member or editor: ``write_share`` writes (on cadres only this client
+    writes, so its last write of a quarter is the one that must be found), the rest profiles
+    and searches, half each."""
     rng = random.Random(seed)
     limits = httpx.Timeout(30)  # a request unanswered in 30 s counts as failed
     async with (
@@ -301,7 +305,7 @@ async def _mixed_client(
         while time.perf_counter() < until:
             roll = rng.random()
             write: tuple[str, int, int] | None = None
-            if roll < 0.2:
+            if roll < write_share:
                 kind = "write"
                 write = (rng.choice(own_cadres), rng.randint(1, 4), rng.randint(1, 5))
                 cadre_id, quarter, stars = write
@@ -309,7 +313,7 @@ async def _mixed_client(
                     f"/cadres/{cadre_id}/assessments",
                     json={"year": 2026, "quarter": quarter, "stars": stars},
                 )
-            elif roll < 0.6:
+            elif roll < write_share + (1 - write_share) / 2:
                 kind = "profile"
                 request = viewer.get(f"/cadres/{rng.choice(ids['cadres'])}")
             else:
@@ -329,7 +333,9 @@ async def _mixed_client(
                     )
             except httpx.HTTPError as error:
                 outcomes[f"{kind} {type(error).__name__}"] += 1
-            timings[kind].append((time.perf_counter() - started) * 1000)
+            took = (time.perf_counter() - started) * 1000
+            timings[kind].append(took)
+            slowest.append((round(took), kind, round(started - (until - seconds), 1)))
 
 
 def _written_found(base: str, token: str, written: dict[tuple[str, int], int]) -> int:
@@ -364,7 +370,9 @@ def _summary(values: list[float]) -> dict[str, float | int | None]:
     }
 
 
-def mixed_test(store: str, clients: int, seconds: float, workers: int) -> dict[str, Any]:
+def mixed_test(
+    store: str, clients: int, seconds: float, workers: int, write_share: float = 0.2
+) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as folder:
         access_db = Path(folder) / "access.db"
         tokens = {role: _token(access_db, role) for role in ("viewer", "editor")}
@@ -374,12 +382,20 @@ def mixed_test(store: str, clients: int, seconds: float, workers: int) -> dict[s
                 base_url=base, headers={"Authorization": f"Bearer {tokens['viewer']}"}, timeout=600
             )
             ids = _targets(warm)
-            for _ in range(workers * 2):  # each worker's directory read once before the clock
-                warm.get("/cadres", params={"name": "王", "limit": 20})
+            # Each worker's directory read before the clock: new connections, which the
+            # workers share (one kept-alive connection would always reach the same worker).
+            for _ in range(workers * 6):
+                httpx.get(
+                    f"{base}/cadres",
+                    params={"name": "王", "limit": 20},
+                    headers={"Authorization": f"Bearer {tokens['viewer']}"},
+                    timeout=600,
+                )
             timings: dict[str, list[float]] = {"search": [], "profile": [], "write": []}
             outcomes: Counter[str] = Counter()
             written: dict[tuple[str, int], int] = {}
             versions: dict[str, int] = {}
+            slowest: list[tuple[int, str, float]] = []  # (ms, kind, seconds into the run)
             cadres = ids["cadres"]
 
             async def run() -> None:
@@ -397,6 +413,9 @@ def mixed_test(store: str, clients: int, seconds: float, workers: int) -> dict[s
                             outcomes,
                             written,
                             versions,
+                            seconds,
+                            slowest,
+                            write_share,
                         )
                         for seed in range(clients)
                     )
@@ -406,11 +425,13 @@ def mixed_test(store: str, clients: int, seconds: float, workers: int) -> dict[s
             asyncio.run(run())
             elapsed = time.perf_counter() - started
             found = _written_found(base, tokens["editor"], written)
+            cache = warm.get("/health/detail").json().get("cache", {})  # one worker's
     everything = [t for values in timings.values() for t in values]
     failed = sum(n for outcome, n in outcomes.items() if not outcome.endswith(" 200"))
     return {
         "workers": workers,
         "clients": clients,
+        "write_share": write_share,
         "seconds": round(elapsed, 1),
         "requests": len(everything),
         "failed": failed,
@@ -420,6 +441,9 @@ def mixed_test(store: str, clients: int, seconds: float, workers: int) -> dict[s
         "found": found,
         **{kind: _summary(values) for kind, values in timings.items()},
         "max_ms": round(max(everything), 1) if everything else None,
+        "slowest": sorted(slowest, reverse=True)[:8],
+        "newest_version_seen": versions,
+        "cache_one_worker": cache,
     }
 
 
@@ -431,6 +455,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--workers", type=int, nargs="+", default=[1])
+    parser.add_argument(
+        "--write-share", type=float, default=0.2, help="mixed: the share of requests that write"
+    )
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     header = (
@@ -453,7 +480,10 @@ def main() -> None:
             ),
         ]
     elif args.mode == "mixed":
-        results = [mixed_test(args.store, args.clients, args.seconds, n) for n in args.workers]
+        results = [
+            mixed_test(args.store, args.clients, args.seconds, n, args.write_share)
+            for n in args.workers
+        ]
         for result in results:
             print(result, file=sys.stderr)
 
@@ -464,21 +494,27 @@ def main() -> None:
         lines = [
             header,
             "",
-            "| server workers | clients | seconds | requests | failed | over 2 s "
+            "| server workers | clients | writes share | seconds | requests | failed | over 2 s "
             "| searches | search p50 ms | search p95 ms | search max ms "
             "| profiles | profile p50 ms | profile p95 ms | profile max ms "
             "| writes | write p50 ms | write p95 ms | write max ms "
             "| assessments written | found afterwards |",
-            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:"
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:"
             "|---:|---:|---:|---:|",
             *(
-                f"| {r['workers']} | {r['clients']} | {r['seconds']} | {r['requests']:,} "
+                f"| {r['workers']} | {r['clients']} | {r['write_share']:.0%} | {r['seconds']} "
+                f"| {r['requests']:,} "
                 f"| {r['failed']} | {r['over_2s']} | {cell(r, 'search')} | {cell(r, 'profile')} "
                 f"| {cell(r, 'write')} | {r['written']:,} | {r['found']:,} |"
                 for r in results
             ),
             "",
             *(f"Outcomes ({r['workers']} workers): {r['outcomes']}" for r in results),
+            "",
+            *(
+                f"Slowest ({r['workers']} workers; ms, kind, seconds into the run): {r['slowest']}"
+                for r in results
+            ),
         ]
     else:
         results = [load_test(args.store, args.clients, args.seconds, n) for n in args.workers]
@@ -491,7 +527,8 @@ def main() -> None:
             "| p95 ms | p99 ms | outcomes |",
             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
             *(
-                f"| {r['workers']} | {r['clients']} | {r['seconds']} | {r['requests']:,} "
+                f"| {r['workers']} | {r['clients']} | {r['write_share']:.0%} | {r['seconds']} "
+                f"| {r['requests']:,} "
                 f"| {r['failed']} | {r['throughput_rps']} | {r['p50_ms']} | {r['p95_ms']} "
                 f"| {r['p99_ms']} | {r['outcomes']} |"
                 for r in results
