@@ -275,8 +275,8 @@ def _copy_store(source: str, target: Path) -> str:
 
 
 async def _mixed_client(
-    base: str,
-    tokens: dict[str, str],
+    viewer: httpx.AsyncClient,
+    editor: httpx.AsyncClient,
     ids: dict[str, list[str]],
     own_cadres: list[str],
     until: float,
@@ -293,49 +293,40 @@ async def _mixed_client(
     writes, so its last write of a quarter is the one that must be found), the rest profiles
     and searches, half each."""
     rng = random.Random(seed)
-    limits = httpx.Timeout(30)  # a request unanswered in 30 s counts as failed
-    async with (
-        httpx.AsyncClient(
-            base_url=base, headers={"Authorization": f"Bearer {tokens['viewer']}"}, timeout=limits
-        ) as viewer,
-        httpx.AsyncClient(
-            base_url=base, headers={"Authorization": f"Bearer {tokens['editor']}"}, timeout=limits
-        ) as editor,
-    ):
-        while time.perf_counter() < until:
-            roll = rng.random()
-            write: tuple[str, int, int] | None = None
-            if roll < write_share:
-                kind = "write"
-                write = (rng.choice(own_cadres), rng.randint(1, 4), rng.randint(1, 5))
-                cadre_id, quarter, stars = write
-                request = editor.post(
-                    f"/cadres/{cadre_id}/assessments",
-                    json={"year": 2026, "quarter": quarter, "stars": stars},
+    while time.perf_counter() < until:
+        roll = rng.random()
+        write: tuple[str, int, int] | None = None
+        if roll < write_share:
+            kind = "write"
+            write = (rng.choice(own_cadres), rng.randint(1, 4), rng.randint(1, 5))
+            cadre_id, quarter, stars = write
+            request = editor.post(
+                f"/cadres/{cadre_id}/assessments",
+                json={"year": 2026, "quarter": quarter, "stars": stars},
+            )
+        elif roll < write_share + (1 - write_share) / 2:
+            kind = "profile"
+            request = viewer.get(f"/cadres/{rng.choice(ids['cadres'])}")
+        else:
+            kind = "search"
+            request = viewer.get(
+                "/cadres", params={"name": rng.choice("王李张刘陈杨"), "limit": 20}
+            )
+        started = time.perf_counter()
+        try:
+            response = await request
+            outcomes[f"{kind} {response.status_code}"] += 1
+            if response.status_code == 200 and write is not None:
+                written[(write[0], write[1])] = write[2]
+            if "x-graph-version" in response.headers:
+                versions[kind] = max(
+                    versions.get(kind, 0), int(response.headers["x-graph-version"])
                 )
-            elif roll < write_share + (1 - write_share) / 2:
-                kind = "profile"
-                request = viewer.get(f"/cadres/{rng.choice(ids['cadres'])}")
-            else:
-                kind = "search"
-                request = viewer.get(
-                    "/cadres", params={"name": rng.choice("王李张刘陈杨"), "limit": 20}
-                )
-            started = time.perf_counter()
-            try:
-                response = await request
-                outcomes[f"{kind} {response.status_code}"] += 1
-                if response.status_code == 200 and write is not None:
-                    written[(write[0], write[1])] = write[2]
-                if "x-graph-version" in response.headers:
-                    versions[kind] = max(
-                        versions.get(kind, 0), int(response.headers["x-graph-version"])
-                    )
-            except httpx.HTTPError as error:
-                outcomes[f"{kind} {type(error).__name__}"] += 1
-            took = (time.perf_counter() - started) * 1000
-            timings[kind].append(took)
-            slowest.append((round(took), kind, round(started - (until - seconds), 1)))
+        except httpx.HTTPError as error:
+            outcomes[f"{kind} {type(error).__name__}"] += 1
+        took = (time.perf_counter() - started) * 1000
+        timings[kind].append(took)
+        slowest.append((round(took), kind, round(started - (until - seconds), 1)))
 
 
 def _written_found(base: str, token: str, written: dict[tuple[str, int], int]) -> int:
@@ -399,12 +390,33 @@ def mixed_test(
             cadres = ids["cadres"]
 
             async def run() -> None:
+                # Two connection pools, made before the clock starts (making a client costs
+                # the event loop milliseconds that would be counted as the server's).
+                limits = httpx.Limits(max_connections=clients)
+                timeout = httpx.Timeout(30)  # a request unanswered in 30 s counts as failed
+                async with (
+                    httpx.AsyncClient(
+                        base_url=base,
+                        headers={"Authorization": f"Bearer {tokens['viewer']}"},
+                        timeout=timeout,
+                        limits=limits,
+                    ) as viewer,
+                    httpx.AsyncClient(
+                        base_url=base,
+                        headers={"Authorization": f"Bearer {tokens['editor']}"},
+                        timeout=timeout,
+                        limits=limits,
+                    ) as editor,
+                ):
+                    await each_client(viewer, editor)
+
+            async def each_client(viewer: httpx.AsyncClient, editor: httpx.AsyncClient) -> None:
                 until = time.perf_counter() + seconds
                 await asyncio.gather(
                     *(
                         _mixed_client(
-                            base,
-                            tokens,
+                            viewer,
+                            editor,
                             ids,
                             cadres[seed::clients],
                             until,

@@ -115,6 +115,36 @@ def test_readers_during_a_rebuild_get_the_previous_value_at_once() -> None:
     assert fresh.version == 4 and directory.read_versions == [1, 2, 4]
 
 
+def test_a_first_build_under_way_is_kept_when_a_write_lands_during_it() -> None:
+    """A worker's first directory is still being read when a write lands: readers of the new
+    version wait for that build (nothing older exists), get it, and one rebuild follows,
+    instead of each new version throwing the running build away and starting another."""
+    store = Store()
+    cache = AnalysisCache()
+    directory = Directory(store)
+    directory.hold.clear()
+    answers: list[str] = []
+
+    def reader() -> None:
+        answers.append(cache.get(store, "directory", directory, heavy=True))
+
+    first = threading.Thread(target=reader)
+    first.start()
+    assert directory.started.wait(timeout=30)
+    store.write()
+    second = threading.Thread(target=reader)
+    second.start()
+    second.join(timeout=0.5)  # time to reach the cache; it cannot finish while the build waits
+    assert second.is_alive()
+    directory.hold.set()
+    for thread in (first, second):
+        thread.join(timeout=30)
+    assert answers == ["directory@1", "directory@1"]
+    with reading(at_least=2) as follow_up:
+        assert cache.get(store, "directory", directory, heavy=True) == "directory@2"
+    assert follow_up.version == 2 and directory.read_versions == [1, 2]
+
+
 def test_results_follow_the_read_model_they_were_computed_from() -> None:
     store = Store()
     cache = AnalysisCache()
