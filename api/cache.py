@@ -31,8 +31,8 @@ version read before it; for a write, the version after it).
 
 **Versions only move forward.** A request that read an older version than the
 generation (it started before a write that the cache has already caught up
-with) gets a heavy entry of the newer generation, or computes a light answer
-without caching it; it never sets the cache back. A key computed by one request
+with) gets a heavy entry of the newer generation (when serving stale), or
+computes its answer without caching it; it never sets the cache back. A key computed by one request
 is waited for, not recomputed, by concurrent requests for the same key. A
 failed rebuild keeps the generation, is logged, and is tried again by a request
 at least ``retry_after`` seconds later.
