@@ -45,7 +45,6 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -149,13 +148,15 @@ class AnalysisCache:
         self.retry_after = retry_after
         self._lock = threading.Lock()
         self._rebuilt = threading.Condition(self._lock)  # a rebuild ended, well or not
+        self._wake = threading.Condition(self._lock)  # a rebuild is asked for
+        self._asked: GraphStore | None = None  # the store of the rebuild asked for
         self._version: int | None = None  # the generation: the version the entries are for
         self._light: OrderedDict[Hashable, Any] = OrderedDict()
         self._heavy: OrderedDict[Hashable, _Heavy] = OrderedDict()
         self._computing: dict[tuple[bool, Hashable], threading.Lock] = {}  # (heavy, key)
         self._rebuilding: int | None = None  # the version being built, while a rebuild runs
         self._failed_at: float | None = None
-        self._rebuilder: ThreadPoolExecutor | None = None
+        self._rebuilder: threading.Thread | None = None
         self.hits = 0
         self.misses = 0
         self.stale_hits = 0  # answered from an older generation while a newer one was built
@@ -269,10 +270,23 @@ class AnalysisCache:
         if self._failed_at is not None and time.monotonic() - self._failed_at < self.retry_after:
             return
         self._rebuilding = self._version or 0  # the real target is read by the rebuild
+        self._asked = store
         if self._rebuilder is None:
-            # One long-lived thread: the store keeps a connection per thread that reads it.
-            self._rebuilder = ThreadPoolExecutor(1, thread_name_prefix="graphsvc-cache-rebuild")
-        self._rebuilder.submit(self._rebuild, store)
+            # One long-lived thread (the store keeps a connection per thread that reads it),
+            # a daemon: stopping the service does not wait for a rebuild.
+            self._rebuilder = threading.Thread(
+                target=self._rebuild_when_asked, name="graphsvc-cache-rebuild", daemon=True
+            )
+            self._rebuilder.start()
+        self._wake.notify()
+
+    def _rebuild_when_asked(self) -> None:
+        while True:
+            with self._lock:
+                while self._asked is None:
+                    self._wake.wait()
+                store, self._asked = self._asked, None
+            self._rebuild(store)
 
     def _rebuild(self, store: GraphStore) -> None:
         """Recompute every heavy entry for the store's version, then move forward at once."""
