@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import web
-from api.cache import AnalysisCache
+from api.cache import AnalysisCache, GraphVersionHeaders
 from api.routers import (
     audit,
     cadres,
@@ -141,6 +141,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ]
         summary = "；".join(f"{p.field}：{p.message}" for p in problems[:5])
         return _error(422, f"请求有误：{summary}", problems)
+
+    # Added before the audit middleware, which so wraps it: a refused header is audited too.
+    app.add_middleware(GraphVersionHeaders, prefix=API_PREFIX)
 
     @app.middleware("http")
     async def audit_every_call(

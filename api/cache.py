@@ -1,41 +1,167 @@
-"""Analysis results cached per graph version.
+"""Analysis results cached per graph version, served while the next version is built.
 
 Every write that changes data raises the store's version (see
-``GraphStore.version``); a request first reads the version, and a cache whose
-version is older is emptied. The cache's version only moves forward: a request
-that read an older version than the cache holds (it started before a write that
-another request has already seen) computes its answer without caching it, and
-leaves the newer entries alone. Results stay until then or until evicted (least
-recently used). Heavy entries (the graph read into memory for selection or
-development) have their own small LRU. A key computed by one request is
-waited for, not recomputed, by concurrent requests for the same key.
+``GraphStore.version``). The cache serves one *generation*: the graph version
+its entries were computed for. Two kinds of entry live in it: heavy ones (the
+shared read models: the directory used by search, the graph read for selection
+or for development; their own small LRU) and light ones (results, most derived
+from a heavy one).
+
+**Stale while revalidate.** When a request reads a newer version than the
+generation and the generation holds heavy entries, the request is answered from
+the generation at once, and one background rebuild (one at a time) recomputes
+every heavy entry for the store's version; when it is done the generation moves
+forward in one step (heavy entries replaced, light ones dropped, to be
+recomputed from the new heavy ones). Readers never wait for a rebuild while an
+older value exists, and a shared answer is at most one rebuild behind. A
+generation without heavy entries (or a cache made with ``serve_stale=False``)
+moves forward at once instead, as a plain per-version cache.
+
+**Freshness on demand.** A request that must see a given write (an editor's
+follow-up read) says so in its :class:`Reading` (over HTTP: the header
+``X-Min-Graph-Version: N``, N from the write's answer, or ``Cache-Control:
+no-cache`` for the store's current version); it alone waits for the rebuild
+that reaches it. Per-person reads (a profile, an appointment check) do not go
+through the cache and always read the store.
+
+**Which version an answer reflects.** Every value served is noted in the
+request's :class:`Reading`; over HTTP, :class:`GraphVersionHeaders` sends the
+oldest as ``X-Graph-Version`` (for an answer read from the store directly, the
+version read before it; for a write, the version after it).
+
+**Versions only move forward.** A request that read an older version than the
+generation (it started before a write that the cache has already caught up
+with) gets a heavy entry of the newer generation (when serving stale), or
+computes its answer without caching it; it never sets the cache back. A key computed by one request
+is waited for, not recomputed, by concurrent requests for the same key. A
+failed rebuild keeps the generation, is logged, and is tried again by a request
+at least ``retry_after`` seconds later.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
-from typing import Any, TypeVar
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any, TypeVar, cast
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from graphsvc.stores import GraphStore
 
-__all__ = ["AnalysisCache"]
+__all__ = ["AnalysisCache", "GraphVersionHeaders", "Reading", "reading"]
 
 T = TypeVar("T")
+log = logging.getLogger("graphsvc.api.cache")
+
+VERSION_HEADER = "X-Graph-Version"
+MIN_VERSION_HEADER = "X-Min-Graph-Version"
+
+
+@dataclass
+class Reading:
+    """One request's dealings with the cache: how fresh it must be, and what it was served.
+
+    Attributes
+    ----------
+    at_least : int or None
+        The oldest graph version the request accepts (capped at the store's version when
+        read); None accepts whatever the cache serves.
+    fresh : bool
+        Accept nothing older than the store's version when the cache reads it.
+    served : list of int
+        The graph version of every value the cache gave the request.
+    """
+
+    at_least: int | None = None
+    fresh: bool = False
+    served: list[int] = field(default_factory=list)
+
+    @property
+    def version(self) -> int | None:
+        """The graph version the request's answer reflects (its oldest part); None if the
+        cache served it nothing."""
+        return min(self.served) if self.served else None
+
+    def wanted(self, store_version: int) -> int | None:
+        """The oldest generation this request accepts, given the store's version."""
+        wanted = store_version if self.fresh else None
+        if self.at_least is not None:
+            wanted = max(wanted or 0, min(self.at_least, store_version))
+        return wanted
+
+
+_current: ContextVar[Reading | None] = ContextVar("graphsvc_reading", default=None)
+
+
+@contextmanager
+def reading(*, at_least: int | None = None, fresh: bool = False) -> Iterator[Reading]:
+    """Within the block, cache reads of this context (and the threads it hands work to)
+    honour ``at_least`` / ``fresh`` and note what they serve in the yielded Reading."""
+    record = Reading(at_least=at_least, fresh=fresh)
+    token = _current.set(record)
+    try:
+        yield record
+    finally:
+        _current.reset(token)
+
+
+@dataclass
+class _Heavy:
+    value: Any
+    compute: Callable[[], Any]  # kept: the rebuild calls it again for the next version
 
 
 class AnalysisCache:
-    def __init__(self, max_entries: int = 256, max_heavy: int = 4) -> None:
+    """Results per graph version; heavy read models served stale while one rebuild runs.
+
+    Parameters
+    ----------
+    max_entries, max_heavy : int
+        LRU sizes of the light and the heavy entries; 0 turns that kind of caching off.
+    serve_stale : bool
+        Answer from the previous generation while the next is built (the service's mode);
+        False moves to a new version at once, every reader of it waiting for what it needs.
+    retry_after : float
+        Seconds after a failed rebuild before a request starts another.
+    """
+
+    def __init__(
+        self,
+        max_entries: int = 256,
+        max_heavy: int = 4,
+        *,
+        serve_stale: bool = True,
+        retry_after: float = 1.0,
+    ) -> None:
         self.max_entries = max_entries
         self.max_heavy = max_heavy
+        self.serve_stale = serve_stale
+        self.retry_after = retry_after
         self._lock = threading.Lock()
-        self._version: int | None = None
+        self._rebuilt = threading.Condition(self._lock)  # a rebuild ended, well or not
+        self._wake = threading.Condition(self._lock)  # a rebuild is asked for
+        self._asked: GraphStore | None = None  # the store of the rebuild asked for
+        self._version: int | None = None  # the generation: the version the entries are for
         self._light: OrderedDict[Hashable, Any] = OrderedDict()
-        self._heavy: OrderedDict[Hashable, Any] = OrderedDict()
-        self._computing: dict[Hashable, threading.Lock] = {}
+        self._heavy: OrderedDict[Hashable, _Heavy] = OrderedDict()
+        self._computing: dict[tuple[bool, Hashable], threading.Lock] = {}  # (heavy, key)
+        self._rebuilding: int | None = None  # the version being built, while a rebuild runs
+        self._failed_at: float | None = None
+        self._rebuilder: threading.Thread | None = None
         self.hits = 0
         self.misses = 0
+        self.stale_hits = 0  # answered from an older generation while a newer one was built
+        self.rebuilds = 0
+        self.rebuild_errors = 0
 
     def stats(self) -> dict[str, int | None]:
         with self._lock:
@@ -45,6 +171,10 @@ class AnalysisCache:
                 "heavy_entries": len(self._heavy),
                 "hits": self.hits,
                 "misses": self.misses,
+                "stale_hits": self.stale_hits,
+                "rebuilds": self.rebuilds,
+                "rebuild_errors": self.rebuild_errors,
+                "rebuilding": self._rebuilding,
             }
 
     def get(
@@ -55,42 +185,225 @@ class AnalysisCache:
         *,
         heavy: bool = False,
     ) -> T:
-        """The cached value of ``key`` for the store's current version, computed once."""
+        """The value of ``key`` for the generation served, computed once per generation.
+
+        Heavy entries are the shared read models (rebuilt in the background for a new
+        version); light ones are results (dropped when the generation moves forward).
+        """
         version = store.version()
+        request = _current.get()
         limit = self.max_heavy if heavy else self.max_entries
         if limit <= 0:
-            return compute()
-        entries = self._heavy if heavy else self._light
+            return self._served(request, version, compute())
+        wanted = request.wanted(version) if request is not None else None
         with self._lock:
-            stale = self._version is not None and version < self._version
-            if stale:
-                self.misses += 1
-            else:
-                if version != self._version:
-                    self._light.clear()
-                    self._heavy.clear()
-                    self._version = version
-                if key in entries:
-                    entries.move_to_end(key)
+            if self._version is not None and version < self._version:
+                # Read before a newer write: never set the cache back. Serving stale, a
+                # heavy read model of the newer version beats building one of the old.
+                if heavy and self.serve_stale and key in self._heavy:
                     self.hits += 1
-                    value: T = entries[key]
-                    return value
-                gate = self._computing.setdefault((heavy, key), threading.Lock())
-        if stale:
-            # Read before a newer write: answer, but neither cache it nor empty newer entries.
-            return compute()
+                    return self._served(request, self._version, cast(T, self._heavy[key].value))
+                self.misses += 1
+                generation = None
+            else:
+                generation = self._catch_up(store, version, wanted)
+                if generation is not None:
+                    found, value = self._lookup(key, heavy)
+                    if found:
+                        if generation < version:
+                            self.stale_hits += 1
+                        return self._served(request, generation, cast(T, value))
+                    gate = self._computing.setdefault((heavy, key), threading.Lock())
+        if generation is None:
+            # Its own version's answer, neither cached nor emptying newer entries.
+            return self._served(request, version, compute())
         with gate:
             with self._lock:
-                if self._version == version and key in entries:
-                    self.hits += 1
-                    found: T = entries[key]
-                    return found
+                found, value = self._lookup(key, heavy)
+                if found:  # computed meanwhile (in this generation or, rebuilt, the next)
+                    return self._served(request, self._version or generation, cast(T, value))
                 self.misses += 1
-            value = compute()
+            try:
+                value = compute()
+            except BaseException:
+                with self._lock:
+                    self._computing.pop((heavy, key), None)
+                raise
             with self._lock:
-                if self._version == version:
-                    entries[key] = value
-                    while len(entries) > limit:
-                        entries.popitem(last=False)
+                # A result computed from an older generation's read model (served earlier in
+                # this request) must not be kept as the newer generation's.
+                older = request is not None and any(v < generation for v in request.served)
+                if self._version == generation and not older:
+                    self._store(key, value, compute, heavy, limit)
                 self._computing.pop((heavy, key), None)
+        return self._served(request, generation, value)
+
+    # ------------------------------------------------------------------ internals
+
+    def _catch_up(self, store: GraphStore, version: int, wanted: int | None) -> int | None:
+        """Under the lock: the generation to answer from for a reader of ``version``, after
+        moving forward or starting a rebuild as needed; None when the reader must compute
+        its own answer (it needs a newer generation and no rebuild can give it one now)."""
+        while self._version is None or version > self._version:
+            # A first heavy build still running counts: moving forward would throw away its
+            # result when it lands, and readers of every newer version would build their own.
+            first_build = any(is_heavy for is_heavy, _ in self._computing)
+            if self._version is None or not self.serve_stale or not (self._heavy or first_build):
+                # Nothing heavy to serve meanwhile: move forward now.
+                self._light.clear()
+                self._heavy.clear()
+                self._version = version
+                break
+            if self._heavy:
+                self._start_rebuild(store)
+            if wanted is None or self._version >= wanted:
+                break  # answer from the generation served; the rebuild runs on
+            if self._rebuilding is None:
+                return None  # pausing after a failed rebuild: this reader computes its own
+            self._rebuilt.wait()
+        return self._version
+
+    def _start_rebuild(self, store: GraphStore) -> None:
+        """Under the lock: start the background rebuild unless one runs or one just failed."""
+        if self._rebuilding is not None:
+            return
+        if self._failed_at is not None and time.monotonic() - self._failed_at < self.retry_after:
+            return
+        self._rebuilding = self._version or 0  # the real target is read by the rebuild
+        self._asked = store
+        if self._rebuilder is None:
+            # One long-lived thread (the store keeps a connection per thread that reads it),
+            # a daemon: stopping the service does not wait for a rebuild.
+            self._rebuilder = threading.Thread(
+                target=self._rebuild_when_asked, name="graphsvc-cache-rebuild", daemon=True
+            )
+            self._rebuilder.start()
+        self._wake.notify()
+
+    def _rebuild_when_asked(self) -> None:
+        while True:
+            with self._lock:
+                while self._asked is None:
+                    self._wake.wait()
+                store, self._asked = self._asked, None
+            self._rebuild(store)
+
+    def _rebuild(self, store: GraphStore) -> None:
+        """Recompute every heavy entry for the store's version, then move forward at once."""
+        try:
+            target = store.version()
+            with self._lock:
+                self._rebuilding = target
+            built: dict[Hashable, _Heavy] = {}
+            for _ in range(3):  # and the heavy keys first read while it ran
+                with self._lock:
+                    todo = [(k, e.compute) for k, e in self._heavy.items() if k not in built]
+                if not todo:
+                    break
+                for key, compute in todo:
+                    built[key] = _Heavy(compute(), compute)
+        except Exception:
+            with self._lock:
+                log.exception(
+                    "rebuilding the cached read models failed; answers stay at graph version %s "
+                    "and the rebuild is tried again",
+                    self._version,
+                )
+                self.rebuild_errors += 1
+                self._failed_at = time.monotonic()
+                self._rebuilding = None
+                self._rebuilt.notify_all()
+            return
+        with self._lock:
+            if self._version is None or target > self._version:
+                kept = [k for k in self._heavy if k in built]  # the LRU order, as used
+                self._heavy = OrderedDict((k, built[k]) for k in kept)
+                self._light.clear()
+                self._version = target
+            self.rebuilds += 1
+            self._failed_at = None
+            self._rebuilding = None
+            self._rebuilt.notify_all()
+
+    def _lookup(self, key: Hashable, heavy: bool) -> tuple[bool, Any]:
+        entries: OrderedDict[Hashable, Any] = self._heavy if heavy else self._light
+        if key not in entries:
+            return False, None
+        entries.move_to_end(key)
+        self.hits += 1
+        found = entries[key]
+        return True, found.value if heavy else found
+
+    def _store(
+        self, key: Hashable, value: Any, compute: Callable[[], Any], heavy: bool, limit: int
+    ) -> None:
+        entries: OrderedDict[Hashable, Any] = self._heavy if heavy else self._light
+        entries[key] = _Heavy(value, compute) if heavy else value
+        while len(entries) > limit:
+            entries.popitem(last=False)
+
+    @staticmethod
+    def _served(request: Reading | None, version: int, value: T) -> T:
+        if request is not None:
+            request.served.append(version)
         return value
+
+
+def _error(detail: str, value: str) -> JSONResponse:
+    problem = {"field": f"header {MIN_VERSION_HEADER}", "message": detail, "value": value}
+    return JSONResponse(status_code=422, content={"detail": detail, "errors": [problem]})
+
+
+class GraphVersionHeaders:
+    """ASGI middleware: a request's freshness demand in, the answer's graph version out.
+
+    In: ``X-Min-Graph-Version: N`` (the oldest graph version the answer may reflect, e.g.
+    the ``version`` a write returned) or ``Cache-Control: no-cache`` (the store's current
+    version). Out: ``X-Graph-Version``, the version the answer reflects (see the module).
+    Only paths under ``prefix``; the store is the app's ``state.store``.
+    """
+
+    def __init__(self, app: ASGIApp, prefix: str = "/api/v1") -> None:
+        self.app = app
+        self.prefix = prefix
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not str(scope["path"]).startswith(self.prefix):
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        at_least: int | None = None
+        raw = headers.get(MIN_VERSION_HEADER)
+        if raw is not None:
+            if not raw.strip().isdigit():
+                detail = f"请求头 {MIN_VERSION_HEADER} 应为非负整数（图版本号），收到 {raw!r}"
+                await _error(detail, raw)(scope, receive, send)
+                return
+            at_least = int(raw)
+        fresh = "no-cache" in headers.get("cache-control", "").lower()
+        store: GraphStore | None = getattr(scope["app"].state, "store", None)
+        is_read = scope["method"] in {"GET", "HEAD"}
+        before = await _version_of(store) if is_read else None
+
+        async def send_with_version(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                version = record.version
+                if version is None:
+                    version = before if is_read else await _version_of(store)
+                if version is not None:
+                    MutableHeaders(scope=message)[VERSION_HEADER] = str(version)
+            await send(message)
+
+        with reading(at_least=at_least, fresh=fresh) as record:
+            await self.app(scope, receive, send_with_version)
+
+
+async def _version_of(store: GraphStore | None) -> int | None:
+    """The store's version, or None when there is no store or it does not answer (the
+    endpoint itself then reports that)."""
+    if store is None:
+        return None
+    try:
+        return await run_in_threadpool(store.version)
+    except Exception:
+        return None

@@ -53,7 +53,8 @@ def get_directory(
     store: Annotated[GraphStore, Depends(get_store)],
     cache: Annotated[AnalysisCache, Depends(get_cache)],
 ) -> Directory:
-    """Today's searchable directory of cadres and posts, read once per graph version."""
+    """Today's searchable directory of cadres and posts, read once per graph version; after a
+    write the previous one answers while the next is read (``api.cache``)."""
     today = date.today()
     directory: Directory = cache.get(
         store, ("directory", today), lambda: Directory.load(store, as_of=today), heavy=True

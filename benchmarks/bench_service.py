@@ -3,14 +3,19 @@
     python benchmarks/bench_service.py latency --out docs/benchmarks-service-latency.md
     python benchmarks/bench_service.py load --clients 50 --seconds 60 \
         --out docs/benchmarks-service-load.md
+    python benchmarks/bench_service.py mixed --clients 30 --seconds 30 --workers 2 \
+        --out docs/benchmarks-service-mixed.md
 
 `latency` serves each store (`var/bench/graph-3000.db`, and `graph-300000.db` when
 present) with `graphsvc serve`, then times each committee query alone, one after
 another: the first call (which reads the graph into the cache when it needs to)
 and 30 warm calls. `load` serves the district and runs N concurrent clients for
 S seconds of mixed committee queries (profiles, searches, candidates, checks),
-counting every request that fails or gets no answer. Client and server share
-the machine's 2 cores.
+counting every request that fails or gets no answer. `mixed` is the same with
+writes: on a copy of the district, one request in five is an editor recording a
+quarterly star rating (`POST /cadres/{id}/assessments`) and the rest are
+profiles and searches (half each); afterwards every written assessment is read
+back from the profile. Client and server share the machine's 2 cores.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import os
 import platform
 import random
 import socket
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -36,7 +42,11 @@ from typing import Any
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
-GRAPHSVC = str(Path(sys.executable).parent / "graphsvc")
+# This checkout's command line, not whichever one the environment has installed.
+GRAPHSVC = [sys.executable, "-m", "cli"]
+CHECKOUT_ENV = {
+    "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+}
 AS_OF = "2026-11-01"
 
 
@@ -50,7 +60,7 @@ def _port() -> int:
 def _token(access_db: Path, role: str) -> str:
     out = subprocess.run(
         [
-            GRAPHSVC,
+            *GRAPHSVC,
             "token",
             "create",
             "--role",
@@ -64,6 +74,7 @@ def _token(access_db: Path, role: str) -> str:
         capture_output=True,
         text=True,
         check=True,
+        env={**os.environ, **CHECKOUT_ENV},
     )
     return out.stdout.strip().splitlines()[-1]
 
@@ -72,10 +83,10 @@ def _token(access_db: Path, role: str) -> str:
 def serve(store: str, access_db: Path, workers: int = 1) -> Iterator[str]:
     port = _port()
     server = subprocess.Popen(
-        [GRAPHSVC, "serve", "--store", store, "--port", str(port), "--workers", str(workers)],
+        [*GRAPHSVC, "serve", "--store", store, "--port", str(port), "--workers", str(workers)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        env={**os.environ, "GRAPHSVC_ACCESS_DB": str(access_db)},
+        env={**os.environ, **CHECKOUT_ENV, "GRAPHSVC_ACCESS_DB": str(access_db)},
     )
     base = f"http://127.0.0.1:{port}/api/v1"
     try:
@@ -256,14 +267,209 @@ def load_test(store: str, clients: int, seconds: float, workers: int) -> dict[st
     }
 
 
+def _copy_store(source: str, target: Path) -> str:
+    """A private copy of an embedded store (SQLite's online backup), for a run that writes."""
+    with sqlite3.connect(source) as origin, sqlite3.connect(target) as copy:
+        origin.backup(copy)
+    return str(target)
+
+
+async def _mixed_client(
+    viewer: httpx.AsyncClient,
+    editor: httpx.AsyncClient,
+    ids: dict[str, list[str]],
+    own_cadres: list[str],
+    until: float,
+    seed: int,
+    timings: dict[str, list[float]],
+    outcomes: Counter[str],
+    written: dict[tuple[str, int], int],
+    versions: dict[str, int],
+    seconds: float,
+    slowest: list[tuple[int, str, float]],
+    write_share: float,
+) -> None:
+    """One committee member or editor: ``write_share`` writes (on cadres only this client
+    writes, so its last write of a quarter is the one that must be found), the rest profiles
+    and searches, half each."""
+    rng = random.Random(seed)
+    while time.perf_counter() < until:
+        roll = rng.random()
+        write: tuple[str, int, int] | None = None
+        if roll < write_share:
+            kind = "write"
+            write = (rng.choice(own_cadres), rng.randint(1, 4), rng.randint(1, 5))
+            cadre_id, quarter, stars = write
+            request = editor.post(
+                f"/cadres/{cadre_id}/assessments",
+                json={"year": 2026, "quarter": quarter, "stars": stars},
+            )
+        elif roll < write_share + (1 - write_share) / 2:
+            kind = "profile"
+            request = viewer.get(f"/cadres/{rng.choice(ids['cadres'])}")
+        else:
+            kind = "search"
+            request = viewer.get(
+                "/cadres", params={"name": rng.choice("王李张刘陈杨"), "limit": 20}
+            )
+        started = time.perf_counter()
+        try:
+            response = await request
+            outcomes[f"{kind} {response.status_code}"] += 1
+            if response.status_code == 200 and write is not None:
+                written[(write[0], write[1])] = write[2]
+            if "x-graph-version" in response.headers:
+                versions[kind] = max(
+                    versions.get(kind, 0), int(response.headers["x-graph-version"])
+                )
+        except httpx.HTTPError as error:
+            outcomes[f"{kind} {type(error).__name__}"] += 1
+        took = (time.perf_counter() - started) * 1000
+        timings[kind].append(took)
+        slowest.append((round(took), kind, round(started - (until - seconds), 1)))
+
+
+def _written_found(base: str, token: str, written: dict[tuple[str, int], int]) -> int:
+    """How many written assessments a profile read afterwards shows with the stars written."""
+    found = 0
+    with httpx.Client(
+        base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=60
+    ) as client:
+        for cadre_id in sorted({cadre for cadre, _ in written}):
+            profile = client.get(f"/cadres/{cadre_id}").json()
+            stars = {
+                a.get("quarter"): a.get("stars")
+                for a in profile["assessments"]
+                if a.get("year") == 2026 and a.get("quarter")
+            }
+            found += sum(
+                stars.get(quarter) == wanted
+                for (cadre, quarter), wanted in written.items()
+                if cadre == cadre_id
+            )
+    return found
+
+
+def _summary(values: list[float]) -> dict[str, float | int | None]:
+    if not values:
+        return {"n": 0, "p50_ms": None, "p95_ms": None, "max_ms": None}
+    return {
+        "n": len(values),
+        "p50_ms": round(_pct(values, 0.50), 1),
+        "p95_ms": round(_pct(values, 0.95), 1),
+        "max_ms": round(max(values), 1),
+    }
+
+
+def mixed_test(
+    store: str, clients: int, seconds: float, workers: int, write_share: float = 0.2
+) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as folder:
+        access_db = Path(folder) / "access.db"
+        tokens = {role: _token(access_db, role) for role in ("viewer", "editor")}
+        copy = _copy_store(store, Path(folder) / "graph.db")
+        with serve(copy, access_db, workers) as base:
+            warm = httpx.Client(
+                base_url=base, headers={"Authorization": f"Bearer {tokens['viewer']}"}, timeout=600
+            )
+            ids = _targets(warm)
+            # Each worker's directory read before the clock: new connections, which the
+            # workers share (one kept-alive connection would always reach the same worker).
+            for _ in range(workers * 6):
+                httpx.get(
+                    f"{base}/cadres",
+                    params={"name": "王", "limit": 20},
+                    headers={"Authorization": f"Bearer {tokens['viewer']}"},
+                    timeout=600,
+                )
+            timings: dict[str, list[float]] = {"search": [], "profile": [], "write": []}
+            outcomes: Counter[str] = Counter()
+            written: dict[tuple[str, int], int] = {}
+            versions: dict[str, int] = {}
+            slowest: list[tuple[int, str, float]] = []  # (ms, kind, seconds into the run)
+            cadres = ids["cadres"]
+
+            async def run() -> None:
+                # Two connection pools, made before the clock starts (making a client costs
+                # the event loop milliseconds that would be counted as the server's).
+                limits = httpx.Limits(max_connections=clients)
+                timeout = httpx.Timeout(30)  # a request unanswered in 30 s counts as failed
+                async with (
+                    httpx.AsyncClient(
+                        base_url=base,
+                        headers={"Authorization": f"Bearer {tokens['viewer']}"},
+                        timeout=timeout,
+                        limits=limits,
+                    ) as viewer,
+                    httpx.AsyncClient(
+                        base_url=base,
+                        headers={"Authorization": f"Bearer {tokens['editor']}"},
+                        timeout=timeout,
+                        limits=limits,
+                    ) as editor,
+                ):
+                    await each_client(viewer, editor)
+
+            async def each_client(viewer: httpx.AsyncClient, editor: httpx.AsyncClient) -> None:
+                until = time.perf_counter() + seconds
+                await asyncio.gather(
+                    *(
+                        _mixed_client(
+                            viewer,
+                            editor,
+                            ids,
+                            cadres[seed::clients],
+                            until,
+                            seed,
+                            timings,
+                            outcomes,
+                            written,
+                            versions,
+                            seconds,
+                            slowest,
+                            write_share,
+                        )
+                        for seed in range(clients)
+                    )
+                )
+
+            started = time.perf_counter()
+            asyncio.run(run())
+            elapsed = time.perf_counter() - started
+            found = _written_found(base, tokens["editor"], written)
+            cache = warm.get("/health/detail").json().get("cache", {})  # one worker's
+    everything = [t for values in timings.values() for t in values]
+    failed = sum(n for outcome, n in outcomes.items() if not outcome.endswith(" 200"))
+    return {
+        "workers": workers,
+        "clients": clients,
+        "write_share": write_share,
+        "seconds": round(elapsed, 1),
+        "requests": len(everything),
+        "failed": failed,
+        "over_2s": sum(t > 2000 for t in everything),
+        "outcomes": dict(sorted(outcomes.items())),
+        "written": len(written),
+        "found": found,
+        **{kind: _summary(values) for kind, values in timings.items()},
+        "max_ms": round(max(everything), 1) if everything else None,
+        "slowest": sorted(slowest, reverse=True)[:8],
+        "newest_version_seen": versions,
+        "cache_one_worker": cache,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("mode", choices=["latency", "load"])
+    parser.add_argument("mode", choices=["latency", "load", "mixed"])
     parser.add_argument("--store", default=str(ROOT / "var" / "bench" / "graph-3000.db"))
     parser.add_argument("--province", default=str(ROOT / "var" / "bench" / "graph-300000.db"))
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--workers", type=int, nargs="+", default=[1])
+    parser.add_argument(
+        "--write-share", type=float, default=0.2, help="mixed: the share of requests that write"
+    )
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     header = (
@@ -285,6 +491,43 @@ def main() -> None:
                 for r in rows
             ),
         ]
+    elif args.mode == "mixed":
+        results = [
+            mixed_test(args.store, args.clients, args.seconds, n, args.write_share)
+            for n in args.workers
+        ]
+        for result in results:
+            print(result, file=sys.stderr)
+
+        def cell(result: dict[str, Any], kind: str) -> str:
+            part = result[kind]
+            return f"{part['n']:,} | {part['p50_ms']} | {part['p95_ms']} | {part['max_ms']}"
+
+        lines = [
+            header,
+            "",
+            "| server workers | clients | writes share | seconds | requests | failed | over 2 s "
+            "| searches | search p50 ms | search p95 ms | search max ms "
+            "| profiles | profile p50 ms | profile p95 ms | profile max ms "
+            "| writes | write p50 ms | write p95 ms | write max ms "
+            "| assessments written | found afterwards |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:"
+            "|---:|---:|---:|---:|",
+            *(
+                f"| {r['workers']} | {r['clients']} | {r['write_share']:.0%} | {r['seconds']} "
+                f"| {r['requests']:,} "
+                f"| {r['failed']} | {r['over_2s']} | {cell(r, 'search')} | {cell(r, 'profile')} "
+                f"| {cell(r, 'write')} | {r['written']:,} | {r['found']:,} |"
+                for r in results
+            ),
+            "",
+            *(f"Outcomes ({r['workers']} workers): {r['outcomes']}" for r in results),
+            "",
+            *(
+                f"Slowest ({r['workers']} workers; ms, kind, seconds into the run): {r['slowest']}"
+                for r in results
+            ),
+        ]
     else:
         results = [load_test(args.store, args.clients, args.seconds, n) for n in args.workers]
         for result in results:
@@ -296,7 +539,8 @@ def main() -> None:
             "| p95 ms | p99 ms | outcomes |",
             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
             *(
-                f"| {r['workers']} | {r['clients']} | {r['seconds']} | {r['requests']:,} "
+                f"| {r['workers']} | {r['clients']} | {r['write_share']:.0%} | {r['seconds']} "
+                f"| {r['requests']:,} "
                 f"| {r['failed']} | {r['throughput_rps']} | {r['p50_ms']} | {r['p95_ms']} "
                 f"| {r['p99_ms']} | {r['outcomes']} |"
                 for r in results

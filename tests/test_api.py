@@ -367,8 +367,10 @@ def test_editor_records_an_assessment_and_caches_follow(service: Service) -> Non
     written = editor.post(f"/cadres/{member}/assessments", json={"year": 2025, "grade": "不称职"})
     assert written.status_code == 200, written.text
     assert written.json()["version"] > health["graph_version"]
-    # The cached pool review is stale now: the next one sees the new grade.
-    after = analyst.get("/pool", params=params).json()
+    # The cached pool review is stale now: a read that asks for the write's version (or
+    # any read once the background rebuild is done) sees the new grade.
+    since = {"X-Min-Graph-Version": str(written.json()["version"])}
+    after = analyst.get("/pool", params=params, headers=since).json()
     declined = {r["cadre_id"] for r in after["exit_review"] if "decline" in r["kinds"]}
     assert member in declined
     # The same year again updates that record instead of adding a second one.

@@ -1,7 +1,10 @@
 """The analysis cache under concurrent readers: its graph version only moves forward.
 
 A unit test of the cache alone, so the store is a tiny stand-in that only says
-which graph version a request read.
+which graph version a request read. The first tests hold the strict mode (a new
+version empties the cache at once, so every answer is its own version's); the
+guarantee holds as well in the service's mode, which serves the previous
+version while the next is built (more of that mode in tests/test_live_reads.py).
 """
 
 from __future__ import annotations
@@ -10,7 +13,9 @@ import random
 import threading
 from typing import Any
 
-from api.cache import AnalysisCache
+import pytest
+
+from api.cache import AnalysisCache, reading
 
 
 class VersionedStore:
@@ -33,8 +38,8 @@ class VersionedStore:
         return version
 
 
-def _cache() -> AnalysisCache:
-    return AnalysisCache(max_entries=8, max_heavy=2)
+def _cache(*, serve_stale: bool = False) -> AnalysisCache:
+    return AnalysisCache(max_entries=8, max_heavy=2, serve_stale=serve_stale)
 
 
 def test_a_request_with_an_older_version_computes_without_caching() -> None:
@@ -67,10 +72,11 @@ def test_a_request_with_an_older_version_computes_without_caching() -> None:
     assert cache.stats()["version"] == 3 and cache.stats()["heavy_entries"] == 0
 
 
-def test_a_slow_reader_of_an_older_version_cannot_set_the_cache_back() -> None:
+@pytest.mark.parametrize("serve_stale", [False, True], ids=["strict", "stale-while-rebuilt"])
+def test_a_slow_reader_of_an_older_version_cannot_set_the_cache_back(serve_stale: bool) -> None:
     """Request A reads version 1; before it reaches the cache, B reads 2 and caches."""
     store = VersionedStore()
-    cache = _cache()
+    cache = _cache(serve_stale=serve_stale)
     b_done = threading.Event()
     answers: dict[str, Any] = {}
 
@@ -131,3 +137,77 @@ def test_many_readers_of_mixed_versions_see_the_version_only_grow() -> None:
     assert len(seen) == 64 * 40
     assert seen == sorted(seen), "the cache went back to an older graph version"
     assert seen[-1] == latest[0]
+
+
+class WrittenStore:
+    """One graph version for every thread, raised by writes (as a real store's is)."""
+
+    def __init__(self) -> None:
+        self.current = 1
+        self.lock = threading.Lock()
+
+    def write(self) -> int:
+        with self.lock:
+            self.current += 1
+            return self.current
+
+    def version(self) -> int:
+        with self.lock:
+            return self.current
+
+
+def test_serving_the_previous_version_while_rebuilding_still_only_moves_forward() -> None:
+    """Readers, heavy and light, while writes land: the generation never goes back; each
+    reader's answers never reflect an older version than its earlier ones; every answer is at
+    least as new as the version it is said to reflect; after the writes, a reader that asks
+    for the latest gets it."""
+    store = WrittenStore()
+    cache = AnalysisCache(max_entries=8, max_heavy=2, retry_after=0)
+    record = threading.Lock()
+    generations: list[int] = []
+    wrong: list[str] = []
+    rng = random.Random(15)
+    plans = [rng.random() for _ in range(16 * 60)]
+
+    def model(key: str) -> tuple[int, str]:
+        return (store.version(), key)  # a read model: what the store holds when it is read
+
+    def reader(index: int) -> None:
+        said: list[int] = []
+        for step in range(60):
+            draw = plans[index * 60 + step]
+            if draw < 0.1:
+                store.write()
+            key = f"model-{step % 2}"
+            with reading() as request:
+                if draw < 0.5:
+                    value = cache.get(store, key, lambda k=key: model(k), heavy=True)
+                else:
+                    shared = cache.get(store, key, lambda k=key: model(k), heavy=True)
+                    value = cache.get(store, ("result", key), lambda s=shared: s)
+            assert request.version is not None
+            if value[0] < request.version:
+                wrong.append(f"{value} said to reflect version {request.version}")
+            if said and request.version < said[-1]:
+                wrong.append(f"reader {index} went back from {said[-1]} to {request.version}")
+            said.append(request.version)
+            with record:
+                generation = cache.stats()["version"]
+                assert generation is not None
+                generations.append(generation)
+
+    threads = [threading.Thread(target=reader, args=(i,)) for i in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not wrong, wrong[:5]
+    assert len(generations) == 16 * 60
+    assert generations == sorted(generations), "the cache went back to an older graph version"
+    with reading(fresh=True) as request:
+        latest = cache.get(store, "model-0", lambda: model("model-0"), heavy=True)
+    assert latest == (store.version(), "model-0") and request.version == store.version()
+    stats = cache.stats()
+    assert stats["rebuilds"] is not None and stats["rebuilds"] >= 1
+    assert stats["rebuild_errors"] == 0
+    assert stats["stale_hits"] is not None and stats["stale_hits"] > 0  # it did serve stale
