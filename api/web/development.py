@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from api.cache import reading
 from api.web import data
 from api.web.deps import PageError, allowed, check_csrf, shown
 from api.web.render import render
@@ -61,10 +62,14 @@ def mentoring(
     request: Request,
     session: MentoringDep,
     accepted: Annotated[str | None, Query(max_length=20)] = None,
+    v: Annotated[int | None, Query(ge=0, description="graph version to read at least")] = None,
 ) -> Response:
-    found = data.analysis(request, "mentoring", coverage)
-    recommended = data.analysis(request, "recommendations", recommend_mentors)
-    goal = data.development(request).policy.targets.mentoring_coverage
+    # After accepting a pairing the editor must see it: read at least that write's version
+    # (elsewhere the previous version may answer while the next is built, see api.cache).
+    with reading(at_least=v):
+        found = data.analysis(request, "mentoring", coverage)
+        recommended = data.analysis(request, "recommendations", recommend_mentors)
+        goal = data.development(request).policy.targets.mentoring_coverage
     by_unit = sorted(found["by_unit"], key=lambda g: (g["coverage"], g["group"]))[:20]
     pairs = recommended["pairs"][:SHOWN]
     uncovered = found["uncovered"][:SHOWN]
@@ -107,16 +112,17 @@ async def accept_pairing(
     row = {"mentor_id": mentor_id, "mentee_id": mentee_id, "start": date.today().isoformat()}
     store = data.store(request)
 
-    def write() -> None:
+    def write() -> int:
         with request.app.state.write_lock:  # one writer at a time, as the API
             load_records(store, "mentoring", [row], source="结对")
+            return store.version()
 
     try:
-        await run_in_threadpool(write)
+        version = await run_in_threadpool(write)
     except LoadFailed as failure:
         problems = "；".join(str(issue) for issue in failure.issues[:5])
         raise PageError(422, f"数据校验未通过，未写入：{problems}") from None
-    return RedirectResponse(f"/mentoring?accepted={mentee_id}", status_code=303)
+    return RedirectResponse(f"/mentoring?accepted={mentee_id}&v={version}", status_code=303)
 
 
 @router.get("/teams")
