@@ -57,7 +57,7 @@ def render_html(document: FormDocument) -> str:
         "</tr>"
         for m in d.family
     )
-    blank_rows = "<tr>" + "<td></td>" * 4 + '<td colspan="2"></td></tr>'
+    blank_rows = '<tr style="height:8mm">' + "<td></td>" * 4 + '<td colspan="2"></td></tr>'
     family_rows += blank_rows * max(0, 6 - len(d.family))
     family_span = max(6, len(d.family)) + 1
     computed = _ym(d.get("JiSuanNianLingShiJian"))
