@@ -65,10 +65,27 @@ class CadreArrays:
         kinds = policy.rules.grassroots_years.unit_kinds
         specialty_index = {sid: n for n, sid in enumerate(sorted(context.specialty_names))}
         rows, cols, values = [], [], []
-        categories: dict[str, NDArray[np.bool_]] = {}
-        similar: dict[str | None, Floats] = {}
+        post_kinds = {units.kind(p.get("unit_id")) for p in context.posts.values()}
+        similar: dict[str | None, Floats] = {kind: np.zeros(len(ids)) for kind in post_kinds}
+        categories: dict[str, NDArray[np.bool_]] = {
+            category: np.zeros(len(ids), dtype=bool)
+            for category in set(context.category_of.values())
+        }
         grassroots, tasks, perf, dev, age, female = ([] for _ in range(6))
         for n, record in enumerate(records):
+            # Months in units of each kind a post of the round may sit in: one pass a cadre.
+            months: dict[str | None, int] = {}
+            for t in record.tenures:
+                kind = units.kind(t.post.get("unit_id"))
+                if kind in similar and t.start < as_of:
+                    months[kind] = months.get(kind, 0) + months_between(
+                        t.start, min(t.end or as_of, as_of)
+                    )
+            for kind, total in months.items():
+                similar[kind][n] = total / 12
+            for category in {context.category_of.get(sid) for sid in record.specialties}:
+                if category is not None:
+                    categories[category][n] = True
             memo = context.memo.setdefault(record.id, {})
             if "grassroots" not in memo:
                 memo["grassroots"] = grassroots_months(record, units, kinds=kinds, as_of=as_of) / 12
@@ -97,21 +114,6 @@ class CadreArrays:
                     rows.append(n)
                     cols.append(specialty_index[sid])
                     values.append(value)
-        for kind in {units.kind(p.get("unit_id")) for p in context.posts.values()}:
-            similar[kind] = np.array(
-                [
-                    sum(
-                        months_between(t.start, min(t.end or as_of, as_of))
-                        for t in r.tenures
-                        if units.kind(t.post.get("unit_id")) == kind and t.start < as_of
-                    )
-                    / 12
-                    for r in records
-                ]
-            )
-        for category in set(context.category_of.values()):
-            members = {sid for sid, c in context.category_of.items() if c == category}
-            categories[category] = np.array([bool(r.specialties & members) for r in records])
         return cls(
             ids=ids,
             levels=np.array([equivalent(r) for r in records]),
