@@ -120,7 +120,11 @@ def run_round(
             own_unit_bonus=own_unit_bonus,
         )
         counts.update(_counts(scores))
-        scope_young = {cadre for _, cadre in scores if _is_young(context, cadre, young_age)}
+        scope_young = {
+            cadre
+            for cadre in {cadre for _, cadre in scores}
+            if _is_young(context, cadre, young_age)
+        }
         young |= scope_young
         solution = assign(
             scores,

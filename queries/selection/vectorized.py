@@ -23,6 +23,7 @@ from graphsvc.vocab import GRADE_VALUE
 from queries.selection.avoidance import appointment_conflicts
 from queries.selection.candidates import SelectionContext, post_team
 from queries.selection.eligibility import grassroots_months
+from queries.selection.heads import head_kind
 from queries.selection.ranking import (
     _RESULT_WEIGHT,
     _ROLE_WEIGHT,
@@ -246,6 +247,12 @@ def rank_posts(
             + weights["experience"] * experience
             + weights["team_fit"] * fit
         ) / total_weight
+        # Regional avoidance binds head posts only: elsewhere only relatives can conflict.
+        regional = (
+            policy.avoidance.enabled
+            and policy.avoidance.regional
+            and head_kind(post, context.units, policy.avoidance) is not None
+        )
         keep: list[tuple[str, float]] = []
         for position in _in_score_order(rows, score, 2 * top_k + 50):
             if len(keep) >= top_k:
@@ -254,7 +261,9 @@ def rank_posts(
             if not context.verdict(cadre_id, post).eligible:
                 continue
             record = context.records[cadre_id]
-            if (record.relatives or record.cadre.get("hometown_unit_id")) and appointment_conflicts(
+            if (
+                record.relatives or (regional and record.cadre.get("hometown_unit_id"))
+            ) and appointment_conflicts(
                 record, post, context.units, policy=policy, as_of=context.as_of
             ):
                 continue
