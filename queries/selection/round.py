@@ -20,7 +20,7 @@ from collections.abc import Collection, Mapping, Sequence
 from typing import Literal
 
 from graphsvc.dates import months_between
-from queries.selection.assignment import assign
+from queries.selection.assignment import InfeasibleRound, assign
 from queries.selection.candidates import SelectionContext, explain
 from queries.selection.results import (
     Assignment,
@@ -31,7 +31,6 @@ from queries.selection.results import (
     ScopeSummary,
     UnfilledPost,
 )
-from queries.selection.scope import WHOLE_AREA_NAME
 from queries.selection.vectorized import CadreArrays, rank_posts
 
 __all__ = ["run_round"]
@@ -82,8 +81,18 @@ def run_round(
         ``assignments`` (``post_id``, ``cadre_id``, ``score``, ``scope_name``, ...),
         ``total``, ``scopes`` (each scope's posts, total and method, in the order
         solved), ``unfilled``, ``runners_up``, ``new_openings``, ``young_share``, ``method``.
+
+    Raises
+    ------
+    InfeasibleRound
+        A post that must be filled is not in the round, or cannot be filled in its scope
+        (a higher scope may have appointed its only candidates), or a scope cannot reach
+        the young share.
     """
     posts = sorted(post_ids) if post_ids is not None else context.vacancies()
+    outside = sorted(set(must_fill) - set(posts))
+    if outside:
+        raise InfeasibleRound(f"post(s) {outside} must be filled but are not posts of the round")
     scopes = context.scopes
     partition = (
         scopes.partition(context.posts[p] for p in posts) if by_scope else {None: list(posts)}
@@ -137,7 +146,7 @@ def run_round(
         summaries.append(
             {
                 "scope_id": scope,
-                "scope_name": scopes.name(scope) if by_scope else WHOLE_AREA_NAME,
+                "scope_name": scopes.name(scope),
                 "posts": len(scope_posts),
                 "filled": len(solution.pairs),
                 "total": round(solution.total, 4),
@@ -148,10 +157,7 @@ def run_round(
     pairs.sort()
     appointed = {cadre for _, cadre, _ in pairs}
     scope_of: dict[str, ScopeRow] = {
-        post_id: {
-            "scope_id": scope,
-            "scope_name": scopes.name(scope) if by_scope else WHOLE_AREA_NAME,
-        }
+        post_id: {"scope_id": scope, "scope_name": scopes.name(scope)}
         for scope, scope_posts in partition.items()
         for post_id in scope_posts
     }

@@ -11,6 +11,7 @@ import pytest
 from graphsvc.stores import open_store
 from loaders.load import load_paths
 from loaders.sample import AS_OF, generate_sample, write_sample
+from queries.selection.assignment import InfeasibleRound
 from queries.selection.bench import succession_bench
 from queries.selection.candidates import SelectionContext, rank_in_context
 from queries.selection.policy import PolicyError, SelectionPolicy, load_policy
@@ -132,6 +133,14 @@ def test_each_scope_is_solved_on_its_own(province: SelectionContext) -> None:
     # The other district's posts, left out, change nothing in this one.
     assert of_first(everything) and of_first(everything) == of_first(without_the_other)
     assert without_the_other["scopes"][:2] == scopes[:2]
+
+
+def test_a_post_that_must_be_filled_must_be_in_the_round(province: SelectionContext) -> None:
+    first, second = _section_vacancies(province)[:2]
+    with pytest.raises(InfeasibleRound, match=f"{second}.*not posts of the round"):
+        run_round(context=province, post_ids=[first], must_fill=[second])
+    filled = run_round(context=province, post_ids=[first, second], must_fill=[second])
+    assert second in {a["post_id"] for a in filled["assignments"]}
 
 
 def test_scoped_equals_unscoped_when_every_scope_is_the_whole_area(
