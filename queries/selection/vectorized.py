@@ -59,9 +59,12 @@ class CadreArrays:
             self.index = {cadre_id: n for n, cadre_id in enumerate(self.ids)}
 
     @classmethod
-    def build(cls, context: SelectionContext) -> CadreArrays:
+    def build(
+        cls, context: SelectionContext, cadre_ids: Collection[str] | None = None
+    ) -> CadreArrays:
+        """The arrays of every cadre of the context, or of ``cadre_ids`` only."""
         policy, as_of, units = context.policy, context.as_of, context.units
-        ids = sorted(context.records)
+        ids = sorted(context.records if cadre_ids is None else cadre_ids)
         records = [context.records[i] for i in ids]
         kinds = policy.rules.grassroots_years.unit_kinds
         specialty_index = {sid: n for n, sid in enumerate(sorted(context.specialty_names))}
@@ -191,7 +194,16 @@ def rank_posts(
     per (cadre, level) through the context, so a post's cost follows its scope, not the
     whole area.
     """
-    arrays = arrays or CadreArrays.build(context)
+    if arrays is None:
+        # Only the cadres of the posts' scopes are ever scored: a district's posts need
+        # the district's arrays, not the province's.
+        needed: set[str] = set()
+        everyone = not by_scope
+        for post_id in post_ids if by_scope else ():
+            members = context.scopes.members(context.scopes.of_post(context.posts[post_id]))
+            everyone = everyone or members is None
+            needed.update(members or ())
+        arrays = CadreArrays.build(context, None if everyone else needed)
     policy = context.policy
     weights = policy.scoring.weights.model_dump()
     total_weight = sum(weights.values()) or 1.0
