@@ -105,15 +105,6 @@ class ScopeIndex:
             self._members = dict(members)
         return self._members.get(scope, [])
 
-    def contains(self, scope: str | None, cadre_id: str) -> bool:
-        """Whether the cadre lies in the scope."""
-        if scope is None:
-            return True
-        return any(
-            scope == unit_id or scope in self.units.ancestors(unit_id)
-            for unit_id in self.cadre_units.get(cadre_id, ())
-        )
-
     def name(self, scope: str | None) -> str:
         """The scope's unit name, or 全域 for the whole area."""
         return WHOLE_AREA_NAME if scope is None else self.units.name(scope)
