@@ -1,9 +1,15 @@
 """Benchmark selection: candidates for one post, a whole round, and the bare solver.
 
     python benchmarks/bench_selection.py --out docs/benchmarks-selection.md
+    python benchmarks/bench_selection.py --province var/bench/graph-300000.db --unscoped
 
 Steps run in child processes, so each peak memory (max RSS) is its own. The
-district steps need `var/bench/graph-3000.db` (made by bench_foundation.py).
+district steps need `var/bench/graph-3000.db` (made by bench_foundation.py); the
+province steps run when the 300,000-cadre store exists. A round's seconds count from
+the loaded context (``load_context_s`` is the read before it); the province round
+runs each scope on its own (``policy.scope``), beside the bare solver on a round of
+the same shape in the same run, and with ``--unscoped`` also as one problem over the
+whole area.
 """
 
 from __future__ import annotations
@@ -35,30 +41,39 @@ def step(name: str, store: str) -> dict[str, Any]:
     from queries.selection.candidates import SelectionContext, rank_in_context
     from queries.selection.policy import load_policy
     from queries.selection.round import run_round
+    from queries.selection.scope import WHOLE_AREA_NAME
     from queries.selection.vectorized import rank_posts
 
     started = time.perf_counter()
+    cpu = time.process_time()
     figures: dict[str, Any] = {}
     if name.startswith("solver"):
-        posts, cadres, per_post = {
-            "solver-district": (50, 3_000, 200),
-            "solver-province": (5_000, 300_000, 200),
+        # (scopes, posts a scope, cadres a scope, candidates a post)
+        scopes, posts, cadres, per_post = {
+            "solver-district": (1, 50, 3_000, 200),
+            "solver-province": (1, 5_000, 300_000, 200),
+            "solver-province-scoped": (101, 50, 3_000, 200),
         }[name]
         rng = random.Random(7)
-        people = [f"C{i:06d}" for i in range(cadres)]
-        scores = {
-            (f"P{p:05d}", c): rng.random()
-            for p in range(posts)
-            for c in rng.sample(people, per_post)
-        }
-        started = time.perf_counter()
-        result = assign(scores, posts=sorted({p for p, _ in scores}))
+        problems = []
+        for scope in range(scopes):
+            people = [f"C{scope:03d}{i:06d}" for i in range(cadres)]
+            problems.append(
+                {
+                    (f"P{scope:03d}{p:05d}", c): rng.random()
+                    for p in range(posts)
+                    for c in rng.sample(people, per_post)
+                }
+            )
+        started, cpu = time.perf_counter(), time.process_time()
+        results = [assign(scores, posts=sorted({p for p, _ in scores})) for scores in problems]
         figures.update(
-            posts=posts,
-            cadres=cadres,
-            pairs=len(scores),
-            method=result.method,
-            filled=len(result.pairs),
+            scopes=scopes,
+            posts=posts * scopes,
+            cadres=cadres * scopes,
+            pairs=sum(len(scores) for scores in problems),
+            method=results[0].method,
+            filled=sum(len(result.pairs) for result in results),
         )
     else:
         with open_store(store) as graph:
@@ -66,24 +81,44 @@ def step(name: str, store: str) -> dict[str, Any]:
         figures["load_context_s"] = round(time.perf_counter() - started, 2)
         vacancies = context.vacancies()
         figures["cadres"] = len(context.records)
+        # The first 科级 vacancy: a district fills it from its own cadres (policy.scope).
+        first = next(
+            (p for p in vacancies if context.posts[p].get("level") in {"副科", "正科"}),
+            vacancies[0],
+        )
         if name == "candidates":
-            started = time.perf_counter()
-            result = rank_in_context(context, vacancies[0], limit=20)
-            figures.update(eligible=result["eligible"], considered=result["considered"])
+            started, cpu = time.perf_counter(), time.process_time()
+            result = rank_in_context(context, first, limit=20)
+            figures.update(
+                post=first,
+                scope=result["scope_name"],
+                eligible=result["eligible"],
+                considered=result["considered"],
+            )
         elif name == "candidates-arrays":
-            started = time.perf_counter()
-            ranked = rank_posts(context, [vacancies[0]], top_k=20)
-            figures["kept"] = len(ranked[vacancies[0]])
-        elif name == "round":
-            started = time.perf_counter()
-            result = run_round(context=context)
+            started, cpu = time.perf_counter(), time.process_time()
+            ranked = rank_posts(context, [first], top_k=20)
+            figures.update(post=first, kept=len(ranked[first]))
+        elif name in {"round", "round-unscoped"}:
+            started, cpu = time.perf_counter(), time.process_time()
+            result = run_round(context=context, by_scope=name == "round")
+            scopes = result["scopes"]
             figures.update(
                 posts=result["posts"],
                 filled=len(result["assignments"]),
                 method=result["method"],
                 pairs=sum(result["candidates_per_post"].values()),
+                scopes=len(scopes),
+                whole_area_posts=sum(
+                    s["posts"] for s in scopes if s["scope_name"] == WHOLE_AREA_NAME
+                ),
+                largest_district_posts=max(
+                    (s["posts"] for s in scopes if s["scope_name"] != WHOLE_AREA_NAME), default=0
+                ),
             )
     figures["seconds"] = round(time.perf_counter() - started, 3)
+    # CPU seconds of this process: the machine is shared, so wall time includes waiting.
+    figures["cpu_s"] = round(time.process_time() - cpu, 3)
     figures["peak_mb"] = _peak_mb()
     return figures
 
@@ -108,6 +143,11 @@ def main() -> None:
         default=str(ROOT / "var" / "bench" / "graph-300000.db"),
         help="the 300,000-cadre store (skipped when absent)",
     )
+    parser.add_argument(
+        "--unscoped",
+        action="store_true",
+        help="also run the province round as one problem over the whole area (slow)",
+    )
     parser.add_argument("--out", type=Path)
     parser.add_argument("--step", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -119,30 +159,43 @@ def main() -> None:
         for name in ("candidates", "candidates-arrays", "round", "solver-district")
     ]
     if Path(args.province).exists():
-        rows += [
-            (f"{name}-province", run_child(name, args.province))
-            for name in ("candidates-arrays", "round")
-        ]
-    rows.append(("solver-province", run_child("solver-province", args.store)))
+        province_steps = ["candidates", "candidates-arrays", "round"]
+        province_steps += ["round-unscoped"] if args.unscoped else []
+        rows += [(f"{name}-province", run_child(name, args.province)) for name in province_steps]
+    rows += [
+        (name, run_child(name, args.store))
+        for name in ("solver-province", "solver-province-scoped")
+    ]
     lines = [
         f"Measured {date.today()} on {platform.machine()}, CPython {platform.python_version()}, "
         "by `python benchmarks/bench_selection.py`.",
         "",
-        "| step | what | seconds | peak MB | details |",
-        "|---|---|---:|---:|---|",
+        "| step | what | seconds | CPU s | peak MB | details |",
+        "|---|---|---:|---:|---:|---|",
     ]
     what = {
-        "candidates": "one vacancy, one by one with every exclusion listed (district)",
-        "candidates-arrays": "one vacancy, ranked with arrays (district)",
-        "candidates-arrays-province": "one vacancy, ranked with arrays (province, 300,000 cadres)",
-        "round": "every vacancy of the district at once (exact)",
-        "round-province": "every vacancy of the province at once",
+        "candidates": "one 科级 vacancy, one by one with every exclusion listed (district)",
+        "candidates-arrays": "one 科级 vacancy, ranked with arrays (district)",
+        "candidates-province": "one 科级 vacancy, one by one, its district's cadres (province)",
+        "candidates-arrays-province": "one 科级 vacancy, with arrays, its district's cadres "
+        "(province)",
+        "round": "every vacancy of the district at once (exact; one scope)",
+        "round-province": "every vacancy of the province, each scope on its own (exact per "
+        "scope: the whole area's 处级 posts, then each district's 科级 posts)",
+        "round-province-unscoped": "every vacancy of the province as one problem, every cadre "
+        "a candidate of every post",
         "solver-district": "bare solver: 50 posts × 3,000 cadres, 200 candidates a post",
         "solver-province": "bare solver: 5,000 posts × 300,000 cadres, 200 candidates a post",
+        "solver-province-scoped": "bare solver: 101 scopes of 50 posts × 3,000 cadres, one "
+        "after another, 200 candidates a post",
     }
     for name, fig in rows:
-        details = ", ".join(f"{k}={v}" for k, v in fig.items() if k not in {"seconds", "peak_mb"})
-        lines.append(f"| {name} | {what[name]} | {fig['seconds']} | {fig['peak_mb']} | {details} |")
+        shown = {"seconds", "cpu_s", "peak_mb"}
+        details = ", ".join(f"{k}={v}" for k, v in fig.items() if k not in shown)
+        lines.append(
+            f"| {name} | {what[name]} | {fig['seconds']} | {fig['cpu_s']} | {fig['peak_mb']} "
+            f"| {details} |"
+        )
     text = "\n".join(lines) + "\n"
     print(text)
     if args.out:

@@ -15,7 +15,8 @@ import pytest
 from graphsvc.dates import months_between, parse_cadre_date
 from graphsvc.stores import open_store
 from loaders.load import load_paths
-from loaders.sample import AS_OF, generate_sample, write_sample
+from loaders.sample import AS_OF, generate_sample, raw_tables, write_sample
+from loaders.validate import validate_tables
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
@@ -287,3 +288,15 @@ def test_other_seeds_at_district_size_load_clean(seed: int, tmp_path: Path) -> N
         assert store.counts().nodes["Cadre"] == 3000
     assert len(sample.manifest["planted"]["regional_avoidance"]) >= 6
     assert len(sample.manifest["planted"]["regional_avoidance_near_misses"]) == 2
+
+
+# (seed, cadres): 294 at 1,000 cadres gave a mentee a past pairing that repeated the open one
+# with the same mentor and start, as seed 11 did in the 300,000-cadre province.
+@pytest.mark.parametrize(("seed", "cadres"), [(294, 1000), (7, 1000), (11, 400), (5, 6000)])
+def test_the_generator_never_writes_a_duplicate_record(seed: int, cadres: int) -> None:
+    sample = generate_sample(cadres=cadres, seed=seed)
+    checked = validate_tables(raw_tables(sample))  # the loader's own checks, duplicates too
+    assert [str(issue) for issue in checked.issues] == []
+    mentoring = sample.tables["mentoring"]
+    pairs = Counter((row["mentor_id"], row["mentee_id"]) for row in mentoring)
+    assert max(pairs.values()) == 1  # a pairing that goes on is never also written as ended

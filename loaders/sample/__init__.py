@@ -23,6 +23,6 @@ tables), ``planted`` and ``mentoring`` (the ground truth), ``generator`` (the or
 from loaders.sample.catalogue import AS_OF, DISTRICT_CADRES
 from loaders.sample.generator import generate_sample
 from loaders.sample.records import Sample
-from loaders.sample.writer import write_sample
+from loaders.sample.writer import raw_tables, write_sample
 
-__all__ = ["AS_OF", "DISTRICT_CADRES", "Sample", "generate_sample", "write_sample"]
+__all__ = ["AS_OF", "DISTRICT_CADRES", "Sample", "generate_sample", "raw_tables", "write_sample"]

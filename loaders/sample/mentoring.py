@@ -224,14 +224,20 @@ def _let_some_mentors_leave(gen: Generator, district: District, book: _Book) -> 
 
 
 def _past_pairings(gen: Generator, district: District, book: _Book) -> None:
-    """Pairings of earlier years that ended after the usual three years."""
+    """Pairings of earlier years that ended after the usual three years.
+
+    A veteran may still be a mentee today (a pool member, a recent 选调生); a mentor who
+    mentors them now cannot also be a past mentor: the ended pairing would be the open
+    one again, possibly with the same start (the same record written twice).
+    """
     rng = gen.rng
     veterans = [p for p in district.people if 36 <= months_between(p.work_start, AS_OF) < 120]
     mentor_ids = [m["id"] for m in book.mentors]
+    current = {(pair["mentor_id"], pair["mentee_id"]) for pair in book.pairs if not pair["end"]}
     for person in rng.sample(veterans, min(len(veterans), district.scaled(150))):
         start = add_months(person.work_start, 1)
         mentor_id = rng.choice(mentor_ids)
-        if book.mentor_cadre[mentor_id] == person.id:
+        if book.mentor_cadre[mentor_id] == person.id or (mentor_id, person.id) in current:
             continue
         # Past pairings do not count against today's load.
         book.pairs.append(

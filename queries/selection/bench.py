@@ -7,6 +7,8 @@
 - **no bench**: posts with nobody ready now;
 - **retiring**: incumbents who reach retirement age (``policy.retirement``) within
   three years, with their post's bench.
+
+A post's bench comes from its scope (``policy.scope``): a 科级 post's from its district.
 """
 
 from __future__ import annotations
@@ -68,6 +70,7 @@ def succession_bench(
             "post_name": post.get("name"),
             "unit_name": context.units.name(post.get("unit_id")),
             "level": post.get("level"),
+            "scope_name": ranked["scope_name"],
             "ready_now": ready,
         }
         levels = candidate_levels(post)

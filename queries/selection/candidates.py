@@ -28,7 +28,8 @@ from queries.selection.ranking import (
     team_gaps,
 )
 from queries.selection.records import CadreRecord, UnitIndex, load_cadre_records, load_units
-from queries.selection.results import CandidatesResult, ExcludedRow
+from queries.selection.results import CandidatesResult, ExcludedRow, ScopeRow
+from queries.selection.scope import WHOLE_AREA_NAME, ScopeIndex
 
 __all__ = [
     "SelectionContext",
@@ -56,6 +57,21 @@ class SelectionContext:
     _verdicts: dict[tuple[str, str, date], Verdict] = field(default_factory=dict)
     memo: dict[str, dict[str, float]] = field(default_factory=dict)  # per cadre, for scoring
     _posts_by_unit: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    _scopes: ScopeIndex | None = field(default=None, repr=False)
+
+    @property
+    def scopes(self) -> ScopeIndex:
+        """Each post's candidate scope and each scope's cadres (built on first use)."""
+        if self._scopes is None:
+            self._scopes = ScopeIndex.build(
+                records=self.records, units=self.units, policy=self.policy.scope, as_of=self.as_of
+            )
+        return self._scopes
+
+    def scope_row(self, post_id: str) -> ScopeRow:
+        """Which scope the post's candidates come from, by id and name."""
+        scope = self.scopes.of_post(self.posts[post_id])
+        return {"scope_id": scope, "scope_name": self.scopes.name(scope)}
 
     def verdict(self, cadre_id: str, post: dict[str, Any], as_of: date | None = None) -> Verdict:
         """Eligibility of a cadre for a post's level (memoized: it depends on nothing else)."""
@@ -177,9 +193,13 @@ def explain(
 
 
 def rank_in_context(
-    context: SelectionContext, post_id: str, *, limit: int | None = 20
+    context: SelectionContext, post_id: str, *, limit: int | None = 20, by_scope: bool = True
 ) -> CandidatesResult:
-    """Rank candidates for one post from a loaded context (see :func:`rank_candidates`)."""
+    """Rank candidates for one post from a loaded context (see :func:`rank_candidates`).
+
+    Only cadres of the post's scope (``policy.scope``) are considered; ``by_scope=False``
+    considers every cadre of the whole area.
+    """
     post = context.posts.get(post_id)
     if post is None:
         raise NotFound(f"未找到编号为 '{post_id}' 的岗位")
@@ -187,10 +207,16 @@ def rank_in_context(
     levels = candidate_levels(post)
     holders = context.holders.get(post_id, set())
     team = post_team(context, post_id)
+    scope: ScopeRow = (
+        context.scope_row(post_id)
+        if by_scope
+        else {"scope_id": None, "scope_name": WHOLE_AREA_NAME}
+    )
+    pool = context.scopes.members(scope["scope_id"])
     ranked: list[Candidate] = []
     excluded: list[ExcludedRow] = []
     considered = 0
-    for cadre_id in sorted(context.records):
+    for cadre_id in sorted(context.records) if pool is None else pool:
         record = context.records[cadre_id]
         if cadre_id in holders or equivalent(record) not in levels:
             continue
@@ -217,6 +243,8 @@ def rank_in_context(
         "unit_name": context.units.name(unit_id),
         "level": post.get("level"),
         "as_of": context.as_of.isoformat(),
+        "scope_id": scope["scope_id"],
+        "scope_name": scope["scope_name"],
         "team": team.as_dict(),
         "considered": considered,
         "candidates": [

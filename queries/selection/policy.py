@@ -18,15 +18,18 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from graphsvc.messages import validation_reason
+from graphsvc.vocab import Level, UnitKind
 
 __all__ = [
     "DEFAULT_POLICY",
+    "WHOLE_AREA",
     "HeadRole",
     "PolicyError",
     "RetirementSchedule",
+    "ScopePolicy",
     "SelectionPolicy",
     "load_policy",
     "merge_policy",
@@ -518,6 +521,55 @@ class TargetsPolicy(_Section):
     years: int = Field(default=5, ge=1, description="years shown")
 
 
+WHOLE_AREA = "all"
+
+
+class ScopePolicy(_Section):
+    """干部管理权限 (下管一级): whose cadres may be candidates for a post, by the post's level.
+
+    A post's candidates are the cadres whose current unit lies in the post's scope: the
+    nearest unit of the kind its level names at or above the post's unit (``"区县"``: the
+    district the post is in), or the whole area (``"all"``, or a kind with no such unit
+    above the post). A round ranks and solves each scope on its own, the whole area first.
+    """
+
+    levels: dict[str, str] = Field(
+        default={
+            "科员": "区县",
+            "副科": "区县",
+            "正科": "区县",
+            "副处": WHOLE_AREA,
+            "正处": WHOLE_AREA,
+            "副厅": WHOLE_AREA,
+            "正厅": WHOLE_AREA,
+        },
+        description='post level → the unit kind whose cadres form the pool ("all": the whole '
+        "area); a level not listed draws from the whole area",
+    )
+    exchange: bool = Field(
+        default=False,
+        description="交流: a post scoped to a unit (科级: its district) takes candidates from the "
+        "unit above it (the other districts of the city or province) too",
+    )
+
+    @field_validator("levels")
+    @classmethod
+    def _known_levels_and_kinds(cls, levels: dict[str, str]) -> dict[str, str]:
+        known_levels = {level.value for level in Level}
+        kinds = {kind.value for kind in UnitKind} | {WHOLE_AREA}
+        for level, kind in levels.items():
+            if level not in known_levels:
+                raise ValueError(
+                    f"“{level}”不是职务层次（应为{'、'.join(x.value for x in Level)}）"
+                )
+            if kind not in kinds:
+                raise ValueError(
+                    f"{level}：“{kind}”不是单位类型（应为{'、'.join(k.value for k in UnitKind)}"
+                    f"或 {WHOLE_AREA}）"
+                )
+        return levels
+
+
 class SelectionPolicy(_Section):
     """The whole policy: selection rules, avoidance, scoring and the development analyses."""
 
@@ -526,6 +578,7 @@ class SelectionPolicy(_Section):
         description="levels counted as 县处级 and above for the rules that apply there",
     )
     rules: Rules = Rules()
+    scope: ScopePolicy = ScopePolicy()
     avoidance: Avoidance = Avoidance()
     retirement: Retirement = Retirement()
     scoring: Scoring = Scoring()

@@ -32,6 +32,8 @@ __all__ = [
     "RoundResult",
     "RuleRow",
     "RunnerUp",
+    "ScopeRow",
+    "ScopeSummary",
     "TeamGapsRow",
     "UnfilledPost",
     "VerdictRow",
@@ -123,8 +125,18 @@ class ExcludedRow(TypedDict):
     why: list[str]
 
 
+class ScopeRow(TypedDict):
+    """Where a post's candidates come from (干部管理权限): a unit, or the whole area."""
+
+    scope_id: str | None  # the scope's unit (a district); None: the whole area
+    scope_name: str  # its name, or 全域
+
+
 class CandidatesResult(TypedDict):
-    """Ranked eligible candidates for one post (人岗匹配), and who is excluded and why."""
+    """Ranked eligible candidates for one post (人岗匹配), and who is excluded and why.
+
+    Only cadres of the post's scope are considered.
+    """
 
     post_id: str
     post_name: str | None
@@ -132,6 +144,8 @@ class CandidatesResult(TypedDict):
     unit_name: str | None
     level: str | None
     as_of: str
+    scope_id: str | None
+    scope_name: str
     team: TeamGapsRow
     considered: int
     candidates: list[CandidateRow]
@@ -143,6 +157,8 @@ class Assignment(TypedDict):
     post_id: str
     post_name: str | None
     unit_name: str
+    scope_id: str | None  # the scope the post was filled from (None: the whole area)
+    scope_name: str
     cadre_id: CadreId
     name: str
     score: float
@@ -155,6 +171,7 @@ class UnfilledPost(TypedDict):
     post_id: str
     post_name: str | None
     eligible: int
+    scope_name: str
 
 
 class RunnerUp(TypedDict):
@@ -172,12 +189,23 @@ class NewOpening(TypedDict):
     for_post: str
 
 
+class ScopeSummary(ScopeRow):
+    """One scope of a round, ranked and solved on its own."""
+
+    posts: int
+    filled: int
+    total: float
+    method: str
+    candidates: int  # (post, cadre) pairs the solver chose from
+
+
 class RoundResult(TypedDict):
-    """A round of vacancies filled best overall (整体选配)."""
+    """A round of vacancies filled best overall (整体选配), each scope on its own."""
 
     as_of: str
     method: str
     posts: int
+    scopes: list[ScopeSummary]  # in the order solved: the whole area first
     assignments: list[Assignment]
     total: float
     unfilled: list[UnfilledPost]
@@ -214,6 +242,7 @@ class BenchPost(TypedDict):
     post_name: str | None
     unit_name: str | None
     level: str | None
+    scope_name: str  # where its bench comes from
     ready_now: list[ReadyCandidate]
     ready_in_1y: list[BenchCandidate]
     ready_in_1y_count: int

@@ -1,4 +1,4 @@
-"""A whole round of vacancies filled at once, best overall.
+"""A whole round of vacancies filled at once, best overall within each scope.
 
 Every post is ranked in one :class:`~queries.selection.candidates.SelectionContext`;
 eligibility and avoidance are hard constraints (only ranked pairs are allowed);
@@ -6,6 +6,12 @@ the department's constraints are options: a minimum share of appointees under an
 age, posts that must be filled, and what to do with candidates from the post's own
 unit. The answer lists the appointments, the runners-up of each post, the posts
 left unfilled, and the posts appointees leave (new openings).
+
+Posts are filled by the authority that manages them (``policy.scope``, 下管一级): the
+round splits its posts by scope and solves each scope on its own, exactly, the whole
+area's posts first (the higher authority), then each district's; someone appointed by
+a higher scope is no candidate of a lower one. The young share is kept in every scope
+(so in the round as a whole too).
 """
 
 from __future__ import annotations
@@ -14,16 +20,18 @@ from collections.abc import Collection, Mapping, Sequence
 from typing import Literal
 
 from graphsvc.dates import months_between
-from queries.selection.assignment import assign
+from queries.selection.assignment import InfeasibleRound, assign
 from queries.selection.candidates import SelectionContext, explain
 from queries.selection.results import (
     Assignment,
     NewOpening,
     RoundResult,
     RunnerUp,
+    ScopeRow,
+    ScopeSummary,
     UnfilledPost,
 )
-from queries.selection.vectorized import rank_posts
+from queries.selection.vectorized import CadreArrays, rank_posts
 
 __all__ = ["run_round"]
 
@@ -41,8 +49,10 @@ def run_round(
     own_unit_bonus: float = 0.05,
     top_k: int = 200,
     runners_up: int = 3,
+    by_scope: bool = True,
 ) -> RoundResult:
-    """Fill ``post_ids`` (default: every vacant leadership post) for the largest total score.
+    """Fill ``post_ids`` (default: every vacant leadership post) for the largest total score,
+    each scope on its own.
 
     Parameters
     ----------
@@ -53,53 +63,120 @@ def run_round(
     must_fill : collection of str
         Posts that may not stay unfilled.
     min_young_share : float
-        At least this share of appointees must be younger than ``young_age``.
+        At least this share of appointees must be younger than ``young_age``, in each scope.
     own_unit : {"allow", "exclude", "prefer"}
         Candidates already working in the post's unit: as anyone else, not at all, or
         with ``own_unit_bonus`` added to their score.
     top_k : int
-        Candidates kept per post. At least as many as there are posts (and of each age
-        group under a share constraint) are always kept, so the optimum is never cut off.
+        Candidates kept per post. At least as many as there are posts in the scope (and
+        of each age group under a share constraint) are always kept, so the optimum is
+        never cut off.
+    by_scope : bool
+        ``False``: one problem over the whole area, every cadre a candidate of every post,
+        whatever ``policy.scope`` says.
 
     Returns
     -------
     RoundResult
-        ``assignments`` (``post_id``, ``cadre_id``, ``score``, ...), ``total``,
-        ``unfilled``, ``runners_up``, ``new_openings``, ``young_share``, ``method``.
+        ``assignments`` (``post_id``, ``cadre_id``, ``score``, ``scope_name``, ...),
+        ``total``, ``scopes`` (each scope's posts, total and method, in the order
+        solved), ``unfilled``, ``runners_up``, ``new_openings``, ``young_share``, ``method``.
+
+    Raises
+    ------
+    InfeasibleRound
+        A post that must be filled is not in the round, or cannot be filled in its scope
+        (a higher scope may have appointed its only candidates), or a scope cannot reach
+        the young share.
     """
     posts = sorted(post_ids) if post_ids is not None else context.vacancies()
-    # Keeping at least as many candidates per post as there are posts (of each age group
-    # under a share constraint) provably keeps the optimum; past 1,000 posts the round is
-    # optimal over each post's best `keep` candidates.
-    keep = max(top_k, min(len(posts), 1000))
-    ranked = rank_posts(context, posts, top_k=keep * (3 if min_young_share > 0 else 1))
-    scores = _candidate_scores(
-        context,
-        posts,
-        ranked,
-        keep=keep,
-        by_age=min_young_share > 0,
-        young_age=young_age,
-        own_unit=own_unit,
-        own_unit_bonus=own_unit_bonus,
+    outside = sorted(set(must_fill) - set(posts))
+    if outside:
+        raise InfeasibleRound(f"post(s) {outside} must be filled but are not posts of the round")
+    scopes = context.scopes
+    partition = (
+        scopes.partition(context.posts[p] for p in posts) if by_scope else {None: list(posts)}
     )
-    young = {cadre for _, cadre in scores if _is_young(context, cadre, young_age)}
-    solution = assign(
-        scores, posts=posts, must_fill=must_fill, young=young, min_young_share=min_young_share
-    )
-    appointed = {cadre for _, cadre, _ in solution.pairs}
-    assignments = _assignments(context, solution.pairs, ranked, young)
+    arrays = CadreArrays.build(context)
+    ranked: dict[str, list[tuple[str, float]]] = {}
+    pairs: list[tuple[str, str, float]] = []
+    young: set[str] = set()
+    summaries: list[ScopeSummary] = []
+    counts: dict[str, int] = {}
+    for scope, scope_posts in partition.items():
+        appointed_before = {cadre for _, cadre, _ in pairs}
+        # Keeping at least as many candidates per post as there are posts (of each age group
+        # under a share constraint) provably keeps the optimum; past 1,000 posts in one scope
+        # the round is optimal over each post's best `keep` candidates.
+        keep = max(top_k, min(len(scope_posts), 1000))
+        scope_ranked = rank_posts(
+            context,
+            scope_posts,
+            top_k=keep * (3 if min_young_share > 0 else 1),
+            arrays=arrays,
+            by_scope=by_scope,
+            exclude=appointed_before,
+        )
+        ranked.update(scope_ranked)
+        scores = _candidate_scores(
+            context,
+            scope_posts,
+            scope_ranked,
+            keep=keep,
+            by_age=min_young_share > 0,
+            young_age=young_age,
+            own_unit=own_unit,
+            own_unit_bonus=own_unit_bonus,
+        )
+        counts.update(_counts(scores))
+        scope_young = {
+            cadre
+            for cadre in {cadre for _, cadre in scores}
+            if _is_young(context, cadre, young_age)
+        }
+        young |= scope_young
+        solution = assign(
+            scores,
+            posts=scope_posts,
+            must_fill=set(must_fill) & set(scope_posts),
+            young=scope_young,
+            min_young_share=min_young_share,
+        )
+        pairs += solution.pairs
+        summaries.append(
+            {
+                "scope_id": scope,
+                "scope_name": scopes.name(scope),
+                "posts": len(scope_posts),
+                "filled": len(solution.pairs),
+                "total": round(solution.total, 4),
+                "method": solution.method,
+                "candidates": len(scores),
+            }
+        )
+    pairs.sort()
+    appointed = {cadre for _, cadre, _ in pairs}
+    scope_of: dict[str, ScopeRow] = {
+        post_id: {"scope_id": scope, "scope_name": scopes.name(scope)}
+        for scope, scope_posts in partition.items()
+        for post_id in scope_posts
+    }
+    assignments = _assignments(context, pairs, ranked, young, scope_of)
+    methods = sorted({s["method"] for s in summaries})
     return {
         "as_of": context.as_of.isoformat(),
-        "method": solution.method,
+        "method": "+".join(methods) if methods else "lap",
         "posts": len(posts),
+        "scopes": summaries,
         "assignments": assignments,
-        "total": round(solution.total, 4),
-        "unfilled": _unfilled(context, posts, ranked, {a["post_id"] for a in assignments}),
+        "total": round(sum(score for _, _, score in pairs), 4),
+        "unfilled": _unfilled(
+            context, posts, ranked, {a["post_id"] for a in assignments}, scope_of
+        ),
         "runners_up": _runners_up(context, posts, ranked, appointed, runners_up),
         "new_openings": _new_openings(context, assignments),
         "young_share": round(len(appointed & young) / len(appointed), 4) if appointed else None,
-        "candidates_per_post": _counts(scores),
+        "candidates_per_post": counts,
     }
 
 
@@ -155,8 +232,10 @@ def _assignments(
     pairs: Sequence[tuple[str, str, float]],
     ranked: Mapping[str, list[tuple[str, float]]],
     young: set[str],
+    scope_of: Mapping[str, ScopeRow],
 ) -> list[Assignment]:
-    """Each appointment with the post, the person, the score, the rank and the reasons."""
+    """Each appointment with the post, its scope, the person, the score, the rank and the
+    reasons."""
     assignments: list[Assignment] = []
     for post_id, cadre_id, score in pairs:
         post = context.posts[post_id]
@@ -167,6 +246,8 @@ def _assignments(
                 "post_id": post_id,
                 "post_name": post.get("name"),
                 "unit_name": context.units.name(post.get("unit_id")),
+                "scope_id": scope_of[post_id]["scope_id"],
+                "scope_name": scope_of[post_id]["scope_name"],
                 "cadre_id": cadre_id,
                 "name": candidate.name,
                 "score": round(score, 4),
@@ -183,10 +264,16 @@ def _unfilled(
     posts: Sequence[str],
     ranked: Mapping[str, list[tuple[str, float]]],
     filled: set[str],
+    scope_of: Mapping[str, ScopeRow],
 ) -> list[UnfilledPost]:
-    """Posts left empty, with how many eligible candidates they had."""
+    """Posts left empty, with how many eligible candidates they had in their scope."""
     return [
-        {"post_id": p, "post_name": context.posts[p].get("name"), "eligible": len(ranked[p])}
+        {
+            "post_id": p,
+            "post_name": context.posts[p].get("name"),
+            "eligible": len(ranked[p]),
+            "scope_name": scope_of[p]["scope_name"],
+        }
         for p in posts
         if p not in filled
     ]

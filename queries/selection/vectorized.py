@@ -11,9 +11,8 @@ The scores equal ``score_candidate``'s (tests compare them).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
@@ -24,6 +23,7 @@ from graphsvc.vocab import GRADE_VALUE
 from queries.selection.avoidance import appointment_conflicts
 from queries.selection.candidates import SelectionContext, post_team
 from queries.selection.eligibility import grassroots_months
+from queries.selection.heads import head_kind
 from queries.selection.ranking import (
     _RESULT_WEIGHT,
     _ROLE_WEIGHT,
@@ -52,19 +52,44 @@ class CadreArrays:
     specialty_index: dict[str, int]
     categories: dict[str, NDArray[np.bool_]]
     similar: dict[str | None, Floats]  # unit kind → years served in such units
+    index: dict[str, int] = field(default_factory=dict)  # cadre id → row
+
+    def __post_init__(self) -> None:
+        if not self.index:
+            self.index = {cadre_id: n for n, cadre_id in enumerate(self.ids)}
 
     @classmethod
-    def build(cls, context: SelectionContext) -> CadreArrays:
+    def build(
+        cls, context: SelectionContext, cadre_ids: Collection[str] | None = None
+    ) -> CadreArrays:
+        """The arrays of every cadre of the context, or of ``cadre_ids`` only."""
         policy, as_of, units = context.policy, context.as_of, context.units
-        ids = sorted(context.records)
+        ids = sorted(context.records if cadre_ids is None else cadre_ids)
         records = [context.records[i] for i in ids]
         kinds = policy.rules.grassroots_years.unit_kinds
         specialty_index = {sid: n for n, sid in enumerate(sorted(context.specialty_names))}
         rows, cols, values = [], [], []
-        categories: dict[str, NDArray[np.bool_]] = {}
-        similar: dict[str | None, Floats] = {}
+        post_kinds = {units.kind(p.get("unit_id")) for p in context.posts.values()}
+        similar: dict[str | None, Floats] = {kind: np.zeros(len(ids)) for kind in post_kinds}
+        categories: dict[str, NDArray[np.bool_]] = {
+            category: np.zeros(len(ids), dtype=bool)
+            for category in set(context.category_of.values())
+        }
         grassroots, tasks, perf, dev, age, female = ([] for _ in range(6))
         for n, record in enumerate(records):
+            # Months in units of each kind a post of the round may sit in: one pass a cadre.
+            months: dict[str | None, int] = {}
+            for t in record.tenures:
+                kind = units.kind(t.post.get("unit_id"))
+                if kind in similar and t.start < as_of:
+                    months[kind] = months.get(kind, 0) + months_between(
+                        t.start, min(t.end or as_of, as_of)
+                    )
+            for kind, total in months.items():
+                similar[kind][n] = total / 12
+            for category in {context.category_of.get(sid) for sid in record.specialties}:
+                if category is not None:
+                    categories[category][n] = True
             memo = context.memo.setdefault(record.id, {})
             if "grassroots" not in memo:
                 memo["grassroots"] = grassroots_months(record, units, kinds=kinds, as_of=as_of) / 12
@@ -93,21 +118,6 @@ class CadreArrays:
                     rows.append(n)
                     cols.append(specialty_index[sid])
                     values.append(value)
-        for kind in {units.kind(p.get("unit_id")) for p in context.posts.values()}:
-            similar[kind] = np.array(
-                [
-                    sum(
-                        months_between(t.start, min(t.end or as_of, as_of))
-                        for t in r.tenures
-                        if units.kind(t.post.get("unit_id")) == kind and t.start < as_of
-                    )
-                    / 12
-                    for r in records
-                ]
-            )
-        for category in set(context.category_of.values()):
-            members = {sid for sid, c in context.category_of.items() if c == category}
-            categories[category] = np.array([bool(r.specialties & members) for r in records])
         return cls(
             ids=ids,
             levels=np.array([equivalent(r) for r in records]),
@@ -126,16 +136,23 @@ class CadreArrays:
         )
 
 
-def _eligible(
-    context: SelectionContext, arrays: CadreArrays, post: dict[str, Any]
-) -> NDArray[np.bool_]:
-    """Eligibility for the post's level, computed once per (cadre, level) through the context."""
-    levels = candidate_levels(post)
-    mask = np.isin(arrays.levels, list(levels))
-    for n in np.flatnonzero(mask):
-        if not context.verdict(arrays.ids[n], post).eligible:
-            mask[n] = False
-    return mask
+def _in_score_order(rows: NDArray[np.intp], score: Floats, first: int) -> Iterator[int]:
+    """Positions into ``rows``, best score first, ties by row (id order); sorted in chunks
+    (the best ``first``, then four times as many, ...) so a post rarely sorts all its pool."""
+    # Round away float noise so that equal scores tie exactly and fall back to id order.
+    rounded = np.round(score, 9)
+    remaining = np.arange(len(rows))
+    chunk = max(first, 1)
+    while remaining.size:
+        if remaining.size > chunk:
+            # Everything at or above the chunk-th best score, ties included.
+            threshold = -np.partition(-rounded[remaining], chunk - 1)[chunk - 1]
+            take = remaining[rounded[remaining] >= threshold]
+            remaining = remaining[rounded[remaining] < threshold]
+        else:
+            take, remaining = remaining, remaining[:0]
+        yield from take[np.lexsort((rows[take], -rounded[take]))].tolist()
+        chunk *= 4
 
 
 def rank_posts(
@@ -144,9 +161,49 @@ def rank_posts(
     *,
     top_k: int = 200,
     arrays: CadreArrays | None = None,
+    by_scope: bool = True,
+    exclude: Collection[str] = (),
 ) -> dict[str, list[tuple[str, float]]]:
-    """The best ``top_k`` eligible, conflict-free cadres of each post, with their scores."""
-    arrays = arrays or CadreArrays.build(context)
+    """The best ``top_k`` eligible, conflict-free cadres of each post, with their scores.
+
+    Parameters
+    ----------
+    context : SelectionContext
+        The graph, policy and day.
+    post_ids : sequence of str
+        The posts to rank.
+    top_k : int
+        Candidates kept per post.
+    arrays : CadreArrays, optional
+        The post-independent figures, when already built (a round shares them).
+    by_scope : bool
+        Only cadres of each post's scope (``policy.scope``) are candidates; ``False``:
+        every cadre of the whole area.
+    exclude : collection of str
+        Cadres who are no candidates (appointed already by a higher scope's round).
+
+    Returns
+    -------
+    dict
+        Post id → ``[(cadre_id, score), ...]``, best first, ties in id order.
+
+    Notes
+    -----
+    Scores are computed for the post's pool only (its scope's cadres at the right
+    level); eligibility is then checked in score order until ``top_k`` are found, once
+    per (cadre, level) through the context, so a post's cost follows its scope, not the
+    whole area.
+    """
+    if arrays is None:
+        # Only the cadres of the posts' scopes are ever scored: a district's posts need
+        # the district's arrays, not the province's.
+        needed: set[str] = set()
+        everyone = not by_scope
+        for post_id in post_ids if by_scope else ():
+            members = context.scopes.members(context.scopes.of_post(context.posts[post_id]))
+            everyone = everyone or members is None
+            needed.update(members or ())
+        arrays = CadreArrays.build(context, None if everyone else needed)
     policy = context.policy
     weights = policy.scoring.weights.model_dump()
     total_weight = sum(weights.values()) or 1.0
@@ -155,74 +212,94 @@ def rank_posts(
         arrays.tasks / exp.major_tasks_full, 1.0
     )
     base = weights["performance"] * arrays.performance + weights["development"] * arrays.development
-    eligible_by_level: dict[str, NDArray[np.bool_]] = {}
-    index = {cadre_id: n for n, cadre_id in enumerate(arrays.ids)}
-    posts_by_unit: dict[str, list[dict[str, Any]]] = {}
-    for candidate_post in context.posts.values():
-        posts_by_unit.setdefault(str(candidate_post.get("unit_id") or ""), []).append(
-            candidate_post
-        )
+    young_age = policy.scoring.team.young_age
+    excluded = [arrays.index[c] for c in exclude if c in arrays.index]
+    pools: dict[tuple[str | None, frozenset[str]], NDArray[np.intp]] = {}
     ranked: dict[str, list[tuple[str, float]]] = {}
     for post_id in post_ids:
         post = context.posts[post_id]
-        level = str(post.get("level"))
-        if level not in eligible_by_level:
-            eligible_by_level[level] = _eligible(context, arrays, post)
-        mask = eligible_by_level[level].copy()
-        for holder in context.holders.get(post_id, set()):
-            if holder in index:
-                mask[index[holder]] = False
+        levels = frozenset(candidate_levels(post))
+        scope = context.scopes.of_post(post) if by_scope else None
+        if (scope, levels) not in pools:
+            pools[(scope, levels)] = _pool(context, arrays, scope, levels, excluded)
+        rows = pools[(scope, levels)]
+        holders = [arrays.index[h] for h in context.holders.get(post_id, ()) if h in arrays.index]
+        if holders:
+            rows = rows[~np.isin(rows, holders)]
         requirements = context.requirements.get(post_id, {})
         if requirements:
             vector = np.zeros(arrays.match.shape[1])
             for sid, weight in requirements.items():
                 if sid in arrays.specialty_index:
                     vector[arrays.specialty_index[sid]] = weight
-            specialty = (arrays.match @ vector) / sum(requirements.values())
+            specialty = (arrays.match[rows] @ vector) / sum(requirements.values())
         else:
-            specialty = np.full(len(arrays.ids), 0.5)
+            specialty = np.full(len(rows), 0.5)
         kind = context.units.kind(post.get("unit_id"))
-        similar = arrays.similar.get(kind, np.zeros(len(arrays.ids)))
-        experience = (base_experience + np.minimum(similar / exp.similar_unit_years_full, 1.0)) / 3
+        similar = arrays.similar[kind][rows] if kind in arrays.similar else np.zeros(len(rows))
+        experience = (
+            base_experience[rows] + np.minimum(similar / exp.similar_unit_years_full, 1.0)
+        ) / 3
         team = post_team(context, post_id)
-        young_age = policy.scoring.team.young_age
-        fit = np.zeros(len(arrays.ids))
+        fit = np.zeros(len(rows))
         if team.youngest_age is None or team.youngest_age >= young_age:
-            fit += 0.4 * (arrays.age < young_age)
+            fit += 0.4 * (arrays.age[rows] < young_age)
         if not team.has_woman:
-            fit += 0.3 * arrays.female
+            fit += 0.3 * arrays.female[rows]
         missing = team.wanted_categories - team.categories
         if missing:
-            brings = np.zeros(len(arrays.ids), dtype=bool)
+            brings = np.zeros(len(rows), dtype=bool)
             for category in missing:
-                brings |= arrays.categories.get(category, brings)
+                if category in arrays.categories:
+                    brings |= arrays.categories[category][rows]
             fit += 0.3 * brings
         score = (
-            base
+            base[rows]
             + weights["specialty"] * specialty
             + weights["experience"] * experience
             + weights["team_fit"] * fit
         ) / total_weight
-        allowed = np.flatnonzero(mask)
-        # The best few (with room for avoidance drops) by partial sort; ties by id order.
-        wanted_n = min(len(allowed), 2 * top_k + 50)
-        if wanted_n < len(allowed):
-            # Widen the cut to every cadre tied with the last one kept.
-            threshold = -np.partition(-score[allowed], wanted_n - 1)[wanted_n - 1]
-            best = allowed[score[allowed] >= threshold - 1e-9]
-        else:
-            best = allowed
-        # Round away float noise so that equal scores tie exactly and fall back to id order.
-        order = best[np.lexsort((best, -np.round(score[best], 9)))]
+        # Regional avoidance binds head posts only: elsewhere only relatives can conflict.
+        regional = (
+            policy.avoidance.enabled
+            and policy.avoidance.regional
+            and head_kind(post, context.units, policy.avoidance) is not None
+        )
         keep: list[tuple[str, float]] = []
-        for n in order:
+        for position in _in_score_order(rows, score, 2 * top_k + 50):
             if len(keep) >= top_k:
                 break
-            record = context.records[arrays.ids[n]]
-            if (record.relatives or record.cadre.get("hometown_unit_id")) and appointment_conflicts(
+            cadre_id = arrays.ids[rows[position]]
+            if not context.verdict(cadre_id, post).eligible:
+                continue
+            record = context.records[cadre_id]
+            if (
+                record.relatives or (regional and record.cadre.get("hometown_unit_id"))
+            ) and appointment_conflicts(
                 record, post, context.units, policy=policy, as_of=context.as_of
             ):
                 continue
-            keep.append((arrays.ids[n], float(score[n])))
+            keep.append((cadre_id, float(score[position])))
         ranked[post_id] = keep
     return ranked
+
+
+def _pool(
+    context: SelectionContext,
+    arrays: CadreArrays,
+    scope: str | None,
+    levels: frozenset[str],
+    excluded: list[int],
+) -> NDArray[np.intp]:
+    """Rows of the cadres a post of this scope and level may take, in id order."""
+    members = context.scopes.members(scope)
+    if members is None:
+        rows = np.arange(len(arrays.ids))
+    else:
+        rows = np.array(
+            sorted(arrays.index[c] for c in members if c in arrays.index), dtype=np.intp
+        )
+    rows = rows[np.isin(arrays.levels[rows], list(levels))]
+    if excluded:
+        rows = rows[~np.isin(rows, excluded)]
+    return rows
