@@ -183,7 +183,8 @@ def match(
         return
     out.print(
         f"{result['post_name']}（{result['unit_name']}，{result['level']}）："
-        f"考察 {result['considered']} 人，符合条件 {result['eligible']} 人"
+        f"在{result['scope_name']}范围内考察 {result['considered']} 人，"
+        f"符合条件 {result['eligible']} 人"
     )
     table = Table()
     for column in (
@@ -279,10 +280,11 @@ def _match_round(
         title=f"{result['posts']} 个岗位中配备 {len(result['assignments'])} 个，"
         f"总分 {result['total']:.3f}（求解方法 {result['method']}）"
     )
-    for column in ("岗位", "干部", "得分", "理由"):
+    for column in ("选配范围", "岗位", "干部", "得分", "理由"):
         table.add_column(column)
     for a in result["assignments"]:
         table.add_row(
+            a["scope_name"],
             f"{a['post_name']} {a['post_id']}",
             f"{a['name']} {a['cadre_id']}",
             f"{a['score']:.3f}",

@@ -25,6 +25,7 @@ def round_report(result: RoundResult) -> Report:
             "拟任人选",
             [
                 {
+                    "选配范围": a["scope_name"],
                     "岗位编号": a["post_id"],
                     "岗位": a["post_name"],
                     "单位": a["unit_name"],
