@@ -303,12 +303,12 @@ class AnalysisCache:
                 for key, compute in todo:
                     built[key] = _Heavy(compute(), compute)
         except Exception:
+            # Logged outside the lock: a slow or blocked log must never stall the readers.
+            log.exception(
+                "rebuilding the cached read models failed; answers stay at the served graph "
+                "version and the rebuild is tried again"
+            )
             with self._lock:
-                log.exception(
-                    "rebuilding the cached read models failed; answers stay at graph version %s "
-                    "and the rebuild is tried again",
-                    self._version,
-                )
                 self.rebuild_errors += 1
                 self._failed_at = time.monotonic()
                 self._rebuilding = None

@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -56,10 +57,15 @@ def make_token(access_db: Path, role: str, name: str) -> str:
 def running_service(store: str, access_db: Path, *args: str, **env: str) -> Iterator[str]:
     """`graphsvc serve` on a free loopback port; yields the base URL (``http://127.0.0.1:P``)."""
     port = free_port()
+    # The server's log goes to a file: a pipe nobody reads fills up (64 KiB of access lines)
+    # and then blocks the server in the middle of a request.
+    log = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed in the finally below)
+        "w+", prefix=f"graphsvc-serve-{port}-", suffix=".log", delete=False
+    )
     server = subprocess.Popen(
         [*GRAPHSVC, "serve", "--store", store, "--port", str(port), *args],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stdout=log,
+        stderr=subprocess.STDOUT,
         env={**os.environ, "GRAPHSVC_ACCESS_DB": str(access_db), **env},
     )
     base = f"http://127.0.0.1:{port}"
@@ -72,11 +78,19 @@ def running_service(store: str, access_db: Path, *args: str, **env: str) -> Iter
             except httpx.TransportError:
                 pass
             if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(
-                    f"server did not start: {server.stderr.read() if server.stderr else ''!r}"
-                )
+                raise RuntimeError(f"server did not start: {Path(log.name).read_text()[-3000:]!r}")
             time.sleep(0.2)
         yield base
     finally:
         server.terminate()
-        server.wait(timeout=20)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            raise AssertionError(
+                f"the server did not stop within 20 s; its log ends: "
+                f"{Path(log.name).read_text()[-3000:]}"
+            ) from None
+        finally:
+            log.close()
+        os.unlink(log.name)

@@ -7,6 +7,7 @@ import json
 import os
 import re
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -44,6 +45,8 @@ def test_demo_serves_with_tokens_masking_and_audit(tmp_path: Path) -> None:
                 admin_token = line.strip()
                 break
         assert admin_token, "graphsvc demo printed no admin token"
+        # Keep reading what it prints (access lines), so a full pipe never blocks it.
+        threading.Thread(target=demo.stdout.read, daemon=True).start()
         assert sign_in == (f"http://127.0.0.1:{port}", "demo", sign_in[2]), sign_in
         base = f"http://127.0.0.1:{port}/api/v1"
         deadline = time.monotonic() + 60

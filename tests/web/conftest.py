@@ -54,11 +54,15 @@ def workbench(tmp_path_factory: pytest.TempPathFactory, district_dir: Path) -> I
             role: access.create_user(name=role, role=role, one_time=False) for role in ROLES
         }
     port = free_port()
+    # The server's log goes to a file: an unread pipe fills with access lines and then
+    # blocks the server mid-request.
+    log_path = folder / "server.log"
+    log = log_path.open("w")
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "api.app:create_app", "--port", str(port)],
         cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stdout=log,
+        stderr=subprocess.STDOUT,
         env={
             **os.environ,
             "PYTHONPATH": str(ROOT),
@@ -76,12 +80,15 @@ def workbench(tmp_path_factory: pytest.TempPathFactory, district_dir: Path) -> I
             except httpx.TransportError:
                 pass
             if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the workbench did not start: {server.stderr!r}")
+                raise RuntimeError(f"the workbench did not start: {log_path.read_text()[-3000:]}")
             time.sleep(0.2)
         yield Workbench(base, str(store_path), access_db, passwords)
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        finally:
+            log.close()
 
 
 @pytest.fixture(scope="module")
