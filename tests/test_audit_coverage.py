@@ -206,7 +206,10 @@ def test_every_route_audits_every_person_it_shows(audited: Audited) -> None:
     walked = 0
     for path, methods in spec["paths"].items():
         for method, operation in methods.items():
-            answer = _request(audited, method, path, operation, args)
+            try:
+                answer = _request(audited, method, path, operation, args)
+            except httpx.TimeoutException as error:  # name the route that did not answer
+                raise AssertionError(f"{method.upper()} {path} did not answer: {error}") from None
             assert answer.status_code == 200, (method, path, answer.text[:500])
             is_json = answer.headers["content-type"].startswith("application/json")
             shown = people_in(answer.json(), pattern) if is_json else set()
