@@ -192,8 +192,10 @@ class District:
     # ----------------------------------------------------------------- people
 
     def _birth_for_age(self, age: float, cap: float) -> date:
-        # Nobody in the sample is past retirement (cap: 60 for men, 55 for women here).
-        months = min(int(age * 12) + self.rng.randint(0, 11), int(cap * 12) - 1)
+        # Nobody in the sample is past retirement at AS_OF: the cap (in years) is below the
+        # statutory age of the birth months it reaches (2025 schedule: a woman born 1971-07
+        # retires at 55 years 5 months, in 2026-12).
+        months = min(int(age * 12) + self.rng.randint(0, 11), round(cap * 12) - 1)
         return add_months(first_of_month(AS_OF.year, AS_OF.month), -months)
 
     def _person(
@@ -210,7 +212,7 @@ class District:
     ) -> Person:
         rng = self.rng
         gender = gender or ("男" if rng.random() < (0.62 if level != "科员" else 0.5) else "女")
-        birth = self._birth_for_age(age, 60 if gender == "男" else 55.5)
+        birth = self._birth_for_age(age, 60 if gender == "男" else 55 + 5 / 12)
         start_age = work_age if work_age is not None else rng.uniform(21.8, 25.5)
         work_start = add_months(birth, int(start_age * 12))
         work_start = min(work_start, first_of_month(AS_OF.year, 8))

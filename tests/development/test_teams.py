@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
 
+from graphsvc.retirement import statutory_retirement
 from queries.development.data import DevelopmentData
 from queries.development.teams import FLAG_WEIGHTS, team_structure
 from queries.selection.candidates import post_team
@@ -32,12 +34,14 @@ def test_retirements_within_three_years(
 ) -> None:
     retiring = {r["cadre_id"] for t in result["teams"] for r in t["retiring"]}
     assert set(district_manifest["planted"]["retiring_within_3y"]) <= retiring
+    horizon = date(data.as_of.year + 3, data.as_of.month, data.as_of.day)
     for team in result["teams"]:
         for person in team["retiring"]:
-            age = data.age(person["cadre_id"]) or 0
-            limit = 55 if data.cadres[person["cadre_id"]]["gender"] == "女" else 60
-            assert age >= limit - 3
-            assert person["overdue"] == (age >= limit)
+            cadre = data.cadres[person["cadre_id"]]
+            # By the 2025 schedule (the default policy): 60 → 63 for men, 55 → 58 for women.
+            retires = statutory_retirement(cadre["birth"], cadre["gender"])
+            assert person["retires"] == retires.isoformat() and retires <= horizon
+            assert person["overdue"] == (retires <= data.as_of)
 
 
 def test_figures_and_flags_agree_with_members(result: dict[str, Any]) -> None:
