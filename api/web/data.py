@@ -9,12 +9,10 @@ from typing import Any, TypeVar
 
 from fastapi import Request
 
-from api.cache import AnalysisCache
-from graphsvc.stores import GraphStore
+from api.deps import get_cache, get_directory, get_policy, get_store
 from queries.development.data import DevelopmentData
 from queries.directory import Directory
 from queries.selection.candidates import SelectionContext, rank_in_context
-from queries.selection.policy import SelectionPolicy
 from queries.selection.results import CandidatesResult
 
 __all__ = [
@@ -30,28 +28,15 @@ __all__ = [
 T = TypeVar("T")
 
 
-def store(request: Request) -> GraphStore:
-    found: GraphStore = request.app.state.store
-    return found
-
-
-def _cache(request: Request) -> AnalysisCache:
-    cache: AnalysisCache = request.app.state.cache
-    return cache
-
-
-def _policy(request: Request) -> SelectionPolicy:
-    policy: SelectionPolicy = request.app.state.policy
-    return policy
+# The API's own accessors: one way to reach the store, cache and policy of the app.
+store = get_store
+_cache = get_cache
+_policy = get_policy
 
 
 def directory(request: Request) -> Directory:
-    today = date.today()
-    graph = store(request)
-    found: Directory = _cache(request).get(
-        graph, ("directory", today), lambda: Directory.load(graph, as_of=today), heavy=True
-    )
-    return found
+    """The API's directory (same cache key), for the pages' searches."""
+    return get_directory(get_store(request), get_cache(request))
 
 
 def selection(request: Request, day: date | None = None) -> SelectionContext:
