@@ -9,36 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from graphsvc.form_layout import LRM_FIELD_COUNT, LRM_POSITIONS
 from loaders.forms.record import FamilyEntry, FormProblem, FormRecord, FormUnreadable
 
 __all__ = ["FIELD_COUNT", "LRM_POSITIONS", "decode_form_text", "read_lrm", "read_lrm_bytes"]
 
-# Position → the .lrmx element the field stands for (9, 10 and 20–24 are split further).
-LRM_POSITIONS: dict[int, str] = {
-    0: "XingMing",
-    1: "XingBie",
-    2: "ChuShengNianYue",
-    3: "MinZu",
-    4: "JiGuan",
-    5: "RuDangShiJian",
-    6: "JianKangZhuangKuang",
-    7: "ChuShengDi",
-    8: "CanJiaGongZuoShiJian",
-    11: "ZhuanYeJiShuZhiWu",
-    16: "ShuXiZhuanYeYouHeZhuanChang",
-    17: "JianLi",
-    18: "JiangChengQingKuang",
-    19: "NianDuKaoHeJieGuo",
-    25: "XianRenZhiWu",
-    26: "NiRenZhiWu",
-    27: "NiMianZhiWu",
-    28: "RenMianLiYou",
-    29: "ChengBaoDanWei",
-    30: "JiSuanNianLingShiJian",
-    31: "TianBiaoRen",
-    32: "TianBiaoShiJian",
-}
-FIELD_COUNT = 33
+FIELD_COUNT = LRM_FIELD_COUNT
 
 
 def decode_form_text(data: bytes, source: str) -> str:

@@ -12,18 +12,10 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from graphsvc.form_layout import FAMILY_ELEMENTS
 from loaders.forms.record import FamilyEntry, FormProblem, FormRecord, FormUnreadable
 
 __all__ = ["FAMILY_ELEMENTS", "read_lrmx", "read_lrmx_bytes"]
-
-# Item children of JiaTingChengYuan, in the editor's order.
-FAMILY_ELEMENTS = (
-    "ChengWei",
-    "XingMing",
-    "ChuShengRiQi",
-    "ZhengZhiMianMao",
-    "GongZuoDanWeiJiZhiWu",
-)
 
 
 def read_lrmx(path: Path) -> FormRecord:

@@ -14,29 +14,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from graphsvc.form_layout import LRM_POSITIONS, LRMX_ORDER
 from loaders.forms.units import OrgIndex
 
 __all__ = ["write_forms"]
 
-_LRMX_ORDER = (
-    "XingMing", "XingBie", "ChuShengNianYue", "MinZu", "JiGuan", "ChuShengDi", "RuDangShiJian",
-    "CanJiaGongZuoShiJian", "JianKangZhuangKuang", "ZhuanYeJiShuZhiWu",
-    "ShuXiZhuanYeYouHeZhuanChang", "QuanRiZhiJiaoYu_XueLi", "QuanRiZhiJiaoYu_XueWei",
-    "QuanRiZhiJiaoYu_XueLi_BiYeYuanXiaoXi", "QuanRiZhiJiaoYu_XueWei_BiYeYuanXiaoXi",
-    "ZaiZhiJiaoYu_XueLi", "ZaiZhiJiaoYu_XueWei", "ZaiZhiJiaoYu_XueLi_BiYeYuanXiaoXi",
-    "ZaiZhiJiaoYu_XueWei_BiYeYuanXiaoXi", "XianRenZhiWu", "NiRenZhiWu", "NiMianZhiWu", "JianLi",
-    "JiangChengQingKuang", "NianDuKaoHeJieGuo", "RenMianLiYou", "JiaTingChengYuan",
-    "ChengBaoDanWei", "JiSuanNianLingShiJian", "TianBiaoShiJian", "TianBiaoRen", "ShenFenZheng",
-    "ZhaoPian", "Version",
-)  # fmt: skip
-_LRM_POSITIONS = {
-    0: "XingMing", 1: "XingBie", 2: "ChuShengNianYue", 3: "MinZu", 4: "JiGuan",
-    5: "RuDangShiJian", 6: "JianKangZhuangKuang", 7: "ChuShengDi", 8: "CanJiaGongZuoShiJian",
-    11: "ZhuanYeJiShuZhiWu", 16: "ShuXiZhuanYeYouHeZhuanChang", 17: "JianLi",
-    18: "JiangChengQingKuang", 19: "NianDuKaoHeJieGuo", 25: "XianRenZhiWu", 26: "NiRenZhiWu",
-    27: "NiMianZhiWu", 28: "RenMianLiYou", 29: "ChengBaoDanWei", 30: "JiSuanNianLingShiJian",
-    31: "TianBiaoRen", 32: "TianBiaoShiJian",
-}  # fmt: skip
+_LRMX_ORDER = LRMX_ORDER
+_LRM_POSITIONS = LRM_POSITIONS
 _TITLES = {
     "配偶": ("丈夫", "妻子"), "父母": ("父亲", "母亲"), "子女": ("儿子", "女儿"),
     "兄弟姐妹": ("哥哥", "姐姐"), "配偶父母": ("岳父", "岳母"), "子女配偶": ("女婿", "儿媳"),

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
+from graphsvc.form_layout import LRM_FIELD_COUNT, LRM_POSITIONS
 from queries.forms.document import FormDocument
 
 __all__ = ["LRM_FIELDS", "write_lrm"]
 
-LRM_FIELDS = 33
-_POSITIONS = {
-    0: "XingMing", 1: "XingBie", 2: "ChuShengNianYue", 3: "MinZu", 4: "JiGuan",
-    5: "RuDangShiJian", 6: "JianKangZhuangKuang", 7: "ChuShengDi", 8: "CanJiaGongZuoShiJian",
-    11: "ZhuanYeJiShuZhiWu", 16: "ShuXiZhuanYeYouHeZhuanChang", 17: "JianLi",
-    18: "JiangChengQingKuang", 19: "NianDuKaoHeJieGuo", 25: "XianRenZhiWu", 26: "NiRenZhiWu",
-    27: "NiMianZhiWu", 28: "RenMianLiYou", 29: "ChengBaoDanWei", 30: "JiSuanNianLingShiJian",
-    31: "TianBiaoRen", 32: "TianBiaoShiJian",
-}  # fmt: skip
+LRM_FIELDS = LRM_FIELD_COUNT
+_POSITIONS = LRM_POSITIONS
 
 
 def _clean(text: str) -> str:

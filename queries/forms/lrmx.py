@@ -5,30 +5,14 @@ from __future__ import annotations
 import base64
 import xml.etree.ElementTree as ET
 
+from graphsvc.form_layout import FAMILY_ELEMENTS, LRMX_ORDER
 from queries.forms.document import FormDocument
 
 __all__ = ["FAMILY_ORDER", "LRMX_ORDER", "write_lrmx"]
 
-# The element order the form editor (version 3) writes and expects.
-LRMX_ORDER = (
-    "XingMing", "XingBie", "ChuShengNianYue", "MinZu", "JiGuan", "ChuShengDi",
-    "RuDangShiJian", "CanJiaGongZuoShiJian", "JianKangZhuangKuang", "ZhuanYeJiShuZhiWu",
-    "ShuXiZhuanYeYouHeZhuanChang",
-    "QuanRiZhiJiaoYu_XueLi", "QuanRiZhiJiaoYu_XueWei",
-    "QuanRiZhiJiaoYu_XueLi_BiYeYuanXiaoXi", "QuanRiZhiJiaoYu_XueWei_BiYeYuanXiaoXi",
-    "ZaiZhiJiaoYu_XueLi", "ZaiZhiJiaoYu_XueWei",
-    "ZaiZhiJiaoYu_XueLi_BiYeYuanXiaoXi", "ZaiZhiJiaoYu_XueWei_BiYeYuanXiaoXi",
-    "XianRenZhiWu", "NiRenZhiWu", "NiMianZhiWu", "JianLi", "JiangChengQingKuang",
-    "NianDuKaoHeJieGuo", "RenMianLiYou", "JiaTingChengYuan", "ChengBaoDanWei",
-    "JiSuanNianLingShiJian", "TianBiaoShiJian", "TianBiaoRen", "ShenFenZheng", "ZhaoPian",
-    "Version",
-)  # fmt: skip
-FAMILY_ORDER = (
-    ("ChengWei", "relation"),
-    ("XingMing", "name"),
-    ("ChuShengRiQi", "birth"),
-    ("ZhengZhiMianMao", "politics"),
-    ("GongZuoDanWeiJiZhiWu", "workplace"),
+# Each family element with the key the document keeps it under.
+FAMILY_ORDER = tuple(
+    zip(FAMILY_ELEMENTS, ("relation", "name", "birth", "politics", "workplace"), strict=True)
 )
 
 
