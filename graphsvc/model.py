@@ -62,6 +62,7 @@ __all__ = [
     "Unit",
     "date_fields",
     "edge_spec",
+    "keeps_text",
     "node_spec",
     "sensitive_fields",
 ]
@@ -86,6 +87,12 @@ def _normalize_text(value: object) -> object:
     if isinstance(value, str):
         return value.strip().replace("（", "(").replace("）", ")")
     return value
+
+
+def keeps_text(check: object) -> bool:
+    """Whether a before-validator leaves a ``str`` as it is (the loader's column path
+    relies on it to take text cells as they are)."""
+    return check is _to_id
 
 
 def _to_id(value: object) -> object:

@@ -23,7 +23,9 @@ __all__ = [
     "WriteSummary",
     "edge_key",
     "edge_row",
+    "edge_row_from_values",
     "node_row",
+    "node_row_from_values",
     "record_props",
 ]
 
@@ -95,8 +97,14 @@ def record_props(record: Record, *, exclude: frozenset[str] = frozenset()) -> di
 
 
 def node_row(spec: NodeSpec, record: Record) -> NodeRow:
-    props = record_props(record, exclude=frozenset({"id"}))
-    return NodeRow(spec.label, str(getattr(record, "id")), props)  # noqa: B009
+    return node_row_from_values(spec, record_props(record))
+
+
+def node_row_from_values(spec: NodeSpec, values: dict[str, Any]) -> NodeRow:
+    """A node row from a record's stored values (as :func:`record_props` gives them);
+    ``values`` becomes the row's properties (its ``id`` taken out)."""
+    node_id = values.pop("id")
+    return NodeRow(spec.label, str(node_id), values)
 
 
 def edge_key(spec: EdgeSpec, props: Mapping[str, Any]) -> str:
@@ -108,11 +116,12 @@ def edge_key(spec: EdgeSpec, props: Mapping[str, Any]) -> str:
 
 
 def edge_row(spec: EdgeSpec, record: Record) -> EdgeRow:
-    props = record_props(record, exclude=frozenset({spec.source_field, spec.target_field}))
-    return EdgeRow(
-        spec.type,
-        str(getattr(record, spec.source_field)),
-        str(getattr(record, spec.target_field)),
-        edge_key(spec, props),
-        props,
-    )
+    return edge_row_from_values(spec, record_props(record))
+
+
+def edge_row_from_values(spec: EdgeSpec, values: dict[str, Any]) -> EdgeRow:
+    """An edge row from a relation's stored values; ``values`` becomes its properties (the
+    two ends taken out)."""
+    source = str(values.pop(spec.source_field))
+    target = str(values.pop(spec.target_field))
+    return EdgeRow(spec.type, source, target, edge_key(spec, values), values)

@@ -26,9 +26,18 @@ from pydantic import ValidationError
 
 from graphsvc.id_number import birth_date_problem, check_digit_problem
 from graphsvc.model import EDGE_SPECS, NODE_SPECS, Cadre, EdgeSpec, NodeSpec, Record
-from graphsvc.rows import EdgeRow, GraphBatch, NodeRow, ProgressCallback, edge_row, node_row
+from graphsvc.rows import (
+    EdgeRow,
+    GraphBatch,
+    NodeRow,
+    ProgressCallback,
+    edge_row_from_values,
+    node_row_from_values,
+    record_props,
+)
 from graphsvc.settings import get_settings
 from graphsvc.stores.base import GraphStore
+from loaders.columns import accept_rows, column_plan
 from loaders.messages import cell_problem
 from loaders.tables import RawTable
 
@@ -110,15 +119,27 @@ def header_map(model: type[Record]) -> dict[str, str]:
     return mapping
 
 
-@dataclass
+@dataclass(slots=True)
 class _Located:
-    """A validated record with where it came from, and the header spelling of its columns."""
+    """A validated row with where it came from, and the header spelling of its columns."""
 
-    record: Record
+    model: type[Record]
     source: str
     row: int
     columns: dict[str, str]
     graph_row: NodeRow | EdgeRow  # what the store will be given for it
+
+    def value(self, name: str) -> Any:
+        """The stored value of one field (``None`` when empty)."""
+        graph_row = self.graph_row
+        if isinstance(graph_row, NodeRow):
+            return graph_row.id if name == "id" else graph_row.props.get(name)
+        spec = _EDGE_SPECS[graph_row.type]
+        if name == spec.source_field:
+            return graph_row.source
+        if name == spec.target_field:
+            return graph_row.target
+        return graph_row.props.get(name)
 
 
 _NODE_SPECS = {spec.label: spec for spec in NODE_SPECS}
@@ -221,14 +242,14 @@ def _column_letter(position: int) -> str:
     return letters
 
 
-def _id_number_problems(record: Record) -> list[str]:
+def _id_number_problems(model: type[Record], values: dict[str, Any]) -> list[str]:
     """The check digit and the birth date inside a cadre's ID number (its shape is the model's)."""
-    if not isinstance(record, Cadre) or record.id_number is None:
+    id_number = values.get("id_number")
+    if id_number is None or model is not Cadre:
         return []
-    problems = [check_digit_problem(record.id_number)]
-    problems.append(
-        birth_date_problem(record.id_number, record.birth, with_day=record.birth.day != 1)
-    )
+    birth = values["birth"]
+    problems = [check_digit_problem(id_number)]
+    problems.append(birth_date_problem(id_number, birth, with_day=birth.day != 1))
     return [problem for problem in problems if problem is not None]
 
 
@@ -244,10 +265,11 @@ def _validate_table(
     model: type[Record],
     issues: list[LoadIssue],
     warnings: list[LoadIssue],
-    on_row: Any,
+    on_rows: Callable[[int], None],
     seen_ids: set[str] | None,
-    to_row: Callable[[Record], NodeRow | EdgeRow],
+    to_row: Callable[[dict[str, Any]], NodeRow | EdgeRow],
     id_number_check: IdNumberCheck,
+    by_columns: bool,
 ) -> list[_Located]:
     """Validate one table's rows. Ids of rows that fail go into ``seen_ids`` (when given),
     so that relations naming them are not reported a second time as unknown."""
@@ -295,44 +317,55 @@ def _validate_table(
                 seen_ids.add(_ANY_ID)
             else:
                 seen_ids.update(_raw_id(cells, positions["id"]) for _, cells in table.rows)
+        on_rows(len(table.rows))
         return []
 
-    located: list[_Located] = []
     required = {name for name, info in model.model_fields.items() if info.is_required()}
+    width = len(table.header)
+    headed = all(table.header)
+    # Rows whose cells line up with the header go to the column path; the rest are looked at
+    # one by one (refused, or read with a warning when only optional cells are missing).
+    lined_up: list[tuple[int, list[Any]]] = []
     for number, cells in table.rows:
-        shape = _row_shape_problem(table, number, cells, positions, columns, required, warnings)
-        if shape is not None:
-            issues.append(shape)
-            if seen_ids is not None and "id" in positions:
-                seen_ids.add(_raw_id(cells, positions["id"]))
-            on_row()
+        if len(cells) == width and headed:
+            lined_up.append((number, cells))
             continue
-        data: dict[str, Any] = {}
-        for name, position in positions.items():
-            value = cells[position] if position < len(cells) else None
-            if _blank(value):
-                continue
-            data[name] = value
-        try:
-            record = model.model_validate(data)
-        except ValidationError as error:
+        shape = _row_shape_problem(table, number, cells, positions, columns, required, warnings)
+        if shape is None:
+            lined_up.append((number, cells))
+            continue
+        issues.append(shape)
+        if seen_ids is not None and "id" in positions:
+            seen_ids.add(_raw_id(cells, positions["id"]))
+    on_rows(len(table.rows) - len(lined_up))
+
+    def cells_of(name: str) -> list[Any]:
+        position = positions[name]
+        return [cells[position] if position < len(cells) else None for _, cells in lined_up]
+
+    if by_columns:
+        accepted_rows, judged = accept_rows(
+            column_plan(model),
+            {name: cells_of(name) for name in positions},
+            len(lined_up),
+            all_text=table.kind == "csv",
+        )
+    else:
+        accepted_rows, judged = [], list(range(len(lined_up)))
+    refused = set(judged)
+    located: list[_Located] = []
+    for index, (number, cells) in enumerate(lined_up):
+        stored = (
+            _judge_row(table, model, number, cells, positions, columns, issues)
+            if index in refused
+            else accepted_rows[index]
+        )
+        if stored is None:
             if seen_ids is not None and "id" in positions:
                 seen_ids.add(_raw_id(cells, positions["id"]))
-            for detail in error.errors(include_url=False):
-                loc = detail.get("loc") or ()
-                failed = str(loc[0]) if loc else None
-                column = _column_of(columns, model, failed) if failed else None
-                issues.append(
-                    LoadIssue(
-                        table.source,
-                        number,
-                        column,
-                        cell_problem(detail, column or _TABLE_ZH[table.table]),
-                        data.get(failed) if failed else None,
-                    )
-                )
-        else:
-            id_problems = _id_number_problems(record)
+            continue
+        id_problems = _id_number_problems(model, stored)
+        if id_problems:
             for reason in id_problems:
                 (warnings if id_number_check == "warn" else issues).append(
                     LoadIssue(
@@ -340,17 +373,53 @@ def _validate_table(
                         number,
                         _column_of(columns, model, "id_number"),
                         reason,
-                        data.get("id_number"),
+                        stored.get("id_number"),
                     )
                 )
-            if id_problems and id_number_check == "error":
+            if id_number_check == "error":
                 if seen_ids is not None:
-                    seen_ids.add(str(getattr(record, "id")))  # noqa: B009
-                on_row()
+                    seen_ids.add(str(stored["id"]))
                 continue
-            located.append(_Located(record, table.source, number, columns, to_row(record)))
-        on_row()
+        located.append(_Located(model, table.source, number, columns, to_row(stored)))
+    on_rows(len(lined_up))
     return located
+
+
+def _judge_row(
+    table: RawTable,
+    model: type[Record],
+    number: int,
+    cells: list[Any],
+    positions: dict[str, int],
+    columns: dict[str, str],
+    issues: list[LoadIssue],
+) -> dict[str, Any] | None:
+    """The exact path: one row through the model, each problem written down as the clerk
+    reads it. Returns the row's stored values, or ``None`` when it has problems."""
+    data: dict[str, Any] = {}
+    for name, position in positions.items():
+        value = cells[position] if position < len(cells) else None
+        if _blank(value):
+            continue
+        data[name] = value
+    try:
+        record = model.model_validate(data)
+    except ValidationError as error:
+        for detail in error.errors(include_url=False):
+            loc = detail.get("loc") or ()
+            failed = str(loc[0]) if loc else None
+            column = _column_of(columns, model, failed) if failed else None
+            issues.append(
+                LoadIssue(
+                    table.source,
+                    number,
+                    column,
+                    cell_problem(detail, column or _TABLE_ZH[table.table]),
+                    data.get(failed) if failed else None,
+                )
+            )
+        return None
+    return record_props(record)
 
 
 def _check_references(
@@ -359,11 +428,11 @@ def _check_references(
     store: GraphStore | None,
     issues: list[LoadIssue],
 ) -> None:
-    """``items``: (row, field, target label, id). Ids not in the load are looked up in the store."""
+    """``items``: (row, field, target label, id) whose id is not in the load; they are
+    looked up in the store."""
     pending: dict[str, list[tuple[_Located, str, str]]] = defaultdict(list)
     for located, field_name, label, target_id in items:
-        if target_id not in known.get(label, set()):
-            pending[label].append((located, field_name, target_id))
+        pending[label].append((located, field_name, target_id))
     for label, rows in pending.items():
         if _ANY_ID in known.get(label, set()):
             continue  # that table could not be read at all; it is reported already
@@ -371,12 +440,11 @@ def _check_references(
         for located, field_name, target_id in rows:
             if target_id in in_store:
                 continue
-            model = type(located.record)
             issues.append(
                 LoadIssue(
                     located.source,
                     located.row,
-                    _column_of(located.columns, model, field_name),
+                    _column_of(located.columns, located.model, field_name),
                     f"本次导入和库中都没有编号为“{target_id}”的{_LABEL_ZH[label]}",
                     target_id,
                 )
@@ -391,28 +459,35 @@ def _duplicates(
     """Report ids (nodes) and (source, target, key) (relations) given twice; return the ids."""
     known: dict[str, set[str]] = {}
     for label, rows in node_rows.items():
+        ids = [item.value("id") for item in rows]
+        known[label] = set(ids)
+        if len(known[label]) == len(ids):
+            continue  # the common case: nothing given twice, no need to say where
         first_seen: dict[str, _Located] = {}
-        for item in rows:
-            node_id = str(getattr(item.record, "id"))  # noqa: B009
+        for node_id, item in zip(ids, rows, strict=True):
             first = first_seen.setdefault(node_id, item)
             if first is not item:
                 issues.append(
                     LoadIssue(
                         item.source,
                         item.row,
-                        _column_of(item.columns, type(item.record), "id"),
+                        _column_of(item.columns, item.model, "id"),
                         f"{_LABEL_ZH[label]}编号重复：已在{first.source} 第{first.row}行出现",
                         node_id,
                     )
                 )
-        known[label] = set(first_seen)
     for edge_type, rows in edge_rows.items():
         spec = _EDGE_SPECS[edge_type]
+        keys = [
+            (row.source, row.target, row.key)
+            for row in (item.graph_row for item in rows)
+            if isinstance(row, EdgeRow)
+        ]
+        if len(set(keys)) == len(keys):
+            continue
         first_edge: dict[tuple[str, str, str], _Located] = {}
-        for item in rows:
-            row = item.graph_row
-            assert isinstance(row, EdgeRow)
-            first = first_edge.setdefault((row.source, row.target, row.key), item)
+        for key, item in zip(keys, rows, strict=True):
+            first = first_edge.setdefault(key, item)
             if first is not item:
                 issues.append(
                     LoadIssue(
@@ -425,24 +500,41 @@ def _duplicates(
     return known
 
 
-def _references(
-    node_rows: dict[str, list[_Located]], edge_rows: dict[str, list[_Located]]
+def _unknown_references(
+    node_rows: dict[str, list[_Located]],
+    edge_rows: dict[str, list[_Located]],
+    known: dict[str, set[str]],
 ) -> Iterator[tuple[_Located, str, str, str]]:
-    """Every id a row names: (row, field, target label, id)."""
+    """Every id a row names that is not in the load: (row, field, target label, id)."""
     for node in NODE_SPECS:
-        for item in node_rows.get(node.label, []):
-            for ref in node.references:
-                value = getattr(item.record, ref.field)
-                if value is not None:
-                    yield item, ref.field, ref.target, str(value)
+        refs = [(ref.field, ref.target) for ref in node.references]
+        yield from _unknown_in(node_rows.get(node.label, []), refs, known)
     for edge_type, rows in edge_rows.items():
         edge = _EDGE_SPECS[edge_type]
-        for item in rows:
-            for field_name, label in (
-                (edge.source_field, edge.source),
-                (edge.target_field, edge.target),
-            ):
-                yield item, field_name, label, str(getattr(item.record, field_name))
+        ends = [(edge.source_field, edge.source), (edge.target_field, edge.target)]
+        yield from _unknown_in(rows, ends, known)
+
+
+def _unknown_in(
+    rows: list[_Located], fields: list[tuple[str, str]], known: dict[str, set[str]]
+) -> Iterator[tuple[_Located, str, str, str]]:
+    # A column at a time: rows are visited one by one only when some id is missing.
+    missing = []
+    for field_name, label in fields:
+        values = [_id_text(item.value(field_name)) for item in rows]
+        if not {value for value in values if value is not None} <= known.get(label, set()):
+            missing.append((field_name, label, values))
+    if not missing:
+        return
+    for index, item in enumerate(rows):
+        for field_name, label, values in missing:
+            value = values[index]
+            if value is not None and value not in known.get(label, set()):
+                yield item, field_name, label, value
+
+
+def _id_text(value: Any) -> str | None:
+    return None if value is None else str(value)
 
 
 def validate_tables(
@@ -451,22 +543,25 @@ def validate_tables(
     *,
     on_progress: ProgressCallback | None = None,
     id_number_check: IdNumberCheck | None = None,
+    by_columns: bool = True,
 ) -> ValidatedLoad:
     """Validate raw tables into a batch; ``issues`` lists every problem found.
 
     The batch must not be written when ``issues`` is not empty. ``id_number_check``: whether
     a wrong ID-number check digit or birth date is an ``"error"`` or a ``"warn"``ing; by
-    default the setting ``GRAPHSVC_ID_NUMBER_CHECK``.
+    default the setting ``GRAPHSVC_ID_NUMBER_CHECK``. ``by_columns=False`` sends every row
+    through the model one at a time: the reference the column path
+    (:mod:`loaders.columns`) is tested against.
     """
     check = id_number_check or get_settings().id_number_check
     issues: list[LoadIssue] = []
     total = sum(len(table.rows) for table in tables)
     done = 0
 
-    def on_row() -> None:
+    def on_rows(count: int) -> None:
         nonlocal done
-        done += 1
-        if on_progress is not None and (done % 5000 == 0 or done == total):
+        done += count
+        if on_progress is not None and count:
             on_progress("validate", done, total)
 
     by_table: dict[str, list[RawTable]] = defaultdict(list)
@@ -481,8 +576,10 @@ def validate_tables(
         model = spec.model
         assert model is not None  # every table has a model; reference edges have no table
         seen = failed_ids[spec.label] if isinstance(spec, NodeSpec) else None
-        to_row: Callable[[Record], NodeRow | EdgeRow] = (
-            partial(node_row, spec) if isinstance(spec, NodeSpec) else partial(edge_row, spec)
+        to_row: Callable[[dict[str, Any]], NodeRow | EdgeRow] = (
+            partial(node_row_from_values, spec)
+            if isinstance(spec, NodeSpec)
+            else partial(edge_row_from_values, spec)
         )
         located = [
             row
@@ -492,10 +589,11 @@ def validate_tables(
                 model,
                 issues,
                 result.warnings,
-                on_row,
+                on_rows,
                 seen,
                 to_row,
                 check,
+                by_columns,
             )
         ]
         if by_table.get(name):
@@ -508,7 +606,7 @@ def validate_tables(
     known = _duplicates(node_rows, edge_rows, issues)
     for label, ids in failed_ids.items():
         known.setdefault(label, set()).update(ids)
-    _check_references(_references(node_rows, edge_rows), known, store, issues)
+    _check_references(_unknown_references(node_rows, edge_rows, known), known, store, issues)
 
     for rows in node_rows.values():
         result.batch.nodes.extend(

@@ -9,7 +9,6 @@ a reload changes nothing and the graph version stays put.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 from collections import defaultdict
@@ -20,6 +19,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
+import orjson
+
 from graphsvc.model import EDGE_SPECS, NODE_SPECS, date_fields, edge_spec, node_spec
 from graphsvc.rows import EdgeRow, GraphBatch, NodeRow, ProgressCallback, WriteSummary
 from graphsvc.stores.base import EdgeView, GraphStore, StoreCounts, StoreError
@@ -29,6 +30,8 @@ __all__ = ["EmbeddedStore", "path_from_url"]
 SCHEMA_VERSION = 1
 _T = TypeVar("_T")
 _CHUNK = 900  # stays under SQLite's bound-parameter limit on every build
+_BIG_CHUNK = 50_000  # rows per insert when there is nothing to compare with
+_WRITE_CACHE_KIB = 256 * 1024  # page cache while writing: a province's indexes stay in memory
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -57,16 +60,10 @@ def path_from_url(url: str) -> Path:
     return Path(url)
 
 
-def _encode(value: object) -> str:
-    if isinstance(value, date):
-        return value.isoformat()
-    raise TypeError(f"cannot store {type(value).__name__} {value!r}")
-
-
 def _dumps(props: Mapping[str, Any]) -> str:
-    return json.dumps(
-        props, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=_encode
-    )
+    # Sorted keys, compact, UTF-8, dates as ISO text: the same props give the same text, so
+    # a reload can tell an unchanged row by comparing texts.
+    return orjson.dumps(props, option=orjson.OPT_SORT_KEYS).decode()
 
 
 @cache
@@ -81,7 +78,7 @@ def _edge_dates(edge_type: str) -> frozenset[str]:
 
 
 def _loads(text: str, dates: frozenset[str]) -> dict[str, Any]:
-    props: dict[str, Any] = json.loads(text)
+    props: dict[str, Any] = orjson.loads(text)
     for name in dates & props.keys():
         props[name] = date.fromisoformat(props[name])
     return props
@@ -218,14 +215,18 @@ class EmbeddedStore(GraphStore):
         advance: Any,
     ) -> None:
         spec = node_spec(label)
-        for chunk in _chunks(rows):
-            marks = ",".join("?" * len(chunk))
-            existing = dict(
-                conn.execute(
-                    f"SELECT id, props FROM nodes WHERE label = ? AND id IN ({marks})",
-                    [label, *(row.id for row in chunk)],
-                ).fetchall()
-            )
+        # A first load finds nothing to compare with: skip looking up each chunk.
+        empty = self._none_of("nodes", "label", label, conn)
+        for chunk in _chunks(rows, _BIG_CHUNK if empty else _CHUNK):
+            existing: dict[str, str] = {}
+            if not empty:
+                marks = ",".join("?" * len(chunk))
+                existing = dict(
+                    conn.execute(
+                        f"SELECT id, props FROM nodes WHERE label = ? AND id IN ({marks})",
+                        [label, *(row.id for row in chunk)],
+                    ).fetchall()
+                )
             changed = []
             created = updated = 0
             for row in chunk:
@@ -258,13 +259,15 @@ class EmbeddedStore(GraphStore):
         chunk: Sequence[NodeRow],
         summary: WriteSummary,
     ) -> None:
-        marks = ",".join("?" * len(chunk))
         current: dict[str, set[str]] = defaultdict(set)
-        for src, dst in conn.execute(
-            f"SELECT src, dst FROM edges WHERE type = ? AND src IN ({marks})",
-            [edge_type, *(row.id for row in chunk)],
-        ):
-            current[src].add(dst)
+        if not self._none_of("edges", "type", edge_type, conn):
+            for ids in _chunks([row.id for row in chunk]):
+                marks = ",".join("?" * len(ids))
+                for src, dst in conn.execute(
+                    f"SELECT src, dst FROM edges WHERE type = ? AND src IN ({marks})",
+                    [edge_type, *ids],
+                ):
+                    current[src].add(dst)
         stale: list[tuple[str, str, str]] = []
         fresh: list[tuple[str, str, str, str, str]] = []
         created = updated = unchanged = 0
@@ -297,16 +300,20 @@ class EmbeddedStore(GraphStore):
         summary: WriteSummary,
         advance: Any,
     ) -> None:
-        for chunk in _chunks(rows):
-            sources = sorted({row.source for row in chunk})
-            marks = ",".join("?" * len(sources))
-            existing = {
-                (src, dst, key): props
-                for src, dst, key, props in conn.execute(
-                    f"SELECT src, dst, key, props FROM edges WHERE type = ? AND src IN ({marks})",
-                    [edge_type, *sources],
-                )
-            }
+        empty = self._none_of("edges", "type", edge_type, conn)
+        for chunk in _chunks(rows, _BIG_CHUNK if empty else _CHUNK):
+            existing: dict[tuple[str, str, str], str] = {}
+            if not empty:
+                sources = sorted({row.source for row in chunk})
+                marks = ",".join("?" * len(sources))
+                existing = {
+                    (src, dst, key): props
+                    for src, dst, key, props in conn.execute(
+                        f"SELECT src, dst, key, props FROM edges "
+                        f"WHERE type = ? AND src IN ({marks})",
+                        [edge_type, *sources],
+                    )
+                }
             changed = []
             created = updated = 0
             for row in chunk:
@@ -329,11 +336,18 @@ class EmbeddedStore(GraphStore):
             )
             advance(len(chunk))
 
+    @staticmethod
+    def _none_of(table: str, column: str, value: str, conn: sqlite3.Connection) -> bool:
+        """Whether ``table`` has no row of this label or type yet (``table``, ``column``: ours)."""
+        found = conn.execute(f"SELECT 1 FROM {table} WHERE {column} = ? LIMIT 1", (value,))
+        return found.fetchone() is None
+
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction: committed whole, or rolled back whole on any error."""
         self._prepare()
         conn = self._conn()
+        conn.execute(f"PRAGMA cache_size = -{_WRITE_CACHE_KIB}")
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield conn
@@ -341,6 +355,8 @@ class EmbeddedStore(GraphStore):
         except BaseException:
             conn.execute("ROLLBACK")
             raise
+        finally:
+            conn.execute("PRAGMA cache_size = -2000")  # SQLite's default, for this reader again
 
     @staticmethod
     def _bump_version(conn: sqlite3.Connection) -> None:

@@ -1,0 +1,229 @@
+"""Validating a table a column at a time: the fast path of :mod:`loaders.validate`.
+
+A row of the input is a flat record whose fields are validated independently of each
+other (each field's type, its ``BeforeValidator`` and its bounds), then checked by the
+model's ``after`` validators (an end date not before its start ...). So instead of
+one pydantic model per row, each *distinct* value of a column is validated once with
+that field's own type adapter, and the model's ``after`` validators run on the values
+of each row. Columns repeat a lot (dates, vocabularies, flags), so a province's
+millions of cells need a few hundred thousand validations.
+
+This path only *accepts* rows. A row with any cell it cannot accept, a row whose cells
+do not line up with the header, or one an ``after`` validator refuses, is handed back
+to the exact per-row path, which writes the problem down as the clerk reads it. The
+values of an accepted row are exactly what the model would have produced
+(``tests/test_load_columns.py`` holds the two paths equal).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from functools import cache
+from types import SimpleNamespace, UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
+
+import numpy as np
+import pandas as pd
+from annotated_types import MaxLen, MinLen
+from numpy.typing import NDArray
+from pydantic import BeforeValidator, TypeAdapter, ValidationError
+from pydantic.fields import FieldInfo
+
+from graphsvc.model import Record, keeps_text
+
+__all__ = ["ColumnPlan", "accept_rows", "column_plan"]
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _plain(value: Any) -> Any:
+    """A value as it is stored: an enum as its text."""
+    return value.value if isinstance(value, Enum) else value
+
+
+@dataclass(frozen=True)
+class _FieldPlan:
+    name: str
+    validate: Callable[[Any], Any]  # raises ValidationError
+    required: bool
+    default: Any  # the stored form (enum text), None when the field has no value by default
+    text_length: tuple[int, float] | None  # a plain text field: its length bounds
+
+
+def _text_length(info: FieldInfo) -> tuple[int, float] | None:
+    """Length bounds of a field that is plain text (``str``, an ``Id``), else ``None``."""
+    annotation: Any = info.annotation
+    metadata: list[Any] = list(info.metadata)
+    if get_origin(annotation) in (Union, UnionType):
+        inner = [arg for arg in get_args(annotation) if arg is not type(None)]
+        if len(inner) != 1:
+            return None
+        annotation = inner[0]
+    if get_origin(annotation) is Annotated:
+        annotation, *extra = get_args(annotation)
+        metadata.extend(extra)
+    if annotation is not str:
+        return None
+    shortest, longest = 0, math.inf
+    while metadata:
+        item = metadata.pop()
+        if isinstance(item, FieldInfo):
+            metadata.extend(item.metadata)
+        elif isinstance(item, MinLen):
+            shortest = item.min_length
+        elif isinstance(item, MaxLen):
+            longest = item.max_length
+        elif not (isinstance(item, BeforeValidator) and keeps_text(item.func)):
+            return None
+    return shortest, longest
+
+
+@dataclass(frozen=True)
+class ColumnPlan:
+    """How to validate one model's fields column by column."""
+
+    model: type[Record]
+    fields: tuple[_FieldPlan, ...]
+    after: tuple[Callable[[Any], Any], ...]  # the model's ``after`` validators
+
+
+def _adapter(model: type[Record], info: FieldInfo) -> TypeAdapter[Any]:
+    annotation: Any = info.annotation
+    if info.metadata:
+        annotation = Annotated[(annotation, *info.metadata)]
+    config = model.model_config
+    # Only the settings that act on a single value carry over from the model.
+    return TypeAdapter(
+        annotation, config={"str_strip_whitespace": config.get("str_strip_whitespace", False)}
+    )
+
+
+@cache
+def column_plan(model: type[Record]) -> ColumnPlan:
+    """The per-field adapters and ``after`` validators of ``model`` (built once per model)."""
+    fields = []
+    for name, info in model.model_fields.items():
+        adapter = _adapter(model, info)
+        default = (
+            None if info.is_required() else _plain(info.get_default(call_default_factory=True))
+        )
+        fields.append(
+            _FieldPlan(
+                name, adapter.validate_python, info.is_required(), default, _text_length(info)
+            )
+        )
+    decorators = model.__pydantic_decorators__.model_validators.values()
+    after = tuple(dec.func for dec in decorators if dec.info.mode == "after")
+    if any(dec.info.mode != "after" for dec in decorators):
+        raise TypeError(f"{model.__name__}: only 'after' model validators can run by columns")
+    return ColumnPlan(model, tuple(fields), after)
+
+
+def _judge_value(plan: _FieldPlan, cell: Any) -> tuple[Any, int]:
+    """A cell's stored value (the default when blank) and its status (0 fine, 1 refused)."""
+    if _blank(cell):
+        return plan.default, int(plan.required)
+    try:
+        return _plain(plan.validate(cell)), 0
+    except ValidationError:
+        return None, 1
+
+
+def _validated_column(
+    plan: _FieldPlan, cells: Sequence[Any], all_text: bool
+) -> tuple[NDArray[Any], NDArray[np.int8]]:
+    """Each cell's stored value and status (0 fine, 1 refused), each distinct cell judged once."""
+    if all_text and plan.text_length is not None:
+        return _text_column(plan, cells, plan.text_length)
+    if all_text:
+        # Text cells (CSV): pandas hashes the column in C; None becomes code -1.
+        codes, uniques = pd.factorize(np.asarray(cells, dtype=object), use_na_sentinel=True)
+        judged = [_judge_value(plan, cell) for cell in uniques]
+        judged.append(_judge_value(plan, None))  # code -1 (a missing cell) picks the last
+        values = np.empty(len(judged), dtype=object)
+        values[:] = [value for value, _ in judged]
+        status = np.fromiter((bad for _, bad in judged), dtype=np.int8, count=len(judged))
+        return values[codes], status[codes]
+    # Workbook or request cells mix types: 1, 1.0 and True are equal keys, so key on the type.
+    memo: dict[Any, tuple[Any, int]] = {}
+    out_values = np.empty(len(cells), dtype=object)
+    out_status = np.zeros(len(cells), dtype=np.int8)
+    for index, cell in enumerate(cells):
+        try:
+            key = (type(cell), cell)
+            found = memo.get(key)
+            if found is None:
+                found = memo[key] = _judge_value(plan, cell)
+        except TypeError:  # unhashable: judged alone
+            found = _judge_value(plan, cell)
+        out_values[index], out_status[index] = found
+    return out_values, out_status
+
+
+def _text_column(
+    plan: _FieldPlan, cells: Sequence[Any], bounds: tuple[int, float]
+) -> tuple[NDArray[Any], NDArray[np.int8]]:
+    """A plain text column: a cell with no surrounding space is its own value (Python strips
+    every character pydantic strips, and more), checked for length. The rest, blanks and
+    cells with space around them, are judged one by one."""
+    column = pd.Series(cells, dtype=object)
+    lengths = column.str.len().fillna(0).to_numpy()
+    as_is = (column.str.strip() == column).fillna(False).to_numpy(dtype=bool) & (lengths > 0)
+    values = column.to_numpy(dtype=object, copy=True)
+    status = np.zeros(len(column), dtype=np.int8)
+    status[as_is & ((lengths < bounds[0]) | (lengths > bounds[1]))] = 1
+    values[status == 1] = None
+    for index in np.flatnonzero(~as_is).tolist():
+        values[index], status[index] = _judge_value(plan, cells[index])
+    return values, status
+
+
+def accept_rows(
+    plan: ColumnPlan, columns: dict[str, Sequence[Any]], count: int, *, all_text: bool = False
+) -> tuple[list[dict[str, Any]], list[int]]:
+    """Validate ``count`` rows given as columns (field name → cells; absent fields are blank).
+
+    ``all_text``: every cell is a ``str`` or ``None`` (as read from CSV), which allows
+    hashing whole columns at once. Returns each row's stored values (enums as their text,
+    ``None`` left out; meaningful only for accepted rows) and the indexes of the rows the
+    exact path must judge.
+    """
+    names: list[str] = []
+    arrays: list[NDArray[Any]] = []
+    refused = np.zeros(count, dtype=np.int8)
+    for field in plan.fields:
+        if field.name in columns:
+            values, status = _validated_column(field, columns[field.name], all_text)
+            refused |= status
+        elif field.required:
+            return [{} for _ in range(count)], list(range(count))
+        elif field.default is None:
+            continue
+        else:
+            values = np.empty(count, dtype=object)
+            values[:] = [field.default] * count
+        names.append(field.name)
+        arrays.append(values)
+    rows = (
+        [
+            {name: value for name, value in zip(names, cells, strict=True) if value is not None}
+            for cells in zip(*arrays, strict=True)
+        ]
+        if arrays
+        else [{} for _ in range(count)]
+    )
+    if plan.after:
+        empty = dict.fromkeys(field.name for field in plan.fields)
+        for index in np.flatnonzero(refused == 0).tolist():
+            view = SimpleNamespace(**(empty | rows[index]))
+            try:
+                for check in plan.after:
+                    check(view)
+            except (ValueError, AssertionError):
+                refused[index] = 1
+    return rows, np.flatnonzero(refused).tolist()
