@@ -316,54 +316,34 @@ def _validate_table(
             if "id" not in positions:
                 seen_ids.add(_ANY_ID)
             else:
-                seen_ids.update(_raw_id(cells, positions["id"]) for _, cells in table.rows)
-        on_rows(len(table.rows))
+                seen_ids.update(_raw_id(cells, positions["id"]) for cells in table.iter_cells())
+        on_rows(len(table))
         return []
 
-    required = {name for name, info in model.model_fields.items() if info.is_required()}
-    width = len(table.header)
-    headed = all(table.header)
-    # Rows whose cells line up with the header go to the column path; the rest are looked at
-    # one by one (refused, or read with a warning when only optional cells are missing).
-    lined_up: list[tuple[int, list[Any]]] = []
-    for number, cells in table.rows:
-        if len(cells) == width and headed:
-            lined_up.append((number, cells))
-            continue
-        shape = _row_shape_problem(table, number, cells, positions, columns, required, warnings)
-        if shape is None:
-            lined_up.append((number, cells))
-            continue
-        issues.append(shape)
-        if seen_ids is not None and "id" in positions:
-            seen_ids.add(_raw_id(cells, positions["id"]))
-    on_rows(len(table.rows) - len(lined_up))
-
-    def cells_of(name: str) -> list[Any]:
-        position = positions[name]
-        return [cells[position] if position < len(cells) else None for _, cells in lined_up]
+    rows = _lined_up(table, positions, columns, model, issues, warnings, seen_ids)
+    on_rows(len(table) - len(rows.numbers))
 
     if by_columns:
         accepted_rows, judged = accept_rows(
             column_plan(model),
-            {name: cells_of(name) for name in positions},
-            len(lined_up),
+            {name: rows.column(position) for name, position in positions.items()},
+            len(rows.numbers),
             all_text=table.kind == "csv",
         )
     else:
-        accepted_rows, judged = [], list(range(len(lined_up)))
+        accepted_rows, judged = [], list(range(len(rows.numbers)))
     refused = set(judged)
     located: list[_Located] = []
-    for index, (number, cells) in enumerate(lined_up):
-        stored = (
-            _judge_row(table, model, number, cells, positions, columns, issues)
-            if index in refused
-            else accepted_rows[index]
-        )
-        if stored is None:
-            if seen_ids is not None and "id" in positions:
-                seen_ids.add(_raw_id(cells, positions["id"]))
-            continue
+    for index, number in enumerate(rows.numbers):
+        if index in refused:
+            cells = rows.cells(index)
+            stored = _judge_row(table, model, number, cells, positions, columns, issues)
+            if stored is None:
+                if seen_ids is not None and "id" in positions:
+                    seen_ids.add(_raw_id(cells, positions["id"]))
+                continue
+        else:
+            stored = accepted_rows[index]
         id_problems = _id_number_problems(model, stored)
         if id_problems:
             for reason in id_problems:
@@ -381,8 +361,61 @@ def _validate_table(
                     seen_ids.add(str(stored["id"]))
                 continue
         located.append(_Located(model, table.source, number, columns, to_row(stored)))
-    on_rows(len(lined_up))
+    on_rows(len(rows.numbers))
     return located
+
+
+@dataclass
+class _Rows:
+    """The rows of a table whose cells line up with its header: as read (a list of rows),
+    or by columns (read so from CSV)."""
+
+    numbers: list[int]
+    by_row: list[list[Any]] | None = None
+    by_column: list[list[Any]] | None = None
+
+    def column(self, position: int) -> list[Any]:
+        if self.by_column is not None:
+            return self.by_column[position]
+        assert self.by_row is not None
+        return [cells[position] if position < len(cells) else None for cells in self.by_row]
+
+    def cells(self, index: int) -> list[Any]:
+        if self.by_column is not None:
+            return [column[index] for column in self.by_column]
+        assert self.by_row is not None
+        return self.by_row[index]
+
+
+def _lined_up(
+    table: RawTable,
+    positions: dict[str, int],
+    columns: dict[str, str],
+    model: type[Record],
+    issues: list[LoadIssue],
+    warnings: list[LoadIssue],
+    seen_ids: set[str] | None,
+) -> _Rows:
+    """The rows fit to validate. Rows whose cells do not line up with the header are looked
+    at one by one: refused, or kept with a warning when only optional cells are missing."""
+    if table.columns is not None:  # read by columns: every row has the header's width
+        return _Rows(list(table.numbers), by_column=table.columns)
+    required = {name for name, info in model.model_fields.items() if info.is_required()}
+    width = len(table.header)
+    headed = all(table.header)
+    numbers: list[int] = []
+    kept: list[list[Any]] = []
+    for number, cells in table.rows:
+        if not (len(cells) == width and headed):
+            shape = _row_shape_problem(table, number, cells, positions, columns, required, warnings)
+            if shape is not None:
+                issues.append(shape)
+                if seen_ids is not None and "id" in positions:
+                    seen_ids.add(_raw_id(cells, positions["id"]))
+                continue
+        numbers.append(number)
+        kept.append(cells)
+    return _Rows(numbers, by_row=kept)
 
 
 def _judge_row(
@@ -555,7 +588,7 @@ def validate_tables(
     """
     check = id_number_check or get_settings().id_number_check
     issues: list[LoadIssue] = []
-    total = sum(len(table.rows) for table in tables)
+    total = sum(len(table) for table in tables)
     done = 0
 
     def on_rows(count: int) -> None:
@@ -597,7 +630,7 @@ def validate_tables(
             )
         ]
         if by_table.get(name):
-            result.rows_by_table[name] = sum(len(table.rows) for table in by_table[name])
+            result.rows_by_table[name] = sum(len(table) for table in by_table[name])
         if isinstance(spec, NodeSpec):
             node_rows[spec.label] = located
         else:
