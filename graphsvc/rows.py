@@ -108,6 +108,8 @@ def node_row_from_values(spec: NodeSpec, values: dict[str, Any]) -> NodeRow:
 
 
 def edge_key(spec: EdgeSpec, props: Mapping[str, Any]) -> str:
+    if not spec.key_fields:
+        return ""
     parts = []
     for name in spec.key_fields:
         value = props.get(name)

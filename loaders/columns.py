@@ -18,7 +18,7 @@ values of an accepted row are exactly what the model would have produced
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from functools import cache
@@ -27,6 +27,8 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from annotated_types import MaxLen, MinLen
 from numpy.typing import NDArray
 from pydantic import BeforeValidator, TypeAdapter, ValidationError
@@ -134,10 +136,47 @@ def _judge_value(plan: _FieldPlan, cell: Any) -> tuple[Any, int]:
         return None, 1
 
 
+# Every character Python's str.strip() removes (a superset of what pydantic strips).
+_SPACE = (
+    r"[\t-\r\x{1c}-\x{20}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}"
+    r"\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]"
+)
+_SPACED = f"^{_SPACE}|{_SPACE}$"
+
+
+def _arrow_column(
+    plan: _FieldPlan, cells: pa.ChunkedArray
+) -> tuple[NDArray[Any], NDArray[np.int8]]:
+    """A column read by Arrow (text, no nulls): the same as :func:`_validated_column`, with
+    hashing and the text checks done by Arrow in C."""
+    if plan.text_length is not None:
+        shortest, longest = plan.text_length
+        spaced = pc.match_substring_regex(cells, _SPACED).to_numpy(zero_copy_only=False)
+        lengths = pc.utf8_length(cells).to_numpy(zero_copy_only=False)
+        as_is = ~spaced & (lengths > 0)
+        values = np.empty(len(cells), dtype=object)
+        values[:] = cells.to_pylist()
+        status = np.zeros(len(cells), dtype=np.int8)
+        status[as_is & ((lengths < shortest) | (lengths > longest))] = 1
+        values[status == 1] = None
+        for index in np.flatnonzero(~as_is).tolist():
+            values[index], status[index] = _judge_value(plan, values[index])
+        return values, status
+    encoded = pc.dictionary_encode(cells).combine_chunks()
+    judged = [_judge_value(plan, cell) for cell in encoded.dictionary.to_pylist()]
+    codes = encoded.indices.to_numpy(zero_copy_only=False)
+    values = np.empty(len(judged), dtype=object)
+    values[:] = [value for value, _ in judged]
+    status = np.fromiter((bad for _, bad in judged), dtype=np.int8, count=len(judged))
+    return values[codes], status[codes]
+
+
 def _validated_column(
-    plan: _FieldPlan, cells: Sequence[Any], all_text: bool
+    plan: _FieldPlan, cells: Sequence[Any] | pa.ChunkedArray, all_text: bool
 ) -> tuple[NDArray[Any], NDArray[np.int8]]:
     """Each cell's stored value and status (0 fine, 1 refused), each distinct cell judged once."""
+    if isinstance(cells, pa.ChunkedArray):
+        return _arrow_column(plan, cells)
     if all_text and plan.text_length is not None:
         return _text_column(plan, cells, plan.text_length)
     if all_text:
@@ -183,11 +222,42 @@ def _text_column(
     return values, status
 
 
+def _present(values: NDArray[Any]) -> NDArray[np.bool_]:
+    """Which cells hold a value (not ``None``)."""
+    missing: NDArray[np.bool_] = np.equal(values, None)  # type: ignore[call-overload]
+    return ~missing
+
+
+def _row_dicts(names: list[str], arrays: list[NDArray[Any]], count: int) -> list[dict[str, Any]]:
+    """One dict a row, leaving out ``None``: full columns are zipped in C, sparse ones added."""
+    present = {name: _present(array) for name, array in zip(names, arrays, strict=True)}
+    full = [(n, a) for n, a in zip(names, arrays, strict=True) if present[n].all()]
+    rows = (
+        [
+            dict(zip([n for n, _ in full], cells, strict=True))
+            for cells in zip(*[a for _, a in full], strict=True)
+        ]
+        if full
+        else [{} for _ in range(count)]
+    )
+    for name, array in zip(names, arrays, strict=True):
+        if any(name == n for n, _ in full):
+            continue
+        for index in np.flatnonzero(present[name]).tolist():
+            rows[index][name] = array[index]
+    return rows
+
+
 def accept_rows(
-    plan: ColumnPlan, columns: dict[str, Sequence[Any]], count: int, *, all_text: bool = False
+    plan: ColumnPlan,
+    columns: Mapping[str, Sequence[Any] | pa.ChunkedArray],
+    count: int,
+    *,
+    all_text: bool = False,
 ) -> tuple[list[dict[str, Any]], list[int]]:
     """Validate ``count`` rows given as columns (field name → cells; absent fields are blank).
 
+    A column is a list of cells, or Arrow's text array for a CSV file read by columns.
     ``all_text``: every cell is a ``str`` or ``None`` (as read from CSV), which allows
     hashing whole columns at once. Returns each row's stored values (enums as their text,
     ``None`` left out; meaningful only for accepted rows) and the indexes of the rows the
@@ -209,14 +279,7 @@ def accept_rows(
             values[:] = [field.default] * count
         names.append(field.name)
         arrays.append(values)
-    rows = (
-        [
-            {name: value for name, value in zip(names, cells, strict=True) if value is not None}
-            for cells in zip(*arrays, strict=True)
-        ]
-        if arrays
-        else [{} for _ in range(count)]
-    )
+    rows = _row_dicts(names, arrays, count)
     if plan.after:
         empty = dict.fromkeys(field.name for field in plan.fields)
         for index in np.flatnonzero(refused == 0).tolist():

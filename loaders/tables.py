@@ -54,8 +54,9 @@ class RawTable:
     """One table as read: its canonical name, where it came from, header and rows.
 
     A CSV file whose every row has the header's width is read by columns instead:
-    ``columns`` holds the cells under each header position and ``numbers`` each row's
-    number, and ``rows`` stays empty.
+    ``columnar`` holds the cells under each header position (Arrow's compact form, turned
+    into Python values a column at a time by :meth:`column`), ``numbers`` each row's number,
+    and ``rows`` stays empty.
     """
 
     table: str
@@ -63,18 +64,28 @@ class RawTable:
     header: list[str]
     rows: list[tuple[int, list[Any]]]  # (spreadsheet row number, cells)
     kind: Literal["csv", "xlsx", "records"] = "records"  # records: mappings given by a request
-    columns: list[list[Any]] | None = None
+    columnar: pa.Table | None = None
     numbers: list[int] = field(default_factory=list)
 
     def __len__(self) -> int:
-        return len(self.numbers) if self.columns is not None else len(self.rows)
+        return len(self.numbers) if self.columnar is not None else len(self.rows)
+
+    def column(self, position: int) -> pa.ChunkedArray:
+        """The cells under one header position (a table read by columns), as Arrow text."""
+        assert self.columnar is not None
+        return self.columnar.column(position)
+
+    def cells(self, index: int) -> list[Any]:
+        """One row's cells (a table read by columns)."""
+        assert self.columnar is not None
+        return [column[index].as_py() for column in self.columnar.columns]
 
     def iter_cells(self) -> Iterator[list[Any]]:
         """Each row's cells, by header position."""
-        if self.columns is None:
+        if self.columnar is None:
             yield from (cells for _, cells in self.rows)
         else:
-            yield from (list(cells) for cells in zip(*self.columns, strict=True))
+            yield from (list(row.values()) for row in self.columnar.to_pylist())
 
 
 def _decode(path: Path) -> str:
@@ -178,8 +189,7 @@ def _read_csv_columns(path: Path, table: str) -> RawTable | None:
     if keep is not None and not pa_compute.all(keep).as_py():
         read = read.filter(keep)
         numbers = [n for n, kept in zip(numbers, keep.to_pylist(), strict=True) if kept]
-    columns = [read[name].to_pylist() for name in names]
-    return RawTable(table, path.name, header, [], "csv", columns=columns, numbers=numbers)
+    return RawTable(table, path.name, header, [], "csv", columnar=read, numbers=numbers)
 
 
 def _read_workbook(path: Path) -> Iterator[RawTable]:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Literal
 
+import pyarrow as pa
 from pydantic import ValidationError
 
 from graphsvc.id_number import birth_date_problem, check_digit_problem
@@ -344,7 +345,7 @@ def _validate_table(
                 continue
         else:
             stored = accepted_rows[index]
-        id_problems = _id_number_problems(model, stored)
+        id_problems = _id_number_problems(model, stored) if model is Cadre else None
         if id_problems:
             for reason in id_problems:
                 (warnings if id_number_check == "warn" else issues).append(
@@ -372,17 +373,17 @@ class _Rows:
 
     numbers: list[int]
     by_row: list[list[Any]] | None = None
-    by_column: list[list[Any]] | None = None
+    by_column: RawTable | None = None
 
-    def column(self, position: int) -> list[Any]:
+    def column(self, position: int) -> list[Any] | pa.ChunkedArray:
         if self.by_column is not None:
-            return self.by_column[position]
+            return self.by_column.column(position)
         assert self.by_row is not None
         return [cells[position] if position < len(cells) else None for cells in self.by_row]
 
     def cells(self, index: int) -> list[Any]:
         if self.by_column is not None:
-            return [column[index] for column in self.by_column]
+            return self.by_column.cells(index)
         assert self.by_row is not None
         return self.by_row[index]
 
@@ -398,8 +399,8 @@ def _lined_up(
 ) -> _Rows:
     """The rows fit to validate. Rows whose cells do not line up with the header are looked
     at one by one: refused, or kept with a warning when only optional cells are missing."""
-    if table.columns is not None:  # read by columns: every row has the header's width
-        return _Rows(list(table.numbers), by_column=table.columns)
+    if table.columnar is not None:  # read by columns: every row has the header's width
+        return _Rows(table.numbers, by_column=table)
     required = {name for name, info in model.model_fields.items() if info.is_required()}
     width = len(table.header)
     headed = all(table.header)
@@ -554,7 +555,7 @@ def _unknown_in(
     # A column at a time: rows are visited one by one only when some id is missing.
     missing = []
     for field_name, label in fields:
-        values = [_id_text(item.value(field_name)) for item in rows]
+        values = _column_values(rows, field_name)
         if not {value for value in values if value is not None} <= known.get(label, set()):
             missing.append((field_name, label, values))
     if not missing:
@@ -566,8 +567,18 @@ def _unknown_in(
                 yield item, field_name, label, value
 
 
-def _id_text(value: Any) -> str | None:
-    return None if value is None else str(value)
+def _column_values(rows: list[_Located], name: str) -> list[str | None]:
+    """One field of every row, as id text."""
+    if not rows:
+        return []
+    first = rows[0].graph_row
+    if isinstance(first, EdgeRow):
+        spec = _EDGE_SPECS[first.type]
+        if name == spec.source_field:
+            return [item.graph_row.source for item in rows]  # type: ignore[union-attr]
+        if name == spec.target_field:
+            return [item.graph_row.target for item in rows]  # type: ignore[union-attr]
+    return [None if (v := item.value(name)) is None else str(v) for item in rows]
 
 
 def validate_tables(

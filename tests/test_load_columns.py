@@ -161,7 +161,7 @@ def test_odd_cells_give_the_same_answer_both_ways(
     if table not in sample:
         pytest.fail(f"the sample has no {table} table to start from")
     raw = sample[table]
-    assert raw.columns is not None, "the sample's CSV files are read by columns"
+    assert raw.columnar is not None, "the sample's CSV files are read by columns"
     sample_rows = list(raw.iter_cells())
     random_ = random.Random(f"{table}-{kind}")
     pool = ODD_TEXT if kind == "csv" else ODD_CELLS

@@ -239,6 +239,7 @@ class EmbeddedStore(GraphStore):
                 else:
                     updated += 1
                 changed.append((label, row.id, text))
+            changed.sort()  # in key order: each insert lands beside the last one in the B-tree
             conn.executemany(
                 "INSERT INTO nodes (label, id, props) VALUES (?, ?, ?) "
                 "ON CONFLICT (label, id) DO UPDATE SET props = excluded.props",
@@ -326,6 +327,7 @@ class EmbeddedStore(GraphStore):
                 else:
                     updated += 1
                 changed.append((edge_type, row.source, row.target, row.key, text))
+            changed.sort()
             conn.executemany(
                 "INSERT INTO edges (type, src, dst, key, props) VALUES (?, ?, ?, ?, ?) "
                 "ON CONFLICT (type, src, dst, key) DO UPDATE SET props = excluded.props",
