@@ -101,6 +101,7 @@ def load(
                     "store": graph.url,
                     "rows": outcome.rows_by_table,
                     **summary.as_dict(),
+                    "repeated": outcome.repeated,
                     "warnings": [warning.as_dict() for warning in outcome.warnings],
                 }
             )
@@ -108,6 +109,8 @@ def load(
         created = sum(summary.created.values())
         updated = sum(summary.updated.values())
         unchanged = sum(summary.unchanged.values())
+        if outcome.repeated:
+            err.print("这些文件与上次导入的完全相同，且此后图未被改动：无需重新读入。")
         err.print(
             f"已从 {len(outcome.rows_by_table)} 张表读入 "
             f"{sum(outcome.rows_by_table.values()):,} 行，导入 {graph.url}："

@@ -21,7 +21,14 @@ import pyarrow.csv as pa_csv
 
 from graphsvc.model import EDGE_SPECS, NODE_SPECS
 
-__all__ = ["TABLE_NAMES", "RawTable", "SourceError", "canonical_table", "read_sources"]
+__all__ = [
+    "TABLE_NAMES",
+    "RawTable",
+    "SourceError",
+    "canonical_table",
+    "input_files",
+    "read_sources",
+]
 
 
 def _table_names() -> dict[str, str]:
@@ -220,6 +227,35 @@ def _read_workbook(path: Path) -> Iterator[RawTable]:
         book.close()
 
 
+def input_files(paths: list[Path]) -> list[Path]:
+    """The files a load reads: each .csv or .xlsx file given, and those in each folder given.
+
+    Raises
+    ------
+    SourceError
+        For a path that does not exist or is of an unknown kind, or a folder with no tables.
+    """
+    files: list[Path] = []
+    for path in paths:
+        if not path.exists():
+            raise SourceError(str(path), "不存在")
+        if path.is_dir():
+            found = sorted(
+                file
+                for file in path.iterdir()
+                if file.suffix.lower() in {".csv", ".xlsx"}
+                and not file.name.startswith((".", "~$"))
+            )
+            if not found:
+                raise SourceError(str(path), "文件夹中没有.csv或.xlsx文件")
+            files.extend(found)
+        elif path.suffix.lower() in {".csv", ".xlsx"}:
+            files.append(path)
+        else:
+            raise SourceError(str(path), "不是文件夹、.csv文件或.xlsx工作簿")
+    return files
+
+
 def read_sources(paths: list[Path]) -> list[RawTable]:
     """Read every table from folders of CSV files, single CSV files and .xlsx workbooks.
 
@@ -230,23 +266,9 @@ def read_sources(paths: list[Path]) -> list[RawTable]:
         unknown table.
     """
     tables: list[RawTable] = []
-    for path in paths:
-        if not path.exists():
-            raise SourceError(str(path), "不存在")
-        if path.is_dir():
-            files = sorted(
-                file
-                for file in path.iterdir()
-                if file.suffix.lower() in {".csv", ".xlsx"}
-                and not file.name.startswith((".", "~$"))
-            )
-            if not files:
-                raise SourceError(str(path), "文件夹中没有.csv或.xlsx文件")
-            tables.extend(read_sources(files))
-        elif path.suffix.lower() == ".csv":
-            tables.append(_read_csv(path))
-        elif path.suffix.lower() == ".xlsx":
-            tables.extend(_read_workbook(path))
+    for file in input_files(paths):
+        if file.suffix.lower() == ".csv":
+            tables.append(_read_csv(file))
         else:
-            raise SourceError(str(path), "不是文件夹、.csv文件或.xlsx工作簿")
+            tables.extend(_read_workbook(file))
     return tables

@@ -146,6 +146,17 @@ class GraphStore(ABC):
         """Whether a write too large for one transaction was interrupted (run it again)."""
         return False
 
+    def load_memo(self) -> Mapping[str, Any] | None:
+        """What the last file load left to recognise a repeat of it (see :meth:`remember_load`);
+        ``None`` when this store keeps no such memo."""
+        return None
+
+    def remember_load(self, memo: Mapping[str, Any]) -> None:
+        """Keep a small JSON-able memo of the load just written: its input's digest and the
+        graph ``version`` it left, kept only while the graph is still at that version. A store
+        that keeps none ignores it: every load then runs in full."""
+        del memo
+
     # -------------------------------------------------------------- lifecycle
 
     @abstractmethod

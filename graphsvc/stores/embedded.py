@@ -496,6 +496,25 @@ class EmbeddedStore(GraphStore):
             page.append(props)
         return page, int(total)
 
+    def load_memo(self) -> Mapping[str, Any] | None:
+        conn = self._reader()
+        if conn is None:
+            return None
+        row = conn.execute("SELECT value FROM meta WHERE key = 'last_load'").fetchone()
+        memo: dict[str, Any] | None = orjson.loads(row[0]) if row else None
+        return memo
+
+    def remember_load(self, memo: Mapping[str, Any]) -> None:
+        with self._transaction() as conn:
+            found = conn.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+            if int(found[0]) != memo.get("version"):
+                return  # someone wrote since: this memo would describe another graph
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('last_load', ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (orjson.dumps(memo).decode(),),
+            )
+
     def version(self) -> int:
         conn = self._reader()
         if conn is None:
