@@ -148,27 +148,39 @@ def _arrow_column(
     plan: _FieldPlan, cells: pa.ChunkedArray
 ) -> tuple[NDArray[Any], NDArray[np.int8]]:
     """A column read by Arrow (text, no nulls): the same as :func:`_validated_column`, with
-    hashing and the text checks done by Arrow in C."""
-    if plan.text_length is not None:
-        shortest, longest = plan.text_length
-        spaced = pc.match_substring_regex(cells, _SPACED).to_numpy(zero_copy_only=False)
-        lengths = pc.utf8_length(cells).to_numpy(zero_copy_only=False)
-        as_is = ~spaced & (lengths > 0)
-        values = np.empty(len(cells), dtype=object)
-        values[:] = cells.to_pylist()
-        status = np.zeros(len(cells), dtype=np.int8)
-        status[as_is & ((lengths < shortest) | (lengths > longest))] = 1
-        values[status == 1] = None
-        for index in np.flatnonzero(~as_is).tolist():
-            values[index], status[index] = _judge_value(plan, values[index])
-        return values, status
+    hashing done by Arrow in C. Each distinct cell is judged once and becomes one Python
+    value, shared by every row that has it (an id repeated down a relation table is one
+    string in memory)."""
     encoded = pc.dictionary_encode(cells).combine_chunks()
-    judged = [_judge_value(plan, cell) for cell in encoded.dictionary.to_pylist()]
+    distinct = encoded.dictionary
     codes = encoded.indices.to_numpy(zero_copy_only=False)
-    values = np.empty(len(judged), dtype=object)
-    values[:] = [value for value, _ in judged]
-    status = np.fromiter((bad for _, bad in judged), dtype=np.int8, count=len(judged))
+    if plan.text_length is not None:
+        values, status = _text_values(plan, distinct, plan.text_length)
+    else:
+        judged = [_judge_value(plan, cell) for cell in distinct.to_pylist()]
+        values = np.empty(len(judged), dtype=object)
+        values[:] = [value for value, _ in judged]
+        status = np.fromiter((bad for _, bad in judged), dtype=np.int8, count=len(judged))
     return values[codes], status[codes]
+
+
+def _text_values(
+    plan: _FieldPlan, distinct: pa.Array, bounds: tuple[int, float]
+) -> tuple[NDArray[Any], NDArray[np.int8]]:
+    """Distinct text cells of a plain text field: a cell with no space around it is its own
+    value (Python strips every character pydantic strips, and more), checked for length;
+    blanks and cells with space around them are judged by the field."""
+    spaced = pc.match_substring_regex(distinct, _SPACED).to_numpy(zero_copy_only=False)
+    lengths = pc.utf8_length(distinct).to_numpy(zero_copy_only=False)
+    as_is = ~spaced & (lengths > 0)
+    values = np.empty(len(distinct), dtype=object)
+    values[:] = distinct.to_pylist()
+    status = np.zeros(len(distinct), dtype=np.int8)
+    status[as_is & ((lengths < bounds[0]) | (lengths > bounds[1]))] = 1
+    values[status == 1] = None
+    for index in np.flatnonzero(~as_is).tolist():
+        values[index], status[index] = _judge_value(plan, values[index])
+    return values, status
 
 
 def _validated_column(

@@ -109,8 +109,12 @@ def load_paths(
     *,
     on_progress: ProgressCallback | None = None,
     id_number_check: IdNumberCheck | None = None,
+    reuse_memo: bool = True,
 ) -> LoadOutcome:
     """Load folders of CSV files and .xlsx workbooks into ``store``, all or nothing.
+
+    A repeat of the store's last load (same files, graph unchanged since) is answered from
+    its memo unless ``reuse_memo`` is false.
 
     ``id_number_check`` (``"error"`` or ``"warn"``) overrides the setting
     ``GRAPHSVC_ID_NUMBER_CHECK`` for ID numbers with a wrong check digit or birth date.
@@ -124,7 +128,7 @@ def load_paths(
     """
     check = id_number_check or get_settings().id_number_check
     digest = _input_digest(input_files(paths), check)
-    repeated = _repeat(store, digest)
+    repeated = _repeat(store, digest) if reuse_memo else None
     if repeated is not None:
         return repeated
     tables = read_sources(paths)
