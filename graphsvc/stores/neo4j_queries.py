@@ -19,6 +19,8 @@ from graphsvc.model import (
 
 __all__ = [
     "META_LABEL",
+    "bulk_check",
+    "bulk_finish",
     "constraint_statements",
     "count_edges",
     "count_nodes",
@@ -35,6 +37,7 @@ __all__ = [
     "get_nodes",
     "iter_edges",
     "iter_nodes",
+    "list_constraints",
     "list_nodes",
     "list_nodes_total",
     "meta_bump_version",
@@ -121,6 +124,33 @@ def meta_set_version() -> str:
 
 def meta_set_pending() -> str:
     return f"MATCH (m:{META_LABEL} {{id: 'graphsvc'}}) SET m.pending = $pending"
+
+
+# --------------------------------------------------------------- bulk import
+# Run by tools/neo4j's Neo4jBulkImport on the stopped database, before and after the importer.
+
+
+def bulk_check() -> str:
+    """One row: data nodes stored (counted from the count store) and the graph version kept."""
+    return (
+        f"OPTIONAL MATCH (m:{META_LABEL} {{id: 'graphsvc'}}) "
+        f"RETURN COUNT {{ MATCH (n) }} - COUNT {{ MATCH (n:{META_LABEL}) }} AS nodes, "
+        "coalesce(m.version, 0) AS version"
+    )
+
+
+def bulk_finish() -> list[str]:
+    """After an import: the schema, the meta node at ``$version`` (``$schema``), indexes online."""
+    return [
+        *constraint_statements(),
+        f"MERGE (m:{META_LABEL} {{id: 'graphsvc'}}) "
+        "SET m.schema = $schema, m.version = $version, m.pending = false",
+        "CALL db.awaitIndexes(600)",
+    ]
+
+
+def list_constraints() -> str:
+    return "SHOW CONSTRAINTS YIELD name RETURN name ORDER BY name"
 
 
 # ------------------------------------------------------------------- writes
