@@ -14,9 +14,12 @@ Two parts:
   derives from node fields (``IN_UNIT`` from ``Post.unit_id``). Rows come as
   a whole :class:`GraphBatch` or a table at a time (pyarrow tables).
 - :func:`run_import` runs tools/neo4j's ``Neo4jBulkImport`` on the stopped
-  database: it refuses a database that holds data, runs the importer, then
-  creates the constraints and the graph-version node exactly as the
-  transactional path keeps them (version = the previous one plus one).
+  database: it refuses a database that holds data and runs the importer; the
+  graph-version node is imported with the rest (version = the one the empty
+  database kept plus one, as a transactional load would make it). The
+  uniqueness constraints (and their indexes) are created when graphsvc first
+  connects to the started server (``Neo4jStore`` does so on every connect,
+  idempotently); ``neo4j.sh import`` connects once right after starting it.
 
 The graph that results equals a transactional load of the same batch: same
 labels, properties and types, relation keys, reference edges, constraints,
@@ -149,6 +152,7 @@ class ImportFiles:
     relationships: dict[str, Path]
     rows: dict[str, int]  # per label and type, reference edges included
     multiline: bool  # some text holds a line break: the importer must read fields whole
+    meta: Path  # the graph-version node; Neo4jBulkImport fills in its {VERSION}
 
     @property
     def total_rows(self) -> int:
@@ -299,6 +303,12 @@ class ImportWriter:
 
     def finish(self) -> ImportFiles:
         """The files written, for :func:`run_import`."""
+        meta = self.folder / "meta.csv"
+        meta.write_text(
+            f"id:ID({cypher.META_LABEL}),schema:long,version:long,pending:boolean\n"
+            f'"graphsvc",{SCHEMA_VERSION},{{VERSION}},false\n',
+            encoding="utf-8",
+        )
         return ImportFiles(
             folder=self.folder,
             nodes={name: f.path for (kind, name), f in self._files.items() if kind == "nodes"},
@@ -307,6 +317,7 @@ class ImportWriter:
             },
             rows={name: f.rows for (_, name), f in self._files.items()},
             multiline=self._multiline,
+            meta=meta,
         )
 
 
@@ -349,12 +360,13 @@ def write_import_files(batch: GraphBatch, folder: Path) -> ImportFiles:
 def importer_arguments(files: ImportFiles, *, threads: int, memory: str) -> list[str]:
     """``neo4j-admin database import full`` options for ``files``: strict (any bad row fails)."""
     arguments = [f"--nodes={label}={path}" for label, path in files.nodes.items()]
+    arguments.append(f"--nodes={cypher.META_LABEL}={files.meta}")
     arguments += [f"--relationships={kind}={path}" for kind, path in files.relationships.items()]
     arguments += [
         "--id-type=string",
         "--delimiter=,",
         "--array-delimiter=;",
-        "--quote=\"",
+        '--quote="',
         "--bad-tolerance=0",
         "--skip-bad-relationships=false",
         "--skip-duplicate-nodes=false",
@@ -371,6 +383,8 @@ class BulkOutcome:
     summary: WriteSummary
     version: int  # the graph version the database now keeps
     files: ImportFiles
+    # Seconds in each phase: the emptiness check, the importer itself.
+    phases: dict[str, float] = field(default_factory=dict)
 
 
 def run_import(
@@ -406,11 +420,9 @@ def run_import(
         database,
         "--check",
         cypher.bulk_check(),
-        "--param",
-        f"schema={SCHEMA_VERSION}",
+        "--meta",
+        str(files.meta),
     ]
-    for statement in cypher.bulk_finish():
-        command += ["--finish", statement]
     command += ["--", *importer_arguments(files, threads=threads, memory=memory)]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     output = (done.stdout + done.stderr).strip()
@@ -432,8 +444,14 @@ def run_import(
             f"Neo4j 批量导入失败（退出码 {done.returncode}），数据库未导入任何数据：\n"
             f"{output[-3000:]}\n{details}".rstrip()
         )
-    version = int(output.rsplit("version ", 1)[-1].split()[0])
+    version = int(done.stdout.rsplit("version ", 1)[-1].split()[0])
+    timings = [float(value) for value in done.stdout.rsplit("phases ", 1)[-1].split()[:2]]
     summary = WriteSummary()
     for name, count in files.rows.items():
         summary.add(name, created=count)
-    return BulkOutcome(summary=summary, version=version, files=files)
+    return BulkOutcome(
+        summary=summary,
+        version=version,
+        files=files,
+        phases=dict(zip(("check", "import"), timings, strict=True)),
+    )

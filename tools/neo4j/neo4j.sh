@@ -8,8 +8,9 @@
 #   tools/neo4j/neo4j.sh import DIR...
 #                                 bulk import into an EMPTY database: stops the server, runs
 #                                 graphsvc load --bulk (graphsvc's validation, then Neo4j's
-#                                 importer), starts the server again; a bad row or a database
-#                                 that holds data imports nothing
+#                                 importer), starts the server again and lets graphsvc create
+#                                 its constraints; a bad row or a database that holds data
+#                                 imports nothing
 #   tools/neo4j/neo4j.sh classpath
 #                                 builds the launcher if needed, prints its Java classpath
 #
@@ -115,6 +116,12 @@ import_files() {
       --store "neo4j://127.0.0.1:$bolt_port" --bulk --neo4j-home "$state/home" || status=$?
   # Start again whatever happened: a refused or failed import leaves no data behind.
   start
+  if [ "$status" -eq 0 ]; then
+    # graphsvc creates its uniqueness constraints (and their indexes) when it first connects.
+    PYTHONPATH=$PWD${PYTHONPATH:+:$PYTHONPATH} "$python" -c \
+      'import sys; from graphsvc.stores import open_store; open_store(sys.argv[1]).close()' \
+      "neo4j://127.0.0.1:$bolt_port" || status=$?
+  fi
   return $status
 }
 

@@ -20,20 +20,23 @@ import org.neo4j.io.ByteUnit;
 
 /**
  * Fills an empty database of a stopped local Neo4j with Neo4j's bulk importer
- * ({@code neo4j-admin database import full}), then creates its schema.
+ * ({@code neo4j-admin database import full}), in one JVM.
  *
  * <p>Usage: {@code Neo4jBulkImport --home DIR --database NAME --check CYPHER [--finish CYPHER]...
- * [--param NAME=INTEGER]... -- IMPORTER-ARGS...}. Steps, each stopping everything when it fails:
+ * [--param NAME=INTEGER]... [--meta FILE] -- IMPORTER-ARGS...}. Steps, each stopping everything
+ * when it fails:
  *
  * <ol>
  *   <li>open the DBMS in {@code --home} (no connectors) and run {@code --check}, which returns
  *       one row {@code nodes} (the count of data nodes) and {@code version} (the graph version
  *       kept there); refuse when {@code nodes > 0}. A running server holds the store lock, so this
- *       step also refuses while the server runs;
+ *       step also refuses while the server runs. A database never created is empty at version 0;
+ *   <li>write the version plus one into the {@code --meta} file (its {@code {VERSION}}), the
+ *       importer's file of graphsvc's graph-version node;
  *   <li>run the importer on the database with {@code --overwrite-destination} and the arguments
  *       after {@code --} (the node and relationship files);
- *   <li>open the DBMS again and run every {@code --finish} statement with the {@code --param}s and
- *       {@code $version} = the version found in step 1 plus one (the last one waits for the indexes).
+ *   <li>if {@code --finish} statements are given, open the DBMS again and run each with the
+ *       {@code --param}s and {@code $version} = the version found in step 1 plus one.
  * </ol>
  *
  * <p>Exit codes: 0 done ({@code version N} on stdout), 3 the database holds data, 4 the store
@@ -71,10 +74,38 @@ public final class Neo4jBulkImport {
         return false;
     }
 
+    /** The graph version kept in an existing database; exits when it holds data or is in use. */
+    private static long check(Path home, String database, String check) {
+        DatabaseManagementService dbms;
+        try {
+            dbms = open(home, database);
+        } catch (RuntimeException error) {
+            if (lockedOut(error)) {
+                System.err.println("store in use: " + error.getMessage());
+                System.exit(IN_USE);
+            }
+            throw error;
+        }
+        try {
+            GraphDatabaseService db = dbms.database(database);
+            Map<String, Object> row = db.executeTransactionally(check, Map.of(), Result::next);
+            long nodes = ((Number) row.get("nodes")).longValue();
+            if (nodes > 0) {
+                System.out.println("nodes " + nodes);
+                dbms.shutdown();
+                System.exit(NOT_EMPTY);
+            }
+            return ((Number) row.get("version")).longValue();
+        } finally {
+            dbms.shutdown();
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         Path home = null;
         String database = "neo4j";
         String check = null;
+        Path meta = null;
         List<String> finish = new ArrayList<>();
         List<String> importer = new ArrayList<>();
         Map<String, Object> params = new HashMap<>();
@@ -84,6 +115,7 @@ public final class Neo4jBulkImport {
                 case "--database" -> database = args[++i];
                 case "--check" -> check = args[++i];
                 case "--finish" -> finish.add(args[++i]);
+                case "--meta" -> meta = Path.of(args[++i]);
                 case "--param" -> {
                     String[] pair = args[++i].split("=", 2);
                     params.put(pair[0], Long.parseLong(pair[1]));
@@ -104,33 +136,22 @@ public final class Neo4jBulkImport {
             System.exit(2);
         }
         Files.createDirectories(home);
+        long started = System.nanoTime();
 
-        // 1. Is the database empty, and which graph version does it keep?
-        long version;
-        DatabaseManagementService dbms;
-        try {
-            dbms = open(home, database);
-        } catch (RuntimeException error) {
-            if (lockedOut(error)) {
-                System.err.println("store in use: " + error.getMessage());
-                System.exit(IN_USE);
-            }
-            throw error;
+        // 1. Is the database empty, and which graph version does it keep? A database never
+        // created (no store folder) is empty at version 0: no need to start a DBMS to see that.
+        // --meta names the importer's file of the graph-version node; its {VERSION} becomes
+        // that version plus one.
+        long version = 0;
+        if (Files.exists(home.resolve("data").resolve("databases").resolve(database))) {
+            version = check(home, database, check);
         }
-        try {
-            GraphDatabaseService db = dbms.database(database);
-            Map<String, Object> row = db.executeTransactionally(check, Map.of(), Result::next);
-            long nodes = ((Number) row.get("nodes")).longValue();
-            version = ((Number) row.get("version")).longValue();
-            if (nodes > 0) {
-                System.out.println("nodes " + nodes);
-                dbms.shutdown();
-                System.exit(NOT_EMPTY);
-            }
-        } finally {
-            dbms.shutdown();
+        if (meta != null) {
+            // The graph-version node travels with the import: its file holds {VERSION}.
+            String text = Files.readString(meta);
+            Files.writeString(meta, text.replace("{VERSION}", Long.toString(version + 1)));
         }
-
+        long checked = System.nanoTime();
         // 2. The importer, in this JVM: neo4j-admin database import full.
         List<String> command = new ArrayList<>(List.of(
                 "database", "import", "full", database, "--overwrite-destination=true"));
@@ -141,17 +162,25 @@ public final class Neo4jBulkImport {
             System.exit(IMPORT_FAILED);
         }
 
-        // 3. Schema and graph version, as the transactional path keeps them.
-        dbms = open(home, database);
-        try {
-            GraphDatabaseService db = dbms.database(database);
-            params.put("version", version + 1);
-            for (String statement : finish) {
-                db.executeTransactionally(statement, params);
+        long imported = System.nanoTime();
+        // 3. Statements to run on the imported database, if any (graphsvc itself creates its
+        // constraints when it first connects, so it passes none: that saves starting a DBMS).
+        if (!finish.isEmpty()) {
+            DatabaseManagementService dbms = open(home, database);
+            try {
+                GraphDatabaseService db = dbms.database(database);
+                params.put("version", version + 1);
+                for (String statement : finish) {
+                    db.executeTransactionally(statement, params);
+                }
+            } finally {
+                dbms.shutdown();
             }
-        } finally {
-            dbms.shutdown();
         }
+        long finished = System.nanoTime();
+        // Phase times (seconds) for the benchmark: check, import, schema.
+        System.out.printf("phases %.3f %.3f %.3f%n", (checked - started) / 1e9,
+                (imported - checked) / 1e9, (finished - imported) / 1e9);
         System.out.println("version " + (version + 1));
         System.exit(0);
     }
