@@ -198,9 +198,11 @@ def _bulk_load(paths: list[Path], home: Path, update: ProgressCallback) -> tuple
     validated = validate_tables(read_sources(paths), None, on_progress=update)
     if validated.issues:
         raise LoadFailed(validated.issues)
+    rows_by_table, warnings = validated.rows_by_table, validated.warnings
     with tempfile.TemporaryDirectory(prefix="graphsvc-bulk-") as folder:
         try:
             files = write_import_files(validated.batch, Path(folder) / "files")
+            del validated  # the importer's JVM gets the memory the rows held
             update("write", 0, files.total_rows)
             imported = run_import(
                 files,
@@ -212,7 +214,7 @@ def _bulk_load(paths: list[Path], home: Path, update: ProgressCallback) -> tuple
             update("write", files.total_rows, files.total_rows)
         except StoreError as error:
             fail(str(error), 1)
-    outcome = LoadOutcome(imported.summary, validated.rows_by_table, validated.warnings)
+    outcome = LoadOutcome(imported.summary, rows_by_table, warnings)
     return outcome, imported.version
 
 
