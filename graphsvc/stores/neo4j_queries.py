@@ -219,8 +219,12 @@ def delete_edges_of_type(edge_type: str) -> str:
 
 
 def delete_everything() -> str:
-    """Empties the database in batches (tests and ``sync --replace``)."""
-    return "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+    """Empties the database in batches (tests and ``sync --replace``).
+
+    Small batches: a cadre brings dozens of relations, and 10,000 of them at once overran
+    the transaction memory pool of a 2 GB server holding a province.
+    """
+    return "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 1000 ROWS"
 
 
 # -------------------------------------------------------------------- reads
