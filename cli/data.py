@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+from contextlib import ExitStack
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -19,7 +22,14 @@ from cli import (
     out,
     print_json,
     progress,
+    store_url,
 )
+from graphsvc.rows import ProgressCallback
+from graphsvc.settings import get_settings
+from graphsvc.stores import StoreError, open_store
+
+if TYPE_CHECKING:
+    from loaders.load import LoadOutcome
 
 
 def register(app: typer.Typer) -> None:
@@ -68,15 +78,41 @@ def load(
     paths: Annotated[list[Path], typer.Argument(help="Folders of CSV files, .csv or .xlsx files.")],
     store: StoreOption = None,
     as_json: JsonOption = False,
+    bulk: Annotated[
+        bool,
+        typer.Option(
+            "--bulk",
+            help="Fill an EMPTY Neo4j database with Neo4j's bulk importer (much faster than a "
+            "transactional load; for initial loads). The server must be stopped: give "
+            "--neo4j-home, or use `tools/neo4j/neo4j.sh import DIR` (stops, imports, starts).",
+        ),
+    ] = False,
+    neo4j_home: Annotated[
+        Path | None,
+        typer.Option(
+            "--neo4j-home",
+            help="With --bulk: the stopped Neo4j's home folder (the local server's is "
+            "var/neo4j/home).",
+        ),
+    ] = None,
 ) -> None:
     """Load input files into the store: all or nothing, idempotent, updating by id."""
     from loaders.load import LoadFailed, load_paths
     from loaders.tables import SourceError
 
-    with open_graph(store) as graph:
+    url = store_url(store)
+    with ExitStack() as stack:
+        if bulk:
+            home = _bulk_home(url, neo4j_home)
+        else:
+            graph = stack.enter_context(open_graph(store))
+            url = graph.url
         try:
             with progress() as update:
-                outcome = load_paths(graph, paths, on_progress=update)
+                if bulk:
+                    outcome, version = _bulk_load(paths, home, update)
+                else:
+                    outcome = load_paths(graph, paths, on_progress=update)
         except SourceError as error:
             err.print(f"[red]错误：[/]{error}")
             if as_json:
@@ -98,11 +134,12 @@ def load(
             print_json(
                 {
                     "ok": True,
-                    "store": graph.url,
+                    "store": url,
                     "rows": outcome.rows_by_table,
                     **summary.as_dict(),
                     "repeated": outcome.repeated,
                     "warnings": [warning.as_dict() for warning in outcome.warnings],
+                    **({"bulk": True, "version": version} if bulk else {}),
                 }
             )
             return
@@ -111,11 +148,90 @@ def load(
         unchanged = sum(summary.unchanged.values())
         if outcome.repeated:
             err.print("这些文件与上次导入的完全相同，且此后图未被改动：无需重新读入。")
+        how = f"批量导入 {url}（{home}，图版本 {version}）" if bulk else f"导入 {url}"
         err.print(
             f"已从 {len(outcome.rows_by_table)} 张表读入 "
-            f"{sum(outcome.rows_by_table.values()):,} 行，导入 {graph.url}："
+            f"{sum(outcome.rows_by_table.values()):,} 行，{how}："
             f"新增 {created:,} 条，更新 {updated:,} 条，未变 {unchanged:,} 条"
         )
+
+
+def _bulk_home(url: str, neo4j_home: Path | None) -> Path:
+    """The stopped Neo4j's home for ``load --bulk``, or exit saying why there is none."""
+    from graphsvc.stores import is_neo4j_url
+
+    if not is_neo4j_url(url):
+        fail(f"--bulk 只用于 Neo4j（neo4j:// 或 bolt:// 地址），而存储地址是 {url}", 2)
+    if neo4j_home is not None:
+        return neo4j_home
+    # Nothing to write into: tell a database that holds data apart from a running empty one.
+    try:
+        with open_store(url) as graph:
+            holds_data = bool(graph.counts().nodes)
+    except StoreError:
+        holds_data = False
+    if holds_data:
+        fail(
+            f"{url} 的数据库已有数据：批量导入只用于空数据库。"
+            "请去掉 --bulk，用普通导入（按编号增量更新）",
+            1,
+        )
+    fail(
+        "批量导入直接写入 Neo4j 的数据目录，须在服务器停止时进行："
+        "请先停止服务器（tools/neo4j/neo4j.sh stop）并用 --neo4j-home 指明其目录"
+        "（本地服务器为 var/neo4j/home），或直接运行 tools/neo4j/neo4j.sh import 目录"
+        "（停止、导入、再启动）",
+        2,
+    )
+
+
+def _bulk_load(paths: list[Path], home: Path, update: ProgressCallback) -> tuple[LoadOutcome, int]:
+    """Validate as a load does (nothing imported on any problem), then bulk-import.
+
+    Raises the loaders' ``SourceError`` / ``LoadFailed`` as :func:`loaders.load.load_paths`.
+    """
+    import tempfile
+
+    from graphsvc.stores.neo4j_bulk import run_import, write_import_files
+    from loaders.load import LoadFailed, LoadOutcome
+    from loaders.tables import read_sources
+    from loaders.validate import validate_tables
+
+    # The database is empty (the importer checks), so every reference is in the load itself.
+    validated = validate_tables(read_sources(paths), None, on_progress=update)
+    if validated.issues:
+        raise LoadFailed(validated.issues)
+    rows_by_table, warnings = validated.rows_by_table, validated.warnings
+    with tempfile.TemporaryDirectory(prefix="graphsvc-bulk-") as folder:
+        try:
+            files = write_import_files(validated.batch, Path(folder) / "files")
+            del validated  # the importer's JVM gets the memory the rows held
+            update("write", 0, files.total_rows)
+            imported = run_import(
+                files,
+                home=home,
+                java=_launcher_java(),
+                database=get_settings().neo4j_database,
+                threads=os.cpu_count() or 2,
+            )
+            update("write", files.total_rows, files.total_rows)
+        except StoreError as error:
+            fail(str(error), 1)
+    outcome = LoadOutcome(imported.summary, rows_by_table, warnings)
+    return outcome, imported.version
+
+
+def _launcher_java() -> list[str]:
+    """``java -cp …`` for the classes of tools/neo4j (built by its script when needed)."""
+    script = Path(__file__).resolve().parents[1] / "tools" / "neo4j" / "neo4j.sh"
+    if not script.exists():
+        fail(f"批量导入需要 {script}（graphsvc 源码目录中的 Neo4j 工具），但找不到它", 2)
+    built = subprocess.run([str(script), "classpath"], capture_output=True, text=True)
+    if built.returncode != 0:
+        fail(f"无法构建 tools/neo4j（Maven）：{built.stderr.strip()[-2000:]}", 2)
+    java_home = os.environ.get("JAVA_HOME")
+    java = str(Path(java_home) / "bin" / "java") if java_home else "java"
+    return [java, "-Xmx2g", "-XX:+UseG1GC", "-cp", built.stdout.strip().splitlines()[-1]]
 
 
 def stats(

@@ -90,6 +90,18 @@ def _chunks(items: Sequence[_T], size: int) -> Iterator[Sequence[_T]]:
         yield items[start : start + size]
 
 
+def _target(row: NodeRow, field: str) -> str | None:
+    """The id a reference field names, as text; None when the node names none."""
+    value = row.props.get(field)
+    return None if value is None else str(value)
+
+
+def _counted(result: neo4j.Result) -> tuple[int, int]:
+    """(created, updated) from an upsert statement's one row."""
+    record = result.single(strict=True)
+    return int(record["created"]), int(record["updated"])
+
+
 class Neo4jStore(GraphStore):
     """A graph in a Neo4j database."""
 
@@ -198,61 +210,46 @@ class Neo4jStore(GraphStore):
         tx: neo4j.ManagedTransaction,
         summary: WriteSummary,
     ) -> None:
-        ids = [row.id for row in rows]
-        existing = (
-            {}
-            if spec.label in empty
-            else {
-                record["id"]: _decode(record["props"], _node_dates(spec.label))
-                for record in tx.run(cypher.existing_nodes(spec.label), ids=ids)
-            }
-        )
-        creates: list[dict[str, Any]] = []
-        updates: list[dict[str, Any]] = []
-        for row in rows:
-            props = {**row.props, "id": row.id}
-            old = existing.get(row.id)
-            if old is None:
-                creates.append(props)
-            elif old != props:
-                updates.append(props)
-        if creates:
-            tx.run(cypher.create_nodes(spec.label), rows=creates).consume()
-        if updates:
-            tx.run(cypher.update_nodes(spec.label), rows=updates).consume()
+        payload = [{**row.props, "id": row.id} for row in rows]
+        if spec.label in empty:
+            tx.run(cypher.create_nodes(spec.label), rows=payload).consume()
+            created, updated = len(payload), 0
+        else:
+            created, updated = _counted(tx.run(cypher.upsert_nodes(spec.label), rows=payload))
         summary.add(
             spec.label,
-            created=len(creates),
-            updated=len(updates),
-            unchanged=len(rows) - len(creates) - len(updates),
+            created=created,
+            updated=updated,
+            unchanged=len(rows) - created - updated,
         )
         for ref in spec.references:
-            had: dict[str, set[str]] = defaultdict(set)
-            if ref.edge_type not in empty:
-                for record in tx.run(cypher.existing_references(spec, ref), ids=ids):
-                    had[record["id"]].add(record["target"])
-            stale: list[dict[str, str]] = []
-            fresh: list[dict[str, str]] = []
-            created = updated = unchanged = 0
-            for row in rows:
-                wanted = row.props.get(ref.field)
-                have = had.get(row.id, set())
-                stale.extend({"id": row.id, "target": t} for t in have if t != wanted)
-                if wanted is None:
-                    continue
-                if wanted in have:
-                    unchanged += 1
-                    continue
-                fresh.append({"id": row.id, "target": str(wanted)})
-                if have:
-                    updated += 1
-                else:
-                    created += 1
-            if stale:
-                tx.run(cypher.delete_references(spec, ref), rows=stale).consume()
-            if fresh:
-                tx.run(cypher.create_references(spec, ref), rows=fresh).consume()
-            summary.add(ref.edge_type, created=created, updated=updated, unchanged=unchanged)
+            if ref.edge_type in empty:
+                fresh = [
+                    {"id": row.id, "target": target}
+                    for row in rows
+                    if (target := _target(row, ref.field)) is not None
+                ]
+                if fresh:
+                    tx.run(cypher.create_references(spec, ref), rows=fresh).consume()
+                summary.add(ref.edge_type, created=len(fresh))
+                continue
+            wanted = [
+                {
+                    "id": row.id,
+                    "target": None
+                    if row.props.get(ref.field) is None
+                    else str(row.props[ref.field]),
+                }
+                for row in rows
+            ]
+            created, updated = _counted(tx.run(cypher.sync_references(spec, ref), rows=wanted))
+            present = sum(1 for item in wanted if item["target"] is not None)
+            summary.add(
+                ref.edge_type,
+                created=created,
+                updated=updated,
+                unchanged=present - created - updated,
+            )
 
     @staticmethod
     def _write_edges(
@@ -262,36 +259,20 @@ class Neo4jStore(GraphStore):
         tx: neo4j.ManagedTransaction,
         summary: WriteSummary,
     ) -> None:
-        sources = sorted({row.source for row in rows})
-        existing = (
-            {}
-            if spec.type in empty
-            else {
-                (record["source"], record["target"], record["key"]): _decode(
-                    record["props"], _edge_dates(spec.type)
-                )
-                for record in tx.run(cypher.existing_edges(spec), ids=sources)
-            }
-        )
-        creates: list[dict[str, Any]] = []
-        updates: list[dict[str, Any]] = []
-        for row in rows:
-            props = {**row.props, "key": row.key}
-            old = existing.get((row.source, row.target, row.key))
-            if old == props:
-                continue
-            (creates if old is None else updates).append(
-                {"source": row.source, "target": row.target, "props": props}
-            )
-        if creates:
-            tx.run(cypher.create_edges(spec), rows=creates).consume()
-        if updates:
-            tx.run(cypher.update_edges(spec), rows=updates).consume()
+        payload = [
+            {"source": row.source, "target": row.target, "props": {**row.props, "key": row.key}}
+            for row in rows
+        ]
+        if spec.type in empty:
+            tx.run(cypher.create_edges(spec), rows=payload).consume()
+            created, updated = len(payload), 0
+        else:
+            created, updated = _counted(tx.run(cypher.upsert_edges(spec), rows=payload))
         summary.add(
             spec.type,
-            created=len(creates),
-            updated=len(updates),
-            unchanged=len(rows) - len(creates) - len(updates),
+            created=created,
+            updated=updated,
+            unchanged=len(rows) - created - updated,
         )
 
     def _write(self, batch: GraphBatch, on_progress: ProgressCallback | None) -> WriteSummary:

@@ -19,6 +19,7 @@ from graphsvc.model import (
 
 __all__ = [
     "META_LABEL",
+    "bulk_check",
     "constraint_statements",
     "count_edges",
     "count_nodes",
@@ -27,14 +28,11 @@ __all__ = [
     "create_references",
     "delete_edges_of_type",
     "delete_everything",
-    "delete_references",
     "edges_of",
-    "existing_edges",
-    "existing_nodes",
-    "existing_references",
     "get_nodes",
     "iter_edges",
     "iter_nodes",
+    "list_constraints",
     "list_nodes",
     "list_nodes_total",
     "meta_bump_version",
@@ -42,8 +40,9 @@ __all__ = [
     "meta_read",
     "meta_set_pending",
     "meta_set_version",
-    "update_edges",
-    "update_nodes",
+    "sync_references",
+    "upsert_edges",
+    "upsert_nodes",
 ]
 
 META_LABEL = "GraphsvcMeta"  # one node holding the schema and graph version
@@ -123,16 +122,28 @@ def meta_set_pending() -> str:
     return f"MATCH (m:{META_LABEL} {{id: 'graphsvc'}}) SET m.pending = $pending"
 
 
-# ------------------------------------------------------------------- writes
-# A write reads what exists for the rows' ids, works out the difference in Python,
-# and sends plain CREATE / SET batches: the fastest paths Neo4j has.
+# --------------------------------------------------------------- bulk import
+# Run by tools/neo4j's Neo4jBulkImport on the stopped database before the importer.
 
 
-def existing_nodes(label: str) -> str:
+def bulk_check() -> str:
+    """One row: data nodes stored (counted from the count store) and the graph version kept."""
     return (
-        f"UNWIND $ids AS id MATCH (n:{_label(label)} {{id: id}}) "
-        f"RETURN n.id AS id, {_props('n', _node_dates(label))} AS props"
+        f"OPTIONAL MATCH (m:{META_LABEL} {{id: 'graphsvc'}}) "
+        f"RETURN COUNT {{ MATCH (n) }} - COUNT {{ MATCH (n:{META_LABEL}) }} AS nodes, "
+        "coalesce(m.version, 0) AS version"
     )
+
+
+def list_constraints() -> str:
+    return "SHOW CONSTRAINTS YIELD name RETURN name ORDER BY name"
+
+
+# ------------------------------------------------------------------- writes
+# Into a label or type with nothing stored yet, a write sends plain CREATE batches: the
+# fastest path Neo4j has. Otherwise each batch is one upsert statement that compares the
+# stored properties with the row on the server and writes only what differs, returning
+# how many rows it created and updated: nothing travels back but two numbers.
 
 
 def create_nodes(label: str) -> str:
@@ -140,22 +151,15 @@ def create_nodes(label: str) -> str:
     return f"UNWIND $rows AS row CREATE (n:{_label(label)}) SET n = row"
 
 
-def update_nodes(label: str) -> str:
-    return f"UNWIND $rows AS row MATCH (n:{_label(label)} {{id: row.id}}) SET n = row"
-
-
-def existing_references(spec: NodeSpec, ref: Reference) -> str:
+def upsert_nodes(label: str) -> str:
+    """Rows are the full property maps, ``id`` included; ``RETURN created, updated``."""
     return (
-        f"UNWIND $ids AS id MATCH (n:{_label(spec.label)} {{id: id}})"
-        f"-[:{_type(ref.edge_type)}]->(t:{_label(ref.target)}) "
-        "RETURN n.id AS id, t.id AS target"
-    )
-
-
-def delete_references(spec: NodeSpec, ref: Reference) -> str:
-    return (
-        f"UNWIND $rows AS row MATCH (n:{_label(spec.label)} {{id: row.id}})"
-        f"-[r:{_type(ref.edge_type)}]->(t:{_label(ref.target)} {{id: row.target}}) DELETE r"
+        f"UNWIND $rows AS row OPTIONAL MATCH (n:{_label(label)} {{id: row.id}}) "
+        "WITH row, n WHERE n IS NULL OR properties(n) <> row "
+        "FOREACH (_ IN CASE WHEN n IS NULL THEN [1] ELSE [] END | "
+        f"  CREATE (m:{label}) SET m = row) "
+        "FOREACH (_ IN CASE WHEN n IS NULL THEN [] ELSE [1] END | SET n = row) "
+        "RETURN count(*) - count(n) AS created, count(n) AS updated"
     )
 
 
@@ -167,12 +171,22 @@ def create_references(spec: NodeSpec, ref: Reference) -> str:
     )
 
 
-def existing_edges(spec: EdgeSpec) -> str:
+def sync_references(spec: NodeSpec, ref: Reference) -> str:
+    """Rows ``{id, target}`` (``target`` null: no reference): the node's reference edge made
+    to point at ``target`` alone. ``RETURN created, updated`` (updated: it pointed elsewhere).
+    """
     return (
-        f"UNWIND $ids AS id MATCH (a:{_label(spec.source)} {{id: id}})"
-        f"-[r:{_type(spec.type)}]->(b:{_label(spec.target)}) "
-        "RETURN a.id AS source, b.id AS target, r.key AS key, "
-        f"{_props('r', _edge_dates(spec))} AS props"
+        f"UNWIND $rows AS row MATCH (n:{_label(spec.label)} {{id: row.id}}) "
+        f"OPTIONAL MATCH (n)-[r:{_type(ref.edge_type)}]->(old:{_label(ref.target)}) "
+        "WITH row, n, count(r) AS had, "
+        "  collect(CASE WHEN old.id = row.target THEN null ELSE r END) AS stale, "
+        "  any(x IN collect(old.id) WHERE x = row.target) AS kept "
+        "FOREACH (s IN stale | DELETE s) "
+        "WITH row, n, had, kept WHERE row.target IS NOT NULL AND NOT kept "
+        f"MATCH (t:{_label(ref.target)} {{id: row.target}}) "
+        f"CREATE (n)-[:{ref.edge_type} {{key: ''}}]->(t) "
+        "RETURN count(CASE WHEN had = 0 THEN 1 END) AS created, "
+        "  count(CASE WHEN had > 0 THEN 1 END) AS updated"
     )
 
 
@@ -185,11 +199,18 @@ def create_edges(spec: EdgeSpec) -> str:
     )
 
 
-def update_edges(spec: EdgeSpec) -> str:
+def upsert_edges(spec: EdgeSpec) -> str:
+    """Rows ``{source, target, props}`` (``props`` holds ``key``); ``RETURN created, updated``."""
+    edge_type = _type(spec.type)
     return (
-        f"UNWIND $rows AS row MATCH (a:{_label(spec.source)} {{id: row.source}})"
-        f"-[r:{_type(spec.type)} {{key: row.props.key}}]->"
-        f"(b:{_label(spec.target)} {{id: row.target}}) SET r = row.props"
+        f"UNWIND $rows AS row MATCH (a:{_label(spec.source)} {{id: row.source}}) "
+        f"MATCH (b:{_label(spec.target)} {{id: row.target}}) "
+        f"OPTIONAL MATCH (a)-[r:{edge_type} {{key: row.props.key}}]->(b) "
+        "WITH a, b, r, row WHERE r IS NULL OR properties(r) <> row.props "
+        "FOREACH (_ IN CASE WHEN r IS NULL THEN [1] ELSE [] END | "
+        f"  CREATE (a)-[n:{edge_type}]->(b) SET n = row.props) "
+        "FOREACH (_ IN CASE WHEN r IS NULL THEN [] ELSE [1] END | SET r = row.props) "
+        "RETURN count(*) - count(r) AS created, count(r) AS updated"
     )
 
 
@@ -198,8 +219,12 @@ def delete_edges_of_type(edge_type: str) -> str:
 
 
 def delete_everything() -> str:
-    """Empties the database in batches (tests and ``sync --replace``)."""
-    return "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+    """Empties the database in batches (tests and ``sync --replace``).
+
+    Small batches: a cadre brings dozens of relations, and 10,000 of them at once overran
+    the transaction memory pool of a 2 GB server holding a province.
+    """
+    return "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 1000 ROWS"
 
 
 # -------------------------------------------------------------------- reads

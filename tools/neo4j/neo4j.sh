@@ -5,6 +5,14 @@
 #                                 background, returns once Bolt and HTTP answer
 #   tools/neo4j/neo4j.sh stop     stops it (data stays in var/neo4j/home)
 #   tools/neo4j/neo4j.sh status
+#   tools/neo4j/neo4j.sh import DIR...
+#                                 bulk import into an EMPTY database: stops the server, runs
+#                                 graphsvc load --bulk (graphsvc's validation, then Neo4j's
+#                                 importer), starts the server again and lets graphsvc create
+#                                 its constraints; a bad row or a database that holds data
+#                                 imports nothing
+#   tools/neo4j/neo4j.sh classpath
+#                                 builds the launcher if needed, prints its Java classpath
 #
 # Environment: NEO4J_USER / NEO4J_PASSWORD (default neo4j / graphsvc-dev), NEO4J_AUTH=none
 # to turn auth off, NEO4J_BOLT_PORT (7687), NEO4J_HTTP_PORT (7474), NEO4J_HEAP (4g),
@@ -12,6 +20,8 @@
 # load guides from; localhost,127.0.0.1,guides.neo4j.com), NEO4J_BROWSER_GUIDE (a guide URL
 # Browser plays on connecting, e.g. http://127.0.0.1:8000/browser-guide). The first start
 # downloads the jars from Maven Central into ~/.m2; later starts need no network.
+# GRAPHSVC_PYTHON: the Python that runs graphsvc for `import` (default .venv/bin/python, else
+# python3).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -88,9 +98,38 @@ status() {
   if answers "$bolt_port"; then echo "Neo4j answers on bolt://127.0.0.1:$bolt_port"; else echo "Neo4j is down"; return 1; fi
 }
 
+classpath() {
+  build >&2
+  echo "$PWD/$launcher/target/classes:$(cat "$launcher/target/classpath.txt")"
+}
+
+import_files() {
+  [ $# -gt 0 ] || { echo "usage: $0 import DIR..." >&2; exit 2; }
+  local python=${GRAPHSVC_PYTHON:-}
+  if [ -z "$python" ]; then
+    if [ -x .venv/bin/python ]; then python=.venv/bin/python; else python=python3; fi
+  fi
+  build
+  stop
+  local status=0
+  PYTHONPATH=$PWD${PYTHONPATH:+:$PYTHONPATH} "$python" -m cli load "$@" \
+      --store "neo4j://127.0.0.1:$bolt_port" --bulk --neo4j-home "$state/home" || status=$?
+  # Start again whatever happened: a refused or failed import leaves no data behind.
+  start
+  if [ "$status" -eq 0 ]; then
+    # graphsvc creates its uniqueness constraints (and their indexes) when it first connects.
+    PYTHONPATH=$PWD${PYTHONPATH:+:$PYTHONPATH} "$python" -c \
+      'import sys; from graphsvc.stores import open_store; open_store(sys.argv[1]).close()' \
+      "neo4j://127.0.0.1:$bolt_port" || status=$?
+  fi
+  return $status
+}
+
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) status ;;
-  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+  classpath) classpath ;;
+  import) shift; import_files "$@" ;;
+  *) echo "usage: $0 start|stop|status|classpath|import DIR..." >&2; exit 2 ;;
 esac
