@@ -66,20 +66,21 @@ def _walk(kind: Any, value: Any) -> Iterator[str]:
                 yield from _walk(item_kind, item)
 
 
-_MAY_HOLD: dict[Any, bool] = {}
+# By the type object's id (hashing a nested typing form costs more than the answer), with
+# the type itself kept so that its id is not reused.
+_MAY_HOLD: dict[int, tuple[Any, bool]] = {}
 
 
 def _may_hold(kind: Any) -> bool:
     """Whether a value of type ``kind`` can hold a ``CadreId`` anywhere inside (cached per
     type): a profile's many lists of plain records are then skipped, not walked."""
-    try:
-        return _MAY_HOLD[kind]
-    except KeyError:
-        _MAY_HOLD[kind] = True  # meanwhile (a type that contains itself): assume it may
-        found = _MAY_HOLD[kind] = _holds(kind)
-        return found
-    except TypeError:  # an unhashable type: worked out each time
-        return _holds(kind)
+    known = _MAY_HOLD.get(id(kind))
+    if known is not None and known[0] is kind:
+        return known[1]
+    _MAY_HOLD[id(kind)] = (kind, True)  # meanwhile (a type that contains itself): it may
+    found = _holds(kind)
+    _MAY_HOLD[id(kind)] = (kind, found)
+    return found
 
 
 def _holds(kind: Any) -> bool:

@@ -684,6 +684,12 @@ class AuditWriter:
             self._ready.notify()
         return done
 
+    @property
+    def waiting(self) -> int:
+        """Entries submitted and not yet taken into a commit."""
+        with self._ready:
+            return len(self._pending)
+
     def close(self) -> None:
         """Write what is queued, then stop the thread."""
         with self._ready:
