@@ -6,6 +6,7 @@
     python benchmarks/bench_service.py mixed --clients 30 --seconds 30 --workers 2 \
         --out docs/benchmarks-service-mixed.md
     python benchmarks/bench_service.py cpu
+    python benchmarks/bench_service.py search --copies 100
 
 `latency` serves each store (`var/bench/graph-3000.db`, and `graph-300000.db` when
 present) with `graphsvc serve`, then times each committee query alone, one after
@@ -18,8 +19,9 @@ quarterly star rating (`POST /cadres/{id}/assessments`) and the rest are
 profiles and searches (half each); afterwards every written assessment is read
 back from the profile. `cpu` serves a copy of the district with one worker and
 measures the server's CPU time per request (health check as the bare baseline,
-profile, search, write), one request after another. Client and server share the
-machine's 2 cores.
+profile, search, write), one request after another. `search` times the directory
+search in process over the district's cadres repeated (300,000 at ``--copies 100``)
+against the plain filter it replaced. Client and server share the machine's 2 cores.
 """
 
 from __future__ import annotations
@@ -182,6 +184,60 @@ def cpu_per_request(store: str, calls: int = 300) -> list[dict[str, Any]]:
     for row in rows:
         row["ratio"] = round(row["cpu_ms"] / bare, 1)
     return rows
+
+
+def _plain_search(directory: Any, name: str, max_age: float) -> list[str]:
+    """The search before issue 12: every cadre tested in turn (the same filter)."""
+    from graphsvc.dates import months_between
+
+    found = []
+    for cadre in directory.cadres:
+        if name not in str(cadre.get("name", "")):
+            continue
+        birth = cadre.get("birth")
+        age = months_between(birth, directory.as_of) / 12 if birth else None
+        if age is None or age >= max_age + 1:
+            continue
+        found.append(cadre["id"])
+    return found
+
+
+def search_at_scale(store: str, copies: int, calls: int = 30) -> list[dict[str, Any]]:
+    """The committee's search (name part 王, at most 35, 20 a page) over the district's
+    cadres repeated ``copies`` times, in process: prepared lists against the plain filter,
+    beside the bare baseline (one pass testing the name only)."""
+    from graphsvc.stores import open_store
+    from queries.directory import Directory
+
+    with open_store(store) as graph:
+        district = Directory.load(graph, as_of=date.fromisoformat(AS_OF))
+    cadres = [{**c, "id": f"{c['id']}-{k:03d}"} for k in range(copies) for c in district.cadres]
+    unit_of = {
+        f"{cid}-{k:03d}": unit for k in range(copies) for cid, unit in district.unit_of.items()
+    }
+    started = time.perf_counter()
+    big = Directory(district.as_of, cadres, district.posts, district.units, unit_of, {}, set(), {})
+    prepare_s = time.perf_counter() - started
+
+    def timed(call: Any) -> tuple[float, Any]:
+        timings, result = [], None
+        for _ in range(calls):
+            began = time.perf_counter()
+            result = call()
+            timings.append((time.perf_counter() - began) * 1000)
+        return _pct(timings, 0.95), result
+
+    bare_ms, _ = timed(lambda: [c for c in cadres if "王" in c["name"]])
+    plain_ms, plain = timed(lambda: _plain_search(big, "王", 35))
+    prepared_ms, (page, total) = timed(lambda: big.search_cadres(name="王", max_age=35, limit=20))
+    assert total == len(plain) and [c["id"] for c in page] == plain[:20]
+    label = f"{len(cadres):,} cadres"
+    return [
+        {"what": f"bare: one pass, name only ({label})", "p95_ms": bare_ms},
+        {"what": f"plain filter, the search before ({label})", "p95_ms": plain_ms},
+        {"what": f"prepared lists, the search now ({label})", "p95_ms": prepared_ms},
+        {"what": f"preparing the lists, once a version ({label})", "p95_ms": prepare_s * 1000},
+    ]
 
 
 def latency(store: str, label: str) -> list[dict[str, Any]]:
@@ -526,7 +582,10 @@ def mixed_test(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("mode", choices=["latency", "load", "mixed", "cpu"])
+    parser.add_argument("mode", choices=["latency", "load", "mixed", "cpu", "search"])
+    parser.add_argument(
+        "--copies", type=int, default=100, help="search: the district's cadres this many times"
+    )
     parser.add_argument("--store", default=str(ROOT / "var" / "bench" / "graph-3000.db"))
     parser.add_argument("--province", default=str(ROOT / "var" / "bench" / "graph-300000.db"))
     parser.add_argument("--clients", type=int, default=50)
@@ -564,6 +623,20 @@ def main() -> None:
             "| request | server CPU ms per request | × bare | wall ms (one client) |",
             "|---|---:|---:|---:|",
             *(f"| {r['query']} | {r['cpu_ms']} | {r['ratio']} | {r['wall_ms']} |" for r in rows),
+        ]
+    elif args.mode == "search":
+        rows = search_at_scale(args.store, 1) + search_at_scale(args.store, args.copies)
+        bare = {r["what"].split("(")[-1]: r["p95_ms"] for r in rows if r["what"].startswith("bare")}
+        lines = [
+            header,
+            "",
+            "| step | p95 ms | × bare |",
+            "|---|---:|---:|",
+            *(
+                f"| {r['what']} | {r['p95_ms']:.1f} "
+                f"| {r['p95_ms'] / bare[r['what'].split('(')[-1]]:.2f} |"
+                for r in rows
+            ),
         ]
     elif args.mode == "mixed":
         results = [

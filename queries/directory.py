@@ -12,6 +12,7 @@ so that a search narrows by its most selective filter first instead of testing e
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -64,6 +65,8 @@ class Directory:
     holders: dict[str, list[str]] = field(default_factory=dict)
     # Prepared for search (from the fields above): per cadre, by position in ``cadres``.
     _months: list[int | None] = field(init=False, repr=False)
+    _columns: dict[str, list[Any]] = field(init=False, repr=False)  # id, name, level ...
+    _ages: list[float] = field(init=False, repr=False)  # years (months / 12), NaN unknown
     _by_char: dict[str, list[int]] = field(init=False, repr=False)
     _by_value: dict[tuple[str, Any], list[int]] = field(init=False, repr=False)
     _children: dict[str, list[str]] = field(init=False, repr=False)
@@ -81,6 +84,16 @@ class Directory:
                 by_value[(key, cadre.get(key))].append(index)
         self._by_char = dict(by_char)
         self._by_value = dict(by_value)
+        self._ages = [math.nan if m is None else m / 12 for m in self._months]
+        self._columns = {
+            "id": [c["id"] for c in self.cadres],
+            "name": [str(c.get("name", "")) for c in self.cadres],
+            "unit": [self.unit_of.get(c["id"]) for c in self.cadres],
+            **{
+                key: [c.get(key) for c in self.cadres]
+                for key in ("level", "channel", "gender", "status")
+            },
+        }
         children: dict[str, list[str]] = defaultdict(list)
         for unit in self.units.values():
             if unit.get("parent_id"):
@@ -145,37 +158,39 @@ class Directory:
         ):
             if wanted is not None:
                 starts.append(self._by_value.get((key, wanted), []))
-        candidates: Sequence[int] = min(starts, key=len) if starts else range(len(self.cadres))
-        units = self._under(unit_id) if unit_id is not None else None
-        # Age in whole months against the bounds (age = months / 12, as before).
-        found = []
-        for index in candidates:
-            cadre = self.cadres[index]
-            cadre_id = cadre["id"]
-            if name is not None and name not in str(cadre.get("name", "")):
-                continue
-            if (
-                (level is not None and cadre.get("level") != level)
-                or (channel is not None and cadre.get("channel") != channel)
-                or (gender is not None and cadre.get("gender") != gender)
-                or (status is not None and cadre.get("status") != status)
-            ):
-                continue
-            if units is not None and self.unit_of.get(cadre_id) not in units:
-                continue
-            if specialty_id is not None and specialty_id not in self.specialties.get(cadre_id, ()):
-                continue
-            if in_pool is not None and (cadre_id in self.pool) != in_pool:
-                continue
-            if min_age is not None or max_age is not None:
-                months = self._months[index]
-                age = months / 12 if months is not None else None
-                if min_age is not None and (age is None or age < min_age):
-                    continue
-                if max_age is not None and (age is None or age >= max_age + 1):
-                    continue
-            found.append(cadre)
-        page = [self._summary(c) for c in found[offset : offset + limit]]
+        found: Sequence[int] = min(starts, key=len) if starts else range(len(self.cadres))
+        # Then one pass over the survivors per filter given (a column each, no dict lookups).
+        column = self._columns
+        if name is not None:
+            names = column["name"]
+            found = [i for i in found if name in names[i]]
+        for key, wanted in (
+            ("level", level),
+            ("channel", channel),
+            ("gender", gender),
+            ("status", status),
+        ):
+            if wanted is not None:
+                values = column[key]
+                found = [i for i in found if values[i] == wanted]
+        if unit_id is not None:
+            units, unit_of = self._under(unit_id), column["unit"]
+            found = [i for i in found if unit_of[i] in units]
+        ids = column["id"]
+        if specialty_id is not None:
+            specialties = self.specialties
+            found = [i for i in found if specialty_id in specialties.get(ids[i], ())]
+        if in_pool is not None:
+            found = [i for i in found if (ids[i] in self.pool) == in_pool]
+        # Age = months / 12, as the bounds have always been read; NaN (no birth date) fails
+        # every comparison, so a cadre without one is never in an age range.
+        ages = self._ages
+        if min_age is not None:
+            found = [i for i in found if ages[i] >= min_age]
+        if max_age is not None:
+            below = max_age + 1
+            found = [i for i in found if ages[i] < below]
+        page = [self._summary(self.cadres[i]) for i in found[offset : offset + limit]]
         return page, len(found)
 
     def _summary(self, cadre: dict[str, Any]) -> CadreHit:
