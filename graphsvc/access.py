@@ -260,8 +260,8 @@ class AccessStore:
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.execute("PRAGMA busy_timeout=10000")
         # Token checks read through a connection per thread: no wait behind a commit.
-        self._readers = threading.local()
-        self._reader_connections: list[sqlite3.Connection] = []
+        self._readers: dict[threading.Thread, sqlite3.Connection] = {}
+        self._readers_lock = threading.Lock()
         self._db.executescript(_SCHEMA)
         columns = {row[1] for row in self._db.execute("PRAGMA table_info(tokens)")}
         if "expires_at" not in columns:  # an access file from before tokens could expire
@@ -271,22 +271,25 @@ class AccessStore:
             self._db.execute("ALTER TABLE users ADD COLUMN must_change INTEGER NOT NULL DEFAULT 0")
 
     def close(self) -> None:
-        with self._lock:
-            for reader in self._reader_connections:
+        with self._readers_lock:
+            for reader in self._readers.values():
                 reader.close()
-            self._reader_connections.clear()
+            self._readers.clear()
         self._db.close()
 
     def _reader(self) -> sqlite3.Connection:
-        """This thread's read connection (autocommit: each statement sees the latest commit)."""
-        reader: sqlite3.Connection | None = getattr(self._readers, "db", None)
+        """This thread's read connection (autocommit: each statement sees the latest commit).
+        Making one closes those of threads that have ended (worker pools retire threads)."""
+        thread = threading.current_thread()
+        reader = self._readers.get(thread)
         if reader is None:
             reader = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             reader.execute("PRAGMA busy_timeout=10000")
             reader.execute("PRAGMA query_only=1")
-            self._readers.db = reader
-            with self._lock:
-                self._reader_connections.append(reader)
+            with self._readers_lock:
+                for ended in [t for t in self._readers if not t.is_alive()]:
+                    self._readers.pop(ended).close()
+                self._readers[thread] = reader
         return reader
 
     def __enter__(self) -> AccessStore:

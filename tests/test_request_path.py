@@ -73,6 +73,17 @@ def test_a_revoked_token_stops_at_once_for_a_thread_that_already_checked_it(
         assert seen[1] is None
 
 
+def test_read_connections_of_ended_threads_are_closed(tmp_path: Path) -> None:
+    with AccessStore(tmp_path / "access.db") as access:
+        token = access.create_token(name="committee", role="viewer")
+        for _ in range(20):  # a worker pool retiring and starting threads
+            worker = threading.Thread(target=access.authenticate, args=(token,))
+            worker.start()
+            worker.join()
+        assert access.authenticate(token) is not None
+        assert len(access._readers) == 1  # this thread's: the 20 ended threads' are closed
+
+
 def test_a_token_check_does_not_wait_for_a_write_in_progress(tmp_path: Path) -> None:
     path = tmp_path / "access.db"
     with AccessStore(path) as access:
