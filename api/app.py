@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-import json
+import asyncio
 import logging
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from http import HTTPStatus
+from typing import Any
 
-from fastapi import FastAPI, Request, Response
+import orjson
+from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import web
 from api.cache import AnalysisCache, GraphVersionHeaders
@@ -32,7 +36,7 @@ from api.routers import (
 )
 from api.schemas import ERRORS, ErrorOut, Problem
 from api.subjects import cadre_ids
-from graphsvc.access import AccessStore, AuditEntry
+from graphsvc.access import AccessStore, AuditEntry, AuditWriter
 from graphsvc.messages import validation_reason
 from graphsvc.settings import Settings, get_settings
 from graphsvc.stores import StoreError, StoreUnavailable, open_store
@@ -40,6 +44,7 @@ from queries.selection.policy import load_policy
 
 API_PREFIX = "/api/v1"
 OPEN_PATHS = {f"{API_PREFIX}/health", f"{API_PREFIX}/labels"}  # no personal data
+REBUILD_GAP = 1.0  # seconds between background rebuilds of the cached read models
 log = logging.getLogger("graphsvc.api")
 _ISO_DAY = "应写作YYYY-MM-DD，如2026-11-01"
 # What the framework answers by itself (no route, wrong method), said in Chinese.
@@ -54,22 +59,133 @@ def _error(status: int, detail: str, errors: list[Problem] | None = None) -> JSO
     return JSONResponse(status_code=status, content=jsonable_encoder(body))
 
 
-async def _people_shown(request: Request, response: Response) -> tuple[Response, list[str]]:
-    """The cadre ids a successful JSON answer shows, found through its route's declared type;
-    and the response to send (its body, once read, is sent as read)."""
-    kind = getattr(request.scope.get("route"), "response_model", None)
-    is_json = "json" in response.headers.get("content-type", "")
-    if kind is None or not is_json or not 200 <= response.status_code < 300:
-        return response, []
-    body_iterator = getattr(response, "body_iterator", None)
-    if body_iterator is None:
-        body = bytes(getattr(response, "body", b""))
-    else:
-        chunks = [chunk async for chunk in body_iterator]
-        body = b"".join(c.encode() if isinstance(c, str) else bytes(c) for c in chunks)
-    found = await run_in_threadpool(lambda: cadre_ids(kind, json.loads(body)) if body else [])
-    sent = Response(content=body, status_code=response.status_code, headers=response.headers)
-    return sent, found
+_PEOPLE_INLINE = 256 * 1024  # bytes of JSON read on the event loop; larger answers in a thread
+
+
+def _people_in(kind: Any, body: bytes) -> list[str]:
+    return cadre_ids(kind, orjson.loads(body)) if body else []
+
+
+class AuditEveryCall:
+    """ASGI middleware: one audit entry for every API call, durable before the answer leaves.
+
+    A successful JSON answer of a route with a declared type is held back, read for the
+    people it shows (``api.subjects``), audited, then sent; any other answer is audited when
+    its status is known and then streams through. An answer whose people cannot be named is
+    replaced by a 500, one whose entry cannot be written by a 503 (the entry goes through
+    the app's :class:`~graphsvc.access.AuditWriter`: group commit). A plain ASGI middleware,
+    not ``@app.middleware``: no extra task and stream per call.
+    """
+
+    def __init__(self, app: ASGIApp, *, prefix: str, open_paths: set[str]) -> None:
+        self.app = app
+        self.prefix = prefix
+        self.open_paths = open_paths
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = str(scope.get("path", ""))
+        if scope["type"] != "http" or not path.startswith(self.prefix) or path in self.open_paths:
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        start: Message | None = None
+        held: list[bytes] = []
+        state = {"streaming": False, "refused": False}
+
+        async def hold_or_pass(message: Message) -> None:
+            nonlocal start
+            if state["refused"]:
+                return  # the answer was replaced (its audit entry could not be written)
+            if message["type"] == "http.response.start":
+                start = message
+                if not self._reads_people(scope, message):
+                    if await self._audit(request, int(message["status"]), []):
+                        state["streaming"] = True
+                        await send(message)
+                    else:
+                        state["refused"] = True
+                        await self._refuse(scope, receive, send)
+                return
+            if message["type"] == "http.response.body" and not state["streaming"]:
+                held.append(bytes(message.get("body", b"")))
+                return
+            await send(message)
+
+        try:
+            await self.app(scope, receive, hold_or_pass)
+        except Exception:  # the last line of defence: a clear 500, logged and audited
+            if state["streaming"] or state["refused"]:
+                raise  # already answered: nothing left to replace
+            log.exception("unhandled error on %s %s", request.method, path)
+            answer = _error(500, "服务内部出错，本次请求已记录；请稍后重试或联系管理员")
+            if await self._audit(request, answer.status_code, []):
+                await answer(scope, receive, send)
+            else:
+                await self._refuse(scope, receive, send)
+            return
+        if state["streaming"] or state["refused"] or start is None:
+            return
+        body = b"".join(held)
+        kind = getattr(scope.get("route"), "response_model", None)
+        try:
+            if len(body) <= _PEOPLE_INLINE:
+                shown = _people_in(kind, body)
+            else:
+                shown = await run_in_threadpool(_people_in, kind, body)
+        except Exception:  # an answer whose people cannot be named is not sent
+            log.exception("cannot find the people in the answer to %s %s", request.method, path)
+            answer = _error(500, "服务内部出错，本次请求已记录；请稍后重试或联系管理员")
+            if await self._audit(request, answer.status_code, []):
+                await answer(scope, receive, send)
+            else:
+                await self._refuse(scope, receive, send)
+            return
+        if not await self._audit(request, int(start["status"]), shown):
+            await self._refuse(scope, receive, send)
+            return
+        await send(start)
+        await send({"type": "http.response.body", "body": body, "more_body": False})
+
+    @staticmethod
+    def _reads_people(scope: Scope, start: Message) -> bool:
+        """Whether the answer must be read for the people it shows before it is sent."""
+        kind = getattr(scope.get("route"), "response_model", None)
+        content_type = Headers(raw=start.get("headers", [])).get("content-type", "")
+        return kind is not None and "json" in content_type and 200 <= start["status"] < 300
+
+    @staticmethod
+    async def _audit(request: Request, status: int, shown: list[str]) -> bool:
+        """Write the call's entry and wait until it is durable; False if it cannot be."""
+        state = request.state
+        principal = getattr(state, "principal", None)
+        client = request.client
+        entry = AuditEntry(
+            method=request.method,
+            path=request.url.path,
+            query=str(request.url.query),
+            status=status,
+            action=getattr(state, "audit_action", "call"),
+            who=principal.name if principal else None,
+            role=principal.role if principal else None,
+            client=f"{client.host}:{client.port}" if client else None,
+            # Whom the endpoint named, then everyone its answer's type marks as a cadre.
+            subjects=list(dict.fromkeys([*getattr(state, "audit_subjects", []), *shown])),
+        )
+        try:
+            writer: AuditWriter = request.app.state.audit_writer
+            # Group commit: answered only once the transaction holding the entry is durable.
+            await asyncio.wrap_future(writer.submit(entry))
+        except Exception:  # no answer leaves without its audit entry
+            log.exception(
+                "cannot write the audit entry for %s %s", request.method, request.url.path
+            )
+            return False
+        return True
+
+    @staticmethod
+    async def _refuse(scope: Scope, receive: Receive, send: Send) -> None:
+        answer = _error(503, "审计日志无法写入，为保护数据本次结果未予返回；请联系管理员")
+        await answer(scope, receive, send)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -80,9 +196,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.store = open_store(settings.store)
         app.state.access = AccessStore(settings.access_db)
+        app.state.audit_writer = AuditWriter(app.state.access)
         try:
             yield
         finally:
+            app.state.audit_writer.close()
             app.state.store.close()
             app.state.access.close()
 
@@ -103,7 +221,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.policy = load_policy(settings.policy)
-    app.state.cache = AnalysisCache(settings.cache_entries)
+    # Under a stream of writes the read models are rebuilt at most about once a second (and
+    # never more than half the time): readers keep the CPU, answering from the last one.
+    app.state.cache = AnalysisCache(settings.cache_entries, rebuild_gap=REBUILD_GAP)
     app.state.write_lock = threading.Lock()  # one writer at a time: validate, then write
 
     @app.exception_handler(StoreUnavailable)
@@ -142,49 +262,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary = "；".join(f"{p.field}：{p.message}" for p in problems[:5])
         return _error(422, f"请求有误：{summary}", problems)
 
-    # Added before the audit middleware, which so wraps it: a refused header is audited too.
     app.add_middleware(GraphVersionHeaders, prefix=API_PREFIX)
 
-    @app.middleware("http")
-    async def audit_every_call(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        path = request.url.path
-        if not path.startswith(API_PREFIX) or path in OPEN_PATHS:
-            return await call_next(request)
-        try:
-            response = await call_next(request)
-        except Exception:  # the last line of defence: a clear 500, logged and audited
-            log.exception("unhandled error on %s %s", request.method, path)
-            response = _error(500, "服务内部出错，本次请求已记录；请稍后重试或联系管理员")
-        try:
-            response, shown = await _people_shown(request, response)
-        except Exception:  # an answer whose people cannot be named is not sent
-            log.exception("cannot find the people in the answer to %s %s", request.method, path)
-            response, shown = (
-                _error(500, "服务内部出错，本次请求已记录；请稍后重试或联系管理员"),
-                [],
-            )
-        principal = getattr(request.state, "principal", None)
-        client = request.client
-        entry = AuditEntry(
-            method=request.method,
-            path=path,
-            query=str(request.url.query),
-            status=response.status_code,
-            action=getattr(request.state, "audit_action", "call"),
-            who=principal.name if principal else None,
-            role=principal.role if principal else None,
-            client=f"{client.host}:{client.port}" if client else None,
-            # Whom the endpoint named, then everyone its answer's type marks as a cadre.
-            subjects=list(dict.fromkeys([*getattr(request.state, "audit_subjects", []), *shown])),
-        )
-        try:
-            await run_in_threadpool(app.state.access.append, entry)
-        except Exception:  # no answer leaves without its audit entry
-            log.exception("cannot write the audit entry for %s %s", request.method, path)
-            return _error(503, "审计日志无法写入，为保护数据本次结果未予返回；请联系管理员")
-        return response
+    # Added after GraphVersionHeaders, so that it wraps it: a refused header is audited too.
+    app.add_middleware(AuditEveryCall, prefix=API_PREFIX, open_paths=OPEN_PATHS)
 
     for module in (health, cadres, posts, units, selection, development, records, forms, audit):
         app.include_router(module.router, prefix=API_PREFIX)

@@ -13,7 +13,11 @@ the generation at once, and one background rebuild (one at a time) recomputes
 every heavy entry for the store's version; when it is done the generation moves
 forward in one step (heavy entries replaced, light ones dropped, to be
 recomputed from the new heavy ones). Readers never wait for a rebuild while an
-older value exists, and a shared answer is at most one rebuild behind. A
+older value exists, and a shared answer is at most one rebuild behind. Under a
+stream of writes, a rebuild starts no sooner than ``rebuild_gap`` seconds (or
+the last rebuild's own duration, if longer) after the previous one ended, so
+rebuilding takes at most about half the process's time and readers keep the
+rest; a reader that demands a newer version does not wait for the gap. A
 generation without heavy entries (or a cache made with ``serve_stale=False``)
 moves forward at once instead, as a plain per-version cache.
 
@@ -132,6 +136,10 @@ class AnalysisCache:
         False moves to a new version at once, every reader of it waiting for what it needs.
     retry_after : float
         Seconds after a failed rebuild before a request starts another.
+    rebuild_gap : float
+        Least seconds from the end of one rebuild to the start of the next (the last
+        rebuild's duration if longer), unless a reader demands the newer version; 0 (the
+        default) starts the next rebuild as soon as a reader finds the cache behind.
     """
 
     def __init__(
@@ -141,11 +149,14 @@ class AnalysisCache:
         *,
         serve_stale: bool = True,
         retry_after: float = 1.0,
+        rebuild_gap: float = 0.0,
     ) -> None:
         self.max_entries = max_entries
         self.max_heavy = max_heavy
         self.serve_stale = serve_stale
         self.retry_after = retry_after
+        self.rebuild_gap = rebuild_gap
+        self._next_rebuild = 0.0  # time.monotonic() before which no rebuild starts unasked
         self._lock = threading.Lock()
         self._rebuilt = threading.Condition(self._lock)  # a rebuild ended, well or not
         self._wake = threading.Condition(self._lock)  # a rebuild is asked for
@@ -255,7 +266,7 @@ class AnalysisCache:
                 self._version = version
                 break
             if self._heavy:
-                self._start_rebuild(store)
+                self._start_rebuild(store, urgent=wanted is not None and wanted > self._version)
             if wanted is None or self._version >= wanted:
                 break  # answer from the generation served; the rebuild runs on
             if self._rebuilding is None:
@@ -263,9 +274,12 @@ class AnalysisCache:
             self._rebuilt.wait()
         return self._version
 
-    def _start_rebuild(self, store: GraphStore) -> None:
-        """Under the lock: start the background rebuild unless one runs or one just failed."""
+    def _start_rebuild(self, store: GraphStore, *, urgent: bool = False) -> None:
+        """Under the lock: start the background rebuild unless one runs, one just failed, or
+        (unless ``urgent``) the last one ended less than the gap ago."""
         if self._rebuilding is not None:
+            return
+        if not urgent and time.monotonic() < self._next_rebuild:
             return
         if self._failed_at is not None and time.monotonic() - self._failed_at < self.retry_after:
             return
@@ -290,6 +304,7 @@ class AnalysisCache:
 
     def _rebuild(self, store: GraphStore) -> None:
         """Recompute every heavy entry for the store's version, then move forward at once."""
+        started = time.monotonic()
         try:
             target = store.version()
             with self._lock:
@@ -321,6 +336,9 @@ class AnalysisCache:
                 self._light.clear()
                 self._version = target
             self.rebuilds += 1
+            if self.rebuild_gap > 0:
+                ended = time.monotonic()
+                self._next_rebuild = ended + max(self.rebuild_gap, ended - started)
             self._failed_at = None
             self._rebuilding = None
             self._rebuilt.notify_all()

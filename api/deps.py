@@ -1,5 +1,8 @@
 """Dependencies shared by the routers, as ``Annotated`` aliases.
 
+The cheap ones are ``async``: FastAPI runs a plain ``def`` dependency in a worker thread,
+and that hand-off costs more than they do.
+
 ``require(permission)`` guards a router or an endpoint: no or a bad bearer token
 gives 401, a role without the permission 403. ``Audit`` lets an endpoint name
 its action and the people whose records a request read or changed; the audit
@@ -9,7 +12,7 @@ and writes the entry when the response is sent.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import date
 from typing import Annotated
 
@@ -49,9 +52,30 @@ def get_cache(request: Request) -> AnalysisCache:
     return cache
 
 
+# The same, as async dependencies for the routes (the plain ones serve direct calls).
+async def _store(request: Request) -> GraphStore:
+    return get_store(request)
+
+
+async def _policy(request: Request) -> SelectionPolicy:
+    return get_policy(request)
+
+
+async def _settings(request: Request) -> Settings:
+    return get_settings(request)
+
+
+async def _cache(request: Request) -> AnalysisCache:
+    return get_cache(request)
+
+
+async def _audit(request: Request) -> Audit:
+    return Audit(request)
+
+
 def get_directory(
-    store: Annotated[GraphStore, Depends(get_store)],
-    cache: Annotated[AnalysisCache, Depends(get_cache)],
+    store: Annotated[GraphStore, Depends(_store)],
+    cache: Annotated[AnalysisCache, Depends(_cache)],
 ) -> Directory:
     """Today's searchable directory of cadres and posts, read once per graph version; after a
     write the previous one answers while the next is read (``api.cache``)."""
@@ -62,11 +86,15 @@ def get_directory(
     return directory
 
 
-def get_principal(
+async def get_principal(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
-    """The caller behind the bearer token; 401 without a valid one."""
+    """The caller behind the bearer token; 401 without a valid one.
+
+    Checked on the event loop: a lookup by primary key through this thread's own read
+    connection (``AccessStore.authenticate``) costs less than a hand-off to a worker thread.
+    """
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise HTTPException(
             status_code=401,
@@ -85,10 +113,10 @@ def get_principal(
     return principal
 
 
-def require(permission: str) -> Callable[..., Principal]:
+def require(permission: str) -> Callable[..., Awaitable[Principal]]:
     """A dependency that lets through only roles with ``permission``."""
 
-    def check(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
+    async def check(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
         if not principal.can(permission):
             what = PERMISSION_TITLES.get(permission, permission)
             raise HTTPException(
@@ -113,10 +141,10 @@ class Audit:
         self._request.state.audit_subjects = [*previous, *subjects]
 
 
-StoreDep = Annotated[GraphStore, Depends(get_store)]
-PolicyDep = Annotated[SelectionPolicy, Depends(get_policy)]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
-CacheDep = Annotated[AnalysisCache, Depends(get_cache)]
+StoreDep = Annotated[GraphStore, Depends(_store)]
+PolicyDep = Annotated[SelectionPolicy, Depends(_policy)]
+SettingsDep = Annotated[Settings, Depends(_settings)]
+CacheDep = Annotated[AnalysisCache, Depends(_cache)]
 DirectoryDep = Annotated[Directory, Depends(get_directory)]
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
-AuditDep = Annotated[Audit, Depends(Audit)]
+AuditDep = Annotated[Audit, Depends(_audit)]

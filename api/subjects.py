@@ -30,8 +30,8 @@ def cadre_ids(kind: Any, value: Any) -> list[str]:
 
 
 def _walk(kind: Any, value: Any) -> Iterator[str]:
-    if value is None or kind is Any:
-        return
+    if value is None or kind is Any or not _may_hold(kind):
+        return  # nothing of this type can name a person: its value is not walked
     origin = typing.get_origin(kind)
     if origin is typing.Annotated:
         base, *metadata = typing.get_args(kind)
@@ -64,6 +64,37 @@ def _walk(kind: Any, value: Any) -> Iterator[str]:
             item_kind = args[0] if args else Any
             for item in value:
                 yield from _walk(item_kind, item)
+
+
+# By the type object's id (hashing a nested typing form costs more than the answer), with
+# the type itself kept so that its id is not reused.
+_MAY_HOLD: dict[int, tuple[Any, bool]] = {}
+
+
+def _may_hold(kind: Any) -> bool:
+    """Whether a value of type ``kind`` can hold a ``CadreId`` anywhere inside (cached per
+    type): a profile's many lists of plain records are then skipped, not walked."""
+    known = _MAY_HOLD.get(id(kind))
+    if known is not None and known[0] is kind:
+        return known[1]
+    _MAY_HOLD[id(kind)] = (kind, True)  # meanwhile (a type that contains itself): it may
+    found = _holds(kind)
+    _MAY_HOLD[id(kind)] = (kind, found)
+    return found
+
+
+def _holds(kind: Any) -> bool:
+    if kind is Any:
+        return False
+    origin = typing.get_origin(kind)
+    if origin is typing.Annotated:
+        base, *metadata = typing.get_args(kind)
+        return any(isinstance(m, CadreRef) for m in metadata) or _may_hold(base)
+    if is_typeddict(kind) or _is_model(kind):
+        return any(_may_hold(field) for _, field in _fields(kind))
+    if origin is None:
+        return False  # a plain type: str, int, a date ...
+    return any(_may_hold(arg) for arg in typing.get_args(kind) if arg is not Ellipsis)
 
 
 def _is_model(kind: Any) -> bool:

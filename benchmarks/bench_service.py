@@ -5,6 +5,8 @@
         --out docs/benchmarks-service-load.md
     python benchmarks/bench_service.py mixed --clients 30 --seconds 30 --workers 2 \
         --out docs/benchmarks-service-mixed.md
+    python benchmarks/bench_service.py cpu
+    python benchmarks/bench_service.py search --copies 100
 
 `latency` serves each store (`var/bench/graph-3000.db`, and `graph-300000.db` when
 present) with `graphsvc serve`, then times each committee query alone, one after
@@ -15,7 +17,11 @@ counting every request that fails or gets no answer. `mixed` is the same with
 writes: on a copy of the district, one request in five is an editor recording a
 quarterly star rating (`POST /cadres/{id}/assessments`) and the rest are
 profiles and searches (half each); afterwards every written assessment is read
-back from the profile. Client and server share the machine's 2 cores.
+back from the profile. `cpu` serves a copy of the district with one worker and
+measures the server's CPU time per request (health check as the bare baseline,
+profile, search, write), one request after another. `search` times the directory
+search in process over the district's cadres repeated (300,000 at ``--copies 100``)
+against the plain filter it replaced. Client and server share the machine's 2 cores.
 """
 
 from __future__ import annotations
@@ -80,7 +86,10 @@ def _token(access_db: Path, role: str) -> str:
 
 
 @contextmanager
-def serve(store: str, access_db: Path, workers: int = 1) -> Iterator[str]:
+def serve(
+    store: str, access_db: Path, workers: int = 1, pids: list[int] | None = None
+) -> Iterator[str]:
+    """Serve ``store`` on a free port; the server's pid is added to ``pids`` if given."""
     port = _port()
     server = subprocess.Popen(
         [*GRAPHSVC, "serve", "--store", store, "--port", str(port), "--workers", str(workers)],
@@ -89,6 +98,8 @@ def serve(store: str, access_db: Path, workers: int = 1) -> Iterator[str]:
         env={**os.environ, **CHECKOUT_ENV, "GRAPHSVC_ACCESS_DB": str(access_db)},
     )
     base = f"http://127.0.0.1:{port}/api/v1"
+    if pids is not None:
+        pids.append(server.pid)
     try:
         for _ in range(600):
             try:
@@ -117,6 +128,116 @@ def _targets(client: httpx.Client) -> dict[str, list[str]]:
         ).json()["items"]
     ]
     return {"cadres": cadres, "vacancies": vacancies}
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_per_request(store: str, calls: int = 300) -> list[dict[str, Any]]:
+    """Server CPU per request, one worker, one client calling one request after another.
+
+    CPU time, unlike wall time, hardly moves when other jobs share the cores. The bare
+    baseline is the open health check (no token, no audit entry, no graph read) on the
+    same server: what any request costs the framework.
+    """
+    with tempfile.TemporaryDirectory() as folder:
+        access_db = Path(folder) / "access.db"
+        viewer, editor = _token(access_db, "viewer"), _token(access_db, "editor")
+        copy = _copy_store(store, Path(folder) / "graph.db")
+        pids: list[int] = []
+        with serve(copy, access_db, 1, pids) as base:
+            client = httpx.Client(
+                base_url=base, headers={"Authorization": f"Bearer {viewer}"}, timeout=600
+            )
+            writer = httpx.Client(
+                base_url=base, headers={"Authorization": f"Bearer {editor}"}, timeout=600
+            )
+            ids = _targets(client)
+            rng = random.Random(7)
+            kinds = {
+                "health (bare baseline)": lambda: client.get("/health"),
+                "profile": lambda: client.get(f"/cadres/{rng.choice(ids['cadres'])}"),
+                "search": lambda: client.get(
+                    "/cadres", params={"name": rng.choice("王李张刘陈杨"), "limit": 20}
+                ),
+                "write": lambda: writer.post(
+                    f"/cadres/{rng.choice(ids['cadres'])}/assessments",
+                    json={"year": 2026, "quarter": rng.randint(1, 4), "stars": rng.randint(1, 5)},
+                ),
+            }
+            rows = []
+            for name, call in kinds.items():
+                for _ in range(20):
+                    assert call().status_code == 200
+                time.sleep(2)  # the rebuild after the warm-up writes is done before the clock
+                before, started = _cpu_seconds(pids[0]), time.perf_counter()
+                for _ in range(calls):
+                    assert call().status_code == 200
+                wall = (time.perf_counter() - started) * 1000 / calls
+                cpu = (_cpu_seconds(pids[0]) - before) * 1000 / calls
+                rows.append({"query": name, "cpu_ms": round(cpu, 2), "wall_ms": round(wall, 2)})
+                print(rows[-1], file=sys.stderr)
+    bare = rows[0]["cpu_ms"] or 0.01
+    for row in rows:
+        row["ratio"] = round(row["cpu_ms"] / bare, 1)
+    return rows
+
+
+def _plain_search(directory: Any, name: str, max_age: float) -> list[str]:
+    """The search before issue 12: every cadre tested in turn (the same filter)."""
+    from graphsvc.dates import months_between
+
+    found = []
+    for cadre in directory.cadres:
+        if name not in str(cadre.get("name", "")):
+            continue
+        birth = cadre.get("birth")
+        age = months_between(birth, directory.as_of) / 12 if birth else None
+        if age is None or age >= max_age + 1:
+            continue
+        found.append(cadre["id"])
+    return found
+
+
+def search_at_scale(store: str, copies: int, calls: int = 30) -> list[dict[str, Any]]:
+    """The committee's search (name part 王, at most 35, 20 a page) over the district's
+    cadres repeated ``copies`` times, in process: prepared lists against the plain filter,
+    beside the bare baseline (one pass testing the name only)."""
+    from graphsvc.stores import open_store
+    from queries.directory import Directory
+
+    with open_store(store) as graph:
+        district = Directory.load(graph, as_of=date.fromisoformat(AS_OF))
+    cadres = [{**c, "id": f"{c['id']}-{k:03d}"} for k in range(copies) for c in district.cadres]
+    unit_of = {
+        f"{cid}-{k:03d}": unit for k in range(copies) for cid, unit in district.unit_of.items()
+    }
+    started = time.perf_counter()
+    big = Directory(district.as_of, cadres, district.posts, district.units, unit_of, {}, set(), {})
+    prepare_s = time.perf_counter() - started
+
+    def timed(call: Any) -> tuple[float, Any]:
+        timings, result = [], None
+        for _ in range(calls):
+            began = time.perf_counter()
+            result = call()
+            timings.append((time.perf_counter() - began) * 1000)
+        return _pct(timings, 0.95), result
+
+    bare_ms, _ = timed(lambda: [c for c in cadres if "王" in c["name"]])
+    plain_ms, plain = timed(lambda: _plain_search(big, "王", 35))
+    prepared_ms, (page, total) = timed(lambda: big.search_cadres(name="王", max_age=35, limit=20))
+    assert total == len(plain) and [c["id"] for c in page] == plain[:20]
+    label = f"{len(cadres):,} cadres"
+    return [
+        {"what": f"bare: one pass, name only ({label})", "p95_ms": bare_ms},
+        {"what": f"plain filter, the search before ({label})", "p95_ms": plain_ms},
+        {"what": f"prepared lists, the search now ({label})", "p95_ms": prepared_ms},
+        {"what": f"preparing the lists, once a version ({label})", "p95_ms": prepare_s * 1000},
+    ]
 
 
 def latency(store: str, label: str) -> list[dict[str, Any]]:
@@ -461,7 +582,10 @@ def mixed_test(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("mode", choices=["latency", "load", "mixed"])
+    parser.add_argument("mode", choices=["latency", "load", "mixed", "cpu", "search"])
+    parser.add_argument(
+        "--copies", type=int, default=100, help="search: the district's cadres this many times"
+    )
     parser.add_argument("--store", default=str(ROOT / "var" / "bench" / "graph-3000.db"))
     parser.add_argument("--province", default=str(ROOT / "var" / "bench" / "graph-300000.db"))
     parser.add_argument("--clients", type=int, default=50)
@@ -488,6 +612,29 @@ def main() -> None:
             *(
                 f"| {r['scale']} | {r['query']} | {r['first_s']} | {r['p50_ms'] or '—'} "
                 f"| {r['p95_ms'] or '—'} |"
+                for r in rows
+            ),
+        ]
+    elif args.mode == "cpu":
+        rows = cpu_per_request(args.store)
+        lines = [
+            header,
+            "",
+            "| request | server CPU ms per request | × bare | wall ms (one client) |",
+            "|---|---:|---:|---:|",
+            *(f"| {r['query']} | {r['cpu_ms']} | {r['ratio']} | {r['wall_ms']} |" for r in rows),
+        ]
+    elif args.mode == "search":
+        rows = search_at_scale(args.store, 1) + search_at_scale(args.store, args.copies)
+        bare = {r["what"].split("(")[-1]: r["p95_ms"] for r in rows if r["what"].startswith("bare")}
+        lines = [
+            header,
+            "",
+            "| step | p95 ms | × bare |",
+            "|---|---:|---:|",
+            *(
+                f"| {r['what']} | {r['p95_ms']:.1f} "
+                f"| {r['p95_ms'] / bare[r['what'].split('(')[-1]]:.2f} |"
                 for r in rows
             ),
         ]
@@ -539,7 +686,7 @@ def main() -> None:
             "| p95 ms | p99 ms | outcomes |",
             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
             *(
-                f"| {r['workers']} | {r['clients']} | {r['write_share']:.0%} | {r['seconds']} "
+                f"| {r['workers']} | {r['clients']} | {r['seconds']} "
                 f"| {r['requests']:,} "
                 f"| {r['failed']} | {r['throughput_rps']} | {r['p50_ms']} | {r['p95_ms']} "
                 f"| {r['p99_ms']} | {r['outcomes']} |"

@@ -22,6 +22,14 @@ and audit are the service's own records, not part of the talent graph.
   people's records); the table refuses UPDATE and DELETE (triggers), and each
   entry carries the hash of the one before, so :meth:`AccessStore.verify_audit`
   detects any entry changed or removed behind SQLite's back.
+
+**Under load.** A token check reads through a connection of its own per thread
+(WAL lets readers run beside a writer), so it never queues behind an audit
+commit and a revocation still counts from the next request. The service writes
+audit entries through an :class:`AuditWriter`: one thread commits every entry
+waiting at that moment in one transaction (group commit: one ``fsync`` for many
+requests, ``synchronous=FULL`` kept), and a request is answered only once the
+commit holding its entry has returned.
 """
 
 from __future__ import annotations
@@ -31,7 +39,8 @@ import json
 import secrets
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -48,6 +57,7 @@ __all__ = [
     "AccessError",
     "AccessStore",
     "AuditEntry",
+    "AuditWriter",
     "Principal",
     "Session",
     "generate_password",
@@ -249,6 +259,9 @@ class AccessStore:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.execute("PRAGMA busy_timeout=10000")
+        # Token checks read through a connection per thread: no wait behind a commit.
+        self._readers: dict[threading.Thread, sqlite3.Connection] = {}
+        self._readers_lock = threading.Lock()
         self._db.executescript(_SCHEMA)
         columns = {row[1] for row in self._db.execute("PRAGMA table_info(tokens)")}
         if "expires_at" not in columns:  # an access file from before tokens could expire
@@ -258,7 +271,26 @@ class AccessStore:
             self._db.execute("ALTER TABLE users ADD COLUMN must_change INTEGER NOT NULL DEFAULT 0")
 
     def close(self) -> None:
+        with self._readers_lock:
+            for reader in self._readers.values():
+                reader.close()
+            self._readers.clear()
         self._db.close()
+
+    def _reader(self) -> sqlite3.Connection:
+        """This thread's read connection (autocommit: each statement sees the latest commit).
+        Making one closes those of threads that have ended (worker pools retire threads)."""
+        thread = threading.current_thread()
+        reader = self._readers.get(thread)
+        if reader is None:
+            reader = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            reader.execute("PRAGMA busy_timeout=10000")
+            reader.execute("PRAGMA query_only=1")
+            with self._readers_lock:
+                for ended in [t for t in self._readers if not t.is_alive()]:
+                    self._readers.pop(ended).close()
+                self._readers[thread] = reader
+        return reader
 
     def __enter__(self) -> AccessStore:
         return self
@@ -342,13 +374,20 @@ class AccessStore:
         ]
 
     def authenticate(self, token: str) -> Principal | None:
-        """The principal of an active, unexpired token, else ``None``."""
-        with self._lock:
-            row = self._db.execute(
+        """The principal of an active, unexpired token, else ``None``.
+
+        Read afresh on every call (a revocation counts from the next request), through this
+        thread's own connection, so that the check never waits for an audit commit.
+        """
+        row = (
+            self._reader()
+            .execute(
                 "SELECT name, role FROM tokens WHERE token_hash = ? AND revoked_at IS NULL"
                 " AND (expires_at IS NULL OR expires_at > ?)",
                 (_hash_token(token), _now()),
-            ).fetchone()
+            )
+            .fetchone()
+        )
         return Principal(row[0], row[1]) if row else None
 
     # ----------------------------------------------------------------- users
@@ -500,35 +539,43 @@ class AccessStore:
 
     def append(self, entry: AuditEntry) -> AuditEntry:
         """Append ``entry`` (time-stamped now), chained to the previous entry's hash."""
-        entry.at = entry.at or _now()
+        return self.append_many([entry])[0]
+
+    def append_many(self, entries: Sequence[AuditEntry]) -> list[AuditEntry]:
+        """Append ``entries`` in order in one transaction (one durable commit for all), each
+        time-stamped now and chained to the one before; all are written or none."""
         with self._transaction() as db:
             last = db.execute("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
             prev_hash = last[0] if last else _GENESIS
-            content = entry.content()
-            cursor = db.execute(
-                "INSERT INTO audit (at, who, role, client, method, path, query, status, action,"
-                " subjects, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    entry.at,
-                    entry.who,
-                    entry.role,
-                    entry.client,
-                    entry.method,
-                    entry.path,
-                    entry.query,
-                    entry.status,
-                    entry.action,
-                    json.dumps(entry.subjects, ensure_ascii=False),
-                    prev_hash,
-                    _chain(prev_hash, content),
-                ),
-            )
-            entry.seq = cursor.lastrowid
-            db.executemany(
-                "INSERT INTO audit_subjects (seq, subject) VALUES (?, ?)",
-                [(entry.seq, subject) for subject in dict.fromkeys(entry.subjects)],
-            )
-        return entry
+            for entry in entries:
+                entry.at = entry.at or _now()
+                entry_hash = _chain(prev_hash, entry.content())
+                cursor = db.execute(
+                    "INSERT INTO audit (at, who, role, client, method, path, query, status,"
+                    " action, subjects, prev_hash, hash)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        entry.at,
+                        entry.who,
+                        entry.role,
+                        entry.client,
+                        entry.method,
+                        entry.path,
+                        entry.query,
+                        entry.status,
+                        entry.action,
+                        json.dumps(entry.subjects, ensure_ascii=False),
+                        prev_hash,
+                        entry_hash,
+                    ),
+                )
+                entry.seq = cursor.lastrowid
+                db.executemany(
+                    "INSERT INTO audit_subjects (seq, subject) VALUES (?, ?)",
+                    [(entry.seq, subject) for subject in dict.fromkeys(entry.subjects)],
+                )
+                prev_hash = entry_hash
+        return list(entries)
 
     def query_audit(
         self,
@@ -600,3 +647,75 @@ class AccessStore:
                 return False, count, int(row[0])
             prev_hash = row[12]
         return True, count, None
+
+
+class AuditWriter:
+    """Group commit of audit entries: many concurrent requests, one durable commit.
+
+    :meth:`submit` queues an entry and returns a future that completes when the entry is
+    committed (``synchronous=FULL``: on disk) or fails with the commit's error. One thread
+    takes every entry waiting when it is free and appends them in one transaction, in the
+    order submitted; while it commits, the next entries gather. A lone request waits for
+    one commit, as with :meth:`AccessStore.append`; under load the ``fsync`` is shared.
+
+    Parameters
+    ----------
+    access : AccessStore
+        Where the entries go.
+    max_batch : int
+        The most entries in one transaction.
+    """
+
+    def __init__(self, access: AccessStore, *, max_batch: int = 256) -> None:
+        self.access = access
+        self.max_batch = max_batch
+        self._pending: list[tuple[AuditEntry, Future[AuditEntry]]] = []
+        self._ready = threading.Condition(threading.Lock())
+        self._closed = False
+        self.commits = 0
+        self.entries = 0
+        self._thread = threading.Thread(target=self._run, name="graphsvc-audit-writer", daemon=True)
+        self._thread.start()
+
+    def submit(self, entry: AuditEntry) -> Future[AuditEntry]:
+        """Queue ``entry``; the future's result is the entry as written (with its ``seq``)."""
+        done: Future[AuditEntry] = Future()
+        with self._ready:
+            if self._closed:
+                raise RuntimeError("the audit writer is closed")
+            self._pending.append((entry, done))
+            self._ready.notify()
+        return done
+
+    @property
+    def waiting(self) -> int:
+        """Entries submitted and not yet taken into a commit."""
+        with self._ready:
+            return len(self._pending)
+
+    def close(self) -> None:
+        """Write what is queued, then stop the thread."""
+        with self._ready:
+            self._closed = True
+            self._ready.notify()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while True:
+            with self._ready:
+                while not self._pending and not self._closed:
+                    self._ready.wait()
+                if not self._pending:
+                    return  # closed, and nothing left to write
+                batch = self._pending[: self.max_batch]
+                del self._pending[: self.max_batch]
+            try:
+                self.access.append_many([entry for entry, _ in batch])
+            except BaseException as error:  # every waiter learns its entry was not written
+                for _, done in batch:
+                    done.set_exception(error)
+                continue
+            self.commits += 1
+            self.entries += len(batch)
+            for entry, done in batch:
+                done.set_result(entry)

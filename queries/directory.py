@@ -4,11 +4,17 @@ Search by name (part of it), unit (with its sub-units), age, level, specialty,
 channel, gender, status and pool membership, which plain property filters
 cannot do: the unit comes from the current post, specialties and the pool from
 relations. Posts can be filtered to vacancies (no current holder).
+
+The directory is prepared for search when it is read (the service reads it once per graph
+version): each cadre's age in months, unit, and the cadres under each character of a name,
+so that a search narrows by its most selective filter first instead of testing every cadre.
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, cast
@@ -57,6 +63,42 @@ class Directory:
     specialties: dict[str, set[str]]
     pool: set[str]
     holders: dict[str, list[str]] = field(default_factory=dict)
+    # Prepared for search (from the fields above): per cadre, by position in ``cadres``.
+    _months: list[int | None] = field(init=False, repr=False)
+    _columns: dict[str, list[Any]] = field(init=False, repr=False)  # id, name, level ...
+    _ages: list[float] = field(init=False, repr=False)  # years (months / 12), NaN unknown
+    _by_char: dict[str, list[int]] = field(init=False, repr=False)
+    _by_value: dict[tuple[str, Any], list[int]] = field(init=False, repr=False)
+    _children: dict[str, list[str]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._months = [
+            months_between(c["birth"], self.as_of) if c.get("birth") else None for c in self.cadres
+        ]
+        by_char: dict[str, list[int]] = defaultdict(list)
+        by_value: dict[tuple[str, Any], list[int]] = defaultdict(list)
+        for index, cadre in enumerate(self.cadres):
+            for char in set(str(cadre.get("name", ""))):
+                by_char[char].append(index)
+            for key in ("level", "channel", "gender", "status"):
+                by_value[(key, cadre.get(key))].append(index)
+        self._by_char = dict(by_char)
+        self._by_value = dict(by_value)
+        self._ages = [math.nan if m is None else m / 12 for m in self._months]
+        self._columns = {
+            "id": [c["id"] for c in self.cadres],
+            "name": [str(c.get("name", "")) for c in self.cadres],
+            "unit": [self.unit_of.get(c["id"]) for c in self.cadres],
+            **{
+                key: [c.get(key) for c in self.cadres]
+                for key in ("level", "channel", "gender", "status")
+            },
+        }
+        children: dict[str, list[str]] = defaultdict(list)
+        for unit in self.units.values():
+            if unit.get("parent_id"):
+                children[unit["parent_id"]].append(unit["id"])
+        self._children = dict(children)
 
     @classmethod
     def load(cls, store: GraphStore, *, as_of: date) -> Directory:
@@ -77,14 +119,15 @@ class Directory:
         pool = {c for c, _, props in store.iter_edges("IN_POOL") if _current(props, as_of)}
         return cls(as_of, cadres, posts, units, unit_of, specialties, pool, dict(holders))
 
-    def _within(self, unit_id: str | None, ancestor: str) -> bool:
-        seen: set[str] = set()
-        while unit_id and unit_id not in seen:
-            if unit_id == ancestor:
-                return True
-            seen.add(unit_id)
-            unit_id = self.units.get(unit_id, {}).get("parent_id")
-        return False
+    def _under(self, ancestor: str) -> set[str]:
+        """``ancestor`` and every unit below it."""
+        found, todo = {ancestor}, [ancestor]
+        while todo:
+            for child in self._children.get(todo.pop(), ()):
+                if child not in found:
+                    found.add(child)
+                    todo.append(child)
+        return found
 
     def search_cadres(
         self,
@@ -103,35 +146,51 @@ class Directory:
         offset: int = 0,
     ) -> tuple[list[CadreHit], int]:
         """Matching cadres (a page of them, by id) and how many match in all."""
-        found = []
-        for cadre in self.cadres:
-            cadre_id = cadre["id"]
-            if name is not None and name not in str(cadre.get("name", "")):
-                continue
-            if any(
-                wanted is not None and cadre.get(key) != wanted
-                for key, wanted in (
-                    ("level", level),
-                    ("channel", channel),
-                    ("gender", gender),
-                    ("status", status),
-                )
-            ):
-                continue
-            if unit_id is not None and not self._within(self.unit_of.get(cadre_id), unit_id):
-                continue
-            if specialty_id is not None and specialty_id not in self.specialties.get(cadre_id, ()):
-                continue
-            if in_pool is not None and (cadre_id in self.pool) != in_pool:
-                continue
-            birth = cadre.get("birth")
-            age = months_between(birth, self.as_of) / 12 if birth else None
-            if min_age is not None and (age is None or age < min_age):
-                continue
-            if max_age is not None and (age is None or age >= max_age + 1):
-                continue
-            found.append(cadre)
-        page = [self._summary(c) for c in found[offset : offset + limit]]
+        # Start from the smallest prepared list that a filter allows, then test the rest.
+        starts: list[list[int]] = []
+        if name:
+            starts.extend(self._by_char.get(char, []) for char in set(name))
+        for key, wanted in (
+            ("level", level),
+            ("channel", channel),
+            ("gender", gender),
+            ("status", status),
+        ):
+            if wanted is not None:
+                starts.append(self._by_value.get((key, wanted), []))
+        found: Sequence[int] = min(starts, key=len) if starts else range(len(self.cadres))
+        # Then one pass over the survivors per filter given (a column each, no dict lookups).
+        column = self._columns
+        if name is not None:
+            names = column["name"]
+            found = [i for i in found if name in names[i]]
+        for key, wanted in (
+            ("level", level),
+            ("channel", channel),
+            ("gender", gender),
+            ("status", status),
+        ):
+            if wanted is not None:
+                values = column[key]
+                found = [i for i in found if values[i] == wanted]
+        if unit_id is not None:
+            units, unit_of = self._under(unit_id), column["unit"]
+            found = [i for i in found if unit_of[i] in units]
+        ids = column["id"]
+        if specialty_id is not None:
+            specialties = self.specialties
+            found = [i for i in found if specialty_id in specialties.get(ids[i], ())]
+        if in_pool is not None:
+            found = [i for i in found if (ids[i] in self.pool) == in_pool]
+        # Age = months / 12, as the bounds have always been read; NaN (no birth date) fails
+        # every comparison, so a cadre without one is never in an age range.
+        ages = self._ages
+        if min_age is not None:
+            found = [i for i in found if ages[i] >= min_age]
+        if max_age is not None:
+            below = max_age + 1
+            found = [i for i in found if ages[i] < below]
+        page = [self._summary(self.cadres[i]) for i in found[offset : offset + limit]]
         return page, len(found)
 
     def _summary(self, cadre: dict[str, Any]) -> CadreHit:
@@ -160,8 +219,9 @@ class Directory:
     ) -> tuple[list[PostHit], int]:
         """Matching posts with their current holders, and how many match in all."""
         found: list[PostHit] = []
+        units = self._under(unit_id) if unit_id is not None else None
         for post in self.posts:
-            if unit_id is not None and not self._within(post.get("unit_id"), unit_id):
+            if units is not None and post.get("unit_id") not in units:
                 continue
             if level is not None and post.get("level") != level:
                 continue
