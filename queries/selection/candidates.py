@@ -17,6 +17,7 @@ from graphsvc.rows import EdgeRow
 from graphsvc.stores.base import GraphStore
 from queries.selection.check import NotFound
 from queries.selection.eligibility import Verdict, check_eligibility
+from queries.selection.masks import EligibilityFacts
 from queries.selection.policy import SelectionPolicy
 from queries.selection.ranking import (
     Candidate,
@@ -58,6 +59,20 @@ class SelectionContext:
     memo: dict[str, dict[str, float]] = field(default_factory=dict)  # per cadre, for scoring
     _posts_by_unit: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     _scopes: ScopeIndex | None = field(default=None, repr=False)
+    _facts: EligibilityFacts | None = field(default=None, repr=False)
+
+    @property
+    def facts(self) -> EligibilityFacts:
+        """The hard rules' facts of every cadre as columns, for eligibility masks (built on
+        first use; rows in ``sorted(records)`` order)."""
+        stale = self._facts is not None and (
+            self._facts.policy is not self.policy or self._facts.as_of != self.as_of
+        )
+        if self._facts is None or stale:
+            self._facts = EligibilityFacts.build(
+                self.records, self.units, policy=self.policy, as_of=self.as_of
+            )
+        return self._facts
 
     @property
     def scopes(self) -> ScopeIndex:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -53,10 +54,38 @@ class CadreArrays:
     categories: dict[str, NDArray[np.bool_]]
     similar: dict[str | None, Floats]  # unit kind → years served in such units
     index: dict[str, int] = field(default_factory=dict)  # cadre id → row
+    _facts_rows: NDArray[np.intp] | None = field(default=None, repr=False)
+    _may_conflict: dict[bool, NDArray[np.bool_]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if not self.index:
             self.index = {cadre_id: n for n, cadre_id in enumerate(self.ids)}
+
+    def facts_rows(self, context: SelectionContext) -> NDArray[np.intp]:
+        """Each row's row in ``context.facts`` (the same when the arrays hold everyone)."""
+        if self._facts_rows is None:
+            facts = context.facts
+            if len(self.ids) == len(facts.ids):  # both sorted ids of every cadre
+                self._facts_rows = np.arange(len(self.ids), dtype=np.intp)
+            else:
+                self._facts_rows = np.array([facts.index[c] for c in self.ids], dtype=np.intp)
+        return self._facts_rows
+
+    def may_conflict(self, context: SelectionContext, *, regional: bool) -> NDArray[np.bool_]:
+        """Rows avoidance must look at: with relatives, or (head posts) with a hometown."""
+        if regional not in self._may_conflict:
+            records = context.records
+            self._may_conflict[regional] = np.array(
+                [
+                    bool(
+                        records[c].relatives
+                        or (regional and records[c].cadre.get("hometown_unit_id"))
+                    )
+                    for c in self.ids
+                ],
+                dtype=bool,
+            )
+        return self._may_conflict[regional]
 
     @classmethod
     def build(
@@ -136,9 +165,11 @@ class CadreArrays:
         )
 
 
-def _in_score_order(rows: NDArray[np.intp], score: Floats, first: int) -> Iterator[int]:
-    """Positions into ``rows``, best score first, ties by row (id order); sorted in chunks
-    (the best ``first``, then four times as many, ...) so a post rarely sorts all its pool."""
+def _in_score_order(
+    rows: NDArray[np.intp], score: Floats, first: int
+) -> Iterator[NDArray[np.intp]]:
+    """Positions into ``rows``, best score first, ties by row (id order), in chunks (the
+    best ``first``, then four times as many, ...) so a post rarely sorts all its pool."""
     # Round away float noise so that equal scores tie exactly and fall back to id order.
     rounded = np.round(score, 9)
     remaining = np.arange(len(rows))
@@ -151,7 +182,7 @@ def _in_score_order(rows: NDArray[np.intp], score: Floats, first: int) -> Iterat
             remaining = remaining[rounded[remaining] < threshold]
         else:
             take, remaining = remaining, remaining[:0]
-        yield from take[np.lexsort((rows[take], -rounded[take]))].tolist()
+        yield take[np.lexsort((rows[take], -rounded[take]))]
         chunk *= 4
 
 
@@ -214,15 +245,16 @@ def rank_posts(
     base = weights["performance"] * arrays.performance + weights["development"] * arrays.development
     young_age = policy.scoring.team.young_age
     excluded = [arrays.index[c] for c in exclude if c in arrays.index]
-    pools: dict[tuple[str | None, frozenset[str]], NDArray[np.intp]] = {}
+    pools: dict[tuple[str | None, str], NDArray[np.intp]] = {}
     ranked: dict[str, list[tuple[str, float]]] = {}
     for post_id in post_ids:
         post = context.posts[post_id]
-        levels = frozenset(candidate_levels(post))
+        # Candidate levels and eligibility both follow from the post's level alone.
+        level = str(post.get("level"))
         scope = context.scopes.of_post(post) if by_scope else None
-        if (scope, levels) not in pools:
-            pools[(scope, levels)] = _pool(context, arrays, scope, levels, excluded)
-        rows = pools[(scope, levels)]
+        if (scope, level) not in pools:
+            pools[(scope, level)] = _pool(context, arrays, scope, post, excluded)
+        rows = pools[(scope, level)]
         holders = [arrays.index[h] for h in context.holders.get(post_id, ()) if h in arrays.index]
         if holders:
             rows = rows[~np.isin(rows, holders)]
@@ -266,20 +298,37 @@ def rank_posts(
             and head_kind(post, context.units, policy.avoidance) is not None
         )
         keep: list[tuple[str, float]] = []
-        for position in _in_score_order(rows, score, 2 * top_k + 50):
+        # The pool holds eligible cadres only: who may still conflict is checked in score
+        # order, the rest are kept as they come.
+        risky = arrays.may_conflict(context, regional=regional)
+        for positions in _in_score_order(rows, score, top_k + 50):
+            chosen = rows[positions]
+            scores = score[positions]
+            conflicting = np.flatnonzero(risky[chosen])
+            if conflicting.size:
+                dropped = [
+                    n
+                    for n in conflicting.tolist()
+                    if appointment_conflicts(
+                        context.records[arrays.ids[chosen[n]]],
+                        post,
+                        context.units,
+                        policy=policy,
+                        as_of=context.as_of,
+                    )
+                ]
+                if dropped:
+                    kept = np.ones(len(chosen), dtype=bool)
+                    kept[dropped] = False
+                    chosen, scores = chosen[kept], scores[kept]
+            wanted = top_k - len(keep)
+            keep += zip(
+                [arrays.ids[r] for r in chosen[:wanted].tolist()],
+                scores[:wanted].tolist(),
+                strict=True,
+            )
             if len(keep) >= top_k:
                 break
-            cadre_id = arrays.ids[rows[position]]
-            if not context.verdict(cadre_id, post).eligible:
-                continue
-            record = context.records[cadre_id]
-            if (
-                record.relatives or (regional and record.cadre.get("hometown_unit_id"))
-            ) and appointment_conflicts(
-                record, post, context.units, policy=policy, as_of=context.as_of
-            ):
-                continue
-            keep.append((cadre_id, float(score[position])))
         ranked[post_id] = keep
     return ranked
 
@@ -288,10 +337,10 @@ def _pool(
     context: SelectionContext,
     arrays: CadreArrays,
     scope: str | None,
-    levels: frozenset[str],
+    post: dict[str, Any],
     excluded: list[int],
 ) -> NDArray[np.intp]:
-    """Rows of the cadres a post of this scope and level may take, in id order."""
+    """Rows of the eligible cadres a post of this scope and level may take, in id order."""
     members = context.scopes.members(scope)
     if members is None:
         rows = np.arange(len(arrays.ids))
@@ -299,7 +348,9 @@ def _pool(
         rows = np.array(
             sorted(arrays.index[c] for c in members if c in arrays.index), dtype=np.intp
         )
-    rows = rows[np.isin(arrays.levels[rows], list(levels))]
+    rows = rows[np.isin(arrays.levels[rows], list(candidate_levels(post)))]
+    eligible = context.facts.eligible(post.get("level"))
+    rows = rows[eligible[arrays.facts_rows(context)[rows]]]
     if excluded:
         rows = rows[~np.isin(rows, excluded)]
     return rows
