@@ -252,7 +252,8 @@ class EligibilityFacts:
             # No rank: the level's date; a lower rank: "现任…", 0 months; else the rank's date.
             held = np.where(no_rank, held, np.where(lower, 0, self.rank_months))
             known = np.where(no_rank, known, np.where(lower, True, self.rank_months != _MISSING))
-        return known & (held < required)
+        short: Bools = known & (held < required)
+        return short
 
     @staticmethod
     def _at_least_zero(months: Ints) -> Ints:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -10,6 +12,8 @@ from queries.selection.candidates import SelectionContext
 from queries.selection.eligibility import check_eligibility
 from queries.selection.masks import EligibilityFacts
 from queries.selection.policy import SelectionPolicy
+from queries.selection.round import run_round
+from queries.selection.vectorized import rank_posts
 
 
 def _exact(context: SelectionContext, policy: SelectionPolicy, level: str) -> list[bool]:
@@ -83,3 +87,48 @@ def test_masks_are_read_only(context: SelectionContext) -> None:
     mask = context.facts.eligible("副科")
     with pytest.raises(ValueError):
         mask[0] = not mask[0]
+
+
+def _with_exact_masks(context: SelectionContext, policy: SelectionPolicy) -> SelectionContext:
+    """The same graph whose eligibility masks hold ``check_eligibility``'s own verdicts."""
+    facts = EligibilityFacts.build(
+        context.records, context.units, policy=policy, as_of=context.as_of
+    )
+    for level in _levels(context):
+        facts._masks[level] = np.array(_exact(context, policy, level), dtype=bool)
+    return dataclasses.replace(
+        context, policy=policy, _verdicts={}, memo={}, _scopes=None, _facts=facts
+    )
+
+
+@pytest.mark.parametrize("strict", [False, True])
+def test_round_with_masks_equals_round_with_exact_verdicts(
+    context: SelectionContext, strict: bool
+) -> None:
+    policy = _strict(context.policy) if strict else context.policy
+    masked = dataclasses.replace(
+        context, policy=policy, _verdicts={}, memo={}, _scopes=None, _facts=None
+    )
+    exact = _with_exact_masks(context, policy)
+    vacancies = context.vacancies()
+    assert rank_posts(masked, vacancies, top_k=100) == rank_posts(exact, vacancies, top_k=100)
+    for options in ({}, {"own_unit": "exclude"}, {"by_scope": False}):
+        by_masks = run_round(context=masked, **options)  # type: ignore[arg-type]
+        by_checks = run_round(context=exact, **options)  # type: ignore[arg-type]
+        assert by_masks == by_checks
+        assert by_masks["assignments"]
+    # Every appointee passes the exact check.
+    for row in run_round(context=masked)["assignments"]:
+        post = context.posts[str(row["post_id"])]
+        record = context.records[str(row["cadre_id"])]
+        assert check_eligibility(
+            record, post, context.units, policy=policy, as_of=context.as_of
+        ).eligible
+
+
+def test_facts_follow_the_context_policy(context: SelectionContext) -> None:
+    strict = dataclasses.replace(context, policy=_strict(context.policy))
+    assert strict.facts is not context.facts
+    assert strict.facts.policy is strict.policy
+    level = "副处"
+    assert strict.facts.eligible(level).tolist() == _exact(context, strict.policy, level)
