@@ -23,15 +23,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from graphsvc.vocab import EDUCATION_ORDER, LEVEL_ORDER, Education, Level, Rank
-from queries.selection.eligibility import (
-    _best_education,
-    _level,
-    _rank,
-    grassroots_months,
-    in_effect,
-    last_promotion,
-    level_standing,
-)
+from queries.selection.columns import CadreColumns, Histories, months_to
+from queries.selection.eligibility import _best_education, _level, _rank, in_effect
 from queries.selection.policy import SelectionPolicy
 from queries.selection.records import CadreRecord, UnitIndex
 
@@ -43,18 +36,6 @@ Bools = NDArray[np.bool_]
 
 _RANK_POSITION: dict[Rank, int] = {rank: n for n, rank in enumerate(Rank)}
 _MISSING = -(2**62)  # a month count whose start date is unknown (no real count is this low)
-
-
-def _months(start: date | None, as_of: date) -> int:
-    """:func:`graphsvc.dates.months_between` to ``as_of``; ``_MISSING`` without a start."""
-    if start is None:
-        return _MISSING
-    months = (as_of.year - start.year) * 12 + (as_of.month - start.month)
-    return months - 1 if as_of.day < start.day else months
-
-
-def _column(values: list[int]) -> Ints:
-    return np.array(values, dtype=np.int64)
 
 
 @dataclass
@@ -93,81 +74,73 @@ class EligibilityFacts:
         *,
         policy: SelectionPolicy,
         as_of: date,
+        histories: Histories | None = None,
+        cadres: CadreColumns | None = None,
     ) -> EligibilityFacts:
-        """Read the facts of every record in one pass (sorted by id).
+        """Read the facts of every record (rows sorted by id), column by column.
 
+        ``histories``, ``cadres``: the records' columns in that order, when already built.
         Facts of rules that cannot bar (switched off, or warn only) are left at zero.
         """
         rules = policy.rules
         ids = sorted(records)
+        ordered = [records[cadre_id] for cadre_id in ids]
+        if histories is None:
+            histories = Histories.build(ordered, units, as_of=as_of)
         n = len(ids)
         bars = _barring(policy)
-        standing, since, rank_position, rank_months, work = ([0] * n for _ in range(5))
-        grassroots, education, promoted = [0] * n, [0] * n, [_MISSING] * n
-        barred, effect, probation = [False] * n, [False] * n, [False] * n
-        post_levels = [level for level in Level if bars["posts_below"]]
-        posts_at = {level: [0] * n for level in post_levels}
-        windows = (1, 5) if bars["training"] else ()
-        starts = {years: date(as_of.year - years, as_of.month, 1) for years in windows}
-        sums = {years: ([0.0] * n, [0.0] * n) for years in windows}
+        if cadres is None:
+            cadres = CadreColumns.build([record.cadre for record in ordered])
+        since = np.where(np.isnat(cadres.standing_since), cadres.work_start, cadres.standing_since)
+        grassroots = (
+            histories.grassroots(
+                ordered,
+                units,
+                kinds=rules.grassroots_years.unit_kinds,
+                count_secondments=rules.grassroots_years.count_secondments,
+            )
+            if bars["grassroots_years"]
+            else np.zeros(n, dtype=np.int64)
+        )
+        posts_at = (
+            {level: histories.leadership_posts_at(level) for level in Level}
+            if bars["posts_below"]
+            else {}
+        )
+        training: dict[int, tuple[Floats, Floats]] = {}
+        if bars["training"]:
+            day = np.datetime64(as_of, "D")
+            for years in (1, 5):
+                start = np.datetime64(date(as_of.year - years, as_of.month, 1), "D")
+                window = (histories.course_start >= start) & (histories.course_start <= day)
+                training[years] = histories.course_sums(window)
         barred_grades = set(rules.assessment.barred_grades)
-        kinds = rules.grassroots_years.unit_kinds
-        secondments = rules.grassroots_years.count_secondments
-        for row, cadre_id in enumerate(ids):
-            record = records[cadre_id]
-            cadre = record.cadre
-            held = level_standing(cadre)
-            standing[row] = LEVEL_ORDER[held.level]
-            since[row] = _months(held.since or cadre.get("work_start"), as_of)
-            rank = _rank(cadre.get("rank"))
-            rank_position[row] = _MISSING if rank is None else _RANK_POSITION[rank]
-            rank_months[row] = _months(cadre.get("rank_since"), as_of)
-            work[row] = _months(cadre.get("work_start"), as_of)
-            education[row] = _best_education(cadre)
-            if bars["grassroots_years"]:
-                grassroots[row] = grassroots_months(
-                    record, units, kinds=kinds, as_of=as_of, count_secondments=secondments
-                )
-            if post_levels:
-                seen: dict[Level, set[str]] = {}
-                for tenure in record.tenures:
-                    level = _level(tenure.post.get("level"))
-                    if level is not None and tenure.post.get("leadership"):
-                        seen.setdefault(level, set()).add(tenure.post_id)
-                for level, held_posts in seen.items():
-                    posts_at[level][row] = len(held_posts)
-            for years, start in starts.items():
-                recent = [c for c in record.courses if start <= c.start <= as_of]
-                sums[years][0][row] = sum(c.hours for c in recent)
-                sums[years][1][row] = sum(c.days for c in recent)
+        barred = np.zeros(n, dtype=bool)
+        effect = np.zeros(n, dtype=bool)
+        for row, record in enumerate(ordered):
+            # Only the few cadres with grades or supervision records are visited.
             if bars["assessment"] and record.annual_grades:
                 barred[row] = record.annual_grades[max(record.annual_grades)] in barred_grades
             if bars["effect_period"] and record.supervision:
                 effect[row] = bool(in_effect(record, policy, as_of))
-            until: date | None = cadre.get("probation_until")
-            probation[row] = until is not None and until > as_of
-            if bars["recent_promotion"]:
-                promoted[row] = _months(last_promotion(cadre), as_of)
+        education = np.array([_best_education(record.cadre) for record in ordered], np.int64)
         return cls(
             ids=ids,
             policy=policy,
             as_of=as_of,
-            standing=_column(standing),
-            since_months=_column(since),
-            rank_position=_column(rank_position),
-            rank_months=_column(rank_months),
-            work_months=_column(work),
-            grassroots=_column(grassroots),
-            posts_at={level: _column(counts) for level, counts in posts_at.items()},
-            education=_column(education),
-            training={
-                years: (np.array(hours, dtype=float), np.array(days, dtype=float))
-                for years, (hours, days) in sums.items()
-            },
-            barred_grade=np.array(barred, dtype=bool),
-            in_effect=np.array(effect, dtype=bool),
-            on_probation=np.array(probation, dtype=bool),
-            promoted_months=_column(promoted),
+            standing=cadres.standing,
+            since_months=months_to(since, as_of, _MISSING),
+            rank_position=np.where(cadres.rank_position < 0, _MISSING, cadres.rank_position),
+            rank_months=months_to(cadres.rank_since, as_of, _MISSING),
+            work_months=months_to(cadres.work_start, as_of, _MISSING),
+            grassroots=grassroots,
+            posts_at=posts_at,
+            education=education,
+            training=training,
+            barred_grade=barred,
+            in_effect=effect,
+            on_probation=cadres.probation_until > np.datetime64(as_of, "D"),
+            promoted_months=months_to(cadres.last_promotion(), as_of, _MISSING),
         )
 
     def eligible(self, level: object) -> Bools:

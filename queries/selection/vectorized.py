@@ -19,20 +19,21 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 
-from graphsvc.dates import months_between
-from graphsvc.vocab import GRADE_VALUE
+from graphsvc.vocab import GRADE_VALUE, Level
 from queries.selection.avoidance import appointment_conflicts
 from queries.selection.candidates import SelectionContext, post_team
-from queries.selection.eligibility import grassroots_months
+from queries.selection.columns import CadreColumns, Histories, months_between_columns
 from queries.selection.heads import head_kind
 from queries.selection.ranking import (
     _RESULT_WEIGHT,
     _ROLE_WEIGHT,
     candidate_levels,
-    equivalent,
 )
+from queries.selection.records import CadreRecord
 
 __all__ = ["CadreArrays", "rank_posts"]
+
+_LEVEL_VALUES = np.array([level.value for level in Level])  # by LEVEL_ORDER
 
 Floats = NDArray[np.float64]
 
@@ -91,78 +92,89 @@ class CadreArrays:
     def build(
         cls, context: SelectionContext, cadre_ids: Collection[str] | None = None
     ) -> CadreArrays:
-        """The arrays of every cadre of the context, or of ``cadre_ids`` only."""
+        """The arrays of every cadre of the context, or of ``cadre_ids`` only.
+
+        Sums over posts, secondments and courses come from the history tables
+        (:mod:`queries.selection.columns`, the context's own when every cadre is built);
+        only the few cadres with projects, specialties, grades or stars are visited one
+        by one.
+        """
         policy, as_of, units = context.policy, context.as_of, context.units
-        ids = sorted(context.records if cadre_ids is None else cadre_ids)
-        records = [context.records[i] for i in ids]
-        kinds = policy.rules.grassroots_years.unit_kinds
-        specialty_index = {sid: n for n, sid in enumerate(sorted(context.specialty_names))}
-        rows, cols, values = [], [], []
+        if cadre_ids is None:
+            ids = context.facts.ids
+            records = [context.records[i] for i in ids]
+            histories, cadres = context.columns
+        else:
+            ids = sorted(cadre_ids)
+            records = [context.records[i] for i in ids]
+            histories = Histories.build(records, units, as_of=as_of)
+            cadres = CadreColumns.build([record.cadre for record in records])
+        n = len(ids)
+        specialty_index = {sid: k for k, sid in enumerate(sorted(context.specialty_names))}
         post_kinds = {units.kind(p.get("unit_id")) for p in context.posts.values()}
-        similar: dict[str | None, Floats] = {kind: np.zeros(len(ids)) for kind in post_kinds}
-        categories: dict[str, NDArray[np.bool_]] = {
-            category: np.zeros(len(ids), dtype=bool)
-            for category in set(context.category_of.values())
+        similar = {
+            kind: months / 12 for kind, months in histories.months_in_kinds(post_kinds).items()
         }
-        grassroots, tasks, perf, dev, age, female = ([] for _ in range(6))
-        for n, record in enumerate(records):
-            # Months in units of each kind a post of the round may sit in: one pass a cadre.
-            months: dict[str | None, int] = {}
-            for t in record.tenures:
-                kind = units.kind(t.post.get("unit_id"))
-                if kind in similar and t.start < as_of:
-                    months[kind] = months.get(kind, 0) + months_between(
-                        t.start, min(t.end or as_of, as_of)
-                    )
-            for kind, total in months.items():
-                similar[kind][n] = total / 12
-            for category in {context.category_of.get(sid) for sid in record.specialties}:
-                if category is not None:
-                    categories[category][n] = True
-            memo = context.memo.setdefault(record.id, {})
-            if "grassroots" not in memo:
-                memo["grassroots"] = grassroots_months(record, units, kinds=kinds, as_of=as_of) / 12
-            grassroots.append(memo["grassroots"])
-            tasks.append(
-                sum(
+        categories: dict[str, NDArray[np.bool_]] = {
+            category: np.zeros(n, dtype=bool) for category in set(context.category_of.values())
+        }
+        kinds = policy.rules.grassroots_years.unit_kinds
+        grassroots = histories.grassroots(records, units, kinds=kinds) / 12
+        tasks = np.zeros(n)
+        performance = np.full(n, 0.7 * 0.5 + 0.3 * 0.6)  # no grades, no stars
+        rows, cols, values = [], [], []
+        for row, record in enumerate(records):
+            # Only cadres with something beyond their posts and courses take a turn here.
+            if record.projects:
+                tasks[row] = sum(
                     _ROLE_WEIGHT.get(role, 0.4) * _RESULT_WEIGHT.get(result, 0.6)
                     for _, role, result in record.projects
                 )
-            )
-            years = sorted(record.annual_grades)[-3:]
-            grades = [GRADE_VALUE.get(record.annual_grades[y], 0.5) for y in years]
-            grade_part = sum(grades) / len(grades) if grades else 0.5
-            star_part = sum(record.stars) / (5 * len(record.stars)) if record.stars else 0.6
-            perf.append(0.7 * grade_part + 0.3 * star_part)
-            hours = sum(c.hours for c in record.courses if months_between(c.start, as_of) < 12)
-            target = policy.scoring.development.training_hours_target
-            dev.append(0.5 * float(record.in_pool) + 0.5 * min(hours / target, 1.0))
-            birth = record.cadre.get("birth")
-            age.append(months_between(birth, as_of) / 12 if birth else 0.0)
-            female.append(record.cadre.get("gender") == "女")
-            domains = {str(p.get("domain_id")) for p, _, _ in record.projects if p.get("domain_id")}
-            credit = {sid: 0.6 for sid in domains} | {sid: 1.0 for sid in record.specialties}
-            for sid, value in credit.items():
-                if sid in specialty_index:
-                    rows.append(n)
-                    cols.append(specialty_index[sid])
-                    values.append(value)
+            if record.annual_grades or record.stars:
+                performance[row] = _performance(record)
+            if record.specialties or record.projects:
+                for category in {context.category_of.get(sid) for sid in record.specialties}:
+                    if category is not None:
+                        categories[category][row] = True
+                domains = {
+                    str(p.get("domain_id")) for p, _, _ in record.projects if p.get("domain_id")
+                }
+                credit = {sid: 0.6 for sid in domains} | {sid: 1.0 for sid in record.specialties}
+                for sid, value in credit.items():
+                    if sid in specialty_index:
+                        rows.append(row)
+                        cols.append(specialty_index[sid])
+                        values.append(value)
+        recent = months_between_columns(histories.course_start, as_of) < 12
+        hours, _ = histories.course_sums(recent)
+        target = policy.scoring.development.training_hours_target
+        in_pool = np.array([record.in_pool for record in records], dtype=float)
+        birth_months = months_between_columns(cadres.birth, as_of)
         return cls(
             ids=ids,
-            levels=np.array([equivalent(r) for r in records]),
-            grassroots=np.array(grassroots, dtype=float),
-            tasks=np.array(tasks, dtype=float),
-            performance=np.array(perf, dtype=float),
-            development=np.array(dev, dtype=float),
-            age=np.array(age, dtype=float),
-            female=np.array(female, dtype=bool),
+            levels=_LEVEL_VALUES[cadres.standing],
+            grassroots=grassroots,
+            tasks=tasks,
+            performance=performance,
+            development=0.5 * in_pool + 0.5 * np.minimum(hours / target, 1.0),
+            age=np.where(np.isnat(cadres.birth), 0.0, birth_months / 12),
+            female=np.array([record.cadre.get("gender") == "女" for record in records], bool),
             match=sparse.csr_matrix(
-                (values, (rows, cols)), shape=(len(ids), max(len(specialty_index), 1))
+                (values, (rows, cols)), shape=(n, max(len(specialty_index), 1))
             ),
             specialty_index=specialty_index,
             categories=categories,
             similar=similar,
         )
+
+
+def _performance(record: CadreRecord) -> float:
+    """The performance part of :func:`~queries.selection.ranking.performance_part`."""
+    years = sorted(record.annual_grades)[-3:]
+    grades = [GRADE_VALUE.get(record.annual_grades[y], 0.5) for y in years]
+    grade_part = sum(grades) / len(grades) if grades else 0.5
+    star_part = sum(record.stars) / (5 * len(record.stars)) if record.stars else 0.6
+    return 0.7 * grade_part + 0.3 * star_part
 
 
 def _in_score_order(
