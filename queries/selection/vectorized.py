@@ -23,13 +23,13 @@ from graphsvc.vocab import GRADE_VALUE, Level
 from queries.selection.avoidance import appointment_conflicts
 from queries.selection.candidates import SelectionContext, post_team
 from queries.selection.columns import CadreColumns, Histories, months_between_columns
-from queries.selection.heads import head_kind
+from queries.selection.heads import governed_area, head_kind
 from queries.selection.ranking import (
     _RESULT_WEIGHT,
     _ROLE_WEIGHT,
     candidate_levels,
 )
-from queries.selection.records import CadreRecord
+from queries.selection.records import CadreRecord, UnitIndex
 
 __all__ = ["CadreArrays", "rank_posts"]
 
@@ -56,7 +56,8 @@ class CadreArrays:
     similar: dict[str | None, Floats]  # unit kind → years served in such units
     index: dict[str, int] = field(default_factory=dict)  # cadre id → row
     _facts_rows: NDArray[np.intp] | None = field(default=None, repr=False)
-    _may_conflict: dict[bool, NDArray[np.bool_]] = field(default_factory=dict, repr=False)
+    _may_conflict: dict[str | None, NDArray[np.bool_]] = field(default_factory=dict, repr=False)
+    _children: dict[str, list[str]] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if not self.index:
@@ -72,21 +73,23 @@ class CadreArrays:
                 self._facts_rows = np.array([facts.index[c] for c in self.ids], dtype=np.intp)
         return self._facts_rows
 
-    def may_conflict(self, context: SelectionContext, *, regional: bool) -> NDArray[np.bool_]:
-        """Rows avoidance must look at: with relatives, or (head posts) with a hometown."""
-        if regional not in self._may_conflict:
-            records = context.records
-            self._may_conflict[regional] = np.array(
-                [
-                    bool(
-                        records[c].relatives
-                        or (regional and records[c].cadre.get("hometown_unit_id"))
-                    )
-                    for c in self.ids
-                ],
-                dtype=bool,
-            )
-        return self._may_conflict[regional]
+    def may_conflict(self, context: SelectionContext, *, area: str | None) -> NDArray[np.bool_]:
+        """Rows avoidance must look at for a post: with relatives, or (a head post governing
+        ``area``; ``None`` for any other post) grown up in that area."""
+        if area not in self._may_conflict:
+            if None not in self._may_conflict:
+                self._may_conflict[None] = np.array(
+                    [bool(context.records[c].relatives) for c in self.ids], dtype=bool
+                )
+            if area is not None:
+                hometowns = np.array(
+                    [str(context.records[c].cadre.get("hometown_unit_id") or "") for c in self.ids]
+                )
+                if self._children is None:
+                    self._children = _children_of(context.units)
+                inside = list(_units_within(self._children, area))
+                self._may_conflict[area] = self._may_conflict[None] | np.isin(hometowns, inside)
+        return self._may_conflict[area]
 
     @classmethod
     def build(
@@ -166,6 +169,23 @@ class CadreArrays:
             categories=categories,
             similar=similar,
         )
+
+
+def _children_of(units: UnitIndex) -> dict[str, list[str]]:
+    children: dict[str, list[str]] = {}
+    for unit_id, unit in units.units.items():
+        children.setdefault(str(unit.get("parent_id") or ""), []).append(unit_id)
+    return children
+
+
+def _units_within(children: dict[str, list[str]], area: str) -> set[str]:
+    """``area`` and every unit under it (where ``grew_up_in(unit, area)`` holds)."""
+    found, frontier = {area}, [area]
+    while frontier:
+        below = [c for u in frontier for c in children.get(u, ()) if c not in found]
+        found.update(below)
+        frontier = below
+    return found
 
 
 def _performance(record: CadreRecord) -> float:
@@ -304,15 +324,18 @@ def rank_posts(
             + weights["team_fit"] * fit
         ) / total_weight
         # Regional avoidance binds head posts only: elsewhere only relatives can conflict.
+        # Regional avoidance binds head posts only, in the area they govern (grew_up_in);
+        # elsewhere only relatives can conflict.
         regional = (
             policy.avoidance.enabled
             and policy.avoidance.regional
             and head_kind(post, context.units, policy.avoidance) is not None
         )
+        area = governed_area(post.get("unit_id"), context.units, policy.avoidance)
         keep: list[tuple[str, float]] = []
         # The pool holds eligible cadres only: who may still conflict is checked in score
         # order, the rest are kept as they come.
-        risky = arrays.may_conflict(context, regional=regional)
+        risky = arrays.may_conflict(context, area=area if regional else None)
         for positions in _in_score_order(rows, score, top_k + 50):
             chosen = rows[positions]
             scores = score[positions]
