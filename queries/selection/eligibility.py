@@ -392,7 +392,7 @@ def posts_below(a: Appointment) -> RuleResult | None:
     )
 
 
-_EDUCATION_RANK: dict[str, int] = {e.value: EDUCATION_ORDER.get(e, 0) for e in Education}
+_EDUCATION_RANK: dict[object, int] = {e.value: EDUCATION_ORDER.get(e, 0) for e in Education}
 
 
 def _best_education(cadre: dict[str, Any]) -> int:

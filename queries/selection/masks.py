@@ -24,7 +24,7 @@ from numpy.typing import NDArray
 
 from graphsvc.vocab import EDUCATION_ORDER, LEVEL_ORDER, Education, Level, Rank
 from queries.selection.columns import CadreColumns, Histories, months_to
-from queries.selection.eligibility import _best_education, _level, _rank, in_effect
+from queries.selection.eligibility import _EDUCATION_RANK, _level, _rank, in_effect
 from queries.selection.policy import SelectionPolicy
 from queries.selection.records import CadreRecord, UnitIndex
 
@@ -123,7 +123,13 @@ class EligibilityFacts:
                 barred[row] = record.annual_grades[max(record.annual_grades)] in barred_grades
             if bars["effect_period"] and record.supervision:
                 effect[row] = bool(in_effect(record, policy, as_of))
-        education = np.array([_best_education(record.cadre) for record in ordered], np.int64)
+        # ``_best_education``: the better of the two, 0 when neither is known.
+        education = np.maximum(
+            *(
+                np.array([_EDUCATION_RANK.get(r.cadre.get(key), 0) for r in ordered], np.int64)
+                for key in ("education", "inservice_education")
+            )
+        )
         return cls(
             ids=ids,
             policy=policy,

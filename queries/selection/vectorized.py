@@ -58,10 +58,18 @@ class CadreArrays:
     _facts_rows: NDArray[np.intp] | None = field(default=None, repr=False)
     _may_conflict: dict[str | None, NDArray[np.bool_]] = field(default_factory=dict, repr=False)
     _children: dict[str, list[str]] | None = field(default=None, repr=False)
+    _id_array: NDArray[np.str_] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if not self.index:
             self.index = {cadre_id: n for n, cadre_id in enumerate(self.ids)}
+
+    @property
+    def id_array(self) -> NDArray[np.str_]:
+        """``ids`` as a numpy array (sorted), for finding many rows at once."""
+        if self._id_array is None:
+            self._id_array = np.array(self.ids, dtype=str)
+        return self._id_array
 
     def facts_rows(self, context: SelectionContext) -> NDArray[np.intp]:
         """Each row's row in ``context.facts`` (the same when the arrays hold everyone)."""
@@ -252,10 +260,11 @@ def rank_posts(
 
     Notes
     -----
-    Scores are computed for the post's pool only (its scope's cadres at the right
-    level); eligibility is then checked in score order until ``top_k`` are found, once
-    per (cadre, level) through the context, so a post's cost follows its scope, not the
-    whole area.
+    Scores are computed for the post's pool only: its scope's cadres at the right
+    level whom the eligibility masks (``context.facts``, the hard rules as array
+    operations) let through. The best are then taken in score order, avoidance checked
+    only for those who may conflict, until ``top_k`` are found, so a post's cost
+    follows its scope, not the whole area.
     """
     if arrays is None:
         # Only the cadres of the posts' scopes are ever scored: a district's posts need
@@ -277,7 +286,7 @@ def rank_posts(
     base = weights["performance"] * arrays.performance + weights["development"] * arrays.development
     young_age = policy.scoring.team.young_age
     excluded = [arrays.index[c] for c in exclude if c in arrays.index]
-    pools: dict[tuple[str | None, str], NDArray[np.intp]] = {}
+    pools: dict[tuple[str | None, str], tuple[NDArray[np.intp], sparse.csr_matrix]] = {}
     ranked: dict[str, list[tuple[str, float]]] = {}
     for post_id in post_ids:
         post = context.posts[post_id]
@@ -285,18 +294,24 @@ def rank_posts(
         level = str(post.get("level"))
         scope = context.scopes.of_post(post) if by_scope else None
         if (scope, level) not in pools:
-            pools[(scope, level)] = _pool(context, arrays, scope, post, excluded)
-        rows = pools[(scope, level)]
+            pool = _pool(context, arrays, scope, post, excluded)
+            # The pool's rows of the specialty matrix, sliced once for all its posts.
+            pools[(scope, level)] = (pool, arrays.match[pool])
+        rows, match = pools[(scope, level)]
         holders = [arrays.index[h] for h in context.holders.get(post_id, ()) if h in arrays.index]
-        if holders:
-            rows = rows[~np.isin(rows, holders)]
+        present = ~np.isin(rows, holders) if holders else None
+        if present is not None:
+            rows = rows[present]
         requirements = context.requirements.get(post_id, {})
         if requirements:
             vector = np.zeros(arrays.match.shape[1])
             for sid, weight in requirements.items():
                 if sid in arrays.specialty_index:
                     vector[arrays.specialty_index[sid]] = weight
-            specialty = (arrays.match[rows] @ vector) / sum(requirements.values())
+            matched = match @ vector
+            if present is not None:
+                matched = matched[present]
+            specialty = matched / sum(requirements.values())
         else:
             specialty = np.full(len(rows), 0.5)
         kind = context.units.kind(post.get("unit_id"))
@@ -380,9 +395,12 @@ def _pool(
     if members is None:
         rows = np.arange(len(arrays.ids))
     else:
-        rows = np.array(
-            sorted(arrays.index[c] for c in members if c in arrays.index), dtype=np.intp
-        )
+        # Both id lists are sorted: find the members' rows by binary search.
+        ids = arrays.id_array
+        wanted = np.array(members, dtype=str)
+        found = np.minimum(np.searchsorted(ids, wanted), max(len(ids) - 1, 0))
+        hit = ids[found] == wanted if len(ids) else np.zeros(len(wanted), dtype=bool)
+        rows = np.unique(found[hit]).astype(np.intp)
     rows = rows[np.isin(arrays.levels[rows], list(candidate_levels(post)))]
     eligible = context.facts.eligible(post.get("level"))
     rows = rows[eligible[arrays.facts_rows(context)[rows]]]
