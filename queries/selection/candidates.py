@@ -100,7 +100,11 @@ class SelectionContext:
         """Each post's candidate scope and each scope's cadres (built on first use)."""
         if self._scopes is None:
             self._scopes = ScopeIndex.build(
-                records=self.records, units=self.units, policy=self.policy.scope, as_of=self.as_of
+                records=self.records,
+                units=self.units,
+                policy=self.policy.scope,
+                as_of=self.as_of,
+                histories=self.columns[0],
             )
         return self._scopes
 

@@ -83,6 +83,8 @@ class Histories:
     tenure_level: Ints  # LEVEL_ORDER of the post's level, -1 unknown
     tenure_leadership: NDArray[np.bool_]
     tenure_post: Ints  # a number per post id
+    tenure_unit: Ints  # a number per unit id of the post (``unit_ids``), -1 none
+    unit_ids: list[str]  # the post units' ids, by number
     # rotations and secondments (交流/轮岗/挂职)
     stint_cadre: Ints
     stint_kind: Ints
@@ -107,14 +109,16 @@ class Histories:
         }
         levels = {level.value: order for level, order in LEVEL_ORDER.items()}
         post_numbers: dict[str, int] = {}
+        unit_numbers: dict[str, int] = {}
         tenure_posts = [t.post for t in tenures]
+        post_units = [post.get("unit_id") for post in tenure_posts]
         return cls(
             cadres=len(records),
             as_of=as_of,
             tenure_cadre=tenure_cadre,
             kind_codes=kind_codes,
             tenure_kind=np.array(
-                [kind_of.get(post.get("unit_id") or "", 0) for post in tenure_posts], dtype=np.int64
+                [kind_of.get(unit_id or "", 0) for unit_id in post_units], dtype=np.int64
             ),
             tenure_start=date_column(list(map(attrgetter("start"), tenures))),
             tenure_end=date_column(list(map(attrgetter("end"), tenures))),
@@ -129,6 +133,14 @@ class Histories:
                 [post_numbers.setdefault(t.post_id, len(post_numbers)) for t in tenures],
                 dtype=np.int64,
             ),
+            tenure_unit=np.array(
+                [
+                    unit_numbers.setdefault(str(unit_id), len(unit_numbers)) if unit_id else -1
+                    for unit_id in post_units
+                ],
+                dtype=np.int64,
+            ),
+            unit_ids=list(unit_numbers),
             stint_cadre=stint_cadre,
             stint_kind=np.array([kind_of.get(s.unit_id or "", 0) for s in stints], dtype=np.int64),
             stint_start=date_column(list(map(attrgetter("start"), stints))),
@@ -222,6 +234,15 @@ class Histories:
         keep = self.tenure_leadership & (self.tenure_level == LEVEL_ORDER[level])
         pairs = np.unique(np.stack([self.tenure_cadre[keep], self.tenure_post[keep]]), axis=1)
         return np.bincount(pairs[0], minlength=self.cadres).astype(np.int64)
+
+    def current_units(self) -> tuple[Ints, Ints]:
+        """``(cadre, unit)`` number pairs of the posts held on the day (unit known), each
+        pair once, sorted."""
+        day = np.datetime64(self.as_of, "D")
+        end = self.tenure_end
+        now = (self.tenure_start <= day) & (np.isnat(end) | (end > day)) & (self.tenure_unit >= 0)
+        pairs = np.unique(np.stack([self.tenure_cadre[now], self.tenure_unit[now]]), axis=1)
+        return pairs[0], pairs[1]
 
     def course_sums(self, keep: NDArray[np.bool_]) -> tuple[Floats, Floats]:
         """Each cadre's hours and days of the courses ``keep`` selects, summed in the
