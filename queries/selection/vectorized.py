@@ -56,7 +56,11 @@ class CadreArrays:
     similar: dict[str | None, Floats]  # unit kind → years served in such units
     index: dict[str, int] = field(default_factory=dict)  # cadre id → row
     _facts_rows: NDArray[np.intp] | None = field(default=None, repr=False)
-    _may_conflict: dict[str | None, NDArray[np.bool_]] = field(default_factory=dict, repr=False)
+    # For avoidance: who has relatives, where each grew up (unit number), each area's units.
+    _relatives: NDArray[np.bool_] | None = field(default=None, repr=False)
+    _hometowns: NDArray[np.int64] | None = field(default=None, repr=False)
+    _unit_numbers: dict[str, int] = field(default_factory=dict, repr=False)
+    _areas: dict[str, NDArray[np.int64]] = field(default_factory=dict, repr=False)
     _children: dict[str, list[str]] | None = field(default=None, repr=False)
     _id_array: NDArray[np.str_] | None = field(default=None, repr=False)
 
@@ -81,23 +85,35 @@ class CadreArrays:
                 self._facts_rows = np.array([facts.index[c] for c in self.ids], dtype=np.intp)
         return self._facts_rows
 
-    def may_conflict(self, context: SelectionContext, *, area: str | None) -> NDArray[np.bool_]:
-        """Rows avoidance must look at for a post: with relatives, or (a head post governing
-        ``area``; ``None`` for any other post) grown up in that area."""
-        if area not in self._may_conflict:
-            if None not in self._may_conflict:
-                self._may_conflict[None] = np.array(
-                    [bool(context.records[c].relatives) for c in self.ids], dtype=bool
-                )
-            if area is not None:
-                hometowns = np.array(
-                    [str(context.records[c].cadre.get("hometown_unit_id") or "") for c in self.ids]
-                )
+    def may_conflict(
+        self, context: SelectionContext, rows: NDArray[np.intp], *, area: str | None
+    ) -> NDArray[np.bool_]:
+        """Which of ``rows`` avoidance must look at for a post: with relatives, or (a head
+        post governing ``area``; ``None`` for any other post) grown up in that area."""
+        if self._relatives is None:
+            records = context.records
+            self._relatives = np.array([bool(records[c].relatives) for c in self.ids], bool)
+            numbers = {unit_id: n for n, unit_id in enumerate(context.units.units)}
+            self._hometowns = np.array(
+                [
+                    numbers.get(str(records[c].cadre.get("hometown_unit_id") or ""), -1)
+                    for c in self.ids
+                ],
+                dtype=np.int64,
+            )
+            self._unit_numbers = numbers
+        risky = self._relatives[rows]
+        if area is not None:
+            if area not in self._areas:
                 if self._children is None:
                     self._children = _children_of(context.units)
-                inside = list(_units_within(self._children, area))
-                self._may_conflict[area] = self._may_conflict[None] | np.isin(hometowns, inside)
-        return self._may_conflict[area]
+                within = _units_within(self._children, area)
+                self._areas[area] = np.array(
+                    [self._unit_numbers[u] for u in within if u in self._unit_numbers], np.int64
+                )
+            assert self._hometowns is not None
+            risky = risky | np.isin(self._hometowns[rows], self._areas[area])
+        return risky
 
     @classmethod
     def build(
@@ -350,11 +366,11 @@ def rank_posts(
         keep: list[tuple[str, float]] = []
         # The pool holds eligible cadres only: who may still conflict is checked in score
         # order, the rest are kept as they come.
-        risky = arrays.may_conflict(context, area=area if regional else None)
         for positions in _in_score_order(rows, score, top_k + 50):
             chosen = rows[positions]
             scores = score[positions]
-            conflicting = np.flatnonzero(risky[chosen])
+            risky = arrays.may_conflict(context, chosen, area=area if regional else None)
+            conflicting = np.flatnonzero(risky)
             if conflicting.size:
                 dropped = [
                     n
