@@ -163,6 +163,11 @@ def main() -> None:
         action="store_true",
         help="also run the province round as one problem over the whole area (slow)",
     )
+    parser.add_argument(
+        "--province-steps",
+        default="candidates,candidates-arrays,round",
+        help="the province steps to run, comma-separated (each reads the province anew)",
+    )
     parser.add_argument("--out", type=Path)
     parser.add_argument("--step", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -174,7 +179,7 @@ def main() -> None:
         for name in ("candidates", "candidates-arrays", "round", "solver-district")
     ]
     if Path(args.province).exists():
-        province_steps = ["candidates", "candidates-arrays", "round"]
+        province_steps = args.province_steps.split(",")
         province_steps += ["round-unscoped"] if args.unscoped else []
         rows += [(f"{name}-province", run_child(name, args.province)) for name in province_steps]
     rows += [
