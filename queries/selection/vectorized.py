@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -148,7 +149,6 @@ class CadreArrays:
         kinds = policy.rules.grassroots_years.unit_kinds
         grassroots = histories.grassroots(records, units, kinds=kinds) / 12
         tasks = np.zeros(n)
-        performance = np.full(n, 0.7 * 0.5 + 0.3 * 0.6)  # no grades, no stars
         rows, cols, values = [], [], []
         for row, record in enumerate(records):
             # Only cadres with something beyond their posts and courses take a turn here.
@@ -157,8 +157,6 @@ class CadreArrays:
                     _ROLE_WEIGHT.get(role, 0.4) * _RESULT_WEIGHT.get(result, 0.6)
                     for _, role, result in record.projects
                 )
-            if record.annual_grades or record.stars:
-                performance[row] = _performance(record)
             if record.specialties or record.projects:
                 for category in {context.category_of.get(sid) for sid in record.specialties}:
                     if category is not None:
@@ -182,7 +180,7 @@ class CadreArrays:
             levels=_LEVEL_VALUES[cadres.standing],
             grassroots=grassroots,
             tasks=tasks,
-            performance=performance,
+            performance=_performance(records),
             development=0.5 * in_pool + 0.5 * np.minimum(hours / target, 1.0),
             age=np.where(np.isnat(cadres.birth), 0.0, birth_months / 12),
             female=np.array([record.cadre.get("gender") == "女" for record in records], bool),
@@ -212,13 +210,32 @@ def _units_within(children: dict[str, list[str]], area: str) -> set[str]:
     return found
 
 
-def _performance(record: CadreRecord) -> float:
-    """The performance part of :func:`~queries.selection.ranking.performance_part`."""
-    years = sorted(record.annual_grades)[-3:]
-    grades = [GRADE_VALUE.get(record.annual_grades[y], 0.5) for y in years]
-    grade_part = sum(grades) / len(grades) if grades else 0.5
-    star_part = sum(record.stars) / (5 * len(record.stars)) if record.stars else 0.6
-    return 0.7 * grade_part + 0.3 * star_part
+def _performance(records: Sequence[CadreRecord]) -> Floats:
+    """The performance part of :func:`~queries.selection.ranking.performance_part` of every
+    record: the mean of the last three annual grades (0.7), then the stars (0.3)."""
+    n = len(records)
+    grades = [record.annual_grades for record in records]
+    counts = np.fromiter(map(len, grades), dtype=np.int64, count=n)
+    years = np.fromiter(chain.from_iterable(grades), dtype=np.int64, count=int(counts.sum()))
+    values = np.array(
+        [GRADE_VALUE.get(g, 0.5) for g in chain.from_iterable(map(dict.values, grades))],
+        dtype=float,
+    )
+    owner = np.repeat(np.arange(n), counts)
+    order = np.lexsort((years, owner))
+    owner, values = owner[order], values[order]
+    # The last three years of each cadre, summed oldest first (as Python's sum adds them).
+    from_end = (np.cumsum(counts) - 1)[owner] - np.arange(len(owner))
+    last = from_end < 3
+    summed = np.bincount(owner[last], weights=values[last], minlength=n)
+    kept = np.minimum(counts, 3)
+    grade_part = np.where(kept > 0, summed / np.maximum(kept, 1), 0.5)
+    stars = [record.stars for record in records]
+    star_counts = np.fromiter(map(len, stars), dtype=np.int64, count=n)
+    star_sums = np.fromiter(map(sum, stars), dtype=np.int64, count=n)
+    star_part = np.where(star_counts > 0, star_sums / np.maximum(5 * star_counts, 1), 0.6)
+    performance: Floats = 0.7 * grade_part + 0.3 * star_part
+    return performance
 
 
 def _in_score_order(

@@ -94,3 +94,29 @@ def test_a_span_that_ends_before_it_starts_is_counted_as_the_record_counts_it() 
         grassroots_months(r, units, kinds=["乡镇", "村"], as_of=as_of) for r in (record, clean)
     ]
     assert histories.leadership_posts_at(Level.DEPUTY_SECTION).tolist() == [2, 1]
+
+
+def test_performance_arrays_equal_performance_part() -> None:
+    from queries.selection.ranking import performance_part
+    from queries.selection.vectorized import _performance
+
+    records = [
+        CadreRecord({"id": "A"}),
+        CadreRecord(
+            {"id": "B"},
+            annual_grades={
+                2019: "优秀",
+                2023: "基本称职",
+                2021: "称职",
+                2024: "优秀",
+                2022: "称职",
+            },
+            stars=[5, 3, 4],
+        ),
+        CadreRecord({"id": "C"}, annual_grades={2024: "不称职"}),
+        CadreRecord({"id": "D"}, stars=[1]),
+        CadreRecord({"id": "E"}, annual_grades={2023: "称职", 2024: "未知等次"}, stars=[2, 2]),
+    ]
+    got = _performance(records).tolist()
+    assert got == [performance_part(r)[0] for r in records]
+    assert len(set(got)) == len(got)
