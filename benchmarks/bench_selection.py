@@ -30,6 +30,21 @@ ROOT = Path(__file__).resolve().parents[1]
 AS_OF = date(2026, 11, 1)
 
 
+# Each round beside the bare solver on a round of the same shape, in the same run.
+BASELINE = {
+    "round": "solver-district",
+    "round-province": "solver-province-scoped",
+    "round-province-unscoped": "solver-province",
+}
+
+
+def _ratio(figures: dict[str, Any], baseline: dict[str, Any] | None) -> str:
+    """CPU seconds of a step over its bare baseline's (CPU: the machine is shared)."""
+    if baseline is None or not baseline["cpu_s"]:
+        return ""
+    return f"{figures['cpu_s'] / baseline['cpu_s']:.1f}×"
+
+
 def _peak_mb() -> int:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
@@ -148,6 +163,11 @@ def main() -> None:
         action="store_true",
         help="also run the province round as one problem over the whole area (slow)",
     )
+    parser.add_argument(
+        "--province-steps",
+        default="candidates,candidates-arrays,round",
+        help="the province steps to run, comma-separated (each reads the province anew)",
+    )
     parser.add_argument("--out", type=Path)
     parser.add_argument("--step", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -159,7 +179,7 @@ def main() -> None:
         for name in ("candidates", "candidates-arrays", "round", "solver-district")
     ]
     if Path(args.province).exists():
-        province_steps = ["candidates", "candidates-arrays", "round"]
+        province_steps = args.province_steps.split(",")
         province_steps += ["round-unscoped"] if args.unscoped else []
         rows += [(f"{name}-province", run_child(name, args.province)) for name in province_steps]
     rows += [
@@ -170,8 +190,8 @@ def main() -> None:
         f"Measured {date.today()} on {platform.machine()}, CPython {platform.python_version()}, "
         "by `python benchmarks/bench_selection.py`.",
         "",
-        "| step | what | seconds | CPU s | peak MB | details |",
-        "|---|---|---:|---:|---:|---|",
+        "| step | what | seconds | CPU s | peak MB | CPU × bare solver | details |",
+        "|---|---|---:|---:|---:|---:|---|",
     ]
     what = {
         "candidates": "one 科级 vacancy, one by one with every exclusion listed (district)",
@@ -189,12 +209,13 @@ def main() -> None:
         "solver-province-scoped": "bare solver: 101 scopes of 50 posts × 3,000 cadres, one "
         "after another, 200 candidates a post",
     }
+    measured = dict(rows)
     for name, fig in rows:
         shown = {"seconds", "cpu_s", "peak_mb"}
         details = ", ".join(f"{k}={v}" for k, v in fig.items() if k not in shown)
         lines.append(
             f"| {name} | {what[name]} | {fig['seconds']} | {fig['cpu_s']} | {fig['peak_mb']} "
-            f"| {details} |"
+            f"| {_ratio(fig, measured.get(BASELINE.get(name, '')))} | {details} |"
         )
     text = "\n".join(lines) + "\n"
     print(text)

@@ -16,7 +16,9 @@ from typing import Any
 from graphsvc.rows import EdgeRow
 from graphsvc.stores.base import GraphStore
 from queries.selection.check import NotFound
+from queries.selection.columns import CadreColumns, Histories
 from queries.selection.eligibility import Verdict, check_eligibility
+from queries.selection.masks import EligibilityFacts
 from queries.selection.policy import SelectionPolicy
 from queries.selection.ranking import (
     Candidate,
@@ -58,13 +60,51 @@ class SelectionContext:
     memo: dict[str, dict[str, float]] = field(default_factory=dict)  # per cadre, for scoring
     _posts_by_unit: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     _scopes: ScopeIndex | None = field(default=None, repr=False)
+    _facts: EligibilityFacts | None = field(default=None, repr=False)
+    _columns: tuple[date, Histories, CadreColumns] | None = field(default=None, repr=False)
+
+    @property
+    def columns(self) -> tuple[Histories, CadreColumns]:
+        """Every cadre's histories and properties as columns (rows in ``sorted(records)``
+        order; built on first use)."""
+        if self._columns is None or self._columns[0] != self.as_of:
+            ordered = [self.records[cadre_id] for cadre_id in sorted(self.records)]
+            self._columns = (
+                self.as_of,
+                Histories.build(ordered, self.units, as_of=self.as_of),
+                CadreColumns.build([record.cadre for record in ordered]),
+            )
+        return self._columns[1], self._columns[2]
+
+    @property
+    def facts(self) -> EligibilityFacts:
+        """The hard rules' facts of every cadre as columns, for eligibility masks (built on
+        first use; rows in ``sorted(records)`` order)."""
+        stale = self._facts is not None and (
+            self._facts.policy is not self.policy or self._facts.as_of != self.as_of
+        )
+        if self._facts is None or stale:
+            histories, cadres = self.columns
+            self._facts = EligibilityFacts.build(
+                self.records,
+                self.units,
+                policy=self.policy,
+                as_of=self.as_of,
+                histories=histories,
+                cadres=cadres,
+            )
+        return self._facts
 
     @property
     def scopes(self) -> ScopeIndex:
         """Each post's candidate scope and each scope's cadres (built on first use)."""
         if self._scopes is None:
             self._scopes = ScopeIndex.build(
-                records=self.records, units=self.units, policy=self.policy.scope, as_of=self.as_of
+                records=self.records,
+                units=self.units,
+                policy=self.policy.scope,
+                as_of=self.as_of,
+                histories=self.columns[0],
             )
         return self._scopes
 

@@ -91,11 +91,14 @@ def span(months: int) -> str:
     return f"{years}年" if years else f"{rest}个月"
 
 
+# Lookups by value: the same answers as ``Level(str(value))`` / ``Rank(...)``, without the
+# enum call's cost (rounds read every cadre's level).
+_LEVEL_BY_VALUE: dict[str, Level] = {level.value: level for level in Level}
+_RANK_BY_VALUE: dict[str, Rank] = {rank.value: rank for rank in Rank}
+
+
 def _level(value: object) -> Level | None:
-    try:
-        return Level(str(value))
-    except ValueError:
-        return None
+    return _LEVEL_BY_VALUE.get(str(value))
 
 
 @dataclass(frozen=True)
@@ -112,10 +115,7 @@ class Standing:
 
 
 def _rank(value: object) -> Rank | None:
-    try:
-        return Rank(str(value)) if value else None
-    except ValueError:
-        return None
+    return _RANK_BY_VALUE.get(str(value)) if value else None
 
 
 def level_standing(cadre: dict[str, Any]) -> Standing:
@@ -392,13 +392,15 @@ def posts_below(a: Appointment) -> RuleResult | None:
     )
 
 
+_EDUCATION_RANK: dict[object, int] = {e.value: EDUCATION_ORDER.get(e, 0) for e in Education}
+
+
 def _best_education(cadre: dict[str, Any]) -> int:
-    known = {e.value for e in Education}
     return max(
         (
-            EDUCATION_ORDER.get(Education(str(value)), 0)
+            _EDUCATION_RANK[value]
             for value in (cadre.get("education"), cadre.get("inservice_education"))
-            if value in known
+            if value in _EDUCATION_RANK
         ),
         default=0,
     )

@@ -17,6 +17,7 @@ a higher scope is no candidate of a lower one. The young share is kept in every 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
+from itertools import islice
 from typing import Literal
 
 from graphsvc.dates import months_between
@@ -288,7 +289,10 @@ def _runners_up(
 ) -> dict[str, list[RunnerUp]]:
     """Each post's best ``count`` candidates not appointed anywhere in the round."""
     return {
-        p: [_runner_up(context, c, s) for c, s in ranked[p] if c not in appointed][:count]
+        p: [
+            _runner_up(context, c, s)
+            for c, s in islice(((c, s) for c, s in ranked[p] if c not in appointed), count)
+        ]
         for p in posts
     }
 

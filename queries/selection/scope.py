@@ -19,6 +19,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
+
+from queries.selection.columns import Histories
 from queries.selection.policy import WHOLE_AREA, ScopePolicy
 from queries.selection.records import CadreRecord, UnitIndex
 
@@ -37,7 +41,10 @@ class ScopeIndex:
     policy: ScopePolicy
     units: UnitIndex
     root: str | None  # the one unit every other lies under, when there is one
-    cadre_units: dict[str, tuple[str, ...]]  # cadre → units of the posts they hold now
+    ids: list[str]  # every cadre, sorted: the rows of the pairs below
+    unit_ids: list[str]  # the units of posts, by number
+    pair_cadre: NDArray[np.int64]  # (cadre row, unit number) of each post held now,
+    pair_unit: NDArray[np.int64]  # each pair once, sorted
     _members: dict[str, list[str]] | None = field(default=None, repr=False)
 
     @classmethod
@@ -48,26 +55,34 @@ class ScopeIndex:
         units: UnitIndex,
         policy: ScopePolicy,
         as_of: date,
+        histories: Histories | None = None,
     ) -> ScopeIndex:
-        """Each cadre's current units, and the root of the unit tree."""
+        """Each cadre's current units, and the root of the unit tree.
+
+        ``histories``: the records' history tables in ``sorted(records)`` order, when
+        already built (the context's).
+        """
         roots = {
             unit_id
             for unit_id, unit in units.units.items()
             if not unit.get("parent_id") or unit["parent_id"] not in units.units
         }
-        cadre_units = {
-            cadre_id: tuple(
-                sorted(
-                    {
-                        str(t.post["unit_id"])
-                        for t in record.current_tenures(as_of)
-                        if t.post.get("unit_id")
-                    }
-                )
-            )
-            for cadre_id, record in records.items()
-        }
-        return cls(policy, units, next(iter(roots)) if len(roots) == 1 else None, cadre_units)
+        ids = sorted(records)
+        if histories is None:
+            histories = Histories.build([records[c] for c in ids], units, as_of=as_of)
+        elif histories.cadres != len(ids) or histories.as_of != as_of:
+            raise ValueError("histories do not belong to these records and day")
+        pair_cadre, pair_unit = histories.current_units()
+        root = next(iter(roots)) if len(roots) == 1 else None
+        return cls(policy, units, root, ids, histories.unit_ids, pair_cadre, pair_unit)
+
+    @property
+    def cadre_units(self) -> dict[str, tuple[str, ...]]:
+        """Cadre → units of the posts they hold now (sorted ids; empty when none)."""
+        found: dict[str, list[str]] = {cadre_id: [] for cadre_id in self.ids}
+        for row, unit in zip(self.pair_cadre.tolist(), self.pair_unit.tolist(), strict=True):
+            found[self.ids[row]].append(self.unit_ids[unit])
+        return {cadre_id: tuple(sorted(found[cadre_id])) for cadre_id in self.ids}
 
     def of_post(self, post: Mapping[str, Any]) -> str | None:
         """The post's scope: the unit whose cadres form its pool (``None``: the whole area)."""
@@ -92,18 +107,37 @@ class ScopeIndex:
         if scope is None:
             return None
         if self._members is None:
-            members: dict[str, list[str]] = defaultdict(list)
-            area_of: dict[str, list[str]] = {}
-            for cadre_id in sorted(self.cadre_units):
-                areas: set[str] = set()
-                for unit_id in self.cadre_units[cadre_id]:
-                    if unit_id not in area_of:
-                        area_of[unit_id] = [unit_id, *self.units.ancestors(unit_id)]
-                    areas.update(area_of[unit_id])
-                for area in areas:
-                    members[area].append(cadre_id)
-            self._members = dict(members)
+            self._members = self._all_members()
         return self._members.get(scope, [])
+
+    def _all_members(self) -> dict[str, list[str]]:
+        """Every area's cadres: those holding a post in a unit at or under it."""
+        # Each post unit's chain (itself and its ancestors), flattened, areas numbered.
+        areas: dict[str, int] = {}
+        chains = [
+            [areas.setdefault(u, len(areas)) for u in [unit_id, *self.units.ancestors(unit_id)]]
+            for unit_id in self.unit_ids
+        ]
+        lengths = np.array([len(chain) for chain in chains], dtype=np.int64)
+        flat = np.array([a for chain in chains for a in chain], dtype=np.int64)
+        starts = np.cumsum(lengths) - lengths
+        # Each (cadre, unit) pair becomes one (cadre, area) pair per area of the unit's chain.
+        repeat = lengths[self.pair_unit]
+        offsets = np.arange(int(repeat.sum())) - np.repeat(np.cumsum(repeat) - repeat, repeat)
+        area = flat[np.repeat(starts[self.pair_unit], repeat) + offsets]
+        cadre = np.repeat(self.pair_cadre, repeat)
+        keys = np.unique(area * max(len(self.ids), 1) + cadre)
+        area, cadre = np.divmod(keys, max(len(self.ids), 1))
+        ids = np.array(self.ids, dtype=object)
+        bounds = np.flatnonzero(np.diff(area)) + 1
+        names = list(areas)
+        return {
+            names[int(group_area[0])]: ids[group].tolist()
+            for group_area, group in zip(
+                np.split(area, bounds), np.split(cadre, bounds), strict=True
+            )
+            if len(group)
+        }
 
     def name(self, scope: str | None) -> str:
         """The scope's unit name, or 全域 for the whole area."""

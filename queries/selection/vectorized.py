@@ -13,25 +13,28 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 
-from graphsvc.dates import months_between
-from graphsvc.vocab import GRADE_VALUE
+from graphsvc.vocab import GRADE_VALUE, Level
 from queries.selection.avoidance import appointment_conflicts
 from queries.selection.candidates import SelectionContext, post_team
-from queries.selection.eligibility import grassroots_months
-from queries.selection.heads import head_kind
+from queries.selection.columns import CadreColumns, Histories, months_between_columns
+from queries.selection.heads import governed_area, head_kind
 from queries.selection.ranking import (
     _RESULT_WEIGHT,
     _ROLE_WEIGHT,
     candidate_levels,
-    equivalent,
 )
+from queries.selection.records import CadreRecord, UnitIndex
 
 __all__ = ["CadreArrays", "rank_posts"]
+
+_LEVEL_VALUES = np.array([level.value for level in Level])  # by LEVEL_ORDER
 
 Floats = NDArray[np.float64]
 
@@ -53,82 +56,136 @@ class CadreArrays:
     categories: dict[str, NDArray[np.bool_]]
     similar: dict[str | None, Floats]  # unit kind → years served in such units
     index: dict[str, int] = field(default_factory=dict)  # cadre id → row
+    _facts_rows: NDArray[np.intp] | None = field(default=None, repr=False)
+    # For avoidance: who has relatives, where each grew up (unit number), each area's units.
+    _relatives: NDArray[np.bool_] | None = field(default=None, repr=False)
+    _hometowns: NDArray[np.int64] | None = field(default=None, repr=False)
+    _unit_numbers: dict[str, int] = field(default_factory=dict, repr=False)
+    _areas: dict[str, NDArray[np.int64]] = field(default_factory=dict, repr=False)
+    _children: dict[str, list[str]] | None = field(default=None, repr=False)
+    _id_array: NDArray[np.str_] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if not self.index:
             self.index = {cadre_id: n for n, cadre_id in enumerate(self.ids)}
 
+    @property
+    def id_array(self) -> NDArray[np.str_]:
+        """``ids`` as a numpy array (sorted), for finding many rows at once."""
+        if self._id_array is None:
+            self._id_array = np.array(self.ids, dtype=str)
+        return self._id_array
+
+    def facts_rows(self, context: SelectionContext) -> NDArray[np.intp]:
+        """Each row's row in ``context.facts`` (the same when the arrays hold everyone)."""
+        if self._facts_rows is None:
+            facts = context.facts
+            if len(self.ids) == len(facts.ids):  # both sorted ids of every cadre
+                self._facts_rows = np.arange(len(self.ids), dtype=np.intp)
+            else:
+                self._facts_rows = np.array([facts.index[c] for c in self.ids], dtype=np.intp)
+        return self._facts_rows
+
+    def may_conflict(
+        self, context: SelectionContext, rows: NDArray[np.intp], *, area: str | None
+    ) -> NDArray[np.bool_]:
+        """Which of ``rows`` avoidance must look at for a post: with relatives, or (a head
+        post governing ``area``; ``None`` for any other post) grown up in that area."""
+        if self._relatives is None:
+            records = context.records
+            self._relatives = np.array([bool(records[c].relatives) for c in self.ids], bool)
+            numbers = {unit_id: n for n, unit_id in enumerate(context.units.units)}
+            self._hometowns = np.array(
+                [
+                    numbers.get(str(records[c].cadre.get("hometown_unit_id") or ""), -1)
+                    for c in self.ids
+                ],
+                dtype=np.int64,
+            )
+            self._unit_numbers = numbers
+        risky = self._relatives[rows]
+        if area is not None:
+            if area not in self._areas:
+                if self._children is None:
+                    self._children = _children_of(context.units)
+                within = _units_within(self._children, area)
+                self._areas[area] = np.array(
+                    [self._unit_numbers[u] for u in within if u in self._unit_numbers], np.int64
+                )
+            assert self._hometowns is not None
+            risky = risky | np.isin(self._hometowns[rows], self._areas[area])
+        return risky
+
     @classmethod
     def build(
         cls, context: SelectionContext, cadre_ids: Collection[str] | None = None
     ) -> CadreArrays:
-        """The arrays of every cadre of the context, or of ``cadre_ids`` only."""
+        """The arrays of every cadre of the context, or of ``cadre_ids`` only.
+
+        Sums over posts, secondments and courses come from the history tables
+        (:mod:`queries.selection.columns`, the context's own when every cadre is built);
+        only the few cadres with projects, specialties, grades or stars are visited one
+        by one.
+        """
         policy, as_of, units = context.policy, context.as_of, context.units
-        ids = sorted(context.records if cadre_ids is None else cadre_ids)
-        records = [context.records[i] for i in ids]
-        kinds = policy.rules.grassroots_years.unit_kinds
-        specialty_index = {sid: n for n, sid in enumerate(sorted(context.specialty_names))}
-        rows, cols, values = [], [], []
+        if cadre_ids is None:
+            ids = context.facts.ids
+            records = [context.records[i] for i in ids]
+            histories, cadres = context.columns
+        else:
+            ids = sorted(cadre_ids)
+            records = [context.records[i] for i in ids]
+            histories = Histories.build(records, units, as_of=as_of)
+            cadres = CadreColumns.build([record.cadre for record in records])
+        n = len(ids)
+        specialty_index = {sid: k for k, sid in enumerate(sorted(context.specialty_names))}
         post_kinds = {units.kind(p.get("unit_id")) for p in context.posts.values()}
-        similar: dict[str | None, Floats] = {kind: np.zeros(len(ids)) for kind in post_kinds}
-        categories: dict[str, NDArray[np.bool_]] = {
-            category: np.zeros(len(ids), dtype=bool)
-            for category in set(context.category_of.values())
+        similar = {
+            kind: months / 12 for kind, months in histories.months_in_kinds(post_kinds).items()
         }
-        grassroots, tasks, perf, dev, age, female = ([] for _ in range(6))
-        for n, record in enumerate(records):
-            # Months in units of each kind a post of the round may sit in: one pass a cadre.
-            months: dict[str | None, int] = {}
-            for t in record.tenures:
-                kind = units.kind(t.post.get("unit_id"))
-                if kind in similar and t.start < as_of:
-                    months[kind] = months.get(kind, 0) + months_between(
-                        t.start, min(t.end or as_of, as_of)
-                    )
-            for kind, total in months.items():
-                similar[kind][n] = total / 12
-            for category in {context.category_of.get(sid) for sid in record.specialties}:
-                if category is not None:
-                    categories[category][n] = True
-            memo = context.memo.setdefault(record.id, {})
-            if "grassroots" not in memo:
-                memo["grassroots"] = grassroots_months(record, units, kinds=kinds, as_of=as_of) / 12
-            grassroots.append(memo["grassroots"])
-            tasks.append(
-                sum(
+        categories: dict[str, NDArray[np.bool_]] = {
+            category: np.zeros(n, dtype=bool) for category in set(context.category_of.values())
+        }
+        kinds = policy.rules.grassroots_years.unit_kinds
+        grassroots = histories.grassroots(records, units, kinds=kinds) / 12
+        tasks = np.zeros(n)
+        rows, cols, values = [], [], []
+        for row, record in enumerate(records):
+            # Only cadres with something beyond their posts and courses take a turn here.
+            if record.projects:
+                tasks[row] = sum(
                     _ROLE_WEIGHT.get(role, 0.4) * _RESULT_WEIGHT.get(result, 0.6)
                     for _, role, result in record.projects
                 )
-            )
-            years = sorted(record.annual_grades)[-3:]
-            grades = [GRADE_VALUE.get(record.annual_grades[y], 0.5) for y in years]
-            grade_part = sum(grades) / len(grades) if grades else 0.5
-            star_part = sum(record.stars) / (5 * len(record.stars)) if record.stars else 0.6
-            perf.append(0.7 * grade_part + 0.3 * star_part)
-            hours = sum(c.hours for c in record.courses if months_between(c.start, as_of) < 12)
-            target = policy.scoring.development.training_hours_target
-            dev.append(0.5 * float(record.in_pool) + 0.5 * min(hours / target, 1.0))
-            birth = record.cadre.get("birth")
-            age.append(months_between(birth, as_of) / 12 if birth else 0.0)
-            female.append(record.cadre.get("gender") == "女")
-            domains = {str(p.get("domain_id")) for p, _, _ in record.projects if p.get("domain_id")}
-            credit = {sid: 0.6 for sid in domains} | {sid: 1.0 for sid in record.specialties}
-            for sid, value in credit.items():
-                if sid in specialty_index:
-                    rows.append(n)
-                    cols.append(specialty_index[sid])
-                    values.append(value)
+            if record.specialties or record.projects:
+                for category in {context.category_of.get(sid) for sid in record.specialties}:
+                    if category is not None:
+                        categories[category][row] = True
+                domains = {
+                    str(p.get("domain_id")) for p, _, _ in record.projects if p.get("domain_id")
+                }
+                credit = {sid: 0.6 for sid in domains} | {sid: 1.0 for sid in record.specialties}
+                for sid, value in credit.items():
+                    if sid in specialty_index:
+                        rows.append(row)
+                        cols.append(specialty_index[sid])
+                        values.append(value)
+        recent = months_between_columns(histories.course_start, as_of) < 12
+        hours, _ = histories.course_sums(recent)
+        target = policy.scoring.development.training_hours_target
+        in_pool = np.array([record.in_pool for record in records], dtype=float)
+        birth_months = months_between_columns(cadres.birth, as_of)
         return cls(
             ids=ids,
-            levels=np.array([equivalent(r) for r in records]),
-            grassroots=np.array(grassroots, dtype=float),
-            tasks=np.array(tasks, dtype=float),
-            performance=np.array(perf, dtype=float),
-            development=np.array(dev, dtype=float),
-            age=np.array(age, dtype=float),
-            female=np.array(female, dtype=bool),
+            levels=_LEVEL_VALUES[cadres.standing],
+            grassroots=grassroots,
+            tasks=tasks,
+            performance=_performance(records),
+            development=0.5 * in_pool + 0.5 * np.minimum(hours / target, 1.0),
+            age=np.where(np.isnat(cadres.birth), 0.0, birth_months / 12),
+            female=np.array([record.cadre.get("gender") == "女" for record in records], bool),
             match=sparse.csr_matrix(
-                (values, (rows, cols)), shape=(len(ids), max(len(specialty_index), 1))
+                (values, (rows, cols)), shape=(n, max(len(specialty_index), 1))
             ),
             specialty_index=specialty_index,
             categories=categories,
@@ -136,9 +193,56 @@ class CadreArrays:
         )
 
 
-def _in_score_order(rows: NDArray[np.intp], score: Floats, first: int) -> Iterator[int]:
-    """Positions into ``rows``, best score first, ties by row (id order); sorted in chunks
-    (the best ``first``, then four times as many, ...) so a post rarely sorts all its pool."""
+def _children_of(units: UnitIndex) -> dict[str, list[str]]:
+    children: dict[str, list[str]] = {}
+    for unit_id, unit in units.units.items():
+        children.setdefault(str(unit.get("parent_id") or ""), []).append(unit_id)
+    return children
+
+
+def _units_within(children: dict[str, list[str]], area: str) -> set[str]:
+    """``area`` and every unit under it (where ``grew_up_in(unit, area)`` holds)."""
+    found, frontier = {area}, [area]
+    while frontier:
+        below = [c for u in frontier for c in children.get(u, ()) if c not in found]
+        found.update(below)
+        frontier = below
+    return found
+
+
+def _performance(records: Sequence[CadreRecord]) -> Floats:
+    """The performance part of :func:`~queries.selection.ranking.performance_part` of every
+    record: the mean of the last three annual grades (0.7), then the stars (0.3)."""
+    n = len(records)
+    grades = [record.annual_grades for record in records]
+    counts = np.fromiter(map(len, grades), dtype=np.int64, count=n)
+    years = np.fromiter(chain.from_iterable(grades), dtype=np.int64, count=int(counts.sum()))
+    values = np.array(
+        [GRADE_VALUE.get(g, 0.5) for g in chain.from_iterable(map(dict.values, grades))],
+        dtype=float,
+    )
+    owner = np.repeat(np.arange(n), counts)
+    order = np.lexsort((years, owner))
+    owner, values = owner[order], values[order]
+    # The last three years of each cadre, summed oldest first (as Python's sum adds them).
+    from_end = (np.cumsum(counts) - 1)[owner] - np.arange(len(owner))
+    last = from_end < 3
+    summed = np.bincount(owner[last], weights=values[last], minlength=n)
+    kept = np.minimum(counts, 3)
+    grade_part = np.where(kept > 0, summed / np.maximum(kept, 1), 0.5)
+    stars = [record.stars for record in records]
+    star_counts = np.fromiter(map(len, stars), dtype=np.int64, count=n)
+    star_sums = np.fromiter(map(sum, stars), dtype=np.int64, count=n)
+    star_part = np.where(star_counts > 0, star_sums / np.maximum(5 * star_counts, 1), 0.6)
+    performance: Floats = 0.7 * grade_part + 0.3 * star_part
+    return performance
+
+
+def _in_score_order(
+    rows: NDArray[np.intp], score: Floats, first: int
+) -> Iterator[NDArray[np.intp]]:
+    """Positions into ``rows``, best score first, ties by row (id order), in chunks (the
+    best ``first``, then four times as many, ...) so a post rarely sorts all its pool."""
     # Round away float noise so that equal scores tie exactly and fall back to id order.
     rounded = np.round(score, 9)
     remaining = np.arange(len(rows))
@@ -151,7 +255,7 @@ def _in_score_order(rows: NDArray[np.intp], score: Floats, first: int) -> Iterat
             remaining = remaining[rounded[remaining] < threshold]
         else:
             take, remaining = remaining, remaining[:0]
-        yield from take[np.lexsort((rows[take], -rounded[take]))].tolist()
+        yield take[np.lexsort((rows[take], -rounded[take]))]
         chunk *= 4
 
 
@@ -189,10 +293,11 @@ def rank_posts(
 
     Notes
     -----
-    Scores are computed for the post's pool only (its scope's cadres at the right
-    level); eligibility is then checked in score order until ``top_k`` are found, once
-    per (cadre, level) through the context, so a post's cost follows its scope, not the
-    whole area.
+    Scores are computed for the post's pool only: its scope's cadres at the right
+    level whom the eligibility masks (``context.facts``, the hard rules as array
+    operations) let through. The best are then taken in score order, avoidance checked
+    only for those who may conflict, until ``top_k`` are found, so a post's cost
+    follows its scope, not the whole area.
     """
     if arrays is None:
         # Only the cadres of the posts' scopes are ever scored: a district's posts need
@@ -214,25 +319,32 @@ def rank_posts(
     base = weights["performance"] * arrays.performance + weights["development"] * arrays.development
     young_age = policy.scoring.team.young_age
     excluded = [arrays.index[c] for c in exclude if c in arrays.index]
-    pools: dict[tuple[str | None, frozenset[str]], NDArray[np.intp]] = {}
+    pools: dict[tuple[str | None, str], tuple[NDArray[np.intp], sparse.csr_matrix]] = {}
     ranked: dict[str, list[tuple[str, float]]] = {}
     for post_id in post_ids:
         post = context.posts[post_id]
-        levels = frozenset(candidate_levels(post))
+        # Candidate levels and eligibility both follow from the post's level alone.
+        level = str(post.get("level"))
         scope = context.scopes.of_post(post) if by_scope else None
-        if (scope, levels) not in pools:
-            pools[(scope, levels)] = _pool(context, arrays, scope, levels, excluded)
-        rows = pools[(scope, levels)]
+        if (scope, level) not in pools:
+            pool = _pool(context, arrays, scope, post, excluded)
+            # The pool's rows of the specialty matrix, sliced once for all its posts.
+            pools[(scope, level)] = (pool, arrays.match[pool])
+        rows, match = pools[(scope, level)]
         holders = [arrays.index[h] for h in context.holders.get(post_id, ()) if h in arrays.index]
-        if holders:
-            rows = rows[~np.isin(rows, holders)]
+        present = ~np.isin(rows, holders) if holders else None
+        if present is not None:
+            rows = rows[present]
         requirements = context.requirements.get(post_id, {})
         if requirements:
             vector = np.zeros(arrays.match.shape[1])
             for sid, weight in requirements.items():
                 if sid in arrays.specialty_index:
                     vector[arrays.specialty_index[sid]] = weight
-            specialty = (arrays.match[rows] @ vector) / sum(requirements.values())
+            matched = match @ vector
+            if present is not None:
+                matched = matched[present]
+            specialty = matched / sum(requirements.values())
         else:
             specialty = np.full(len(rows), 0.5)
         kind = context.units.kind(post.get("unit_id"))
@@ -260,26 +372,46 @@ def rank_posts(
             + weights["team_fit"] * fit
         ) / total_weight
         # Regional avoidance binds head posts only: elsewhere only relatives can conflict.
+        # Regional avoidance binds head posts only, in the area they govern (grew_up_in);
+        # elsewhere only relatives can conflict.
         regional = (
             policy.avoidance.enabled
             and policy.avoidance.regional
             and head_kind(post, context.units, policy.avoidance) is not None
         )
+        area = governed_area(post.get("unit_id"), context.units, policy.avoidance)
         keep: list[tuple[str, float]] = []
-        for position in _in_score_order(rows, score, 2 * top_k + 50):
+        # The pool holds eligible cadres only: who may still conflict is checked in score
+        # order, the rest are kept as they come.
+        for positions in _in_score_order(rows, score, top_k + 50):
+            chosen = rows[positions]
+            scores = score[positions]
+            risky = arrays.may_conflict(context, chosen, area=area if regional else None)
+            conflicting = np.flatnonzero(risky)
+            if conflicting.size:
+                dropped = [
+                    n
+                    for n in conflicting.tolist()
+                    if appointment_conflicts(
+                        context.records[arrays.ids[chosen[n]]],
+                        post,
+                        context.units,
+                        policy=policy,
+                        as_of=context.as_of,
+                    )
+                ]
+                if dropped:
+                    kept = np.ones(len(chosen), dtype=bool)
+                    kept[dropped] = False
+                    chosen, scores = chosen[kept], scores[kept]
+            wanted = top_k - len(keep)
+            keep += zip(
+                [arrays.ids[r] for r in chosen[:wanted].tolist()],
+                scores[:wanted].tolist(),
+                strict=True,
+            )
             if len(keep) >= top_k:
                 break
-            cadre_id = arrays.ids[rows[position]]
-            if not context.verdict(cadre_id, post).eligible:
-                continue
-            record = context.records[cadre_id]
-            if (
-                record.relatives or (regional and record.cadre.get("hometown_unit_id"))
-            ) and appointment_conflicts(
-                record, post, context.units, policy=policy, as_of=context.as_of
-            ):
-                continue
-            keep.append((cadre_id, float(score[position])))
         ranked[post_id] = keep
     return ranked
 
@@ -288,18 +420,23 @@ def _pool(
     context: SelectionContext,
     arrays: CadreArrays,
     scope: str | None,
-    levels: frozenset[str],
+    post: dict[str, Any],
     excluded: list[int],
 ) -> NDArray[np.intp]:
-    """Rows of the cadres a post of this scope and level may take, in id order."""
+    """Rows of the eligible cadres a post of this scope and level may take, in id order."""
     members = context.scopes.members(scope)
     if members is None:
         rows = np.arange(len(arrays.ids))
     else:
-        rows = np.array(
-            sorted(arrays.index[c] for c in members if c in arrays.index), dtype=np.intp
-        )
-    rows = rows[np.isin(arrays.levels[rows], list(levels))]
+        # Both id lists are sorted: find the members' rows by binary search.
+        ids = arrays.id_array
+        wanted = np.array(members, dtype=str)
+        found = np.minimum(np.searchsorted(ids, wanted), max(len(ids) - 1, 0))
+        hit = ids[found] == wanted if len(ids) else np.zeros(len(wanted), dtype=bool)
+        rows = np.unique(found[hit]).astype(np.intp)
+    rows = rows[np.isin(arrays.levels[rows], list(candidate_levels(post)))]
+    eligible = context.facts.eligible(post.get("level"))
+    rows = rows[eligible[arrays.facts_rows(context)[rows]]]
     if excluded:
         rows = rows[~np.isin(rows, excluded)]
     return rows
