@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from graphsvc.dates import months_between
+from graphsvc.snapshot import node_dicts, snapshot_of
 from graphsvc.stores.base import GraphStore
 from graphsvc.vocab import LEVEL_ORDER, Level
 from queries.selection.candidates import SelectionContext
@@ -63,24 +64,67 @@ class DevelopmentData:
     memo: dict[Any, Any] = field(default_factory=dict)  # figures several analyses share
 
     @classmethod
-    def load(cls, store: GraphStore, *, policy: SelectionPolicy, as_of: date) -> DevelopmentData:
-        context = SelectionContext.load(store, policy=policy, as_of=as_of)
+    def load(
+        cls,
+        store: GraphStore,
+        *,
+        policy: SelectionPolicy,
+        as_of: date,
+        source: Literal["snapshot", "store"] = "snapshot",
+    ) -> DevelopmentData:
+        """What the development analyses read, from the store's columnar snapshot.
+
+        ``source="store"`` reads the store row by row instead (the snapshot must equal it).
+        """
+        context = SelectionContext.load(store, policy=policy, as_of=as_of, source=source)
         fields = ["name", "status", "birth", "gender", "level", "channel", "work_start"]
-        cadres = {c["id"]: c for c in store.iter_nodes("Cadre", [*fields, "recruit_date"])}
-        pairings = [
-            Pairing(mentor_id, mentee_id, props["start"], props.get("end"))
-            for mentor_id, mentee_id, props in store.iter_edges("MENTORS")
-        ]
-        stays = [
-            PoolStay(cadre_id, pool_id, props["start"], props.get("end"), props.get("exit_reason"))
-            for cadre_id, pool_id, props in store.iter_edges("IN_POOL")
-        ]
+        if source == "store":
+            cadres = {c["id"]: c for c in store.iter_nodes("Cadre", [*fields, "recruit_date"])}
+            pairings = [
+                Pairing(mentor_id, mentee_id, props["start"], props.get("end"))
+                for mentor_id, mentee_id, props in store.iter_edges("MENTORS")
+            ]
+            stays = [
+                PoolStay(
+                    cadre_id, pool_id, props["start"], props.get("end"), props.get("exit_reason")
+                )
+                for cadre_id, pool_id, props in store.iter_edges("IN_POOL")
+            ]
+            mentors = {m["id"]: m for m in store.iter_nodes("Mentor")}
+            pools = {p["id"]: p for p in store.iter_nodes("Pool")}
+        else:
+            snap = snapshot_of(store)
+            cadres = {
+                c["id"]: c
+                for c in node_dicts(snap.nodes("Cadre"), fields=[*fields, "recruit_date"])
+            }
+            mentoring = snap.edges("MENTORS")
+            pairings = [
+                Pairing(*row)
+                for row in zip(
+                    *(mentoring.column(n).to_pylist() for n in ("src", "dst", "start", "end")),
+                    strict=True,
+                )
+            ]
+            pooled = snap.edges("IN_POOL")
+            stays = [
+                PoolStay(*row)
+                for row in zip(
+                    *(
+                        pooled.column(n).to_pylist()
+                        for n in ("src", "dst", "start", "end", "exit_reason")
+                    ),
+                    strict=True,
+                )
+            ]
+            mentors = {m["id"]: m for m in node_dicts(snap.nodes("Mentor"))}
+            pools = {p["id"]: p for p in node_dicts(snap.nodes("Pool"))}
         return cls(
             context=context,
             cadres=cadres,
-            mentors={m["id"]: m for m in store.iter_nodes("Mentor")},
+            mentors=mentors,
             pairings=sorted(pairings, key=lambda p: (p.mentee_id, p.start, p.mentor_id)),
-            pools={p["id"]: p for p in store.iter_nodes("Pool")},
+            pools=pools,
             stays=sorted(stays, key=lambda s: (s.cadre_id, s.start)),
         )
 
