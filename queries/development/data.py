@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any, Literal
 
 from graphsvc.dates import months_between
-from graphsvc.snapshot import node_dicts, snapshot_of
+from graphsvc.snapshot import node_dicts, pylist, snapshot_of
 from graphsvc.stores.base import GraphStore
 from graphsvc.vocab import LEVEL_ORDER, Level
 from queries.selection.candidates import SelectionContext
@@ -102,7 +102,7 @@ class DevelopmentData:
             pairings = [
                 Pairing(*row)
                 for row in zip(
-                    *(mentoring.column(n).to_pylist() for n in ("src", "dst", "start", "end")),
+                    *(pylist(mentoring.column(n)) for n in ("src", "dst", "start", "end")),
                     strict=True,
                 )
             ]
@@ -111,7 +111,7 @@ class DevelopmentData:
                 PoolStay(*row)
                 for row in zip(
                     *(
-                        pooled.column(n).to_pylist()
+                        pylist(pooled.column(n))
                         for n in ("src", "dst", "start", "end", "exit_reason")
                     ),
                     strict=True,

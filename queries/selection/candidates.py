@@ -17,7 +17,7 @@ import numpy as np
 import pyarrow as pa
 
 from graphsvc.rows import EdgeRow
-from graphsvc.snapshot import node_dicts, snapshot_of
+from graphsvc.snapshot import node_dicts, pylist, snapshot_of
 from graphsvc.stores.base import GraphStore
 from queries.selection.check import NotFound
 from queries.selection.eligibility import Verdict, check_eligibility
@@ -149,25 +149,25 @@ class SelectionContext:
         current = np.flatnonzero((starts <= day) & (~ended | (ends > day)))
         taken = held.select(["src", "dst", "_src", "_dst"]).take(pa.array(current))
         holders = defaultdict(set)
-        holder_ids, post_ids = taken.column("src").to_pylist(), taken.column("dst").to_pylist()
+        holder_ids, post_ids = pylist(taken.column("src")), pylist(taken.column("dst"))
         for cadre_id, post_id in zip(holder_ids, post_ids, strict=True):
             holders[post_id].add(cadre_id)
         cadres = snap.nodes("Cadre")
-        status = cadres.column("status").to_pylist()
+        status = pylist(cadres.column("status"))
         ids = [c for c, s in zip(graph.cadre_ids, status, strict=True) if s in (None, "在职")]
         requirements = defaultdict(dict)
         needs = snap.edges("REQUIRES")
         for post_id, specialty_id, weight in zip(
-            *(needs.column(name).to_pylist() for name in ("src", "dst", "weight")), strict=True
+            *(pylist(needs.column(name)) for name in ("src", "dst", "weight")), strict=True
         ):
             requirements[post_id][specialty_id] = float(1.0 if weight is None else weight)
         specialties = {s["id"]: s for s in node_dicts(snap.nodes("Specialty"))}
         units = graph.units()
         # Each active cadre's current units, for the candidate scopes (ScopeIndex.build's).
-        unit_of_post = snap.nodes("Post").column("unit_id").to_pylist()
+        unit_of_post = pylist(snap.nodes("Post").column("unit_id"))
         known = set(ids)
         cadre_units: dict[str, set[str]] = {cadre_id: set() for cadre_id in ids}
-        for cadre_id, post_row in zip(holder_ids, taken.column("_dst").to_pylist(), strict=True):
+        for cadre_id, post_row in zip(holder_ids, pylist(taken.column("_dst")), strict=True):
             unit_id = unit_of_post[post_row] if post_row >= 0 else None
             if unit_id and cadre_id in known:
                 cadre_units[cadre_id].add(str(unit_id))
@@ -186,9 +186,17 @@ class SelectionContext:
         def build(ids: list[str]) -> dict[str, CadreRecord]:
             return graph.records(graph.rows_of(ids))
 
+        # Records are built a whole area at a time (the top unit below the root a cadre
+        # works in, a district in a province): one scope's answer builds its area in one pass.
+        top: dict[str, str] = {}
+        for found in scopes.cadre_units.values():
+            if found and found[0] not in top:
+                chain = [u for u in [found[0], *units.ancestors(found[0])] if u != scopes.root]
+                top[found[0]] = chain[-1] if chain else ""
+        area_of = {c: top[found[0]] if found else "" for c, found in scopes.cadre_units.items()}
         return cls(
             posts=posts,
-            records=LazyRecords(ids, build),
+            records=LazyRecords(ids, build, area_of),
             units=units,
             holders=holders,
             requirements=requirements,

@@ -18,7 +18,7 @@ import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 
-from graphsvc.snapshot import Snapshot, node_dicts, snapshot_of
+from graphsvc.snapshot import Snapshot, node_dicts, pylist, snapshot_of
 from graphsvc.stores.base import GraphStore
 
 __all__ = [
@@ -336,7 +336,7 @@ class _Grouping:
 
 def _columns(table: pa.Table, rows: Rows, names: Sequence[str]) -> list[list[Any]]:
     taken = table.select(list(names)).take(pa.array(rows, pa.int64()))
-    return [taken.column(name).to_pylist() for name in names]
+    return [pylist(taken.column(name)) for name in names]
 
 
 class SnapshotGraph:
@@ -349,7 +349,7 @@ class SnapshotGraph:
     def __init__(self, snapshot: Snapshot) -> None:
         self.snapshot = snapshot
         cadres = snapshot.nodes("Cadre")
-        self.cadre_ids: list[str] = cadres.column("id").to_pylist()
+        self.cadre_ids: list[str] = pylist(cadres.column("id"))
         self.cadre_row = {cadre_id: row for row, cadre_id in enumerate(self.cadre_ids)}
         self.posts = node_dicts(snapshot.nodes("Post"))
         self.trainings = node_dicts(snapshot.nodes("Training"))
@@ -381,7 +381,7 @@ class SnapshotGraph:
 
     def names(self) -> list[Any]:
         if self._names is None:
-            self._names = self.snapshot.nodes("Cadre").column("name").to_pylist()
+            self._names = pylist(self.snapshot.nodes("Cadre").column("name"))
         return self._names
 
     def tenures(self, owners: Rows) -> dict[int, list[Tenure]]:
@@ -497,15 +497,24 @@ class SnapshotGraph:
 
 
 class LazyRecords(dict[str, CadreRecord]):
-    """Records of a fixed set of cadres, each built on first use (whole on ``items()``).
+    """Records of a fixed set of cadres, built on first use (all of them on ``items()``).
 
     An answer about one scope reads a few thousand of a province's records; building
-    all of them first would keep it waiting. Iteration and ``len`` give every id (sorted)
-    without building; ``values()`` and ``items()`` build what is still missing in one pass.
+    all of them first would keep it waiting. A record is built with the rest of its group
+    (``group_of``: cadre id → group, such as the district they work in), in one pass.
+    Iteration and ``len`` give every id (sorted) without building; ``values()`` and
+    ``items()`` build what is still missing in one pass.
     """
 
-    def __init__(self, ids: Sequence[str], build: Callable[[list[str]], dict[str, CadreRecord]]):
+    def __init__(
+        self,
+        ids: Sequence[str],
+        build: Callable[[list[str]], dict[str, CadreRecord]],
+        group_of: dict[str, str] | None = None,
+    ) -> None:
         super().__init__()
+        self._group_of = group_of or {}
+        self._groups: dict[str, list[str]] | None = None
         self._ids = sorted(ids)
         self._known = frozenset(self._ids)
         self._build = build
@@ -517,7 +526,16 @@ class LazyRecords(dict[str, CadreRecord]):
             raise KeyError(key)
         with self._lock:
             if not dict.__contains__(self, key):
-                dict.update(self, self._build([key]))
+                wanted = [key]
+                group = self._group_of.get(key)
+                if group is not None:
+                    if self._groups is None:
+                        self._groups = {}
+                        for cadre_id in self._ids:
+                            self._groups.setdefault(self._group_of.get(cadre_id, ""), [])
+                            self._groups[self._group_of.get(cadre_id, "")].append(cadre_id)
+                    wanted = [c for c in self._groups[group] if not dict.__contains__(self, c)]
+                dict.update(self, self._build(wanted))
             return dict.__getitem__(self, key)
 
     def __contains__(self, key: object) -> bool:
