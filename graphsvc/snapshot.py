@@ -132,15 +132,6 @@ def edge_fields(edge_type: str) -> dict[str, pa.DataType]:
     return _fields(spec.model, [spec.source_field, spec.target_field])
 
 
-def _column(values: list[Any], kind: pa.DataType) -> pa.Array:
-    if pa.types.is_date32(kind):
-        # The embedded store keeps dates as ISO text; Neo4j gives ``date`` objects.
-        sample = next((v for v in values if v is not None), None)
-        if isinstance(sample, str):
-            return pa.array(values, pa.string()).cast(pa.date32())
-    return pa.array(values, kind)
-
-
 def _encode(array: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
     """Dictionary-encode text with few distinct values (vocabularies, ids of few nodes)."""
     if not pa.types.is_string(array.type) or len(array) < 64:
@@ -158,17 +149,33 @@ def _encode(array: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
 
 
 class _Rows:
-    """Rows of one table gathered column by column, in chunks."""
+    """Rows of one table gathered in chunks: text heads (ids), then typed properties."""
 
-    def __init__(self, names: list[str], kinds: dict[str, pa.DataType]) -> None:
-        self.names = names
-        self.kinds = kinds
+    def __init__(self, heads: list[str], props: dict[str, pa.DataType]) -> None:
+        self.heads = heads
+        self.props = props
         self.chunks: list[pa.RecordBatch] = []
-        schema = [pa.field(name, kinds.get(name, pa.string())) for name in names]
-        self.schema = pa.schema(schema)
+        fields = [pa.field(name, pa.string()) for name in heads]
+        self.schema = pa.schema(fields + [pa.field(n, k) for n, k in props.items()])
 
-    def add(self, columns: dict[str, list[Any]]) -> None:
-        arrays = [_column(columns[name], self.kinds.get(name, pa.string())) for name in self.names]
+    def add(
+        self, heads: list[list[Any]], props: list[dict[str, Any]], *, dates_as_text: bool
+    ) -> None:
+        """One chunk; ``props`` one dict per row (converted field by field in C++, as a struct)."""
+        arrays = [pa.array(values, pa.string()) for values in heads]
+        if self.props:
+            # The embedded store keeps dates as ISO text: read as text, then cast.
+            loose = pa.struct(
+                [
+                    (n, pa.string() if dates_as_text and pa.types.is_date32(k) else k)
+                    for n, k in self.props.items()
+                ]
+            )
+            parts = pa.array(props, loose).flatten()
+            arrays += [
+                part.cast(kind) if part.type != kind else part
+                for part, kind in zip(parts, self.props.values(), strict=True)
+            ]
         self.chunks.append(pa.RecordBatch.from_arrays(arrays, schema=self.schema))
 
     def table(self, sort_keys: list[str]) -> pa.Table:
@@ -178,81 +185,50 @@ class _Rows:
         return table.combine_chunks()
 
 
-def _node_columns(
-    rows: Iterator[tuple[str, str]], props: dict[str, pa.DataType]
-) -> Iterator[dict[str, list[Any]]]:
-    """Chunks of ``(id, props JSON)`` rows as columns (one orjson pass per row)."""
+def _chunks(rows: Iterator[tuple[str, ...]]) -> Iterator[list[tuple[str, ...]]]:
     while True:
         chunk = [row for _, row in zip(range(_CHUNK_ROWS), rows, strict=False)]
         if not chunk:
             return
-        columns: dict[str, list[Any]] = {"id": [row[0] for row in chunk]}
-        decoded = [orjson.loads(row[1]) for row in chunk]
-        for name in props:
-            columns[name] = [item.get(name) for item in decoded]
-        yield columns
+        yield chunk
 
 
 def _embedded_tables(store: EmbeddedStore) -> tuple[int, dict[str, pa.Table]]:
+    """Every table from one read transaction: raw rows, one orjson pass, columns in C++."""
     tables: dict[str, pa.Table] = {}
     with store.columnar_reader() as reader:
         version = reader.version
         for label in SNAPSHOT_LABELS:
-            props = node_fields(label)
-            rows = _Rows(["id", *props], props)
-            for columns in _node_columns(reader.nodes(label), props):
-                rows.add(columns)
+            rows = _Rows(["id"], node_fields(label))
+            for chunk in _chunks(reader.nodes(label)):
+                decoded = [orjson.loads(row[1]) for row in chunk]
+                rows.add([[row[0] for row in chunk]], decoded, dates_as_text=True)
             tables[label] = rows.table(["id"])
         for edge_type in SNAPSHOT_EDGES:
-            props = edge_fields(edge_type)
-            rows = _Rows(["src", "dst", "key", *props], props)
-            for columns in _edge_columns(reader.edges(edge_type), props):
-                rows.add(columns)
+            rows = _Rows(["src", "dst", "key"], edge_fields(edge_type))
+            for chunk in _chunks(reader.edges(edge_type)):
+                heads = [[row[n] for row in chunk] for n in range(3)]
+                rows.add(heads, [orjson.loads(row[3]) for row in chunk], dates_as_text=True)
             tables[edge_type] = rows.table(["src", "dst", "key"]).drop_columns(["key"])
     return version, tables
 
 
-def _edge_columns(
-    rows: Iterator[tuple[str, str, str, str]], props: dict[str, pa.DataType]
-) -> Iterator[dict[str, list[Any]]]:
-    names = list(props)
-    while True:
-        chunk = [row for _, row in zip(range(_CHUNK_ROWS), rows, strict=False)]
-        if not chunk:
-            return
-        columns: dict[str, list[Any]] = {
-            "src": [row[0] for row in chunk],
-            "dst": [row[1] for row in chunk],
-            "key": [row[2] for row in chunk],
-        }
-        decoded = [orjson.loads(row[3]) for row in chunk]
-        for name in names:
-            columns[name] = [item.get(name) for item in decoded]
-        yield columns
-
-
 def _store_tables(store: GraphStore) -> tuple[int, dict[str, pa.Table]]:
-    """Any store through its interface (Neo4j); retried when a write lands meanwhile."""
+    """Any store through its interface (Neo4j); read again when a write lands meanwhile."""
     for _ in range(5):
         version = store.version()
         tables: dict[str, pa.Table] = {}
         for label in SNAPSHOT_LABELS:
-            props = node_fields(label)
-            rows = _Rows(["id", *props], props)
+            rows = _Rows(["id"], node_fields(label))
             nodes = list(store.iter_nodes(label))
-            rows.add({name: [n.get(name) for n in nodes] for name in ["id", *props]})
+            rows.add([[n["id"] for n in nodes]], nodes, dates_as_text=False)
             tables[label] = rows.table(["id"])
         for edge_type in SNAPSHOT_EDGES:
-            props = edge_fields(edge_type)
-            rows = _Rows(["src", "dst", *props], props)
+            rows = _Rows(["src", "dst"], edge_fields(edge_type))
             edges = list(store.iter_edges(edge_type))
-            columns: dict[str, list[Any]] = {
-                "src": [e[0] for e in edges],
-                "dst": [e[1] for e in edges],
-            }
-            columns.update({name: [e[2].get(name) for e in edges] for name in props})
-            rows.add(columns)
-            # iter_edges gives (source, target, key) order already; a stable sort keeps it.
+            heads = [[e[0] for e in edges], [e[1] for e in edges]]
+            rows.add(heads, [e[2] for e in edges], dates_as_text=False)
+            # iter_edges gives (source, target, key) order already; the sort is stable.
             tables[edge_type] = rows.table(["src", "dst"])
         if store.version() == version:
             return version, tables
@@ -459,12 +435,22 @@ def build_snapshot(store: GraphStore, *, root: Path | None = None) -> Path:
         return final
 
 
+def _empty() -> Snapshot:
+    tables = {label: _Rows(["id"], node_fields(label)).table(["id"]) for label in SNAPSHOT_LABELS}
+    for edge_type in SNAPSHOT_EDGES:
+        tables[edge_type] = _Rows(["src", "dst"], edge_fields(edge_type)).table(["src", "dst"])
+    return Snapshot(0, "empty", Path(), _with_positions(tables))
+
+
 _OPEN: dict[Path, Snapshot] = {}
 _OPEN_LOCK = threading.Lock()
 
 
 def snapshot_of(store: GraphStore, *, root: Path | None = None) -> Snapshot:
     """The snapshot of the store's current version, built if needed, mapped once per process."""
+    if isinstance(store, EmbeddedStore) and not store.path.exists():
+        # Never written: an empty graph, and no file or folder left behind by reading it.
+        return _empty()
     root = (root or snapshot_root(store)).resolve()
     version = store.version()
     with _OPEN_LOCK:
