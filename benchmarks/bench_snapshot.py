@@ -246,7 +246,17 @@ def write_report(out: Path, store: str, results: dict[str, Any]) -> None:
         f"Store `{Path(store).name}` ({build['store_mb']} MB, {base['rows_total']:,} rows), "
         f"{platform.python_implementation()} {platform.python_version()}, "
         f"{os.cpu_count()} cores shared with other work; `benchmarks/bench_snapshot.py`, "
-        f"each step a fresh process; as of {AS_OF}.",
+        f"each step a fresh process; as of {AS_OF}. Load average when the run ended: "
+        f"{results['load_average']} (other engineers' work shares the cores: absolute seconds "
+        "are inflated, the ratios to the baselines of the same run are what to read).",
+        "",
+        "What the snapshot is: each node label and relation the analyses read, as one Arrow "
+        "IPC file with typed columns (`graphsvc/snapshot.py`), written once per graph "
+        "version beside the store and memory-mapped by every process. The selection context "
+        "reads posts, holders, requirements and each cadre's current units from its columns; "
+        "a cadre's record (posts held, courses, assessments, relatives...) is built when "
+        "first read, a whole district at a time, so candidates for a 科级 post build only "
+        "its district's records.",
         "",
         "## Build (once per graph version)",
         "",
@@ -310,6 +320,7 @@ def main() -> None:
     post = results["context-snapshot"]["post"]
     results["cli"] = cli_first(args.store, post)
     results["http"] = http_first(args.store, post)
+    results["load_average"] = ", ".join(f"{v:.1f}" for v in os.getloadavg())
     print(json.dumps(results, ensure_ascii=False, indent=1))
     if args.out:
         write_report(args.out, args.store, results)
