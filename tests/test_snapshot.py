@@ -195,3 +195,5 @@ def test_read_models_from_the_snapshot_equal_those_from_the_store(
     assert development.pools == expected.pools
     assert development.pairings == expected.pairings and development.pairings
     assert development.stays == expected.stays and development.stays
+    everyone = sorted(expected.cadres)
+    assert [development.unit_of(c) for c in everyone] == [expected.unit_of(c) for c in everyone]
