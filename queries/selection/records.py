@@ -354,6 +354,16 @@ class SnapshotGraph:
         self.posts = node_dicts(snapshot.nodes("Post"))
         self.trainings = node_dicts(snapshot.nodes("Training"))
         self.projects = node_dicts(snapshot.nodes("Project"))
+        self.courses = [
+            (
+                str(t.get("kind", "")),
+                t["start"],
+                float(t.get("days", 0)),
+                t.get("hours", 0),
+                bool(t.get("off_job")),
+            )
+            for t in self.trainings
+        ]
         self._names: list[Any] | None = None
         self._groups: dict[tuple[str, str], _Grouping] = {}
         self._lock = threading.Lock()
@@ -419,14 +429,13 @@ class SnapshotGraph:
             *_columns(snap.edges("ATTENDED"), rows, ["dst", "_dst", "hours", "completed"]),
             strict=True,
         ):
-            props = {"hours": hours, "completed": completed}
-            course = _course(
-                training_id,
-                self.trainings[training_row] if training_row >= 0 else None,
-                {name: value for name, value in props.items() if value is not None},
+            # _course's rules, inline: a course not completed, or not there, does not count.
+            if completed is False or training_row < 0:
+                continue
+            kind, start, days, course_hours, off_job = self.courses[training_row]
+            by_row[who].courses.append(
+                Course(training_id, kind, start, days, float(hours or course_hours), off_job)
             )
-            if course is not None:
-                by_row[who].courses.append(course)
         rows, owner = self.group("Assessment", "_ref_cadre_id").rows(owners)
         for who, year, quarter, grade, stars in zip(
             owner.tolist(),
