@@ -458,7 +458,10 @@ def snapshot_of(store: GraphStore, *, root: Path | None = None) -> Snapshot:
     if held is not None and held.version == version and held.identity == _identity(store):
         return held
     path = _current(root, version, _identity(store)) or build_snapshot(store, root=root)
-    snapshot = Snapshot.open(path)
+    try:
+        snapshot = Snapshot.open(path)
+    except FileNotFoundError:  # another process built a newer version and tidied this one
+        snapshot = Snapshot.open(build_snapshot(store, root=root))
     with _OPEN_LOCK:
         _OPEN[root] = snapshot
     return snapshot
