@@ -333,9 +333,20 @@ class Snapshot:
 
 
 def pylist(column: pa.Array | pa.ChunkedArray) -> list[Any]:
-    """A column's values as Python objects (dictionary columns decoded first: much faster)."""
+    """A column's values as Python objects, as ``to_pylist`` gives them, but faster.
+
+    Dictionary columns are decoded first, dates and numbers go through numpy.
+    """
     if pa.types.is_dictionary(column.type):
         column = column.cast(column.type.value_type)
+    kind = column.type
+    plain = pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_boolean(kind)
+    if pa.types.is_date32(kind) or (plain and column.null_count == 0):
+        # Through numpy: dates come out as ``date`` (NaT as None), many times faster.
+        if isinstance(column, pa.ChunkedArray):
+            column = column.combine_chunks()
+        fast: list[Any] = column.to_numpy(zero_copy_only=False).tolist()
+        return fast
     values: list[Any] = column.to_pylist()
     return values
 
