@@ -283,13 +283,16 @@ def _identity(store: GraphStore) -> str:
     """What tells this graph apart from another one at the same version number.
 
     The embedded file's inode (a deleted and reloaded file starts again at version 1);
-    for Neo4j, whose version also starts again after ``clear``, the counts per label and type.
+    for Neo4j, whose version also starts again after ``clear``, the token its meta node gets
+    when made (``Neo4jStore.graph_id``), and the counts per label and type.
     """
     if isinstance(store, EmbeddedStore):
         stat = store.path.stat()
         return f"sqlite:{stat.st_dev}:{stat.st_ino}"
     counts = store.counts()
-    return "counts:" + json.dumps(
+    graph_id = getattr(store, "graph_id", None)
+    token = graph_id() if callable(graph_id) else None
+    return f"graph:{token}|counts:" + json.dumps(
         {"nodes": counts.nodes, "edges": counts.edges}, sort_keys=True, ensure_ascii=False
     )
 

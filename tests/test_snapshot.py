@@ -197,3 +197,27 @@ def test_read_models_from_the_snapshot_equal_those_from_the_store(
     assert development.stays == expected.stays and development.stays
     everyone = sorted(expected.cadres)
     assert [development.unit_of(c) for c in everyone] == [expected.unit_of(c) for c in everyone]
+
+
+def test_a_cleared_and_reloaded_graph_is_not_taken_for_the_old_one(
+    loaded: GraphStore, small_sample_dir: Path, tmp_path: Path
+) -> None:
+    # Neo4j's version starts again after a clear: the same version and counts, other data.
+    root = tmp_path / "snap"
+    first_ids = snapshot_of(loaded, root=root).nodes("Cadre").column("id").to_pylist()
+    one, other = first_ids[0], first_ids[1]
+    rename_cadre(loaded, one, "甲改名")
+    before = snapshot_of(loaded, root=root)
+    loaded.clear()
+    load_paths(loaded, [small_sample_dir])
+    rename_cadre(loaded, other, "乙改名")
+    after = snapshot_of(loaded, root=root)
+    names = dict(
+        zip(
+            after.nodes("Cadre").column("id").to_pylist(),
+            after.nodes("Cadre").column("name").to_pylist(),
+            strict=True,
+        )
+    )
+    assert names[other] == "乙改名" and names[one] != "甲改名"
+    assert after.identity != before.identity or after.version != before.version
