@@ -25,6 +25,12 @@ class Settings(BaseSettings):
         default=Path("./var/sample"), description="Where `graphsvc demo` keeps its district"
     )
 
+    snapshot_dir: Path = Field(
+        default=Path("./var/snapshots"),
+        description="Where the columnar snapshots of a Neo4j store are kept "
+        "(an embedded store keeps them beside its file)",
+    )
+
     access_db: Path = Field(
         default=Path("./graphsvc-access.db"),
         description="Tokens (hashed) and the append-only audit log (SQLite)",

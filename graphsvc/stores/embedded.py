@@ -521,3 +521,41 @@ class EmbeddedStore(GraphStore):
             return 0
         row = conn.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
         return int(row[0])
+
+    # ------------------------------------------------------------ columnar reads
+
+    @contextmanager
+    def columnar_reader(self) -> Iterator[RawReader]:
+        """Raw rows of one committed version, for the columnar snapshot (graphsvc.snapshot).
+
+        Every read inside sees the same version (one read transaction in WAL mode), so a
+        write landing meanwhile is not half seen.
+        """
+        self._prepare()
+        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        try:
+            conn.execute("PRAGMA busy_timeout = 30000")
+            conn.execute("BEGIN")
+            row = conn.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+            yield RawReader(conn, int(row[0]))
+            conn.execute("COMMIT")
+        finally:
+            conn.close()
+
+
+class RawReader:
+    """Node and edge rows with their properties as stored (JSON text), one version."""
+
+    def __init__(self, conn: sqlite3.Connection, version: int) -> None:
+        self.conn = conn
+        self.version = version
+
+    def nodes(self, label: str) -> Iterator[tuple[str, str]]:
+        """``(id, props JSON)`` of every node of ``label``."""
+        yield from self.conn.execute("SELECT id, props FROM nodes WHERE label = ?", (label,))
+
+    def edges(self, edge_type: str) -> Iterator[tuple[str, str, str, str]]:
+        """``(source, target, key, props JSON)`` of every edge of ``edge_type``."""
+        yield from self.conn.execute(
+            "SELECT src, dst, key, props FROM edges WHERE type = ?", (edge_type,)
+        )

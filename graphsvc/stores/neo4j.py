@@ -478,3 +478,9 @@ class Neo4jStore(GraphStore):
     def version(self) -> int:
         records = self._guard(lambda: self._read(cypher.meta_get()))
         return int(records[0]["version"])
+
+    def graph_id(self) -> str | None:
+        """A token made when the graph's meta node is (after ``clear``, the version restarts)."""
+        records = self._guard(lambda: self._read(cypher.meta_get()))
+        graph = records[0]["graph"]
+        return str(graph) if graph is not None else None

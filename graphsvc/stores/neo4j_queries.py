@@ -98,7 +98,9 @@ def constraint_statements() -> list[str]:
 def meta_read() -> str:
     return (
         f"MERGE (m:{META_LABEL} {{id: 'graphsvc'}}) "
-        "ON CREATE SET m.schema = $schema, m.version = 0, m.pending = false "
+        # m.graph tells this graph from one loaded after a clear (the version starts again).
+        "ON CREATE SET m.schema = $schema, m.version = 0, m.pending = false, "
+        "m.graph = randomUUID() "
         "RETURN m.schema AS schema, m.version AS version, m.pending AS pending"
     )
 
@@ -106,7 +108,7 @@ def meta_read() -> str:
 def meta_get() -> str:
     return (
         f"MATCH (m:{META_LABEL} {{id: 'graphsvc'}}) "
-        "RETURN m.version AS version, m.pending AS pending"
+        "RETURN m.version AS version, m.pending AS pending, m.graph AS graph"
     )
 
 

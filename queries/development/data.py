@@ -10,15 +10,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Literal
+
+import numpy as np
 
 from graphsvc.dates import months_between
+from graphsvc.snapshot import Snapshot, node_dicts, pylist, snapshot_of
 from graphsvc.stores.base import GraphStore
 from graphsvc.vocab import LEVEL_ORDER, Level
 from queries.selection.candidates import SelectionContext
 from queries.selection.eligibility import equivalent_level
 from queries.selection.policy import SelectionPolicy
-from queries.selection.records import CadreRecord, UnitIndex
+from queries.selection.records import CadreRecord, UnitIndex, date_days, day_number
 from queries.selection.retirement import retirement_date
 
 __all__ = ["DevelopmentData", "Pairing", "PoolStay"]
@@ -63,25 +66,71 @@ class DevelopmentData:
     memo: dict[Any, Any] = field(default_factory=dict)  # figures several analyses share
 
     @classmethod
-    def load(cls, store: GraphStore, *, policy: SelectionPolicy, as_of: date) -> DevelopmentData:
-        context = SelectionContext.load(store, policy=policy, as_of=as_of)
+    def load(
+        cls,
+        store: GraphStore,
+        *,
+        policy: SelectionPolicy,
+        as_of: date,
+        source: Literal["snapshot", "store"] = "snapshot",
+    ) -> DevelopmentData:
+        """What the development analyses read, from the store's columnar snapshot.
+
+        ``source="store"`` reads the store row by row instead (the snapshot must equal it).
+        """
+        context = SelectionContext.load(store, policy=policy, as_of=as_of, source=source)
         fields = ["name", "status", "birth", "gender", "level", "channel", "work_start"]
-        cadres = {c["id"]: c for c in store.iter_nodes("Cadre", [*fields, "recruit_date"])}
-        pairings = [
-            Pairing(mentor_id, mentee_id, props["start"], props.get("end"))
-            for mentor_id, mentee_id, props in store.iter_edges("MENTORS")
-        ]
-        stays = [
-            PoolStay(cadre_id, pool_id, props["start"], props.get("end"), props.get("exit_reason"))
-            for cadre_id, pool_id, props in store.iter_edges("IN_POOL")
-        ]
+        if source == "store":
+            cadres = {c["id"]: c for c in store.iter_nodes("Cadre", [*fields, "recruit_date"])}
+            pairings = [
+                Pairing(mentor_id, mentee_id, props["start"], props.get("end"))
+                for mentor_id, mentee_id, props in store.iter_edges("MENTORS")
+            ]
+            stays = [
+                PoolStay(
+                    cadre_id, pool_id, props["start"], props.get("end"), props.get("exit_reason")
+                )
+                for cadre_id, pool_id, props in store.iter_edges("IN_POOL")
+            ]
+            mentors = {m["id"]: m for m in store.iter_nodes("Mentor")}
+            pools = {p["id"]: p for p in store.iter_nodes("Pool")}
+            unit_of = {}
+        else:
+            snap = snapshot_of(store)
+            cadres = {
+                c["id"]: c
+                for c in node_dicts(snap.nodes("Cadre"), fields=[*fields, "recruit_date"])
+            }
+            mentoring = snap.edges("MENTORS")
+            pairings = [
+                Pairing(*row)
+                for row in zip(
+                    *(pylist(mentoring.column(n)) for n in ("src", "dst", "start", "end")),
+                    strict=True,
+                )
+            ]
+            pooled = snap.edges("IN_POOL")
+            stays = [
+                PoolStay(*row)
+                for row in zip(
+                    *(
+                        pylist(pooled.column(n))
+                        for n in ("src", "dst", "start", "end", "exit_reason")
+                    ),
+                    strict=True,
+                )
+            ]
+            mentors = {m["id"]: m for m in node_dicts(snap.nodes("Mentor"))}
+            pools = {p["id"]: p for p in node_dicts(snap.nodes("Pool"))}
+            unit_of = _units_of_cadres(snap, context)
         return cls(
             context=context,
             cadres=cadres,
-            mentors={m["id"]: m for m in store.iter_nodes("Mentor")},
+            mentors=mentors,
             pairings=sorted(pairings, key=lambda p: (p.mentee_id, p.start, p.mentor_id)),
-            pools={p["id"]: p for p in store.iter_nodes("Pool")},
+            pools=pools,
             stays=sorted(stays, key=lambda s: (s.cadre_id, s.start)),
+            _unit_of=unit_of if source == "snapshot" else {},
         )
 
     # -- shortcuts ----------------------------------------------------------
@@ -170,3 +219,39 @@ class DevelopmentData:
     def pool_members(self, on: date | None = None) -> set[str]:
         day = on or self.as_of
         return {s.cadre_id for s in self.stays if s.current(day)}
+
+
+def _units_of_cadres(snap: Snapshot, context: SelectionContext) -> dict[str, str | None]:
+    """:meth:`DevelopmentData.unit_of` of every active cadre, from the snapshot's columns.
+
+    The same choice as from the records (the current post of highest level, then the
+    earliest start, then edge order), without building a record per cadre.
+    """
+    held = snap.edges("HOLDS")
+    starts, _ = date_days(held.column("start"))
+    ends, ended = date_days(held.column("end"))
+    day = day_number(context.as_of)
+    current = np.flatnonzero((starts <= day) & (~ended | (ends > day)))
+    holders = np.asarray(held.column("_src").combine_chunks(), dtype=np.int64)[current]
+    post_rows = np.asarray(held.column("_dst").combine_chunks(), dtype=np.int64)[current]
+    posts = snap.nodes("Post")
+    default = LEVEL_ORDER.get(Level("科员"), 0)
+    ranks = np.asarray(
+        [
+            default if v is None else LEVEL_ORDER.get(Level(v), 0)
+            for v in pylist(posts.column("level"))
+        ]
+        + [default],  # row -1: a post that is not there reads as {"id": ...}: 科员
+        dtype=np.int64,
+    )
+    order = np.lexsort((current, starts[current], -ranks[post_rows], holders))
+    first = np.unique(holders[order], return_index=True)[1]
+    chosen = order[first]
+    units = pylist(posts.column("unit_id"))
+    cadre_ids = pylist(snap.nodes("Cadre").column("id"))
+    found: dict[str, str | None] = dict.fromkeys(context.records)
+    for holder, post_row in zip(holders[chosen].tolist(), post_rows[chosen].tolist(), strict=True):
+        cadre_id = cadre_ids[holder] if holder >= 0 else None
+        if cadre_id in found:
+            found[cadre_id] = str(units[post_row] if post_row >= 0 else None)
+    return found

@@ -11,9 +11,13 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Literal
+
+import numpy as np
+import pyarrow as pa
 
 from graphsvc.rows import EdgeRow
+from graphsvc.snapshot import node_dicts, pylist, snapshot_of
 from graphsvc.stores.base import GraphStore
 from queries.selection.check import NotFound
 from queries.selection.columns import CadreColumns, Histories
@@ -29,7 +33,16 @@ from queries.selection.ranking import (
     score_candidate,
     team_gaps,
 )
-from queries.selection.records import CadreRecord, UnitIndex, load_cadre_records, load_units
+from queries.selection.records import (
+    CadreRecord,
+    LazyRecords,
+    SnapshotGraph,
+    UnitIndex,
+    date_days,
+    day_number,
+    read_cadre_records,
+    read_units,
+)
 from queries.selection.results import CandidatesResult, ExcludedRow, ScopeRow
 from queries.selection.scope import WHOLE_AREA_NAME, ScopeIndex
 
@@ -124,25 +137,107 @@ class SelectionContext:
         return self._verdicts[key]
 
     @classmethod
-    def load(cls, store: GraphStore, *, policy: SelectionPolicy, as_of: date) -> SelectionContext:
-        posts = {post["id"]: post for post in store.iter_nodes("Post")}
-        holders: dict[str, set[str]] = defaultdict(set)
-        for cadre_id, post_id, props in store.iter_edges("HOLDS"):
-            if props["start"] <= as_of and (props.get("end") is None or props["end"] > as_of):
-                holders[post_id].add(cadre_id)
-        active = {
-            c["id"]
-            for c in store.iter_nodes("Cadre", ["status"])
-            if c.get("status", "在职") == "在职"
+    def load(
+        cls,
+        store: GraphStore,
+        *,
+        policy: SelectionPolicy,
+        as_of: date,
+        source: Literal["snapshot", "store"] = "snapshot",
+    ) -> SelectionContext:
+        """What ranking reads, from the store's columnar snapshot of its current version.
+
+        Cadre records are built as they are first read (all of them on ``records.items()``),
+        so an answer about one scope does not wait for the whole province's.
+        ``source="store"`` reads the store row by row instead (the snapshot must equal it).
+        """
+        if source == "store":
+            posts = {post["id"]: post for post in store.iter_nodes("Post")}
+            holders: dict[str, set[str]] = defaultdict(set)
+            for cadre_id, post_id, props in store.iter_edges("HOLDS"):
+                if props["start"] <= as_of and (props.get("end") is None or props["end"] > as_of):
+                    holders[post_id].add(cadre_id)
+            active = {
+                c["id"]
+                for c in store.iter_nodes("Cadre", ["status"])
+                if c.get("status", "在职") == "在职"
+            }
+            requirements: dict[str, dict[str, float]] = defaultdict(dict)
+            for post_id, specialty_id, props in store.iter_edges("REQUIRES"):
+                requirements[post_id][specialty_id] = float(props.get("weight", 1.0))
+            specialties = {s["id"]: s for s in store.iter_nodes("Specialty")}
+            return cls(
+                posts=posts,
+                records=read_cadre_records(store, active),
+                units=read_units(store),
+                holders=holders,
+                requirements=requirements,
+                specialty_names={sid: str(s.get("name", sid)) for sid, s in specialties.items()},
+                category_of={
+                    sid: str(s["category"]) for sid, s in specialties.items() if s.get("category")
+                },
+                policy=policy,
+                as_of=as_of,
+            )
+        graph = SnapshotGraph.of(snapshot_of(store))
+        snap = graph.snapshot
+        posts = {post["id"]: post for post in graph.posts}
+        held = snap.edges("HOLDS")
+        starts, _ = date_days(held.column("start"))
+        ends, ended = date_days(held.column("end"))
+        day = day_number(as_of)
+        current = np.flatnonzero((starts <= day) & (~ended | (ends > day)))
+        taken = held.select(["src", "dst", "_src", "_dst"]).take(pa.array(current))
+        holders = defaultdict(set)
+        holder_ids, post_ids = pylist(taken.column("src")), pylist(taken.column("dst"))
+        for cadre_id, post_id in zip(holder_ids, post_ids, strict=True):
+            holders[post_id].add(cadre_id)
+        cadres = snap.nodes("Cadre")
+        status = pylist(cadres.column("status"))
+        ids = [c for c, s in zip(graph.cadre_ids, status, strict=True) if s in (None, "在职")]
+        requirements = defaultdict(dict)
+        needs = snap.edges("REQUIRES")
+        for post_id, specialty_id, weight in zip(
+            *(pylist(needs.column(name)) for name in ("src", "dst", "weight")), strict=True
+        ):
+            requirements[post_id][specialty_id] = float(1.0 if weight is None else weight)
+        specialties = {s["id"]: s for s in node_dicts(snap.nodes("Specialty"))}
+        units = graph.units()
+        # Each active cadre's current units, for the candidate scopes (ScopeIndex.build's).
+        unit_of_post = pylist(snap.nodes("Post").column("unit_id"))
+        known = set(ids)
+        cadre_units: dict[str, set[str]] = {cadre_id: set() for cadre_id in ids}
+        for cadre_id, post_row in zip(holder_ids, pylist(taken.column("_dst")), strict=True):
+            unit_id = unit_of_post[post_row] if post_row >= 0 else None
+            if unit_id and cadre_id in known:
+                cadre_units[cadre_id].add(str(unit_id))
+        roots = {
+            unit_id
+            for unit_id, unit in units.units.items()
+            if not unit.get("parent_id") or unit["parent_id"] not in units.units
         }
-        requirements: dict[str, dict[str, float]] = defaultdict(dict)
-        for post_id, specialty_id, props in store.iter_edges("REQUIRES"):
-            requirements[post_id][specialty_id] = float(props.get("weight", 1.0))
-        specialties = {s["id"]: s for s in store.iter_nodes("Specialty")}
+        scopes = ScopeIndex(
+            policy.scope,
+            units,
+            next(iter(roots)) if len(roots) == 1 else None,
+            {cadre_id: tuple(sorted(found)) for cadre_id, found in cadre_units.items()},
+        )
+
+        def build(ids: list[str]) -> dict[str, CadreRecord]:
+            return graph.records(graph.rows_of(ids))
+
+        # Records are built a whole area at a time (the top unit below the root a cadre
+        # works in, a district in a province): one scope's answer builds its area in one pass.
+        top: dict[str, str] = {}
+        for found in scopes.cadre_units.values():
+            if found and found[0] not in top:
+                chain = [u for u in [found[0], *units.ancestors(found[0])] if u != scopes.root]
+                top[found[0]] = chain[-1] if chain else ""
+        area_of = {c: top[found[0]] if found else "" for c, found in scopes.cadre_units.items()}
         return cls(
             posts=posts,
-            records=load_cadre_records(store, active),
-            units=load_units(store),
+            records=LazyRecords(ids, build, area_of),
+            units=units,
             holders=holders,
             requirements=requirements,
             specialty_names={sid: str(s.get("name", sid)) for sid, s in specialties.items()},
@@ -151,6 +246,7 @@ class SelectionContext:
             },
             policy=policy,
             as_of=as_of,
+            _scopes=scopes,
         )
 
     def posts_in_unit(self, unit_id: str) -> list[dict[str, Any]]:

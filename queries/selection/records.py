@@ -8,21 +8,35 @@ store; the same structure serves one check or a whole round.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable, Iterator, KeysView, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import numpy as np
+import pyarrow as pa
+from numpy.typing import NDArray
+
+from graphsvc.snapshot import Snapshot, node_dicts, pylist, snapshot_of
 from graphsvc.stores.base import GraphStore
 
 __all__ = [
     "CadreRecord",
     "Course",
+    "LazyRecords",
     "Relative",
+    "SnapshotGraph",
     "Stint",
     "Tenure",
     "UnitIndex",
+    "date_days",
+    "day_number",
     "load_cadre_record",
+    "load_cadre_records",
     "load_units",
+    "read_cadre_records",
+    "read_units",
 ]
 
 
@@ -133,6 +147,12 @@ def _course(
 
 
 def load_units(store: GraphStore) -> UnitIndex:
+    """Every unit, from the store's columnar snapshot."""
+    return SnapshotGraph.of(snapshot_of(store)).units()
+
+
+def read_units(store: GraphStore) -> UnitIndex:
+    """Every unit, read from the store row by row (what the snapshot must equal)."""
     return UnitIndex({unit["id"]: unit for unit in store.iter_nodes("Unit")})
 
 
@@ -190,7 +210,17 @@ def load_cadre_record(
 
 
 def load_cadre_records(store: GraphStore, cadre_ids: set[str]) -> dict[str, CadreRecord]:
-    """Records of many cadres from one scan per edge type (for ranking and rounds).
+    """Records of many cadres from the store's columnar snapshot (for ranking and rounds).
+
+    Relatives are loaded with their posts, as :func:`load_cadre_record` does. The same
+    records as :func:`read_cadre_records`, which reads the store row by row.
+    """
+    graph = SnapshotGraph.of(snapshot_of(store))
+    return graph.records(graph.rows_of(cadre_ids))
+
+
+def read_cadre_records(store: GraphStore, cadre_ids: set[str]) -> dict[str, CadreRecord]:
+    """Records of many cadres from one scan of the store per edge type.
 
     Relatives are loaded with their posts, as :func:`load_cadre_record` does.
     """
@@ -257,3 +287,296 @@ def load_cadre_records(store: GraphStore, cadre_ids: set[str]) -> dict[str, Cadr
                     )
                 )
     return records
+
+
+# ---------------------------------------------------------------- from the snapshot
+
+Rows = NDArray[np.int64]
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+
+
+def date_days(column: pa.ChunkedArray) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
+    """A date column as days since 1970 and a mask of where it is set."""
+    array = column.combine_chunks()
+    valid = np.asarray(array.is_valid(), dtype=bool)
+    days = np.asarray(array.cast(pa.int32()).fill_null(0), dtype=np.int64)
+    return days, valid
+
+
+def day_number(day: date) -> int:
+    return day.toordinal() - _EPOCH_ORDINAL
+
+
+@dataclass(frozen=True)
+class _Grouping:
+    """Rows of a table grouped by the node row one of its columns names (stable)."""
+
+    order: Rows
+    keys: Rows
+
+    @classmethod
+    def by(cls, table: pa.Table, column: str) -> _Grouping:
+        values = np.asarray(table.column(column).combine_chunks(), dtype=np.int64)
+        order = np.argsort(values, kind="stable")
+        return cls(order, values[order])
+
+    def rows(self, owners: Rows) -> tuple[Rows, Rows]:
+        """The table rows of each owner, owner by owner, and the owner of each."""
+        low = np.searchsorted(self.keys, owners, side="left")
+        high = np.searchsorted(self.keys, owners, side="right")
+        counts = high - low
+        total = int(counts.sum())
+        if total == 0:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty
+        starts = np.repeat(low - np.cumsum(counts) + counts, counts)
+        picked = starts + np.arange(total)
+        return self.order[picked], np.repeat(owners, counts)
+
+
+def _columns(table: pa.Table, rows: Rows, names: Sequence[str]) -> list[list[Any]]:
+    taken = table.select(list(names)).take(pa.array(rows, pa.int64()))
+    return [pylist(taken.column(name)) for name in names]
+
+
+class SnapshotGraph:
+    """What the selection records read, as the snapshot's columns and groupings.
+
+    Made once per snapshot (per graph version and process) by :meth:`of`; every record
+    built from it is new, so analyses of different days never share a mutable record.
+    """
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
+        cadres = snapshot.nodes("Cadre")
+        self.cadre_ids: list[str] = pylist(cadres.column("id"))
+        self.cadre_row = {cadre_id: row for row, cadre_id in enumerate(self.cadre_ids)}
+        self.posts = node_dicts(snapshot.nodes("Post"))
+        self.trainings = node_dicts(snapshot.nodes("Training"))
+        self.projects = node_dicts(snapshot.nodes("Project"))
+        self.courses = [
+            (
+                str(t.get("kind", "")),
+                t["start"],
+                float(t.get("days", 0)),
+                t.get("hours", 0),
+                bool(t.get("off_job")),
+            )
+            for t in self.trainings
+        ]
+        self._names: list[Any] | None = None
+        self._groups: dict[tuple[str, str], _Grouping] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def of(cls, snapshot: Snapshot) -> SnapshotGraph:
+        graph: SnapshotGraph = snapshot.derived("selection-graph", lambda: cls(snapshot))
+        return graph
+
+    def group(self, table: str, column: str) -> _Grouping:
+        with self._lock:
+            key = (table, column)
+            if key not in self._groups:
+                source = self.snapshot.tables[table]
+                self._groups[key] = _Grouping.by(source, column)
+            return self._groups[key]
+
+    def units(self) -> UnitIndex:
+        return UnitIndex({unit["id"]: unit for unit in node_dicts(self.snapshot.nodes("Unit"))})
+
+    def rows_of(self, cadre_ids: Iterator[str] | set[str] | Sequence[str]) -> Rows:
+        """Rows of the cadres among ``cadre_ids`` that exist, in id order."""
+        rows = sorted(self.cadre_row[c] for c in cadre_ids if c in self.cadre_row)
+        return np.asarray(rows, dtype=np.int64)
+
+    def names(self) -> list[Any]:
+        if self._names is None:
+            self._names = pylist(self.snapshot.nodes("Cadre").column("name"))
+        return self._names
+
+    def tenures(self, owners: Rows) -> dict[int, list[Tenure]]:
+        """Posts held by each cadre row, by start (as :func:`read_cadre_records` sorts them)."""
+        table = self.snapshot.edges("HOLDS")
+        rows, owner = self.group("HOLDS", "_src").rows(owners)
+        post_ids, post_rows, starts, ends = _columns(table, rows, ["dst", "_dst", "start", "end"])
+        found: dict[int, list[Tenure]] = {}
+        for who, post_id, post_row, start, end in zip(
+            owner.tolist(), post_ids, post_rows, starts, ends, strict=True
+        ):
+            post = self.posts[post_row] if post_row >= 0 else {"id": post_id}
+            found.setdefault(who, []).append(Tenure(post_id, post, start, end))
+        for held in found.values():
+            held.sort(key=lambda tenure: tenure.start)
+        return found
+
+    def records(self, owners: Rows) -> dict[str, CadreRecord]:
+        """The records of the given cadre rows (sorted), as :func:`read_cadre_records` reads."""
+        snap = self.snapshot
+        cadres = node_dicts(snap.nodes("Cadre"), owners)
+        by_row = {int(row): CadreRecord(cadre) for row, cadre in zip(owners, cadres, strict=True)}
+        for row, held in self.tenures(owners).items():
+            by_row[row].tenures = held
+        rows, owner = self.group("ROTATED_TO", "_src").rows(owners)
+        for who, unit_id, kind, start, end in zip(
+            owner.tolist(),
+            *_columns(snap.edges("ROTATED_TO"), rows, ["dst", "kind", "start", "end"]),
+            strict=True,
+        ):
+            by_row[who].rotations.append(Stint(unit_id, str(kind or ""), start, end))
+        rows, owner = self.group("ATTENDED", "_src").rows(owners)
+        for who, training_id, training_row, hours, completed in zip(
+            owner.tolist(),
+            *_columns(snap.edges("ATTENDED"), rows, ["dst", "_dst", "hours", "completed"]),
+            strict=True,
+        ):
+            # _course's rules, inline: a course not completed, or not there, does not count.
+            if completed is False or training_row < 0:
+                continue
+            kind, start, days, course_hours, off_job = self.courses[training_row]
+            by_row[who].courses.append(
+                Course(training_id, kind, start, days, float(hours or course_hours), off_job)
+            )
+        rows, owner = self.group("Assessment", "_ref_cadre_id").rows(owners)
+        for who, year, quarter, grade, stars in zip(
+            owner.tolist(),
+            *_columns(snap.nodes("Assessment"), rows, ["year", "quarter", "grade", "stars"]),
+            strict=True,
+        ):
+            if quarter is None and grade:
+                by_row[who].annual_grades[int(year)] = str(grade)
+            elif stars:
+                by_row[who].stars.append(int(stars))
+        rows, owner = self.group("HAS_SPECIALTY", "_src").rows(owners)
+        for who, specialty_id in zip(
+            owner.tolist(), *_columns(snap.edges("HAS_SPECIALTY"), rows, ["dst"]), strict=True
+        ):
+            by_row[who].specialties.add(specialty_id)
+        rows, owner = self.group("WORKED_ON", "_src").rows(owners)
+        for who, project_row, role, result in zip(
+            owner.tolist(),
+            *_columns(snap.edges("WORKED_ON"), rows, ["_dst", "role", "result"]),
+            strict=True,
+        ):
+            if project_row >= 0:
+                by_row[who].projects.append(
+                    (self.projects[project_row], str(role or "成员"), result)
+                )
+        rows, owner = self.group("IN_POOL", "_src").rows(owners)
+        for who, end in zip(
+            owner.tolist(), *_columns(snap.edges("IN_POOL"), rows, ["end"]), strict=True
+        ):
+            if end is None:
+                by_row[who].in_pool = True
+        supervision = snap.nodes("Supervision")
+        rows, owner = self.group("Supervision", "_ref_cadre_id").rows(owners)
+        for who, item in zip(owner.tolist(), node_dicts(supervision, rows), strict=True):
+            by_row[who].supervision.append(item)
+        self._relatives(owners, by_row)
+        return {self.cadre_ids[row]: record for row, record in by_row.items()}
+
+    def _relatives(self, owners: Rows, by_row: dict[int, CadreRecord]) -> None:
+        """Relatives in edge order, each with the posts they held (both directions)."""
+        table = self.snapshot.edges("RELATIVE_OF")
+        found: list[tuple[int, int, int, str, int, Any]] = []
+        for mine, theirs, side in (("_src", "dst", 0), ("_dst", "src", 1)):
+            rows, owner = self.group("RELATIVE_OF", mine).rows(owners)
+            other_rows_column = "_dst" if mine == "_src" else "_src"
+            others, other_rows, relations = _columns(
+                table, rows, [theirs, other_rows_column, "relation"]
+            )
+            for edge, who, other, other_row, relation in zip(
+                rows.tolist(), owner.tolist(), others, other_rows, relations, strict=True
+            ):
+                found.append((edge, side, who, other, other_row, relation))
+        if not found:
+            return
+        found.sort(key=lambda item: (item[0], item[1]))
+        names = self.names()
+        held = self.tenures(np.asarray(sorted({f[4] for f in found if f[4] >= 0}), np.int64))
+        for _, _, who, other, other_row, relation in found:
+            name = names[other_row] if other_row >= 0 else other
+            by_row[who].relatives.append(
+                Relative(
+                    other,
+                    str(name if name is not None else other),
+                    str(relation or ""),
+                    tuple(held.get(other_row, [])),
+                )
+            )
+
+
+class LazyRecords(dict[str, CadreRecord]):
+    """Records of a fixed set of cadres, built on first use (all of them on ``items()``).
+
+    An answer about one scope reads a few thousand of a province's records; building
+    all of them first would keep it waiting. A record is built with the rest of its group
+    (``group_of``: cadre id → group, such as the district they work in), in one pass.
+    Iteration and ``len`` give every id (sorted) without building; ``values()`` and
+    ``items()`` build what is still missing in one pass.
+    """
+
+    def __init__(
+        self,
+        ids: Sequence[str],
+        build: Callable[[list[str]], dict[str, CadreRecord]],
+        group_of: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__()
+        self._group_of = group_of or {}
+        self._groups: dict[str, list[str]] | None = None
+        self._ids = sorted(ids)
+        self._known = frozenset(self._ids)
+        self._build = build
+        self._complete = False
+        self._lock = threading.RLock()
+
+    def __missing__(self, key: str) -> CadreRecord:
+        if key not in self._known:
+            raise KeyError(key)
+        with self._lock:
+            if not dict.__contains__(self, key):
+                wanted = [key]
+                group = self._group_of.get(key)
+                if group is not None:
+                    if self._groups is None:
+                        self._groups = {}
+                        for cadre_id in self._ids:
+                            self._groups.setdefault(self._group_of.get(cadre_id, ""), [])
+                            self._groups[self._group_of.get(cadre_id, "")].append(cadre_id)
+                    wanted = [c for c in self._groups[group] if not dict.__contains__(self, c)]
+                dict.update(self, self._build(wanted))
+            return dict.__getitem__(self, key)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._known
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self[key] if key in self._known else default
+
+    def keys(self) -> KeysView[str]:  # type: ignore[override]
+        return dict.fromkeys(self._ids).keys()
+
+    def fill(self) -> None:
+        """Build every record not built yet, in one pass; keep them in id order."""
+        with self._lock:
+            if self._complete:
+                return
+            missing = [c for c in self._ids if not dict.__contains__(self, c)]
+            built = {**dict(dict.items(self)), **(self._build(missing) if missing else {})}
+            dict.clear(self)
+            dict.update(self, ((c, built[c]) for c in self._ids))
+            self._complete = True
+
+    def values(self) -> Any:
+        self.fill()
+        return dict.values(self)
+
+    def items(self) -> Any:
+        self.fill()
+        return dict.items(self)
