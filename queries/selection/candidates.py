@@ -216,11 +216,11 @@ class SelectionContext:
             for unit_id, unit in units.units.items()
             if not unit.get("parent_id") or unit["parent_id"] not in units.units
         }
-        scopes = ScopeIndex(
-            policy.scope,
-            units,
-            next(iter(roots)) if len(roots) == 1 else None,
-            {cadre_id: tuple(sorted(found)) for cadre_id, found in cadre_units.items()},
+        scopes = ScopeIndex.from_units(
+            policy=policy.scope,
+            units=units,
+            root=next(iter(roots)) if len(roots) == 1 else None,
+            cadre_units=cadre_units,
         )
 
         def build(ids: list[str]) -> dict[str, CadreRecord]:

@@ -76,6 +76,26 @@ class ScopeIndex:
         root = next(iter(roots)) if len(roots) == 1 else None
         return cls(policy, units, root, ids, histories.unit_ids, pair_cadre, pair_unit)
 
+    @classmethod
+    def from_units(
+        cls,
+        *,
+        policy: ScopePolicy,
+        units: UnitIndex,
+        root: str | None,
+        cadre_units: Mapping[str, Iterable[str]],
+    ) -> ScopeIndex:
+        """The index from each cadre's current units, as a snapshot's columns give them."""
+        ids = sorted(cadre_units)
+        unit_ids = sorted({unit for found in cadre_units.values() for unit in found})
+        number = {unit: index for index, unit in enumerate(unit_ids)}
+        pairs = sorted(
+            {(row, number[unit]) for row, c in enumerate(ids) for unit in cadre_units[c]}
+        )
+        pair_cadre = np.array([row for row, _ in pairs], dtype=np.int64)
+        pair_unit = np.array([unit for _, unit in pairs], dtype=np.int64)
+        return cls(policy, units, root, ids, unit_ids, pair_cadre, pair_unit)
+
     @property
     def cadre_units(self) -> dict[str, tuple[str, ...]]:
         """Cadre → units of the posts they hold now (sorted ids; empty when none)."""
