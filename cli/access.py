@@ -224,6 +224,9 @@ def demo(
     with open_graph(store) as graph:
         with progress() as update:
             outcome = load_paths(graph, [folder], on_progress=update)
+            from graphsvc.snapshot import build_snapshot
+
+            build_snapshot(graph)  # what the analyses read, ready before the first page
         created = sum(outcome.summary.created.values())
         err.print(f"已将 {folder} 导入 {graph.url}（新增 {created:,} 条记录）")
         result = graph_stats(store=graph)

@@ -21,6 +21,7 @@ from queries.selection.bench import succession_bench
 from queries.selection.candidates import SelectionContext, rank_in_context
 from queries.selection.check import NotFound, check_appointment, current_conflicts
 from queries.selection.policy import SelectionPolicy
+from queries.selection.records import load_units
 from queries.selection.results import (
     BenchResult,
     CandidatesResult,
@@ -74,6 +75,7 @@ def _shown(conflicts: list[_Conflict], principal: Principal) -> list[_Conflict]:
 )
 def check(
     store: StoreDep,
+    cache: CacheDep,
     policy: PolicyDep,
     principal: PrincipalDep,
     audit: AuditDep,
@@ -89,6 +91,7 @@ def check(
             post_id=post_id,
             policy=policy,
             as_of=as_of or date.today(),
+            units=cache.get(store, ("units",), lambda: load_units(store), heavy=True),
         )
     except NotFound as error:
         raise HTTPException(status_code=404, detail=str(error)) from None

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import enum
 import subprocess
+import uuid
 import types
 import typing
 from collections.abc import Iterable, Mapping, Sequence
@@ -305,8 +306,9 @@ class ImportWriter:
         """The files written, for :func:`run_import`."""
         meta = self.folder / "meta.csv"
         meta.write_text(
-            f"id:ID({cypher.META_LABEL}),schema:long,version:long,pending:boolean\n"
-            f'"graphsvc",{SCHEMA_VERSION},{{VERSION}},false\n',
+            f"id:ID({cypher.META_LABEL}),schema:long,version:long,pending:boolean,graph\n"
+            # graph: tells this graph from any earlier one at the same version (snapshots)
+            f'"graphsvc",{SCHEMA_VERSION},{{VERSION}},false,{uuid.uuid4()}\n',
             encoding="utf-8",
         )
         return ImportFiles(

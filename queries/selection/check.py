@@ -10,7 +10,7 @@ from queries.selection.avoidance import Conflict, appointment_conflicts
 from queries.selection.eligibility import RuleResult, check_eligibility
 from queries.selection.heads import head_kind
 from queries.selection.policy import SelectionPolicy
-from queries.selection.records import load_cadre_record, load_units
+from queries.selection.records import UnitIndex, load_cadre_record, load_units
 from queries.selection.results import CheckResult, CurrentConflict
 
 __all__ = ["NotFound", "avoidance_rule", "check_appointment", "current_conflicts"]
@@ -21,12 +21,19 @@ class NotFound(LookupError):
 
 
 def check_appointment(
-    *, store: GraphStore, cadre_id: str, post_id: str, policy: SelectionPolicy, as_of: date
+    *,
+    store: GraphStore,
+    cadre_id: str,
+    post_id: str,
+    policy: SelectionPolicy,
+    as_of: date,
+    units: UnitIndex | None = None,
 ) -> CheckResult:
     """Eligibility rule by rule and avoidance conflicts for appointing a cadre to a post.
 
     The verdict is ``not_eligible`` when a rule fails or any avoidance conflict exists;
-    the ``avoidance`` rule line says which.
+    the ``avoidance`` rule line says which. ``units``: the graph's unit index when the
+    caller keeps one (a service answering many checks); read from the store otherwise.
     """
     record = load_cadre_record(store, cadre_id)
     if record is None:
@@ -34,7 +41,7 @@ def check_appointment(
     post = store.get_node("Post", post_id)
     if post is None:
         raise NotFound(f"未找到编号为 '{post_id}' 的岗位")
-    units = load_units(store)
+    units = units if units is not None else load_units(store)
     verdict = check_eligibility(record, post, units, policy=policy, as_of=as_of)
     conflicts = appointment_conflicts(record, post, units, policy=policy, as_of=as_of)
     if policy.avoidance.enabled:
