@@ -111,11 +111,13 @@ def run_child(name: str, folder: Path, store: Path) -> dict[str, Any]:
     return figures
 
 
-def _cadres(folder: Path) -> int:
+def _sample(folder: Path) -> tuple[int, str]:
+    """Cadres and seed of a sample folder (from its manifest)."""
     manifest = folder / "manifest.json"
     if manifest.exists():
-        return int(json.loads(manifest.read_text())["rows"].get("cadres", 0))
-    return sum(1 for _ in (folder / "cadres.csv").open(encoding="utf-8")) - 1
+        found = json.loads(manifest.read_text())
+        return int(found["cadres"]), str(found.get("seed", ""))
+    return sum(1 for _ in (folder / "cadres.csv").open(encoding="utf-8")) - 1, ""
 
 
 def main() -> None:
@@ -135,8 +137,9 @@ def main() -> None:
         f"Measured {date.today()} on {platform.machine()}, CPython {platform.python_version()}, "
         f"by `python benchmarks/bench_load.py --folders {' '.join(str(f) for f in args.folders)}`.",
         "",
-        "| cadres | step | rows | seconds | read s | validate s | write s | peak MB | ratio |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| cadres | seed | step | rows | seconds | read s | validate s | write s | peak MB "
+        "| ratio |",
+        "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for folder in args.folders:
         store = args.work / f"{folder.name}.db"
@@ -148,8 +151,9 @@ def main() -> None:
         bare = figures["pandas-read"]["seconds"] + figures["sqlite-insert"]["seconds"]
         for name, row in figures.items():
             ratio = f"{row['seconds'] / bare:.1f}× bare" if name in {"load", "reload"} else ""
+            cadres, seed = _sample(folder)
             lines.append(
-                f"| {_cadres(folder):,} | {name} | {row.get('rows', 0):,} | {row['seconds']} | "
+                f"| {cadres:,} | {seed} | {name} | {row.get('rows', 0):,} | {row['seconds']} | "
                 f"{row.get('read_s', '')} | {row.get('validate_s', '')} | "
                 f"{row.get('write_s', '')} | {row['peak_mb']:,} | {ratio} |"
             )
