@@ -36,7 +36,7 @@ from pydantic.fields import FieldInfo
 
 from graphsvc.model import Record, keeps_text
 
-__all__ = ["ColumnPlan", "accept_rows", "column_plan"]
+__all__ = ["Accepted", "ColumnPlan", "accept_rows", "column_plan"]
 
 
 def _blank(value: Any) -> bool:
@@ -260,20 +260,31 @@ def _row_dicts(names: list[str], arrays: list[NDArray[Any]], count: int) -> list
     return rows
 
 
+@dataclass
+class Accepted:
+    """What :func:`accept_rows` found: each row's values (meaningful for accepted rows only),
+    the fields kept apart from them, and the rows the exact path must judge."""
+
+    rows: list[dict[str, Any]]
+    apart: dict[str, NDArray[Any]]
+    judged: list[int]
+
+
 def accept_rows(
     plan: ColumnPlan,
     columns: Mapping[str, Sequence[Any] | pa.ChunkedArray],
     count: int,
     *,
     all_text: bool = False,
-) -> tuple[list[dict[str, Any]], list[int]]:
+    apart: Sequence[str] = (),
+) -> Accepted:
     """Validate ``count`` rows given as columns (field name → cells; absent fields are blank).
 
     A column is a list of cells, or Arrow's text array for a CSV file read by columns.
     ``all_text``: every cell is a ``str`` or ``None`` (as read from CSV), which allows
-    hashing whole columns at once. Returns each row's stored values (enums as their text,
-    ``None`` left out; meaningful only for accepted rows) and the indexes of the rows the
-    exact path must judge.
+    hashing whole columns at once. Each row's stored values are enums as their text,
+    ``None`` left out; the ``apart`` fields (required ones: a node's id, a relation's ends)
+    are not in them but in arrays of their own.
     """
     names: list[str] = []
     arrays: list[NDArray[Any]] = []
@@ -283,7 +294,7 @@ def accept_rows(
             values, status = _validated_column(field, columns[field.name], all_text)
             refused |= status
         elif field.required:
-            return [{} for _ in range(count)], list(range(count))
+            return Accepted([{} for _ in range(count)], {}, list(range(count)))
         elif field.default is None:
             continue
         else:
@@ -291,14 +302,20 @@ def accept_rows(
             values[:] = [field.default] * count
         names.append(field.name)
         arrays.append(values)
-    rows = _row_dicts(names, arrays, count)
+    kept = {name: array for name, array in zip(names, arrays, strict=True) if name in apart}
+    rows = _row_dicts(
+        [name for name in names if name not in kept],
+        [array for name, array in zip(names, arrays, strict=True) if name not in kept],
+        count,
+    )
     if plan.after:
         empty = dict.fromkeys(field.name for field in plan.fields)
         for index in np.flatnonzero(refused == 0).tolist():
-            view = SimpleNamespace(**(empty | rows[index]))
+            ends = {name: array[index] for name, array in kept.items()}
+            view = SimpleNamespace(**(empty | rows[index] | ends))
             try:
                 for check in plan.after:
                     check(view)
             except (ValueError, AssertionError):
                 refused[index] = 1
-    return rows, np.flatnonzero(refused).tolist()
+    return Accepted(rows, kept, np.flatnonzero(refused).tolist())

@@ -32,13 +32,14 @@ from graphsvc.rows import (
     GraphBatch,
     NodeRow,
     ProgressCallback,
+    edge_key,
     edge_row_from_values,
     node_row_from_values,
     record_props,
 )
 from graphsvc.settings import get_settings
 from graphsvc.stores.base import GraphStore
-from loaders.columns import accept_rows, column_plan
+from loaders.columns import Accepted, accept_rows, column_plan
 from loaders.messages import cell_problem
 from loaders.tables import RawTable
 
@@ -274,13 +275,13 @@ def _validate_table(
 ) -> list[_Located]:
     """Validate one table's rows. Ids of rows that fail go into ``seen_ids`` (when given),
     so that relations naming them are not reported a second time as unknown."""
-    accepted = header_map(model)
+    headers = header_map(model)
     columns: dict[str, str] = {}  # field name → header as spelled in the file
     positions: dict[str, int] = {}
     for position, header in enumerate(table.header):
         if not header:
             continue
-        field_name = accepted.get(_normalize_header(header))
+        field_name = headers.get(_normalize_header(header))
         if field_name is None:
             # Spreadsheets carry extra columns (序号, 备注); say so, but do not refuse them.
             warnings.append(
@@ -324,16 +325,27 @@ def _validate_table(
     rows = _lined_up(table, positions, columns, model, issues, warnings, seen_ids)
     on_rows(len(table) - len(rows.numbers))
 
+    spec = _SPECS_BY_TABLE[table.table]
+    ends = _ends(spec)
     if by_columns:
-        accepted_rows, judged = accept_rows(
+        accepted = accept_rows(
             column_plan(model),
             {name: rows.column(position) for name, position in positions.items()},
             len(rows.numbers),
             all_text=table.kind == "csv",
+            apart=ends if model is not Cadre else (),
         )
     else:
-        accepted_rows, judged = [], list(range(len(rows.numbers)))
-    refused = set(judged)
+        accepted = Accepted([], {}, list(range(len(rows.numbers))))
+    refused = set(accepted.judged)
+    if accepted.apart and not refused:
+        # Every row accepted (the common case): the graph rows straight from the columns.
+        graph_rows = _graph_rows(spec, accepted)
+        on_rows(len(rows.numbers))
+        return [
+            _Located(model, table.source, number, columns, graph_row)
+            for number, graph_row in zip(rows.numbers, graph_rows, strict=True)
+        ]
     located: list[_Located] = []
     for index, number in enumerate(rows.numbers):
         if index in refused:
@@ -344,7 +356,9 @@ def _validate_table(
                     seen_ids.add(_raw_id(cells, positions["id"]))
                 continue
         else:
-            stored = accepted_rows[index]
+            stored = accepted.rows[index]
+            for name, array in accepted.apart.items():
+                stored[name] = array[index]
         id_problems = _id_number_problems(model, stored) if model is Cadre else None
         if id_problems:
             for reason in id_problems:
@@ -364,6 +378,37 @@ def _validate_table(
         located.append(_Located(model, table.source, number, columns, to_row(stored)))
     on_rows(len(rows.numbers))
     return located
+
+
+def _ends(spec: NodeSpec | EdgeSpec) -> tuple[str, ...]:
+    """The fields a graph row keeps outside its properties."""
+    if isinstance(spec, NodeSpec):
+        return ("id",)
+    return (spec.source_field, spec.target_field)
+
+
+def _graph_rows(spec: NodeSpec | EdgeSpec, accepted: Accepted) -> list[NodeRow | EdgeRow]:
+    """Graph rows of a table whose every row was accepted by columns."""
+    found: list[NodeRow | EdgeRow]
+    if isinstance(spec, NodeSpec):
+        label = spec.label
+        found = [
+            NodeRow(label, node_id, props)
+            for node_id, props in zip(accepted.apart["id"].tolist(), accepted.rows, strict=True)
+        ]
+        return found
+    kind = spec.type
+    sources = accepted.apart[spec.source_field].tolist()
+    targets = accepted.apart[spec.target_field].tolist()
+    if spec.key_fields:
+        keys = [edge_key(spec, props) for props in accepted.rows]
+    else:
+        keys = [""] * len(sources)
+    found = [
+        EdgeRow(kind, source, target, key, props)
+        for source, target, key, props in zip(sources, targets, keys, accepted.rows, strict=True)
+    ]
+    return found
 
 
 @dataclass

@@ -183,9 +183,10 @@ def test_rows_the_column_path_refuses_are_judged_by_the_model() -> None:
     plan = column_plan(HoldsPost)
     good = {"cadre_id": ["C1", " C2 "], "post_id": ["P1", "P2"]}
     dates = {"start": ["2020.03", "2020.03"], "end": ["2019.01", ""]}
-    values, judged = accept_rows(plan, good | dates, 2, all_text=True)
-    assert judged == [0]  # ended before it started: the model's own check, left to the exact path
-    assert values[1] == {"cadre_id": "C2", "post_id": "P2", "start": date(2020, 3, 1)}
+    accepted = accept_rows(plan, good | dates, 2, all_text=True, apart=("cadre_id", "post_id"))
+    assert accepted.judged == [0]  # ended before it started: the model's own check
+    assert accepted.rows[1] == {"start": date(2020, 3, 1)}
+    assert accepted.apart["cadre_id"][1] == "C2" and accepted.apart["post_id"][1] == "P2"
 
 
 CSV_TEXTS = {

@@ -30,9 +30,9 @@ from __future__ import annotations
 
 import enum
 import subprocess
-import uuid
 import types
 import typing
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
