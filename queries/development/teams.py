@@ -80,23 +80,33 @@ def team_structure(*, data: DevelopmentData) -> TeamsResult:
         if post.get("team_member") and post.get("unit_id"):
             team_posts[str(post["unit_id"])].append(post)
 
-    teams: list[TeamRow] = []
-    for unit_id, posts in sorted(team_posts.items()):
-        members = sorted(
+    members_of = {
+        unit_id: sorted(
             {c for p in posts for c in context.holders.get(p["id"], set()) if c in data.records}
         )
+        for unit_id, posts in team_posts.items()
+    }
+    # Education and specialty categories of every member at once, from the columns: building
+    # each member's record would cost most of the answer at province size.
+    facts = data.member_facts(sorted({c for members in members_of.values() for c in members}))
+    educated_ids = {
+        c
+        for c, education in zip(facts.cadre_ids, facts.education, strict=True)
+        if _bachelor_or_above(education)
+    }
+    categories_of = {
+        c: {context.category_of[s] for s in specialties if s in context.category_of}
+        for c, specialties in zip(facts.cadre_ids, facts.specialties, strict=True)
+    }
+
+    teams: list[TeamRow] = []
+    for unit_id, posts in sorted(team_posts.items()):
+        members = members_of[unit_id]
         vacant = sorted(p["id"] for p in posts if not context.holders.get(p["id"]))
         ages = {c: data.age(c) or 0.0 for c in members}
         women = [c for c in members if data.cadres[c].get("gender") == "女"]
-        educated = [
-            c for c in members if _bachelor_or_above(data.records[c].cadre.get("education"))
-        ]
-        present = {
-            context.category_of[s]
-            for c in members
-            for s in data.records[c].specialties
-            if s in context.category_of
-        }
+        educated = [c for c in members if c in educated_ids]
+        present = {category for c in members for category in categories_of[c]}
         needed = needed_categories(context, unit_id)
         missing = sorted(needed - present)
         retiring: list[TeamRetiring] = []
