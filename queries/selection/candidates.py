@@ -8,19 +8,20 @@ or a whole round of posts is ranked without reading the store again.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
 import numpy as np
 import pyarrow as pa
+from numpy.typing import NDArray
 
 from graphsvc.rows import EdgeRow
 from graphsvc.snapshot import node_dicts, pylist, snapshot_of
 from graphsvc.stores.base import GraphStore
 from queries.selection.check import NotFound
-from queries.selection.columns import CadreColumns, Histories
+from queries.selection.columns import CadreColumns, Histories, months_between_columns
 from queries.selection.eligibility import Verdict, check_eligibility
 from queries.selection.masks import EligibilityFacts
 from queries.selection.policy import SelectionPolicy
@@ -75,19 +76,52 @@ class SelectionContext:
     _scopes: ScopeIndex | None = field(default=None, repr=False)
     _facts: EligibilityFacts | None = field(default=None, repr=False)
     _columns: tuple[date, Histories, CadreColumns] | None = field(default=None, repr=False)
+    # The snapshot the context was read from, and the rows of ``sorted(records)`` in it:
+    # then columns come from its tables, and no record is built for them.
+    graph: SnapshotGraph | None = field(default=None, repr=False)
+    rows: NDArray[np.int64] | None = field(default=None, repr=False)
 
     @property
     def columns(self) -> tuple[Histories, CadreColumns]:
         """Every cadre's histories and properties as columns (rows in ``sorted(records)``
-        order; built on first use)."""
+        order; built on first use, from the snapshot's tables when there is one)."""
         if self._columns is None or self._columns[0] != self.as_of:
-            ordered = [self.records[cadre_id] for cadre_id in sorted(self.records)]
-            self._columns = (
-                self.as_of,
-                Histories.build(ordered, self.units, as_of=self.as_of),
-                CadreColumns.build([record.cadre for record in ordered]),
-            )
+            if self.graph is not None and self.rows is not None:
+                self._columns = (
+                    self.as_of,
+                    Histories.from_snapshot(self.graph, self.rows, self.units, as_of=self.as_of),
+                    CadreColumns.from_snapshot(self.graph.snapshot.nodes("Cadre"), self.rows),
+                )
+            else:
+                ordered = [self.records[cadre_id] for cadre_id in sorted(self.records)]
+                self._columns = (
+                    self.as_of,
+                    Histories.build(ordered, self.units, as_of=self.as_of),
+                    CadreColumns.build([record.cadre for record in ordered]),
+                )
         return self._columns[1], self._columns[2]
+
+    def prefetch(self, cadre_ids: Collection[str]) -> None:
+        """Build the records of ``cadre_ids`` now, in one pass, and only theirs (a round's
+        appointees and teams, not their whole districts)."""
+        if isinstance(self.records, LazyRecords):
+            self.records.prefetch(cadre_ids)
+
+    def names(self, cadre_ids: Sequence[str]) -> list[Any]:
+        """Each cadre's name (``None`` when unknown), without building their records."""
+        if self.graph is None:
+            return [self.records[c].cadre.get("name") for c in cadre_ids]
+        names = self.graph.names()
+        return [names[self.graph.cadre_row[c]] for c in cadre_ids]
+
+    def young(self, cadre_ids: Sequence[str], young_age: float) -> list[bool]:
+        """Whether each cadre is younger than ``young_age`` on the day (unknown birth: no)."""
+        birth = self.columns[1].birth
+        rows = np.array([self.facts.index[c] for c in cadre_ids], dtype=np.int64)
+        days = birth[rows]
+        months = months_between_columns(days, self.as_of)
+        young: list[bool] = (~np.isnat(days) & (months < young_age * 12)).tolist()
+        return young
 
     @property
     def facts(self) -> EligibilityFacts:
@@ -105,6 +139,8 @@ class SelectionContext:
                 as_of=self.as_of,
                 histories=histories,
                 cadres=cadres,
+                graph=self.graph,
+                rows=self.rows,
             )
         return self._facts
 
@@ -247,6 +283,8 @@ class SelectionContext:
             policy=policy,
             as_of=as_of,
             _scopes=scopes,
+            graph=graph,
+            rows=graph.rows_of(ids),
         )
 
     def posts_in_unit(self, unit_id: str) -> list[dict[str, Any]]:
