@@ -107,6 +107,14 @@ class SelectionContext:
         if isinstance(self.records, LazyRecords):
             self.records.prefetch(cadre_ids)
 
+    def avoidance_record(self, cadre_id: str) -> CadreRecord:
+        """The cadre's record as avoidance reads it (id, name, hometown, relatives): the
+        full record when built, else only those parts, from the snapshot."""
+        built = isinstance(self.records, LazyRecords) and dict.__contains__(self.records, cadre_id)
+        if self.graph is None or built or not isinstance(self.records, LazyRecords):
+            return self.records[cadre_id]
+        return self.graph.avoidance_records([self.graph.cadre_row[cadre_id]])[0]
+
     def names(self, cadre_ids: Sequence[str]) -> list[Any]:
         """Each cadre's name (``None`` when unknown), without building their records."""
         if self.graph is None:

@@ -126,7 +126,7 @@ class EligibilityFacts:
         effect = np.zeros(n, dtype=bool)
         if graph is not None and rows is not None:
             if bars["assessment"]:
-                (owner, years, grades), _ = graph.assessments(rows)
+                (owner, years, grades), _ = graph.assessments_of(rows)
                 # Each cadre's grade of their latest year: rows sorted by (cadre, year).
                 order = np.lexsort((years, owner))
                 last = order[np.append(owner[order][1:] != owner[order][:-1], True)]

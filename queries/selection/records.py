@@ -378,7 +378,9 @@ class SnapshotGraph:
         ]
         self._names: list[Any] | None = None
         self._groups: dict[tuple[str, str], _Grouping] = {}
-        self._lock = threading.Lock()
+        self._avoidance: tuple[list[Any], dict[int, list[Relative]]] | None = None
+        self._assessments: tuple[Rows, tuple[Grades, Stars]] | None = None
+        self._lock = threading.RLock()  # the avoidance read groups while it holds it
 
     @classmethod
     def of(cls, snapshot: Snapshot) -> SnapshotGraph:
@@ -512,6 +514,45 @@ class SnapshotGraph:
             (position[chosen], years[chosen], [str(grades[n]) for n in chosen.tolist()]),
             (position[starred], stars[starred]),
         )
+
+    def avoidance_records(self, owners: Sequence[int]) -> list[CadreRecord]:
+        """Records of the cadre rows ``owners`` with what avoidance reads only: the id,
+        name and hometown, and the relatives with their posts (as :meth:`records` reads
+        them). Cheap enough to make one at a time, in a round's hot loop."""
+        with self._lock:
+            if self._avoidance is None:
+                table = self.snapshot.edges("RELATIVE_OF")
+                sides = [table.column(side).combine_chunks() for side in ("_src", "_dst")]
+                related = np.unique(np.concatenate([np.asarray(a, np.int64) for a in sides]))
+                related = related[related >= 0]
+                holders = {int(row): CadreRecord({}) for row in related.tolist()}
+                hometowns = pylist(self.snapshot.nodes("Cadre").column("hometown_unit_id"))
+                self._avoidance = (hometowns, {})
+                self._relatives(related, holders)
+                self._avoidance = (
+                    hometowns,
+                    {row: record.relatives for row, record in holders.items()},
+                )
+        hometowns, relatives = self._avoidance
+        names = self.names()
+        found = []
+        for row in owners:
+            cadre = {"name": names[row], "hometown_unit_id": hometowns[row]}
+            cadre = {key: value for key, value in cadre.items() if value is not None}
+            cadre["id"] = self.cadre_ids[row]
+            found.append(CadreRecord(cadre, relatives=list(relatives.get(row, []))))
+        return found
+
+    def assessments_of(self, owners: Rows) -> tuple[Grades, Stars]:
+        """:meth:`assessments`, remembered for the last ``owners`` asked about."""
+        with self._lock:
+            cached = self._assessments
+        if cached is not None and np.array_equal(cached[0], owners):
+            return cached[1]
+        found = self.assessments(owners)
+        with self._lock:
+            self._assessments = (owners, found)
+        return found
 
     def supervision(self, owners: Rows) -> dict[int, list[dict[str, Any]]]:
         """Supervision records of the cadre ``owners`` by position in ``owners``, in the

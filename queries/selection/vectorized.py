@@ -255,7 +255,7 @@ class CadreArrays:
                 categories[category][who] = True
         entries = [(who, specialty_index[sid], v) for (who, sid), v in credit.items()
                    if sid in specialty_index]  # fmt: skip
-        grades, stars = graph.assessments(rows)
+        grades, stars = graph.assessments_of(rows)
         pools = snap.edges("IN_POOL")
         pool_edge, pool_owner = graph.group("IN_POOL", "_src").rows(rows)
         open_pool = np.asarray(pools.column("end").combine_chunks().is_null(), bool)[pool_edge]
@@ -519,12 +519,11 @@ def rank_posts(
             risky = arrays.may_conflict(context, chosen, area=area if regional else None)
             conflicting = np.flatnonzero(risky)
             if conflicting.size:
-                context.prefetch([arrays.ids[chosen[n]] for n in conflicting.tolist()])
                 dropped = [
                     n
                     for n in conflicting.tolist()
                     if appointment_conflicts(
-                        context.records[arrays.ids[chosen[n]]],
+                        context.avoidance_record(arrays.ids[chosen[n]]),
                         post,
                         context.units,
                         policy=policy,

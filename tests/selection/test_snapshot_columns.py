@@ -17,6 +17,7 @@ from graphsvc.stores import open_store
 from graphsvc.stores.base import GraphStore
 from loaders.load import load_paths
 from loaders.sample import AS_OF
+from queries.selection.avoidance import appointment_conflicts
 from queries.selection.candidates import SelectionContext
 from queries.selection.columns import CadreColumns, Histories
 from queries.selection.masks import EligibilityFacts
@@ -136,3 +137,25 @@ def test_round_from_the_snapshot_is_byte_identical_to_the_round_from_records(
     assert dump == json.dumps(expected, ensure_ascii=False, sort_keys=False, default=str)
     # The round built the records it shows reasons for, not every cadre's.
     assert dict.__len__(snapshot.records) < len(snapshot.records)
+
+
+def test_avoidance_records_give_the_conflicts_of_full_records(store: GraphStore) -> None:
+    snapshot, records = _from_snapshot(store), _from_records(store)
+    policy = snapshot.policy
+    related = sorted(c for c, r in records.records.items() if r.relatives)
+    assert related, "the sample has relatives"
+    heads = [p for p in snapshot.posts.values() if p.get("leadership")][:40]
+    found = 0
+    for cadre_id in related[:30]:
+        lite = snapshot.avoidance_record(cadre_id)
+        assert not dict.__contains__(snapshot.records, cadre_id)  # not built for this
+        for post in heads:
+            got = appointment_conflicts(
+                lite, post, snapshot.units, policy=policy, as_of=snapshot.as_of
+            )
+            expected = appointment_conflicts(
+                records.records[cadre_id], post, records.units, policy=policy, as_of=AS_OF
+            )
+            assert got == expected
+            found += len(got)
+    assert found > 0, "some of those appointments conflict"
