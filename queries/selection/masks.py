@@ -126,10 +126,12 @@ class EligibilityFacts:
         effect = np.zeros(n, dtype=bool)
         if graph is not None and rows is not None:
             if bars["assessment"]:
-                (owner, years, grades), _ = graph.assessments_of(rows)
+                (owner, grade_years, grades), _ = graph.assessments_of(rows)
                 # Each cadre's grade of their latest year: rows sorted by (cadre, year).
-                order = np.lexsort((years, owner))
-                last = order[np.append(owner[order][1:] != owner[order][:-1], True)]
+                order = np.lexsort((grade_years, owner))
+                ends = np.ones(len(order), dtype=bool)
+                ends[:-1] = owner[order][1:] != owner[order][:-1]
+                last = order[ends]
                 for row, grade in zip(owner[last].tolist(), [grades[k] for k in last.tolist()],
                                       strict=True):  # fmt: skip
                     barred[row] = grade in barred_grades
