@@ -273,11 +273,12 @@ class SelectionContext:
         # Records are built a whole area at a time (the top unit below the root a cadre
         # works in, a district in a province): one scope's answer builds its area in one pass.
         top: dict[str, str] = {}
-        for found in scopes.cadre_units.values():
+        current_units = scopes.cadre_units  # computed on each read: read it once
+        for found in current_units.values():
             if found and found[0] not in top:
                 chain = [u for u in [found[0], *units.ancestors(found[0])] if u != scopes.root]
                 top[found[0]] = chain[-1] if chain else ""
-        area_of = {c: top[found[0]] if found else "" for c, found in scopes.cadre_units.items()}
+        area_of = {c: top[found[0]] if found else "" for c, found in current_units.items()}
         return cls(
             posts=posts,
             records=LazyRecords(ids, build, area_of),
