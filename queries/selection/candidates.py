@@ -8,19 +8,20 @@ or a whole round of posts is ranked without reading the store again.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
 import numpy as np
 import pyarrow as pa
+from numpy.typing import NDArray
 
 from graphsvc.rows import EdgeRow
 from graphsvc.snapshot import node_dicts, pylist, snapshot_of
 from graphsvc.stores.base import GraphStore
 from queries.selection.check import NotFound
-from queries.selection.columns import CadreColumns, Histories
+from queries.selection.columns import CadreColumns, Histories, months_between_columns
 from queries.selection.eligibility import Verdict, check_eligibility
 from queries.selection.masks import EligibilityFacts
 from queries.selection.policy import SelectionPolicy
@@ -75,19 +76,60 @@ class SelectionContext:
     _scopes: ScopeIndex | None = field(default=None, repr=False)
     _facts: EligibilityFacts | None = field(default=None, repr=False)
     _columns: tuple[date, Histories, CadreColumns] | None = field(default=None, repr=False)
+    # The snapshot the context was read from, and the rows of ``sorted(records)`` in it:
+    # then columns come from its tables, and no record is built for them.
+    graph: SnapshotGraph | None = field(default=None, repr=False)
+    rows: NDArray[np.int64] | None = field(default=None, repr=False)
 
     @property
     def columns(self) -> tuple[Histories, CadreColumns]:
         """Every cadre's histories and properties as columns (rows in ``sorted(records)``
-        order; built on first use)."""
+        order; built on first use, from the snapshot's tables when there is one)."""
         if self._columns is None or self._columns[0] != self.as_of:
-            ordered = [self.records[cadre_id] for cadre_id in sorted(self.records)]
-            self._columns = (
-                self.as_of,
-                Histories.build(ordered, self.units, as_of=self.as_of),
-                CadreColumns.build([record.cadre for record in ordered]),
-            )
+            if self.graph is not None and self.rows is not None:
+                self._columns = (
+                    self.as_of,
+                    Histories.from_snapshot(self.graph, self.rows, self.units, as_of=self.as_of),
+                    CadreColumns.from_snapshot(self.graph.snapshot.nodes("Cadre"), self.rows),
+                )
+            else:
+                ordered = [self.records[cadre_id] for cadre_id in sorted(self.records)]
+                self._columns = (
+                    self.as_of,
+                    Histories.build(ordered, self.units, as_of=self.as_of),
+                    CadreColumns.build([record.cadre for record in ordered]),
+                )
         return self._columns[1], self._columns[2]
+
+    def prefetch(self, cadre_ids: Collection[str]) -> None:
+        """Build the records of ``cadre_ids`` now, in one pass, and only theirs (a round's
+        appointees and teams, not their whole districts)."""
+        if isinstance(self.records, LazyRecords):
+            self.records.prefetch(cadre_ids)
+
+    def avoidance_record(self, cadre_id: str) -> CadreRecord:
+        """The cadre's record as avoidance reads it (id, name, hometown, relatives): the
+        full record when built, else only those parts, from the snapshot."""
+        built = isinstance(self.records, LazyRecords) and dict.__contains__(self.records, cadre_id)
+        if self.graph is None or built or not isinstance(self.records, LazyRecords):
+            return self.records[cadre_id]
+        return self.graph.avoidance_records([self.graph.cadre_row[cadre_id]])[0]
+
+    def names(self, cadre_ids: Sequence[str]) -> list[Any]:
+        """Each cadre's name (``None`` when unknown), without building their records."""
+        if self.graph is None:
+            return [self.records[c].cadre.get("name") for c in cadre_ids]
+        names = self.graph.names()
+        return [names[self.graph.cadre_row[c]] for c in cadre_ids]
+
+    def young(self, cadre_ids: Sequence[str], young_age: float) -> list[bool]:
+        """Whether each cadre is younger than ``young_age`` on the day (unknown birth: no)."""
+        birth = self.columns[1].birth
+        rows = np.array([self.facts.index[c] for c in cadre_ids], dtype=np.int64)
+        days = birth[rows]
+        months = months_between_columns(days, self.as_of)
+        young: list[bool] = (~np.isnat(days) & (months < young_age * 12)).tolist()
+        return young
 
     @property
     def facts(self) -> EligibilityFacts:
@@ -105,6 +147,8 @@ class SelectionContext:
                 as_of=self.as_of,
                 histories=histories,
                 cadres=cadres,
+                graph=self.graph,
+                rows=self.rows,
             )
         return self._facts
 
@@ -229,11 +273,12 @@ class SelectionContext:
         # Records are built a whole area at a time (the top unit below the root a cadre
         # works in, a district in a province): one scope's answer builds its area in one pass.
         top: dict[str, str] = {}
-        for found in scopes.cadre_units.values():
+        current_units = scopes.cadre_units  # computed on each read: read it once
+        for found in current_units.values():
             if found and found[0] not in top:
                 chain = [u for u in [found[0], *units.ancestors(found[0])] if u != scopes.root]
                 top[found[0]] = chain[-1] if chain else ""
-        area_of = {c: top[found[0]] if found else "" for c, found in scopes.cadre_units.items()}
+        area_of = {c: top[found[0]] if found else "" for c, found in current_units.items()}
         return cls(
             posts=posts,
             records=LazyRecords(ids, build, area_of),
@@ -247,6 +292,8 @@ class SelectionContext:
             policy=policy,
             as_of=as_of,
             _scopes=scopes,
+            graph=graph,
+            rows=graph.rows_of(ids),
         )
 
     def posts_in_unit(self, unit_id: str) -> list[dict[str, Any]]:

@@ -14,7 +14,7 @@ per-record function.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import chain
@@ -22,13 +22,24 @@ from operator import attrgetter, methodcaller
 from typing import Any, TypeVar
 
 import numpy as np
+import pyarrow as pa
 from numpy.typing import NDArray
 
+from graphsvc.snapshot import pylist
 from graphsvc.vocab import LEVEL_ORDER, RANK_LEVEL, Level, Rank
 from queries.selection.eligibility import grassroots_months
-from queries.selection.records import CadreRecord, UnitIndex
+from queries.selection.records import CadreRecord, SnapshotGraph, UnitIndex, date_days
 
-__all__ = ["CadreColumns", "Histories", "date_column", "months_between_columns", "months_to"]
+__all__ = [
+    "CadreColumns",
+    "Histories",
+    "RowRecords",
+    "codes",
+    "date_column",
+    "months_between_columns",
+    "months_to",
+    "snapshot_dates",
+]
 
 Ints = NDArray[np.int64]
 Floats = NDArray[np.float64]
@@ -51,6 +62,56 @@ def date_column(values: Iterable[date | None]) -> Days:
     days = np.full(len(items), _NAT, dtype=np.int64)
     days[present] = np.fromiter(map(date.toordinal, known), np.int64, len(known)) - _EPOCH
     return days.view("datetime64[D]")
+
+
+def snapshot_dates(column: pa.ChunkedArray | pa.Array, rows: Ints | None = None) -> Days:
+    """A snapshot's date column (of ``rows``, all when ``None``) as ``datetime64[D]``."""
+    days, valid = date_days(
+        column if isinstance(column, pa.ChunkedArray) else pa.chunked_array([column])
+    )
+    if rows is not None:
+        days, valid = days[rows], valid[rows]
+    return np.where(valid, days, _NAT).view("datetime64[D]")
+
+
+def _first_seen_numbers(values: Ints) -> tuple[Ints, Ints]:
+    """Each value's number in order of first appearance, and the values by number."""
+    if not len(values):
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    distinct, first, inverse = np.unique(values, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    number = np.empty(len(distinct), dtype=np.int64)
+    number[order] = np.arange(len(distinct))
+    return number[inverse.reshape(-1)], distinct[order]
+
+
+def codes(values: pa.ChunkedArray | pa.Array, codes: dict[Any, int], missing: int) -> Ints:
+    """Each value of a (possibly dictionary-encoded) text column looked up in ``codes``."""
+    array = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    if pa.types.is_dictionary(array.type):
+        lookup = np.array(
+            [codes.get(v, missing) for v in array.dictionary.to_pylist()] + [missing], np.int64
+        )
+        indices = np.asarray(array.indices.fill_null(len(array.dictionary)), dtype=np.int64)
+        return lookup[indices]
+    return np.array([codes.get(v, missing) for v in array.to_pylist()], dtype=np.int64)
+
+
+class RowRecords(Sequence[CadreRecord]):
+    """Records by row number (row ``n``: ``records[ids[n]]``), each read only when used."""
+
+    def __init__(self, records: Mapping[str, CadreRecord], ids: Sequence[str]) -> None:
+        self.records = records
+        self.ids = ids
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, row: Any) -> Any:
+        if isinstance(row, slice):
+            return [self.records[c] for c in self.ids[row]]
+        return self.records[self.ids[int(row)]]
 
 
 def _months_and_days(days: Days) -> tuple[Ints, Ints]:
@@ -149,6 +210,105 @@ class Histories:
             course_start=date_column(list(map(attrgetter("start"), courses))),
             course_hours=np.array([c.hours for c in courses], dtype=float),
             course_days=np.array([c.days for c in courses], dtype=float),
+        )
+
+    @classmethod
+    def from_snapshot(
+        cls, graph: SnapshotGraph, rows: Ints, units: UnitIndex, *, as_of: date
+    ) -> Histories:
+        """The tables of the snapshot's cadre ``rows`` (row ``n`` is ``rows[n]``), read from
+        its columns: exactly what :meth:`build` makes of their records, in the same order."""
+        snap = graph.snapshot
+        n = len(rows)
+        position = np.full(snap.nodes("Cadre").num_rows, -1, dtype=np.int64)
+        position[rows] = np.arange(n)
+        kind_codes: dict[str | None, int] = {None: 0}
+        kind_of = {
+            unit_id: kind_codes.setdefault(unit.get("kind"), len(kind_codes))
+            for unit_id, unit in units.units.items()
+        }
+        # Posts held: a record's tenures are its HOLDS edges in table order, sorted by start.
+        held = snap.edges("HOLDS")
+        edge, owner = graph.group("HOLDS", "_src").rows(rows)
+        cadre = position[owner]
+        start = np.asarray(held.column("start").combine_chunks().cast(pa.int32()), np.int64)[edge]
+        order = np.lexsort((np.arange(len(edge)), start, cadre))
+        edge, cadre = edge[order], cadre[order]
+        posts = snap.nodes("Post")
+        post_row = np.asarray(held.column("_dst").combine_chunks(), dtype=np.int64)[edge]
+        known = post_row >= 0
+        safe = np.where(known, post_row, 0)
+        levels = {level.value: order for level, order in LEVEL_ORDER.items()}
+        if posts.num_rows:
+            post_level = codes(posts.column("level"), levels, _NO_LEVEL)
+            post_leadership = np.asarray(
+                posts.column("leadership").combine_chunks().fill_null(False), dtype=bool
+            )
+            post_units = pylist(posts.column("unit_id"))
+        else:
+            post_level = np.zeros(1, np.int64)
+            post_leadership = np.zeros(1, bool)
+            post_units = [None]
+        unit_by_post = np.array([kind_of.get(u or "", 0) for u in post_units], dtype=np.int64)
+        # Unit numbers in first-seen order over the tenures, as ``build`` numbers them.
+        unit_texts = sorted({str(u) for u in post_units if u})
+        unit_code = {u: k for k, u in enumerate(unit_texts)}
+        unit_of_post = np.array([unit_code[str(u)] if u else -1 for u in post_units], np.int64)
+        tenure_unit_raw = np.where(known, unit_of_post[safe], -1)
+        present = tenure_unit_raw >= 0
+        numbers, distinct = _first_seen_numbers(tenure_unit_raw[present])
+        tenure_unit = np.full(len(edge), -1, dtype=np.int64)
+        tenure_unit[present] = numbers
+        # Posts are numbered by id in first-seen order: a post's row stands for its id (a
+        # post missing from the table by its id, after every row).
+        post_key = post_row.copy()
+        if not known.all():
+            missing_ids = np.asarray(pylist(held.column("dst")), dtype=object)[edge[~known]]
+            _, missing_key = np.unique(missing_ids.astype(str), return_inverse=True)
+            post_key[~known] = posts.num_rows + missing_key.reshape(-1)
+        tenure_post, _ = _first_seen_numbers(post_key)
+        # Secondments, in table order per cadre.
+        stints = snap.edges("ROTATED_TO")
+        stint_edge, stint_owner = graph.group("ROTATED_TO", "_src").rows(rows)
+        stint_kind = codes(stints.column("dst"), kind_of, 0)[stint_edge]
+        # Completed courses of trainings that exist, in table order per cadre.
+        attended = snap.edges("ATTENDED")
+        course_edge, course_owner = graph.group("ATTENDED", "_src").rows(rows)
+        training_row = np.asarray(attended.column("_dst").combine_chunks(), np.int64)[course_edge]
+        # ``_course``: an attendance marked not completed, or of no training, is no course.
+        completed = attended.column("completed").combine_chunks().fill_null(True)
+        keep = np.asarray(completed, dtype=bool)[course_edge] & (training_row >= 0)
+        course_edge, course_owner, training_row = (
+            course_edge[keep],
+            course_owner[keep],
+            training_row[keep],
+        )
+        trainings = snap.nodes("Training")
+        course_hours_of = np.array([float(t[3] or 0) for t in graph.courses] or [0.0], dtype=float)
+        course_days_of = np.array([t[2] for t in graph.courses] or [0.0], dtype=float)
+        hours = np.asarray(attended.column("hours").combine_chunks().fill_null(0.0), float)
+        own_hours = hours[course_edge]  # ``props.get("hours") or course.get("hours", 0)``
+        return cls(
+            cadres=n,
+            as_of=as_of,
+            tenure_cadre=cadre,
+            kind_codes=kind_codes,
+            tenure_kind=np.where(known, unit_by_post[safe], 0),
+            tenure_start=snapshot_dates(held.column("start"), edge),
+            tenure_end=snapshot_dates(held.column("end"), edge),
+            tenure_level=np.where(known, post_level[safe], _NO_LEVEL),
+            tenure_leadership=np.where(known, post_leadership[safe], False),
+            tenure_post=tenure_post,
+            tenure_unit=tenure_unit,
+            unit_ids=[unit_texts[k] for k in distinct.tolist()],
+            stint_cadre=position[stint_owner],
+            stint_kind=stint_kind,
+            stint_start=snapshot_dates(stints.column("start"), stint_edge),
+            stint_end=snapshot_dates(stints.column("end"), stint_edge),
+            course_cadre=position[course_owner],
+            course_start=snapshot_dates(trainings.column("start"), training_row),
+            course_hours=np.where(own_hours != 0, own_hours, course_hours_of[training_row]),
+            course_days=course_days_of[training_row],
         )
 
     def _spans(
@@ -294,6 +454,30 @@ class CadreColumns:
             dtype=np.int64,
         )
         rank_since = date_column(list(map(methodcaller("get", "rank_since"), cadres)))
+        return cls._from(
+            level=level,
+            since=since,
+            rank=rank,
+            rank_since=rank_since,
+            rank_level=rank_level,
+            work_start=date_column(list(map(methodcaller("get", "work_start"), cadres))),
+            birth=date_column(list(map(methodcaller("get", "birth"), cadres))),
+            probation_until=date_column(list(map(methodcaller("get", "probation_until"), cadres))),
+        )
+
+    @classmethod
+    def _from(
+        cls,
+        *,
+        level: Ints,
+        since: Days,
+        rank: Ints,
+        rank_since: Days,
+        rank_level: Ints,
+        work_start: Days,
+        birth: Days,
+        probation_until: Days,
+    ) -> CadreColumns:
         has_rank = rank >= 0
         by_rank = np.where(has_rank, rank_level[np.maximum(rank, 0)], -1)
         # A higher rank's level counts, from the rank's date; the same level's earlier
@@ -312,9 +496,32 @@ class CadreColumns:
             standing_since=np.where(higher | earlier, rank_since, since),
             rank_position=rank,
             rank_since=rank_since,
-            work_start=date_column(list(map(methodcaller("get", "work_start"), cadres))),
-            birth=date_column(list(map(methodcaller("get", "birth"), cadres))),
-            probation_until=date_column(list(map(methodcaller("get", "probation_until"), cadres))),
+            work_start=work_start,
+            birth=birth,
+            probation_until=probation_until,
+        )
+
+    @classmethod
+    def from_snapshot(cls, cadres: pa.Table, rows: Ints) -> CadreColumns:
+        """The columns of the Cadre table's ``rows``: what :meth:`build` makes of their
+        properties."""
+        staff = LEVEL_ORDER[Level.STAFF]
+        level_of = {level.value: order for level, order in LEVEL_ORDER.items()}
+        rank_of = {rank.value: n for n, rank in enumerate(Rank)}
+        rank_level = np.array([LEVEL_ORDER[RANK_LEVEL[rank]] for rank in Rank], dtype=np.int64)
+        level = codes(cadres.column("level"), level_of, staff)[rows]
+        since = snapshot_dates(cadres.column("level_since"), rows)
+        rank = codes(cadres.column("rank"), rank_of, -1)[rows]
+        rank_since = snapshot_dates(cadres.column("rank_since"), rows)
+        return cls._from(
+            level=level,
+            since=since,
+            rank=rank,
+            rank_since=rank_since,
+            rank_level=rank_level,
+            work_start=snapshot_dates(cadres.column("work_start"), rows),
+            birth=snapshot_dates(cadres.column("birth"), rows),
+            probation_until=snapshot_dates(cadres.column("probation_until"), rows),
         )
 
     def last_promotion(self) -> Days:

@@ -15,7 +15,7 @@ facts are not read at all. The reasons a committee reads still come from
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -23,10 +23,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from graphsvc.vocab import EDUCATION_ORDER, LEVEL_ORDER, Education, Level, Rank
-from queries.selection.columns import CadreColumns, Histories, months_to
+from queries.selection.columns import CadreColumns, Histories, RowRecords, codes, months_to
 from queries.selection.eligibility import _EDUCATION_RANK, _level, _rank, in_effect
 from queries.selection.policy import SelectionPolicy
-from queries.selection.records import CadreRecord, UnitIndex
+from queries.selection.records import CadreRecord, SnapshotGraph, UnitIndex
 
 __all__ = ["EligibilityFacts"]
 
@@ -76,15 +76,22 @@ class EligibilityFacts:
         as_of: date,
         histories: Histories | None = None,
         cadres: CadreColumns | None = None,
+        graph: SnapshotGraph | None = None,
+        rows: Ints | None = None,
     ) -> EligibilityFacts:
         """Read the facts of every record (rows sorted by id), column by column.
 
         ``histories``, ``cadres``: the records' columns in that order, when already built.
+        ``graph``, ``rows``: the snapshot and the records' rows in it; then grades,
+        supervision and education are read from its columns and no record is built (but
+        the rare one :meth:`Histories.grassroots` counts one by one).
         Facts of rules that cannot bar (switched off, or warn only) are left at zero.
         """
         rules = policy.rules
         ids = sorted(records)
-        ordered = [records[cadre_id] for cadre_id in ids]
+        ordered: Sequence[CadreRecord] = (
+            RowRecords(records, ids) if graph is not None else [records[c] for c in ids]
+        )
         if histories is None:
             histories = Histories.build(ordered, units, as_of=as_of)
         n = len(ids)
@@ -117,19 +124,42 @@ class EligibilityFacts:
         barred_grades = set(rules.assessment.barred_grades)
         barred = np.zeros(n, dtype=bool)
         effect = np.zeros(n, dtype=bool)
-        for row, record in enumerate(ordered):
-            # Only the few cadres with grades or supervision records are visited.
-            if bars["assessment"] and record.annual_grades:
-                barred[row] = record.annual_grades[max(record.annual_grades)] in barred_grades
-            if bars["effect_period"] and record.supervision:
-                effect[row] = bool(in_effect(record, policy, as_of))
-        # ``_best_education``: the better of the two, 0 when neither is known.
-        education = np.maximum(
-            *(
-                np.array([_EDUCATION_RANK.get(r.cadre.get(key), 0) for r in ordered], np.int64)
-                for key in ("education", "inservice_education")
+        if graph is not None and rows is not None:
+            if bars["assessment"]:
+                (owner, grade_years, grades), _ = graph.assessments_of(rows)
+                # Each cadre's grade of their latest year: rows sorted by (cadre, year).
+                order = np.lexsort((grade_years, owner))
+                ends = np.ones(len(order), dtype=bool)
+                ends[:-1] = owner[order][1:] != owner[order][:-1]
+                last = order[ends]
+                for row, grade in zip(owner[last].tolist(), [grades[k] for k in last.tolist()],
+                                      strict=True):  # fmt: skip
+                    barred[row] = grade in barred_grades
+            if bars["effect_period"]:
+                for row, items in graph.supervision(rows).items():
+                    supervised = CadreRecord({"id": ids[row]}, supervision=items)
+                    effect[row] = bool(in_effect(supervised, policy, as_of))
+            cadre_table = graph.snapshot.nodes("Cadre")
+            education = np.maximum(
+                *(
+                    codes(cadre_table.column(key), _EDUCATION_RANK, 0)[rows]
+                    for key in ("education", "inservice_education")
+                )
             )
-        )
+        else:
+            for row, record in enumerate(ordered):
+                # Only the few cadres with grades or supervision records are visited.
+                if bars["assessment"] and record.annual_grades:
+                    barred[row] = record.annual_grades[max(record.annual_grades)] in barred_grades
+                if bars["effect_period"] and record.supervision:
+                    effect[row] = bool(in_effect(record, policy, as_of))
+            # ``_best_education``: the better of the two, 0 when neither is known.
+            education = np.maximum(
+                *(
+                    np.array([_EDUCATION_RANK.get(r.cadre.get(key), 0) for r in ordered], np.int64)
+                    for key in ("education", "inservice_education")
+                )
+            )
         return cls(
             ids=ids,
             policy=policy,

@@ -9,7 +9,7 @@ store; the same structure serves one check or a whole round.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator, KeysView, Sequence
+from collections.abc import Callable, Iterable, Iterator, KeysView, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -35,6 +35,7 @@ __all__ = [
     "load_cadre_record",
     "load_cadre_records",
     "load_units",
+    "positions_in",
     "read_cadre_records",
     "read_units",
 ]
@@ -339,6 +340,17 @@ def _columns(table: pa.Table, rows: Rows, names: Sequence[str]) -> list[list[Any
     return [pylist(taken.column(name)) for name in names]
 
 
+Grades = tuple[Rows, Rows, list[str]]  # position, year, grade
+Stars = tuple[Rows, Rows]  # position, stars
+
+
+def positions_in(owners: Rows, owner: Rows) -> Rows:
+    """The position in ``owners`` of each of ``owner`` (each one of ``owners``)."""
+    order = np.argsort(owners, kind="stable")
+    found: Rows = order[np.searchsorted(owners, owner, sorter=order)]
+    return found
+
+
 class SnapshotGraph:
     """What the selection records read, as the snapshot's columns and groupings.
 
@@ -366,7 +378,9 @@ class SnapshotGraph:
         ]
         self._names: list[Any] | None = None
         self._groups: dict[tuple[str, str], _Grouping] = {}
-        self._lock = threading.Lock()
+        self._avoidance: tuple[list[Any], dict[int, list[Relative]]] | None = None
+        self._assessments: tuple[Rows, tuple[Grades, Stars]] | None = None
+        self._lock = threading.RLock()  # the avoidance read groups while it holds it
 
     @classmethod
     def of(cls, snapshot: Snapshot) -> SnapshotGraph:
@@ -474,6 +488,82 @@ class SnapshotGraph:
         self._relatives(owners, by_row)
         return {self.cadre_ids[row]: record for row, record in by_row.items()}
 
+    def assessments(self, owners: Rows) -> tuple[Grades, Stars]:
+        """Annual grades and quarterly stars of the cadre ``owners`` as columns, by position
+        in ``owners``, as :meth:`records` reads them: ``(position, year, grade)`` with one
+        row per cadre and year (the last one read wins, as in ``annual_grades``), and
+        ``(position, stars)`` in reading order."""
+        table = self.snapshot.nodes("Assessment")
+        rows, owner = self.group("Assessment", "_ref_cadre_id").rows(owners)
+        position = positions_in(owners, owner)
+        taken = table.select(["year", "quarter", "grade", "stars"]).take(pa.array(rows, pa.int64()))
+        quarter_missing = np.asarray(taken.column("quarter").is_null(), dtype=bool)
+        grades = pylist(taken.column("grade"))
+        has_grade = np.array([bool(g) for g in grades], dtype=bool)
+        annual = quarter_missing & has_grade
+        stars = np.asarray(taken.column("stars").fill_null(0), dtype=np.int64)
+        starred = ~annual & (stars != 0)
+        years = np.asarray(taken.column("year").fill_null(0), dtype=np.int64)
+        # The last row of each (cadre, year) wins, as a dict keeps the last value.
+        picked = np.flatnonzero(annual)
+        keys = position[picked] * 100_000 + years[picked]
+        reversed_keys = keys[::-1]
+        _, last_from_end = np.unique(reversed_keys, return_index=True)
+        chosen = np.sort(picked[len(picked) - 1 - last_from_end])
+        return (
+            (position[chosen], years[chosen], [str(grades[n]) for n in chosen.tolist()]),
+            (position[starred], stars[starred]),
+        )
+
+    def avoidance_records(self, owners: Sequence[int]) -> list[CadreRecord]:
+        """Records of the cadre rows ``owners`` with what avoidance reads only: the id,
+        name and hometown, and the relatives with their posts (as :meth:`records` reads
+        them). Cheap enough to make one at a time, in a round's hot loop."""
+        with self._lock:
+            if self._avoidance is None:
+                table = self.snapshot.edges("RELATIVE_OF")
+                sides = [table.column(side).combine_chunks() for side in ("_src", "_dst")]
+                related = np.unique(np.concatenate([np.asarray(a, np.int64) for a in sides]))
+                related = related[related >= 0]
+                holders = {int(row): CadreRecord({}) for row in related.tolist()}
+                hometowns = pylist(self.snapshot.nodes("Cadre").column("hometown_unit_id"))
+                self._avoidance = (hometowns, {})
+                self._relatives(related, holders)
+                self._avoidance = (
+                    hometowns,
+                    {row: record.relatives for row, record in holders.items()},
+                )
+        hometowns, relatives = self._avoidance
+        names = self.names()
+        found = []
+        for row in owners:
+            cadre = {"name": names[row], "hometown_unit_id": hometowns[row]}
+            cadre = {key: value for key, value in cadre.items() if value is not None}
+            cadre["id"] = self.cadre_ids[row]
+            found.append(CadreRecord(cadre, relatives=list(relatives.get(row, []))))
+        return found
+
+    def assessments_of(self, owners: Rows) -> tuple[Grades, Stars]:
+        """:meth:`assessments`, remembered for the last ``owners`` asked about."""
+        with self._lock:
+            cached = self._assessments
+        if cached is not None and np.array_equal(cached[0], owners):
+            return cached[1]
+        found = self.assessments(owners)
+        with self._lock:
+            self._assessments = (owners, found)
+        return found
+
+    def supervision(self, owners: Rows) -> dict[int, list[dict[str, Any]]]:
+        """Supervision records of the cadre ``owners`` by position in ``owners``, in the
+        order :meth:`records` reads them."""
+        rows, owner = self.group("Supervision", "_ref_cadre_id").rows(owners)
+        found: dict[int, list[dict[str, Any]]] = {}
+        items = node_dicts(self.snapshot.nodes("Supervision"), rows)
+        for who, item in zip(positions_in(owners, owner).tolist(), items, strict=True):
+            found.setdefault(who, []).append(item)
+        return found
+
     def _relatives(self, owners: Rows, by_row: dict[int, CadreRecord]) -> None:
         """Relatives in edge order, each with the posts they held (both directions)."""
         table = self.snapshot.edges("RELATIVE_OF")
@@ -572,6 +662,16 @@ class LazyRecords(dict[str, CadreRecord]):
             dict.clear(self)
             dict.update(self, ((c, built[c]) for c in self._ids))
             self._complete = True
+
+    def prefetch(self, cadre_ids: Iterable[str]) -> None:
+        """Build the records of ``cadre_ids`` not built yet, in one pass, without the rest
+        of their groups."""
+        with self._lock:
+            wanted = sorted(
+                {c for c in cadre_ids if c in self._known and not dict.__contains__(self, c)}
+            )
+            if wanted:
+                dict.update(self, self._build(wanted))
 
     def values(self) -> Any:
         self.fill()

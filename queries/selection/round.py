@@ -20,7 +20,6 @@ from collections.abc import Collection, Mapping, Sequence
 from itertools import islice
 from typing import Literal
 
-from graphsvc.dates import months_between
 from queries.selection.assignment import InfeasibleRound, assign
 from queries.selection.candidates import SelectionContext, explain
 from queries.selection.results import (
@@ -99,6 +98,8 @@ def run_round(
         scopes.partition(context.posts[p] for p in posts) if by_scope else {None: list(posts)}
     )
     arrays = CadreArrays.build(context)
+    young_of = _Young(context, young_age)
+    works_in = _current_units(context) if own_unit != "allow" else {}
     ranked: dict[str, list[tuple[str, float]]] = {}
     pairs: list[tuple[str, str, float]] = []
     young: set[str] = set()
@@ -125,16 +126,14 @@ def run_round(
             scope_ranked,
             keep=keep,
             by_age=min_young_share > 0,
-            young_age=young_age,
+            young_of=young_of,
+            works_in=works_in,
             own_unit=own_unit,
             own_unit_bonus=own_unit_bonus,
         )
         counts.update(_counts(scores))
-        scope_young = {
-            cadre
-            for cadre in {cadre for _, cadre in scores}
-            if _is_young(context, cadre, young_age)
-        }
+        young_of.learn({cadre for _, cadre in scores})
+        scope_young = {cadre for cadre in {cadre for _, cadre in scores} if young_of(cadre)}
         young |= scope_young
         solution = assign(
             scores,
@@ -157,6 +156,8 @@ def run_round(
         )
     pairs.sort()
     appointed = {cadre for _, cadre, _ in pairs}
+    # Only the appointees' records are read (their reasons, the posts they leave).
+    context.prefetch(appointed)
     scope_of: dict[str, ScopeRow] = {
         post_id: {"scope_id": scope, "scope_name": scopes.name(scope)}
         for scope, scope_posts in partition.items()
@@ -181,18 +182,33 @@ def run_round(
     }
 
 
-def _is_young(context: SelectionContext, cadre_id: str, young_age: float) -> bool:
-    """Younger than ``young_age`` on the round's day (unknown birth: not young)."""
-    birth = context.records[cadre_id].cadre.get("birth")
-    return birth is not None and months_between(birth, context.as_of) < young_age * 12
+class _Young:
+    """Whether a cadre is younger than ``young_age`` on the round's day (unknown birth: not
+    young), read from the birth column and remembered."""
+
+    def __init__(self, context: SelectionContext, young_age: float) -> None:
+        self.context = context
+        self.young_age = young_age
+        self.known: dict[str, bool] = {}
+
+    def __call__(self, cadre_id: str) -> bool:
+        if cadre_id not in self.known:
+            self.known[cadre_id] = self.context.young([cadre_id], self.young_age)[0]
+        return self.known[cadre_id]
+
+    def learn(self, cadre_ids: Collection[str]) -> None:
+        """Look many cadres up at once."""
+        wanted = sorted(set(cadre_ids) - self.known.keys())
+        self.known.update(zip(wanted, self.context.young(wanted, self.young_age), strict=True))
 
 
-def _works_in(context: SelectionContext, cadre_id: str, unit_id: str) -> bool:
-    """Holds a current post in the unit."""
-    return any(
-        t.post.get("unit_id") == unit_id
-        for t in context.records[cadre_id].current_tenures(context.as_of)
-    )
+def _current_units(context: SelectionContext) -> dict[str, set[str]]:
+    """Each cadre's units of the posts they hold on the day."""
+    scopes = context.scopes
+    found: dict[str, set[str]] = {}
+    for row, unit in zip(scopes.pair_cadre.tolist(), scopes.pair_unit.tolist(), strict=True):
+        found.setdefault(scopes.ids[row], set()).add(scopes.unit_ids[unit])
+    return found
 
 
 def _candidate_scores(
@@ -202,7 +218,8 @@ def _candidate_scores(
     *,
     keep: int,
     by_age: bool,
-    young_age: float,
+    young_of: _Young,
+    works_in: Mapping[str, set[str]],
     own_unit: OwnUnit,
     own_unit_bonus: float,
 ) -> dict[tuple[str, str], float]:
@@ -212,14 +229,16 @@ def _candidate_scores(
     ``by_age``); the own-unit rule drops those candidates or adds the bonus.
     """
     scores: dict[tuple[str, str], float] = {}
+    if by_age:
+        young_of.learn({cadre_id for p in posts for cadre_id, _ in ranked[p]})
     for post_id in posts:
         unit_id = str(context.posts[post_id].get("unit_id") or "")
         kept: dict[bool, int] = {True: 0, False: 0}
         for cadre_id, score in ranked[post_id]:
-            group = _is_young(context, cadre_id, young_age) if by_age else True
+            group = young_of(cadre_id) if by_age else True
             if kept[group] >= keep:
                 continue
-            if own_unit != "allow" and _works_in(context, cadre_id, unit_id):
+            if own_unit != "allow" and unit_id in works_in.get(cadre_id, ()):
                 if own_unit == "exclude":
                     continue
                 score += own_unit_bonus
@@ -288,12 +307,14 @@ def _runners_up(
     count: int,
 ) -> dict[str, list[RunnerUp]]:
     """Each post's best ``count`` candidates not appointed anywhere in the round."""
+    shown = {
+        p: list(islice(((c, s) for c, s in ranked[p] if c not in appointed), count)) for p in posts
+    }
+    people = sorted({c for found in shown.values() for c, _ in found})
+    name_of = dict(zip(people, context.names(people), strict=True))
     return {
-        p: [
-            _runner_up(context, c, s)
-            for c, s in islice(((c, s) for c, s in ranked[p] if c not in appointed), count)
-        ]
-        for p in posts
+        p: [{"cadre_id": c, "name": name_of[c], "score": round(s, 4)} for c, s in found]
+        for p, found in shown.items()
     }
 
 
@@ -312,11 +333,6 @@ def _new_openings(context: SelectionContext, assignments: Sequence[Assignment]) 
                     }
                 )
     return openings
-
-
-def _runner_up(context: SelectionContext, cadre_id: str, score: float) -> RunnerUp:
-    name = context.records[cadre_id].cadre.get("name")
-    return {"cadre_id": cadre_id, "name": name, "score": round(score, 4)}
 
 
 def _counts(scores: dict[tuple[str, str], float]) -> dict[str, int]:

@@ -17,13 +17,21 @@ from itertools import chain
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 from numpy.typing import NDArray
 from scipy import sparse
 
+from graphsvc.snapshot import pylist
 from graphsvc.vocab import GRADE_VALUE, Level
 from queries.selection.avoidance import appointment_conflicts
 from queries.selection.candidates import SelectionContext, post_team
-from queries.selection.columns import CadreColumns, Histories, months_between_columns
+from queries.selection.columns import (
+    CadreColumns,
+    Histories,
+    RowRecords,
+    codes,
+    months_between_columns,
+)
 from queries.selection.heads import governed_area, head_kind
 from queries.selection.ranking import (
     _RESULT_WEIGHT,
@@ -31,6 +39,7 @@ from queries.selection.ranking import (
     candidate_levels,
 )
 from queries.selection.records import CadreRecord, UnitIndex
+from queries.selection.records import positions_in as _positions
 
 __all__ = ["CadreArrays", "rank_posts"]
 
@@ -128,6 +137,8 @@ class CadreArrays:
         by one.
         """
         policy, as_of, units = context.policy, context.as_of, context.units
+        if cadre_ids is None and context.graph is not None and context.rows is not None:
+            return cls._from_snapshot(context)
         if cadre_ids is None:
             ids = context.facts.ids
             records = [context.records[i] for i in ids]
@@ -192,6 +203,100 @@ class CadreArrays:
             similar=similar,
         )
 
+    @classmethod
+    def _from_snapshot(cls, context: SelectionContext) -> CadreArrays:
+        """:meth:`build` of every cadre, from the snapshot's tables: no record is built."""
+        assert context.graph is not None and context.rows is not None
+        graph, rows = context.graph, context.rows
+        snap = graph.snapshot
+        policy, as_of, units = context.policy, context.as_of, context.units
+        ids = context.facts.ids
+        histories, cadres = context.columns
+        n = len(ids)
+        specialty_index = {sid: k for k, sid in enumerate(sorted(context.specialty_names))}
+        post_kinds = {units.kind(p.get("unit_id")) for p in context.posts.values()}
+        similar = {
+            kind: months / 12 for kind, months in histories.months_in_kinds(post_kinds).items()
+        }
+        kinds = policy.rules.grassroots_years.unit_kinds
+        grassroots = histories.grassroots(RowRecords(context.records, ids), units, kinds=kinds) / 12
+        # Projects: the role and result weights, summed in reading order; their domains.
+        projects = snap.edges("WORKED_ON")
+        edge, owner = graph.group("WORKED_ON", "_src").rows(rows)
+        project_row = np.asarray(projects.column("_dst").combine_chunks(), np.int64)[edge]
+        found = project_row >= 0
+        edge, owner, project_row = edge[found], _positions(rows, owner[found]), project_row[found]
+        taken = projects.select(["role", "result"]).take(pa.array(edge, pa.int64()))
+        weights = [
+            _ROLE_WEIGHT.get(str(role or "成员"), 0.4) * _RESULT_WEIGHT.get(result, 0.6)
+            for role, result in zip(
+                pylist(taken.column("role")), pylist(taken.column("result")), strict=True
+            )
+        ]
+        tasks = np.bincount(owner, weights=np.asarray(weights, float), minlength=n).astype(float)
+        domain_of = [str(p["domain_id"]) if p.get("domain_id") else None for p in graph.projects]
+        # Specialties held, and the credit of each (cadre, specialty): 1 own, 0.6 a domain.
+        held = snap.edges("HAS_SPECIALTY")
+        held_edge, held_owner = graph.group("HAS_SPECIALTY", "_src").rows(rows)
+        held_owner = _positions(rows, held_owner)
+        held_ids = pylist(held.column("dst").combine_chunks().take(pa.array(held_edge, pa.int64())))
+        credit: dict[tuple[int, str], float] = {}
+        for who, project in zip(owner.tolist(), project_row.tolist(), strict=True):
+            domain = domain_of[project]
+            if domain is not None:
+                credit.setdefault((who, domain), 0.6)
+        categories: dict[str, NDArray[np.bool_]] = {
+            category: np.zeros(n, dtype=bool) for category in set(context.category_of.values())
+        }
+        for who, sid in zip(held_owner.tolist(), held_ids, strict=True):
+            credit[(who, sid)] = 1.0
+            category = context.category_of.get(sid)
+            if category is not None:
+                categories[category][who] = True
+        entries = [(who, specialty_index[sid], v) for (who, sid), v in credit.items()
+                   if sid in specialty_index]  # fmt: skip
+        grades, stars = graph.assessments_of(rows)
+        pools = snap.edges("IN_POOL")
+        pool_edge, pool_owner = graph.group("IN_POOL", "_src").rows(rows)
+        open_pool = np.asarray(pools.column("end").combine_chunks().is_null(), bool)[pool_edge]
+        in_pool = np.zeros(n, dtype=float)
+        in_pool[_positions(rows, pool_owner[open_pool])] = 1.0
+        recent = months_between_columns(histories.course_start, as_of) < 12
+        hours, _ = histories.course_sums(recent)
+        target = policy.scoring.development.training_hours_target
+        birth_months = months_between_columns(cadres.birth, as_of)
+        gender = codes(snap.nodes("Cadre").column("gender"), {"女": 1}, 0)[rows]
+        arrays = cls(
+            ids=ids,
+            levels=_LEVEL_VALUES[cadres.standing],
+            grassroots=grassroots,
+            tasks=tasks,
+            performance=_performance_of(n, grades, stars),
+            development=0.5 * in_pool + 0.5 * np.minimum(hours / target, 1.0),
+            age=np.where(np.isnat(cadres.birth), 0.0, birth_months / 12),
+            female=gender == 1,
+            match=sparse.csr_matrix(
+                (
+                    [v for _, _, v in entries],
+                    ([w for w, _, _ in entries], [k for _, k, _ in entries]),
+                ),
+                shape=(n, max(len(specialty_index), 1)),
+            ),
+            specialty_index=specialty_index,
+            categories=categories,
+            similar=similar,
+        )
+        # For avoidance: who has relatives (either side of an edge) and where each grew up.
+        relatives = snap.edges("RELATIVE_OF")
+        related = np.zeros(snap.nodes("Cadre").num_rows + 1, dtype=bool)
+        for side in ("_src", "_dst"):
+            related[np.asarray(relatives.column(side).combine_chunks(), np.int64)] = True
+        numbers = {unit_id: k for k, unit_id in enumerate(units.units)}
+        arrays._relatives = related[rows]
+        arrays._hometowns = codes(snap.nodes("Cadre").column("hometown_unit_id"), numbers, -1)[rows]
+        arrays._unit_numbers = numbers
+        return arrays
+
 
 def _children_of(units: UnitIndex) -> dict[str, list[str]]:
     children: dict[str, list[str]] = {}
@@ -216,12 +321,27 @@ def _performance(records: Sequence[CadreRecord]) -> Floats:
     n = len(records)
     grades = [record.annual_grades for record in records]
     counts = np.fromiter(map(len, grades), dtype=np.int64, count=n)
-    years = np.fromiter(chain.from_iterable(grades), dtype=np.int64, count=int(counts.sum()))
-    values = np.array(
-        [GRADE_VALUE.get(g, 0.5) for g in chain.from_iterable(map(dict.values, grades))],
-        dtype=float,
-    )
     owner = np.repeat(np.arange(n), counts)
+    years = np.fromiter(chain.from_iterable(grades), dtype=np.int64, count=int(counts.sum()))
+    values = list(chain.from_iterable(map(dict.values, grades)))
+    stars = [record.stars for record in records]
+    star_counts = np.fromiter(map(len, stars), dtype=np.int64, count=n)
+    star_values = np.fromiter(chain.from_iterable(stars), np.int64, int(star_counts.sum()))
+    return _performance_of(
+        n, (owner, years, values), (np.repeat(np.arange(n), star_counts), star_values)
+    )
+
+
+def _performance_of(
+    n: int,
+    grades: tuple[NDArray[np.int64], NDArray[np.int64], list[str]],
+    stars: tuple[NDArray[np.int64], NDArray[np.int64]],
+) -> Floats:
+    """The performance part from the annual grades ``(cadre, year, grade)``, one per cadre
+    and year, and the stars ``(cadre, stars)``."""
+    owner, years, grade_texts = grades
+    values = np.array([GRADE_VALUE.get(g, 0.5) for g in grade_texts], dtype=float)
+    counts = np.bincount(owner, minlength=n).astype(np.int64)
     order = np.lexsort((years, owner))
     owner, values = owner[order], values[order]
     # The last three years of each cadre, summed oldest first (as Python's sum adds them).
@@ -230,9 +350,9 @@ def _performance(records: Sequence[CadreRecord]) -> Floats:
     summed = np.bincount(owner[last], weights=values[last], minlength=n)
     kept = np.minimum(counts, 3)
     grade_part = np.where(kept > 0, summed / np.maximum(kept, 1), 0.5)
-    stars = [record.stars for record in records]
-    star_counts = np.fromiter(map(len, stars), dtype=np.int64, count=n)
-    star_sums = np.fromiter(map(sum, stars), dtype=np.int64, count=n)
+    star_owner, star_values = stars
+    star_counts = np.bincount(star_owner, minlength=n)
+    star_sums = np.bincount(star_owner, weights=star_values.astype(float), minlength=n)
     star_part = np.where(star_counts > 0, star_sums / np.maximum(5 * star_counts, 1), 0.6)
     performance: Floats = 0.7 * grade_part + 0.3 * star_part
     return performance
@@ -320,6 +440,16 @@ def rank_posts(
     young_age = policy.scoring.team.young_age
     excluded = [arrays.index[c] for c in exclude if c in arrays.index]
     pools: dict[tuple[str | None, str], tuple[NDArray[np.intp], sparse.csr_matrix]] = {}
+    # The teams' records, built in one pass (not a district at a time as they are read).
+    context.prefetch(
+        {
+            cadre_id
+            for post_id in post_ids
+            for p in context.posts_in_unit(str(context.posts[post_id].get("unit_id") or ""))
+            if p.get("team_member")
+            for cadre_id in context.holders.get(p["id"], ())
+        }
+    )
     ranked: dict[str, list[tuple[str, float]]] = {}
     for post_id in post_ids:
         post = context.posts[post_id]
@@ -393,7 +523,7 @@ def rank_posts(
                     n
                     for n in conflicting.tolist()
                     if appointment_conflicts(
-                        context.records[arrays.ids[chosen[n]]],
+                        context.avoidance_record(arrays.ids[chosen[n]]),
                         post,
                         context.units,
                         policy=policy,
