@@ -216,10 +216,7 @@ class SelectionContext:
                 units=read_units(store),
                 holders=holders,
                 requirements=requirements,
-                specialty_names={sid: str(s.get("name", sid)) for sid, s in specialties.items()},
-                category_of={
-                    sid: str(s["category"]) for sid, s in specialties.items() if s.get("category")
-                },
+                **_specialty_fields(specialties),
                 policy=policy,
                 as_of=as_of,
             )
@@ -285,10 +282,7 @@ class SelectionContext:
             units=units,
             holders=holders,
             requirements=requirements,
-            specialty_names={sid: str(s.get("name", sid)) for sid, s in specialties.items()},
-            category_of={
-                sid: str(s["category"]) for sid, s in specialties.items() if s.get("category")
-            },
+            **_specialty_fields(specialties),
             policy=policy,
             as_of=as_of,
             _scopes=scopes,
@@ -309,6 +303,16 @@ class SelectionContext:
             for post_id, post in self.posts.items()
             if post.get("leadership") and not self.holders.get(post_id)
         )
+
+
+def _specialty_fields(specialties: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """A context's specialty names and categories, from the Specialty nodes by id."""
+    return {
+        "specialty_names": {sid: str(s.get("name", sid)) for sid, s in specialties.items()},
+        "category_of": {
+            sid: str(s["category"]) for sid, s in specialties.items() if s.get("category")
+        },
+    }
 
 
 def required_categories(context: SelectionContext, unit_id: str) -> frozenset[str]:

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from graphsvc.dates import add_months, format_cadre_date, months_between
 from graphsvc.vocab import EDUCATION_ORDER, LEVEL_ORDER, RANK_LEVEL, Education, Level, Rank
-from queries.selection.policy import SelectionPolicy
+from queries.selection.policy import SelectionPolicy, YearsAtLevel
 from queries.selection.records import CadreRecord, UnitIndex
 from queries.selection.results import RuleRow, VerdictRow
 
@@ -32,6 +32,7 @@ __all__ = [
     "last_promotion",
     "level_standing",
     "span",
+    "years_needed",
 ]
 
 Status = Literal["pass", "fail", "warn"]
@@ -291,19 +292,24 @@ def _staff_rank_standing(a: Appointment, staff_rank: Rank) -> tuple[date | None,
     return a.cadre.get("rank_since"), rank.value
 
 
-def years_at_level(a: Appointment) -> RuleResult | None:
-    """Time at the level below: 一级科员 → 副科 3 years, 副职 → 正职 2, 正职 → upper 副职 3."""
-    rule = a.policy.rules.years_at_level
-    if not (rule.enabled and a.step == 1):
-        return None
-    needed = {
+def years_needed(rule: YearsAtLevel, target: Level) -> float | None:
+    """Years at the level below that a promotion to ``target`` needs (``None``: no rule)."""
+    return {
         Level.DEPUTY_SECTION: rule.staff_to_deputy_section,
         Level.SECTION: rule.deputy_to_principal,
         Level.DEPUTY_DIVISION: rule.principal_to_upper_deputy,
         Level.DIVISION: rule.deputy_to_principal,
         Level.DEPUTY_BUREAU: rule.principal_to_upper_deputy,
         Level.BUREAU: rule.deputy_to_principal,
-    }.get(a.target)
+    }.get(target)
+
+
+def years_at_level(a: Appointment) -> RuleResult | None:
+    """Time at the level below: 一级科员 → 副科 3 years, 副职 → 正职 2, 正职 → upper 副职 3."""
+    rule = a.policy.rules.years_at_level
+    if not (rule.enabled and a.step == 1):
+        return None
+    needed = years_needed(rule, a.target)
     if needed is None:
         return None
     staff_rank = _rank(rule.staff_rank)

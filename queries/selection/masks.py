@@ -24,7 +24,13 @@ from numpy.typing import NDArray
 
 from graphsvc.vocab import EDUCATION_ORDER, LEVEL_ORDER, Education, Level, Rank
 from queries.selection.columns import CadreColumns, Histories, RowRecords, codes, months_to
-from queries.selection.eligibility import _EDUCATION_RANK, _level, _rank, in_effect
+from queries.selection.eligibility import (
+    _EDUCATION_RANK,
+    _level,
+    _rank,
+    in_effect,
+    years_needed,
+)
 from queries.selection.policy import SelectionPolicy
 from queries.selection.records import CadreRecord, SnapshotGraph, UnitIndex
 
@@ -241,14 +247,7 @@ class EligibilityFacts:
     def _short_at_level(self, target: Level) -> Bools:
         """``years_at_level`` fails (for cadres one level below ``target``)."""
         rule = self.policy.rules.years_at_level
-        needed = {
-            Level.DEPUTY_SECTION: rule.staff_to_deputy_section,
-            Level.SECTION: rule.deputy_to_principal,
-            Level.DEPUTY_DIVISION: rule.principal_to_upper_deputy,
-            Level.DIVISION: rule.deputy_to_principal,
-            Level.DEPUTY_BUREAU: rule.principal_to_upper_deputy,
-            Level.BUREAU: rule.deputy_to_principal,
-        }.get(target)
+        needed = years_needed(rule, target)
         if needed is None:
             return np.zeros(len(self.ids), dtype=bool)
         required = needed * 12
