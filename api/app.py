@@ -117,11 +117,7 @@ class AuditEveryCall:
             if state["streaming"] or state["refused"]:
                 raise  # already answered: nothing left to replace
             log.exception("unhandled error on %s %s", request.method, path)
-            answer = _error(500, "服务内部出错，本次请求已记录；请稍后重试或联系管理员")
-            if await self._audit(request, answer.status_code, []):
-                await answer(scope, receive, send)
-            else:
-                await self._refuse(scope, receive, send)
+            await self._fail(request, scope, receive, send)
             return
         if state["streaming"] or state["refused"] or start is None:
             return
@@ -134,11 +130,7 @@ class AuditEveryCall:
                 shown = await run_in_threadpool(_people_in, kind, body)
         except Exception:  # an answer whose people cannot be named is not sent
             log.exception("cannot find the people in the answer to %s %s", request.method, path)
-            answer = _error(500, "服务内部出错，本次请求已记录；请稍后重试或联系管理员")
-            if await self._audit(request, answer.status_code, []):
-                await answer(scope, receive, send)
-            else:
-                await self._refuse(scope, receive, send)
+            await self._fail(request, scope, receive, send)
             return
         if not await self._audit(request, int(start["status"]), shown):
             await self._refuse(scope, receive, send)
@@ -181,6 +173,14 @@ class AuditEveryCall:
             )
             return False
         return True
+
+    async def _fail(self, request: Request, scope: Scope, receive: Receive, send: Send) -> None:
+        """A clear 500 in place of an answer that cannot be given, audited (or refused)."""
+        answer = _error(500, "服务内部出错，本次请求已记录；请稍后重试或联系管理员")
+        if await self._audit(request, answer.status_code, []):
+            await answer(scope, receive, send)
+        else:
+            await self._refuse(scope, receive, send)
 
     @staticmethod
     async def _refuse(scope: Scope, receive: Receive, send: Send) -> None:
