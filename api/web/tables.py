@@ -133,6 +133,14 @@ def _column_array(column: Column, values: list[Any]) -> pa.Array:
     return pa.array(values, type=_arrow_type(column.kind))
 
 
+def _sort_indices(data: pa.Table, keys: list[tuple[str, str]]) -> pa.Array:
+    """Row order by ``keys``, empty values last whichever the direction."""
+    try:  # pyarrow 20+: where empty values go is said per key
+        return pc.sort_indices(data, sort_keys=[(k, o, "at_end") for k, o in keys])
+    except (TypeError, ValueError, pa.ArrowInvalid):
+        return pc.sort_indices(data, sort_keys=keys, null_placement="at_end")
+
+
 @dataclass
 class TableView:
     """One page of a table as the template draws it (see ``_table.html``)."""
@@ -320,9 +328,7 @@ class Table:
             by = "__sort"
             keys = data.append_column(by, pc.binary_join(data.column(sort), "；"))
         order = "descending" if desc else "ascending"
-        indices = pc.sort_indices(
-            keys, sort_keys=[(by, order), (_ROW, "ascending")], null_placement="at_end"
-        )
+        indices = _sort_indices(keys, [(by, order), (_ROW, "ascending")])
         return data.take(indices)
 
     def _rows_at(self, positions: list[int]) -> list[Mapping[str, Any]]:
