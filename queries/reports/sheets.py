@@ -64,7 +64,7 @@ def write_table(
     book: Workbook,
     name: str,
     *,
-    title: str,
+    title: str | None,
     columns: Sequence[SheetColumn],
     rows: Iterable[Sequence[Any]],
     notes: Sequence[str] = (),
@@ -74,20 +74,23 @@ def write_table(
     rows; the header frozen and printed on every page, A4 fitted to the page width, the page
     number in the footer. ``landscape`` defaults to landscape for more than six columns.
 
-    Returns the sheet; its header is on row ``len(notes) + 2`` and the rows follow.
+    Returns the sheet; its header is on row ``len(notes) + 2`` and the rows follow (with
+    ``title`` None and no notes, the header is the first row).
     """
     sheet: Worksheet = book.create_sheet(sheet_name(name, book.sheetnames))
     width = max(len(columns), 1)
-    put(sheet, 1, 1, title).font = Font(name=_FONT, size=16, bold=True)
-    sheet.cell(row=1, column=1).alignment = Alignment(horizontal="center", vertical="center")
-    sheet.row_dimensions[1].height = 30
-    if width > 1:
-        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-    for offset, note in enumerate(notes, start=2):
-        put(sheet, offset, 1, note).font = Font(name=_FONT, size=10, color="555555")
+    lines = ([title] if title is not None else []) + list(notes)
+    for offset, line in enumerate(lines, start=1):
+        cell = put(sheet, offset, 1, line)
+        if offset == 1 and title is not None:
+            cell.font = Font(name=_FONT, size=16, bold=True)
+            cell.alignment = Alignment(horizontal="center", vertical="center")
+            sheet.row_dimensions[1].height = 30
+        else:
+            cell.font = Font(name=_FONT, size=10, color="555555")
         if width > 1:
             sheet.merge_cells(start_row=offset, start_column=1, end_row=offset, end_column=width)
-    header = len(notes) + 2
+    header = len(lines) + 1
     for index, column in enumerate(columns, start=1):
         cell = put(sheet, header, index, column.title)
         cell.font = Font(name=_FONT, bold=True)

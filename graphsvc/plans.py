@@ -1,0 +1,145 @@
+"""Saved round plans (整体方案存档): what a committee decided to take into the meeting.
+
+A plan is kept as it was shown: its options, its answer (the round's typed answer, as JSON),
+who saved it, when, on which day's rules and from which graph version, so that reopening it
+shows the same plan even after the graph has changed (and says that it has). Plans live in
+their own table of the access file (beside accounts and the audit log), outside the graph:
+they are the committee's working papers, not facts about people.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+__all__ = ["MAX_NAME", "Plan", "PlanError", "PlanStore"]
+
+MAX_NAME = 60
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS round_plans (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    graph_version INTEGER NOT NULL,
+    as_of TEXT NOT NULL,
+    options BLOB NOT NULL,
+    result BLOB NOT NULL
+);
+"""
+
+
+class PlanError(ValueError):
+    """A plan that cannot be saved as given (the message says why, in Chinese)."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A saved plan; ``result`` is the round's answer exactly as it was shown."""
+
+    id: int
+    name: str
+    created_at: datetime
+    created_by: str
+    graph_version: int
+    as_of: str
+    options: dict[str, Any]
+    result: dict[str, Any]
+
+    @property
+    def cadre_ids(self) -> list[str]:
+        """Everyone the plan shows: appointees and runners-up (for the audit)."""
+        people = [str(a["cadre_id"]) for a in self.result.get("assignments", [])]
+        for runners in self.result.get("runners_up", {}).values():
+            people += [str(r["cadre_id"]) for r in runners]
+        return list(dict.fromkeys(people))
+
+
+class PlanStore:
+    """The plans table of an SQLite file (created on first use); safe across threads."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self._db.execute("PRAGMA busy_timeout=10000")
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def save(
+        self,
+        *,
+        name: str,
+        created_by: str,
+        graph_version: int,
+        as_of: str,
+        options: dict[str, Any],
+        result: dict[str, Any],
+    ) -> Plan:
+        """Keep a plan; the name is trimmed and must be 1 to ``MAX_NAME`` characters."""
+        name = " ".join(name.split())
+        if not name:
+            raise PlanError("请给方案起一个名称。")
+        if len(name) > MAX_NAME:
+            raise PlanError(f"方案名称最多{MAX_NAME}个字（现在{len(name)}个字）。")
+        created = datetime.now(UTC).replace(microsecond=0)
+        with self._lock:
+            cursor = self._db.execute(
+                "INSERT INTO round_plans (name, created_at, created_by, graph_version, as_of,"
+                " options, result) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    name,
+                    created.isoformat(),
+                    created_by,
+                    graph_version,
+                    as_of,
+                    orjson.dumps(options),
+                    orjson.dumps(result),
+                ),
+            )
+            plan_id = int(cursor.lastrowid or 0)
+        return Plan(plan_id, name, created, created_by, graph_version, as_of, options, result)
+
+    def get(self, plan_id: int) -> Plan | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT id, name, created_at, created_by, graph_version, as_of, options, result"
+                " FROM round_plans WHERE id = ?",
+                (plan_id,),
+            ).fetchone()
+        return None if row is None else _plan(row)
+
+    def list(self) -> list[Plan]:
+        """Every plan, the newest first."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT id, name, created_at, created_by, graph_version, as_of, options, result"
+                " FROM round_plans ORDER BY id DESC"
+            ).fetchall()
+        return [_plan(row) for row in rows]
+
+
+def _plan(row: tuple[Any, ...]) -> Plan:
+    plan_id, name, created, by, version, as_of, options, result = row
+    return Plan(
+        int(plan_id),
+        str(name),
+        datetime.fromisoformat(created),
+        str(by),
+        int(version),
+        str(as_of),
+        orjson.loads(options),
+        orjson.loads(result),
+    )
