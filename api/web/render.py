@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from api.web import charts
-from api.web.formats import day_text, month_text
+from api.web.formats import day_text, moment_text, month_text
 from graphsvc.access import Session
 
 __all__ = ["NAVIGATION", "ROLE_NAMES", "render"]
@@ -57,7 +57,9 @@ _env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-_env.filters.update(pct=_pct, num=_num, text=_text, series=_series, ym=month_text, ymd=day_text)
+_env.filters.update(
+    pct=_pct, num=_num, text=_text, series=_series, ym=month_text, ymd=day_text, when=moment_text
+)
 _env.globals.update(charts=charts, PART_NAMES=charts.PART_NAMES, ROLE_NAMES=ROLE_NAMES)
 
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Mapping, Sequence
 from datetime import date
-from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
 import pyarrow.compute as pc
@@ -21,13 +19,8 @@ from api.web.people import find_people
 from api.web.render import render
 from api.web.tables import Column, Table
 from graphsvc.access import Principal, Session
-from queries.reports.document import write_report
-from queries.reports.selection import round_report
-from queries.selection.assignment import InfeasibleRound
 from queries.selection.candidates import SelectionContext, explain
 from queries.selection.check import NotFound, check_appointment
-from queries.selection.results import RoundResult
-from queries.selection.round import run_round
 
 router = APIRouter()
 
@@ -469,146 +462,4 @@ def compare(
         weights=weights,
         today=today,
         verdicts=VERDICTS,
-    )
-
-
-def _round_options(
-    context: SelectionContext,
-    posts: list[str] | None,
-    must: list[str] | None,
-    young: str | None,
-    own_unit: str,
-) -> tuple[list[str], list[str], float, Literal["allow", "exclude", "prefer"]]:
-    post_ids = list(dict.fromkeys(posts or []))
-    must_fill = list(dict.fromkeys(must or []))
-    unknown = [p for p in post_ids + must_fill if p not in context.posts]
-    if unknown:
-        raise PageError(404, f"没有这些岗位：{'、'.join(unknown)}。")
-    try:
-        share = float(young) / 100 if young not in (None, "") else 0.0
-    except ValueError:
-        raise PageError(400, f"35岁以下占比应为0到100之间的数字，而不是“{young}”。") from None
-    if not 0 <= share <= 1:
-        raise PageError(400, "35岁以下占比应在0到100之间。")
-    if own_unit not in OWN_UNIT:
-        raise PageError(400, "本单位规则只能是不限、不在本单位任职或优先本单位。")
-    stray = [p for p in must_fill if p not in post_ids]
-    if stray:
-        raise PageError(400, f"必须配齐的岗位应在本轮岗位之中：{'、'.join(stray)}。")
-    return post_ids, must_fill, share, own_unit  # type: ignore[return-value]
-
-
-def _run(
-    request: Request,
-    context: SelectionContext,
-    post_ids: list[str],
-    must_fill: list[str],
-    share: float,
-    own_unit: Literal["allow", "exclude", "prefer"],
-) -> RoundResult:
-    """The round for these options, cached per graph version (the page and its downloads)."""
-    key = (
-        "round",
-        context.as_of,
-        tuple(sorted(post_ids)),
-        tuple(sorted(must_fill)),
-        share,
-        own_unit,
-    )
-    try:
-        return data.cached(
-            request,
-            key,
-            lambda: run_round(
-                context=context,
-                post_ids=post_ids,
-                must_fill=must_fill,
-                min_young_share=share,
-                own_unit=own_unit,
-            ),
-        )
-    except InfeasibleRound as error:
-        raise PageError(422, f"在这些条件下无法配齐：{error}") from None
-
-
-@router.get("/round")
-def round_page(
-    request: Request,
-    session: SelectDep,
-    posts: Annotated[list[str] | None, Query()] = None,
-    must: Annotated[list[str] | None, Query()] = None,
-    young: Annotated[str | None, Query()] = None,
-    own_unit: Annotated[str, Query()] = "allow",
-    run: Annotated[str | None, Query()] = None,
-) -> Response:
-    context = data.selection(request)
-    vacancies = [
-        {
-            "post_id": p,
-            "name": context.posts[p].get("name"),
-            "unit_name": context.units.name(context.posts[p].get("unit_id")),
-            "level": context.posts[p].get("level"),
-        }
-        for p in context.vacancies()
-    ]
-    result = None
-    post_ids, must_fill, share, rule = _round_options(context, posts, must, young, own_unit)
-    if run:
-        if not post_ids:
-            raise PageError(400, "请至少选择一个岗位再计算方案。")
-        result = _run(request, context, post_ids, must_fill, share, rule)
-        shown(
-            request,
-            "selection_round",
-            [a["cadre_id"] for a in result["assignments"]]
-            + [r["cadre_id"] for rs in result["runners_up"].values() for r in rs],
-        )
-    else:
-        shown(request, "page:round")
-    return render(
-        request,
-        "round.html",
-        title="整体方案",
-        session=session,
-        vacancies=vacancies,
-        chosen=set(post_ids) if run else {v["post_id"] for v in vacancies[:10]},
-        must=set(must_fill),
-        young=young or "",
-        own_unit=rule,
-        own_unit_names=OWN_UNIT,
-        result=result,
-        post_names={p: context.posts[p].get("name") for p in context.posts},
-        query=request.url.query,
-    )
-
-
-@router.get("/round/export")
-def round_export(
-    request: Request,
-    session: SelectDep,
-    posts: Annotated[list[str] | None, Query()] = None,
-    must: Annotated[list[str] | None, Query()] = None,
-    young: Annotated[str | None, Query()] = None,
-    own_unit: Annotated[str, Query()] = "allow",
-    format: Annotated[str, Query()] = "xlsx",
-) -> Response:
-    if format not in {"xlsx", "html"}:
-        raise PageError(400, "只能下载 .xlsx 或 .html 格式。")
-    context = data.selection(request)
-    post_ids, must_fill, share, rule = _round_options(context, posts, must, young, own_unit)
-    if not post_ids:
-        raise PageError(400, "请至少选择一个岗位。")
-    result = _run(request, context, post_ids, must_fill, share, rule)
-    shown(request, "export_round", [a["cadre_id"] for a in result["assignments"]])
-    with tempfile.TemporaryDirectory() as folder:
-        path = write_report(round_report(result), Path(folder) / f"round.{format}")
-        body = path.read_bytes()
-    media = (
-        "text/html; charset=utf-8"
-        if format == "html"
-        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    name = f"selection-round-{result['as_of']}.{format}"
-    return Response(
-        body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'}
     )
