@@ -287,7 +287,7 @@ def vacancy(
     ticked = set(picked or [])
     candidates = Table(
         "c",
-        f"{result['unit_name']}{post.get('name')}候选人",
+        f"{post_title(context, post)}候选人",
         candidate_columns(weights, post_id),
         [_candidate_row(context, c, ticked) for c in result["candidates"]],
         subject="cadre_id",
@@ -298,7 +298,7 @@ def vacancy(
     )
     excluded = Table(
         "x",
-        f"{result['unit_name']}{post.get('name')}未列入的干部",
+        f"{post_title(context, post)}未列入的干部",
         excluded_columns(post_id),
         [{**e, **person_facts(context, e["cadre_id"])} for e in result["excluded"]],
         subject="cadre_id",
