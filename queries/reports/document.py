@@ -27,7 +27,7 @@ from queries.reports.sheets import (
     write_table,
 )
 
-__all__ = ["CHART_FONTS", "Chart", "Report", "Section", "write_report"]
+__all__ = ["CHART_FONTS", "Chart", "Report", "Section", "write_report", "write_report_bytes"]
 
 # The reader's browser draws the chart text, so name fonts that browsers resolve to a CJK
 # font on Linux, Windows and macOS; matplotlib measures with the first one installed here.
@@ -237,15 +237,22 @@ def _workbook(report: Report) -> bytes:
     return workbook_bytes(book)
 
 
+def write_report_bytes(report: Report, fmt: str) -> bytes:
+    """The report as the bytes of an ``xlsx`` or ``html`` file (a download)."""
+    if fmt == "html":
+        return _html(report).encode("utf-8")
+    if fmt == "xlsx":
+        return _workbook(report)
+    raise ValueError(f"报告只能写成 .xlsx 或 .html 文件，而不是 .{fmt}")
+
+
 def write_report(report: Report, path: Path) -> Path:
     """Write ``report`` to ``path``: ``.xlsx`` (a sheet per section, charts as native Excel
     charts) or ``.html`` (one page, charts as inline SVG whose text the browser draws)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     suffix = path.suffix.lower()
-    if suffix == ".html":
-        path.write_text(_html(report), encoding="utf-8")
-    elif suffix == ".xlsx":
-        path.write_bytes(_workbook(report))
-    else:
+    if suffix not in {".html", ".xlsx"}:
         raise ValueError(f"{path}：报告只能写成 .xlsx 或 .html 文件")
+    body = write_report_bytes(report, suffix[1:])  # all of it before anything is written
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(body)
     return path
