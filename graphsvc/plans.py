@@ -18,7 +18,7 @@ from typing import Any
 
 import orjson
 
-__all__ = ["MAX_NAME", "Plan", "PlanError", "PlanStore"]
+__all__ = ["MAX_NAME", "Plan", "PlanError", "PlanStore", "PlanSummary"]
 
 MAX_NAME = 60
 
@@ -31,7 +31,10 @@ CREATE TABLE IF NOT EXISTS round_plans (
     graph_version INTEGER NOT NULL,
     as_of TEXT NOT NULL,
     options BLOB NOT NULL,
-    result BLOB NOT NULL
+    result BLOB NOT NULL,
+    posts INTEGER NOT NULL DEFAULT 0,
+    filled INTEGER NOT NULL DEFAULT 0,
+    total REAL NOT NULL DEFAULT 0
 );
 """
 
@@ -55,11 +58,28 @@ class Plan:
 
     @property
     def cadre_ids(self) -> list[str]:
-        """Everyone the plan shows: appointees and runners-up (for the audit)."""
-        people = [str(a["cadre_id"]) for a in self.result.get("assignments", [])]
-        for runners in self.result.get("runners_up", {}).values():
+        """Everyone the plan shows: appointees and runners-up (for the audit). The answer is
+        the round's, or under ``result`` beside what the page shows with it."""
+        answer = self.result.get("result", self.result)
+        people = [str(a["cadre_id"]) for a in answer.get("assignments", [])]
+        for runners in answer.get("runners_up", {}).values():
             people += [str(r["cadre_id"]) for r in runners]
         return list(dict.fromkeys(people))
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    """A plan as a list of plans shows it (without its answer)."""
+
+    id: int
+    name: str
+    created_at: datetime
+    created_by: str
+    graph_version: int
+    as_of: str
+    posts: int
+    filled: int
+    total: float
 
 
 class PlanStore:
@@ -73,6 +93,13 @@ class PlanStore:
         self._db.execute("PRAGMA busy_timeout=10000")
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(_SCHEMA)
+        # A table made before the list's summary columns gets them (older plans show 0).
+        have = {row[1] for row in self._db.execute("PRAGMA table_info(round_plans)")}
+        for column, kind in (("posts", "INTEGER"), ("filled", "INTEGER"), ("total", "REAL")):
+            if column not in have:
+                self._db.execute(
+                    f"ALTER TABLE round_plans ADD COLUMN {column} {kind} NOT NULL DEFAULT 0"
+                )
 
     def close(self) -> None:
         with self._lock:
@@ -87,8 +114,12 @@ class PlanStore:
         as_of: str,
         options: dict[str, Any],
         result: dict[str, Any],
+        posts: int = 0,
+        filled: int = 0,
+        total: float = 0.0,
     ) -> Plan:
-        """Keep a plan; the name is trimmed and must be 1 to ``MAX_NAME`` characters."""
+        """Keep a plan; the name is trimmed and must be 1 to ``MAX_NAME`` characters.
+        ``posts``, ``filled`` and ``total`` are what the list of plans shows."""
         name = " ".join(name.split())
         if not name:
             raise PlanError("请给方案起一个名称。")
@@ -98,7 +129,7 @@ class PlanStore:
         with self._lock:
             cursor = self._db.execute(
                 "INSERT INTO round_plans (name, created_at, created_by, graph_version, as_of,"
-                " options, result) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                " options, result, posts, filled, total) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     name,
                     created.isoformat(),
@@ -107,6 +138,9 @@ class PlanStore:
                     as_of,
                     orjson.dumps(options),
                     orjson.dumps(result),
+                    posts,
+                    filled,
+                    total,
                 ),
             )
             plan_id = int(cursor.lastrowid or 0)
@@ -121,14 +155,17 @@ class PlanStore:
             ).fetchone()
         return None if row is None else _plan(row)
 
-    def list(self) -> list[Plan]:
-        """Every plan, the newest first."""
+    def list(self) -> list[PlanSummary]:
+        """Every plan, the newest first, without their answers."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT id, name, created_at, created_by, graph_version, as_of, options, result"
-                " FROM round_plans ORDER BY id DESC"
+                "SELECT id, name, created_at, created_by, graph_version, as_of, posts, filled,"
+                " total FROM round_plans ORDER BY id DESC"
             ).fetchall()
-        return [_plan(row) for row in rows]
+        return [
+            PlanSummary(int(i), str(n), datetime.fromisoformat(c), str(b), int(v), str(a), p, f, t)
+            for i, n, c, b, v, a, p, f, t in rows
+        ]
 
 
 def _plan(row: tuple[Any, ...]) -> Plan:

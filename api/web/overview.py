@@ -76,7 +76,7 @@ def overview(request: Request, session: Annotated[Session, Depends(allowed("read
     people: list[str | None] = []
     if principal.can("select"):
         selection = data.selection(request)
-        vacant = selection.vacancies()
+        vacant = data.vacancies(request, selection)
         by_level: dict[str, int] = {}
         for post_id in vacant:
             level = str(selection.posts[post_id].get("level") or "未定")

@@ -24,7 +24,7 @@ from api.web.render import render
 from api.web.selection import OWN_UNIT, person_facts, post_title
 from api.web.tables import XLSX, Column, Table
 from graphsvc.access import Session
-from graphsvc.plans import MAX_NAME, Plan, PlanError, PlanStore
+from graphsvc.plans import MAX_NAME, Plan, PlanError, PlanStore, PlanSummary
 from queries.forms.export import round_documents
 from queries.forms.pdf import PdfUnavailable
 from queries.reports.appointments import (
@@ -111,6 +111,7 @@ class RoundOptions:
 
 
 def parse_options(
+    request: Request,
     context: SelectionContext,
     posts: Sequence[str] | None,
     must: Sequence[str] | None,
@@ -121,7 +122,9 @@ def parse_options(
 ) -> RoundOptions:
     """The round's options from a form or an address, each checked (a Chinese message);
     ``every``: the posts are every vacancy (an address too long to list them otherwise)."""
-    post_ids = tuple(context.vacancies()) if every else tuple(dict.fromkeys(posts or []))
+    post_ids = (
+        tuple(data.vacancies(request, context)) if every else tuple(dict.fromkeys(posts or []))
+    )
     must_fill = tuple(dict.fromkeys(must or []))
     unknown = [p for p in post_ids + must_fill if p not in context.posts]
     if unknown:
@@ -152,13 +155,14 @@ def parse_options(
         young,
         own_unit,  # type: ignore[arg-type]
         tuple(swaps.items()),
-        every=every or set(post_ids) == set(context.vacancies()),
+        every=every or set(post_ids) == set(data.vacancies(request, context)),
     )
 
 
-def _options_from_query(context: SelectionContext, query: str) -> RoundOptions:
+def _options_from_query(request: Request, context: SelectionContext, query: str) -> RoundOptions:
     params = parse_qs(query)
     return parse_options(
+        request,
         context,
         params.get("posts"),
         params.get("must"),
@@ -199,7 +203,7 @@ def solve(request: Request, context: SelectionContext, options: RoundOptions) ->
 
 
 def plan_view(
-    context: SelectionContext, options: RoundOptions, result: RoundResult
+    request: Request, context: SelectionContext, options: RoundOptions, result: RoundResult
 ) -> dict[str, Any]:
     """The round as shown and as a saved plan keeps it: the answer, the posts named with
     their units, the appointees' and alternates' current posts and ages on the day."""
@@ -230,7 +234,7 @@ def plan_view(
         "result": dict(result),
         "posts": posts,
         "people": people,
-        "vacancies": len(context.vacancies()),
+        "vacancies": len(data.vacancies(request, context)),
         "options": options.as_dict(),
     }
 
@@ -353,7 +357,7 @@ def _changes(
     return changed
 
 
-def _vacancy_choices(context: SelectionContext) -> list[dict[str, Any]]:
+def _vacancy_choices(request: Request, context: SelectionContext) -> list[dict[str, Any]]:
     return [
         {
             "post_id": p,
@@ -361,7 +365,7 @@ def _vacancy_choices(context: SelectionContext) -> list[dict[str, Any]]:
             "unit_name": context.units.name(context.posts[p].get("unit_id")),
             "level": context.posts[p].get("level"),
         }
-        for p in context.vacancies()
+        for p in data.vacancies(request, context)
     ]
 
 
@@ -385,8 +389,8 @@ def round_page(
     every: Annotated[str | None, Query(alias="all", max_length=2)] = None,
 ) -> Response:
     context = data.selection(request)
-    vacancies = _vacancy_choices(context)
-    options = parse_options(context, posts, must, young, own_unit, fix, every=every == "1")
+    vacancies = _vacancy_choices(request, context)
+    options = parse_options(request, context, posts, must, young, own_unit, fix, every=every == "1")
     view = table = None
     changes: list[dict[str, Any]] = []
     changes_total: float | None = None
@@ -416,7 +420,7 @@ def round_page(
                 changes = _changes(context, before, result)
                 changes_total = result["total"] - before["total"]
                 undo = "/round?" + options.query(fix=[list(p) for p in options.fix[:-1]])
-        view = plan_view(context, shown_options, result)
+        view = plan_view(request, context, shown_options, result)
 
         def swap(post_id: str, cadre_id: str) -> str:
             fixes = [list(p) for p in shown_options.fix if p[0] != post_id and p[1] != cadre_id]
@@ -479,14 +483,14 @@ async def save_plan(
 
     def save() -> Plan:
         context = data.selection(request)
-        options = _options_from_query(context, query)
+        options = _options_from_query(request, context, query)
         if not options.posts:
             raise PageError(400, "方案中没有岗位，无法保存。")
         try:
             result = solve(request, context, options)
         except InfeasibleRound as error:
             raise PageError(422, f"在这些条件下无法配齐：{error}") from None
-        view = plan_view(context, options, result)
+        view = plan_view(request, context, options, result)
         try:
             plan = plan_store(request).save(
                 name=name,
@@ -495,6 +499,9 @@ async def save_plan(
                 as_of=context.as_of.isoformat(),
                 options=options.as_dict(),
                 result=view,
+                posts=result["posts"],
+                filled=len(result["assignments"]),
+                total=result["total"],
             )
         except PlanError as error:
             raise PageError(400, str(error)) from None
@@ -512,8 +519,7 @@ def _plan(request: Request, plan_id: int) -> Plan:
     return plan
 
 
-def _plan_summary(plan: Plan, version: int) -> dict[str, Any]:
-    result = plan.result["result"]
+def _plan_summary(plan: PlanSummary, version: int) -> dict[str, Any]:
     return {
         "id": plan.id,
         "name": plan.name,
@@ -522,9 +528,9 @@ def _plan_summary(plan: Plan, version: int) -> dict[str, Any]:
         "as_of": plan.as_of,
         "graph_version": plan.graph_version,
         "changed": "数据已变化" if plan.graph_version != version else "未变化",
-        "posts": result["posts"],
-        "filled": len(result["assignments"]),
-        "total": result["total"],
+        "posts": plan.posts,
+        "filled": plan.filled,
+        "total": plan.total,
     }
 
 
@@ -731,14 +737,16 @@ def round_papers(
     every: Annotated[str | None, Query(alias="all", max_length=2)] = None,
 ) -> Response:
     context = data.selection(request)
-    options = parse_options(context, posts, must, young, own_unit, fix, every=every == "1")
+    options = parse_options(request, context, posts, must, young, own_unit, fix, every=every == "1")
     if not options.posts:
         raise PageError(400, "请至少选择一个岗位。")
     try:
         result = solve(request, context, options)
     except InfeasibleRound as error:
         raise PageError(422, f"在这些条件下无法配齐：{error}") from None
-    return _papers(request, session, plan_view(context, options, result), kind, context.as_of)
+    return _papers(
+        request, session, plan_view(request, context, options, result), kind, context.as_of
+    )
 
 
 @router.get("/round/plans/{plan_id}/papers/{kind}")

@@ -139,9 +139,9 @@ def post_title(context: SelectionContext, post: Mapping[str, Any]) -> str:
     return name if not unit or name.startswith(unit) else f"{unit}{name}"
 
 
-def _vacancy_rows(context: SelectionContext) -> list[dict[str, Any]]:
+def _vacancy_rows(request: Request, context: SelectionContext) -> list[dict[str, Any]]:
     rows = []
-    for post_id in context.vacancies():
+    for post_id in data.vacancies(request, context):
         post = context.posts[post_id]
         unit_id = str(post.get("unit_id") or "")
         rows.append(
@@ -177,7 +177,9 @@ def vacancies(
     unit: Annotated[str | None, Query(max_length=20)] = None,
 ) -> Response:
     context = data.selection(request)
-    rows = _vacancy_rows(context)
+    rows = data.cached(
+        request, ("web-vacancy-rows", context.as_of), lambda: _vacancy_rows(request, context)
+    )
     units = sorted({(r["unit_id"], r["unit_name"]) for r in rows}, key=lambda u: u[0])
     if unit and unit not in context.units.units:
         raise PageError(404, f"没有编号为 {unit} 的单位。")
@@ -205,10 +207,16 @@ def vacancies(
     )
 
 
-def _pick(row: Mapping[str, Any]) -> Markup:
-    return Markup(
-        '<input type="checkbox" name="ids" value="{0}" form="compare-form" aria-label="选择{1}"{2}>'
-    ).format(row["cadre_id"], row["name"], Markup(" checked") if row.get("picked") else "")
+def _pick(ticked: set[str]) -> Any:
+    def cell(row: Mapping[str, Any]) -> Markup:
+        return Markup(
+            '<input type="checkbox" name="ids" value="{0}" form="compare-form"'
+            ' aria-label="选择{1}"{2}>'
+        ).format(
+            row["cadre_id"], row["name"], Markup(" checked") if row["cadre_id"] in ticked else ""
+        )
+
+    return cell
 
 
 def _name_cell(row: Mapping[str, Any]) -> Markup:
@@ -227,9 +235,11 @@ def _check_link(post_id: str) -> Any:
     )
 
 
-def candidate_columns(weights: dict[str, float], post_id: str) -> tuple[Column, ...]:
+def candidate_columns(
+    weights: dict[str, float], post_id: str, ticked: set[str]
+) -> tuple[Column, ...]:
     return (
-        Column("pick", "对比", sortable=False, export=False, cell=_pick, css="no-print"),
+        Column("pick", "对比", sortable=False, export=False, cell=_pick(ticked), css="no-print"),
         Column("rank", "排名", kind="number", css="num", width=6),
         Column("name", "姓名", cell=_name_cell, css="nowrap", width=10),
         Column("current_post", "现任职务", width=28, css="w8"),
@@ -259,16 +269,13 @@ def excluded_columns(post_id: str) -> tuple[Column, ...]:
     )  # fmt: skip
 
 
-def _candidate_row(
-    context: SelectionContext, row: Mapping[str, Any], ticked: set[str]
-) -> dict[str, Any]:
+def _candidate_row(context: SelectionContext, row: Mapping[str, Any]) -> dict[str, Any]:
     facts = person_facts(context, row["cadre_id"], row)
     return {
         **row,
         **facts,
         "rank": row.get("rank"),  # the ranking's place; the 职级 is rank_title
         "rank_title": facts["rank"],
-        "picked": row["cadre_id"] in ticked,
     }
 
 
@@ -285,11 +292,20 @@ def vacancy(
     result = data.candidates(request, post_id, None)
     weights = context.policy.scoring.weights.model_dump()
     ticked = set(picked or [])
+    # The rows with what a committee reads first, made once per post, day and graph version.
+    candidate_rows, excluded_rows = data.cached(
+        request,
+        ("web-candidates", post_id, context.as_of),
+        lambda: (
+            [_candidate_row(context, c) for c in result["candidates"]],
+            [{**e, **person_facts(context, e["cadre_id"])} for e in result["excluded"]],
+        ),
+    )
     candidates = Table(
         "c",
         f"{post_title(context, post)}候选人",
-        candidate_columns(weights, post_id),
-        [_candidate_row(context, c, ticked) for c in result["candidates"]],
+        candidate_columns(weights, post_id, ticked),
+        candidate_rows,
         subject="cadre_id",
         page_size=20,
         css="candidates",
@@ -300,7 +316,7 @@ def vacancy(
         "x",
         f"{post_title(context, post)}未列入的干部",
         excluded_columns(post_id),
-        [{**e, **person_facts(context, e["cadre_id"])} for e in result["excluded"]],
+        excluded_rows,
         subject="cadre_id",
         page_size=20,
         empty="没有未列入的干部。",
