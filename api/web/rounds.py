@@ -244,8 +244,13 @@ def _alternate(index: int) -> Callable[[Mapping[str, Any]], Markup]:
         alt = row.get(f"alt{index}")
         if not alt:
             return Markup("—")
-        text = Markup('<a href="/cadres/{0}">{1}</a> <small>{2:.3f}</small>').format(
-            alt["cadre_id"], alt["name"], alt["score"]
+        text = Markup('<a href="/cadres/{0}">{1}</a> <small>{2:.3f}</small>{3}').format(
+            alt["cadre_id"],
+            alt["name"],
+            alt["score"],
+            Markup("").join(
+                Markup(' <span class="tag">{}</span>').format(f) for f in alt.get("flags", [])
+            ),
         )
         href = row.get(f"alt{index}_swap")
         if href:
@@ -261,10 +266,11 @@ def _alternate(index: int) -> Callable[[Mapping[str, Any]], Markup]:
 def _appointee(row: Mapping[str, Any]) -> Markup:
     if not row.get("cadre_id"):
         return Markup('<span class="alert-text">未配</span>')
+    tags = [*(["已换入"] if row.get("swapped") else []), *row.get("flags", [])]
     return Markup('<a href="/cadres/{0}">{1}</a>{2}').format(
         row["cadre_id"],
         row["name"],
-        Markup(' <span class="tag">已换入</span>') if row.get("swapped") else "",
+        Markup("").join(Markup(' <span class="tag">{}</span>').format(t) for t in tags),
     )
 
 
@@ -314,10 +320,12 @@ def plan_rows(
             "rank_for_post": a["rank_for_post"] if a else None,
             "young": a["young"] if a else None,
             "swapped": a is not None and fixed.get(post_id) == a["cadre_id"],
+            "flags": list(a.get("flags", [])) if a else [],
         }
         for index, runner in enumerate(result["runners_up"].get(post_id, [])[:3], start=1):
             row[f"alt{index}"] = runner
-            row[f"alt{index}_text"] = f"{runner['name']}（{runner['score']:.3f}）"
+            flags = "".join(f"，{f}" for f in runner.get("flags", []))
+            row[f"alt{index}_text"] = f"{runner['name']}（{runner['score']:.3f}{flags}）"
             if swap is not None:
                 row[f"alt{index}_swap"] = swap(post_id, str(runner["cadre_id"]))
         rows.append(row)

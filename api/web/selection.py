@@ -108,7 +108,7 @@ def person_facts(
             end = min(tenure.end or day, day)
             led[level] = led.get(level, 0.0) + max((end - tenure.start).days, 0) / 365.25
     leading = [t for t in current if t.post.get("leadership")]
-    if "leader" in given:
+    if isinstance(given.get("leader"), str | Mapping):  # a bool says less than the record
         leader = _leadership_text(given["leader"])
     elif leading:
         held = leading[0]
@@ -240,7 +240,7 @@ def candidate_columns(
 ) -> tuple[Column, ...]:
     return (
         Column("pick", "对比", sortable=False, export=False, cell=_pick(ticked), css="no-print"),
-        Column("rank", "排名", kind="number", css="num", width=6),
+        Column("place", "排名", kind="number", css="num", width=6),
         Column("name", "姓名", cell=_name_cell, css="nowrap", width=10),
         Column("current_post", "现任职务", width=28, css="w8"),
         Column("rank_title", "职级", choices=True, css="nowrap", width=14),
@@ -270,12 +270,16 @@ def excluded_columns(post_id: str) -> tuple[Column, ...]:
 
 
 def _candidate_row(context: SelectionContext, row: Mapping[str, Any]) -> dict[str, Any]:
+    """A candidate as the table shows it. The place in the ranking is ``place`` (or, in the
+    older answer, a numeric ``rank``); flags (a pending exit review ...) lead the warnings."""
     facts = person_facts(context, row["cadre_id"], row)
+    place = row.get("place", row.get("rank") if isinstance(row.get("rank"), int) else None)
     return {
         **row,
         **facts,
-        "rank": row.get("rank"),  # the ranking's place; the 职级 is rank_title
+        "place": place,
         "rank_title": facts["rank"],
+        "warnings": [*row.get("flags", []), *row.get("warnings", [])],
     }
 
 
