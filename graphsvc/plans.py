@@ -39,6 +39,9 @@ CREATE TABLE IF NOT EXISTS round_plans (
 """
 
 
+_PLAN = "id, name, created_at, created_by, graph_version, as_of, options, result"
+
+
 class PlanError(ValueError):
     """A plan that cannot be saved as given (the message says why, in Chinese)."""
 
@@ -149,8 +152,7 @@ class PlanStore:
     def get(self, plan_id: int) -> Plan | None:
         with self._lock:
             row = self._db.execute(
-                "SELECT id, name, created_at, created_by, graph_version, as_of, options, result"
-                " FROM round_plans WHERE id = ?",
+                f"SELECT {_PLAN} FROM round_plans WHERE id = ?",
                 (plan_id,),
             ).fetchone()
         return None if row is None else _plan(row)

@@ -175,17 +175,8 @@ def conflicts_page(
         subject="cadre_id",
         empty="未发现现职回避情形。",
     )
-    if (download := table.download(request)) is not None:
-        return download
-    shown(request, "page:conflicts")
-    return render(
-        request,
-        "attention.html",
-        title="现职回避情形",
-        session=session,
-        table=table.view(request),
-        note="在任干部之间现存的任职回避情形（亲属在同一班子、直接上下级或要害部门）。",
-    )
+    note = "在任干部之间现存的任职回避情形（亲属在同一班子、直接上下级或要害部门）。"
+    return _whole_list(request, session, table, "page:conflicts", note)
 
 
 RETIRING_COLUMNS = (
@@ -208,14 +199,18 @@ def retiring_page(
         subject="cadre_id",
         empty=f"没有{RETIRING_YEARS}年内到龄退休的班子成员。",
     )
+    note = "按法定退休年龄（2025年起渐进式延迟退休）计算，最早到龄的在前。"
+    return _whole_list(request, session, table, "page:retiring", note)
+
+
+def _whole_list(
+    request: Request, session: Session, table: Table, action: str, note: str
+) -> Response:
+    """A home card's whole list: the table (or its export) and a line on what it lists."""
     if (download := table.download(request)) is not None:
         return download
-    shown(request, "page:retiring")
+    shown(request, action)
+    view = table.view(request)
     return render(
-        request,
-        "attention.html",
-        title=f"{RETIRING_YEARS}年内到龄退休的班子成员",
-        session=session,
-        table=table.view(request),
-        note="按法定退休年龄（2025年起渐进式延迟退休）计算，最早到龄的在前。",
+        request, "attention.html", title=table.title, session=session, table=view, note=note
     )

@@ -36,7 +36,7 @@ from queries.reports.appointments import (
     proposal_workbook,
 )
 from queries.reports.document import write_report_bytes
-from queries.reports.selection import round_report
+from queries.reports.selection import posts_in_order, round_report
 from queries.selection.assignment import InfeasibleRound
 from queries.selection.candidates import SelectionContext
 from queries.selection.results import RoundResult
@@ -298,9 +298,7 @@ def plan_rows(
     result, posts, people = view["result"], view["posts"], view["people"]
     fixed = {p: c for p, c in view["options"].get("fix", [])}
     by_post = {a["post_id"]: a for a in result["assignments"]}
-    order = [a["post_id"] for a in result["assignments"]] + [
-        u["post_id"] for u in result["unfilled"] if u["post_id"] not in by_post
-    ]
+    order = posts_in_order(result)
     rows = []
     for number, post_id in enumerate(order, start=1):
         a = by_post.get(post_id)

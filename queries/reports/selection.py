@@ -8,7 +8,13 @@ from typing import Any
 from queries.reports.document import Chart, Report, Section
 from queries.selection.results import BenchResult, RoundResult
 
-__all__ = ["bench_report", "round_report"]
+__all__ = ["bench_report", "posts_in_order", "round_report"]
+
+
+def posts_in_order(result: RoundResult) -> list[str]:
+    """A round's posts as its papers list them: the filled ones as solved, then the unfilled."""
+    filled = [a["post_id"] for a in result["assignments"]]
+    return filled + [u["post_id"] for u in result["unfilled"] if u["post_id"] not in set(filled)]
 
 
 def _unique(labels: list[str]) -> list[str]:
@@ -41,9 +47,7 @@ def round_report(
     people = people or {}
     assignments = {a["post_id"]: a for a in result["assignments"]}
     young = result.get("young_share")
-    order = [a["post_id"] for a in result["assignments"]] + [
-        u["post_id"] for u in result["unfilled"] if u["post_id"] not in assignments
-    ]
+    order = posts_in_order(result)
     alternates = max((len(r) for r in result["runners_up"].values()), default=0)
     report = Report(
         f"干部选配方案（{_dotted(result['as_of'])}）",

@@ -16,8 +16,8 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import BrowserContext, Download, Page
 
-from graphsvc.access import AccessStore
 from tests.web.conftest import Workbench, sign_in
+from tests.web.test_workbench import audit_entries
 
 # The pages this part of the workbench owns, each with what it must show.
 MY_PAGES = {
@@ -33,12 +33,6 @@ MY_PAGES = {
     "/attention/conflicts": "回避情形",
     "/attention/retiring": "到龄退休时间",
 }
-
-
-def audit_entries(workbench: Workbench, path: str) -> list[dict[str, Any]]:
-    with AccessStore(workbench.access_db) as access:
-        entries, _ = access.query_audit(limit=20_000)
-    return [e for e in entries if e["path"] == path]
 
 
 def table_rows(page: Page, box: str) -> list[list[str]]:
