@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api import web
 from api.cache import AnalysisCache, GraphVersionHeaders
@@ -195,7 +196,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.store = open_store(settings.store)
-        app.state.access = AccessStore(settings.access_db)
+        app.state.access = AccessStore(settings.access_db, audit_key=settings.audit_key)
         app.state.audit_writer = AuditWriter(app.state.access)
         try:
             yield
@@ -271,4 +272,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(guide.router)  # /browser-guide: open, no personal data, outside the API
     web.install(app, api_prefix=API_PREFIX)  # the workbench pages under /
+    if settings.trusted_proxies:
+        # Added last, so outermost: the client and scheme a trusted proxy names are what
+        # everything sees (the audit's address, sign-in throttling, the Secure cookie); from
+        # anyone else X-Forwarded-* are ignored.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     return app
