@@ -37,6 +37,7 @@ from api.routers import (
 )
 from api.schemas import ERRORS, ErrorOut, Problem
 from api.subjects import cadre_ids
+from api.uploads import CloseUnreadBody, UploadSlots
 from graphsvc.access import AccessStore, AuditEntry, AuditWriter
 from graphsvc.messages import validation_reason
 from graphsvc.settings import Settings, get_settings
@@ -225,7 +226,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Under a stream of writes the read models are rebuilt at most about once a second (and
     # never more than half the time): readers keep the CPU, answering from the last one.
     app.state.cache = AnalysisCache(settings.cache_entries, rebuild_gap=REBUILD_GAP)
-    app.state.write_lock = threading.Lock()  # one writer at a time: validate, then write
+    app.state.write_lock = threading.Lock()  # one writer at a time (api.uploads.write_in_turn)
+    app.state.upload_slots = UploadSlots(settings.uploads_at_once)
 
     @app.exception_handler(StoreUnavailable)
     async def store_unavailable(_request: Request, error: StoreUnavailable) -> JSONResponse:
@@ -264,6 +266,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return _error(422, f"请求有误：{summary}", problems)
 
     app.add_middleware(GraphVersionHeaders, prefix=API_PREFIX)
+    app.add_middleware(CloseUnreadBody, prefix=API_PREFIX)  # a refused upload is not read on
 
     # Added after GraphVersionHeaders, so that it wraps it: a refused header is audited too.
     app.add_middleware(AuditEveryCall, prefix=API_PREFIX, open_paths=OPEN_PATHS)

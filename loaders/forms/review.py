@@ -34,6 +34,15 @@ class ImportReport:
     def ok(self) -> bool:
         return not self.problems
 
+    def sentence(self) -> str:
+        """What the import did, in one Chinese sentence (the CLI's line, the API's message)."""
+        c = self.cadres
+        return (
+            f"{self.files} 个文件：干部新建 {c['created']}、更新 {c['updated']}、"
+            f"未变 {c['unchanged']}；已匹配 {len(self.matched)}，新建待核实 "
+            f"{len(self.created)}，存疑 {len(self.ambiguous)}，提示 {len(self.warnings)}"
+        )
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "cadres": dict(self.cadres),
