@@ -23,6 +23,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api import web
 from api.cache import AnalysisCache, GraphVersionHeaders
+from api.openapi import document_errors
 from api.routers import (
     audit,
     cadres,
@@ -35,7 +36,7 @@ from api.routers import (
     selection,
     units,
 )
-from api.schemas import ERRORS, ErrorOut, Problem
+from api.schemas import ErrorOut, Problem
 from api.subjects import cadre_ids
 from api.uploads import CloseUnreadBody, UploadSlots
 from graphsvc.access import AccessStore, AuditEntry, AuditWriter
@@ -51,9 +52,19 @@ log = logging.getLogger("graphsvc.api")
 _ISO_DAY = "应写作YYYY-MM-DD，如2026-11-01"
 # What the framework answers by itself (no route, wrong method), said in Chinese.
 _FRAMEWORK_ERRORS = {
+    400: "无法解析请求体：请检查其格式与 Content-Type；用法见 /docs",
     404: "没有这个接口：{path}；接口列表见 /docs",
     405: "接口 {path} 不支持 {method} 请求；用法见 /docs",
 }
+# What the framework says in English, besides a status's own phrase.
+_FRAMEWORK_DETAILS = {"There was an error parsing the body"}
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:  # 499 and the like
+        return ""
 
 
 def _error(status: int, detail: str, errors: list[Problem] | None = None) -> JSONResponse:
@@ -219,8 +230,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ),
         version="0.2.0",
         lifespan=lifespan,
-        responses={401: ERRORS[401], 403: ERRORS[403], 503: ERRORS[503]},
     )
+    document_errors(app, prefix=API_PREFIX)  # one error shape, declared
     app.state.settings = settings
     app.state.policy = load_policy(settings.policy)
     # Under a stream of writes the read models are rebuilt at most about once a second (and
@@ -241,7 +252,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
         detail = str(error.detail)
         framework = _FRAMEWORK_ERRORS.get(error.status_code)
-        if framework and detail == HTTPStatus(error.status_code).phrase:  # said in English
+        english = {_phrase(error.status_code), *_FRAMEWORK_DETAILS}
+        if framework and detail in english:  # said in English by the framework
             detail = framework.format(method=request.method, path=request.url.path)
         response = _error(error.status_code, detail, getattr(error, "problems", None))
         for name, value in (error.headers or {}).items():
@@ -250,6 +262,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_request: Request, error: RequestValidationError) -> JSONResponse:
+        unreadable = [item for item in error.errors() if item.get("type") == "json_invalid"]
+        if unreadable:  # not JSON at all: the request, not a value in it, is wrong
+            where = unreadable[0].get("loc", ("body", 0))[-1]
+            return _error(
+                400,
+                f"请求体不是有效的JSON（第{where}个字符附近有误）；请检查格式与 Content-Type",
+                [Problem(field="body", message="不是有效的JSON")],
+            )
         problems = [
             Problem(
                 field=(field := ".".join(str(part) for part in item.get("loc", ()))),
