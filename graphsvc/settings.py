@@ -80,9 +80,10 @@ class Settings(BaseSettings):
         default=2, ge=1, description="Uploads one server process reads at a time; more wait (503)"
     )
     workbook_max_unzipped_mb: int = Field(
-        default=1024,
+        default=2048,
         ge=1,
-        description="The most an .xlsx workbook may hold once decompressed (MiB, all its parts)",
+        description="The most an .xlsx workbook may hold once decompressed (MiB, all its parts;"
+        " a province's 28 million cells in one workbook are about 1 GiB)",
     )
     workbook_max_ratio: int = Field(
         default=100,
@@ -91,10 +92,14 @@ class Settings(BaseSettings):
         "(a zip bomb expands thousands of times; real sheets tens)",
     )
     table_max_rows: int = Field(
-        default=5_000_000, ge=1, description="The most rows one load reads from its files"
+        default=5_000_000,
+        ge=1,
+        description="The most rows one load reads from its files (a province: 4.2 million)",
     )
     table_max_cells: int = Field(
-        default=60_000_000, ge=1, description="The most cells one load reads from its files"
+        default=60_000_000,
+        ge=1,
+        description="The most cells one load reads from its files (a province: 28 million)",
     )
 
     id_number_check: Literal["error", "warn"] = Field(

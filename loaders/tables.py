@@ -91,7 +91,7 @@ class ReadLimits:
     (:class:`ReadCancelled`).
     """
 
-    unzipped_mb: int = 1024
+    unzipped_mb: int = 2048
     ratio: int = 100
     rows: int = 5_000_000
     cells: int = 60_000_000

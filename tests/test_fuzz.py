@@ -46,6 +46,10 @@ def test_fuzzing_finds_no_answer_that_breaks_the_document(
                 f"Authorization: Bearer {token}",
                 "--max-examples",
                 "20",
+                # A whole-bench computation on a machine busy with other tests can take more
+                # than schemathesis's default 10 s; a slow answer is not a wrong one.
+                "--request-timeout",
+                "120",
                 "--seed",
                 "1",
                 "--generation-database",
