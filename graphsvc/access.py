@@ -778,13 +778,20 @@ class AccessStore:
                     f"找不到审计密钥文件 {path}：审计日志已用它写过记录，请恢复该文件"
                 )
             path.parent.mkdir(parents=True, exist_ok=True)
+            # Written whole under another name, then linked into place: a process starting
+            # at the same moment sees no file or a whole key, and the first link wins.
+            draft = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
+            fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             try:
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            except FileExistsError:
-                pass  # another process made it a moment ago: read theirs
-            else:
                 with os.fdopen(fd, "w") as handle:
                     handle.write(secrets.token_hex(_KEY_BYTES) + "\n")
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                os.link(draft, path)
+            except FileExistsError:
+                pass  # another process made it a moment ago: read theirs
+            finally:
+                draft.unlink(missing_ok=True)
         try:
             mode = path.stat().st_mode
             text = path.read_text(encoding="ascii").strip()
