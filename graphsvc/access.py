@@ -184,18 +184,21 @@ class AccessError(ValueError):
 class SignInThrottle:
     """How failed sign-ins slow the next ones down (the settings ``sign_in_*``).
 
-    After ``n`` failures in a row the next try waits ``1, 2, 4, ... 2**(n-1)`` seconds, at
-    most ``max_wait``; an address waits so only for its failures beyond
+    After ``n`` failures in a row the next try waits ``first_wait * 2**(n-1)`` seconds (1 s,
+    2 s, 4 s ...), at most ``max_wait``; an address waits so only for its failures beyond
     ``address_allowance``; counts are forgotten after ``forget`` without a failure.
     """
 
     max_wait: float = 300.0
     address_allowance: int = 20
     forget: timedelta = timedelta(days=1)
+    first_wait: float = 1.0
 
     def wait_after(self, failures: int) -> float:
         """How long the next try waits after ``failures`` failed ones in a row."""
-        return 0.0 if failures <= 0 else min(2.0 ** min(failures - 1, 62), self.max_wait)
+        if failures <= 0:
+            return 0.0
+        return min(self.first_wait * 2.0 ** min(failures - 1, 62), self.max_wait)
 
 
 @dataclass(frozen=True)

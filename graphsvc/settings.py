@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     )
 
     # Sign-in throttling (the workbench): see docs/api.md, Security.
+    sign_in_first_wait_seconds: float = Field(
+        default=1.0, gt=0, description="The wait after one failed sign-in; each next one doubles"
+    )
     sign_in_max_wait_seconds: float = Field(
         default=300.0, gt=0, description="The longest wait after failed sign-ins (1 s, 2 s, 4 s …)"
     )

@@ -33,7 +33,11 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             name: access.create_user(name=name, role="viewer", one_time=False)
             for name in ("target", "neighbour", "changer")
         }
-    with running_service(str(folder / "graph.db"), access_db) as base:
+    # A first wait of a minute: on a busy machine twenty tries may take more than a second
+    # to arrive, and the test is about counting, not about how long the wait is.
+    with running_service(
+        str(folder / "graph.db"), access_db, GRAPHSVC_SIGN_IN_FIRST_WAIT_SECONDS="60"
+    ) as base:
         yield Site(base, passwords)
 
 
@@ -65,7 +69,7 @@ def test_concurrent_wrong_passwords_wait_and_do_not_lock_out_the_neighbours(site
         statuses = [answer.status_code for answer in answers]
         assert set(statuses) <= {401, 429}, statuses
         # The first wrong try is checked; the others find it counted and wait.
-        assert statuses.count(429) >= 15 and 1 <= statuses.count(401) <= 5, statuses
+        assert statuses.count(401) == 1 and statuses.count(429) == 19, statuses
         throttled = next(a for a in answers if a.status_code == 429)
         assert "登录失败次数过多" in throttled.text
         client = clients[0]

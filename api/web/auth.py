@@ -33,6 +33,7 @@ def throttle(request: Request) -> SignInThrottle:
         max_wait=settings.sign_in_max_wait_seconds,
         address_allowance=settings.sign_in_address_allowance,
         forget=timedelta(minutes=settings.sign_in_forget_minutes),
+        first_wait=settings.sign_in_first_wait_seconds,
     )
 
 
