@@ -49,15 +49,20 @@ def _cell(column: int, row: int, value: Any) -> str:
 
 
 def sheet_xml(rows: Iterable[Sequence[Any]], *, prolog: str = "") -> bytes:
+    """A sheet as Excel writes it, with its ``dimension`` first: openpyxl then reads the
+    rows only when they are asked for, so damage further in shows only while reading."""
+    rows = list(rows)
+    width = max((len(cells) for cells in rows), default=1)
     body = "".join(
         f'<row r="{r}">{"".join(_cell(c, r, v) for c, v in enumerate(cells))}</row>'
         for r, cells in enumerate(rows, start=1)
     )
-    return _worksheet(body, prolog)
+    return _worksheet(body, prolog, dimension=f"A1:{chr(64 + width)}{max(len(rows), 1)}")
 
 
-def _worksheet(body: str, prolog: str = "") -> bytes:
-    sheet = f'<worksheet xmlns="{_MAIN}"><sheetData>{body}</sheetData></worksheet>'
+def _worksheet(body: str, prolog: str = "", *, dimension: str = "") -> bytes:
+    size = f'<dimension ref="{dimension}"/>' if dimension else ""
+    sheet = f'<worksheet xmlns="{_MAIN}">{size}<sheetData>{body}</sheetData></worksheet>'
     return f"{_HEAD}{prolog}{sheet}".encode()
 
 
@@ -140,6 +145,11 @@ def damaged_workbooks() -> dict[str, bytes]:
     files["laughs-book.xlsx"] = xlsx(sheet_xml([ASSESSMENT_HEADER]), book=book_xml(prolog=LAUGHS))
     files["xxe.xlsx"] = xlsx(sheet_xml([ASSESSMENT_HEADER, ["&x;"]], prolog=XXE))
     files["broken-xml.xlsx"] = xlsx(sheet_xml([ASSESSMENT_HEADER])[:-40])
+    # A sheet cut short in its rows: found only while reading (a traceback before issue 19).
+    long = sheet_xml(
+        [ASSESSMENT_HEADER] + [[f"Z{n}", "C000001", 2001, "称职"] for n in range(3000)]
+    )
+    files["cut-inside-sheet.xlsx"] = xlsx(long[: len(long) * 6 // 10])
     files["no-sheet.xlsx"] = xlsx(b"")
     return files
 
