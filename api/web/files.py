@@ -8,14 +8,14 @@ from urllib.parse import quote
 from fastapi.responses import Response
 
 from api.web.formats import day_text
+from graphsvc.exports import safe_file_name
 
 __all__ = ["attachment", "file_name"]
 
 
 def file_name(title: str, suffix: str, day: date | None = None) -> str:
     """``干部任免建议名单-2026.05.12.xlsx``: the title, the day, the suffix; no path signs."""
-    clean = "".join("－" if ch in '\\/:*?"<>|' else ch for ch in title).strip() or "下载"
-    return f"{clean}-{day_text(day or date.today())}.{suffix}"
+    return safe_file_name(f"{title}-{day_text(day or date.today())}.{suffix}", fallback="下载")
 
 
 def attachment(body: bytes, name: str, media_type: str) -> Response:

@@ -18,6 +18,7 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Any
 
+from graphsvc.exports import UniqueNames
 from queries.forms.document import FormDocument
 from queries.forms.html import render_html
 from queries.forms.lrmx import write_lrmx
@@ -212,11 +213,12 @@ def forms_pdf(documents: Sequence[FormDocument]) -> bytes:
 
 
 def forms_zip(documents: Sequence[tuple[dict[str, Any], FormDocument]]) -> bytes:
-    """A .zip of one .lrmx per proposed appointment: ``01-姓名-拟任职务.lrmx``."""
+    """A .zip of one .lrmx per proposed appointment: ``01-姓名-岗位.lrmx``."""
     buffer = io.BytesIO()
+    names = UniqueNames()  # made from data: safe names, never a way out of the folder
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for number, (item, document) in enumerate(documents, start=1):
-            post = re.sub(r'[\\/:*?"<>|]', "－", str(item.get("post_name") or item["post_id"]))
-            name = f"{number:02d}-{document.get('XingMing') or item['cadre_id']}-{post}.lrmx"
-            archive.writestr(name, write_lrmx(document))
+            person = document.get("XingMing") or item["cadre_id"]
+            post = item.get("post_name") or item["post_id"]
+            archive.writestr(names(f"{number:02d}-{person}-{post}", ".lrmx"), write_lrmx(document))
     return buffer.getvalue()

@@ -24,6 +24,8 @@ from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from graphsvc.exports import safe_cell
+
 __all__ = [
     "SheetColumn",
     "cell_value",
@@ -55,8 +57,9 @@ class SheetColumn:
 
 
 def cell_value(value: Any) -> Any:
-    """What a cell holds for ``value`` (the one gate every written value passes)."""
-    return value
+    """What a cell holds for ``value`` (the one gate every written value passes): a text a
+    spreadsheet would run as a formula is written as text (:func:`graphsvc.exports.safe_cell`)."""
+    return safe_cell(value)
 
 
 def put(sheet: Worksheet, row: int, column: int, value: Any) -> Any:
