@@ -1,4 +1,4 @@
-"""Analysis results cached per graph version, served while the next version is built.
+"""Analysis results cached per graph version; read models that follow writes.
 
 Every write that changes data raises the store's version (see
 ``GraphStore.version``). The cache serves one *generation*: the graph version
@@ -7,39 +7,48 @@ shared read models: the directory used by search, the graph read for selection
 or for development; their own small LRU) and light ones (results, most derived
 from a heavy one).
 
-**Stale while revalidate.** When a request reads a newer version than the
-generation and the generation holds heavy entries, the request is answered from
-the generation at once, and one background rebuild (one at a time) recomputes
-every heavy entry for the store's version; when it is done the generation moves
-forward in one step (heavy entries replaced, light ones dropped, to be
-recomputed from the new heavy ones). Readers never wait for a rebuild while an
-older value exists, and a shared answer is at most one rebuild behind. Under a
-stream of writes, a rebuild starts no sooner than ``rebuild_gap`` seconds (or
-the last rebuild's own duration, if longer) after the previous one ended, so
-rebuilding takes at most about half the process's time and readers keep the
-rest; a reader that demands a newer version does not wait for the gap. A
-generation without heavy entries (or a cache made with ``serve_stale=False``)
-moves forward at once instead, as a plain per-version cache.
+**Read models follow writes.** When a request reads a newer version than the
+generation, it is answered from the generation at once, and one background step
+(one at a time) brings every heavy entry to the store's version: a read model
+that knows how (its ``patch``) reads the keys the writes changed from the store's
+change log (``GraphStore.changes_since``) and updates the rows of the cadres they
+touch, in milliseconds; one that cannot (no log, a write too large to list, a
+change to what it cannot patch) is read again whole. When every heavy entry is
+done the generation moves forward in one step. Light entries are dropped then,
+unless the caller said how to tell that the step left them alone (``keep``: a
+post's candidates when none of the cadres the writes touched could change them).
+Readers never wait for a step while an older value exists. Under a stream of
+writes a step starts no sooner than ``rebuild_gap`` seconds (or the last step's
+own duration, if longer) after the previous one ended, so an answer shared by
+everyone is at most about that far behind the last write; a reader that demands a
+newer version does not wait for the gap. A generation without heavy entries (or a
+cache made with ``serve_stale=False``) moves forward at once instead, as a plain
+per-version cache.
 
 **Freshness on demand.** A request that must see a given write (an editor's
 follow-up read) says so in its :class:`Reading` (over HTTP: the header
 ``X-Min-Graph-Version: N``, N from the write's answer, or ``Cache-Control:
-no-cache`` for the store's current version); it alone waits for the rebuild
-that reaches it. Per-person reads (a profile, an appointment check) do not go
-through the cache and always read the store.
+no-cache`` for the store's current version; a client that keeps cookies gets the
+version of its own last write back as the cookie ``graphsvc_written`` and asks for
+it without saying so); it alone waits for the step that reaches it (a patch: a few
+milliseconds). Per-person reads (a profile, an appointment check) do not go through
+the cache and always read the store.
 
 **Which version an answer reflects.** Every value served is noted in the
 request's :class:`Reading`; over HTTP, :class:`GraphVersionHeaders` sends the
 oldest as ``X-Graph-Version`` (for an answer read from the store directly, the
-version read before it; for a write, the version after it).
+version read before it; for a write, the version after it). A value is at least as
+new as the version it is said to reflect (a read model may already hold rows of a
+write that landed while it was read).
 
 **Versions only move forward.** A request that read an older version than the
 generation (it started before a write that the cache has already caught up
 with) gets a heavy entry of the newer generation (when serving stale), or
 computes its answer without caching it; it never sets the cache back. A key computed by one request
 is waited for, not recomputed, by concurrent requests for the same key. A
-failed rebuild keeps the generation, is logged, and is tried again by a request
-at least ``retry_after`` seconds later.
+failed step keeps the generation, is logged, and is tried again by a request
+at least ``retry_after`` seconds later; a patch that fails is logged and the read
+model is read whole instead.
 """
 
 from __future__ import annotations
@@ -56,18 +65,29 @@ from typing import Any, TypeVar, cast
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import cookie_parser
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from graphsvc.changes import ChangeSet, Patched
 from graphsvc.stores import GraphStore
 
-__all__ = ["AnalysisCache", "GraphVersionHeaders", "Reading", "reading"]
+__all__ = [
+    "AnalysisCache",
+    "GraphVersionHeaders",
+    "Patched",
+    "Reading",
+    "Step",
+    "note_write",
+    "reading",
+]
 
 T = TypeVar("T")
 log = logging.getLogger("graphsvc.api.cache")
 
 VERSION_HEADER = "X-Graph-Version"
 MIN_VERSION_HEADER = "X-Min-Graph-Version"
+WRITTEN_COOKIE = "graphsvc_written"  # the version of the client's own last write
 
 
 @dataclass
@@ -88,6 +108,7 @@ class Reading:
     at_least: int | None = None
     fresh: bool = False
     served: list[int] = field(default_factory=list)
+    wrote: int | None = None  # the graph version after this request's own write
 
     @property
     def version(self) -> int | None:
@@ -118,10 +139,41 @@ def reading(*, at_least: int | None = None, fresh: bool = False) -> Iterator[Rea
         _current.reset(token)
 
 
+def note_write(version: int) -> None:
+    """Say that the current request wrote, leaving the graph at ``version`` (its client's
+    later reads then ask for at least that version: read your writes)."""
+    record = _current.get()
+    if record is not None:
+        record.wrote = max(version, record.wrote or 0)
+
+
+Patch = Callable[[Any, ChangeSet], Patched | None]
+
+
+class Step:
+    """One move of the generation to a newer version: what the writes changed, and each
+    read model that was patched (not read again) with its old value and its patch."""
+
+    def __init__(self, changes: ChangeSet | None, patched: dict[Hashable, tuple[Any, Patched]]):
+        self.changes = changes
+        self._patched = patched
+
+    def patched(self, key: Hashable) -> tuple[Any, Patched] | None:
+        """``(old value, patch)`` of the heavy entry ``key``; None when it was read whole."""
+        return self._patched.get(key)
+
+
 @dataclass
 class _Heavy:
     value: Any
-    compute: Callable[[], Any]  # kept: the rebuild calls it again for the next version
+    compute: Callable[[], Any]  # kept: a step calls it again when the patch cannot follow
+    patch: Patch | None = None
+
+
+@dataclass
+class _Light:
+    value: Any
+    keep: Callable[[Step], bool] | None = None  # whether a step leaves the value right
 
 
 class AnalysisCache:
@@ -171,10 +223,15 @@ class AnalysisCache:
         self.hits = 0
         self.misses = 0
         self.stale_hits = 0  # answered from an older generation while a newer one was built
-        self.rebuilds = 0
+        self.rebuilds = 0  # steps: the generation moved forward in the background
         self.rebuild_errors = 0
+        self.patches = 0  # heavy entries brought forward by their patch
+        self.full_reads = 0  # heavy entries read whole again in a step
+        self.kept_results = 0  # light entries a step left in place
+        self.last_step_ms: float | None = None
 
     def stats(self) -> dict[str, int | None]:
+        """Counts for ``/health/detail``: the generation, hits, steps, patches."""
         with self._lock:
             return {
                 "version": self._version,
@@ -186,6 +243,10 @@ class AnalysisCache:
                 "rebuilds": self.rebuilds,
                 "rebuild_errors": self.rebuild_errors,
                 "rebuilding": self._rebuilding,
+                "patches": self.patches,
+                "full_reads": self.full_reads,
+                "kept_results": self.kept_results,
+                "last_step_ms": None if self.last_step_ms is None else round(self.last_step_ms),
             }
 
     def get(
@@ -195,11 +256,16 @@ class AnalysisCache:
         compute: Callable[[], T],
         *,
         heavy: bool = False,
+        patch: Patch | None = None,
+        keep: Callable[[Step], bool] | None = None,
     ) -> T:
         """The value of ``key`` for the generation served, computed once per generation.
 
-        Heavy entries are the shared read models (rebuilt in the background for a new
-        version); light ones are results (dropped when the generation moves forward).
+        Heavy entries are the shared read models, brought to a new version in the
+        background by ``patch(old value, changes)`` (a :class:`Patched`, or None when the
+        changes cannot be patched) or else by ``compute`` again. Light ones are results,
+        dropped when the generation moves forward unless ``keep(step)`` says the step
+        left them right.
         """
         version = store.version()
         request = _current.get()
@@ -245,7 +311,7 @@ class AnalysisCache:
                 # this request) must not be kept as the newer generation's.
                 older = request is not None and any(v < generation for v in request.served)
                 if self._version == generation and not older:
-                    self._store(key, value, compute, heavy, limit)
+                    self._store(key, value, compute, heavy, limit, patch, keep)
                 self._computing.pop((heavy, key), None)
         return self._served(request, generation, value)
 
@@ -303,20 +369,34 @@ class AnalysisCache:
             self._rebuild(store)
 
     def _rebuild(self, store: GraphStore) -> None:
-        """Recompute every heavy entry for the store's version, then move forward at once."""
+        """Bring every heavy entry to the store's version (patched, or read whole), then move
+        forward at once, keeping the light entries the step leaves right."""
         started = time.monotonic()
         try:
+            with self._lock:
+                base = self._version
             target = store.version()
             with self._lock:
                 self._rebuilding = target
+            changes = _changes_since(store, base)
             built: dict[Hashable, _Heavy] = {}
+            patched: dict[Hashable, tuple[Any, Patched]] = {}
             for _ in range(3):  # and the heavy keys first read while it ran
                 with self._lock:
-                    todo = [(k, e.compute) for k, e in self._heavy.items() if k not in built]
+                    todo = [(k, e) for k, e in self._heavy.items() if k not in built]
                 if not todo:
                     break
-                for key, compute in todo:
-                    built[key] = _Heavy(compute(), compute)
+                for key, entry in todo:
+                    moved = self._patched(key, entry, changes)
+                    if moved is not None:
+                        patched[key] = (entry.value, moved)
+                        built[key] = _Heavy(moved.value, entry.compute, entry.patch)
+                    else:
+                        built[key] = _Heavy(entry.compute(), entry.compute, entry.patch)
+            step = Step(changes, patched)
+            with self._lock:
+                results = list(self._light.items())
+            kept = {key: entry for key, entry in results if _keeps(entry, step)}
         except Exception:
             # Logged outside the lock: a slow or blocked log must never stall the readers.
             log.exception(
@@ -331,17 +411,35 @@ class AnalysisCache:
             return
         with self._lock:
             if self._version is None or target > self._version:
-                kept = [k for k in self._heavy if k in built]  # the LRU order, as used
-                self._heavy = OrderedDict((k, built[k]) for k in kept)
-                self._light.clear()
+                order = [k for k in self._heavy if k in built]  # the LRU order, as used
+                self._heavy = OrderedDict((k, built[k]) for k in order)
+                # Results the step leaves right stay (in their LRU order); the rest go.
+                self._light = OrderedDict(
+                    (k, e) for k, e in self._light.items() if kept.get(k) is e
+                )
+                self.kept_results += len(self._light)
                 self._version = target
             self.rebuilds += 1
+            self.patches += len(patched)
+            self.full_reads += len(built) - len(patched)
+            ended = time.monotonic()
+            self.last_step_ms = (ended - started) * 1000
             if self.rebuild_gap > 0:
-                ended = time.monotonic()
                 self._next_rebuild = ended + max(self.rebuild_gap, ended - started)
             self._failed_at = None
             self._rebuilding = None
             self._rebuilt.notify_all()
+
+    @staticmethod
+    def _patched(key: Hashable, entry: _Heavy, changes: ChangeSet | None) -> Patched | None:
+        """The entry brought forward by its patch; None when it must be read whole."""
+        if changes is None or entry.patch is None:
+            return None
+        try:
+            return entry.patch(entry.value, changes)
+        except Exception:  # a patch that fails must not stop the read model following writes
+            log.exception("patching the read model %r failed; it is read whole instead", key)
+            return None
 
     def _lookup(self, key: Hashable, heavy: bool) -> tuple[bool, Any]:
         entries: OrderedDict[Hashable, Any] = self._heavy if heavy else self._light
@@ -349,14 +447,20 @@ class AnalysisCache:
             return False, None
         entries.move_to_end(key)
         self.hits += 1
-        found = entries[key]
-        return True, found.value if heavy else found
+        return True, entries[key].value
 
     def _store(
-        self, key: Hashable, value: Any, compute: Callable[[], Any], heavy: bool, limit: int
+        self,
+        key: Hashable,
+        value: Any,
+        compute: Callable[[], Any],
+        heavy: bool,
+        limit: int,
+        patch: Patch | None,
+        keep: Callable[[Step], bool] | None,
     ) -> None:
         entries: OrderedDict[Hashable, Any] = self._heavy if heavy else self._light
-        entries[key] = _Heavy(value, compute) if heavy else value
+        entries[key] = _Heavy(value, compute, patch) if heavy else _Light(value, keep)
         while len(entries) > limit:
             entries.popitem(last=False)
 
@@ -365,6 +469,30 @@ class AnalysisCache:
         if request is not None:
             request.served.append(version)
         return value
+
+
+def _changes_since(store: GraphStore, version: int | None) -> ChangeSet | None:
+    """What the store's change log says changed since ``version``; None: read everything."""
+    read = getattr(store, "changes_since", None)  # stand-in stores in tests may keep no log
+    if version is None or read is None:
+        return None
+    try:
+        changes: ChangeSet | None = read(version)
+    except Exception:
+        log.exception("reading the change log failed; the read models are read whole")
+        return None
+    return changes
+
+
+def _keeps(entry: _Light, step: Step) -> bool:
+    """Whether a light entry is still right after the step (its ``keep`` says so)."""
+    if entry.keep is None or step.changes is None:
+        return False
+    try:
+        return entry.keep(step)
+    except Exception:
+        log.exception("deciding whether a cached result survives a write failed; dropped")
+        return False
 
 
 def _error(detail: str, value: str) -> JSONResponse:
@@ -376,9 +504,12 @@ class GraphVersionHeaders:
     """ASGI middleware: a request's freshness demand in, the answer's graph version out.
 
     In: ``X-Min-Graph-Version: N`` (the oldest graph version the answer may reflect, e.g.
-    the ``version`` a write returned) or ``Cache-Control: no-cache`` (the store's current
-    version). Out: ``X-Graph-Version``, the version the answer reflects (see the module).
-    Only paths under ``prefix``; the store is the app's ``state.store``.
+    the ``version`` a write returned), ``Cache-Control: no-cache`` (the store's current
+    version), or the cookie ``graphsvc_written`` (the version after the client's own last
+    write). Out: ``X-Graph-Version``, the version the answer reflects (see the module), and
+    after a write (:func:`note_write`) that cookie, so that the writer's next reads, in any
+    worker, see the write. Only paths under ``prefix``; the store is the app's
+    ``state.store``.
     """
 
     def __init__(self, app: ASGIApp, prefix: str = "/api/v1") -> None:
@@ -398,6 +529,9 @@ class GraphVersionHeaders:
                 await _error(detail, raw)(scope, receive, send)
                 return
             at_least = int(raw)
+        written = cookie_parser(headers.get("cookie", "")).get(WRITTEN_COOKIE, "")
+        if written.isdigit():  # a malformed cookie is ignored: the client did not type it
+            at_least = max(at_least or 0, int(written))
         fresh = "no-cache" in headers.get("cache-control", "").lower()
         store: GraphStore | None = getattr(scope["app"].state, "store", None)
         is_read = scope["method"] in {"GET", "HEAD"}
@@ -408,8 +542,15 @@ class GraphVersionHeaders:
                 version = record.version
                 if version is None:
                     version = before if is_read else await _version_of(store)
+                answer = MutableHeaders(scope=message)
                 if version is not None:
-                    MutableHeaders(scope=message)[VERSION_HEADER] = str(version)
+                    answer[VERSION_HEADER] = str(version)
+                if record.wrote is not None:
+                    answer.append(
+                        "set-cookie",
+                        f"{WRITTEN_COOKIE}={record.wrote}; Path={self.prefix}; HttpOnly; "
+                        "SameSite=Lax",
+                    )
             await send(message)
 
         with reading(at_least=at_least, fresh=fresh) as record:

@@ -23,7 +23,14 @@ import orjson
 
 from graphsvc.rows import GraphBatch
 
-__all__ = ["KEPT_ENTRIES", "MAX_LOGGED_KEYS", "ChangeSet", "changes_of", "merge_log"]
+__all__ = [
+    "KEPT_ENTRIES",
+    "MAX_LOGGED_KEYS",
+    "ChangeSet",
+    "Patched",
+    "changes_of",
+    "merge_log",
+]
 
 MAX_LOGGED_KEYS = 20_000  # a larger write is logged as "everything": a rebuild is cheaper
 KEPT_ENTRIES = 1_000  # change-log entries a store keeps (the oldest are pruned)
@@ -98,6 +105,22 @@ class ChangeSet:
             },
             whole=frozenset(data.get("whole", [])),
         )
+
+
+@dataclass(frozen=True)
+class Patched:
+    """A read model brought to a newer graph version by patching the rows a write changed.
+
+    Attributes
+    ----------
+    value : Any
+        The read model of the newer version (a new object: the old one may still be read).
+    changed : frozenset of str
+        The ids (of cadres) whose rows differ from the old read model's.
+    """
+
+    value: Any
+    changed: frozenset[str]
 
 
 def changes_of(batch: GraphBatch) -> ChangeSet | None:

@@ -12,6 +12,7 @@ from typing import Annotated, Literal, TypeVar
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from pydantic import BaseModel, Field
 
+from api import models
 from api.deps import AuditDep, CacheDep, PolicyDep, PrincipalDep, StoreDep, require
 from api.schemas import ERRORS
 from graphsvc.access import Principal
@@ -21,7 +22,6 @@ from queries.selection.bench import succession_bench
 from queries.selection.candidates import SelectionContext, rank_in_context
 from queries.selection.check import NotFound, check_appointment, current_conflicts
 from queries.selection.policy import SelectionPolicy
-from queries.selection.records import load_units
 from queries.selection.results import (
     BenchResult,
     CandidatesResult,
@@ -44,12 +44,7 @@ AsOf = Annotated[
 def _context(
     cache: CacheDep, store: GraphStore, policy: SelectionPolicy, as_of: date
 ) -> SelectionContext:
-    return cache.get(
-        store,
-        ("selection", as_of),
-        lambda: SelectionContext.load(store, policy=policy, as_of=as_of),
-        heavy=True,
-    )
+    return models.selection(cache, store, policy, as_of)
 
 
 _Conflict = TypeVar("_Conflict", ConflictRow, CurrentConflict)
@@ -91,7 +86,7 @@ def check(
             post_id=post_id,
             policy=policy,
             as_of=as_of or date.today(),
-            units=cache.get(store, ("units",), lambda: load_units(store), heavy=True),
+            units=models.units(cache, store),
         )
     except NotFound as error:
         raise HTTPException(status_code=404, detail=str(error)) from None

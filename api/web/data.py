@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from fastapi import Request
 
+from api import models
 from api.deps import get_cache, get_directory, get_policy, get_store
 from queries.development.data import DevelopmentData
 from queries.directory import Directory
@@ -40,15 +41,7 @@ def directory(request: Request) -> Directory:
 
 
 def selection(request: Request, day: date | None = None) -> SelectionContext:
-    day = day or date.today()
-    graph, policy = store(request), _policy(request)
-    context: SelectionContext = _cache(request).get(
-        graph,
-        ("selection", day),
-        lambda: SelectionContext.load(graph, policy=policy, as_of=day),
-        heavy=True,
-    )
-    return context
+    return models.selection(_cache(request), store(request), _policy(request), day or date.today())
 
 
 def candidates(request: Request, post_id: str, limit: int = 20) -> CandidatesResult:
@@ -63,15 +56,7 @@ def candidates(request: Request, post_id: str, limit: int = 20) -> CandidatesRes
 
 
 def development(request: Request) -> DevelopmentData:
-    day = date.today()
-    graph, policy = store(request), _policy(request)
-    data: DevelopmentData = _cache(request).get(
-        graph,
-        ("development", day),
-        lambda: DevelopmentData.load(graph, policy=policy, as_of=day),
-        heavy=True,
-    )
-    return data
+    return models.development(_cache(request), store(request), _policy(request), date.today())
 
 
 def cached(request: Request, key: tuple[Any, ...], compute: Callable[[], T]) -> T:

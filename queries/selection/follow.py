@@ -1,0 +1,394 @@
+"""The selection context follows writes: the rows of the cadres a write touched, read again.
+
+:func:`patched_context` brings a :class:`SelectionContext` of graph version ``V`` to the
+store's version from the store's change log (``GraphStore.changes_since(V)``): it works
+out which cadres' records the changes reach (:func:`touched_cadres`: the cadres written,
+the owners old and new of assessments and supervision records written, the ends of the
+edges written, and the relatives of cadres whose name or posts changed, whose records
+show them), reads those records again from the store (:func:`read_records`, exactly as
+the snapshot builds them), and makes a new context that shares everything else with the
+old one, which goes on answering meanwhile. What a patch cannot follow says so (None):
+a change to posts, units, specialties, trainings, projects or post requirements (every
+record may show them), a cadre who joins or leaves the active cadres, or more changed
+cadres than reading them whole would cost.
+
+The patched context is read through its records (``graph`` is None): per-cadre facts,
+names and avoidance come from the records, which are right for every cadre.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+import numpy as np
+
+from graphsvc.changes import ChangeSet, Patched
+from graphsvc.snapshot import pylist
+from graphsvc.stores.base import EdgeView, GraphStore
+from queries.selection.candidates import SelectionContext
+from queries.selection.records import (
+    CadreRecord,
+    Course,
+    LazyRecords,
+    Relative,
+    SnapshotGraph,
+    Stint,
+    Tenure,
+)
+from queries.selection.scope import ScopeIndex
+
+__all__ = [
+    "CONTEXT_READS",
+    "WHOLE_READS",
+    "patched_context",
+    "read_records",
+    "touched_cadres",
+]
+
+# What a context reads: any change to these reaches it.
+CONTEXT_READS = (
+    "Cadre",
+    "Post",
+    "Unit",
+    "Specialty",
+    "Training",
+    "Project",
+    "Assessment",
+    "Supervision",
+    "HOLDS",
+    "ROTATED_TO",
+    "ATTENDED",
+    "HAS_SPECIALTY",
+    "WORKED_ON",
+    "IN_POOL",
+    "RELATIVE_OF",
+    "REQUIRES",
+)
+# Read by many records or by the context as a whole: a change to them is read whole.
+WHOLE_READS = ("Post", "Unit", "Specialty", "Training", "Project", "REQUIRES")
+_OWN_EDGES = ("HOLDS", "ROTATED_TO", "ATTENDED", "HAS_SPECIALTY", "WORKED_ON", "IN_POOL")
+_OWNED_NODES = ("Assessment", "Supervision")  # each names its cadre (cadre_id)
+_MOST_PATCHED = 0.05  # beyond this share of the cadres touched, reading whole is cheaper
+
+
+def touched_cadres(
+    context: SelectionContext, store: GraphStore, changes: ChangeSet
+) -> tuple[set[str], dict[str, list[EdgeView]]] | None:
+    """The cadres whose records the changes reach, and the edges of each as the store
+    holds them now; None when the changes reach what a patch cannot follow."""
+    if changes.touches(WHOLE_READS) or changes.wholly(CONTEXT_READS):
+        return None
+    written = set(changes.node_ids("Cadre"))
+    for edge_type in _OWN_EDGES:
+        written.update(source for source, _ in changes.edge_ends(edge_type))
+    for source, target in changes.edge_ends("RELATIVE_OF"):
+        written.update((source, target))
+    owners = _owners(context, store, changes)
+    if owners is None:
+        return None
+    written |= owners
+    if len(written) > max(50, _MOST_PATCHED * len(context.records)):
+        return None
+    edges = {cadre_id: store.edges_of("Cadre", cadre_id) for cadre_id in sorted(written)}
+    # A record shows its relatives' names and posts: theirs change with these cadres'.
+    shown = set(changes.node_ids("Cadre")) | {s for s, _ in changes.edge_ends("HOLDS")}
+    relatives = {
+        edge.other_id
+        for cadre_id in shown & written
+        for edge in edges[cadre_id]
+        if edge.type == "RELATIVE_OF"
+    }
+    for cadre_id in sorted(relatives - written):
+        edges[cadre_id] = store.edges_of("Cadre", cadre_id)
+    return written | relatives, edges
+
+
+def _owners(context: SelectionContext, store: GraphStore, changes: ChangeSet) -> set[str] | None:
+    """The cadres that the assessments and supervision records written belong to, before
+    the write and after it; None when the context cannot tell who had them before."""
+    found: set[str] = set()
+    for label in _OWNED_NODES:
+        ids = changes.node_ids(label)
+        if not ids:
+            continue
+        now = store.get_nodes(label, ids)
+        found.update(str(node["cadre_id"]) for node in now.values() if node.get("cadre_id"))
+        before = _owners_before(context, label, ids)
+        if before is None:
+            return None
+        found |= before
+    return found
+
+
+def _owners_before(context: SelectionContext, label: str, ids: Collection[str]) -> set[str] | None:
+    """Who the nodes ``ids`` belonged to in the context's graph (None: it cannot say): the
+    owners the patches since its snapshot have seen, else the snapshot's."""
+    carried: Mapping[str, str] = getattr(context, "owners", {})
+    graph = context.graph or getattr(context, "base_graph", None)
+    if graph is None:
+        return None
+    found = {carried[node_id] for node_id in ids if node_id in carried}
+    unseen = sorted(node_id for node_id in ids if node_id not in carried)
+    if unseen:
+        table = graph.snapshot.nodes(label)
+        known = np.asarray(pylist(table.column("id")), dtype=object)  # sorted by id
+        rows = np.searchsorted(known, unseen).tolist()
+        owners = table.column("cadre_id")
+        for node_id, row in zip(unseen, rows, strict=True):
+            if row < len(known) and known[row] == node_id and owners[row].is_valid:
+                found.add(str(owners[row].as_py()))
+    return found
+
+
+def read_records(
+    store: GraphStore, cadre_ids: Iterable[str], edges: Mapping[str, list[EdgeView]]
+) -> dict[str, CadreRecord]:
+    """The records of ``cadre_ids`` read from the store, as the snapshot builds them (the
+    same parts, in the same order); ``edges``: each cadre's edges, read already."""
+    wanted = sorted(cadre_ids)
+    cadres = store.get_nodes("Cadre", wanted)
+    by_type = {cadre_id: _by_type(edges[cadre_id]) for cadre_id in wanted if cadre_id in cadres}
+    posts = store.get_nodes(
+        "Post", {e.other_id for found in by_type.values() for e in found.get("HOLDS", [])}
+    )
+    trainings = store.get_nodes(
+        "Training", {e.other_id for found in by_type.values() for e in found.get("ATTENDED", [])}
+    )
+    projects = store.get_nodes(
+        "Project", {e.other_id for found in by_type.values() for e in found.get("WORKED_ON", [])}
+    )
+    assessments = store.get_nodes(
+        "Assessment",
+        {e.other_id for found in by_type.values() for e in found.get("ASSESSMENT_OF", [])},
+    )
+    supervision = store.get_nodes(
+        "Supervision",
+        {e.other_id for found in by_type.values() for e in found.get("RECORD_OF", [])},
+    )
+    relatives = {e.other_id for found in by_type.values() for e in found.get("RELATIVE_OF", [])}
+    relative_nodes = store.get_nodes("Cadre", relatives)
+    relative_posts = {r: _tenures(store, store.edges_of("Cadre", r), {}) for r in relatives}
+    records: dict[str, CadreRecord] = {}
+    for cadre_id in wanted:
+        if cadre_id not in cadres:
+            continue
+        found = by_type[cadre_id]
+        record = CadreRecord(cadres[cadre_id])
+        record.tenures = _tenures(store, edges[cadre_id], posts)
+        record.rotations = [
+            Stint(e.other_id, str(e.props.get("kind") or ""), e.props["start"], e.props.get("end"))
+            for e in found.get("ROTATED_TO", [])
+            if e.direction == "out"
+        ]
+        for e in found.get("ATTENDED", []):
+            course = trainings.get(e.other_id)
+            if course is None or e.props.get("completed") is False:
+                continue
+            record.courses.append(
+                Course(
+                    e.other_id,
+                    str(course.get("kind", "")),
+                    course["start"],
+                    float(course.get("days", 0)),
+                    float(e.props.get("hours") or course.get("hours", 0)),
+                    bool(course.get("off_job")),
+                )
+            )
+        for assessment_id in sorted(e.other_id for e in found.get("ASSESSMENT_OF", [])):
+            assessment = assessments.get(assessment_id)
+            if assessment is None:
+                continue
+            if assessment.get("quarter") is None and assessment.get("grade"):
+                record.annual_grades[int(assessment["year"])] = str(assessment["grade"])
+            elif assessment.get("stars"):
+                record.stars.append(int(assessment["stars"]))
+        record.specialties = {e.other_id for e in found.get("HAS_SPECIALTY", [])}
+        for e in found.get("WORKED_ON", []):
+            if e.other_id in projects:
+                record.projects.append(
+                    (
+                        projects[e.other_id],
+                        str(e.props.get("role") or "成员"),
+                        e.props.get("result"),
+                    )
+                )
+        record.in_pool = any(e.props.get("end") is None for e in found.get("IN_POOL", []))
+        record.supervision = [
+            supervision[s]
+            for s in sorted(e.other_id for e in found.get("RECORD_OF", []))
+            if s in supervision
+        ]
+        # Relatives in the order of their edges, (source, target) whichever end this is.
+        kin = sorted(
+            found.get("RELATIVE_OF", []),
+            key=lambda e: (
+                (cadre_id, e.other_id) if e.direction == "out" else (e.other_id, cadre_id)
+            ),
+        )
+        for e in kin:
+            name = relative_nodes.get(e.other_id, {}).get("name")
+            record.relatives.append(
+                Relative(
+                    e.other_id,
+                    str(name if name is not None else e.other_id),
+                    str(e.props.get("relation") or ""),
+                    tuple(relative_posts[e.other_id]),
+                )
+            )
+        records[cadre_id] = record
+    return records
+
+
+def _by_type(edges: Iterable[EdgeView]) -> dict[str, list[EdgeView]]:
+    found: dict[str, list[EdgeView]] = {}
+    for edge in edges:
+        if (
+            edge.type == "RELATIVE_OF"
+            or edge.direction == "out"
+            or edge.type
+            in (
+                "ASSESSMENT_OF",
+                "RECORD_OF",
+            )
+        ):
+            found.setdefault(edge.type, []).append(edge)
+    return found
+
+
+def _tenures(
+    store: GraphStore, edges: Iterable[EdgeView], posts: Mapping[str, dict[str, Any]]
+) -> list[Tenure]:
+    """Posts held, in edge order, sorted by start (as the snapshot's records are)."""
+    held = [e for e in edges if e.type == "HOLDS" and e.direction == "out"]
+    missing = {e.other_id for e in held} - set(posts)
+    known = {**posts, **(store.get_nodes("Post", missing) if missing else {})}
+    found = [
+        Tenure(e.other_id, known.get(e.other_id, {"id": e.other_id}), e.props["start"],
+               e.props.get("end"))
+        for e in held
+    ]  # fmt: skip
+    return sorted(found, key=lambda tenure: tenure.start)
+
+
+@dataclass
+class FollowingContext(SelectionContext):
+    """A selection context patched after writes (see the module), read through its records.
+
+    ``base_graph`` is the snapshot graph the first context was read from (the patches look
+    up in it who had an assessment before a write), ``owners`` the owners of the
+    assessments and supervision records the patches have seen since.
+    """
+
+    base_graph: SnapshotGraph | None = field(default=None, repr=False)
+    owners: dict[str, str] = field(default_factory=dict, repr=False)
+
+
+def patched_context(
+    context: SelectionContext, store: GraphStore, changes: ChangeSet
+) -> Patched | None:
+    """``context`` brought forward to the store's version by reading again the records the
+    changes reach (a new context; ``context`` is left as it was); None when it cannot be."""
+    touched = touched_cadres(context, store, changes)
+    if touched is None:
+        return None
+    cadre_ids, edges = touched
+    if not cadre_ids:
+        return Patched(context, frozenset())
+    fresh = read_records(store, cadre_ids, edges)
+    active = {c for c, record in fresh.items() if record.cadre.get("status", "在职") == "在职"}
+    known = context.records
+    if any((c in active) != (c in known) for c in cadre_ids):
+        return None  # a cadre joins or leaves the active cadres: every row after moves
+    shared = {f.name: getattr(context, f.name) for f in fields(SelectionContext) if f.init}
+    patched = FollowingContext(
+        **{
+            **shared,
+            "records": _records(known, {c: fresh[c] for c in active}),
+            "holders": _holders(context.holders, cadre_ids, edges, context),
+            "_verdicts": {k: v for k, v in context._verdicts.items() if k[0] not in cadre_ids},
+            "memo": {k: v for k, v in context.memo.items() if k not in cadre_ids},
+            "_scopes": _scopes(context, {c: fresh[c] for c in active}),
+            "_facts": None,
+            "_columns": None,
+            "graph": None,
+            "rows": None,
+        },
+        base_graph=getattr(context, "base_graph", None) or context.graph,
+        owners={**getattr(context, "owners", {}), **_owned(store, changes)},
+    )
+    return Patched(patched, frozenset(cadre_ids))
+
+
+def _owned(store: GraphStore, changes: ChangeSet) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for label in _OWNED_NODES:
+        for node_id, node in store.get_nodes(label, changes.node_ids(label)).items():
+            if node.get("cadre_id"):
+                found[node_id] = str(node["cadre_id"])
+    return found
+
+
+def _records(
+    records: Mapping[str, CadreRecord], fresh: Mapping[str, CadreRecord]
+) -> Mapping[str, CadreRecord]:
+    """The old records with ``fresh`` in place of theirs: those built already are shared,
+    those not built yet are built from the old snapshot when first read (as before)."""
+    if not isinstance(records, LazyRecords):
+        return {**records, **fresh}
+    lazy = LazyRecords(list(records), records._build, records._group_of)
+    built = {c: r for c, r in dict.items(records) if c not in fresh}
+    dict.update(lazy, {**built, **fresh})
+    return lazy
+
+
+def _holders(
+    holders: Mapping[str, set[str]],
+    cadre_ids: Collection[str],
+    edges: Mapping[str, list[EdgeView]],
+    context: SelectionContext,
+) -> dict[str, set[str]]:
+    """Who holds each post now, with the posts of ``cadre_ids`` read again."""
+    found = dict(holders)
+    for post_id, held in holders.items():
+        if not held.isdisjoint(cadre_ids):
+            found[post_id] = held - set(cadre_ids)
+    for cadre_id in cadre_ids:
+        for e in edges[cadre_id]:
+            if e.type == "HOLDS" and e.direction == "out" and _current(e.props, context):
+                found[e.other_id] = found.get(e.other_id, set()) | {cadre_id}
+    return {post_id: held for post_id, held in found.items() if held}
+
+
+def _current(props: Mapping[str, Any], context: SelectionContext) -> bool:
+    end = props.get("end")
+    return bool(props["start"] <= context.as_of and (end is None or end > context.as_of))
+
+
+def _scopes(context: SelectionContext, fresh: Mapping[str, CadreRecord]) -> ScopeIndex | None:
+    """The scope index with the current units of ``fresh`` read again (None: built anew
+    from the records when first used)."""
+    scopes = context._scopes
+    if scopes is None:
+        return None
+    units = dict(scopes.cadre_units)
+    changed = False
+    for cadre_id, record in fresh.items():
+        now = tuple(
+            sorted(
+                {
+                    str(t.post.get("unit_id"))
+                    for t in record.current_tenures(context.as_of)
+                    if t.post.get("unit_id")
+                }
+            )
+        )
+        if units.get(cadre_id) != now:
+            units[cadre_id] = now
+            changed = True
+    if not changed:
+        return scopes
+    return ScopeIndex.from_units(
+        policy=scopes.policy, units=scopes.units, root=scopes.root, cadre_units=units
+    )
