@@ -22,6 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import web
 from api.cache import AnalysisCache, GraphVersionHeaders
+from api.models import start_warming
 from api.routers import (
     audit,
     cadres,
@@ -197,6 +198,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.store = open_store(settings.store)
         app.state.access = AccessStore(settings.access_db)
         app.state.audit_writer = AuditWriter(app.state.access)
+        if settings.warm:  # the read models prepared in the background (GET /health)
+            app.state.warming = start_warming(app.state.cache, app.state.store, app.state.policy)
         try:
             yield
         finally:

@@ -9,7 +9,11 @@ starts.
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -22,7 +26,9 @@ from queries.selection.candidates import SelectionContext
 from queries.selection.policy import SelectionPolicy
 from queries.selection.records import UnitIndex, load_units
 
-__all__ = ["development", "directory", "selection", "units"]
+__all__ = ["WARM_STEPS", "Warming", "development", "directory", "selection", "units", "warm"]
+
+log = logging.getLogger("graphsvc.api.models")
 
 
 def _patch(
@@ -85,3 +91,77 @@ def units(cache: AnalysisCache, store: GraphStore) -> UnitIndex:
 def _units_patched(index: UnitIndex, _store: GraphStore, changes: ChangeSet) -> Patched | None:
     """The same index when no unit changed; read whole otherwise."""
     return None if changes.touches(("Unit",)) else Patched(index, frozenset())
+
+
+# What the start prepares, in order: what a committee asks first (search, a check, a
+# vacancy's candidates), then what the cadre section's analyses read.
+WARM_STEPS = ("directory", "units", "selection", "development")
+
+
+@dataclass
+class Warming:
+    """How far the start-up preparation of the read models has got (``GET /health``)."""
+
+    steps: tuple[str, ...] = WARM_STEPS
+    done: int = 0
+    step: str | None = None
+    started: float = field(default_factory=time.monotonic)
+    seconds: float | None = None  # how long it took, once every step is done
+    failed: str | None = None  # the step that failed (logged); the service answers anyway
+
+    @property
+    def ready(self) -> bool:
+        return self.seconds is not None
+
+    def as_dict(self) -> dict[str, Any]:
+        elapsed = self.seconds if self.ready else time.monotonic() - self.started
+        return {
+            "done": self.done,
+            "total": len(self.steps),
+            "step": self.step,
+            "seconds": round(elapsed or 0.0, 1),
+            "failed": self.failed,
+        }
+
+
+def warm(
+    cache: AnalysisCache, store: GraphStore, policy: SelectionPolicy, warming: Warming
+) -> None:
+    """Read and prepare every shared read model of today into ``cache``, step by step,
+    noting progress in ``warming``. A request meanwhile waits for the step it needs (the
+    cache computes a key once) and no longer than it would have without the warm-up."""
+    day = date.today()
+    prepare: dict[str, Callable[[], Any]] = {
+        "directory": lambda: directory(cache, store, day),
+        "units": lambda: units(cache, store),
+        "selection": lambda: _prepared(selection(cache, store, policy, day)),
+        "development": lambda: _prepared(development(cache, store, policy, day).context),
+    }
+    try:
+        for name in warming.steps:
+            warming.step = name
+            try:
+                prepare[name]()
+            except Exception:  # answered on demand later, as without a warm-up
+                log.exception("preparing the read model %s at start failed", name)
+                warming.failed = name
+            warming.done += 1
+    finally:
+        warming.step = None
+        warming.seconds = time.monotonic() - warming.started
+
+
+def _prepared(context: SelectionContext) -> None:
+    """What the first candidates, check or round would otherwise build: the facts of every
+    cadre as columns and the candidate scopes."""
+    context.scopes  # noqa: B018 (built on first use)
+    context.facts  # noqa: B018
+
+
+def start_warming(cache: AnalysisCache, store: GraphStore, policy: SelectionPolicy) -> Warming:
+    """:func:`warm` in a background thread (a daemon: stopping the service does not wait)."""
+    warming = Warming()
+    threading.Thread(
+        target=warm, args=(cache, store, policy, warming), name="graphsvc-warm", daemon=True
+    ).start()
+    return warming
