@@ -17,16 +17,28 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from api.cache import AnalysisCache
+from api.cache import AnalysisCache, Step
 from graphsvc.changes import ChangeSet, Patched
 from graphsvc.stores import GraphStore
 from queries.development.data import DevelopmentData
 from queries.directory import Directory
-from queries.selection.candidates import SelectionContext
+from queries.selection.candidates import SelectionContext, rank_in_context
+from queries.selection.follow import candidates_unchanged, patched_context
 from queries.selection.policy import SelectionPolicy
 from queries.selection.records import UnitIndex, load_units
+from queries.selection.results import CandidatesResult
 
-__all__ = ["WARM_STEPS", "Warming", "development", "directory", "selection", "units", "warm"]
+__all__ = [
+    "WARM_STEPS",
+    "Warming",
+    "candidates",
+    "development",
+    "directory",
+    "selection",
+    "start_warming",
+    "units",
+    "warm",
+]
 
 log = logging.getLogger("graphsvc.api.models")
 
@@ -58,6 +70,36 @@ def selection(
         ("selection", day),
         lambda: SelectionContext.load(store, policy=policy, as_of=day),
         heavy=True,
+        patch=_patch(store, patched_context),
+    )
+    return found
+
+
+def candidates(
+    cache: AnalysisCache,
+    store: GraphStore,
+    policy: SelectionPolicy,
+    post_id: str,
+    *,
+    limit: int,
+    day: date,
+) -> CandidatesResult:
+    """A post's ranked candidates on ``day``; kept across a write that cannot change them."""
+    context = selection(cache, store, policy, day)
+
+    def keep(step: Step) -> bool:
+        moved = step.patched(("selection", day))
+        return (
+            moved is not None
+            and moved[0] is context
+            and candidates_unchanged(context, moved[1].value, moved[1].changed, post_id)
+        )
+
+    found: CandidatesResult = cache.get(
+        store,
+        ("candidates", post_id, limit, day),
+        lambda: rank_in_context(context, post_id, limit=limit),
+        keep=keep,
     )
     return found
 

@@ -26,7 +26,10 @@ from loaders.load import LoadFailed, load_paths, load_records
 from queries.analyses import ANALYSES
 from queries.development.data import DevelopmentData
 from queries.directory import Directory
+from queries.selection.candidates import SelectionContext, rank_in_context
+from queries.selection.follow import candidates_unchanged, patched_context
 from queries.selection.policy import load_policy
+from queries.selection.round import run_round
 
 DAY = date(2026, 11, 1)
 POLICY = load_policy()
@@ -91,6 +94,22 @@ def development_answers(data: DevelopmentData) -> dict[str, Any]:
     return found
 
 
+def _ranked_posts(context: SelectionContext) -> list[str]:
+    leadership = sorted(p for p, post in context.posts.items() if post.get("leadership"))
+    return sorted({*leadership[::4], *context.vacancies()})
+
+
+def selection_answers(context: SelectionContext) -> dict[str, Any]:
+    return {
+        "candidates": {p: rank_in_context(context, p, limit=None) for p in _ranked_posts(context)},
+        "round": run_round(context=context),
+        "records": {c: context.records[c] for c in sorted(context.records)},
+        "holders": context.holders,
+        "scopes": context.scopes.cadre_units,
+        "names": context.names(sorted(context.records)),
+    }
+
+
 MODELS: dict[str, Model] = {
     "directory": Model(
         read=lambda store: Directory.load(store, as_of=DAY),
@@ -102,8 +121,13 @@ MODELS: dict[str, Model] = {
         patch=lambda model, store, changes: model.patched(store, changes),
         answers=development_answers,
     ),
+    "selection": Model(
+        read=lambda store: SelectionContext.load(store, policy=POLICY, as_of=DAY),
+        patch=lambda model, store, changes: patched_context(model, store, changes),
+        answers=selection_answers,
+    ),
 }
-ACTIVE_ROWS = ("development",)  # models with a row per active cadre
+ACTIVE_ROWS = ("development", "selection")  # models with a row per active cadre
 
 
 @dataclass
@@ -291,7 +315,9 @@ def test_patched_read_models_answer_as_read_whole_after_each_write(
 ) -> None:
     store = loaded
     models = {name: model.read(store) for name, model in MODELS.items()}
+    answers = {name: MODELS[name].answers(model) for name, model in models.items()}
     patched_counts = dict.fromkeys(MODELS, 0)
+    kept = 0
     for write in writes(small_sample_dir, tmp_path):
         before = store.version()
         write.run(store, small_sample_dir)
@@ -302,11 +328,18 @@ def test_patched_read_models_answer_as_read_whole_after_each_write(
             whole = model.read(store)
             if name in write.not_patched:
                 assert moved is None, f"{name} patched {write.name}, which it cannot follow"
-                models[name] = whole
+                models[name], answers[name] = whole, model.answers(whole)
                 continue
             assert moved is not None, f"{name} could not patch {write.name}"
-            assert model.answers(moved.value) == model.answers(whole), (name, write.name)
+            found = model.answers(moved.value)
+            assert found == model.answers(whole), (name, write.name)
+            if name == "selection":  # a post's candidates said unchanged are unchanged
+                for post_id, ranked in answers[name]["candidates"].items():
+                    if candidates_unchanged(models[name], moved.value, moved.changed, post_id):
+                        assert found["candidates"][post_id] == ranked, (post_id, write.name)
+                        kept += 1
             patched_counts[name] += moved.value is not models[name]
-            models[name] = moved.value
+            models[name], answers[name] = moved.value, found
     # Every model was really patched by most writes (not handed back unchanged each time).
     assert all(count >= 5 for count in patched_counts.values()), patched_counts
+    assert kept > 0  # some posts' candidates were said unchanged (and were)

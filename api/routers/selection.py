@@ -19,7 +19,7 @@ from graphsvc.access import Principal
 from graphsvc.stores import GraphStore
 from queries.selection.assignment import InfeasibleRound
 from queries.selection.bench import succession_bench
-from queries.selection.candidates import SelectionContext, rank_in_context
+from queries.selection.candidates import SelectionContext
 from queries.selection.check import NotFound, check_appointment, current_conflicts
 from queries.selection.policy import SelectionPolicy
 from queries.selection.results import (
@@ -113,11 +113,7 @@ def candidates(
     context = _context(cache, store, policy, day)
     if post_id not in context.posts:
         raise HTTPException(status_code=404, detail=f"未找到编号为 '{post_id}' 的岗位")
-    result: CandidatesResult = cache.get(
-        store,
-        ("candidates", post_id, limit, day),
-        lambda: rank_in_context(context, post_id, limit=limit),
-    )
+    result = models.candidates(cache, store, policy, post_id, limit=limit, day=day)
     audit.record("rank_candidates", (c["cadre_id"] for c in result["candidates"]))
     return result
 

@@ -13,7 +13,7 @@ from api import models
 from api.deps import get_cache, get_directory, get_policy, get_store
 from queries.development.data import DevelopmentData
 from queries.directory import Directory
-from queries.selection.candidates import SelectionContext, rank_in_context
+from queries.selection.candidates import SelectionContext
 from queries.selection.results import CandidatesResult
 
 __all__ = [
@@ -45,14 +45,9 @@ def selection(request: Request, day: date | None = None) -> SelectionContext:
 
 
 def candidates(request: Request, post_id: str, limit: int = 20) -> CandidatesResult:
-    day = date.today()
-    context = selection(request, day)
-    result: CandidatesResult = _cache(request).get(
-        store(request),
-        ("candidates", post_id, limit, day),
-        lambda: rank_in_context(context, post_id, limit=limit),
+    return models.candidates(
+        _cache(request), store(request), _policy(request), post_id, limit=limit, day=date.today()
     )
-    return result
 
 
 def development(request: Request) -> DevelopmentData:

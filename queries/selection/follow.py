@@ -18,6 +18,7 @@ names and avoidance come from the records, which are right for every cadre.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -28,6 +29,7 @@ from graphsvc.changes import ChangeSet, Patched
 from graphsvc.snapshot import pylist
 from graphsvc.stores.base import EdgeView, GraphStore
 from queries.selection.candidates import SelectionContext
+from queries.selection.ranking import candidate_levels, equivalent
 from queries.selection.records import (
     CadreRecord,
     Course,
@@ -42,6 +44,7 @@ from queries.selection.scope import ScopeIndex
 __all__ = [
     "CONTEXT_READS",
     "WHOLE_READS",
+    "candidates_unchanged",
     "patched_context",
     "read_records",
     "touched_cadres",
@@ -392,3 +395,47 @@ def _scopes(context: SelectionContext, fresh: Mapping[str, CadreRecord]) -> Scop
     return ScopeIndex.from_units(
         policy=scopes.policy, units=scopes.units, root=scopes.root, cadre_units=units
     )
+
+
+def candidates_unchanged(
+    old: SelectionContext, new: SelectionContext, changed: Collection[str], post_id: str
+) -> bool:
+    """Whether a post's candidates ranked in ``old`` are exactly those ``new`` would rank,
+    when ``new`` is ``old`` patched with the records of ``changed``: none of them holds the
+    post, sits on its team, or is a cadre of its scope at a level it ranks, before or after.
+    """
+    if not changed:
+        return True
+    post = new.posts.get(post_id)
+    if post is None or old.posts.get(post_id) != post:
+        return False
+    levels = candidate_levels(post)
+    for context in (old, new):
+        if not context.holders.get(post_id, set()).isdisjoint(changed):
+            return False
+        if not _team(context, post).isdisjoint(changed):
+            return False
+        members = context.scopes.members(context.scopes.of_post(post))  # sorted; None: all
+        for cadre_id in changed:
+            if cadre_id not in context.records:
+                continue
+            if members is not None and not _in_sorted(members, cadre_id):
+                continue
+            if equivalent(context.records[cadre_id]) in levels:
+                return False
+    return True
+
+
+def _team(context: SelectionContext, post: Mapping[str, Any]) -> set[str]:
+    """Who holds the other team posts of the post's unit (what ranking reads as its team)."""
+    return {
+        cadre_id
+        for other in context.posts_in_unit(str(post.get("unit_id") or ""))
+        if other.get("team_member") and other["id"] != post["id"]
+        for cadre_id in context.holders.get(other["id"], set())
+    }
+
+
+def _in_sorted(values: list[str], value: str) -> bool:
+    place = bisect.bisect_left(values, value)
+    return place < len(values) and values[place] == value
