@@ -58,10 +58,12 @@ from typing import Any
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
-# This checkout's command line, not whichever one the environment has installed.
+# This checkout's command line, not whichever one the environment has installed; or the
+# one BENCH_CHECKOUT names (an export of an earlier commit, for a baseline in the same run).
+CHECKOUT = Path(os.environ.get("BENCH_CHECKOUT", ROOT)).resolve()
 GRAPHSVC = [sys.executable, "-m", "cli"]
 CHECKOUT_ENV = {
-    "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    "PYTHONPATH": os.pathsep.join(filter(None, [str(CHECKOUT), os.environ.get("PYTHONPATH")]))
 }
 AS_OF = "2026-11-01"
 
@@ -91,6 +93,7 @@ def _token(access_db: Path, role: str) -> str:
         text=True,
         check=True,
         env={**os.environ, **CHECKOUT_ENV},
+        cwd=CHECKOUT,
     )
     return out.stdout.strip().splitlines()[-1]
 
@@ -106,6 +109,7 @@ def serve(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env={**os.environ, **CHECKOUT_ENV, "GRAPHSVC_ACCESS_DB": str(access_db)},
+        cwd=CHECKOUT,
     )
     base = f"http://127.0.0.1:{port}/api/v1"
     if pids is not None:
@@ -515,7 +519,17 @@ async def _mixed_client(
                     run.cached_reads.append((started, int(version)))
                 if wrote is not None:
                     run.own_reads.append(int(version) >= wrote)
-            wrote = int(version) if remember is not None and version is not None else None
+            # A write that changed something (the same grade again changes nothing) is the
+            # one its writer's next read must show.
+            changed = (
+                remember is not None
+                and response.status_code == 200
+                and (
+                    any(response.json().get("created", {}).values())
+                    or any(response.json().get("updated", {}).values())
+                )
+            )
+            wrote = int(version) if changed and version is not None else None
         except httpx.HTTPError as error:
             run.outcomes[f"{kind} {type(error).__name__}"] += 1
             wrote = None
@@ -733,9 +747,103 @@ def mixed_tables(results: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
+def _rss_mib(pid: int) -> float:
+    """Resident memory of a process and its children (Linux /proc), in MiB."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(stat.parent.name) == pid or int(fields[1]) == pid:
+            total += int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+    return total / 2**20
+
+
+def first_answers(store: str, label: str) -> list[dict[str, Any]]:
+    """A fresh ``graphsvc serve`` (one worker): how long it says ``warming`` (when it does),
+    then the first answer of each kind a committee and an analyst ask, one after another,
+    each for the day (no ``as_of``) as a committee would, then the second of each."""
+    from graphsvc.stores import open_store
+
+    # The posts and the person to ask about, read from the store before it is served (a
+    # question to the service would read its directory before the clock): the first
+    # leadership post of each level, a cadre.
+    by_level: dict[str, str] = {}
+    with open_store(store) as graph:
+        for post in graph.iter_nodes("Post", ["level", "leadership"]):
+            if post.get("leadership"):
+                by_level.setdefault(str(post.get("level")), post["id"])
+        cadre = graph.list_nodes("Cadre", limit=1)[0][0]["id"]
+    county = by_level.get("正处") or by_level["副处"]
+    township = by_level.get("正科") or by_level["副科"]
+    with tempfile.TemporaryDirectory() as folder:
+        access_db = Path(folder) / "access.db"
+        viewer, analyst = _token(access_db, "viewer"), _token(access_db, "analyst")
+        pids: list[int] = []
+        started = time.perf_counter()
+        with serve(store, access_db, 1, pids) as base:
+            up = time.perf_counter() - started
+            progress: list[str] = []
+            while True:
+                body = httpx.get(f"{base}/health", timeout=30).json()
+                if body.get("status") != "warming":
+                    break
+                step = body["warming"]["step"]
+                if not progress or progress[-1] != step:
+                    progress.append(step)
+                    print(f"warming: {body['warming']}", file=sys.stderr)
+                time.sleep(0.2)
+            ready = time.perf_counter() - started
+            rss_ready = _rss_mib(pids[0])
+            client, analyst_client = (
+                httpx.Client(base_url=base, headers={"Authorization": f"Bearer {t}"}, timeout=3600)
+                for t in (viewer, analyst)
+            )
+            asks = {
+                f"candidates, a 处级 post ({county})": lambda: client.get(
+                    f"/posts/{county}/candidates", params={"limit": 10}
+                ),
+                f"candidates, a 科级 post ({township})": lambda: client.get(
+                    f"/posts/{township}/candidates", params={"limit": 10}
+                ),
+                "search (name part, age)": lambda: client.get(
+                    "/cadres", params={"name": "王", "max_age": 35, "limit": 20}
+                ),
+                "check an appointment": lambda: client.get(
+                    "/selection/check", params={"cadre_id": cadre, "post_id": township}
+                ),
+                "profile": lambda: client.get(f"/cadres/{cadre}"),
+                "mentoring coverage (analyst)": lambda: analyst_client.get("/mentoring"),
+            }
+            rows = []
+            for name, ask in asks.items():
+                times = []
+                for _ in range(2):
+                    began = time.perf_counter()
+                    answer = ask()
+                    times.append(time.perf_counter() - began)
+                    assert answer.status_code == 200, (name, answer.text[:300])
+                rows.append({"scale": label, "query": name, "first_s": times[0],
+                             "second_s": times[1]})  # fmt: skip
+                print(rows[-1], file=sys.stderr)
+            rss_after = _rss_mib(pids[0])
+    rows.insert(
+        0,
+        {
+            "scale": label,
+            "query": "start: health answers / says ready (warming) / memory MiB",
+            "first_s": up,
+            "second_s": ready,
+            "rss": (rss_ready, rss_after),
+        },
+    )
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("mode", choices=["latency", "load", "mixed", "cpu", "search"])
+    parser.add_argument("mode", choices=["latency", "load", "mixed", "cpu", "search", "first"])
     parser.add_argument(
         "--copies", type=int, default=100, help="search: the district's cadres this many times"
     )
@@ -793,6 +901,24 @@ def main() -> None:
                 f"| {r['what']} | {r['p95_ms']:.1f} "
                 f"| {r['p95_ms'] / bare[r['what'].split('(')[-1]]:.2f} |"
                 for r in rows
+            ),
+        ]
+    elif args.mode == "first":
+        rows = first_answers(args.province, "province (300,000)")
+        start = rows[0]
+        lines = [
+            header,
+            f"Checkout served: {CHECKOUT}. Health answered {start['first_s']:.1f} s after the "
+            f"start and said ready {start['second_s']:.1f} s after it (warming "
+            f"{start['second_s'] - start['first_s']:.1f} s); the server's memory "
+            f"{start['rss'][0]:,.0f} MiB when ready, {start['rss'][1]:,.0f} MiB after the "
+            "questions below.",
+            "",
+            "| scale | query (after health says ready) | first s | second s |",
+            "|---|---|---:|---:|",
+            *(
+                f"| {r['scale']} | {r['query']} | {r['first_s']:.2f} | {r['second_s']:.2f} |"
+                for r in rows[1:]
             ),
         ]
     elif args.mode == "mixed":

@@ -21,12 +21,15 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, cast
+from typing import Any, Literal, cast
 
+import pyarrow as pa
+import pyarrow.compute as pc
 from pydantic import ConfigDict, with_config
 
 from graphsvc.changes import ChangeSet, Patched
 from graphsvc.dates import months_between
+from graphsvc.snapshot import Snapshot, node_dicts, pylist, snapshot_of
 from graphsvc.stores.base import GraphStore
 from queries.results import CadreId, CadreNode, PostNode
 
@@ -113,7 +116,17 @@ class Directory:
         self._children = dict(children)
 
     @classmethod
-    def load(cls, store: GraphStore, *, as_of: date) -> Directory:
+    def load(
+        cls,
+        store: GraphStore,
+        *,
+        as_of: date,
+        source: Literal["snapshot", "store"] = "snapshot",
+    ) -> Directory:
+        """The directory on ``as_of``, from the store's columnar snapshot of its current
+        version (``source="store"``: read row by row; the snapshot must equal it)."""
+        if source == "snapshot":
+            return cls._from_snapshot(snapshot_of(store), as_of=as_of)
         cadres = sorted(store.iter_nodes("Cadre", _CADRE_FIELDS), key=lambda c: c["id"])
         posts = sorted(store.iter_nodes("Post"), key=lambda p: p["id"])
         post_unit = {p["id"]: p.get("unit_id") for p in posts}
@@ -128,6 +141,34 @@ class Directory:
         for cadre_id, specialty_id, _ in store.iter_edges("HAS_SPECIALTY"):
             specialties[cadre_id].add(specialty_id)
         pool = {c for c, _, props in store.iter_edges("IN_POOL") if _current(props, as_of)}
+        return cls(as_of, cadres, posts, units, unit_of, specialties, pool, dict(holders))
+
+    @classmethod
+    def _from_snapshot(cls, snap: Snapshot, *, as_of: date) -> Directory:
+        """:meth:`load` from the snapshot's columns (tables in id and edge-key order)."""
+        cadres = node_dicts(snap.nodes("Cadre"), fields=_CADRE_FIELDS)
+        posts = node_dicts(snap.nodes("Post"))
+        units = {u["id"]: u for u in node_dicts(snap.nodes("Unit"))}
+        post_unit = {post["id"]: post.get("unit_id") for post in posts}
+        held = snap.edges("HOLDS")
+        holders: dict[str, list[str]] = defaultdict(list)
+        unit_of: dict[str, str | None] = {}
+        current = _current_rows(held, as_of)
+        for cadre_id, post_id in zip(
+            pylist(held.column("src").take(current)),
+            pylist(held.column("dst").take(current)),
+            strict=True,
+        ):
+            holders[post_id].append(cadre_id)
+            unit_of.setdefault(cadre_id, post_unit.get(post_id))
+        specialties: dict[str, set[str]] = defaultdict(set)
+        having = snap.edges("HAS_SPECIALTY")
+        for cadre_id, specialty_id in zip(
+            pylist(having.column("src")), pylist(having.column("dst")), strict=True
+        ):
+            specialties[cadre_id].add(specialty_id)
+        stays = snap.edges("IN_POOL")
+        pool = set(pylist(stays.column("src").take(_current_rows(stays, as_of))))
         return cls(as_of, cadres, posts, units, unit_of, specialties, pool, dict(holders))
 
     def patched(self, store: GraphStore, changes: ChangeSet) -> Patched | None:
@@ -359,6 +400,14 @@ class Directory:
             }
             found.append(cast(PostHit, hit))
         return found[offset : offset + limit], len(found)
+
+
+def _current_rows(edges: pa.Table, as_of: date) -> pa.Array:
+    """Rows of a dated edge table current on ``as_of`` (begun by then, not ended)."""
+    day = pa.scalar(as_of, pa.date32())
+    begun = pc.fill_null(pc.less_equal(edges.column("start"), day), True)
+    going = pc.fill_null(pc.greater(edges.column("end"), day), True)
+    return pc.indices_nonzero(pc.and_(begun, going).combine_chunks())
 
 
 def _inserted(rows: list[int], row: int) -> list[int]:

@@ -343,3 +343,14 @@ def test_patched_read_models_answer_as_read_whole_after_each_write(
     # Every model was really patched by most writes (not handed back unchanged each time).
     assert all(count >= 5 for count in patched_counts.values()), patched_counts
     assert kept > 0  # some posts' candidates were said unchanged (and were)
+
+
+def test_the_directory_read_from_the_snapshot_equals_the_one_read_row_by_row(
+    loaded: GraphStore,
+) -> None:
+    from_snapshot = Directory.load(loaded, as_of=DAY)
+    row_by_row = Directory.load(loaded, as_of=DAY, source="store")
+    assert directory_answers(from_snapshot) == directory_answers(row_by_row)
+    assert from_snapshot.holders == row_by_row.holders
+    assert from_snapshot.unit_of == row_by_row.unit_of
+    assert from_snapshot.cadres == row_by_row.cadres and from_snapshot.pool == row_by_row.pool
