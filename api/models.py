@@ -15,11 +15,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from api.cache import AnalysisCache, Step
 from graphsvc.changes import ChangeSet, Patched
 from graphsvc.stores import GraphStore
+from queries.analyses import ANALYSES
 from queries.development.data import DevelopmentData
 from queries.directory import Directory
 from queries.selection.candidates import SelectionContext, rank_in_context
@@ -41,6 +42,7 @@ __all__ = [
 ]
 
 log = logging.getLogger("graphsvc.api.models")
+T = TypeVar("T")
 
 
 def _patch(
@@ -118,6 +120,19 @@ def development(
     return found
 
 
+def analysis(
+    cache: AnalysisCache,
+    store: GraphStore,
+    policy: SelectionPolicy,
+    name: str,
+    day: date,
+    run: Callable[[DevelopmentData], T],
+) -> T:
+    """A development analysis of ``day`` (``run(data)``), cached under ``(name, day)``."""
+    found: T = cache.get(store, (name, day), lambda: run(development(cache, store, policy, day)))
+    return found
+
+
 def units(cache: AnalysisCache, store: GraphStore) -> UnitIndex:
     """Every unit, for appointment checks."""
     found: UnitIndex = cache.get(
@@ -136,8 +151,10 @@ def _units_patched(index: UnitIndex, _store: GraphStore, changes: ChangeSet) -> 
 
 
 # What the start prepares, in order: what a committee asks first (search, a check, a
-# vacancy's candidates), then what the cadre section's analyses read.
-WARM_STEPS = ("directory", "units", "selection", "development")
+# vacancy's candidates), then what the cadre section's analyses read, then the analyses
+# the workbench's first page shows.
+WARM_STEPS = ("directory", "units", "selection", "development", "analyses")
+WARM_ANALYSES = ("mentoring", "teams", "pool", "training", "targets")
 
 
 @dataclass
@@ -178,6 +195,10 @@ def warm(
         "units": lambda: units(cache, store),
         "selection": lambda: _prepared(selection(cache, store, policy, day)),
         "development": lambda: _prepared(development(cache, store, policy, day).context),
+        "analyses": lambda: [
+            analysis(cache, store, policy, name, day, ANALYSES[name].compute)
+            for name in WARM_ANALYSES
+        ],
     }
     try:
         for name in warming.steps:

@@ -465,7 +465,7 @@ def test_health_says_warming_with_its_progress_until_the_read_models_are_ready(
     from fastapi.testclient import TestClient
 
     from api.app import create_app
-    from api.models import WARM_STEPS, Warming, warm
+    from api.models import WARM_ANALYSES, WARM_STEPS, Warming, warm
     from graphsvc.settings import get_settings
 
     db = str(tmp_path / "graph.db")
@@ -490,6 +490,8 @@ def test_health_says_warming_with_its_progress_until_the_read_models_are_ready(
             "status": "ok",
             "version": client.get("/api/v1/health").json()["version"],
         }
-        # Every read model a committee's first question needs is in the cache already.
+        # Every read model a first question needs is in the cache already, and the
+        # analyses of the workbench's first page.
         stats = app.state.cache.stats()
-        assert stats["heavy_entries"] == 4 and stats["misses"] == 4
+        assert stats["heavy_entries"] == 4 and stats["entries"] == len(WARM_ANALYSES)
+        assert stats["misses"] == 4 + len(WARM_ANALYSES)

@@ -32,13 +32,8 @@ def _run(
     audit: AuditDep,
     as_of: date | None,
 ) -> Any:
-    day = as_of or date.today()
-
-    def compute() -> Any:
-        return analysis(models.development(cache, store, policy, day))
-
     audit.record(f"analysis:{name}")
-    return cache.get(store, (name, day), compute)
+    return models.analysis(cache, store, policy, name, as_of or date.today(), analysis)
 
 
 # (path, cache name, analysis, summary, answer type): one GET endpoint each, all alike, from

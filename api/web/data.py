@@ -61,8 +61,16 @@ def cached(request: Request, key: tuple[Any, ...], compute: Callable[[], T]) -> 
 
 def analysis(request: Request, name: str, run: Callable[..., T], **options: Any) -> T:
     """A development analysis (``run(data=...)``), cached under the API's key ``(name, day)``."""
-    day = date.today()
-    key = (name, day, *sorted(options.items()))
+    if not options:  # the API's key, so that a page and an API call compute it once
+        return models.analysis(
+            _cache(request),
+            store(request),
+            _policy(request),
+            name,
+            date.today(),
+            lambda data: run(data=data),
+        )
+    key = (name, date.today(), *sorted(options.items()))
     result: T = _cache(request).get(
         store(request), key, lambda: run(data=development(request), **options)
     )

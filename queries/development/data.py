@@ -91,6 +91,9 @@ class DevelopmentData:
     _snapshot: Snapshot | None = field(default=None, repr=False)
     # Cadres read again since the snapshot (patched): their rows come from their records.
     _fresh: frozenset[str] = field(default=frozenset(), repr=False)
+    # Per unit (units never change in a patch: a changed unit reads the data whole).
+    _branches: dict[str, str | None] = field(default_factory=dict, repr=False)
+    _distances: dict[tuple[str, str], int | None] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(
@@ -220,6 +223,8 @@ class DevelopmentData:
             _unit_of=unit_of,
             _snapshot=self._snapshot,
             _fresh=self._fresh | moved.changed,
+            _branches=self._branches,
+            _distances=self._distances,
         )
         return Patched(patched, frozenset(changed))
 
@@ -283,24 +288,31 @@ class DevelopmentData:
         """
         if not unit_id:
             return None
-        far = set(self.policy.mentoring.far_unit_kinds)
-        chain = [unit_id, *self.units.ancestors(unit_id)]
-        for index, current in enumerate(chain):
-            if self.units.kind(current) in far:
-                return chain[index - 1] if index > 0 else current
-        return chain[-1]
+        # Asked for every cadre's unit (a province's 300,000): worked out once per unit.
+        if unit_id not in self._branches:
+            far = set(self.policy.mentoring.far_unit_kinds)
+            chain = [unit_id, *self.units.ancestors(unit_id)]
+            found = chain[-1]
+            for index, current in enumerate(chain):
+                if self.units.kind(current) in far:
+                    found = chain[index - 1] if index > 0 else current
+                    break
+            self._branches[unit_id] = found
+        return self._branches[unit_id]
 
     def unit_distance(self, a: str | None, b: str | None) -> int | None:
         """Hops between two units through their lowest common ancestor (``None``: unknown)."""
         if not a or not b:
             return None
-        up_a = [a, *self.units.ancestors(a)]
-        up_b = [b, *self.units.ancestors(b)]
-        depth_b = {unit: depth for depth, unit in enumerate(up_b)}
-        for depth_a, unit in enumerate(up_a):
-            if unit in depth_b:
-                return depth_a + depth_b[unit]
-        return None
+        key = (a, b)
+        if key not in self._distances:
+            up_a = [a, *self.units.ancestors(a)]
+            up_b = [b, *self.units.ancestors(b)]
+            depth_b = {unit: depth for depth, unit in enumerate(up_b)}
+            self._distances[key] = next(
+                (depth_a + depth_b[u] for depth_a, u in enumerate(up_a) if u in depth_b), None
+            )
+        return self._distances[key]
 
     def in_pool(self, cadre_id: str, on: date | None = None) -> bool:
         day = on or self.as_of
