@@ -15,8 +15,9 @@ change log (``GraphStore.changes_since``) and updates the rows of the cadres the
 touch, in milliseconds; one that cannot (no log, a write too large to list, a
 change to what it cannot patch) is read again whole. When every heavy entry is
 done the generation moves forward in one step. Light entries are dropped then,
-unless the caller said how to tell that the step left them alone (``keep``: a
-post's candidates when none of the cadres the writes touched could change them).
+unless the caller said how they follow a step (``follow``: a post's candidates are
+kept when none of the cadres the writes touched could change them, and otherwise
+have those cadres' rows ranked again and merged in).
 Readers never wait for a step while an older value exists. Under a stream of
 writes a step starts no sooner than ``rebuild_gap`` seconds (or the last step's
 own duration, if longer) after the previous one ended, so an answer shared by
@@ -74,6 +75,7 @@ from graphsvc.stores import GraphStore
 
 __all__ = [
     "AnalysisCache",
+    "Follow",
     "GraphVersionHeaders",
     "Patched",
     "Reading",
@@ -170,10 +172,15 @@ class _Heavy:
     patch: Patch | None = None
 
 
+# How a light value follows a step: its value for the new generation (itself when the step
+# leaves it right) and how that value follows the next step; None: computed again.
+Follow = Callable[[Any, Step], "tuple[Any, Follow] | None"]
+
+
 @dataclass
 class _Light:
     value: Any
-    keep: Callable[[Step], bool] | None = None  # whether a step leaves the value right
+    follow: Follow | None = None
 
 
 class AnalysisCache:
@@ -257,15 +264,15 @@ class AnalysisCache:
         *,
         heavy: bool = False,
         patch: Patch | None = None,
-        keep: Callable[[Step], bool] | None = None,
+        follow: Follow | None = None,
     ) -> T:
         """The value of ``key`` for the generation served, computed once per generation.
 
         Heavy entries are the shared read models, brought to a new version in the
         background by ``patch(old value, changes)`` (a :class:`Patched`, or None when the
         changes cannot be patched) or else by ``compute`` again. Light ones are results,
-        dropped when the generation moves forward unless ``keep(step)`` says the step
-        left them right.
+        dropped when the generation moves forward unless ``follow(value, step)`` gives
+        their value for the new one (and how that follows the next step).
         """
         version = store.version()
         request = _current.get()
@@ -311,7 +318,7 @@ class AnalysisCache:
                 # this request) must not be kept as the newer generation's.
                 older = request is not None and any(v < generation for v in request.served)
                 if self._version == generation and not older:
-                    self._store(key, value, compute, heavy, limit, patch, keep)
+                    self._store(key, value, compute, heavy, limit, patch, follow)
                 self._computing.pop((heavy, key), None)
         return self._served(request, generation, value)
 
@@ -396,7 +403,11 @@ class AnalysisCache:
             step = Step(changes, patched)
             with self._lock:
                 results = list(self._light.items())
-            kept = {key: entry for key, entry in results if _keeps(entry, step)}
+            kept = {
+                key: (entry, after)
+                for key, entry in results
+                if (after := _followed(entry, step)) is not None
+            }
         except Exception:
             # Logged outside the lock: a slow or blocked log must never stall the readers.
             log.exception(
@@ -413,9 +424,11 @@ class AnalysisCache:
             if self._version is None or target > self._version:
                 order = [k for k in self._heavy if k in built]  # the LRU order, as used
                 self._heavy = OrderedDict((k, built[k]) for k in order)
-                # Results the step leaves right stay (in their LRU order); the rest go.
+                # Results that follow the step stay (in their LRU order); the rest go.
                 self._light = OrderedDict(
-                    (k, e) for k, e in self._light.items() if kept.get(k) is e
+                    (k, _Light(*kept[k][1]))
+                    for k, e in self._light.items()
+                    if k in kept and kept[k][0] is e
                 )
                 self.kept_results += len(self._light)
                 self._version = target
@@ -457,10 +470,10 @@ class AnalysisCache:
         heavy: bool,
         limit: int,
         patch: Patch | None,
-        keep: Callable[[Step], bool] | None,
+        follow: Follow | None,
     ) -> None:
         entries: OrderedDict[Hashable, Any] = self._heavy if heavy else self._light
-        entries[key] = _Heavy(value, compute, patch) if heavy else _Light(value, keep)
+        entries[key] = _Heavy(value, compute, patch) if heavy else _Light(value, follow)
         while len(entries) > limit:
             entries.popitem(last=False)
 
@@ -484,15 +497,15 @@ def _changes_since(store: GraphStore, version: int | None) -> ChangeSet | None:
     return changes
 
 
-def _keeps(entry: _Light, step: Step) -> bool:
-    """Whether a light entry is still right after the step (its ``keep`` says so)."""
-    if entry.keep is None or step.changes is None:
-        return False
+def _followed(entry: _Light, step: Step) -> tuple[Any, Follow] | None:
+    """A light entry's value after the step and how it follows the next; None: dropped."""
+    if entry.follow is None or step.changes is None:
+        return None
     try:
-        return entry.keep(step)
+        return entry.follow(entry.value, step)
     except Exception:
-        log.exception("deciding whether a cached result survives a write failed; dropped")
-        return False
+        log.exception("bringing a cached result forward after a write failed; dropped")
+        return None
 
 
 def _error(detail: str, value: str) -> JSONResponse:

@@ -17,14 +17,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
 
-from api.cache import AnalysisCache, Step
+from api.cache import AnalysisCache, Follow, Step
 from graphsvc.changes import ChangeSet, Patched
 from graphsvc.stores import GraphStore
 from queries.analyses import ANALYSES
 from queries.development.data import DevelopmentData
 from queries.directory import Directory
 from queries.selection.candidates import SelectionContext, rank_in_context
-from queries.selection.follow import candidates_unchanged, patched_context
+from queries.selection.follow import followed_candidates, patched_context
 from queries.selection.policy import SelectionPolicy
 from queries.selection.records import UnitIndex, load_units
 from queries.selection.results import CandidatesResult
@@ -86,24 +86,31 @@ def candidates(
     limit: int,
     day: date,
 ) -> CandidatesResult:
-    """A post's ranked candidates on ``day``; kept across a write that cannot change them."""
+    """A post's ranked candidates on ``day``, the first ``limit`` shown. Every candidate is
+    ranked once and kept: after a write, the rows of the cadres it touched are ranked again
+    and merged in (or nothing changes), instead of the whole post ranked again."""
     context = selection(cache, store, policy, day)
-
-    def keep(step: Step) -> bool:
-        moved = step.patched(("selection", day))
-        return (
-            moved is not None
-            and moved[0] is context
-            and candidates_unchanged(context, moved[1].value, moved[1].changed, post_id)
-        )
-
-    found: CandidatesResult = cache.get(
+    ranked: CandidatesResult = cache.get(
         store,
-        ("candidates", post_id, limit, day),
-        lambda: rank_in_context(context, post_id, limit=limit),
-        keep=keep,
+        ("candidates", post_id, day),
+        lambda: rank_in_context(context, post_id, limit=None),
+        follow=_following(context, post_id, day),
     )
-    return found
+    return {**ranked, "candidates": ranked["candidates"][:limit]}
+
+
+def _following(context: SelectionContext, post_id: str, day: date) -> Follow:
+    """How a post's candidates ranked in ``context`` follow a step of the cache."""
+
+    def follow(ranked: CandidatesResult, step: Step) -> tuple[CandidatesResult, Follow] | None:
+        moved = step.patched(("selection", day))
+        if moved is None or moved[0] is not context:
+            return None  # the context was read whole, or this came from an older one
+        new, changed = moved[1].value, moved[1].changed
+        found = followed_candidates(ranked, context, new, changed, post_id)
+        return None if found is None else (found, _following(new, post_id, day))
+
+    return follow
 
 
 def development(

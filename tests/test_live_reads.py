@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from api.cache import AnalysisCache, Step, reading
+from api.cache import AnalysisCache, Follow, Step, reading
 from graphsvc.changes import ChangeSet, Patched
 from graphsvc.stores import open_store
 from loaders.load import load_paths
@@ -270,15 +270,17 @@ def test_a_write_is_followed_by_a_patch_and_results_it_leaves_alone_are_kept() -
         return cache.get(store, "rows", rows.read, heavy=True, patch=rows.patch)
 
     def result(name: str, depends_on: str) -> str:
-        def keep(step: Step) -> bool:
+        def follow(value: str, step: Step) -> tuple[str, Follow] | None:
             moved = step.patched("rows")
-            return moved is not None and depends_on not in moved[1].changed
+            if moved is None or depends_on in moved[1].changed:
+                return None
+            return value, follow  # the step leaves it right: kept as it is
 
         def compute() -> str:
             computed.append(name)
             return f"{name}@{model()['version']}"
 
-        return cache.get(store, ("result", name), compute, keep=keep)
+        return cache.get(store, ("result", name), compute, follow=follow)
 
     assert model() == {"version": 1}
     assert result("a", depends_on="C1") == "a@1" and result("b", depends_on="C2") == "b@1"

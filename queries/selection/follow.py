@@ -19,6 +19,7 @@ names and avoidance come from the records, which are right for every cadre.
 from __future__ import annotations
 
 import bisect
+import copy
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -28,7 +29,7 @@ import numpy as np
 from graphsvc.changes import ChangeSet, Patched
 from graphsvc.snapshot import pylist
 from graphsvc.stores.base import EdgeView, GraphStore
-from queries.selection.candidates import SelectionContext
+from queries.selection.candidates import SelectionContext, explain, post_team, rank_in_context
 from queries.selection.ranking import candidate_levels, equivalent
 from queries.selection.records import (
     CadreRecord,
@@ -39,12 +40,14 @@ from queries.selection.records import (
     Stint,
     Tenure,
 )
+from queries.selection.results import CandidatesResult
 from queries.selection.scope import ScopeIndex
 
 __all__ = [
     "CONTEXT_READS",
     "WHOLE_READS",
     "candidates_unchanged",
+    "followed_candidates",
     "patched_context",
     "read_records",
     "touched_cadres",
@@ -439,3 +442,86 @@ def _team(context: SelectionContext, post: Mapping[str, Any]) -> set[str]:
 def _in_sorted(values: list[str], value: str) -> bool:
     place = bisect.bisect_left(values, value)
     return place < len(values) and values[place] == value
+
+
+def followed_candidates(
+    result: CandidatesResult,
+    old: SelectionContext,
+    new: SelectionContext,
+    changed: Collection[str],
+    post_id: str,
+) -> CandidatesResult | None:
+    """``result`` (a post's every candidate, ranked in ``old`` with no limit) as ``new``
+    ranks it, ``new`` being ``old`` patched with the records of ``changed``: the same when
+    none of them can change it (:func:`candidates_unchanged`), else with their rows ranked
+    again in ``new`` and merged in (each cadre's row is its own: score, reasons or why
+    excluded); None when the post, its holders or its team changed (every row may differ).
+    """
+    if candidates_unchanged(old, new, changed, post_id):
+        return result
+    post = new.posts.get(post_id)
+    if post is None or old.posts.get(post_id) != post:
+        return None
+    for context in (old, new):
+        if not context.holders.get(post_id, set()).isdisjoint(changed):
+            return None
+        if not _team(context, post).isdisjoint(changed):
+            return None
+    members = new.scopes.members(new.scopes.of_post(post))
+    only = sorted(
+        c for c in changed if c in new.records and (members is None or _in_sorted(members, c))
+    )
+    view = copy.copy(new)
+    view._scopes = _OnlyThese(new.scopes, only)  # type: ignore[assignment]
+    part = rank_in_context(view, post_id, limit=None)
+    gone = set(changed)
+    before = sum(c["cadre_id"] in gone for c in [*result["candidates"], *result["excluded"]])
+    ranked = [c for c in result["candidates"] if c["cadre_id"] not in gone]
+    ranked = _in_rank_order([*ranked, *part["candidates"]], new, post_id)
+    excluded = [e for e in result["excluded"] if e["cadre_id"] not in gone]
+    return {
+        **result,
+        "considered": result["considered"] - before + part["considered"],
+        "candidates": [{**c, "rank": place} for place, c in enumerate(ranked, start=1)],
+        "eligible": len(ranked),
+        "excluded": sorted([*excluded, *part["excluded"]], key=lambda e: e["cadre_id"]),
+    }
+
+
+class _OnlyThese:
+    """A scope index whose scopes hold only the given cadres (to rank just their rows)."""
+
+    def __init__(self, scopes: ScopeIndex, only: list[str]) -> None:
+        self._scopes = scopes
+        self._only = only
+
+    def members(self, scope: str | None) -> list[str]:
+        found = self._scopes.members(scope)
+        return self._only if found is None else [c for c in self._only if _in_sorted(found, c)]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._scopes, name)
+
+
+def _in_rank_order(rows: list[Any], context: SelectionContext, post_id: str) -> list[Any]:
+    """Candidates' rows in the ranking's order: by score (exact, not the rounded one the
+    rows show), then id. Rows whose shown scores tie are ordered by their exact scores."""
+    rows = sorted(rows, key=lambda row: (-row["score"], row["cadre_id"]))
+    ordered: list[Any] = []
+    team = None
+    start = 0
+    while start < len(rows):
+        end = start + 1
+        while end < len(rows) and rows[end]["score"] == rows[start]["score"]:
+            end += 1
+        tied = rows[start:end]
+        if len(tied) > 1:
+            team = team or post_team(context, post_id)
+            exact = {
+                row["cadre_id"]: explain(context, post_id, row["cadre_id"], team=team).score
+                for row in tied
+            }
+            tied.sort(key=lambda row: (-round(exact[row["cadre_id"]], 9), row["cadre_id"]))
+        ordered.extend(tied)
+        start = end
+    return ordered
