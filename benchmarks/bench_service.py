@@ -150,6 +150,19 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _server_cpu_seconds(pid: int) -> float:
+    """CPU time of a server and its worker processes so far (Linux /proc)."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(stat.parent.name) == pid or int(fields[1]) == pid:
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def cpu_per_request(store: str, calls: int = 300) -> list[dict[str, Any]]:
     """Server CPU per request, one worker, one client calling one request after another.
 
@@ -610,7 +623,8 @@ def mixed_test(
         tokens = {role: _token(access_db, role) for role in ("viewer", "editor")}
         copy = _copy_store(store, Path(folder) / "graph.db")
         mentors = _mentors(copy)
-        with serve(copy, access_db, workers) as base:
+        pids: list[int] = []
+        with serve(copy, access_db, workers, pids) as base:
             for _ in range(workers * 6):  # each worker's health (new connections spread)
                 _ready(base)
             warm = httpx.Client(
@@ -673,9 +687,11 @@ def mixed_test(
                     for client in (viewer, *editors):
                         await client.aclose()
 
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), _server_cpu_seconds(pids[0])
             asyncio.run(go())
             elapsed = time.perf_counter() - started
+            server_cpu = _server_cpu_seconds(pids[0]) - cpu
+            load = os.getloadavg()[0]
             found = _written_found(base, tokens["editor"], run)
             cache = warm.get("/health/detail").json().get("cache", {})  # one worker's
     everything = [t for values in run.timings.values() for t in values]
@@ -690,6 +706,8 @@ def mixed_test(
         "requests": len(everything),
         "failed": failed,
         "over_1s": sum(t > 1000 for t in everything),
+        "server_cpu_ms": round(server_cpu * 1000 / max(len(everything), 1), 1),
+        "load_average": round(load, 1),
         "outcomes": dict(sorted(run.outcomes.items())),
         "written": written,
         "found": found,
@@ -711,8 +729,9 @@ def mixed_tables(results: list[dict[str, Any]]) -> list[str]:
     lines = [
         "| writes share | server workers | clients | seconds | requests | failed | over 1 s "
         "| writes | found afterwards | writer's next read shows it "
-        "| staleness p50 / p95 / max s | answers staler than 2 s |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|",
+        "| staleness p50 / p95 / max s | answers staler than 2 s | server CPU ms a request "
+        "| load average at the end |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|",
     ]
     for r in results:
         stale = f"{r['stale_p50_s']} / {r['stale_p95_s']} / {r['stale_max_s']}"
@@ -720,7 +739,8 @@ def mixed_tables(results: list[dict[str, Any]]) -> list[str]:
             f"| {r['write_share']:.0%} | {r['workers']} | {r['clients']} | {r['seconds']} "
             f"| {r['requests']:,} | {r['failed']} | {r['over_1s']} | {r['written']:,} "
             f"| {r['found']:,} | {r['own_reads_fresh']:,} of {r['own_reads']:,} "
-            f"| {stale if r['write_share'] else '—'} | {r['stale_over_2s']} |"
+            f"| {stale if r['write_share'] else '—'} | {r['stale_over_2s']} "
+            f"| {r['server_cpu_ms']} | {r['load_average']} |"
         )
     lines += ["", "| writes share | kind | requests | p50 ms | p95 ms | max ms |"]
     lines.append("|---:|---|---:|---:|---:|---:|")
