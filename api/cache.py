@@ -166,6 +166,15 @@ class Step:
 
 
 @dataclass
+class _StepState:
+    """A step under way: the changes it follows and each heavy entry it has brought."""
+
+    changes: ChangeSet | None
+    built: dict[Hashable, _Heavy] = field(default_factory=dict)
+    patched: dict[Hashable, tuple[Any, Patched]] = field(default_factory=dict)
+
+
+@dataclass
 class _Heavy:
     value: Any
     compute: Callable[[], Any]  # kept: a step calls it again when the patch cannot follow
@@ -227,6 +236,7 @@ class AnalysisCache:
         self._rebuilding: int | None = None  # the version being built, while a rebuild runs
         self._failed_at: float | None = None
         self._rebuilder: threading.Thread | None = None
+        self._in_step = threading.local()  # the step under way, in the rebuild thread
         self.hits = 0
         self.misses = 0
         self.stale_hits = 0  # answered from an older generation while a newer one was built
@@ -274,6 +284,9 @@ class AnalysisCache:
         dropped when the generation moves forward unless ``follow(value, step)`` gives
         their value for the new one (and how that follows the next step).
         """
+        step: _StepState | None = getattr(self._in_step, "state", None)
+        if step is not None:  # a read model read inside a step: the step's own version
+            return cast(T, self._in_step_value(step, key, compute, heavy, patch))
         version = store.version()
         request = _current.get()
         limit = self.max_heavy if heavy else self.max_entries
@@ -385,22 +398,21 @@ class AnalysisCache:
             target = store.version()
             with self._lock:
                 self._rebuilding = target
-            changes = _changes_since(store, base)
-            built: dict[Hashable, _Heavy] = {}
-            patched: dict[Hashable, tuple[Any, Patched]] = {}
-            for _ in range(3):  # and the heavy keys first read while it ran
-                with self._lock:
-                    todo = [(k, e) for k, e in self._heavy.items() if k not in built]
-                if not todo:
-                    break
-                for key, entry in todo:
-                    moved = self._patched(key, entry, changes)
-                    if moved is not None:
-                        patched[key] = (entry.value, moved)
-                        built[key] = _Heavy(moved.value, entry.compute, entry.patch)
-                    else:
-                        built[key] = _Heavy(entry.compute(), entry.compute, entry.patch)
-            step = Step(changes, patched)
+            state = _StepState(_changes_since(store, base))
+            built, patched = state.built, state.patched
+            self._in_step.state = state
+            try:
+                for _ in range(3):  # and the heavy keys first read while it ran
+                    with self._lock:
+                        todo = [(k, e) for k, e in self._heavy.items() if k not in built]
+                    if not todo:
+                        break
+                    for key, entry in todo:
+                        if key not in built:  # (or brought forward by one read before it)
+                            self._bring(state, key, entry)
+            finally:
+                self._in_step.state = None
+            step = Step(state.changes, patched)
             with self._lock:
                 results = list(self._light.items())
             kept = {
@@ -422,7 +434,9 @@ class AnalysisCache:
             return
         with self._lock:
             if self._version is None or target > self._version:
-                order = [k for k in self._heavy if k in built]  # the LRU order, as used
+                # The LRU order, as used; read models first read inside the step last.
+                order = [k for k in self._heavy if k in built]
+                order += [k for k in built if k not in self._heavy]
                 self._heavy = OrderedDict((k, built[k]) for k in order)
                 # Results that follow the step stay (in their LRU order); the rest go.
                 self._light = OrderedDict(
@@ -442,6 +456,37 @@ class AnalysisCache:
             self._failed_at = None
             self._rebuilding = None
             self._rebuilt.notify_all()
+
+    def _bring(self, state: _StepState, key: Hashable, entry: _Heavy) -> None:
+        """One heavy entry brought to the step's version: patched, else read whole."""
+        moved = self._patched(key, entry, state.changes)
+        if moved is not None:
+            state.patched[key] = (entry.value, moved)
+            state.built[key] = _Heavy(moved.value, entry.compute, entry.patch)
+        else:
+            state.built[key] = _Heavy(entry.compute(), entry.compute, entry.patch)
+
+    def _in_step_value(
+        self,
+        state: _StepState,
+        key: Hashable,
+        compute: Callable[[], Any],
+        heavy: bool,
+        patch: Patch | None,
+    ) -> Any:
+        """A value asked for while a step runs, in the step's thread (one read model's read
+        or patch reading another): the other one as the step brings it forward, so that
+        both are of the same version."""
+        if not heavy:
+            return compute()
+        if key not in state.built:
+            with self._lock:
+                entry = self._heavy.get(key)
+            if entry is not None:
+                self._bring(state, key, entry)
+            else:
+                state.built[key] = _Heavy(compute(), compute, patch)
+        return state.built[key].value
 
     @staticmethod
     def _patched(key: Hashable, entry: _Heavy, changes: ChangeSet | None) -> Patched | None:

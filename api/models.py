@@ -120,7 +120,10 @@ def development(
     found: DevelopmentData = cache.get(
         store,
         ("development", day),
-        lambda: DevelopmentData.load(store, policy=policy, as_of=day),
+        # The day's selection context shared: read (and patched) once for both.
+        lambda: DevelopmentData.load(
+            store, policy=policy, as_of=day, context=selection(cache, store, policy, day)
+        ),
         heavy=True,
         patch=_patch(store, lambda model, graph, changes: model.patched(graph, changes)),
     )
@@ -201,7 +204,7 @@ def warm(
         "directory": lambda: directory(cache, store, day),
         "units": lambda: units(cache, store),
         "selection": lambda: _prepared(selection(cache, store, policy, day)),
-        "development": lambda: _prepared(development(cache, store, policy, day).context),
+        "development": lambda: development(cache, store, policy, day),
         "analyses": lambda: [
             analysis(cache, store, policy, name, day, ANALYSES[name].compute)
             for name in WARM_ANALYSES

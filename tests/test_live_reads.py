@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -333,6 +334,35 @@ def test_a_patch_that_fails_is_logged_and_the_model_read_whole(
         "patching the read model 'n' failed" in caplog.text and "a bug in the patch" in caplog.text
     )
     assert reads == [1, 2] and cache.stats()["rebuild_errors"] == 0
+
+
+def test_a_read_model_read_from_another_in_a_step_reads_the_steps_version() -> None:
+    """The development data is read from the day's selection context: when a step reads it
+    whole, it reads the context the same step brings forward, never the served one."""
+    store = LoggedStore()
+    cache = AnalysisCache()
+    reads: list[str] = []
+
+    def context() -> dict[str, int]:
+        def read() -> dict[str, int]:
+            reads.append(f"context@{store.version()}")
+            return {"version": store.version()}
+
+        return cache.get(store, "context", read, heavy=True)  # no patch: read whole
+
+    def development() -> dict[str, Any]:
+        def read() -> dict[str, Any]:
+            reads.append(f"development@{store.version()}")
+            return {"version": store.version(), "context": context()}
+
+        return cache.get(store, "development", read, heavy=True)
+
+    assert development() == {"version": 1, "context": {"version": 1}}
+    store.write_keys({"C1"})
+    with reading(fresh=True):
+        assert development() == {"version": 2, "context": {"version": 2}}
+        assert context() == {"version": 2}
+    assert sorted(reads) == ["context@1", "context@2", "development@1", "development@2"]
 
 
 # ----------------------------------------------------------------- the real service

@@ -358,3 +358,25 @@ def test_the_directory_read_from_the_snapshot_equals_the_one_read_row_by_row(
     assert from_snapshot.holders == row_by_row.holders
     assert from_snapshot.unit_of == row_by_row.unit_of
     assert from_snapshot.cadres == row_by_row.cadres and from_snapshot.pool == row_by_row.pool
+
+
+def test_a_context_shared_by_selection_and_development_stays_shared_when_patched(
+    loaded: GraphStore, small_sample_dir: Path
+) -> None:
+    context = SelectionContext.load(loaded, policy=POLICY, as_of=DAY)
+    data = DevelopmentData.load(loaded, policy=POLICY, as_of=DAY, context=context)
+    cadre = _some_cadres(small_sample_dir)[5]
+    before = loaded.version()
+    load_records(
+        loaded,
+        "assessments",
+        [{"考核编号": "A-T-9", "干部编号": cadre, "年度": 2026, "季度": 2, "星级": 3}],
+        source="assessments",
+    )
+    changes = loaded.changes_since(before)
+    assert changes is not None
+    moved = patched_context(context, loaded, changes)
+    followed = data.patched(loaded, changes)
+    assert moved is not None and followed is not None
+    assert followed.value.context is moved.value  # one context, patched once
+    assert sorted(moved.value.records[cadre].stars) == sorted([*context.records[cadre].stars, 3])

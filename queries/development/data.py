@@ -103,12 +103,16 @@ class DevelopmentData:
         policy: SelectionPolicy,
         as_of: date,
         source: Literal["snapshot", "store"] = "snapshot",
+        context: SelectionContext | None = None,
     ) -> DevelopmentData:
         """What the development analyses read, from the store's columnar snapshot.
 
         ``source="store"`` reads the store row by row instead (the snapshot must equal it).
+        ``context``: the selection context of the same store, policy and day, when one is
+        read already (the service shares its own).
         """
-        context = SelectionContext.load(store, policy=policy, as_of=as_of, source=source)
+        if context is None:
+            context = SelectionContext.load(store, policy=policy, as_of=as_of, source=source)
         fields = list(_CADRE_FIELDS)
         snap: Snapshot | None = None
         if source == "store":

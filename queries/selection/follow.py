@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import bisect
 import copy
+import threading
+import weakref
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -295,7 +297,32 @@ def patched_context(
     context: SelectionContext, store: GraphStore, changes: ChangeSet
 ) -> Patched | None:
     """``context`` brought forward to the store's version by reading again the records the
-    changes reach (a new context; ``context`` is left as it was); None when it cannot be."""
+    changes reach (a new context; ``context`` is left as it was); None when it cannot be.
+
+    Asked again for the same context and changes (the service's selection and development
+    read models share one context), the same answer: the new context stays shared.
+    """
+    with _STEP_LOCK:
+        if any(seen is not changes for _, seen, _ in _STEP.values()):
+            _STEP.clear()  # another step: its answers are not asked for again
+        known = _STEP.get(id(context))
+        if known is not None and known[0]() is context:
+            return known[2]
+    found = _patched_context(context, store, changes)
+    with _STEP_LOCK:
+        # The old context only weakly: kept here, it would outlive its last reader.
+        _STEP[id(context)] = (weakref.ref(context), changes, found)
+    return found
+
+
+# Each context's patch in the step under way (see ``patched_context``).
+_STEP: dict[int, tuple[weakref.ref[SelectionContext], ChangeSet, Patched | None]] = {}
+_STEP_LOCK = threading.Lock()
+
+
+def _patched_context(
+    context: SelectionContext, store: GraphStore, changes: ChangeSet
+) -> Patched | None:
     touched = touched_cadres(context, store, changes)
     if touched is None:
         return None
