@@ -150,17 +150,21 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _server_cpu_seconds(pid: int) -> float:
-    """CPU time of a server and its worker processes so far (Linux /proc)."""
-    total = 0.0
+def _family(pid: int) -> Iterator[list[str]]:
+    """The /proc stat fields (after the name) of a process and of its children (Linux)."""
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
         if int(stat.parent.name) == pid or int(fields[1]) == pid:
-            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return total
+            yield fields
+
+
+def _server_cpu_seconds(pid: int) -> float:
+    """CPU time of a server and its worker processes so far."""
+    ticks = sum(int(fields[11]) + int(fields[12]) for fields in _family(pid))
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def cpu_per_request(store: str, calls: int = 300) -> list[dict[str, Any]]:
@@ -768,16 +772,9 @@ def mixed_tables(results: list[dict[str, Any]]) -> list[str]:
 
 
 def _rss_mib(pid: int) -> float:
-    """Resident memory of a process and its children (Linux /proc), in MiB."""
-    total = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(stat.parent.name) == pid or int(fields[1]) == pid:
-            total += int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
-    return total / 2**20
+    """Resident memory of a process and its children, in MiB."""
+    pages = sum(int(fields[21]) for fields in _family(pid))
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def first_answers(store: str, label: str) -> list[dict[str, Any]]:

@@ -381,9 +381,8 @@ def live(
         yield base, tokens
 
 
-def test_the_service_says_which_version_an_answer_reflects_and_keeps_its_writes(
-    live: tuple[str, dict[str, str]],
-) -> None:
+def _clients(live: tuple[str, dict[str, str]]) -> tuple[httpx.Client, httpx.Client]:
+    """A viewer's and an editor's client of the live service."""
     base, tokens = live
     viewer, editor = (
         httpx.Client(
@@ -391,6 +390,13 @@ def test_the_service_says_which_version_an_answer_reflects_and_keeps_its_writes(
         )
         for token in (tokens["viewer"], tokens["editor"])
     )
+    return viewer, editor
+
+
+def test_the_service_says_which_version_an_answer_reflects_and_keeps_its_writes(
+    live: tuple[str, dict[str, str]],
+) -> None:
+    viewer, editor = _clients(live)
     version = editor.get("/health/detail").json()["graph_version"]
     search = viewer.get("/cadres", params={"name": "王", "limit": 5})
     assert search.status_code == 200 and search.headers["X-Graph-Version"] == str(version)
@@ -440,13 +446,7 @@ def test_the_service_says_which_version_an_answer_reflects_and_keeps_its_writes(
 def test_a_writer_reads_its_own_write_at_once_and_the_read_models_were_warm(
     live: tuple[str, dict[str, str]],
 ) -> None:
-    base, tokens = live
-    viewer, editor = (
-        httpx.Client(
-            base_url=f"{base}/api/v1", headers={"Authorization": f"Bearer {token}"}, timeout=60
-        )
-        for token in (tokens["viewer"], tokens["editor"])
-    )
+    viewer, editor = _clients(live)
     detail = editor.get("/health/detail").json()
     assert detail["status"] == "ok" and detail["warming"]["done"] == detail["warming"]["total"]
     assert detail["warming"]["failed"] is None and detail["cache"]["heavy_entries"] >= 4
