@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 from api.cache import AnalysisCache, Follow, Step
 from graphsvc.changes import ChangeSet, Patched
+from graphsvc.snapshot import newest_snapshot, reading_snapshot
 from graphsvc.stores import GraphStore
 from queries.analyses import ANALYSES
 from queries.development.data import DevelopmentData
@@ -43,6 +44,7 @@ __all__ = [
 
 log = logging.getLogger("graphsvc.api.models")
 T = TypeVar("T")
+M = TypeVar("M")
 
 
 def _patch(
@@ -51,14 +53,36 @@ def _patch(
     return lambda model, changes: patch(model, store, changes)
 
 
+def _forward(
+    store: GraphStore,
+    read: Callable[[], M],
+    patch: Callable[[M, GraphStore, ChangeSet], Patched | None],
+) -> M:
+    """A read model first asked for after writes (another day's, say): read from the
+    snapshot this process holds and patched to the store's version from the change log,
+    when the log allows, instead of a new snapshot of the whole graph first (a minute at a
+    province's size); else read at the store's version."""
+    base = newest_snapshot(store)
+    if base is not None and base.version < store.version():
+        changes = store.changes_since(base.version)
+        if changes is not None:
+            with reading_snapshot(store, base):
+                model = read()
+            moved = patch(model, store, changes)
+            if moved is not None:
+                found: M = moved.value
+                return found
+    return read()
+
+
 def directory(cache: AnalysisCache, store: GraphStore, day: date) -> Directory:
     """The searchable directory of cadres and posts on ``day``."""
     found: Directory = cache.get(
         store,
         ("directory", day),
-        lambda: Directory.load(store, as_of=day),
+        lambda: _forward(store, lambda: Directory.load(store, as_of=day), _directory_patched),
         heavy=True,
-        patch=_patch(store, lambda model, graph, changes: model.patched(graph, changes)),
+        patch=_patch(store, _directory_patched),
     )
     return found
 
@@ -70,7 +94,9 @@ def selection(
     found: SelectionContext = cache.get(
         store,
         ("selection", day),
-        lambda: SelectionContext.load(store, policy=policy, as_of=day),
+        lambda: _forward(
+            store, lambda: SelectionContext.load(store, policy=policy, as_of=day), patched_context
+        ),
         heavy=True,
         patch=_patch(store, patched_context),
     )
@@ -120,12 +146,9 @@ def development(
     found: DevelopmentData = cache.get(
         store,
         ("development", day),
-        # The day's selection context shared: read (and patched) once for both.
-        lambda: DevelopmentData.load(
-            store, policy=policy, as_of=day, context=selection(cache, store, policy, day)
-        ),
+        lambda: _development(cache, store, policy, day),
         heavy=True,
-        patch=_patch(store, lambda model, graph, changes: model.patched(graph, changes)),
+        patch=_patch(store, _development_patched),
     )
     return found
 
@@ -143,12 +166,32 @@ def analysis(
     return found
 
 
+def _development(
+    cache: AnalysisCache, store: GraphStore, policy: SelectionPolicy, day: date
+) -> DevelopmentData:
+    """The development data of ``day`` with the day's selection context shared (read and
+    patched once for both). Its own parts are read from the snapshot of the store's version
+    (another day's, first asked after writes, waits for that snapshot)."""
+    context = selection(cache, store, policy, day)
+    return DevelopmentData.load(store, policy=policy, as_of=day, context=context)
+
+
+def _directory_patched(model: Directory, store: GraphStore, changes: ChangeSet) -> Patched | None:
+    return model.patched(store, changes)
+
+
+def _development_patched(
+    model: DevelopmentData, store: GraphStore, changes: ChangeSet
+) -> Patched | None:
+    return model.patched(store, changes)
+
+
 def units(cache: AnalysisCache, store: GraphStore) -> UnitIndex:
     """Every unit, for appointment checks."""
     found: UnitIndex = cache.get(
         store,
         ("units",),
-        lambda: load_units(store),
+        lambda: _forward(store, lambda: load_units(store), _units_patched),
         heavy=True,
         patch=_patch(store, _units_patched),
     )

@@ -380,3 +380,33 @@ def test_a_context_shared_by_selection_and_development_stays_shared_when_patched
     assert moved is not None and followed is not None
     assert followed.value.context is moved.value  # one context, patched once
     assert sorted(moved.value.records[cadre].stars) == sorted([*context.records[cadre].stars, 3])
+
+
+def test_a_read_model_first_asked_after_writes_is_patched_forward_not_read_anew(
+    loaded: GraphStore, small_sample_dir: Path
+) -> None:
+    """Another day's read models, first asked for after writes: read from the snapshot the
+    service holds and patched from the change log (no snapshot of the new version is made),
+    they answer as read at the new version."""
+    from api import models
+    from api.cache import AnalysisCache, reading
+    from graphsvc.snapshot import snapshot_root
+
+    cache = AnalysisCache()
+    models.selection(cache, loaded, POLICY, DAY)
+    models.directory(cache, loaded, DAY)
+    first = sorted(p.name for p in snapshot_root(loaded).iterdir() if p.name.startswith("v"))
+    for write in writes(small_sample_dir, small_sample_dir.parent)[:3]:
+        write.run(loaded, small_sample_dir)
+    other = date(2026, 6, 30)
+    with reading(fresh=True):
+        context = models.selection(cache, loaded, POLICY, other)
+        directory = models.directory(cache, loaded, other)
+    made = sorted(p.name for p in snapshot_root(loaded).iterdir() if p.name.startswith("v"))
+    assert made == first, "a new snapshot was built for the new version"
+    assert selection_answers(context) == selection_answers(
+        SelectionContext.load(loaded, policy=POLICY, as_of=other)
+    )
+    assert directory_answers(directory) == directory_answers(
+        Directory.load(loaded, as_of=other, source="store")
+    )
