@@ -174,7 +174,9 @@ class Directory:
     def patched(self, store: GraphStore, changes: ChangeSet) -> Patched | None:
         """This directory with the rows of the cadres ``changes`` touched read again from
         ``store``: a new directory (this one is left as it was); None when the changes
-        reach what a patch cannot follow (posts, units, a new cadre, too many cadres)."""
+        reach what a patch cannot follow (posts, units, too many cadres). A new cadre
+        moves every row after it: the prepared lists are then made again (the store is
+        still read for the touched cadres only)."""
         if changes.touches(("Post", "Unit")) or changes.wholly(("Cadre", *_CADRE_EDGES)):
             return None
         touched = set(changes.node_ids("Cadre"))
@@ -182,9 +184,6 @@ class Directory:
             touched.update(source for source, _ in changes.edge_ends(edge_type))
         if not touched:
             return Patched(self, frozenset())
-        position = self._position()
-        if any(c not in position for c in touched):
-            return None  # a new cadre: every position after it moves
         if len(touched) > max(100, _MOST_PATCHED * len(self.cadres)):
             return None
         found = store.get_nodes("Cadre", touched)
@@ -192,12 +191,37 @@ class Directory:
             return None
         patched = copy.copy(self)
         patched._copy_for_patch()
+        rows: dict[str, dict[str, Any]] = {}
         for cadre_id in sorted(touched):
             edges = [e for e in store.edges_of("Cadre", cadre_id) if e.direction == "out"]
             props = found[cadre_id]
-            cadre = {k: v for k, v in props.items() if k in _CADRE_FIELDS} | {"id": cadre_id}
-            patched._replace(position[cadre_id], cadre, edges)
-        return Patched(patched, frozenset(touched))
+            rows[cadre_id] = {k: v for k, v in props.items() if k in _CADRE_FIELDS}
+            rows[cadre_id]["id"] = cadre_id
+            patched._relations(cadre_id, edges)
+        position = self._position()
+        if all(cadre_id in position for cadre_id in rows):
+            for cadre_id, cadre in rows.items():
+                patched._prepared_row(position[cadre_id], cadre)
+            return Patched(patched, frozenset(touched))
+        cadres = list(self.cadres)
+        for cadre_id, cadre in rows.items():
+            if cadre_id in position:
+                cadres[position[cadre_id]] = cadre
+            else:
+                bisect.insort(cadres, cadre, key=lambda c: str(c["id"]))
+        return Patched(
+            Directory(
+                self.as_of,
+                cadres,
+                self.posts,
+                self.units,
+                patched.unit_of,
+                patched.specialties,
+                patched.pool,
+                patched.holders,
+            ),
+            frozenset(touched),
+        )
 
     def _position(self) -> dict[str, int]:
         """Each cadre's row (made on the first patch, then handed on to the patched copy)."""
@@ -219,11 +243,9 @@ class Directory:
         self._by_value = dict(self._by_value)
         self._held = dict(self._held) if self._held is not None else None
 
-    def _replace(self, row: int, cadre: dict[str, Any], edges: Sequence[Any]) -> None:
-        """Put one cadre's record, posts, specialties and pool stay in place of row ``row``
-        (as :meth:`load` and the preparation would have read them)."""
-        cadre_id, old = cadre["id"], self.cadres[row]
-        self.cadres[row] = cadre
+    def _relations(self, cadre_id: str, edges: Sequence[Any]) -> None:
+        """One cadre's posts held now, specialties and pool stay, as :meth:`load` reads
+        them from the cadre's edges (``edges``: those going out of it)."""
         # Posts held now: off the posts held before, onto those held now (in post order).
         for post_id in self._held_by().pop(cadre_id, []):
             self.holders[post_id] = [c for c in self.holders[post_id] if c != cadre_id]
@@ -248,7 +270,12 @@ class Directory:
             self.pool.add(cadre_id)
         else:
             self.pool.discard(cadre_id)
-        # The prepared lists: this row's entries moved from its old values to its new ones.
+
+    def _prepared_row(self, row: int, cadre: dict[str, Any]) -> None:
+        """Put one cadre's record in place of row ``row``, its entries in the prepared lists
+        moved from its old values to its new ones (after :meth:`_relations`)."""
+        cadre_id, old = cadre["id"], self.cadres[row]
+        self.cadres[row] = cadre
         name = str(cadre.get("name", ""))
         for char in set(str(old.get("name", ""))) - set(name):
             self._by_char[char] = [i for i in self._by_char[char] if i != row]
