@@ -791,7 +791,9 @@ def first_answers(store: str, label: str) -> list[dict[str, Any]]:
         for post in graph.iter_nodes("Post", ["level", "leadership"]):
             if post.get("leadership"):
                 by_level.setdefault(str(post.get("level")), post["id"])
-        cadre = graph.list_nodes("Cadre", limit=1)[0][0]["id"]
+        first_cadres, total = graph.list_nodes("Cadre", limit=1)
+        cadre = first_cadres[0]["id"]
+    label = f"{label} ({total:,} cadres)"
     county = by_level.get("正处") or by_level["副处"]
     township = by_level.get("正科") or by_level["副科"]
     with tempfile.TemporaryDirectory() as folder:
@@ -921,7 +923,7 @@ def main() -> None:
             ),
         ]
     elif args.mode == "first":
-        rows = first_answers(args.province, "province (300,000)")
+        rows = first_answers(args.province, Path(args.province).name)
         start = rows[0]
         lines = [
             header,
