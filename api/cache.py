@@ -190,6 +190,12 @@ Follow = Callable[[Any, Step], "tuple[Any, Follow] | None"]
 class _Light:
     value: Any
     follow: Follow | None = None
+    # Steps the value has not followed yet: it follows them when next asked for (a result
+    # nobody asks for again costs nothing), or is dropped past _MOST_PENDING of them.
+    pending: tuple[Step, ...] = ()
+
+
+_MOST_PENDING = 3  # a pending step holds its read models' old values: few are kept
 
 
 class AnalysisCache:
@@ -319,21 +325,31 @@ class AnalysisCache:
                 found, value = self._lookup(key, heavy)
                 if found:  # computed meanwhile (in this generation or, rebuilt, the next)
                     return self._served(request, self._version or generation, cast(T, value))
-                self.misses += 1
+                pending = self._pending(key, heavy)
+                self.misses += pending is None
             try:
-                value = compute()
+                # A result of an earlier generation follows the steps since (its own way),
+                # else it is computed anew.
+                moved = self._follow_pending(pending) if pending is not None else None
+                if moved is not None:
+                    value, follow = moved
+                    with self._lock:
+                        self.kept_results += 1
+                else:
+                    value = compute()
             except BaseException:
                 with self._lock:
                     self._computing.pop((heavy, key), None)
                 raise
             with self._lock:
                 # A result computed from an older generation's read model (served earlier in
-                # this request) must not be kept as the newer generation's.
+                # this request) must not be kept as the newer generation's (one that followed
+                # the steps is the generation's).
                 older = request is not None and any(v < generation for v in request.served)
-                if self._version == generation and not older:
+                if self._version == generation and (moved is not None or not older):
                     self._store(key, value, compute, heavy, limit, patch, follow)
                 self._computing.pop((heavy, key), None)
-        return self._served(request, generation, value)
+        return self._served(request, generation, cast(T, value))
 
     # ------------------------------------------------------------------ internals
 
@@ -413,13 +429,6 @@ class AnalysisCache:
             finally:
                 self._in_step.state = None
             step = Step(state.changes, patched)
-            with self._lock:
-                results = list(self._light.items())
-            kept = {
-                key: (entry, after)
-                for key, entry in results
-                if (after := _followed(entry, step)) is not None
-            }
         except Exception:
             # Logged outside the lock: a slow or blocked log must never stall the readers.
             log.exception(
@@ -437,14 +446,17 @@ class AnalysisCache:
                 # The LRU order, as used; read models first read inside the step last.
                 order = [k for k in self._heavy if k in built]
                 order += [k for k in built if k not in self._heavy]
+                del order[: max(0, len(order) - self.max_heavy)]  # the least used go
                 self._heavy = OrderedDict((k, built[k]) for k in order)
-                # Results that follow the step stay (in their LRU order); the rest go.
+                # Results that can follow the step stay (in their LRU order), to follow it
+                # when next asked for; the rest go.
                 self._light = OrderedDict(
-                    (k, _Light(*kept[k][1]))
+                    (k, _Light(e.value, e.follow, (*e.pending, step)))
                     for k, e in self._light.items()
-                    if k in kept and kept[k][0] is e
+                    if e.follow is not None
+                    and step.changes is not None
+                    and len(e.pending) < _MOST_PENDING
                 )
-                self.kept_results += len(self._light)
                 self._version = target
             self.rebuilds += 1
             self.patches += len(patched)
@@ -500,12 +512,31 @@ class AnalysisCache:
             return None
 
     def _lookup(self, key: Hashable, heavy: bool) -> tuple[bool, Any]:
+        """Under the lock: the entry's value, if it has one for the generation (a result
+        with steps still to follow has not)."""
         entries: OrderedDict[Hashable, Any] = self._heavy if heavy else self._light
-        if key not in entries:
+        if key not in entries or (not heavy and entries[key].pending):
             return False, None
         entries.move_to_end(key)
         self.hits += 1
         return True, entries[key].value
+
+    def _pending(self, key: Hashable, heavy: bool) -> _Light | None:
+        """Under the lock: the result under ``key`` with steps to follow, if there is one."""
+        entry = None if heavy else self._light.get(key)
+        return entry if entry is not None and entry.pending else None
+
+    def _follow_pending(self, entry: _Light) -> tuple[Any, Follow] | None:
+        """A result brought through the steps it has not followed yet (None: it cannot be)."""
+        value, follow = entry.value, entry.follow
+        for step in entry.pending:
+            if follow is None:
+                return None
+            moved = _followed(_Light(value, follow), step)
+            if moved is None:
+                return None
+            value, follow = moved
+        return (value, follow) if follow is not None else None
 
     def _store(
         self,

@@ -25,7 +25,7 @@ from queries.analyses import ANALYSES
 from queries.development.data import DevelopmentData
 from queries.directory import Directory
 from queries.selection.candidates import SelectionContext, rank_in_context
-from queries.selection.follow import followed_candidates, patched_context
+from queries.selection.follow import Ranking, followed_candidates, patched_context
 from queries.selection.policy import SelectionPolicy
 from queries.selection.records import UnitIndex, load_units
 from queries.selection.results import CandidatesResult
@@ -116,19 +116,19 @@ def candidates(
     ranked once and kept: after a write, the rows of the cadres it touched are ranked again
     and merged in (or nothing changes), instead of the whole post ranked again."""
     context = selection(cache, store, policy, day)
-    ranked: CandidatesResult = cache.get(
+    ranking: Ranking = cache.get(
         store,
         ("candidates", post_id, day),
-        lambda: rank_in_context(context, post_id, limit=None),
+        lambda: Ranking(rank_in_context(context, post_id, limit=None)),
         follow=_following(context, post_id, day),
     )
-    return {**ranked, "candidates": ranked["candidates"][:limit]}
+    return {**ranking.result, "candidates": ranking.result["candidates"][:limit]}
 
 
 def _following(context: SelectionContext, post_id: str, day: date) -> Follow:
     """How a post's candidates ranked in ``context`` follow a step of the cache."""
 
-    def follow(ranked: CandidatesResult, step: Step) -> tuple[CandidatesResult, Follow] | None:
+    def follow(ranked: Ranking, step: Step) -> tuple[Ranking, Follow] | None:
         moved = step.patched(("selection", day))
         if moved is None or moved[0] is not context:
             return None  # the context was read whole, or this came from an older one

@@ -27,7 +27,7 @@ from queries.analyses import ANALYSES
 from queries.development.data import DevelopmentData
 from queries.directory import Directory
 from queries.selection.candidates import SelectionContext, rank_in_context
-from queries.selection.follow import followed_candidates, patched_context
+from queries.selection.follow import Ranking, followed_candidates, patched_context
 from queries.selection.policy import load_policy
 from queries.selection.round import run_round
 
@@ -335,12 +335,15 @@ def test_patched_read_models_answer_as_read_whole_after_each_write(
             assert found == model.answers(whole), (name, write.name)
             if name == "selection":  # each post's candidates, followed, as ranked anew
                 for post_id, ranked in answers[name]["candidates"].items():
-                    old, new = models[name], moved.value
-                    followed = followed_candidates(ranked, old, new, moved.changed, post_id)
+                    old, new, ranking = models[name], moved.value, Ranking(ranked)
+                    followed = followed_candidates(ranking, old, new, moved.changed, post_id)
                     if followed is not None:
-                        assert followed == found["candidates"][post_id], (post_id, write.name)
-                        kept += followed is ranked
-                        merged += followed is not ranked
+                        assert followed.result == found["candidates"][post_id], (
+                            post_id,
+                            write.name,
+                        )
+                        kept += followed is ranking
+                        merged += followed is not ranking
             patched_counts[name] += moved.value is not models[name]
             models[name], answers[name] = moved.value, found
     # Every model was really patched by most writes (not handed back unchanged each time).
@@ -410,3 +413,19 @@ def test_a_read_model_first_asked_after_writes_is_patched_forward_not_read_anew(
     assert directory_answers(directory) == directory_answers(
         Directory.load(loaded, as_of=other, source="store")
     )
+
+
+def test_a_candidate_merged_back_lands_where_the_ranking_puts_it(loaded: GraphStore) -> None:
+    """Shown scores are rounded and often tie: each candidate taken out of a post's ranking
+    and merged back lands in its place (exact scores decide the ties)."""
+    from queries.selection.follow import _merged
+
+    context = SelectionContext.load(loaded, policy=POLICY, as_of=DAY)
+    post_id = max(context.vacancies(), key=lambda p: rank_in_context(context, p)["eligible"])
+    ranked = rank_in_context(context, post_id, limit=None)["candidates"]
+    shown = [row["score"] for row in ranked]
+    assert len(set(shown)) < len(shown)  # there are ties to decide
+    exact: dict[str, float] = {}
+    for place, row in enumerate(ranked):
+        rest = ranked[:place] + ranked[place + 1 :]
+        assert _merged(rest, [row], exact, context, post_id) == ranked, row["cadre_id"]

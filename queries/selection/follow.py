@@ -48,6 +48,7 @@ from queries.selection.scope import ScopeIndex
 __all__ = [
     "CONTEXT_READS",
     "WHOLE_READS",
+    "Ranking",
     "candidates_unchanged",
     "followed_candidates",
     "patched_context",
@@ -471,21 +472,30 @@ def _in_sorted(values: list[str], value: str) -> bool:
     return place < len(values) and values[place] == value
 
 
+@dataclass
+class Ranking:
+    """A post's every candidate as ranked (``result``, no limit), and the exact scores of
+    those whose shown (rounded) scores tie, as far as a merge needed them (``exact``)."""
+
+    result: CandidatesResult
+    exact: dict[str, float] = field(default_factory=dict)
+
+
 def followed_candidates(
-    result: CandidatesResult,
+    ranking: Ranking,
     old: SelectionContext,
     new: SelectionContext,
     changed: Collection[str],
     post_id: str,
-) -> CandidatesResult | None:
-    """``result`` (a post's every candidate, ranked in ``old`` with no limit) as ``new``
-    ranks it, ``new`` being ``old`` patched with the records of ``changed``: the same when
-    none of them can change it (:func:`candidates_unchanged`), else with their rows ranked
-    again in ``new`` and merged in (each cadre's row is its own: score, reasons or why
-    excluded); None when the post, its holders or its team changed (every row may differ).
+) -> Ranking | None:
+    """``ranking`` (ranked in ``old``) as ``new`` ranks the post, ``new`` being ``old``
+    patched with the records of ``changed``: the same when none of them can change it
+    (:func:`candidates_unchanged`), else with their rows ranked again in ``new`` and merged
+    in (each cadre's row is its own: score, reasons or why excluded); None when the post,
+    its holders or its team changed (every row may differ).
     """
     if candidates_unchanged(old, new, changed, post_id):
-        return result
+        return ranking
     post = new.posts.get(post_id)
     if post is None or old.posts.get(post_id) != post:
         return None
@@ -501,18 +511,20 @@ def followed_candidates(
     view = copy.copy(new)
     view._scopes = _OnlyThese(new.scopes, only)  # type: ignore[assignment]
     part = rank_in_context(view, post_id, limit=None)
-    gone = set(changed)
+    result, gone = ranking.result, set(changed)
     before = sum(c["cadre_id"] in gone for c in [*result["candidates"], *result["excluded"]])
+    exact = {c: score for c, score in ranking.exact.items() if c not in gone}
     ranked = [c for c in result["candidates"] if c["cadre_id"] not in gone]
-    ranked = _in_rank_order([*ranked, *part["candidates"]], new, post_id)
+    ranked = _merged(ranked, part["candidates"], exact, new, post_id)
     excluded = [e for e in result["excluded"] if e["cadre_id"] not in gone]
-    return {
+    followed: CandidatesResult = {
         **result,
         "considered": result["considered"] - before + part["considered"],
         "candidates": [{**c, "rank": place} for place, c in enumerate(ranked, start=1)],
         "eligible": len(ranked),
         "excluded": sorted([*excluded, *part["excluded"]], key=lambda e: e["cadre_id"]),
     }
+    return Ranking(followed, exact)
 
 
 class _OnlyThese:
@@ -530,25 +542,35 @@ class _OnlyThese:
         return getattr(self._scopes, name)
 
 
-def _in_rank_order(rows: list[Any], context: SelectionContext, post_id: str) -> list[Any]:
-    """Candidates' rows in the ranking's order: by score (exact, not the rounded one the
-    rows show), then id. Rows whose shown scores tie are ordered by their exact scores."""
-    rows = sorted(rows, key=lambda row: (-row["score"], row["cadre_id"]))
-    ordered: list[Any] = []
+def _merged(
+    ranked: list[Any],
+    rows: list[Any],
+    exact: dict[str, float],
+    context: SelectionContext,
+    post_id: str,
+) -> list[Any]:
+    """``rows`` put into ``ranked`` (both in the ranking's order: by exact score, then id)
+    where the ranking puts them. The rows show their scores rounded: where a row's shown
+    score ties others', their exact scores decide (read from ``context`` once, then kept
+    in ``exact``)."""
+    merged = list(ranked)
     team = None
-    start = 0
-    while start < len(rows):
-        end = start + 1
-        while end < len(rows) and rows[end]["score"] == rows[start]["score"]:
-            end += 1
-        tied = rows[start:end]
-        if len(tied) > 1:
-            team = team or post_team(context, post_id)
-            exact = {
-                row["cadre_id"]: explain(context, post_id, row["cadre_id"], team=team).score
-                for row in tied
-            }
-            tied.sort(key=lambda row: (-round(exact[row["cadre_id"]], 9), row["cadre_id"]))
-        ordered.extend(tied)
-        start = end
-    return ordered
+    for row in rows:
+        low = bisect.bisect_left(merged, -row["score"], key=lambda r: -r["score"])
+        high = bisect.bisect_right(merged, -row["score"], key=lambda r: -r["score"])
+        if low == high:  # no tie: its place by the shown score
+            merged.insert(low, row)
+            continue
+        tied = [*merged[low:high], row]
+        for r in tied:
+            if r["cadre_id"] not in exact:
+                team = team or post_team(context, post_id)
+                found = explain(context, post_id, r["cadre_id"], team=team).score
+                exact[r["cadre_id"]] = round(found, 9)
+        place = bisect.bisect_left(
+            tied[:-1],
+            (-exact[row["cadre_id"]], row["cadre_id"]),
+            key=lambda r: (-exact[r["cadre_id"]], r["cadre_id"]),
+        )
+        merged.insert(low + place, row)
+    return merged
