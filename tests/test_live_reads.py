@@ -312,6 +312,39 @@ def test_a_write_is_followed_by_a_patch_and_results_it_leaves_alone_are_kept() -
     assert rows.whole_reads == 3 and cache.stats()["full_reads"] == 2
 
 
+def test_a_result_follows_the_steps_it_missed_when_next_asked_for() -> None:
+    store = LoggedStore()
+    cache = AnalysisCache()
+    rows = Rows(store)
+    followed: list[int] = []
+
+    def model() -> dict[str, int]:
+        return cache.get(store, "rows", rows.read, heavy=True, patch=rows.patch)
+
+    def follow(value: str, step: Step) -> tuple[str, Follow] | None:
+        moved = step.patched("rows")
+        if moved is None:
+            return None
+        followed.append(moved[1].value["version"])
+        return f"{value}+{moved[1].value['version']}", follow
+
+    def result() -> str:
+        return cache.get(store, "result", lambda: f"computed@{model()['version']}", follow=follow)
+
+    assert result() == "computed@1"
+    for cadre in ("C1", "C2"):  # two steps, nobody asks for the result meanwhile
+        store.write_keys({cadre})
+        with reading(fresh=True):
+            model()
+    assert followed == []  # a step does not wait for the results
+    assert result() == "computed@1+2+3" and followed == [2, 3]
+    for cadre in ("C3", "C4", "C5", "C6"):  # more steps missed than are kept: dropped
+        store.write_keys({cadre})
+        with reading(fresh=True):
+            model()
+    assert result() == "computed@7" and followed == [2, 3]
+
+
 def test_a_patch_that_fails_is_logged_and_the_model_read_whole(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
