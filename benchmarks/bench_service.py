@@ -528,6 +528,9 @@ async def _mixed_client(
             response = await request
             run.outcomes[f"{kind} {response.status_code}"] += 1
             version = response.headers.get("x-graph-version")
+            if remember is not None and response.status_code == 200:
+                # The write's own version (the header may already say a later one's).
+                version = str(response.json()["version"])
             if response.status_code == 200 and version is not None:
                 if remember is not None:
                     remember()
@@ -652,7 +655,9 @@ def mixed_test(
                 # Connection pools made before the clock starts (making a client costs the
                 # event loop milliseconds that would be counted as the server's); one
                 # editor client per writer, so that each keeps its own write's cookie.
-                limits = httpx.Limits(max_connections=clients)
+                # Idle connections dropped before the server's own 5 s keep-alive ends them
+                # (a request sent on one the server is closing fails: the client's doing).
+                limits = httpx.Limits(max_connections=clients, keepalive_expiry=2)
                 timeout = httpx.Timeout(30)  # a request unanswered in 30 s counts as failed
                 viewer = httpx.AsyncClient(
                     base_url=base,
@@ -665,7 +670,7 @@ def mixed_test(
                         base_url=base,
                         headers={"Authorization": f"Bearer {tokens['editor']}"},
                         timeout=timeout,
-                        limits=httpx.Limits(max_connections=1),
+                        limits=httpx.Limits(max_connections=1, keepalive_expiry=2),
                     )
                     for _ in range(clients)
                 ]
