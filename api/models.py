@@ -122,7 +122,7 @@ def candidates(
         lambda: Ranking(rank_in_context(context, post_id, limit=None)),
         follow=_following(context, post_id, day),
     )
-    return {**ranking.result, "candidates": ranking.result["candidates"][:limit]}
+    return ranking.answer(limit)
 
 
 def _following(context: SelectionContext, post_id: str, day: date) -> Follow:

@@ -338,7 +338,7 @@ def test_patched_read_models_answer_as_read_whole_after_each_write(
                     old, new, ranking = models[name], moved.value, Ranking(ranked)
                     followed = followed_candidates(ranking, old, new, moved.changed, post_id)
                     if followed is not None:
-                        assert followed.result == found["candidates"][post_id], (
+                        assert followed.answer(None) == found["candidates"][post_id], (
                             post_id,
                             write.name,
                         )

@@ -402,29 +402,43 @@ def _current(props: Mapping[str, Any], context: SelectionContext) -> bool:
 
 def _scopes(context: SelectionContext, fresh: Mapping[str, CadreRecord]) -> ScopeIndex | None:
     """The scope index with the current units of ``fresh`` read again (None: built anew
-    from the records when first used)."""
+    from the records when first used): its (cadre, unit) pairs of those cadres replaced."""
     scopes = context._scopes
     if scopes is None:
         return None
-    units = dict(scopes.cadre_units)
-    changed = False
+    number = {unit_id: n for n, unit_id in enumerate(scopes.unit_ids)}
+    rows: list[int] = []
+    pairs: list[tuple[int, int]] = []
     for cadre_id, record in fresh.items():
-        now = tuple(
-            sorted(
-                {
-                    str(t.post.get("unit_id"))
-                    for t in record.current_tenures(context.as_of)
-                    if t.post.get("unit_id")
-                }
-            )
-        )
-        if units.get(cadre_id) != now:
-            units[cadre_id] = now
-            changed = True
-    if not changed:
+        row = bisect.bisect_left(scopes.ids, cadre_id)
+        if row == len(scopes.ids) or scopes.ids[row] != cadre_id:
+            return None  # not one of the index's cadres: read whole
+        low, high = np.searchsorted(scopes.pair_cadre, [row, row + 1])
+        before = set(scopes.pair_unit[low:high].tolist())
+        now = {
+            str(t.post.get("unit_id"))
+            for t in record.current_tenures(context.as_of)
+            if t.post.get("unit_id")
+        }
+        if any(unit_id not in number for unit_id in now):
+            return None  # a unit no post of the index was in: numbered anew, read whole
+        if {number[unit_id] for unit_id in now} != before:
+            rows.append(row)
+            pairs.extend((row, number[unit_id]) for unit_id in now)
+    if not rows:
         return scopes
-    return ScopeIndex.from_units(
-        policy=scopes.policy, units=scopes.units, root=scopes.root, cadre_units=units
+    keep = ~np.isin(scopes.pair_cadre, rows)
+    cadre = np.concatenate([scopes.pair_cadre[keep], [r for r, _ in pairs]]).astype(np.int64)
+    unit = np.concatenate([scopes.pair_unit[keep], [u for _, u in pairs]]).astype(np.int64)
+    order = np.lexsort((unit, cadre))  # sorted pairs, as the index keeps them
+    return ScopeIndex(
+        scopes.policy,
+        scopes.units,
+        scopes.root,
+        scopes.ids,
+        scopes.unit_ids,
+        cadre[order],
+        unit[order],
     )
 
 
@@ -474,11 +488,17 @@ def _in_sorted(values: list[str], value: str) -> bool:
 
 @dataclass
 class Ranking:
-    """A post's every candidate as ranked (``result``, no limit), and the exact scores of
-    those whose shown (rounded) scores tie, as far as a merge needed them (``exact``)."""
+    """A post's every candidate as ranked (``result``, no limit; after a merge the rows'
+    ``rank`` is set only when answered), and the exact scores of those whose shown
+    (rounded) scores tie, as far as a merge needed them (``exact``)."""
 
     result: CandidatesResult
     exact: dict[str, float] = field(default_factory=dict)
+
+    def answer(self, limit: int | None) -> CandidatesResult:
+        """The answer showing the first ``limit`` candidates (every one: None), numbered."""
+        rows = self.result["candidates"] if limit is None else self.result["candidates"][:limit]
+        return {**self.result, "candidates": _numbered(rows)}
 
 
 def followed_candidates(
@@ -512,19 +532,29 @@ def followed_candidates(
     view._scopes = _OnlyThese(new.scopes, only)  # type: ignore[assignment]
     part = rank_in_context(view, post_id, limit=None)
     result, gone = ranking.result, set(changed)
-    before = sum(c["cadre_id"] in gone for c in [*result["candidates"], *result["excluded"]])
     exact = {c: score for c, score in ranking.exact.items() if c not in gone}
     ranked = [c for c in result["candidates"] if c["cadre_id"] not in gone]
-    ranked = _merged(ranked, part["candidates"], exact, new, post_id)
     excluded = [e for e in result["excluded"] if e["cadre_id"] not in gone]
+    before = len(result["candidates"]) + len(result["excluded"]) - len(ranked) - len(excluded)
+    ranked = _merged(ranked, part["candidates"], exact, new, post_id)
+    for row in part["excluded"]:  # in id order, as the ranking lists them
+        bisect.insort(excluded, row, key=lambda e: e["cadre_id"])
     followed: CandidatesResult = {
         **result,
         "considered": result["considered"] - before + part["considered"],
-        "candidates": [{**c, "rank": place} for place, c in enumerate(ranked, start=1)],
+        "candidates": ranked,
         "eligible": len(ranked),
-        "excluded": sorted([*excluded, *part["excluded"]], key=lambda e: e["cadre_id"]),
+        "excluded": excluded,
     }
     return Ranking(followed, exact)
+
+
+def _numbered(rows: list[Any]) -> list[Any]:
+    """Rows with their places as ``rank`` (a row already in its place is kept as it is)."""
+    return [
+        row if row.get("rank") == place else {**row, "rank": place}
+        for place, row in enumerate(rows, start=1)
+    ]
 
 
 class _OnlyThese:
