@@ -153,16 +153,26 @@ Patch = Callable[[Any, ChangeSet], Patched | None]
 
 
 class Step:
-    """One move of the generation to a newer version: what the writes changed, and each
-    read model that was patched (not read again) with its old value and its patch."""
+    """The move of the generation since a result was computed (one step or several): what
+    the writes changed, and each read model patched all the way (never read whole since):
+    its value now and the ids whose rows changed on the way."""
 
-    def __init__(self, changes: ChangeSet | None, patched: dict[Hashable, tuple[Any, Patched]]):
+    def __init__(self, changes: ChangeSet | None, patched: dict[Hashable, Patched]):
         self.changes = changes
         self._patched = patched
 
-    def patched(self, key: Hashable) -> tuple[Any, Patched] | None:
-        """``(old value, patch)`` of the heavy entry ``key``; None when it was read whole."""
+    def patched(self, key: Hashable) -> Patched | None:
+        """The heavy entry ``key`` as patched; None when it was read whole on the way."""
         return self._patched.get(key)
+
+
+@dataclass(frozen=True)
+class _StepRecord:
+    """What one step did: the changes, and per heavy entry its changed ids (None: read
+    whole). Results that missed steps follow all of them at once from these records."""
+
+    changes: ChangeSet | None
+    changed: dict[Hashable, frozenset[str] | None]
 
 
 @dataclass
@@ -190,12 +200,12 @@ Follow = Callable[[Any, Step], "tuple[Any, Follow] | None"]
 class _Light:
     value: Any
     follow: Follow | None = None
-    # Steps the value has not followed yet: it follows them when next asked for (a result
-    # nobody asks for again costs nothing), or is dropped past _MOST_PENDING of them.
-    pending: tuple[Step, ...] = ()
+    # The step the value is of: one of an earlier step follows the steps since when next
+    # asked for (a result nobody asks for again costs nothing).
+    at: int = 0
 
 
-_MOST_PENDING = 3  # a pending step holds its read models' old values: few are kept
+_STEPS_KEPT = 100  # step records kept: a result that missed more is computed again
 
 
 class AnalysisCache:
@@ -243,6 +253,8 @@ class AnalysisCache:
         self._failed_at: float | None = None
         self._rebuilder: threading.Thread | None = None
         self._in_step = threading.local()  # the step under way, in the rebuild thread
+        self._steps: list[_StepRecord] = []  # the last steps' records, the newest last
+        self._step_count = 0  # steps so far: the step index of the generation
         self.hits = 0
         self.misses = 0
         self.stale_hits = 0  # answered from an older generation while a newer one was built
@@ -328,9 +340,9 @@ class AnalysisCache:
                 pending = self._pending(key, heavy)
                 self.misses += pending is None
             try:
-                # A result of an earlier generation follows the steps since (its own way),
-                # else it is computed anew.
-                moved = self._follow_pending(pending) if pending is not None else None
+                # A result of an earlier step follows the steps since (its own way), else it
+                # is computed anew.
+                moved = _followed(*pending) if pending is not None else None
                 if moved is not None:
                     value, follow = moved
                     with self._lock:
@@ -428,7 +440,9 @@ class AnalysisCache:
                             self._bring(state, key, entry)
             finally:
                 self._in_step.state = None
-            step = Step(state.changes, patched)
+            record = _StepRecord(
+                state.changes, {k: patched[k][1].changed if k in patched else None for k in built}
+            )
         except Exception:
             # Logged outside the lock: a slow or blocked log must never stall the readers.
             log.exception(
@@ -448,14 +462,15 @@ class AnalysisCache:
                 order += [k for k in built if k not in self._heavy]
                 del order[: max(0, len(order) - self.max_heavy)]  # the least used go
                 self._heavy = OrderedDict((k, built[k]) for k in order)
-                # Results that can follow the step stay (in their LRU order), to follow it
-                # when next asked for; the rest go.
+                self._steps = [*self._steps[1 - _STEPS_KEPT :], record]
+                self._step_count += 1
+                # Results that can follow the steps stay (in their LRU order), to follow
+                # them when next asked for; the rest go.
+                first = self._step_count - len(self._steps)
                 self._light = OrderedDict(
-                    (k, _Light(e.value, e.follow, (*e.pending, step)))
+                    (k, e)
                     for k, e in self._light.items()
-                    if e.follow is not None
-                    and step.changes is not None
-                    and len(e.pending) < _MOST_PENDING
+                    if e.follow is not None and e.at >= first and record.changes is not None
                 )
                 self._version = target
             self.rebuilds += 1
@@ -515,28 +530,30 @@ class AnalysisCache:
         """Under the lock: the entry's value, if it has one for the generation (a result
         with steps still to follow has not)."""
         entries: OrderedDict[Hashable, Any] = self._heavy if heavy else self._light
-        if key not in entries or (not heavy and entries[key].pending):
+        if key not in entries or (not heavy and entries[key].at != self._step_count):
             return False, None
         entries.move_to_end(key)
         self.hits += 1
         return True, entries[key].value
 
-    def _pending(self, key: Hashable, heavy: bool) -> _Light | None:
-        """Under the lock: the result under ``key`` with steps to follow, if there is one."""
+    def _pending(self, key: Hashable, heavy: bool) -> tuple[_Light, Step] | None:
+        """Under the lock: the result under ``key`` of an earlier step, if there is one, and
+        the steps since, as one."""
         entry = None if heavy else self._light.get(key)
-        return entry if entry is not None and entry.pending else None
-
-    def _follow_pending(self, entry: _Light) -> tuple[Any, Follow] | None:
-        """A result brought through the steps it has not followed yet (None: it cannot be)."""
-        value, follow = entry.value, entry.follow
-        for step in entry.pending:
-            if follow is None:
-                return None
-            moved = _followed(_Light(value, follow), step)
-            if moved is None:
-                return None
-            value, follow = moved
-        return (value, follow) if follow is not None else None
+        if entry is None or entry.at == self._step_count:
+            return None
+        missed = self._steps[len(self._steps) - (self._step_count - entry.at) :]
+        changes: ChangeSet | None = ChangeSet()
+        for record in missed:
+            if changes is not None:
+                changes = None if record.changes is None else changes | record.changes
+        patched: dict[Hashable, Patched] = {}
+        for name, model in self._heavy.items():
+            seen = [record.changed.get(name) for record in missed]
+            if all(found is not None for found in seen):
+                changed = frozenset().union(*(found for found in seen if found is not None))
+                patched[name] = Patched(model.value, changed)
+        return entry, Step(changes, patched)
 
     def _store(
         self,
@@ -549,7 +566,9 @@ class AnalysisCache:
         follow: Follow | None,
     ) -> None:
         entries: OrderedDict[Hashable, Any] = self._heavy if heavy else self._light
-        entries[key] = _Heavy(value, compute, patch) if heavy else _Light(value, follow)
+        entries[key] = (
+            _Heavy(value, compute, patch) if heavy else _Light(value, follow, self._step_count)
+        )
         while len(entries) > limit:
             entries.popitem(last=False)
 

@@ -130,11 +130,10 @@ def _following(context: SelectionContext, post_id: str, day: date) -> Follow:
 
     def follow(ranked: Ranking, step: Step) -> tuple[Ranking, Follow] | None:
         moved = step.patched(("selection", day))
-        if moved is None or moved[0] is not context:
-            return None  # the context was read whole, or this came from an older one
-        new, changed = moved[1].value, moved[1].changed
-        found = followed_candidates(ranked, context, new, changed, post_id)
-        return None if found is None else (found, _following(new, post_id, day))
+        if moved is None:
+            return None  # the context was read whole on the way
+        found = followed_candidates(ranked, context, moved.value, moved.changed, post_id)
+        return None if found is None else (found, _following(moved.value, post_id, day))
 
     return follow
 

@@ -429,3 +429,30 @@ def test_a_candidate_merged_back_lands_where_the_ranking_puts_it(loaded: GraphSt
     for place, row in enumerate(ranked):
         rest = ranked[:place] + ranked[place + 1 :]
         assert _merged(rest, [row], exact, context, post_id) == ranked, row["cadre_id"]
+
+
+def test_candidates_follow_several_writes_at_once(
+    loaded: GraphStore, small_sample_dir: Path, tmp_path: Path
+) -> None:
+    """A post's candidates not asked for during several writes follow them all at once:
+    the rows of every cadre any of them touched ranked again in the last context."""
+    first = SelectionContext.load(loaded, policy=POLICY, as_of=DAY)
+    rankings = {p: Ranking(rank_in_context(first, p, limit=None)) for p in _ranked_posts(first)}
+    context, changed = first, set()
+    patchable = [w for w in writes(small_sample_dir, tmp_path) if "selection" not in w.not_patched]
+    for write in patchable:
+        before = loaded.version()
+        write.run(loaded, small_sample_dir)
+        changes = loaded.changes_since(before)
+        assert changes is not None
+        moved = patched_context(context, loaded, changes)
+        assert moved is not None, write.name
+        context, changed = moved.value, changed | moved.changed
+    whole = SelectionContext.load(loaded, policy=POLICY, as_of=DAY)
+    followed = 0
+    for post_id, ranking in rankings.items():
+        found = followed_candidates(ranking, first, context, changed, post_id)
+        if found is not None:
+            assert found.answer(None) == rank_in_context(whole, post_id, limit=None), post_id
+            followed += 1
+    assert followed > 0
