@@ -104,8 +104,14 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorOut, "description": "No token, or an unknown or revoked one"},
     403: {"model": ErrorOut, "description": "The token's role may not do this"},
     404: {"model": ErrorOut, "description": "No such record"},
+    413: {"model": ErrorOut, "description": "The upload is over a size limit (nothing written)"},
     422: {"model": ErrorOut, "description": "Invalid parameters or data, every problem listed"},
-    503: {"model": ErrorOut, "description": "The graph store does not answer (retry later)"},
+    429: {"model": ErrorOut, "description": "Too many tries: wait as the message says"},
+    503: {
+        "model": ErrorOut,
+        "description": "The graph store or the audit log does not answer, or the server is "
+        "busy with other uploads (retry later)",
+    },
 }
 
 
@@ -124,3 +130,4 @@ class FormsImportOut(TypedDict):
     dry_run: bool
     summary: dict[str, Any]
     version: int
+    message: str  # what was done, in one Chinese sentence

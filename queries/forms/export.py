@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from graphsvc.exports import UniqueNames, path_inside
 from graphsvc.stores.base import GraphStore
 from queries.forms.document import FormDocument, build_form
 from queries.forms.html import render_html
@@ -88,15 +89,23 @@ def write_round_forms(
     fmt: str = "lrmx",
     reporting_unit: str = "",
 ) -> list[Path]:
-    """One form per proposed appointment of a round (``match --all --json`` output)."""
+    """One form per proposed appointment of a round (``match --all --json`` output), each
+    named ``岗位-干部编号-姓名.fmt`` made safe and unique inside ``out_dir``.
+
+    Raises
+    ------
+    graphsvc.exports.OutsideFolder
+        A name would be written outside ``out_dir`` (a link in it pointing elsewhere).
+    """
     if isinstance(plan, Path):
         plan = json.loads(plan.read_text(encoding="utf-8"))
     assert isinstance(plan, dict)
     written: list[Path] = []
+    names = UniqueNames()  # names, ids and all come from data: each made a safe, unique name
     for item in plan.get("assignments", []):
         cadre_id, post_id = str(item["cadre_id"]), str(item["post_id"])
         name = str(item.get("name") or cadre_id)
-        out = out_dir / f"{post_id}-{cadre_id}-{name}.{fmt}"
+        out = path_inside(out_dir, names(f"{post_id}-{cadre_id}-{name}", f".{fmt}"))
         reasons = "；".join(str(r) for r in item.get("reasons", [])[:3])
         written.append(
             write_form(

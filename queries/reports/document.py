@@ -18,6 +18,8 @@ matplotlib.use("Agg")  # no display: render to memory
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from graphsvc.exports import safe_cell
+
 __all__ = ["CHART_FONTS", "Chart", "Report", "Section", "write_report"]
 
 # The reader's browser draws the chart text, so name fonts that browsers resolve to a CJK
@@ -144,9 +146,9 @@ def _xlsx_chart(sheet: Any, chart: Chart, column: int) -> None:
     from openpyxl.chart import BarChart, Reference
 
     sheet.cell(row=1, column=column, value="")
-    sheet.cell(row=1, column=column + 1, value=chart.xlabel or chart.title)
+    sheet.cell(row=1, column=column + 1, value=safe_cell(chart.xlabel or chart.title))
     for offset, (label, value) in enumerate(zip(chart.labels, chart.values, strict=True)):
-        sheet.cell(row=offset + 2, column=column, value=str(label))
+        sheet.cell(row=offset + 2, column=column, value=safe_cell(str(label)))
         sheet.cell(row=offset + 2, column=column + 1, value=float(value))
     bars = BarChart()
     bars.type = "bar"
@@ -161,6 +163,13 @@ def _xlsx_chart(sheet: Any, chart: Chart, column: int) -> None:
     sheet.add_chart(bars, sheet.cell(row=2, column=column + 3).coordinate)
 
 
+def _cells_that_cannot_run(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every cell and heading through :func:`graphsvc.exports.safe_cell` (names from data)."""
+    safe = frame.map(safe_cell)
+    safe.columns = [safe_cell(column) for column in frame.columns]
+    return safe
+
+
 def write_report(report: Report, path: Path) -> Path:
     """Write ``report`` to ``path``: ``.xlsx`` (a sheet per section, charts as native Excel
     charts) or ``.html`` (one page, charts as inline SVG whose text the browser draws)."""
@@ -170,12 +179,11 @@ def write_report(report: Report, path: Path) -> Path:
         path.write_text(_html(report), encoding="utf-8")
     elif suffix == ".xlsx":
         with pd.ExcelWriter(path, engine="openpyxl") as writer:
-            pd.DataFrame({"说明": [report.title, *report.summary]}).to_excel(
-                writer, sheet_name="概要", index=False
-            )
+            summary = pd.DataFrame({"说明": [report.title, *report.summary]})
+            _cells_that_cannot_run(summary).to_excel(writer, sheet_name="概要", index=False)
             for index, section in enumerate(report.sections, start=1):
                 name = f"{index}-{section.title}"[:31]
-                frame = pd.DataFrame(section.rows or [{"": "（无）"}])
+                frame = _cells_that_cannot_run(pd.DataFrame(section.rows or [{"": "（无）"}]))
                 frame.to_excel(writer, sheet_name=name, index=False)
                 if section.chart is not None:
                     _xlsx_chart(writer.sheets[name], section.chart, len(frame.columns) + 2)
