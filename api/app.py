@@ -23,6 +23,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api import web
 from api.cache import AnalysisCache, GraphVersionHeaders
+from api.models import start_warming
 from api.openapi import document_errors
 from api.routers import (
     audit,
@@ -210,6 +211,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.store = open_store(settings.store)
         app.state.access = AccessStore(settings.access_db, audit_key=settings.audit_key)
         app.state.audit_writer = AuditWriter(app.state.access)
+        if settings.warm:  # the read models prepared in the background (GET /health)
+            app.state.warming = start_warming(app.state.cache, app.state.store, app.state.policy)
         try:
             yield
         finally:

@@ -21,11 +21,28 @@ class PageOut(BaseModel, Generic[Item]):
     offset: int
 
 
+class WarmingOut(BaseModel):
+    """How far the start-up preparation of the read models has got."""
+
+    done: int = Field(description="Steps done")
+    total: int = Field(description="Steps in all")
+    step: str | None = Field(description="The step under way: directory, units, selection …")
+    seconds: float = Field(description="Seconds since the start (the whole time, once done)")
+    failed: str | None = Field(default=None, description="A step that failed (logged)")
+
+
 class HealthOut(BaseModel):
     """Open to all: the service is up (its store answers), and which release it is."""
 
-    status: str = Field(examples=["ok"])
+    status: str = Field(
+        examples=["ok"],
+        description="ok, or warming while the read models are prepared after a start "
+        "(answers meanwhile are no slower than without the preparation)",
+    )
     version: str = Field(description="The graphsvc release serving", examples=["0.2.0"])
+    warming: WarmingOut | None = Field(
+        default=None, description="While warming: its progress (left out once ready)"
+    )
 
 
 class HealthDetailOut(HealthOut):

@@ -39,6 +39,12 @@ class Settings(BaseSettings):
     cache_entries: int = Field(
         default=256, ge=0, description="Analysis results kept per graph version (0: no cache)"
     )
+    warm: bool = Field(
+        default=True,
+        description="Prepare the read models (directory, selection, development) in the "
+        "background as the service starts, so that the first question is answered like the "
+        "second (GET /health says warming until they are ready)",
+    )
     session_idle_minutes: int = Field(
         default=30, ge=1, description="A workbench sign-in ends after this many idle minutes"
     )

@@ -11,9 +11,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
+from api import models
 from api.deps import AuditDep, CacheDep, PolicyDep, StoreDep, require
 from queries.analyses import ANALYSES
-from queries.development.data import DevelopmentData
 
 router = APIRouter(tags=["development"], dependencies=[Depends(require("analyse"))])
 
@@ -32,19 +32,8 @@ def _run(
     audit: AuditDep,
     as_of: date | None,
 ) -> Any:
-    day = as_of or date.today()
-
-    def compute() -> Any:
-        data = cache.get(
-            store,
-            ("development", day),
-            lambda: DevelopmentData.load(store, policy=policy, as_of=day),
-            heavy=True,
-        )
-        return analysis(data)
-
     audit.record(f"analysis:{name}")
-    return cache.get(store, (name, day), compute)
+    return models.analysis(cache, store, policy, name, as_of or date.today(), analysis)
 
 
 # (path, cache name, analysis, summary, answer type): one GET endpoint each, all alike, from

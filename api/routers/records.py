@@ -21,6 +21,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Path, Request
 from pydantic import BaseModel, Field
 
+from api.cache import note_write
 from api.deps import AuditDep, SettingsDep, StoreDep, require
 from api.schemas import ERRORS, Problem
 from api.uploads import (
@@ -76,8 +77,11 @@ def _write(
     except LoadFailed as failure:
         raise _Rejected(str(failure), _problems(failure)) from None
     summary = outcome.summary.as_dict()
+    version = store.version()
+    if outcome.summary.changed:
+        note_write(version)  # the writer's next reads ask for it (api.cache)
     return WriteOut(
-        version=store.version(),
+        version=version,
         rows=outcome.rows_by_table,
         created=summary.get("created", {}),
         updated=summary.get("updated", {}),
