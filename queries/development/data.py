@@ -8,7 +8,7 @@ named in pairings).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
@@ -43,6 +43,10 @@ class Pairing:
     mentee_id: str
     start: date
     end: date | None
+    end_reason: str | None = None
+    recorded_by: str | None = None
+    recorded_on: date | None = None
+    ended_by: str | None = None
 
     def current(self, as_of: date) -> bool:
         return self.start <= as_of and (self.end is None or self.end > as_of)
@@ -57,6 +61,9 @@ class PoolStay:
     start: date
     end: date | None
     exit_reason: str | None
+    entry_reason: str | None = None
+    recorded_by: str | None = None
+    ended_by: str | None = None
 
     def current(self, as_of: date) -> bool:
         return self.start <= as_of and (self.end is None or self.end > as_of)
@@ -106,13 +113,11 @@ class DevelopmentData:
         if source == "store":
             cadres = {c["id"]: c for c in store.iter_nodes("Cadre", [*fields, "recruit_date"])}
             pairings = [
-                Pairing(mentor_id, mentee_id, props["start"], props.get("end"))
+                Pairing(mentor_id, mentee_id, *_props(props, _PAIRING_FIELDS))
                 for mentor_id, mentee_id, props in store.iter_edges("MENTORS")
             ]
             stays = [
-                PoolStay(
-                    cadre_id, pool_id, props["start"], props.get("end"), props.get("exit_reason")
-                )
+                PoolStay(cadre_id, pool_id, *_props(props, _STAY_FIELDS))
                 for cadre_id, pool_id, props in store.iter_edges("IN_POOL")
             ]
             mentors = {m["id"]: m for m in store.iter_nodes("Mentor")}
@@ -124,25 +129,8 @@ class DevelopmentData:
                 c["id"]: c
                 for c in node_dicts(snap.nodes("Cadre"), fields=[*fields, "recruit_date"])
             }
-            mentoring = snap.edges("MENTORS")
-            pairings = [
-                Pairing(*row)
-                for row in zip(
-                    *(pylist(mentoring.column(n)) for n in ("src", "dst", "start", "end")),
-                    strict=True,
-                )
-            ]
-            pooled = snap.edges("IN_POOL")
-            stays = [
-                PoolStay(*row)
-                for row in zip(
-                    *(
-                        pylist(pooled.column(n))
-                        for n in ("src", "dst", "start", "end", "exit_reason")
-                    ),
-                    strict=True,
-                )
-            ]
+            pairings = [Pairing(*row) for row in _rows(snap.edges("MENTORS"), _PAIRING_FIELDS)]
+            stays = [PoolStay(*row) for row in _rows(snap.edges("IN_POOL"), _STAY_FIELDS)]
             mentors = {m["id"]: m for m in node_dicts(snap.nodes("Mentor"))}
             pools = {p["id"]: p for p in node_dicts(snap.nodes("Pool"))}
             unit_of = _units_of_cadres(snap, context)
@@ -276,6 +264,25 @@ class DevelopmentData:
             education=education,
             specialties=[frozenset(found.get(row, ())) for row in rows.tolist()],
         )
+
+
+# The properties of a pairing and a pool stay after their two ends, in the dataclasses' order.
+_PAIRING_FIELDS = ("start", "end", "end_reason", "recorded_by", "recorded_on", "ended_by")
+_STAY_FIELDS = ("start", "end", "exit_reason", "entry_reason", "recorded_by", "ended_by")
+
+
+def _props(props: dict[str, Any], fields: Sequence[str]) -> tuple[Any, ...]:
+    return tuple(props.get(n) for n in fields)
+
+
+def _rows(table: pa.Table, fields: Sequence[str]) -> Iterator[tuple[Any, ...]]:
+    """``src``, ``dst`` and ``fields`` of each edge; a property the snapshot lacks (one
+    written before the model had it) reads as missing."""
+    columns = [
+        pylist(table.column(n)) if n in table.column_names else [None] * table.num_rows
+        for n in ("src", "dst", *fields)
+    ]
+    return zip(*columns, strict=True)
 
 
 def _units_of_cadres(snap: Snapshot, context: SelectionContext) -> dict[str, str | None]:
