@@ -51,7 +51,7 @@ def selection(request: Request, day: date | None = None) -> SelectionContext:
     return context
 
 
-def candidates(request: Request, post_id: str, limit: int = 20) -> CandidatesResult:
+def candidates(request: Request, post_id: str, limit: int | None = 20) -> CandidatesResult:
     day = date.today()
     context = selection(request, day)
     result: CandidatesResult = _cache(request).get(

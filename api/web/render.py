@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from api.web import charts
+from api.web.formats import day_text, month_text
 from graphsvc.access import Session
 
 __all__ = ["NAVIGATION", "ROLE_NAMES", "render"]
@@ -56,7 +57,7 @@ _env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-_env.filters.update(pct=_pct, num=_num, text=_text, series=_series)
+_env.filters.update(pct=_pct, num=_num, text=_text, series=_series, ym=month_text, ymd=day_text)
 _env.globals.update(charts=charts, PART_NAMES=charts.PART_NAMES, ROLE_NAMES=ROLE_NAMES)
 
 
@@ -80,6 +81,7 @@ def render(
         title=title,
         session=session,
         navigation=navigation,
+        can_search=bool(session and session.principal.can("read")),
         current=request.url.path,
         **context,
     )

@@ -110,7 +110,7 @@ def test_comparing_one_person_gets_a_clear_message(
     page = sign_in(context, workbench, "viewer")
     response = page.goto(f"{workbench.base}/compare?ids=C000001")
     assert response is not None and response.status == 400
-    assert "请选择2至4名干部" in page.inner_text("main")
+    assert "请勾选2至4名候选人" in page.inner_text("main")
     response = page.goto(f"{workbench.base}/vacancies/NOPOST")
     assert response is not None and response.status == 404
     assert "没有编号为 NOPOST 的岗位" in page.inner_text("main")
