@@ -182,6 +182,13 @@ def new_pairing_row(
                 f"该导师与帮带对象已在结对中（{props['start']:%Y.%m.%d}起），无需重复结对。",
                 status=409,
             )
+        if props["start"] == start:  # the same key: a new row would overwrite the kept one
+            raise EditRefused(
+                f"二人自 {start:%Y.%m.%d} 起的结对已结束或撤销"
+                f"（{props.get('end_reason') or '未注明原因'}），记录保留不变；"
+                "同一开始日期不能再登记一次。",
+                status=409,
+            )
     return {
         "mentor_id": mentor_id,
         "mentee_id": mentee_id,

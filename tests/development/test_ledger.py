@@ -138,6 +138,15 @@ def test_a_pairing_is_made_ended_and_undone_and_kept(
     )
     undone = _pairing(store, second["mentor_id"], second["mentee_id"])
     assert undone["end"] == TODAY and undone["end_reason"] == "撤销：选错了导师"
+    with pytest.raises(ledger.EditRefused, match="记录保留不变"):  # never overwritten
+        ledger.new_pairing_row(
+            store=store,
+            mentor_id=second["mentor_id"],
+            mentee_id=second["mentee_id"],
+            start=TODAY,
+            by="编辑甲",
+            today=TODAY,
+        )
     data = _data(store)
     assert second["mentee_id"] in {u["cadre_id"] for u in coverage(data=data)["uncovered"]}
     entries = {(e["mentor_id"], e["mentee_id"]): e for e in ledger.pairing_ledger(data=data)}
