@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Annotated, Any
+from urllib.parse import unquote_plus
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
@@ -99,7 +100,7 @@ COLUMNS = (
     Column("time", "时间（北京时间）", css="nowrap", width=20),
     Column("who", "用户", choices=True, css="nowrap", width=12),
     Column("role_name", "角色", choices=True, width=10),
-    Column("action_name", "操作", choices=True, width=20),
+    Column("action_name", "操作", choices=True, css="nowrap", width=20),
     Column("people_text", "涉及人员", kind="list", cell=_people_cell, css="wide", width=40),
     Column("count", "人数", kind="number", css="num", width=6),
     Column("request", "请求", width=40),
@@ -160,7 +161,7 @@ def audit_page(
                 "people_text": [f"{name}（{cadre_id}）" for cadre_id, name in people],
                 "count": len(people),
                 "request": f"{entry['method']} {entry['path']}"
-                + (f"?{entry['query']}" if entry["query"] else ""),
+                + (f"?{unquote_plus(entry['query'])}" if entry["query"] else ""),
             }
         )
     scope = "，".join(

@@ -7,11 +7,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
+from starlette.concurrency import run_in_threadpool
 
+from api.edits import LoadFailed, problems_text, write_change
 from api.web import data
 from api.web.deps import PageError, allowed, shown
 from api.web.formats import day_text
@@ -19,6 +22,7 @@ from api.web.render import render
 from api.web.tables import Column, Table, TableView
 from graphsvc.access import Session
 from queries.development.data import DevelopmentData
+from queries.development.ledger import EditRefused
 from queries.development.ninebox import LEVELS, PERFORMANCE_CUTS, POTENTIAL_CUTS, nine_box
 from queries.development.teams import team_detail, team_structure
 from queries.development.training import training_compliance
@@ -31,6 +35,7 @@ __all__ = [
     "router",
     "unit_choices",
     "unit_filter",
+    "write_then_show",
 ]
 
 router = APIRouter()
@@ -107,6 +112,32 @@ def page_tables(
         shown(request, None, [str(r.get(k) or "") for r in view.rows for k in also])
         views[table.key] = view
     return views
+
+
+async def write_then_show(
+    request: Request,
+    *,
+    action: str,
+    person: str,
+    table: str,
+    build: Callable[[], dict[str, Any]],
+    page: str,
+    notice: Mapping[str, str],
+    source: str,
+) -> Response:
+    """An editor's change written through the loader (``api.edits``), audited as ``action``
+    with the person changed; then back to ``page``, which reads at least that write and says
+    what was done (``notice``). A refusal is shown on a page saying why."""
+    shown(request, action, [person])
+    store = data.store(request)
+    try:
+        version = await run_in_threadpool(write_change, request, store, table, build, source=source)
+    except EditRefused as refused:
+        raise PageError(refused.status, refused.message) from None
+    except LoadFailed as failure:
+        raise PageError(422, problems_text(failure)) from None
+    query = urlencode({**notice, "v": version})
+    return RedirectResponse(f"{page}?{query}#notice", status_code=303)
 
 
 # ------------------------------------------------------------------ teams

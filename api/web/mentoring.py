@@ -10,15 +10,13 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from markupsafe import Markup
-from starlette.concurrency import run_in_threadpool
 
 from api.cache import reading
-from api.edits import LoadFailed, problems_text, write_change
 from api.web import data
 from api.web.deps import PageError, allowed, check_csrf, shown
-from api.web.development import cadre_link, form_day, page_tables
+from api.web.development import cadre_link, form_day, page_tables, write_then_show
 from api.web.formats import day_text
 from api.web.render import render
 from api.web.tables import Column, Table
@@ -64,11 +62,7 @@ def _change_cell(row: Mapping[str, Any]) -> Markup:
 
 def _state_cell(row: Mapping[str, Any]) -> Markup:
     state = row["state"]
-    text = ledger.STATE_NAMES[state]
-    if state in {"ended", "undone"}:
-        ended = day_text(row["end"]) if state == "ended" else ""
-        return Markup('<span class="state {}">{}</span> {}').format(state, text, ended)
-    return Markup('<span class="state {}">{}</span>').format(state, text)
+    return Markup('<span class="state {}">{}</span>').format(state, ledger.STATE_NAMES[state])
 
 
 RECOMMENDED = (
@@ -323,20 +317,18 @@ async def _write(
     row: Mapping[str, str],
     build: Callable[[], dict[str, Any]],
 ) -> Response:
-    """Write a change to a pairing and return to the page, which then reads that write."""
-    shown(request, action, [row["mentee_id"]])
-    store = data.store(request)
-    try:
-        version = await run_in_threadpool(
-            write_change, request, store, "mentoring", build, source="结对"
-        )
-    except ledger.EditRefused as refused:
-        raise PageError(refused.status, refused.message) from None
-    except LoadFailed as failure:
-        raise PageError(422, problems_text(failure)) from None
+    """Write a change to a pairing; the page then reads it and names both people."""
     done = {"pair_mentor": "made", "end_pairing": "ended", "undo_pairing": "undone"}[action]
-    query = urlencode({"done": done, **row, "v": version})
-    return RedirectResponse(f"/mentoring?{query}#notice", status_code=303)
+    return await write_then_show(
+        request,
+        action=action,
+        person=row["mentee_id"],
+        table="mentoring",
+        build=build,
+        page="/mentoring",
+        source="结对",
+        notice={"done": done, **row},
+    )
 
 
 @router.post("/mentoring/pairs")

@@ -18,7 +18,14 @@ from markupsafe import Markup
 from api.web import data
 from api.web.deps import allowed, reveal_for, shown
 from api.web.development import AnalyseDep, page_tables
-from api.web.people import EDGE_NAMES, LABEL_NAMES, NEIGHBOURS_SHOWN
+from api.web.people import (
+    EDGE_NAMES,
+    LABEL_NAMES,
+    NEIGHBOURS_SHOWN,
+    edge_element,
+    node_element,
+    shown_edge,
+)
 from api.web.render import render
 from api.web.tables import Column, Table
 from graphsvc.access import Session
@@ -70,8 +77,9 @@ QUIET = (
 )
 
 
-def _community_name(index: int | None) -> str:
-    return "—" if index is None else f"社区{index + 1}"
+def _community_name(index: int | None, digits: int) -> str:
+    """社区07: numbered from 1 and zero-padded, so that the names sort as the numbers do."""
+    return "—" if index is None else f"社区{index + 1:0{digits}d}"
 
 
 @router.get("/network")
@@ -85,8 +93,10 @@ def network(request: Request, session: AnalyseDep) -> Response:
             return "桥梁人物"
         return "实绩突出但关注不够" if cadre_id in quiet else "—"
 
+    digits = len(str(len(result["communities"])))
     communities: list[dict[str, Any]] = [
-        {**c, "community_name": _community_name(c["community"])} for c in result["communities"]
+        {**c, "community_name": _community_name(c["community"], digits)}
+        for c in result["communities"]
     ]
     members = [
         {**m, "community_name": c["community_name"], "role": role(m["cadre_id"])}
@@ -123,7 +133,7 @@ def network(request: Request, session: AnalyseDep) -> Response:
                     "桥梁人物",
                     BRIDGES,
                     [
-                        {**b, "community_name": _community_name(b["community"])}
+                        {**b, "community_name": _community_name(b["community"], digits)}
                         for b in result["bridges"]
                     ],
                     subject="cadre_id",
@@ -147,7 +157,7 @@ def network(request: Request, session: AnalyseDep) -> Response:
     if isinstance(pages, Response):
         return pages
     shown(request, "analysis:network", [])
-    chart = [(c["community_name"], float(c["size"])) for c in communities[:15]]
+    chart = [(str(c["community"] + 1), float(c["size"])) for c in communities[:15]]
     return render(
         request,
         "network.html",
@@ -202,15 +212,6 @@ def _branch(units: Mapping[str, Mapping[str, Any]], unit_id: str | None) -> str 
     return current
 
 
-def _visible(edge: EdgeView, reveal: set[str]) -> bool:
-    return (
-        edge.other_label in LABEL_NAMES
-        and edge.type in EDGE_NAMES
-        and (edge.type != "RELATIVE_OF" or "kinship" in reveal)
-        and (edge.type != "RECORD_OF" or "supervision" in reveal)
-    )
-
-
 def _groups(request: Request, label: str, node_id: str) -> dict[str, list[EdgeView]] | Response:
     """The node's neighbours by group key ``TYPE.DIRECTION.LABEL.now|ended[.BRANCH]``."""
     if label not in GROUPED_LABELS:
@@ -222,7 +223,7 @@ def _groups(request: Request, label: str, node_id: str) -> dict[str, list[EdgeVi
     today = date.today()
     groups: dict[str, list[EdgeView]] = defaultdict(list)
     for edge in store.edges_of(label, node_id):
-        if _visible(edge, reveal):
+        if shown_edge(edge, reveal):
             when = "ended" if _ended(edge, today) else "now"
             groups[f"{edge.type}.{edge.direction}.{edge.other_label}.{when}"].append(edge)
     directory = data.directory(request)
@@ -249,34 +250,6 @@ def _group_name(request: Request, key: str, count: int) -> str:
     return f"{name} {count}{_NOUNS.get(other, '个')}"
 
 
-def _element(kind: str, key: str, props: Mapping[str, Any]) -> dict[str, Any]:
-    name = props.get("name") or props.get("kind") or key
-    return {
-        "data": {
-            "id": f"{kind}:{key}",
-            "label": str(name),
-            "kind": kind,
-            "kind_name": LABEL_NAMES[kind],
-            "key": key,
-        }
-    }
-
-
-def _edge(source: str, target: str, edge: EdgeView, today: date) -> dict[str, Any]:
-    if edge.direction == "in":
-        source, target = target, source
-    ended = _ended(edge, today)
-    return {
-        "data": {
-            "id": f"{source}|{edge.type}|{target}",
-            "source": source,
-            "target": target,
-            "label": EDGE_NAMES[edge.type] + ("（已结束）" if ended else ""),
-            "type": edge.type,
-        }
-    }
-
-
 @router.get("/graph/groups/{label}/{node_id}")
 def grouped(request: Request, session: ReadDep, label: str, node_id: str) -> Response:
     """A unit, pool or specialty and its neighbours as summary nodes (Cytoscape elements)."""
@@ -284,16 +257,15 @@ def grouped(request: Request, session: ReadDep, label: str, node_id: str) -> Res
     if isinstance(groups, Response):
         return groups
     store = data.store(request)
-    today = date.today()
     root = f"{label}:{node_id}"
-    elements = [_element(label, node_id, store.get_node(label, node_id) or {})]
+    elements = [node_element(label, node_id, store.get_node(label, node_id) or {})]
     people: list[str] = []
     for key, edges in groups.items():
         if len(edges) == 1:  # a group of one is the node itself
             edge = edges[0]
             props = store.get_nodes(edge.other_label, {edge.other_id}).get(edge.other_id, {})
-            elements.append(_element(edge.other_label, edge.other_id, props))
-            elements.append(_edge(root, f"{edge.other_label}:{edge.other_id}", edge, today))
+            elements.append(node_element(edge.other_label, edge.other_id, props))
+            elements.append(edge_element(root, edge))
             if edge.other_label in {"Cadre", "Mentor"}:
                 people.append(edge.other_id)
             continue
@@ -344,7 +316,6 @@ def group_members(
     if group not in groups:
         return JSONResponse({"detail": "没有这个分组"}, status_code=404)
     store = data.store(request)
-    today = date.today()
     edges = sorted(groups[group], key=lambda e: e.other_id)
     kept = edges[:NEIGHBOURS_SHOWN]
     other = kept[0].other_label if kept else "Cadre"
@@ -352,8 +323,8 @@ def group_members(
     group_id = f"Group:{label}:{node_id}:{group}"
     elements: list[dict[str, Any]] = []
     for edge in kept:
-        elements.append(_element(edge.other_label, edge.other_id, found.get(edge.other_id, {})))
-        elements.append(_edge(group_id, f"{edge.other_label}:{edge.other_id}", edge, today))
+        elements.append(node_element(edge.other_label, edge.other_id, found.get(edge.other_id, {})))
+        elements.append(edge_element(group_id, edge))
     people = [e.other_id for e in kept if e.other_label in {"Cadre", "Mentor"}]
     shown(request, "read_network", people)
     return JSONResponse(

@@ -3,28 +3,32 @@ recorded, and the pool's shape; editors record 入库 and 出库 with a date and
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from markupsafe import Markup
-from starlette.concurrency import run_in_threadpool
 
 from api.cache import reading
-from api.edits import LoadFailed, problems_text, write_change
 from api.web import data
 from api.web.deps import PageError, allowed, check_csrf, shown
-from api.web.development import form_day, page_tables, unit_choices, unit_filter
+from api.web.development import (
+    form_day,
+    page_tables,
+    unit_choices,
+    unit_filter,
+    write_then_show,
+)
 from api.web.formats import day_text
 from api.web.people import find_people
 from api.web.render import render
 from api.web.tables import Column, Table
 from graphsvc.access import Session
 from queries.development import ledger
-from queries.development.pool import age_band, pool_review
+from queries.development.pool import pool_review
 
 __all__ = ["router"]
 
@@ -55,7 +59,6 @@ PERSON = (
 ROSTER = (
     Column("name", "姓名", link="/cadres/{cadre_id}", css="nowrap", width=10),
     Column("birth", "出生年月", kind="month", css="nowrap", width=10),
-    Column("age_band", "年龄段", choices=True, css="nowrap", width=10),
     Column("age", "年龄", kind="number", digits=1, css="num", width=6),
     Column("unit_name", "单位", width=24),
     Column("level", "职务层次", choices=True, width=10),
@@ -114,11 +117,7 @@ def pool(
     can_write = session.principal.can("write")
     review = {c["cadre_id"]: c["reasons"] for c in result["exit_review"]}
     roster = [
-        {
-            **s,
-            "age_band": age_band(s["age"]) if s["age"] is not None else "未知",
-            "review": review.get(s["cadre_id"], []),
-        }
+        {**s, "review": review.get(s["cadre_id"], [])}
         for s in stays
         if s["current"] and s["active"] and within(s["cadre_id"])
     ]
@@ -287,19 +286,19 @@ def exit_form(
     )
 
 
-async def _write(request: Request, action: str, cadre_id: str, build: Any, done: str) -> Response:
-    shown(request, action, [cadre_id])
-    store = data.store(request)
-    try:
-        version = await run_in_threadpool(
-            write_change, request, store, "pool_membership", build, source="干部库"
-        )
-    except ledger.EditRefused as refused:
-        raise PageError(refused.status, refused.message) from None
-    except LoadFailed as failure:
-        raise PageError(422, problems_text(failure)) from None
-    query = urlencode({"done": done, "cadre_id": cadre_id, "v": version})
-    return RedirectResponse(f"/pool?{query}#notice", status_code=303)
+async def _write(
+    request: Request, action: str, cadre_id: str, build: Callable[[], dict[str, Any]], done: str
+) -> Response:
+    return await write_then_show(
+        request,
+        action=action,
+        person=cadre_id,
+        table="pool_membership",
+        build=build,
+        page="/pool",
+        source="干部库",
+        notice={"done": done, "cadre_id": cadre_id},
+    )
 
 
 @router.post("/pool/enter")

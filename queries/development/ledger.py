@@ -68,8 +68,8 @@ def _iso(day: date | None) -> str | None:
 
 
 def pairing_ledger(*, data: DevelopmentData) -> list[PairingEntry]:
-    """Every pairing as recorded, newest first: both people, dates, state, who made and
-    who ended it, and why it ended."""
+    """Every pairing as recorded, the latest change first: both people, dates, state, who
+    made and who ended it, and why it ended."""
     rows: list[PairingEntry] = []
     for pairing in data.pairings:
         mentor = data.mentors.get(pairing.mentor_id, {})
@@ -91,7 +91,11 @@ def pairing_ledger(*, data: DevelopmentData) -> list[PairingEntry]:
                 "ended_by": pairing.ended_by,
             }
         )
-    rows.sort(key=lambda r: (r["recorded_on"] or r["start"], r["start"]), reverse=True)
+    # The latest change first: made, started or ended, whichever is latest.
+    rows.sort(
+        key=lambda r: (max(d for d in (r["recorded_on"], r["start"], r["end"]) if d), r["start"]),
+        reverse=True,
+    )
     return rows
 
 

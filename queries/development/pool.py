@@ -25,7 +25,7 @@ from queries.development.results import PoolCandidate, PoolExit, PoolPerson, Poo
 from queries.selection.eligibility import in_effect
 from queries.selection.records import CadreRecord
 
-__all__ = ["age_band", "pool_review"]
+__all__ = ["pool_review"]
 
 _GRADE_VALUE = {"优秀": 3, "称职": 2, "基本称职": 1, "不称职": 0}
 _RESULT_VALUE = {"优秀": 1.0, "良好": 0.6, "合格": 0.3}
@@ -34,8 +34,7 @@ _RESULT_VALUE = {"优秀": 1.0, "良好": 0.6, "合格": 0.3}
 _AGE_BANDS = ((30, "30岁以下"), (35, "30-34岁"), (40, "35-39岁"), (None, "40岁及以上"))
 
 
-def age_band(age: float) -> str:
-    """The pool's age band of an age (30岁以下, 30-34岁, 35-39岁, 40岁及以上)."""
+def _age_band(age: float) -> str:
     return next(label for limit, label in _AGE_BANDS if limit is None or age < limit)
 
 
@@ -65,7 +64,7 @@ def _composition(data: DevelopmentData, members: set[str]) -> dict[str, dict[str
     }
     for cadre_id in members:
         record = data.records[cadre_id]
-        composition["age"][age_band(data.age(cadre_id) or 0)] += 1
+        composition["age"][_age_band(data.age(cadre_id) or 0)] += 1
         composition["channel"][str(record.cadre.get("channel"))] += 1
         composition["unit_kind"][str(data.units.kind(data.unit_of(cadre_id)))] += 1
         for category in _categories(data, record):
