@@ -23,6 +23,7 @@ __all__ = [
     "directory",
     "selection",
     "store",
+    "vacancies",
 ]
 
 T = TypeVar("T")
@@ -49,6 +50,15 @@ def selection(request: Request, day: date | None = None) -> SelectionContext:
         heavy=True,
     )
     return context
+
+
+def vacancies(request: Request, context: SelectionContext) -> list[str]:
+    """The context's vacancies (leadership posts nobody holds), found once per graph version
+    and day: the pages ask on every request, and a province has 300,000 posts to look at."""
+    found: list[str] = _cache(request).get(
+        store(request), ("vacancies", context.as_of), context.vacancies
+    )
+    return found
 
 
 def candidates(request: Request, post_id: str, limit: int | None = 20) -> CandidatesResult:

@@ -7,7 +7,7 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-__all__ = ["day_text", "month_text"]
+__all__ = ["day_text", "moment_text", "month_text"]
 
 _DIGITS = re.compile(r"^(\d{4})[-./年]?(\d{1,2})?(?:[-./月]?(\d{1,2}))?日?")
 
@@ -44,3 +44,11 @@ def day_text(value: Any, empty: str = "—") -> str:
     if month and day:
         return f"{year}.{month:02d}.{day:02d}"
     return month_text(value, empty)
+
+
+def moment_text(value: datetime | None, empty: str = "—") -> str:
+    """``2026.12.03 14:05`` in the server's local time (a stored UTC time is converted)."""
+    if value is None:
+        return empty
+    local = value.astimezone() if value.tzinfo else value
+    return local.strftime("%Y.%m.%d %H:%M")

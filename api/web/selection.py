@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Mapping, Sequence
 from datetime import date
-from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
 import pyarrow.compute as pc
@@ -21,13 +19,8 @@ from api.web.people import find_people
 from api.web.render import render
 from api.web.tables import Column, Table
 from graphsvc.access import Principal, Session
-from queries.reports.document import write_report
-from queries.reports.selection import round_report
-from queries.selection.assignment import InfeasibleRound
 from queries.selection.candidates import SelectionContext, explain
 from queries.selection.check import NotFound, check_appointment
-from queries.selection.results import RoundResult
-from queries.selection.round import run_round
 
 router = APIRouter()
 
@@ -115,7 +108,7 @@ def person_facts(
             end = min(tenure.end or day, day)
             led[level] = led.get(level, 0.0) + max((end - tenure.start).days, 0) / 365.25
     leading = [t for t in current if t.post.get("leadership")]
-    if "leader" in given:
+    if isinstance(given.get("leader"), str | Mapping):  # a bool says less than the record
         leader = _leadership_text(given["leader"])
     elif leading:
         held = leading[0]
@@ -146,9 +139,9 @@ def post_title(context: SelectionContext, post: Mapping[str, Any]) -> str:
     return name if not unit or name.startswith(unit) else f"{unit}{name}"
 
 
-def _vacancy_rows(context: SelectionContext) -> list[dict[str, Any]]:
+def _vacancy_rows(request: Request, context: SelectionContext) -> list[dict[str, Any]]:
     rows = []
-    for post_id in context.vacancies():
+    for post_id in data.vacancies(request, context):
         post = context.posts[post_id]
         unit_id = str(post.get("unit_id") or "")
         rows.append(
@@ -184,7 +177,9 @@ def vacancies(
     unit: Annotated[str | None, Query(max_length=20)] = None,
 ) -> Response:
     context = data.selection(request)
-    rows = _vacancy_rows(context)
+    rows = data.cached(
+        request, ("web-vacancy-rows", context.as_of), lambda: _vacancy_rows(request, context)
+    )
     units = sorted({(r["unit_id"], r["unit_name"]) for r in rows}, key=lambda u: u[0])
     if unit and unit not in context.units.units:
         raise PageError(404, f"没有编号为 {unit} 的单位。")
@@ -212,10 +207,16 @@ def vacancies(
     )
 
 
-def _pick(row: Mapping[str, Any]) -> Markup:
-    return Markup(
-        '<input type="checkbox" name="ids" value="{0}" form="compare-form" aria-label="选择{1}"{2}>'
-    ).format(row["cadre_id"], row["name"], Markup(" checked") if row.get("picked") else "")
+def _pick(ticked: set[str]) -> Any:
+    def cell(row: Mapping[str, Any]) -> Markup:
+        return Markup(
+            '<input type="checkbox" name="ids" value="{0}" form="compare-form"'
+            ' aria-label="选择{1}"{2}>'
+        ).format(
+            row["cadre_id"], row["name"], Markup(" checked") if row["cadre_id"] in ticked else ""
+        )
+
+    return cell
 
 
 def _name_cell(row: Mapping[str, Any]) -> Markup:
@@ -234,15 +235,17 @@ def _check_link(post_id: str) -> Any:
     )
 
 
-def candidate_columns(weights: dict[str, float], post_id: str) -> tuple[Column, ...]:
+def candidate_columns(
+    weights: dict[str, float], post_id: str, ticked: set[str]
+) -> tuple[Column, ...]:
     return (
-        Column("pick", "对比", sortable=False, export=False, cell=_pick, css="no-print"),
-        Column("rank", "排名", kind="number", css="num", width=6),
+        Column("pick", "对比", sortable=False, export=False, cell=_pick(ticked), css="no-print"),
+        Column("place", "排名", kind="number", css="num", width=6),
         Column("name", "姓名", cell=_name_cell, css="nowrap", width=10),
-        Column("current_post", "现任职务", width=28, css="wide"),
+        Column("current_post", "现任职务", width=28, css="w8"),
         Column("rank_title", "职级", choices=True, css="nowrap", width=14),
         Column("age", "年龄", kind="number", css="num", width=6),
-        Column("leader", "领导职务经历", width=22),
+        Column("leader", "领导职务经历", width=22, css="w6"),
         Column("score", "总分", kind="number", digits=3, css="num", width=8),
         Column(
             "parts", "得分构成", sortable=False, export=False, cell=_parts_cell(weights),
@@ -258,7 +261,7 @@ def candidate_columns(weights: dict[str, float], post_id: str) -> tuple[Column, 
 def excluded_columns(post_id: str) -> tuple[Column, ...]:
     return (
         Column("name", "姓名", link="/cadres/{cadre_id}", css="nowrap", width=10),
-        Column("current_post", "现任职务", width=28),
+        Column("current_post", "现任职务", width=28, css="w8"),
         Column("age", "年龄", kind="number", css="num", width=6),
         Column("why", "未列入原因", kind="list", width=50, css="wide"),
         Column("check", "", sortable=False, export=False, cell=_check_link(post_id),
@@ -266,16 +269,17 @@ def excluded_columns(post_id: str) -> tuple[Column, ...]:
     )  # fmt: skip
 
 
-def _candidate_row(
-    context: SelectionContext, row: Mapping[str, Any], ticked: set[str]
-) -> dict[str, Any]:
+def _candidate_row(context: SelectionContext, row: Mapping[str, Any]) -> dict[str, Any]:
+    """A candidate as the table shows it. The place in the ranking is ``place`` (or, in the
+    older answer, a numeric ``rank``); flags (a pending exit review ...) lead the warnings."""
     facts = person_facts(context, row["cadre_id"], row)
+    place = row.get("place", row.get("rank") if isinstance(row.get("rank"), int) else None)
     return {
         **row,
         **facts,
-        "rank": row.get("rank"),  # the ranking's place; the 职级 is rank_title
+        "place": place,
         "rank_title": facts["rank"],
-        "picked": row["cadre_id"] in ticked,
+        "warnings": [*row.get("flags", []), *row.get("warnings", [])],
     }
 
 
@@ -292,11 +296,20 @@ def vacancy(
     result = data.candidates(request, post_id, None)
     weights = context.policy.scoring.weights.model_dump()
     ticked = set(picked or [])
+    # The rows with what a committee reads first, made once per post, day and graph version.
+    candidate_rows, excluded_rows = data.cached(
+        request,
+        ("web-candidates", post_id, context.as_of),
+        lambda: (
+            [_candidate_row(context, c) for c in result["candidates"]],
+            [{**e, **person_facts(context, e["cadre_id"])} for e in result["excluded"]],
+        ),
+    )
     candidates = Table(
         "c",
-        f"{result['unit_name']}{post.get('name')}候选人",
-        candidate_columns(weights, post_id),
-        [_candidate_row(context, c, ticked) for c in result["candidates"]],
+        f"{post_title(context, post)}候选人",
+        candidate_columns(weights, post_id, ticked),
+        candidate_rows,
         subject="cadre_id",
         page_size=20,
         css="candidates",
@@ -305,9 +318,9 @@ def vacancy(
     )
     excluded = Table(
         "x",
-        f"{result['unit_name']}{post.get('name')}未列入的干部",
+        f"{post_title(context, post)}未列入的干部",
         excluded_columns(post_id),
-        [{**e, **person_facts(context, e["cadre_id"])} for e in result["excluded"]],
+        excluded_rows,
         subject="cadre_id",
         page_size=20,
         empty="没有未列入的干部。",
@@ -469,146 +482,4 @@ def compare(
         weights=weights,
         today=today,
         verdicts=VERDICTS,
-    )
-
-
-def _round_options(
-    context: SelectionContext,
-    posts: list[str] | None,
-    must: list[str] | None,
-    young: str | None,
-    own_unit: str,
-) -> tuple[list[str], list[str], float, Literal["allow", "exclude", "prefer"]]:
-    post_ids = list(dict.fromkeys(posts or []))
-    must_fill = list(dict.fromkeys(must or []))
-    unknown = [p for p in post_ids + must_fill if p not in context.posts]
-    if unknown:
-        raise PageError(404, f"没有这些岗位：{'、'.join(unknown)}。")
-    try:
-        share = float(young) / 100 if young not in (None, "") else 0.0
-    except ValueError:
-        raise PageError(400, f"35岁以下占比应为0到100之间的数字，而不是“{young}”。") from None
-    if not 0 <= share <= 1:
-        raise PageError(400, "35岁以下占比应在0到100之间。")
-    if own_unit not in OWN_UNIT:
-        raise PageError(400, "本单位规则只能是不限、不在本单位任职或优先本单位。")
-    stray = [p for p in must_fill if p not in post_ids]
-    if stray:
-        raise PageError(400, f"必须配齐的岗位应在本轮岗位之中：{'、'.join(stray)}。")
-    return post_ids, must_fill, share, own_unit  # type: ignore[return-value]
-
-
-def _run(
-    request: Request,
-    context: SelectionContext,
-    post_ids: list[str],
-    must_fill: list[str],
-    share: float,
-    own_unit: Literal["allow", "exclude", "prefer"],
-) -> RoundResult:
-    """The round for these options, cached per graph version (the page and its downloads)."""
-    key = (
-        "round",
-        context.as_of,
-        tuple(sorted(post_ids)),
-        tuple(sorted(must_fill)),
-        share,
-        own_unit,
-    )
-    try:
-        return data.cached(
-            request,
-            key,
-            lambda: run_round(
-                context=context,
-                post_ids=post_ids,
-                must_fill=must_fill,
-                min_young_share=share,
-                own_unit=own_unit,
-            ),
-        )
-    except InfeasibleRound as error:
-        raise PageError(422, f"在这些条件下无法配齐：{error}") from None
-
-
-@router.get("/round")
-def round_page(
-    request: Request,
-    session: SelectDep,
-    posts: Annotated[list[str] | None, Query()] = None,
-    must: Annotated[list[str] | None, Query()] = None,
-    young: Annotated[str | None, Query()] = None,
-    own_unit: Annotated[str, Query()] = "allow",
-    run: Annotated[str | None, Query()] = None,
-) -> Response:
-    context = data.selection(request)
-    vacancies = [
-        {
-            "post_id": p,
-            "name": context.posts[p].get("name"),
-            "unit_name": context.units.name(context.posts[p].get("unit_id")),
-            "level": context.posts[p].get("level"),
-        }
-        for p in context.vacancies()
-    ]
-    result = None
-    post_ids, must_fill, share, rule = _round_options(context, posts, must, young, own_unit)
-    if run:
-        if not post_ids:
-            raise PageError(400, "请至少选择一个岗位再计算方案。")
-        result = _run(request, context, post_ids, must_fill, share, rule)
-        shown(
-            request,
-            "selection_round",
-            [a["cadre_id"] for a in result["assignments"]]
-            + [r["cadre_id"] for rs in result["runners_up"].values() for r in rs],
-        )
-    else:
-        shown(request, "page:round")
-    return render(
-        request,
-        "round.html",
-        title="整体方案",
-        session=session,
-        vacancies=vacancies,
-        chosen=set(post_ids) if run else {v["post_id"] for v in vacancies[:10]},
-        must=set(must_fill),
-        young=young or "",
-        own_unit=rule,
-        own_unit_names=OWN_UNIT,
-        result=result,
-        post_names={p: context.posts[p].get("name") for p in context.posts},
-        query=request.url.query,
-    )
-
-
-@router.get("/round/export")
-def round_export(
-    request: Request,
-    session: SelectDep,
-    posts: Annotated[list[str] | None, Query()] = None,
-    must: Annotated[list[str] | None, Query()] = None,
-    young: Annotated[str | None, Query()] = None,
-    own_unit: Annotated[str, Query()] = "allow",
-    format: Annotated[str, Query()] = "xlsx",
-) -> Response:
-    if format not in {"xlsx", "html"}:
-        raise PageError(400, "只能下载 .xlsx 或 .html 格式。")
-    context = data.selection(request)
-    post_ids, must_fill, share, rule = _round_options(context, posts, must, young, own_unit)
-    if not post_ids:
-        raise PageError(400, "请至少选择一个岗位。")
-    result = _run(request, context, post_ids, must_fill, share, rule)
-    shown(request, "export_round", [a["cadre_id"] for a in result["assignments"]])
-    with tempfile.TemporaryDirectory() as folder:
-        path = write_report(round_report(result), Path(folder) / f"round.{format}")
-        body = path.read_bytes()
-    media = (
-        "text/html; charset=utf-8"
-        if format == "html"
-        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    name = f"selection-round-{result['as_of']}.{format}"
-    return Response(
-        body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'}
     )

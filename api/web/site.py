@@ -25,6 +25,7 @@ from api.web import (
     overview,
     people,
     pool,
+    rounds,
     selection,
 )
 from api.web.deps import PageError, PasswordChangeRequired, SignInRequired, optional_session
@@ -174,5 +175,7 @@ def install_site(app: FastAPI, *, api_prefix: str) -> None:
         return response
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth, overview, selection, people, development, mentoring, pool, network, audit):
+    for module in (
+        auth, overview, selection, rounds, people, development, mentoring, pool, network, audit
+    ):
         app.include_router(module.router, include_in_schema=False)

@@ -367,7 +367,9 @@ class Table:
             shown(request, None, [str(row.get(self.subject) or "") for row in rows])
         data = self.data()
         choices = {
-            c.key: sorted({str(v) for v in data.column(c.key).to_pylist() if v is not None})
+            c.key: sorted(
+                str(v) for v in pc.unique(data.column(c.key)).to_pylist() if v is not None
+            )
             for c in columns
             if c.choices
         }
@@ -419,7 +421,7 @@ class Table:
             + (f"（筛选：{'，'.join(chosen)}）" if chosen else "")
             + f" · 导出时间 {day_text(date.today())}"
         )
-        book = new_workbook()
+        book = new_workbook(streaming=True)  # a long list is written as it comes
         write_table(
             book,
             self.title,

@@ -68,10 +68,19 @@ def test_the_report_opens_with_its_chart(context: SelectionContext, tmp_path: Pa
     html = write_report(report, tmp_path / "round.html").read_text(encoding="utf-8")
     assert '<svg role="img" aria-label="各岗位拟任人选匹配分"' in html and "<img" not in html
     assert ">各岗位拟任人选匹配分</text>" in html  # the browser draws the title
-    assert all(a["cadre_id"] in html for a in result["assignments"])
+    # Names, not ids; no solver's name; every post its own bar (posts of one name kept apart).
+    assert all(a["name"] in html for a in result["assignments"])
+    assert not any(a["cadre_id"] in html for a in result["assignments"])
+    assert "求解方法" not in html and f"（{result['method']}" not in html
+    assert html.count("<text") >= len(result["assignments"])
     book = load_workbook(write_report(report, tmp_path / "round.xlsx"))
     assert book.sheetnames[:2] == ["概要", "1-拟任人选"]
-    assert book["1-拟任人选"].max_row == len(result["assignments"]) + 1
+    sheet = book["1-拟任人选"]
+    assert sheet.max_row == result["posts"] + 1  # one row per post, filled or not
+    header = [c.value for c in sheet[1]]
+    assert header[:4] == ["序号", "单位", "岗位", "拟任人选"] and "备选1" in header
+    assert sheet.freeze_panes == "A2" and sheet.max_column == len(header)  # no helper columns
+    assert book["图表数据"].max_row >= len(result["assignments"])
     with pytest.raises(ValueError, match=r"round\.pdf：报告只能写成 \.xlsx 或 \.html 文件$"):
         write_report(report, tmp_path / "round.pdf")
 

@@ -10,7 +10,6 @@ profile's network is shown after a unit was opened as groups.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
 

@@ -212,7 +212,7 @@ def test_run_a_round_and_download_it(context: BrowserContext, workbench: Workben
     appointed = page.locator("#plan tbody tr")
     assert appointed.count() >= 1
     with page.expect_download() as waiting:
-        page.click("text=下载 Excel")
+        page.click("text=方案（Excel）")
     download = waiting.value
     path = download.path()
     assert path is not None and download.suggested_filename.endswith(".xlsx")

@@ -79,6 +79,49 @@
     });
   });
 
+  // Every box ticked: the form says all=1 instead of listing each (a province has thousands,
+  // more than an address may carry). <form data-all="NAME">.
+  document.querySelectorAll("form[data-all]").forEach(function (form) {
+    form.addEventListener("submit", function () {
+      var boxes = form.querySelectorAll("input[type=checkbox][name='" + form.getAttribute("data-all") + "']");
+      var every = Array.prototype.every.call(boxes, function (b) { return b.checked; });
+      if (!every || !boxes.length) { return; }
+      boxes.forEach(function (b) { b.disabled = true; });
+      var all = document.createElement("input");
+      all.type = "hidden"; all.name = "all"; all.value = "1";
+      form.appendChild(all);
+    });
+  });
+
+  // A link that starts long work (swapping an alternate in re-solves the round): the page
+  // says so and counts the seconds until the answer arrives. <a data-busy="MESSAGE">.
+  document.querySelectorAll("a[data-busy]").forEach(function (link) {
+    link.addEventListener("click", function () {
+      var note = document.getElementById("busy-banner") || document.createElement("p");
+      note.id = "busy-banner"; note.className = "busy-banner"; note.setAttribute("role", "status");
+      document.body.appendChild(note);
+      document.body.classList.add("working");
+      var started = Date.now();
+      function tick() {
+        note.textContent = link.getAttribute("data-busy") + "，已用 " +
+          ((Date.now() - started) / 1000).toFixed(0) + " 秒……";
+      }
+      tick();
+      window.setInterval(tick, 500);
+    });
+  });
+
+  // Back to a page whose form was sent: its boxes and buttons work again.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) { return; }
+    document.querySelectorAll("form[aria-busy]").forEach(function (form) {
+      form.removeAttribute("aria-busy");
+      form.querySelectorAll("button, input[type=checkbox]").forEach(function (b) { b.disabled = false; });
+      var busy = form.querySelector(".busy");
+      if (busy) { busy.hidden = true; }
+    });
+  });
+
   // Long work: the button is disabled and the time spent shown until the answer arrives.
   // <form data-busy="MESSAGE" data-expect="SECONDS"> with a <p class="busy" hidden> inside.
   document.querySelectorAll("form[data-busy]").forEach(function (form) {
