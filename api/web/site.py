@@ -176,6 +176,15 @@ def install_site(app: FastAPI, *, api_prefix: str) -> None:
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (
-        auth, overview, selection, rounds, people, development, mentoring, pool, network, audit
+        auth,
+        overview,
+        selection,
+        rounds,
+        people,
+        development,
+        mentoring,
+        pool,
+        network,
+        audit,
     ):
         app.include_router(module.router, include_in_schema=False)
