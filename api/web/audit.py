@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from api.web import data
 from api.web.deps import allowed, shown
-from api.web.development import form_day, page_tables
+from api.web.development import form_day
 from api.web.render import ROLE_NAMES, render
 from api.web.tables import Column, Table
 from graphsvc.access import AccessStore, Session
@@ -83,17 +83,18 @@ def _local(at: str) -> datetime:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(BEIJING)
 
 
+PEOPLE_SHOWN = 8  # names a row shows (with how many in all); the person filter finds the rest
+
+
 def _people_cell(row: Mapping[str, Any]) -> Markup:
-    people = row["people"]
-    if not people:
+    if not row["people"]:
         return Markup("—")
-    shown_here = people[:8]
     links = Markup("、").join(
         Markup('<a href="/cadres/{}">{}</a>').format(cadre_id, name)
-        for cadre_id, name in shown_here
+        for cadre_id, name in row["people"]
     )
-    more = len(people) - len(shown_here)
-    return links + (Markup("等{}人").format(len(people)) if more > 0 else Markup(""))
+    more = row["count"] - len(row["people"])
+    return links + (Markup("等{}人").format(row["count"]) if more > 0 else Markup(""))
 
 
 COLUMNS = (
@@ -101,7 +102,7 @@ COLUMNS = (
     Column("who", "用户", choices=True, css="nowrap", width=12),
     Column("role_name", "角色", choices=True, width=10),
     Column("action_name", "操作", choices=True, css="nowrap", width=20),
-    Column("people_text", "涉及人员", kind="list", cell=_people_cell, css="wide", width=40),
+    Column("people_text", "涉及人员", cell=_people_cell, css="wide", width=40),
     Column("count", "人数", kind="number", css="num", width=6),
     Column("request", "请求", width=40),
     Column("status", "结果", kind="number", css="num", width=6),
@@ -150,7 +151,14 @@ def audit_page(
         )
     rows = []
     for entry in entries:
-        people = [(s, names.get(s, s)) for s in dict.fromkeys(entry["subjects"])]
+        first: dict[str, None] = {}
+        for subject in entry["subjects"]:  # the first few people, without a repeat
+            if len(first) == PEOPLE_SHOWN:
+                break
+            first.setdefault(subject)
+        count = len(set(entry["subjects"]))
+        people = [(s, names.get(s, s)) for s in first]
+        more = count - len(people)
         rows.append(
             {
                 **entry,
@@ -158,8 +166,9 @@ def audit_page(
                 "role_name": ROLE_NAMES.get(entry["role"] or "", entry["role"] or "—"),
                 "action_name": action_name(entry["action"]),
                 "people": people,
-                "people_text": [f"{name}（{cadre_id}）" for cadre_id, name in people],
-                "count": len(people),
+                "people_text": "、".join(name for _, name in people)
+                + (f"等{count}人" if more > 0 else ""),
+                "count": count,
                 "request": f"{entry['method']} {entry['path']}"
                 + (f"?{unquote_plus(entry['query'])}" if entry["query"] else ""),
             }
@@ -181,10 +190,10 @@ def audit_page(
         empty=f"没有符合条件的审计记录（{scope}）。",
         notes=[f"筛选：{scope}", "时间为北京时间（日志中以协调世界时保存）"],
     )
-    pages = page_tables(request, [(table, ())])
-    if isinstance(pages, Response):
-        return pages
-    view = pages["log"]
+    if (download := table.download(request)) is not None:  # names the people it writes
+        shown(request, None, [s for row in rows for s, _ in row["people"]])
+        return download
+    view = table.view(request)
     shown(request, "read_audit", [s for row in view.rows for s, _ in row["people"]])
     users = sorted(
         {u["name"] for u in access.list_users()} | {t["name"] for t in access.list_tokens()}
