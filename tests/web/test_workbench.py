@@ -1,6 +1,7 @@
 """The workbench in real headless Chromium against a real server on the sample district:
-sign-in, every page, a vacancy's candidates, comparing, a profile's network, a round, accepting
-a mentoring pairing; masking and kinship by role; a wrong password; a write without CSRF."""
+sign-in, every page, a vacancy's candidates, comparing, a profile's network, a round; masking
+and kinship by role; a wrong password. (Pairings, the pool and a write without its CSRF token:
+tests/web/test_section.py.)"""
 
 from __future__ import annotations
 
