@@ -249,6 +249,8 @@ def pair_mentor(body: PairingIn, request: Request, store: StoreDep, audit: Audit
         "mentee_id": body.mentee_id,
         "start": body.start.isoformat(),
         "end": body.end.isoformat() if body.end else None,
+        "recorded_by": request.state.principal.name,  # who made it, shown beside the pairing
+        "recorded_on": date.today().isoformat(),
     }
     return _write(
         request, store, lambda graph: load_records(graph, "mentoring", [row], source="pair")

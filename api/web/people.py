@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Annotated, Any
 
@@ -15,6 +16,7 @@ from api.web.deps import PageError, allowed, reveal_for, shown
 from api.web.render import render
 from api.web.tables import Column, Table
 from graphsvc.access import Session
+from graphsvc.stores.base import EdgeView
 from queries.records import cadre_profile
 
 router = APIRouter()
@@ -227,6 +229,48 @@ def profile(request: Request, session: ReadDep, cadre_id: str) -> Response:
     )
 
 
+def shown_edge(edge: EdgeView, reveal: set[str]) -> bool:
+    """Whether the network shows an edge to this reader (relatives, supervision by role)."""
+    return (
+        edge.other_label in LABEL_NAMES
+        and edge.type in EDGE_NAMES
+        and (edge.type != "RELATIVE_OF" or "kinship" in reveal)
+        and (edge.type != "RECORD_OF" or "supervision" in reveal)
+    )
+
+
+def node_element(kind: str, key: str, props: Mapping[str, Any]) -> dict[str, Any]:
+    """A node as Cytoscape draws it."""
+    name = props.get("name") or props.get("kind") or key
+    return {
+        "data": {
+            "id": f"{kind}:{key}",
+            "label": str(name),
+            "kind": kind,
+            "kind_name": LABEL_NAMES[kind],
+            "key": key,
+        }
+    }
+
+
+def edge_element(near: str, edge: EdgeView) -> dict[str, Any]:
+    """An edge from the element ``near`` (a node, or a summary of nodes) to the edge's other
+    end, in the edge's own direction."""
+    source, target = near, f"{edge.other_label}:{edge.other_id}"
+    if edge.direction == "in":
+        source, target = target, source
+    ended = edge.props.get("end") is not None
+    return {
+        "data": {
+            "id": f"{source}|{edge.type}|{target}",
+            "source": source,
+            "target": target,
+            "label": EDGE_NAMES[edge.type] + ("（已结束）" if ended else ""),
+            "type": edge.type,
+        }
+    }
+
+
 @router.get("/graph/{label}/{node_id}")
 def neighbours(request: Request, session: ReadDep, label: str, node_id: str) -> Response:
     """A node and its neighbours as Cytoscape elements (JSON), for the profile's graph."""
@@ -241,14 +285,7 @@ def neighbours(request: Request, session: ReadDep, label: str, node_id: str) -> 
         return JSONResponse({"detail": f"找不到{LABEL_NAMES[label]} {node_id}"}, status_code=404)
     order = list(EDGE_NAMES)
     edges = sorted(
-        (
-            e
-            for e in store.edges_of(label, node_id)
-            if e.other_label in LABEL_NAMES
-            and e.type in EDGE_NAMES
-            and (e.type != "RELATIVE_OF" or "kinship" in reveal)
-            and (e.type != "RECORD_OF" or "supervision" in reveal)
-        ),
+        (e for e in store.edges_of(label, node_id) if shown_edge(e, reveal)),
         key=lambda e: (order.index(e.type), e.props.get("end") is not None, e.other_id),
     )
     kept = edges[:NEIGHBOURS_SHOWN]
@@ -256,39 +293,11 @@ def neighbours(request: Request, session: ReadDep, label: str, node_id: str) -> 
     for edge in kept:
         ids_by_label.setdefault(edge.other_label, set()).add(edge.other_id)
     found = {other: store.get_nodes(other, ids) for other, ids in ids_by_label.items() if ids}
-
-    def element(kind: str, key: str, props: dict[str, Any]) -> dict[str, Any]:
-        name = props.get("name") or props.get("kind") or key
-        return {
-            "data": {
-                "id": f"{kind}:{key}",
-                "label": str(name),
-                "kind": kind,
-                "kind_name": LABEL_NAMES[kind],
-                "key": key,
-            }
-        }
-
-    elements = [element(label, node_id, node)]
+    elements = [node_element(label, node_id, node)]
     for edge in kept:
-        elements.append(
-            element(edge.other_label, edge.other_id, found[edge.other_label].get(edge.other_id, {}))
-        )
-        source, target = f"{label}:{node_id}", f"{edge.other_label}:{edge.other_id}"
-        if edge.direction == "in":
-            source, target = target, source
-        ended = edge.props.get("end") is not None
-        elements.append(
-            {
-                "data": {
-                    "id": f"{source}|{edge.type}|{target}",
-                    "source": source,
-                    "target": target,
-                    "label": EDGE_NAMES[edge.type] + ("（已结束）" if ended else ""),
-                    "type": edge.type,
-                }
-            }
-        )
+        props = found[edge.other_label].get(edge.other_id, {})
+        elements.append(node_element(edge.other_label, edge.other_id, props))
+        elements.append(edge_element(f"{label}:{node_id}", edge))
     shown(
         request,
         "read_network",

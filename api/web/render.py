@@ -28,9 +28,11 @@ NAVIGATION: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("/cadres", "干部档案", ("read",)),
     ("/mentoring", "导师帮带", ("analyse", "write")),
     ("/teams", "班子结构", ("analyse",)),
-    ("/pool", "年轻干部库", ("analyse",)),
+    ("/pool", "年轻干部库", ("analyse", "write")),
     ("/training", "教育培训", ("analyse",)),
     ("/ninebox", "九宫格", ("analyse",)),
+    ("/network", "协作网络", ("analyse",)),
+    ("/audit", "审计日志", ("audit",)),
 )
 
 

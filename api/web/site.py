@@ -16,7 +16,18 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.web import auth, development, overview, people, rounds, selection
+from api.web import (
+    audit,
+    auth,
+    development,
+    mentoring,
+    network,
+    overview,
+    people,
+    pool,
+    rounds,
+    selection,
+)
 from api.web.deps import PageError, PasswordChangeRequired, SignInRequired, optional_session
 from api.web.render import render
 from graphsvc.access import AuditEntry
@@ -164,5 +175,16 @@ def install_site(app: FastAPI, *, api_prefix: str) -> None:
         return response
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth, overview, selection, rounds, people, development):
+    for module in (
+        auth,
+        overview,
+        selection,
+        rounds,
+        people,
+        development,
+        mentoring,
+        pool,
+        network,
+        audit,
+    ):
         app.include_router(module.router, include_in_schema=False)

@@ -9,7 +9,7 @@ what the write changed (the context's records through ``queries.selection.follow
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
@@ -46,6 +46,10 @@ class Pairing:
     mentee_id: str
     start: date
     end: date | None
+    end_reason: str | None = None
+    recorded_by: str | None = None
+    recorded_on: date | None = None
+    ended_by: str | None = None
 
     def current(self, as_of: date) -> bool:
         return self.start <= as_of and (self.end is None or self.end > as_of)
@@ -60,6 +64,9 @@ class PoolStay:
     start: date
     end: date | None
     exit_reason: str | None
+    entry_reason: str | None = None
+    recorded_by: str | None = None
+    ended_by: str | None = None
 
     def current(self, as_of: date) -> bool:
         return self.start <= as_of and (self.end is None or self.end > as_of)
@@ -118,13 +125,11 @@ class DevelopmentData:
         if source == "store":
             cadres = {c["id"]: c for c in store.iter_nodes("Cadre", fields)}
             pairings = [
-                Pairing(mentor_id, mentee_id, props["start"], props.get("end"))
+                Pairing(mentor_id, mentee_id, *_props(props, _PAIRING_FIELDS))
                 for mentor_id, mentee_id, props in store.iter_edges("MENTORS")
             ]
             stays = [
-                PoolStay(
-                    cadre_id, pool_id, props["start"], props.get("end"), props.get("exit_reason")
-                )
+                PoolStay(cadre_id, pool_id, *_props(props, _STAY_FIELDS))
                 for cadre_id, pool_id, props in store.iter_edges("IN_POOL")
             ]
             mentors = {m["id"]: m for m in store.iter_nodes("Mentor")}
@@ -132,26 +137,12 @@ class DevelopmentData:
             unit_of = {}
         else:
             snap = snapshot_of(store)
-            cadres = {c["id"]: c for c in node_dicts(snap.nodes("Cadre"), fields=fields)}
-            mentoring = snap.edges("MENTORS")
-            pairings = [
-                Pairing(*row)
-                for row in zip(
-                    *(pylist(mentoring.column(n)) for n in ("src", "dst", "start", "end")),
-                    strict=True,
-                )
-            ]
-            pooled = snap.edges("IN_POOL")
-            stays = [
-                PoolStay(*row)
-                for row in zip(
-                    *(
-                        pylist(pooled.column(n))
-                        for n in ("src", "dst", "start", "end", "exit_reason")
-                    ),
-                    strict=True,
-                )
-            ]
+            cadres = {
+                c["id"]: c
+                for c in node_dicts(snap.nodes("Cadre"), fields=fields)
+            }
+            pairings = [Pairing(*row) for row in _rows(snap.edges("MENTORS"), _PAIRING_FIELDS)]
+            stays = [PoolStay(*row) for row in _rows(snap.edges("IN_POOL"), _STAY_FIELDS)]
             mentors = {m["id"]: m for m in node_dicts(snap.nodes("Mentor"))}
             pools = {p["id"]: p for p in node_dicts(snap.nodes("Pool"))}
             unit_of = _units_of_cadres(snap, context)
@@ -191,7 +182,7 @@ class DevelopmentData:
         if changes.edge_ends("MENTORS"):
             pairs = changes.edge_ends("MENTORS")
             fresh = [
-                Pairing(mentor_id, mentee_id, edge.props["start"], edge.props.get("end"))
+                Pairing(mentor_id, mentee_id, *_props(edge.props, _PAIRING_FIELDS))
                 for mentor_id, mentee_id in sorted(pairs)
                 for edge in store.edges_of("Mentor", mentor_id)
                 if edge.type == "MENTORS" and edge.other_id == mentee_id
@@ -203,13 +194,7 @@ class DevelopmentData:
         if changes.edge_ends("IN_POOL"):
             members = {cadre_id for cadre_id, _ in changes.edge_ends("IN_POOL")}
             fresh_stays = [
-                PoolStay(
-                    cadre_id,
-                    edge.other_id,
-                    edge.props["start"],
-                    edge.props.get("end"),
-                    edge.props.get("exit_reason"),
-                )
+                PoolStay(cadre_id, edge.other_id, *_props(edge.props, _STAY_FIELDS))
                 for cadre_id in sorted(members)
                 for edge in store.edges_of("Cadre", cadre_id)
                 if edge.type == "IN_POOL" and edge.direction == "out"
@@ -411,6 +396,25 @@ def _replaced(
     if fresh.keys() <= found.keys():
         return merged
     return dict(sorted(merged.items()))
+
+
+# The properties of a pairing and a pool stay after their two ends, in the dataclasses' order.
+_PAIRING_FIELDS = ("start", "end", "end_reason", "recorded_by", "recorded_on", "ended_by")
+_STAY_FIELDS = ("start", "end", "exit_reason", "entry_reason", "recorded_by", "ended_by")
+
+
+def _props(props: dict[str, Any], fields: Sequence[str]) -> tuple[Any, ...]:
+    return tuple(props.get(n) for n in fields)
+
+
+def _rows(table: pa.Table, fields: Sequence[str]) -> Iterator[tuple[Any, ...]]:
+    """``src``, ``dst`` and ``fields`` of each edge; a property the snapshot lacks (one
+    written before the model had it) reads as missing."""
+    columns = [
+        pylist(table.column(n)) if n in table.column_names else [None] * table.num_rows
+        for n in ("src", "dst", *fields)
+    ]
+    return zip(*columns, strict=True)
 
 
 def _units_of_cadres(snap: Snapshot, context: SelectionContext) -> dict[str, str | None]:
