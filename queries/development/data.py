@@ -137,10 +137,7 @@ class DevelopmentData:
             unit_of = {}
         else:
             snap = snapshot_of(store)
-            cadres = {
-                c["id"]: c
-                for c in node_dicts(snap.nodes("Cadre"), fields=fields)
-            }
+            cadres = {c["id"]: c for c in node_dicts(snap.nodes("Cadre"), fields=fields)}
             pairings = [Pairing(*row) for row in _rows(snap.edges("MENTORS"), _PAIRING_FIELDS)]
             stays = [PoolStay(*row) for row in _rows(snap.edges("IN_POOL"), _STAY_FIELDS)]
             mentors = {m["id"]: m for m in node_dicts(snap.nodes("Mentor"))}
