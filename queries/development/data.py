@@ -9,7 +9,7 @@ what the write changed (the context's records through ``queries.selection.follow
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
@@ -400,7 +400,7 @@ _PAIRING_FIELDS = ("start", "end", "end_reason", "recorded_by", "recorded_on", "
 _STAY_FIELDS = ("start", "end", "exit_reason", "entry_reason", "recorded_by", "ended_by")
 
 
-def _props(props: dict[str, Any], fields: Sequence[str]) -> tuple[Any, ...]:
+def _props(props: Mapping[str, Any], fields: Sequence[str]) -> tuple[Any, ...]:
     return tuple(props.get(n) for n in fields)
 
 
