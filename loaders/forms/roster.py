@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from loaders.forms.record import FormProblem, FormRecord, FormUnreadable
 
@@ -149,8 +149,10 @@ def _combined_header(top: list[Any], bottom: list[Any]) -> list[str]:
     return names
 
 
-def read_roster(path: Path) -> RosterRead:
+def read_roster(path: Path | BinaryIO, *, source: str | None = None) -> RosterRead:
     """Read every sheet of a roster workbook that has a roster header.
+
+    ``path`` is a file, or an upload's content (then ``source`` names it in problems).
 
     Raises
     ------
@@ -159,18 +161,19 @@ def read_roster(path: Path) -> RosterRead:
     """
     from openpyxl import load_workbook
 
+    name = source or str(path)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
         raise FormUnreadable(
-            FormProblem(str(path), None, None, f"无法作为 .xlsx 花名册打开：{error}")
+            FormProblem(name, None, None, f"无法作为 .xlsx 花名册打开：{error}")
         ) from None
     result = RosterRead()
     found = False
     try:
         for sheet in book.worksheets:
             rows = [list(values) for values in sheet.iter_rows(values_only=True)]
-            source = f"{path}[{sheet.title}]"
+            source = f"{name}[{sheet.title}]"
             start = next(
                 (i for i, cells in enumerate(rows[:15]) if _header_score(cells) >= 3), None
             )
@@ -196,7 +199,7 @@ def read_roster(path: Path) -> RosterRead:
     if not found:
         raise FormUnreadable(
             FormProblem(
-                str(path), "姓名", None, "没有找到花名册表头（至少应有 姓名、性别、出生年月 等列）"
+                name, "姓名", None, "没有找到花名册表头（至少应有 姓名、性别、出生年月 等列）"
             )
         )
     return result

@@ -11,7 +11,6 @@ title in the graph when there is one, else from its title (财政所所长 is fi
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from datetime import date
 from typing import Any
 
 from graphsvc.stores.base import GraphStore
+from loaders.forms.record import clean_text, stable_id
 
 __all__ = ["OrgIndex", "PostMatch", "normalize_name", "post_function", "split_post_text"]
 
@@ -27,7 +27,7 @@ _PARENS = str.maketrans({"（": "(", "）": ")", "\u3000": "", " ": "", "\t": ""
 
 def normalize_name(text: str) -> str:
     """The comparable form of a unit or post name: no spaces, ASCII parentheses, no 中共 prefix."""
-    name = str(text or "").translate(_PARENS).strip()
+    name = clean_text(text).translate(_PARENS).strip()
     for prefix in ("中国共产党", "中共"):
         name = name.removeprefix(prefix)
     return name
@@ -204,10 +204,6 @@ class PostMatch:
     unit_path: str
     created: bool
     created_units: list[dict[str, Any]] = field(default_factory=list)
-
-
-def _stable_id(prefix: str, text: str) -> str:
-    return prefix + hashlib.sha1(text.encode("utf-8")).hexdigest()[:10].upper()
 
 
 class OrgIndex:
@@ -399,7 +395,7 @@ class OrgIndex:
                         ).get("kind", "区直部门")
                     )
                     kind = parent_kind if parent_kind in {"乡镇", "街道"} else "区直部门"
-                found = _stable_id("UF", "/".join(path))
+                found = stable_id("UF", "/".join(path))
                 unit = {
                     "id": found,
                     "name": name,
@@ -419,7 +415,7 @@ class OrgIndex:
         unit_id, created_units = self._walk(places, office, start=known)
         unit = self.units.get(unit_id) or self.new_units[unit_id]
         name = normalize_name(unit["name"]) + title
-        post_id = _stable_id("PF", f"{unit_id}/{title}")
+        post_id = stable_id("PF", f"{unit_id}/{title}")
         if post_id not in self.new_posts:
             template = self._templates.get((str(unit.get("kind", "")), title)) or next(
                 (v for (_, t), v in self._templates.items() if t == title), None
