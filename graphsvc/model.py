@@ -317,6 +317,7 @@ class Rotation(Record):
     kind: Annotated[RotationKind, Vocab] = col("类型", "交流类型")
     start: CadreDate = col("开始时间")
     end: CadreDate | None = col("结束时间", default=None)
+    role: str | None = col("挂职职务", "交流职务", default=None)  # the post held there, as written
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Rotation:

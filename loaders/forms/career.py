@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from graphsvc.form_layout import placed_line
 from loaders.forms.batch import ImportBatch
 from loaders.forms.people import Person
 from loaders.forms.resume import parse_resume
@@ -108,6 +109,7 @@ def career_rows(batch: ImportBatch, person: Person, org: OrgIndex) -> None:
                     "kind": note.kind,
                     "start": note.start,
                     "end": note.end,
+                    "role": note.role or None,
                 },
             )
         for number, line in resume.unread:
@@ -117,7 +119,8 @@ def career_rows(batch: ImportBatch, person: Person, org: OrgIndex) -> None:
                 line,
                 f"简历第{number}行无法识别，已原样保存在干部记录（未识别简历）中，请核对",
             )
-        person.props["resume_unread"] = "\n".join(line for _, line in resume.unread) or None
+        kept = [placed_line(after, line) for after, line in resume.anchors()]
+        person.props["resume_unread"] = "\n".join(kept) or None
     for row in holdings.values():
         batch.add("post_history", where, row)
     if person.existing is None and person.current_posts:

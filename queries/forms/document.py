@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from graphsvc.dates import years_between
+from graphsvc.form_layout import read_placed_line
 from graphsvc.stores.base import GraphStore
 
 __all__ = [
@@ -86,6 +87,12 @@ class FormDocument:
 
 def _ym(value: date | None) -> str:
     return value.strftime("%Y%m") if value else ""
+
+
+def _day_or_month(value: date) -> str:
+    """A form's own dates (填表时间, 计算年龄时间) as written in: ``20261202``, or ``202612``
+    when only the month was given (kept as its first day)."""
+    return value.strftime("%Y%m%d") if value.day != 1 else value.strftime("%Y%m")
 
 
 def _dotted(value: date | None) -> str:
@@ -189,30 +196,7 @@ def build_form(
         ((e.other_id, dict(e.props)) for e in edges if e.type == "ROTATED_TO"),
         key=lambda item: item[1]["start"],
     )
-    lines: list[str] = []
-    placed: set[int] = set()
-    for held_post, props in held:
-        start, end = props["start"], props.get("end")
-        text = post_text(units, posts.get(held_post, {"name": held_post}))
-        lines.append(f"{_dotted(start)}--{_dotted(end) if end else '       '}  {text}")
-        for index, (unit_id, rot) in enumerate(rotations):
-            if index in placed or rot["start"] < start or (end is not None and rot["start"] >= end):
-                continue
-            placed.add(index)
-            until = _dotted(rot.get("end"))
-            lines.append(
-                f"                  (其间：{_dotted(rot['start'])}--{until}在"
-                f"{unit_text(units, unit_id)}{rot.get('kind', '挂职')})"
-            )
-    for index, (unit_id, rot) in enumerate(rotations):
-        if index not in placed:
-            until = _dotted(rot.get("end"))
-            lines.append(
-                f"                  (其间：{_dotted(rot['start'])}--{until}在"
-                f"{unit_text(units, unit_id)}{rot.get('kind', '挂职')})"
-            )
-    if cadre.get("resume_unread"):
-        lines.extend(str(cadre["resume_unread"]).split("\n"))
+    lines = _resume_lines(units, posts, held, rotations, str(cadre.get("resume_unread") or ""))
 
     current = [
         posts[p]
@@ -278,7 +262,7 @@ def build_form(
         "RenMianLiYou": reason or ("工作需要" if proposed else ""),
         "ChengBaoDanWei": reporting_unit,
         "JiSuanNianLingShiJian": as_of.strftime("%Y%m%d"),
-        "TianBiaoShiJian": _ym(cadre.get("form_date") or as_of),
+        "TianBiaoShiJian": _day_or_month(cadre.get("form_date") or as_of),
         "TianBiaoRen": "",
         "ShenFenZheng": id_number,
         "Version": "3.2.1.0",
@@ -286,6 +270,61 @@ def build_form(
     age = int(years_between(birth, as_of)) if isinstance(birth, date) else None
     relatives = [row["relative_id"] for row in family if row.get("relative_id")]
     return FormDocument(fields, family, None, age, cadre_id, relatives)
+
+
+def _rotation_line(units: dict[str, dict[str, Any]], unit_id: str, rot: dict[str, Any]) -> str:
+    until = _dotted(rot.get("end"))
+    return (
+        f"                  (其间：{_dotted(rot['start'])}--{until}在"
+        f"{unit_text(units, unit_id)}{rot.get('kind', '挂职')}{rot.get('role') or ''})"
+    )
+
+
+def _resume_lines(
+    units: dict[str, dict[str, Any]],
+    posts: dict[str, dict[str, Any]],
+    held: list[tuple[str, dict[str, Any]]],
+    rotations: list[tuple[str, dict[str, Any]]],
+    unread: str,
+) -> list[str]:
+    """简历: a line a post held (by start), its secondments under it as ``(其间：...)``, and
+    each line no rule could read back where the form had it (after the post it followed)."""
+    kept = [read_placed_line(line) for line in unread.split("\n") if line.strip()]
+    top = [text for after, placed, text in kept if placed and after is None]
+    lines = list(top)
+    placed_rotations: set[int] = set()
+    for position, (held_post, props) in enumerate(held):
+        start, end = props["start"], props.get("end")
+        text = post_text(units, posts.get(held_post, {"name": held_post}))
+        lines.append(f"{_dotted(start)}--{_dotted(end) if end else '       '}  {text}")
+        for index, (unit_id, rot) in enumerate(rotations):
+            if index in placed_rotations or rot["start"] < start:
+                continue
+            if end is not None and rot["start"] >= end:
+                continue
+            placed_rotations.add(index)
+            lines.append(_rotation_line(units, unit_id, rot))
+        # A line follows the last post that started by the month it was kept after.
+        following = held[position + 1][1]["start"] if position + 1 < len(held) else None
+        lines.extend(
+            text
+            for after, placed, text in kept
+            if placed
+            and after is not None
+            and start <= after
+            and (following is None or after < following)
+        )
+    orphans = [
+        text
+        for after, placed, text in kept
+        if placed and after is not None and (not held or after < held[0][1]["start"])
+    ]
+    lines[len(top) : len(top)] = orphans  # kept after a post now gone: before the first one
+    for index, (unit_id, rot) in enumerate(rotations):
+        if index not in placed_rotations:
+            lines.append(_rotation_line(units, unit_id, rot))
+    lines.extend(text for _, placed, text in kept if not placed)
+    return lines
 
 
 def _specialties(store: GraphStore, edges: list[Any]) -> str:
