@@ -170,7 +170,10 @@ class Cadre(Record):
     work_start: CadreDate = col("参加工作时间")
     education: Annotated[Education, Vocab] = col("全日制学历", "学历")
     degree: str | None = col("全日制学位", "学位", default=None)
-    school_major: str | None = col("毕业院校及专业", "毕业院校系及专业", default=None)
+    school_major: str | None = col(
+        "毕业院校及专业", "毕业院校系及专业", "全日制毕业院校及专业", "全日制毕业院校系及专业",
+        default=None,
+    )
     inservice_education: Annotated[Education, Vocab] | None = col("在职学历", default=None)
     channel: Annotated[Channel, Vocab] = col("录用渠道", "来源渠道", "渠道")
     recruit_date: CadreDate | None = col("录用时间", "招录时间", default=None)
@@ -190,7 +193,9 @@ class Cadre(Record):
     professional_title: str | None = col("专业技术职务", default=None)
     expertise: str | None = col("熟悉专业有何专长", "专长", default=None)
     inservice_degree: str | None = col("在职学位", default=None)
-    inservice_school_major: str | None = col("在职毕业院校及专业", default=None)
+    inservice_school_major: str | None = col(
+        "在职毕业院校及专业", "在职毕业院校系及专业", default=None
+    )
     rewards_and_sanctions: str | None = col("奖惩情况", sensitive=True, default=None)
     resume_unread: str | None = col("未识别简历", default=None)  # 简历 lines no rule could read
     family: str | None = col("家庭成员", sensitive=True, default=None)  # JSON list, as on the form

@@ -12,6 +12,7 @@ import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any, Literal
 
@@ -20,6 +21,7 @@ import pyarrow.compute as pa_compute
 import pyarrow.csv as pa_csv
 
 from graphsvc.model import EDGE_SPECS, NODE_SPECS
+from loaders.headers import HeaderProblem, combine_header, expand_education, is_second_header
 
 __all__ = [
     "TABLE_NAMES",
@@ -73,6 +75,8 @@ class RawTable:
     kind: Literal["csv", "xlsx", "records"] = "records"  # records: mappings given by a request
     columnar: pa.Table | None = None
     numbers: list[int] = field(default_factory=list)
+    # Columns of a two-row header that name nothing known: (row, column as written, why).
+    header_problems: list[tuple[int, str, str]] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.numbers) if self.columnar is not None else len(self.rows)
@@ -208,8 +212,14 @@ def _read_workbook(path: Path) -> Iterator[RawTable]:
         raise SourceError(str(path), f"无法作为.xlsx工作簿打开：{error}") from None
     try:
         for sheet in book.worksheets:
-            table = canonical_table(f"{path.name}[{sheet.title}]", sheet.title)
+            source = f"{path.name}[{sheet.title}]"
+            try:
+                table = canonical_table(source, sheet.title)
+            except SourceError as error:
+                raise _roster_hint(error, sheet) from None
             header: list[str] | None = None
+            top: list[Any] = []
+            problems: list[tuple[int, str, str]] = []
             rows: list[tuple[int, list[Any]]] = []
             for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
                 cells = list(values)
@@ -217,14 +227,49 @@ def _read_workbook(path: Path) -> Iterator[RawTable]:
                     if _is_blank(cells):
                         continue
                     header = ["" if cell is None else str(cell).strip() for cell in cells]
+                    top = cells
                     continue
+                if top and not rows and is_second_header(top, cells):
+                    header, unknown = _two_row_header(table, top, cells)
+                    problems = [(number, p.text, p.reason) for p in unknown]
+                    top = []
+                    continue
+                top = []
                 if not _is_blank(cells):
                     rows.append((number, cells))
             if header is None:
                 continue  # an empty sheet is no table
-            yield RawTable(table, f"{path.name}[{sheet.title}]", header, rows, "xlsx")
+            if problems or set(header) & {"全日制学历学位", "在职学历学位"}:
+                header = expand_education(header, [cells for _, cells in rows])
+            yield RawTable(table, source, header, rows, "xlsx", header_problems=problems)
     finally:
         book.close()
+
+
+def _two_row_header(
+    table: str, top: list[Any], below: list[Any]
+) -> tuple[list[str], list[HeaderProblem]]:
+    """A sheet's header over two rows, with the names its table knows."""
+    from loaders.validate import header_map, normalize_header  # validate reads this module
+
+    spec = next(s for s in (*NODE_SPECS, *EDGE_SPECS) if s.table == table)
+    assert spec.model is not None
+    known = header_map(spec.model)
+    return combine_header(top, below, lambda name: normalize_header(name) in known)
+
+
+def _roster_hint(error: SourceError, sheet: Any) -> SourceError:
+    """A sheet named as no table: said plainly when it is a roster (干部花名册)."""
+    from loaders.forms.roster import looks_like_roster
+
+    head = [list(values) for values in islice(sheet.iter_rows(values_only=True), 15)]
+    if not looks_like_roster(head):
+        return error
+    return SourceError(
+        error.source,
+        f"工作表“{sheet.title}”不是数据表，看起来是干部花名册：请用 graphsvc import-forms 导入"
+        "（graphsvc load 读取以表名命名的工作表，如 干部、岗位、任职经历）",
+    )
 
 
 def input_files(paths: list[Path]) -> list[Path]:

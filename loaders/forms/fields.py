@@ -11,7 +11,6 @@ import re
 from datetime import date
 from typing import TYPE_CHECKING
 
-from loaders.forms.record import clean_text
 from loaders.forms.units import normalize_name
 
 if TYPE_CHECKING:
@@ -24,7 +23,6 @@ __all__ = [
     "parse_assessments",
     "parse_sanctions",
     "specialty_rows",
-    "split_education",
     "supervision_rows",
 ]
 
@@ -56,26 +54,6 @@ def education_level(text: str) -> str | None:
         if word in cleaned:
             return level
     return cleaned  # left for validation to name as not a known 学历
-
-
-_DEGREE = re.compile(r"(学士|硕士|博士)(学位)?$")
-_PARTS = re.compile(r"[\s/、，,；;]+")
-_LEVEL_HEAD = re.compile(
-    r"^(研究生|大学本科|大学专科|大学|大专|本科|专科|中专|中等专科|技校|高中|初中|小学)(.+)$"
-)
-
-
-def split_education(text: str) -> tuple[str, str]:
-    """A 学历学位 cell as (学历, 学位): ``大学本科 经济学学士``, ``研究生/管理学硕士``,
-    ``大学本科经济学学士``; ``硕士研究生`` is a 学历, ``工学硕士`` a 学位."""
-    parts = [normalize_name(part) for part in _PARTS.split(clean_text(text)) if part.strip()]
-    if len(parts) == 1:
-        match = _LEVEL_HEAD.match(parts[0])
-        if match and _DEGREE.search(match.group(2)):
-            parts = [match.group(1), match.group(2)]
-    levels = [part for part in parts if not _DEGREE.search(part) or part.endswith("研究生")]
-    degrees = [part for part in parts if part not in levels]
-    return "".join(levels[:1]), "".join(degrees[:1])
 
 
 _GRADES = re.compile(r"基本称职|不称职|不定等次|优秀|称职|合格|不合格")

@@ -18,9 +18,10 @@ from graphsvc.dates import parse_cadre_date
 from graphsvc.stores.base import GraphStore
 from graphsvc.vocab import Rank
 from loaders.forms.batch import ImportBatch
-from loaders.forms.fields import education_level, split_education
+from loaders.forms.fields import education_level
 from loaders.forms.record import FormRecord, stable_id
 from loaders.forms.units import normalize_name
+from loaders.headers import split_education
 
 __all__ = ["CadreIndex", "Person", "count_person", "fill_person", "take_people"]
 
