@@ -123,7 +123,58 @@ def career_rows(batch: ImportBatch, person: Person, org: OrgIndex) -> None:
         person.props["resume_unread"] = "\n".join(kept) or None
     for row in holdings.values():
         batch.add("post_history", where, row)
+    if record.kind == "form" and person.existing is not None and holdings:
+        _close_dropped(batch, person, org, holdings)
     if person.existing is None and person.current_posts:
         post = org.posts.get(person.current_posts[-1]) or org.new_posts[person.current_posts[-1]]
         if post.get("level"):
             person.props["level"] = post["level"]
+
+
+def _close_dropped(
+    batch: ImportBatch,
+    person: Person,
+    org: OrgIndex,
+    holdings: dict[tuple[str, date], dict[str, Any]],
+) -> None:
+    """A newer form's career wins: a post the graph has this person holding that the form no
+    longer lists (not that period, nor the post as held now) is closed at the form's date;
+    only this person's, only posts begun before the form."""
+    record = person.record
+    held_now = {post_id for (post_id, _), row in holdings.items() if row["end"] is None}
+    dropped = [
+        (post_id, start)
+        for post_id, start, end in org.held.get(person.cadre_id, [])
+        if end is None and (post_id, start) not in holdings and post_id not in held_now
+    ]
+    if not dropped:
+        return
+    filled = batch.date(record, "TianBiaoShiJian")
+    for post_id, start in sorted(dropped, key=lambda item: item[1]):
+        text = org.post_text(post_id) if post_id in org.posts else post_id
+        if filled is None or start >= filled:
+            why = "本表没有填表时间" if filled is None else "任职始于填表时间之后"
+            batch.warn(
+                record,
+                "JianLi",
+                text,
+                f"图中在任的“{text}”本表未列出，{why}，未免职，请核对",
+            )
+            continue
+        batch.add(
+            "post_history",
+            record.where,
+            {"cadre_id": person.cadre_id, "post_id": post_id, "start": start, "end": filled},
+        )
+        batch.report.closed.append(
+            {
+                "file": record.where,
+                "cadre_id": person.cadre_id,
+                "name": person.props.get("name"),
+                "post_id": post_id,
+                "post": text,
+                "start": start,
+                "end": filled,
+                "note": f"填表时间较新的表不再列出此任职，按填表时间{filled:%Y.%m.%d}免职",
+            }
+        )

@@ -7,10 +7,12 @@ graph already has (the same year's grade, the same sanction) so a repeat changes
 
 from __future__ import annotations
 
+import base64
 import re
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from graphsvc.photos import photo_problem, photo_type
 from loaders.forms.units import normalize_name
 
 if TYPE_CHECKING:
@@ -18,10 +20,13 @@ if TYPE_CHECKING:
     from loaders.forms.people import Person
 
 __all__ = [
+    "CHANNEL_WORDS",
     "assessment_rows",
+    "channel_in_resume",
     "education_level",
     "parse_assessments",
     "parse_sanctions",
+    "photo_rows",
     "specialty_rows",
     "supervision_rows",
 ]
@@ -54,6 +59,41 @@ def education_level(text: str) -> str | None:
         if word in cleaned:
             return level
     return cleaned  # left for validation to name as not a known 学历
+
+
+# What a 简历 writes when it says how the cadre was recruited (录用渠道).
+CHANNEL_WORDS: dict[str, tuple[str, ...]] = {
+    "选调生": ("选调生", "定向选调", "选调到", "选调至"),
+    "到村(社区)工作大学生": (
+        "到村(社区)工作大学生", "到村工作大学生", "到社区工作大学生", "大学生村官",
+        "到村任职", "村官",
+    ),
+    "军转干部": ("军转干部", "军队转业", "部队转业", "转业安置", "军转"),
+    "引进人才": ("人才引进", "引进人才", "高层次人才"),
+    "公务员": ("考录为公务员", "录用为公务员", "招录为公务员", "公务员考试录用", "考录"),
+    "事业单位": ("事业单位公开招聘", "事业编制"),
+}  # fmt: skip
+
+
+def channel_in_resume(text: str) -> tuple[str | None, list[str]]:
+    """The 录用渠道 a 简历 says (选调生 ...), with the words that say it.
+
+    Returns
+    -------
+    (channel, words)
+        ``channel`` is None when the text names none, or names two different ones (then
+        ``words`` has both, for the clerk).
+    """
+    compact = normalize_name(text).replace("（", "(").replace("）", ")")
+    found = {
+        channel: next(word for word in words if word in compact)
+        for channel, words in CHANNEL_WORDS.items()
+        if any(word in compact for word in words)
+    }
+    if len(found) == 1:
+        ((channel, word),) = found.items()
+        return channel, [word]
+    return None, sorted(found.values())
 
 
 _GRADES = re.compile(r"基本称职|不称职|不定等次|优秀|称职|合格|不合格")
@@ -168,3 +208,26 @@ def specialty_rows(batch: ImportBatch, person: Person, specialties: dict[str, st
                 person.record.where,
                 {"cadre_id": person.cadre_id, "specialty_id": specialty_id},
             )
+
+
+def photo_rows(batch: ImportBatch, person: Person, kept: dict[str, Any] | None) -> None:
+    """The form's photo, kept with the cadre when it is an image of a known kind and size;
+    otherwise a warning (the rest of the form is imported). A form without a photo leaves
+    the one the graph has."""
+    data = person.record.photo
+    if not data:
+        return
+    problem = photo_problem(data)
+    kind = photo_type(data)
+    if problem or kind is None:
+        batch.warn(person.record, "ZhaoPian", None, f"{problem}，照片未导入")
+        return
+    encoded = base64.b64encode(data).decode("ascii")
+    if kept and kept.get("data") == encoded:
+        return  # the same photo: nothing to write
+    batch.add(
+        "photos",
+        person.record.where,
+        {"id": person.cadre_id, "cadre_id": person.cadre_id, "media_type": kind.value,
+         "data": encoded},
+    )  # fmt: skip

@@ -1,9 +1,11 @@
 """Importing appointment forms and rosters: read, match, validate everything, write once.
 
 Each form or roster row becomes a cadre (:mod:`loaders.forms.people`), the posts of their
-简历 and their secondments (:mod:`loaders.forms.career`, matching units and posts with
-:mod:`loaders.forms.units`), annual assessments, supervision records and specialties
-(:mod:`loaders.forms.fields`) and kinship (:mod:`loaders.forms.family`). The rows
+简历 and their secondments, closing what a newer form no longer lists
+(:mod:`loaders.forms.career`, matching units and posts with :mod:`loaders.forms.units`),
+the proposal it makes (:mod:`loaders.forms.proposals`), annual assessments, supervision
+records, specialties and the photo (:mod:`loaders.forms.fields`) and kinship
+(:mod:`loaders.forms.family`). The rows
 (:mod:`loaders.forms.batch`) go through the loader's own validation
 (:func:`loaders.validate.validate_tables`): any problem anywhere and nothing is written;
 a clean import is one atomic store write, so importing the same files twice changes
@@ -19,8 +21,9 @@ from graphsvc.stores.base import GraphStore
 from loaders.forms.batch import ImportBatch
 from loaders.forms.career import career_rows
 from loaders.forms.family import kinship_rows
-from loaders.forms.fields import assessment_rows, specialty_rows, supervision_rows
+from loaders.forms.fields import assessment_rows, photo_rows, specialty_rows, supervision_rows
 from loaders.forms.people import CadreIndex, count_person, take_people
+from loaders.forms.proposals import proposal_rows
 from loaders.forms.reading import FORM_SUFFIXES, Read, read_paths, read_uploads
 from loaders.forms.review import ImportReport
 from loaders.forms.units import OrgIndex, normalize_name
@@ -77,11 +80,15 @@ def _run(store: GraphStore, read: Read, *, dry_run: bool) -> ImportReport:
     specialties = {
         normalize_name(s["name"]): s["id"] for s in store.iter_nodes("Specialty", ["name"])
     }
+    photos = store.get_nodes("Photo", {p.cadre_id for p in people if p.record.photo})
+    proposals = {p["id"]: p for p in store.iter_nodes("Proposal")}
     for person in people:
         career_rows(batch, person, org)
+        proposal_rows(batch, person, org, proposals)
         assessment_rows(batch, person, annual)
         supervision_rows(batch, person, supervised)
         specialty_rows(batch, person, specialties)
+        photo_rows(batch, person, photos.get(person.cadre_id))
     kinship_rows(batch, store, people, index.cadres, org)
     for person in people:
         batch.add("cadres", person.record.where, person.props)

@@ -18,7 +18,7 @@ from graphsvc.dates import parse_cadre_date
 from graphsvc.stores.base import GraphStore
 from graphsvc.vocab import Rank
 from loaders.forms.batch import ImportBatch
-from loaders.forms.fields import education_level
+from loaders.forms.fields import channel_in_resume, education_level
 from loaders.forms.record import FormRecord, stable_id
 from loaders.forms.units import normalize_name
 from loaders.headers import split_education
@@ -253,8 +253,41 @@ def fill_person(batch: ImportBatch, person: Person) -> None:
             props["rank"] = rank
         else:
             batch.warn(record, "ZhiJi", rank, "不是规范的职级名称，未导入")
-    props.setdefault("channel", "其他")  # forms do not say how a cadre was recruited
     person.props = props
+    _channel(batch, person)
+
+
+_UNSAID = {None, "", "未知", "其他"}  # what a channel the graph holds says nothing
+
+
+def _channel(batch: ImportBatch, person: Person) -> None:
+    """录用渠道: a roster's column, else what the 简历 says; what the graph holds is kept; if
+    nothing says it, 未知 and listed for a clerk, never guessed."""
+    record, props = person.record, person.props
+    kept = props.get("channel")
+    given = record.get("LuYongQuDao")
+    said, words = channel_in_resume(record.get("JianLi")) if not given else (given, [given])
+    entry = {"file": record.where, "cadre_id": person.cadre_id, "name": props.get("name")}
+    if said and (kept in _UNSAID or given):
+        props["channel"] = said
+        if said != kept:
+            how = f"由简历中的“{words[0]}”得出" if not given else "花名册所填"
+            batch.report.channels.append({**entry, "channel": said, "note": how})
+        return
+    if said and said != kept:
+        batch.warn(
+            record, "JianLi", words[0], f"简历写明{said}，图中录用渠道为{kept}，未改动，请核对"
+        )
+        return
+    if kept in (None, ""):
+        props["channel"] = "未知"
+    if props["channel"] == "未知":
+        note = (
+            f"简历中提到{('、'.join(words))}，不止一种录用渠道，待核实"
+            if words
+            else "表中没有写明录用渠道，待核实"
+        )
+        batch.report.channels.append({**entry, "channel": "未知", "note": note})
 
 
 def count_person(batch: ImportBatch, person: Person) -> None:

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from loaders.forms.fields import CHANNEL_WORDS
 from loaders.forms.record import clean_text
 from loaders.forms.units import split_unit_role, strip_verbs
 
@@ -105,6 +106,13 @@ _NOTE = r"\(\s*(?:其间|期间)"
 _NOTE_OPEN = re.compile(rf"^\s*{_NOTE}")
 _NOTE_INLINE = re.compile(rf"{_NOTE}.*$")
 _NOTE_PERIOD = re.compile(rf"{_DATE}{_TO}(?:{_DATE}|{_NOW})?")
+# A period's own remark on how the cadre came (``(选调生)``): said again by 录用渠道, not
+# part of the post's name.
+_CHANNEL_NOTE = re.compile(
+    r"\([^()]*(?:"
+    + "|".join(w for words in CHANNEL_WORDS.values() for w in words if "(" not in w)
+    + r")[^()]*\)"
+)
 _STUDY = re.compile(r"(学习|就读|读书|进修|攻读|求学)\s*$")
 # The kinds a note can name, most telling first (交流 is also a word in unit names).
 _KINDS = [re.compile(rf"({kind})(锻炼|任职|工作)?") for kind in ("挂职", "轮岗", "交流")]
@@ -250,7 +258,7 @@ def parse_resume(text: str) -> ResumeParse:
                 kind, place, role = secondment
                 result.notes.append(ResumeNote(kind, start, end, place, number, role))
                 continue
-            text = strip_verbs(rest)
+            text = _CHANNEL_NOTE.sub("", strip_verbs(rest)).strip()
             result.entries.append(
                 ResumeEntry(start, end, text, number, study=bool(_STUDY.search(text)))
             )

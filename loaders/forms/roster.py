@@ -56,6 +56,8 @@ ROSTER_COLUMNS: dict[str, str | None] = {
     "任现职级时间": "RenXianZhiJiShiJian",
     "职级": "ZhiJi",
     "现任职级": "ZhiJi",
+    "录用渠道": "LuYongQuDao",
+    "来源渠道": "LuYongQuDao",
     "拟任职务": "NiRenZhiWu",
     "拟免职务": "NiMianZhiWu",
     "任免理由": "RenMianLiYou",
@@ -122,11 +124,16 @@ class RosterRead:
 
 
 def _header_score(cells: list[Any]) -> int:
-    return sum(1 for cell in cells if ROSTER_COLUMNS.get(header_text(cell)))
+    """Known columns in a row; 0 unless it has 姓名 and a birth or ID number (who is who)."""
+    keys = {ROSTER_COLUMNS.get(header_text(cell)) for cell in cells} - {None}
+    if "XingMing" not in keys or not keys & {"ChuShengNianYue", "ShenFenZheng"}:
+        return 0
+    return len(keys)
 
 
 def looks_like_roster(rows: list[list[Any]]) -> bool:
-    """Whether one of these first rows of a sheet is a roster's header (三 known columns)."""
+    """Whether one of these first rows of a sheet is a roster's header (three known columns,
+    姓名 and 出生年月 or 身份证号 among them)."""
     return any(_header_score(cells) >= 3 for cells in rows)
 
 

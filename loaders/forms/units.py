@@ -258,7 +258,12 @@ class OrgIndex:
     ) -> None:
         self.units: dict[str, dict[str, Any]] = {str(u["id"]): dict(u) for u in units}
         self.posts: dict[str, dict[str, Any]] = {str(p["id"]): dict(p) for p in posts}
-        self.holders = holders  # post id → (cadre id, start, end)
+        self.holders = holders  # post id → (cadre id, start, end); grows as posts are chosen
+        # What the graph holds, per cadre: (post id, start, end), before this import.
+        self.held: dict[str, list[tuple[str, date, date | None]]] = defaultdict(list)
+        for post_id, rows in holders.items():
+            for cadre_id, start, end in rows:
+                self.held[cadre_id].append((post_id, start, end))
         self.new_units: dict[str, dict[str, Any]] = {}
         self.new_posts: dict[str, dict[str, Any]] = {}
         self._children: dict[str | None, list[str]] = defaultdict(list)
@@ -295,15 +300,17 @@ class OrgIndex:
     def unit_text(self, unit_id: str) -> str:
         """The full text a form writes for a unit: ``东江区兴口镇``, ``东江区委组织部``."""
         path = self.unit_path(unit_id)
-        return self._full_name(path[:-1], path[-1]) if path else ""
+        return self.full_name(path[:-1], path[-1]) if path else ""
 
     def post_text(self, post_id: str) -> str:
         """The full text a form writes for a post: unit path and post name, no repetition."""
         post = self.posts.get(post_id) or self.new_posts[post_id]
-        return self._full_name(self.unit_path(post.get("unit_id")), normalize_name(post["name"]))
+        return self.full_name(self.unit_path(post.get("unit_id")), normalize_name(post["name"]))
 
     @staticmethod
-    def _full_name(path: list[str], name: str) -> str:
+    def full_name(path: list[str], name: str) -> str:
+        """A post or unit's full name as a form writes it: the unit path before its name,
+        without repeating a place the name already has (``东江区兴口镇财政所所长``)."""
         text = name
         for place in reversed(path):
             if text.startswith(place):
@@ -317,7 +324,7 @@ class OrgIndex:
     def _index_post(self, post_id: str) -> None:
         post = self.posts.get(post_id) or self.new_posts[post_id]
         name = normalize_name(post["name"])
-        full = self._full_name(self.unit_path(post.get("unit_id")), name)
+        full = self.full_name(self.unit_path(post.get("unit_id")), name)
         for key in {name, full}:
             self._by_key[key].append(post_id)
         unit = self.units.get(str(post.get("unit_id"))) or {}
@@ -338,6 +345,17 @@ class OrgIndex:
             created = post_id in self.new_posts
             return PostMatch(text, post_id, str(post["name"]), self._path_text(post), created)
         return self._create_post(text, key)
+
+    def find_posts(self, text: str) -> list[str]:
+        """The posts a text names by full name (several for three 副镇长); none created."""
+        return list(dict.fromkeys(self._by_key.get(strip_verbs(normalize_name(text)), [])))
+
+    def vacant(self, post_id: str, on: date) -> bool:
+        """Whether nobody in the graph holds ``post_id`` on ``on``."""
+        return not any(
+            start <= on and (end is None or end > on)
+            for _, start, end in self.holders.get(post_id, [])
+        )
 
     def _choose(self, candidates: list[str], cadre_id: str, start: date, end: date | None) -> str:
         # Several posts can share a name (three 副镇长): the one this cadre already holds,

@@ -44,7 +44,10 @@ def test_a_form_becomes_a_cadre_with_career_assessments_and_records(
     assert report.cadres == {"created": 1, "updated": 0, "unchanged": 0}
     cadre = _cadre(graph, "林晓雯")
     assert cadre["birth"] == date(1987, 5, 1) and cadre["education"] == "大学本科"
-    assert cadre["id_number"] == "990102198705120023" and cadre["channel"] == "其他"
+    assert cadre["id_number"] == "990102198705120023"
+    assert cadre["channel"] == "未知"  # the form does not say: left for a clerk, listed
+    (channel,) = report.channels
+    assert channel["cadre_id"] == cadre["id"] and "待核实" in channel["note"]
     assert cadre["form_date"] == date(2024, 5, 1)
     edges = graph.edges_of("Cadre", str(cadre["id"]))
     held = {e.other_id: e.props for e in edges if e.type == "HOLDS"}
@@ -253,7 +256,8 @@ def test_the_review_report_as_xlsx(graph: GraphStore, tmp_path: Path) -> None:
     report = import_forms(store=graph, paths=[write_lrmx(tmp_path, "d", DAUGHTER)])
     path = write_review_xlsx(report, tmp_path / "review.xlsx")
     book = load_workbook(path)
-    assert book.sheetnames == ["概况", "已匹配", "新建待核实", "存疑", "问题", "提示"]
+    assert book.sheetnames == ["概况", "已匹配", "新建待核实", "存疑", "新表未列的任职",
+                               "任免建议", "录用渠道", "问题", "提示"]  # fmt: skip
     created = [row for row in book["新建待核实"].iter_rows(min_row=2, values_only=True)]
     assert len(created) == len(report.created) and created[0][1] in {"单位", "岗位"}
 
