@@ -4,7 +4,6 @@ the 简历, and a newer form's career closing what it no longer lists."""
 from __future__ import annotations
 
 import base64
-import io
 import json
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -12,7 +11,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PIL import Image
 from typer.testing import CliRunner
 
 from graphsvc.stores import GraphStore, open_store
@@ -23,23 +21,7 @@ from queries.forms.document import build_form
 from queries.forms.export import write_form
 from queries.forms.proposals import proposals_under_way
 from queries.records import cadre_profile
-from tests.forms.kit import DAUGHTER, base_district, lrm_text, write_lrmx
-
-PROPOSAL = {
-    "NiRenZhiWu": "东江区兴口镇党委书记",
-    "NiMianZhiWu": "东江区兴口镇财政所所长",
-    "RenMianLiYou": "工作需要，拟提名为兴口镇党委书记人选",
-    "ChengBaoDanWei": "中共东江区委组织部",
-    "JiSuanNianLingShiJian": "20261120",
-    "TianBiaoShiJian": "20261120",
-}
-
-
-def jpeg(colour: tuple[int, int, int] = (180, 40, 40)) -> bytes:
-    """A one-inch portrait-sized synthetic image (no real person)."""
-    buffer = io.BytesIO()
-    Image.new("RGB", (295, 413), colour).save(buffer, "JPEG", quality=85)
-    return buffer.getvalue()
+from tests.forms.kit import DAUGHTER, PROPOSAL, base_district, jpeg, lrm_text, write_lrmx
 
 
 @pytest.fixture
