@@ -37,6 +37,23 @@ def test_the_sample_forms_import_back_into_the_district(sample: Sample, tmp_path
         held = sorted((a, b, p["start"]) for a, b, p in store.iter_edges("HOLDS"))
         assert len(held) == len(sample.tables["post_history"])
         assert len(list(store.iter_edges("RELATIVE_OF"))) == len(sample.tables["kinship"])
+        # Every form's photo, the proposals of vacant posts, 选调生 from their 简历.
+        assert store.counts().nodes["Photo"] == len(sample.tables["cadres"])
+        proposals = list(store.iter_nodes("Proposal"))
+        assert proposals and all(p["status"] == "拟任" for p in proposals)
+        linked = [p for p in proposals if p.get("post_id")]  # two vacant 副镇长: no guessing
+        assert len(linked) >= len(proposals) / 2
+        assert {p["post_id"] for p in linked} <= set(sample.manifest["planted"]["vacancies"])
+        channels = [c["channel"] for c in store.iter_nodes("Cadre")]
+        assert set(channels) == {"选调生", "未知"}  # said by the 简历, or left for a clerk
+        chosen = channels.count("选调生")
+        assert chosen == sum(1 for c in sample.tables["cadres"] if c["channel"] == "选调生")
         roster = import_forms(store=store, paths=[tmp_path / "roster" / "花名册.xlsx"])
         assert roster.ok, roster.problems[:3]
         assert roster.cadres["created"] == 0  # every row is someone a form already gave
+        by_name = {(c["name"], c["birth"]): c for c in store.iter_nodes("Cadre")}
+        for cadre in sample.tables["cadres"][:50]:  # the grouped header's fields, as given
+            kept = by_name[(cadre["name"], cadre["birth"])]
+            assert kept.get("rank") == cadre.get("rank")
+            assert kept.get("degree") == cadre.get("degree")
+            assert kept.get("school_major") == cadre.get("school_major")
