@@ -29,6 +29,8 @@ NAVIGATION: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("/pool", "年轻干部库", ("analyse",)),
     ("/training", "教育培训", ("analyse",)),
     ("/ninebox", "九宫格", ("analyse",)),
+    ("/proposals", "在办任免", ("read",)),
+    ("/imports", "导入", ("write",)),
 )
 
 
