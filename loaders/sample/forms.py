@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from graphsvc.form_layout import LRM_POSITIONS, LRMX_ORDER
+from graphsvc.vocab import LEVEL_ORDER
 from loaders.forms.units import OrgIndex
 
 __all__ = ["write_forms"]
@@ -170,9 +171,16 @@ def _proposals(
     for row in tables.get("post_history", []):
         if row.get("end") is None:
             by_unit[unit_of.get(row["post_id"], "")].append(row["cadre_id"])
+    rank = {level.value: order for level, order in LEVEL_ORDER.items()}
+    level_of = {c["id"]: rank.get(str(c.get("level")), 0) for c in tables.get("cadres", [])}
     chosen: dict[str, dict[str, str]] = {}
     for post in sorted(vacant, key=lambda p: p["id"]):
-        people = [c for c in sorted(by_unit.get(str(post.get("unit_id")), [])) if c not in chosen]
+        wanted = rank.get(str(post.get("level")), 0)
+        # The colleague one step below the post (a deputy for the head's post), if any.
+        people = sorted(
+            (c for c in by_unit.get(str(post.get("unit_id")), []) if c not in chosen),
+            key=lambda c: (abs(wanted - 1 - level_of.get(c, 0)), c),
+        )
         if not people or len(chosen) >= PROPOSED:
             continue
         chosen[people[0]] = {
