@@ -40,6 +40,7 @@ from graphsvc.rows import (
 from graphsvc.settings import get_settings
 from graphsvc.stores.base import GraphStore
 from loaders.columns import Accepted, accept_rows, column_plan
+from loaders.headers import column_letter
 from loaders.messages import cell_problem
 from loaders.tables import RawTable
 
@@ -213,7 +214,7 @@ def _row_shape_problem(
                 "可能是备注等内容中未加引号的逗号；请给含逗号的内容加英文双引号，或删去逗号"
             )
         else:
-            letters = "、".join(_column_letter(position) for position, _ in unheaded)
+            letters = "、".join(column_letter(position) for position, _ in unheaded)
             reason = (
                 f"第{number}行的{letters}列有内容“{shown}”，但该列没有表头；"
                 "请补上表头，或删去这些内容"
@@ -241,15 +242,6 @@ def _row_shape_problem(
             )
         )
     return None
-
-
-def _column_letter(position: int) -> str:
-    letters = ""
-    position += 1
-    while position:
-        position, rest = divmod(position - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
 
 
 def _id_number_problems(model: type[Record], values: dict[str, Any]) -> list[str]:

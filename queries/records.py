@@ -40,6 +40,7 @@ __all__ = [
     "list_records",
     "mask_id_number",
     "post_detail",
+    "proposal_entry",
     "unit_detail",
 ]
 
@@ -396,24 +397,26 @@ def cadre_profile(
     return profile
 
 
+def proposal_entry(proposal: Mapping[str, Any], post: Mapping[str, Any]) -> ProposalEntry:
+    """A proposal as answers show it, with the name of the post it is for."""
+    return {
+        "proposal_id": str(proposal["id"]),
+        "post_id": proposal.get("post_id"),
+        "post_name": post.get("name"),
+        "appoint": proposal.get("appoint"),
+        "remove": proposal.get("remove"),
+        "reason": proposal.get("reason"),
+        "reporting_unit": proposal.get("reporting_unit"),
+        "date": proposal.get("date"),
+        "status": str(proposal.get("status") or "拟任"),
+        "source": proposal.get("source"),
+    }
+
+
 def _proposals(store: GraphStore, edges: list[EdgeView]) -> list[ProposalEntry]:
     found = _names(store, "Proposal", {e.other_id for e in edges})
     posts = _names(store, "Post", {str(p["post_id"]) for p in found.values() if p.get("post_id")})
-    entries: list[ProposalEntry] = [
-        {
-            "proposal_id": str(p["id"]),
-            "post_id": p.get("post_id"),
-            "post_name": posts.get(str(p.get("post_id")), {}).get("name"),
-            "appoint": p.get("appoint"),
-            "remove": p.get("remove"),
-            "reason": p.get("reason"),
-            "reporting_unit": p.get("reporting_unit"),
-            "date": p.get("date"),
-            "status": str(p.get("status") or "拟任"),
-            "source": p.get("source"),
-        }
-        for p in found.values()
-    ]
+    entries = [proposal_entry(p, posts.get(str(p.get("post_id")), {})) for p in found.values()]
     return sorted(entries, key=lambda e: (e["date"] or date.min, e["proposal_id"]), reverse=True)
 
 

@@ -14,8 +14,9 @@ image never enters the audit: the entry names the cadre).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
-from typing import Annotated, Literal, cast
+from typing import Annotated, Any, Literal, cast
 
 from fastapi import APIRouter, Depends, File, HTTPException, Path, Query, Request, UploadFile
 from fastapi.responses import Response
@@ -60,6 +61,12 @@ def read_form_uploads(
 FormUploads = Annotated[list[tuple[str, bytes]], Depends(read_form_uploads)]
 
 
+def _binary(description: str, media_types: Iterable[str]) -> dict[str, Any]:
+    """An OpenAPI 200 answer that is a file, in any of ``media_types``."""
+    binary = {"schema": {"type": "string", "format": "binary"}}
+    return {"description": description, "content": dict.fromkeys(media_types, binary)}
+
+
 class _Rejected(HTTPException):
     """A 422 carrying every problem; the app's handler turns it into the error shape."""
 
@@ -73,13 +80,7 @@ class _Rejected(HTTPException):
     summary="A cadre's appointment form (干部任免审批表) as .lrmx, .lrm, HTML or PDF",
     response_class=Response,
     responses={
-        200: {
-            "description": "The form as a file in the chosen format",
-            "content": {
-                media_type: {"schema": {"type": "string", "format": "binary"}}
-                for media_type in MEDIA_TYPES.values()
-            },
-        },
+        200: _binary("The form as a file in the chosen format", MEDIA_TYPES.values()),
         404: ERRORS[404],
         503: ERRORS[503],
     },
@@ -179,12 +180,7 @@ def list_proposals(
     summary="A cadre's photo (roles that see photos); audited by the cadre's id",
     response_class=Response,
     responses={
-        200: {
-            "description": "The image, of the kind kept (JPEG, PNG, BMP or GIF)",
-            "content": {
-                kind.value: {"schema": {"type": "string", "format": "binary"}} for kind in PhotoType
-            },
-        },
+        200: _binary("The image, of the kind kept (JPEG, PNG, BMP or GIF)", PhotoType),
         403: ERRORS[403],
         404: ERRORS[404],
     },

@@ -8,8 +8,11 @@ from datetime import date
 from typing import Any, TypeVar
 
 from fastapi import Request
+from starlette.concurrency import run_in_threadpool
 
 from api.deps import get_cache, get_directory, get_policy, get_store
+from api.web.deps import PageError
+from loaders.load import LoadFailed, load_records
 from queries.development.data import DevelopmentData
 from queries.directory import Directory
 from queries.selection.candidates import SelectionContext, rank_in_context
@@ -23,6 +26,7 @@ __all__ = [
     "directory",
     "selection",
     "store",
+    "write_rows",
 ]
 
 T = TypeVar("T")
@@ -87,3 +91,21 @@ def analysis(request: Request, name: str, run: Callable[..., T], **options: Any)
         store(request), key, lambda: run(data=development(request), **options)
     )
     return result
+
+
+async def write_rows(request: Request, table: str, rows: list[dict[str, Any]], source: str) -> int:
+    """Rows of ``table`` through the loader's validation, one writer at a time (as the API);
+    the graph version after the write. A page that cannot be written says why, in Chinese."""
+    graph = store(request)
+
+    def write() -> int:
+        with request.app.state.write_lock:
+            load_records(graph, table, rows, source=source)
+            return graph.version()
+
+    try:
+        version: int = await run_in_threadpool(write)
+    except LoadFailed as failure:
+        problems = "；".join(str(issue) for issue in failure.issues[:5])
+        raise PageError(422, f"数据校验未通过，未写入：{problems}") from None
+    return version

@@ -7,14 +7,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from api.cache import reading
 from api.web import data
 from api.web.deps import PageError, allowed, check_csrf, shown
 from api.web.render import render
 from graphsvc.access import Session
-from loaders.load import LoadFailed, load_records
 from queries.development.data import DevelopmentData
 from queries.development.mentoring import coverage, recommend_mentors
 from queries.development.ninebox import LEVELS, nine_box
@@ -110,18 +108,7 @@ async def accept_pairing(
         raise PageError(400, "请给出导师编号和帮带对象编号。")
     shown(request, "pair_mentor", [mentee_id, mentor_id])
     row = {"mentor_id": mentor_id, "mentee_id": mentee_id, "start": date.today().isoformat()}
-    store = data.store(request)
-
-    def write() -> int:
-        with request.app.state.write_lock:  # one writer at a time, as the API
-            load_records(store, "mentoring", [row], source="结对")
-            return store.version()
-
-    try:
-        version = await run_in_threadpool(write)
-    except LoadFailed as failure:
-        problems = "；".join(str(issue) for issue in failure.issues[:5])
-        raise PageError(422, f"数据校验未通过，未写入：{problems}") from None
+    version = await data.write_rows(request, "mentoring", [row], "结对")
     return RedirectResponse(f"/mentoring?accepted={mentee_id}&v={version}", status_code=303)
 
 

@@ -12,7 +12,6 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from api.cache import reading
 from api.web import data
@@ -20,7 +19,6 @@ from api.web.deps import PageError, allowed, check_csrf, reveal_for, shown
 from api.web.render import render
 from graphsvc.access import Session
 from graphsvc.vocab import ProposalStatus
-from loaders.load import LoadFailed, load_records
 from queries.forms.proposals import proposals_under_way
 from queries.records import cadre_photo
 
@@ -77,18 +75,7 @@ async def set_status(
     if kept is None:
         raise PageError(404, f"没有编号为 {proposal_id} 的任免建议。")
     shown(request, "proposal_status", [str(kept["cadre_id"])])
-    row = {**kept, "status": status}
-
-    def write() -> int:
-        with request.app.state.write_lock:  # one writer at a time, as the API
-            load_records(store, "proposals", [row], source="在办任免")
-            return store.version()
-
-    try:
-        version = await run_in_threadpool(write)
-    except LoadFailed as failure:
-        problems = "；".join(str(issue) for issue in failure.issues[:5])
-        raise PageError(422, f"数据校验未通过，未写入：{problems}") from None
+    version = await data.write_rows(request, "proposals", [{**kept, "status": status}], "在办任免")
     return RedirectResponse(f"/proposals?status={quote(status)}&v={version}", status_code=303)
 
 

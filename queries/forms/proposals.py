@@ -14,28 +14,19 @@ from typing_extensions import TypedDict
 
 from graphsvc.stores.base import GraphStore
 from graphsvc.vocab import ProposalStatus
+from queries.records import ProposalEntry, proposal_entry
 from queries.results import CadreId
 
 __all__ = ["ProposalRow", "ProposalsResult", "proposals_under_way"]
 
 
-class ProposalRow(TypedDict):
+class ProposalRow(ProposalEntry):
     """One proposed appointment with the cadre it is for."""
 
-    proposal_id: str
     cadre_id: CadreId
     name: str | None
     title: str | None  # the cadre's current title
-    appoint: str | None  # 拟任职务, as written
-    post_id: str | None
-    post_name: str | None
-    unit_name: str | None
-    remove: str | None  # 拟免职务
-    reason: str | None
-    reporting_unit: str | None
-    date: date | None
-    status: str
-    source: str | None
+    unit_name: str | None  # the unit of the post proposed
 
 
 class ProposalsResult(TypedDict):
@@ -79,21 +70,13 @@ def proposals_under_way(
     def row(p: dict[str, Any]) -> ProposalRow:
         cadre = cadres.get(str(p["cadre_id"]), {})
         post = posts.get(str(p.get("post_id")), {})
+        unit = units.get(str(post.get("unit_id")), {})
         return {
-            "proposal_id": str(p["id"]),
+            **proposal_entry(p, post),
             "cadre_id": str(p["cadre_id"]),
             "name": cadre.get("name"),
             "title": cadre.get("title"),
-            "appoint": p.get("appoint"),
-            "post_id": p.get("post_id"),
-            "post_name": post.get("name"),
-            "unit_name": units.get(str(post.get("unit_id")), {}).get("name"),
-            "remove": p.get("remove"),
-            "reason": p.get("reason"),
-            "reporting_unit": p.get("reporting_unit"),
-            "date": p.get("date"),
-            "status": str(p.get("status") or ProposalStatus.PROPOSED.value),
-            "source": p.get("source"),
+            "unit_name": unit.get("name"),
         }
 
     return {"items": [row(p) for p in shown], "total": len(chosen), "by_status": by_status}

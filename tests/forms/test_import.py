@@ -3,32 +3,20 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-import pytest
 from openpyxl import Workbook, load_workbook
 
 from graphsvc.settings import get_settings
-from graphsvc.stores import GraphStore, open_store
+from graphsvc.stores import GraphStore
 from loaders.forms.importer import import_forms
 from loaders.forms.review import write_review_xlsx
 from queries.selection.check import check_appointment, current_conflicts
 from queries.selection.policy import load_policy
-from tests.forms.kit import DAUGHTER, FATHER, base_district, write_lrmx
+from tests.forms.kit import DAUGHTER, FATHER, write_lrmx
 
 TODAY = date(2025, 1, 1)
-
-
-@pytest.fixture
-def graph(tmp_path: Path) -> Iterator[GraphStore]:
-    store = open_store(str(tmp_path / "graph.db"))
-    base_district(store)
-    try:
-        yield store
-    finally:
-        store.close()
 
 
 def _cadre(store: GraphStore, name: str) -> dict[str, object]:

@@ -6,14 +6,13 @@ from __future__ import annotations
 import base64
 import json
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from graphsvc.stores import GraphStore, open_store
+from graphsvc.stores import GraphStore
 from loaders.forms.importer import import_forms
 from loaders.forms.proposals import ProposalRequest, create_proposals
 from loaders.load import LoadFailed
@@ -21,17 +20,7 @@ from queries.forms.document import build_form
 from queries.forms.export import write_form
 from queries.forms.proposals import proposals_under_way
 from queries.records import cadre_profile
-from tests.forms.kit import DAUGHTER, PROPOSAL, base_district, jpeg, lrm_text, write_lrmx
-
-
-@pytest.fixture
-def graph(tmp_path: Path) -> Iterator[GraphStore]:
-    store = open_store(str(tmp_path / "graph.db"))
-    base_district(store)
-    try:
-        yield store
-    finally:
-        store.close()
+from tests.forms.kit import DAUGHTER, PROPOSAL, jpeg, lrm_text, write_lrmx
 
 
 def _id(store: GraphStore, name: str = "林晓雯") -> str:

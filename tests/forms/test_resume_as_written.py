@@ -7,19 +7,18 @@ and a later form of the same person creates nothing the first one made.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
 
-from graphsvc.stores import GraphStore, open_store
+from graphsvc.stores import GraphStore
 from loaders.forms.importer import import_forms
 from loaders.forms.resume import parse_resume
 from queries.forms.document import build_form
 from queries.forms.export import write_form
-from tests.forms.kit import DAUGHTER, base_district, write_lrmx
+from tests.forms.kit import DAUGHTER, write_lrmx
 
 AS_OF = date(2026, 12, 31)
 
@@ -59,16 +58,6 @@ POSTS = [
     "东江区白沙镇副镇长",
     "东江区兴口镇财政所所长",
 ]
-
-
-@pytest.fixture
-def graph(tmp_path: Path) -> Iterator[GraphStore]:
-    store = open_store(str(tmp_path / "graph.db"))
-    base_district(store)
-    try:
-        yield store
-    finally:
-        store.close()
 
 
 def _cadre(store: GraphStore, name: str) -> dict[str, object]:

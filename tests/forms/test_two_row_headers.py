@@ -3,19 +3,17 @@ over two sub-headers) and a table workbook, and a group no one knows said as a p
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
 
-from graphsvc.stores import GraphStore, open_store
+from graphsvc.stores import GraphStore
 from loaders.forms.importer import import_forms
 from loaders.headers import combine_header, is_second_header, split_education
 from loaders.load import LoadFailed, load_paths
 from loaders.tables import SourceError
-from tests.forms.kit import base_district
 
 GROUPED = ["序号", "姓名", "性别", "出生年月", "参加工作时间", "学历学位", None,
            "毕业院校及专业", None, "现任职务", "现任职级", "任职时间", None, "备注"]  # fmt: skip
@@ -51,16 +49,6 @@ def roster(path: Path, *, top: list[object], subs: list[object]) -> Path:
     sheet.append(["合计", "2人"])
     book.save(path)
     return path
-
-
-@pytest.fixture
-def graph(tmp_path: Path) -> Iterator[GraphStore]:
-    store = open_store(str(tmp_path / "graph.db"))
-    base_district(store)
-    try:
-        yield store
-    finally:
-        store.close()
 
 
 def test_the_usual_groupings_make_one_name_a_column() -> None:
