@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pa_compute
 import pyarrow.csv as pa_csv
 
-from graphsvc.model import EDGE_SPECS, NODE_SPECS
+from graphsvc.model import EDGE_SPECS, NODE_SPECS, EdgeSpec, NodeSpec
 from loaders.headers import HeaderProblem, combine_header, expand_education, is_second_header
 
 __all__ = [
@@ -252,9 +252,10 @@ def _two_row_header(
     """A sheet's header over two rows, with the names its table knows."""
     from loaders.validate import header_map, normalize_header  # validate reads this module
 
-    spec = next(s for s in (*NODE_SPECS, *EDGE_SPECS) if s.table == table)
-    assert spec.model is not None
-    known = header_map(spec.model)
+    specs: list[NodeSpec | EdgeSpec] = [*NODE_SPECS, *EDGE_SPECS]
+    model = next(spec.model for spec in specs if spec.table == table)
+    assert model is not None
+    known = header_map(model)
     return combine_header(top, below, lambda name: normalize_header(name) in known)
 
 

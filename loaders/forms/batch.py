@@ -71,6 +71,12 @@ def _titles() -> dict[str, dict[str, str]]:
 
 # Table → field → its Chinese header.
 _TITLES = _titles()
+_TABLE_ZH: dict[str, str] = {
+    **{spec.table: spec.table_zh for spec in NODE_SPECS},
+    **{spec.table: spec.table_zh for spec in EDGE_SPECS if spec.table and spec.table_zh},
+}
+# A duplicate's reason names the row seen first: "已在本次导入的干部 第3行出现".
+_SEEN = re.compile(r"已在(本次导入的\S+) 第(\d+)行出现")
 
 
 def _zh_reason(reason: str) -> str:
@@ -100,6 +106,7 @@ class ImportBatch:
         default_factory=lambda: defaultdict(list)
     )
     seen: set[str] = field(default_factory=set)  # units and posts already reported created
+    _where: dict[tuple[str, int], str] = field(default_factory=dict)  # table row → its file
 
     # ------------------------------------------------------------ saying
 
@@ -135,28 +142,38 @@ class ImportBatch:
         self.rows[table].append((source, row))
 
     def raw_tables(self) -> list[RawTable]:
-        """The rows as tables the loader's validation reads, one per table and source."""
+        """The rows as tables the loader's validation reads: one per table, whatever file
+        each row came from (a table each would cost its set-up per form); :meth:`absorb`
+        names each problem's own file again."""
         raw: list[RawTable] = []
+        self._where: dict[tuple[str, int], str] = {}
         for name, rows in self.rows.items():
-            by_source: dict[str, list[dict[str, Any]]] = defaultdict(list)
-            for source, row in rows:
-                by_source[source].append(row)
-            for source, items in by_source.items():
-                keys = list(dict.fromkeys(key for item in items for key in item))
-                cells = [
-                    (number, [item.get(key) for key in keys])
-                    for number, item in enumerate(items, start=1)
-                ]
-                # Chinese headers, so that problems name fields as the form does.
-                titles = _TITLES[name]
-                raw.append(RawTable(name, source, [titles.get(k, k) for k in keys], cells))
+            keys = list(dict.fromkeys(key for _, row in rows for key in row))
+            label = f"本次导入的{_TABLE_ZH[name]}"
+            cells: list[tuple[int, list[Any]]] = []
+            for number, (source, row) in enumerate(rows, start=1):
+                self._where[(label, number)] = source
+                cells.append((number, [row.get(key) for key in keys]))
+            # Chinese headers, so that problems name fields as the form does.
+            titles = _TITLES[name]
+            raw.append(RawTable(name, label, [titles.get(k, k) for k in keys], cells))
         return raw
 
+    def _source(self, label: str, row: int | None) -> str:
+        return self._where.get((label, row or 0), label)
+
     def absorb(self, issues: list[LoadIssue]) -> None:
-        """The validation's problems, but not again for a field already said to be wrong."""
+        """The validation's problems, each at its own file; not again for a field already said
+        to be wrong."""
         reported = {(p.file, p.field) for p in self.problems}
         for issue in issues:
             value = None if issue.value is None else str(issue.value)
-            problem = FormProblem(issue.source, issue.column, value, _zh_reason(issue.reason))
+            reason = _SEEN.sub(
+                lambda m: f"已在{self._source(m.group(1), int(m.group(2)))}出现",
+                _zh_reason(issue.reason),
+            )
+            problem = FormProblem(
+                self._source(issue.source, issue.row), issue.column, value, reason
+            )
             if (problem.file, problem.field) not in reported:
                 self.problems.append(problem)

@@ -123,6 +123,7 @@ def career_rows(batch: ImportBatch, person: Person, org: OrgIndex) -> None:
         person.props["resume_unread"] = "\n".join(kept) or None
     for row in holdings.values():
         batch.add("post_history", where, row)
+    person.holdings = list(holdings.values())
     if record.kind == "form" and person.existing is not None and holdings:
         _close_dropped(batch, person, org, holdings)
     if person.existing is None and person.current_posts:

@@ -35,6 +35,7 @@ class Person:
     existing: dict[str, Any] | None  # the cadre as the graph holds them, None when new
     props: dict[str, Any] = field(default_factory=dict)
     current_posts: list[str] = field(default_factory=list)  # posts the form says are held
+    holdings: list[dict[str, Any]] = field(default_factory=list)  # HOLDS rows its career gave
     family: list[dict[str, Any]] = field(default_factory=list)
 
 

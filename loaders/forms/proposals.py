@@ -94,7 +94,7 @@ def proposal_rows(
         post_id: start for post_id, start, end in org.held.get(person.cadre_id, []) if end is None
     }
     holding.update(
-        {row["post_id"]: row["start"] for row in _holds(batch, person) if row.get("end") is None}
+        {row["post_id"]: row["start"] for row in person.holdings if row.get("end") is None}
     )
     made: set[str] = set()
     if appoint or remove:
@@ -153,14 +153,6 @@ def proposal_rows(
                     "note": "表中已任该职务：任免建议改为已任命",
                 }
             )
-
-
-def _holds(batch: ImportBatch, person: Person) -> list[dict[str, Any]]:
-    return [
-        row
-        for source, row in batch.rows.get("post_history", [])
-        if source == person.record.where and row["cadre_id"] == person.cadre_id
-    ]
 
 
 def _appointed(proposal: dict[str, Any], holding: dict[str, date]) -> bool:
