@@ -106,7 +106,7 @@ def run(cadres: int) -> dict[str, Any]:
     }
 
 
-def markdown(result: dict[str, Any]) -> str:
+def markdown(result: dict[str, Any], note: str = "") -> str:
     r = result
     return f"""# Benchmark: importing forms and rosters
 
@@ -126,7 +126,7 @@ Ratios to the bare baseline of the same run: forms {r["forms_s"] / r["bare_forms
 The import does per form what the baseline does (read the file) plus the 简历 parse, unit
 and post matching, family matching against every cadre, and the loader's validation of
 every row before one atomic write; the roster adds date reading and matching to the read.
-Timings vary with the machine; the test suite never asserts them.
+Timings vary with the machine; the test suite never asserts them.{note and chr(10) + chr(10) + note}
 """  # noqa: E501
 
 
@@ -134,9 +134,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cadres", type=int, default=3000)
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--note", default="", help="A line on how the run was made.")
     args = parser.parse_args()
     result = run(args.cadres)
-    text = markdown(result)
+    text = markdown(result, args.note)
     print(text)
     if args.out:
         args.out.write_text(text, encoding="utf-8")
