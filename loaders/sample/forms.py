@@ -20,11 +20,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from graphsvc.form_layout import LRM_POSITIONS, LRMX_ORDER
 from graphsvc.vocab import LEVEL_ORDER
 from loaders.forms.units import OrgIndex
+from loaders.sample.catalogue import AS_OF
 
-__all__ = ["write_forms"]
+__all__ = ["photo_bytes", "photo_rows", "proposal_rows", "write_forms"]
 
 _LRMX_ORDER = LRMX_ORDER
 _LRM_POSITIONS = LRM_POSITIONS
@@ -34,11 +37,13 @@ _TITLES = {
 }  # fmt: skip
 _BACK = {"配偶": "配偶", "父母": "子女", "子女": "父母", "兄弟姐妹": "兄弟姐妹",
          "配偶父母": "子女配偶", "子女配偶": "配偶父母"}  # fmt: skip
-PROPOSED = 12  # forms proposing a vacant post: the demo's appointments under way
+PROPOSED = 12  # forms proposing a vacant post, a district: the demo's appointments under way
+PHOTO_VARIANTS = 4
+PHOTO_EVERY = 50  # the tables keep every fiftieth cadre's photo; every form carries one
 
 
 @cache
-def _photo(variant: int) -> bytes:
+def photo_bytes(variant: int) -> bytes:
     """A synthetic one-inch portrait (a silhouette, no one's face), about 20 KB as the form
     editor keeps a photo; a few variants by background."""
     from PIL import Image, ImageDraw
@@ -50,7 +55,9 @@ def _photo(variant: int) -> bytes:
     draw.rectangle((120, 190, 175, 240), fill=(236, 200, 170))  # neck
     draw.ellipse((92, 70, 203, 200), fill=(236, 200, 170))  # face
     draw.ellipse((88, 60, 207, 130), fill=(30, 25, 20))  # hair
-    grain = Image.effect_noise((295, 413), 40).convert("RGB")  # a scan's grain: ~20 KB
+    # A scan's grain (~20 KB as a JPEG), from a seeded generator: the same sample, byte for byte.
+    noise = np.random.default_rng(variant).normal(128, 40, (413, 295)).clip(0, 255)
+    grain = Image.fromarray(noise.astype(np.uint8), "L").convert("RGB")
     image = Image.blend(image, grain, 0.15)
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=85)
@@ -109,7 +116,7 @@ def _forms(sample: Any, today: date) -> list[tuple[str, dict[str, Any]]]:
                  "中共党员" if person.get("party_date") else "群众",
                  current.get(b) or str(person.get("title") or ""))
             )  # fmt: skip
-    proposals = _proposals(tables, org, current)
+    proposals = {row["cadre_id"]: row for row in tables.get("proposals", [])}
     forms: list[tuple[str, dict[str, Any]]] = []
     for cadre_id, cadre in cadres.items():
         lines: list[str] = []
@@ -146,49 +153,81 @@ def _forms(sample: Any, today: date) -> list[tuple[str, dict[str, Any]]]:
             "NianDuKaoHeJieGuo": "；".join(
                 f"{year}年度考核{grade}" for year, grade in sorted(grades[cadre_id].items())
             ),
-            "ChengBaoDanWei": "区委组织部",
+            "ChengBaoDanWei": "区委组织部",  # over it: the proposal's own, if any
             "JiSuanNianLingShiJian": today.strftime("%Y%m"),
             "TianBiaoShiJian": today.strftime("%Y%m"),
             "TianBiaoRen": "（合成数据）",
             "ShenFenZheng": cadre.get("id_number") or "",
             "Version": "3.2.1.0",
             "family": family.get(cadre_id, []),
-            "photo": _photo(len(forms) % 4),
-            **proposals.get(cadre_id, {}),
+            "photo": photo_bytes(len(forms) % PHOTO_VARIANTS),
+            **_proposal_fields(proposals.get(cadre_id)),
         }
         forms.append((cadre_id, fields))
     return forms
 
 
-def _proposals(
-    tables: dict[str, list[dict[str, Any]]], org: OrgIndex, current: dict[str, str]
-) -> dict[str, dict[str, str]]:
-    """A dozen vacant leadership posts, each proposed for a cadre working in the same unit."""
+def _proposal_fields(row: dict[str, Any] | None) -> dict[str, str]:
+    if row is None:
+        return {}
+    return {"NiRenZhiWu": row["appoint"], "NiMianZhiWu": row.get("remove") or "",
+            "RenMianLiYou": row["reason"], "ChengBaoDanWei": row["reporting_unit"]}  # fmt: skip
+
+
+def proposal_rows(tables: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """A dozen vacant leadership posts a district, each proposed (拟任) for the colleague in
+    the same unit a step below the post, as the forms of those cadres say it."""
+    from loaders.forms.proposals import proposal_id  # the id an import of the form gives
+
+    org = OrgIndex(tables.get("units", []), tables.get("posts", []), {})
     held_now = {r["post_id"] for r in tables.get("post_history", []) if r.get("end") is None}
-    vacant = [p for p in tables.get("posts", []) if p.get("leadership") and p["id"] not in held_now]
+    current: dict[str, str] = {}
     unit_of = {p["id"]: str(p.get("unit_id")) for p in tables.get("posts", [])}
     by_unit: dict[str, list[str]] = defaultdict(list)
     for row in tables.get("post_history", []):
         if row.get("end") is None:
+            current[row["cadre_id"]] = org.post_text(row["post_id"])
             by_unit[unit_of.get(row["post_id"], "")].append(row["cadre_id"])
     rank = {level.value: order for level, order in LEVEL_ORDER.items()}
     level_of = {c["id"]: rank.get(str(c.get("level")), 0) for c in tables.get("cadres", [])}
-    chosen: dict[str, dict[str, str]] = {}
-    for post in sorted(vacant, key=lambda p: p["id"]):
+    districts = sum(1 for u in tables.get("units", []) if u.get("kind") == "区县")
+    chosen: dict[str, dict[str, Any]] = {}
+    for post in sorted(tables.get("posts", []), key=lambda p: p["id"]):
+        if not post.get("leadership") or post["id"] in held_now:
+            continue
         wanted = rank.get(str(post.get("level")), 0)
         # The colleague one step below the post (a deputy for the head's post), if any.
         people = sorted(
             (c for c in by_unit.get(str(post.get("unit_id")), []) if c not in chosen),
             key=lambda c: (abs(wanted - 1 - level_of.get(c, 0)), c),
         )
-        if not people or len(chosen) >= PROPOSED:
+        if not people or len(chosen) >= PROPOSED * max(1, districts):
             continue
+        appoint = org.post_text(post["id"])
         chosen[people[0]] = {
-            "NiRenZhiWu": org.post_text(post["id"]),
-            "NiMianZhiWu": current.get(people[0], ""),
-            "RenMianLiYou": "工作需要",
+            "id": proposal_id(people[0], post["id"], appoint, None),
+            "cadre_id": people[0],
+            "post_id": post["id"],
+            "appoint": appoint,
+            "remove": current.get(people[0]) or None,
+            "reason": "工作需要",
+            "reporting_unit": "区委组织部",
+            "date": AS_OF,
+            "age_date": AS_OF,
+            "status": "拟任",
+            "source": "任免审批表",
         }
-    return chosen
+    return list(chosen.values())
+
+
+def photo_rows(tables: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The photos the tables keep: every fiftieth cadre's (every form carries one)."""
+    return [
+        {"id": c["id"], "cadre_id": c["id"], "media_type": "image/jpeg",
+         "data": base64.b64encode(photo_bytes(index % PHOTO_VARIANTS)).decode("ascii")}
+        for index, c in enumerate(tables.get("cadres", []))
+        if index % PHOTO_EVERY == 0
+    ]  # fmt: skip
 
 
 def _lrmx(fields: dict[str, Any]) -> bytes:

@@ -45,6 +45,15 @@ def test_the_sample_forms_import_back_into_the_district(sample: Sample, tmp_path
         assert len(linked) >= len(proposals) / 2
         held_now = {b for _, b, props in store.iter_edges("HOLDS") if props.get("end") is None}
         assert not {p["post_id"] for p in linked} & held_now  # each a vacant post
+        # The forms say the tables' own proposals (the people by name and birth: a form's
+        # cadre has an id of its own; the posts as written: twin posts read as one).
+        person = {c["id"]: (c["name"], c["birth"]) for c in store.iter_nodes("Cadre")}
+        tabled = {c["id"]: (c["name"], c["birth"]) for c in sample.tables["cadres"]}
+        said = {(person[p["cadre_id"]], p["appoint"], p["remove"]) for p in proposals}
+        kept = {
+            (tabled[p["cadre_id"]], p["appoint"], p["remove"]) for p in sample.tables["proposals"]
+        }
+        assert said == kept
         channels = [c["channel"] for c in store.iter_nodes("Cadre")]
         assert set(channels) == {"选调生", "未知"}  # said by the 简历, or left for a clerk
         chosen = channels.count("选调生")
