@@ -14,51 +14,62 @@ image never enters the audit: the entry names the cadre).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import tempfile
+from collections.abc import Callable, Iterable
 from datetime import date
+from pathlib import Path as FilePath
 from typing import Annotated, Any, Literal, cast
 
-from fastapi import APIRouter, Depends, File, HTTPException, Path, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import Response
 
-from api.deps import AuditDep, PrincipalDep, StoreDep, require
+from api.deps import AuditDep, PrincipalDep, SettingsDep, StoreDep, require
 from api.schemas import ERRORS, FormsImportOut, Problem
+from api.uploads import (
+    UPLOAD_ERRORS,
+    multipart_body,
+    receive_files,
+    run_while_connected,
+    upload_slot,
+    write_in_turn,
+)
+from graphsvc.exports import safe_file_name
+from graphsvc.settings import Settings
 from graphsvc.vocab import PhotoType
 from loaders.forms.importer import import_form_bytes
+from loaders.forms.review import ImportReport
 from queries.forms.document import FormNotFound, build_form
 from queries.forms.export import MEDIA_TYPES, form_bytes
 from queries.forms.pdf import PdfUnavailable
 from queries.forms.proposals import ProposalsResult, proposals_under_way
 from queries.records import cadre_photo
 
-__all__ = ["FormUploads", "read_form_uploads", "router"]
+__all__ = ["receive_form_uploads", "router"]
 
 router = APIRouter(tags=["forms"])
 
-_MAX_UPLOAD = 20 * 1024 * 1024  # bytes, all files together
+_MAX_FILES = 1000  # forms in one upload (their size together: GRAPHSVC_FORMS_UPLOAD_MAX_MB)
 _SUFFIX = {"lrmx": "lrmx", "lrm": "lrm", "html": "html", "pdf": "pdf"}
 
 
-def read_form_uploads(
-    files: Annotated[
-        list[UploadFile],
-        File(description="One or more .lrmx / .lrm (with its .pic) files or roster .xlsx"),
-    ],
+async def receive_form_uploads(
+    request: Request, settings: Settings, *, fields: dict[str, str] | None = None
 ) -> list[tuple[str, bytes]]:
-    """The uploaded files as (name, content), all together at most 20 MB (else 413)."""
-    uploads: list[tuple[str, bytes]] = []
-    total = 0
-    for upload in files:
-        data = upload.file.read(_MAX_UPLOAD + 1)
-        total += len(data)
-        if total > _MAX_UPLOAD:
-            raise HTTPException(status_code=413, detail="上传的文件合计超过20 MB，请分批上传")
-        uploads.append((upload.filename or "form", data))
-    return uploads
-
-
-# Forms and rosters uploaded, read once: POST /forms and the workbench's page import.
-FormUploads = Annotated[list[tuple[str, bytes]], Depends(read_form_uploads)]
+    """The forms, rosters or tables uploaded in the field ``files``, as (name, content):
+    streamed within ``GRAPHSVC_FORMS_UPLOAD_MAX_MB`` and one upload slot
+    (:mod:`api.uploads`), for ``POST /forms`` and the workbench's page import alike.
+    ``fields``, if given, receives the text fields sent beside (the page's csrf)."""
+    with upload_slot(request), tempfile.TemporaryDirectory(prefix="graphsvc-forms-") as folder:
+        saved = await receive_files(
+            request,
+            FilePath(folder),
+            field="files",
+            limit_mb=settings.forms_upload_max_mb,
+            setting="GRAPHSVC_FORMS_UPLOAD_MAX_MB",
+            max_files=_MAX_FILES,
+            fields=fields,
+        )
+        return [(name, path.read_bytes()) for name, path in saved]
 
 
 def _binary(description: str, media_types: Iterable[str]) -> dict[str, Any]:
@@ -114,7 +125,7 @@ def get_form(
         raise HTTPException(status_code=404, detail=str(error)) from None
     except PdfUnavailable as error:
         raise HTTPException(status_code=503, detail=str(error)) from None
-    filename = f"{cadre_id}.{_SUFFIX[format]}"
+    filename = safe_file_name(f"{cadre_id}.{_SUFFIX[format]}")  # the id comes from the URL
     return Response(
         body,
         media_type=MEDIA_TYPES[format],
@@ -128,23 +139,43 @@ def get_form(
 @router.post(
     "/forms",
     summary="Upload appointment forms (.lrmx/.lrm/.pic) and rosters (.xlsx): all or nothing",
+    description="The forms (and a roster) go in the form field `files` (multipart/form-data), "
+    "one or more. "
+    "Refused before the body is read without a token with the write permission (401, 403) "
+    "or over `GRAPHSVC_FORMS_UPLOAD_MAX_MB` (413). `message` says in Chinese what was done.",
     response_model=FormsImportOut,
-    responses={422: ERRORS[422]},
+    responses=UPLOAD_ERRORS,
     dependencies=[Depends(require("write"))],
+    openapi_extra=multipart_body("files", "One or more .lrmx / .lrm files", many=True),
 )
-def upload_forms(
+async def upload_forms(
     request: Request,
     store: StoreDep,
+    settings: SettingsDep,
     audit: AuditDep,
-    uploads: FormUploads,
     dry_run: Annotated[bool, Query(description="Check and report; write nothing")] = False,
 ) -> FormsImportOut:
-    with request.app.state.write_lock:
-        report = import_form_bytes(store=store, files=uploads, dry_run=dry_run)
+    uploads = await receive_form_uploads(request, settings)
+    lock = request.app.state.write_lock
+
+    def run(_gone: Callable[[], bool]) -> ImportReport:
+        # Forms are read, matched and validated beside other requests; the lock only to write.
+        return write_in_turn(
+            store,
+            lock,
+            lambda graph: import_form_bytes(store=graph, files=uploads, dry_run=dry_run),
+        )
+
+    report = await run_while_connected(request, run)
     audit.record("upload_forms", report.cadre_ids)
     if report.problems:
+        shown = "；".join(
+            f"{p['file']}{' ' + str(p['field']) if p.get('field') else ''}：{p['reason']}"
+            for p in report.problems[:3]
+        )
         raise _Rejected(
-            f"{len(report.problems)} problem(s) in the forms; nothing was written",
+            f"任免审批表中有{len(report.problems)}处问题，未写入任何数据：{shown}"
+            + ("……" if len(report.problems) > 3 else ""),
             [
                 Problem(
                     field=" ".join(str(p[k]) for k in ("file", "field") if p.get(k)),
@@ -154,7 +185,10 @@ def upload_forms(
                 for p in report.problems
             ],
         )
-    return cast(FormsImportOut, {**report.as_dict(), "version": store.version()})
+    message = report.sentence() + ("；试运行，未写入任何数据" if dry_run else "")
+    return cast(
+        FormsImportOut, {**report.as_dict(), "version": store.version(), "message": message}
+    )
 
 
 @router.get(

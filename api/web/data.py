@@ -8,14 +8,12 @@ from datetime import date
 from typing import Any, TypeVar
 
 from fastapi import Request
-from starlette.concurrency import run_in_threadpool
 
+from api import models
 from api.deps import get_cache, get_directory, get_policy, get_store
-from api.web.deps import PageError
-from loaders.load import LoadFailed, load_records
 from queries.development.data import DevelopmentData
 from queries.directory import Directory
-from queries.selection.candidates import SelectionContext, rank_in_context
+from queries.selection.candidates import SelectionContext
 from queries.selection.results import CandidatesResult
 
 __all__ = [
@@ -26,7 +24,7 @@ __all__ = [
     "directory",
     "selection",
     "store",
-    "write_rows",
+    "vacancies",
 ]
 
 T = TypeVar("T")
@@ -44,38 +42,26 @@ def directory(request: Request) -> Directory:
 
 
 def selection(request: Request, day: date | None = None) -> SelectionContext:
-    day = day or date.today()
-    graph, policy = store(request), _policy(request)
-    context: SelectionContext = _cache(request).get(
-        graph,
-        ("selection", day),
-        lambda: SelectionContext.load(graph, policy=policy, as_of=day),
-        heavy=True,
-    )
-    return context
+    return models.selection(_cache(request), store(request), _policy(request), day or date.today())
 
 
-def candidates(request: Request, post_id: str, limit: int = 20) -> CandidatesResult:
-    day = date.today()
-    context = selection(request, day)
-    result: CandidatesResult = _cache(request).get(
-        store(request),
-        ("candidates", post_id, limit, day),
-        lambda: rank_in_context(context, post_id, limit=limit),
+def vacancies(request: Request, context: SelectionContext) -> list[str]:
+    """The context's vacancies (leadership posts nobody holds), found once per graph version
+    and day: the pages ask on every request, and a province has 300,000 posts to look at."""
+    found: list[str] = _cache(request).get(
+        store(request), ("vacancies", context.as_of), context.vacancies
     )
-    return result
+    return found
+
+
+def candidates(request: Request, post_id: str, limit: int | None = 20) -> CandidatesResult:
+    return models.candidates(
+        _cache(request), store(request), _policy(request), post_id, limit=limit, day=date.today()
+    )
 
 
 def development(request: Request) -> DevelopmentData:
-    day = date.today()
-    graph, policy = store(request), _policy(request)
-    data: DevelopmentData = _cache(request).get(
-        graph,
-        ("development", day),
-        lambda: DevelopmentData.load(graph, policy=policy, as_of=day),
-        heavy=True,
-    )
-    return data
+    return models.development(_cache(request), store(request), _policy(request), date.today())
 
 
 def cached(request: Request, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
@@ -85,27 +71,17 @@ def cached(request: Request, key: tuple[Any, ...], compute: Callable[[], T]) -> 
 
 def analysis(request: Request, name: str, run: Callable[..., T], **options: Any) -> T:
     """A development analysis (``run(data=...)``), cached under the API's key ``(name, day)``."""
-    day = date.today()
-    key = (name, day, *sorted(options.items()))
+    if not options:  # the API's key, so that a page and an API call compute it once
+        return models.analysis(
+            _cache(request),
+            store(request),
+            _policy(request),
+            name,
+            date.today(),
+            lambda data: run(data=data),
+        )
+    key = (name, date.today(), *sorted(options.items()))
     result: T = _cache(request).get(
         store(request), key, lambda: run(data=development(request), **options)
     )
     return result
-
-
-async def write_rows(request: Request, table: str, rows: list[dict[str, Any]], source: str) -> int:
-    """Rows of ``table`` through the loader's validation, one writer at a time (as the API);
-    the graph version after the write. A page that cannot be written says why, in Chinese."""
-    graph = store(request)
-
-    def write() -> int:
-        with request.app.state.write_lock:
-            load_records(graph, table, rows, source=source)
-            return graph.version()
-
-    try:
-        version: int = await run_in_threadpool(write)
-    except LoadFailed as failure:
-        problems = "；".join(str(issue) for issue in failure.issues[:5])
-        raise PageError(422, f"数据校验未通过，未写入：{problems}") from None
-    return version

@@ -1,7 +1,8 @@
 """导入: editors upload forms, a roster or tables, see the review, then confirm or cancel.
 
-The upload is read by the API's own dependency (:data:`api.routers.forms.FormUploads`:
-the same limits as ``POST /api/v1/forms``), kept in a folder of its own for its editor
+The upload is read as the API reads it (:func:`api.routers.forms.receive_form_uploads`:
+streamed, one upload slot, the same limits as ``POST /api/v1/forms``; its csrf token comes
+in the same body), kept in a folder of its own for its editor
 (a random name, readable by the service alone), and checked at once
 (:func:`loaders.forms.uploads.review_upload`): the review shows what matched, what would
 be created, what is ambiguous with its choices, and every problem with file, row and
@@ -26,7 +27,9 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from api.routers.forms import FormUploads
+from api.deps import SettingsDep
+from api.routers.forms import receive_form_uploads
+from api.uploads import write_in_turn
 from api.web import data
 from api.web.deps import PageError, allowed, check_csrf, shown
 from api.web.render import render
@@ -107,10 +110,11 @@ def upload_page(
 
 
 @router.post("/imports")
-async def upload(
-    request: Request, session: WriteDep, uploads: FormUploads, csrf: Annotated[str, Form()] = ""
-) -> Response:
-    check_csrf(session, csrf)
+async def upload(request: Request, session: WriteDep, settings: SettingsDep) -> Response:
+    # No body parameter: the session is checked before a byte of the body is read.
+    sent: dict[str, str] = {}
+    uploads = await receive_form_uploads(request, settings, fields=sent)
+    check_csrf(session, sent.get("csrf"))
     token = _stage(uploads, session.user)
     store = data.store(request)
     review = await run_in_threadpool(
@@ -163,8 +167,12 @@ async def confirm(
     store = data.store(request)
 
     def write() -> dict[str, Any]:
-        with request.app.state.write_lock:  # one writer at a time, as the API
-            return review_upload(store=store, folder=_folder(token) / "files", write=True)
+        # Read and validated beside other requests; the write lock only to write (as the API).
+        return write_in_turn(
+            store,
+            request.app.state.write_lock,
+            lambda graph: review_upload(store=graph, folder=_folder(token) / "files", write=True),
+        )
 
     review = await run_in_threadpool(write)
     shown(request, "import_write", review.get("cadre_ids", []))

@@ -8,14 +8,14 @@ roles that see photos, with ``no-store``; the audit entry names the cadre, never
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Query, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
 from api.cache import reading
 from api.web import data
 from api.web.deps import PageError, allowed, check_csrf, reveal_for, shown
+from api.web.development import write_then_show
 from api.web.render import render
 from graphsvc.access import Session
 from graphsvc.vocab import ProposalStatus
@@ -74,9 +74,16 @@ async def set_status(
     kept = store.get_node("Proposal", proposal_id)
     if kept is None:
         raise PageError(404, f"没有编号为 {proposal_id} 的任免建议。")
-    shown(request, "proposal_status", [str(kept["cadre_id"])])
-    version = await data.write_rows(request, "proposals", [{**kept, "status": status}], "在办任免")
-    return RedirectResponse(f"/proposals?status={quote(status)}&v={version}", status_code=303)
+    return await write_then_show(
+        request,
+        action="proposal_status",
+        person=str(kept["cadre_id"]),
+        table="proposals",
+        build=lambda: {**kept, "status": status},
+        page="/proposals",
+        notice={"status": status},
+        source="在办任免",
+    )
 
 
 @router.get("/cadres/{cadre_id}/photo")

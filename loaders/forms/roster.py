@@ -17,6 +17,7 @@ from typing import Any, BinaryIO
 
 from loaders.forms.record import FormProblem, FormRecord, FormUnreadable
 from loaders.headers import combine_header, header_text, is_second_header
+from loaders.tables import SourceError, open_workbook
 
 __all__ = ["ROSTER_COLUMNS", "RosterRead", "looks_like_roster", "read_roster", "roster_date"]
 
@@ -147,20 +148,23 @@ def read_roster(path: Path | BinaryIO, *, source: str | None = None) -> RosterRe
     FormUnreadable
         The file cannot be opened as a workbook, or no sheet has a 姓名 column.
     """
-    from openpyxl import load_workbook
-
     name = source or str(path)
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a damaged file
+    try:  # within the reading limits, damage said in Chinese (loaders.tables)
+        book = open_workbook(path, name=name)
+    except SourceError as error:
         raise FormUnreadable(
-            FormProblem(name, None, None, f"无法作为 .xlsx 花名册打开：{error}")
+            FormProblem(name, None, None, f"无法作为 .xlsx 花名册打开：{error.reason}")
         ) from None
     result = RosterRead()
     found = False
     try:
         for sheet in book.worksheets:
-            rows = [list(values) for values in sheet.iter_rows(values_only=True)]
+            try:
+                rows = [list(values) for values in sheet.iter_rows(values_only=True)]
+            except Exception:  # a part that breaks only once it is read
+                raise FormUnreadable(
+                    FormProblem(f"{name}[{sheet.title}]", None, None, "工作表已损坏，无法读取")
+                ) from None
             source = f"{name}[{sheet.title}]"
             start = next(
                 (i for i, cells in enumerate(rows[:15]) if _header_score(cells) >= 3), None

@@ -19,7 +19,7 @@ from graphsvc.stores.base import GraphStore
 from loaders.forms.importer import import_form_bytes
 from loaders.forms.reading import UPLOAD_SUFFIXES
 from loaders.load import LoadFailed, load_paths
-from loaders.tables import TABLE_NAMES, SourceError, read_sources
+from loaders.tables import TABLE_NAMES, SourceError, open_workbook, read_sources
 from loaders.validate import LoadIssue, validate_tables
 
 __all__ = ["UploadKind", "review_upload", "upload_kind"]
@@ -28,11 +28,9 @@ UploadKind = Literal["forms", "tables"]
 
 
 def _is_table_workbook(path: Path) -> bool:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(path, read_only=True)
-    except Exception:  # not a workbook at all: the forms path says why
+    try:  # within the reading limits (loaders.tables)
+        book = open_workbook(path)
+    except SourceError:  # damaged, too large or no workbook: the forms path says why
         return False
     try:
         return all(sheet.title.strip() in TABLE_NAMES for sheet in book.worksheets)

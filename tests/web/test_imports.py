@@ -91,7 +91,7 @@ def test_an_upload_reaches_its_review_and_its_confirmation_writes(
     assert page.locator("header nav a.on").inner_text() == "在办任免"
     row = page.locator("table.proposals tbody tr", has_text="林晓雯")
     row.locator("button", has_text="标记撤回").click()
-    page.wait_for_url(re.compile(r".*/proposals\?status=%E6%92%A4%E5%9B%9E&v=\d+$"))  # 撤回
+    page.wait_for_url(re.compile(r".*/proposals\?status=%E6%92%A4%E5%9B%9E&v=\d+#notice$"))  # 撤回
     assert "林晓雯" in page.inner_text("table.proposals")
     with open_store(workbench.store) as store:
         assert store.get_node("Proposal", proposal["id"])["status"] == "撤回"  # type: ignore[index]
