@@ -34,6 +34,8 @@ def proposals(
     request: Request,
     session: ReadDep,
     status: Annotated[str, Query(max_length=10)] = "拟任",
+    made: Annotated[int | None, Query(ge=0)] = None,
+    plan: Annotated[str | None, Query(max_length=200)] = None,
     v: Annotated[int | None, Query(ge=0, description="graph version to read at least")] = None,
 ) -> Response:
     if status not in (*STATUSES, "全部"):
@@ -56,6 +58,7 @@ def proposals(
         chosen=status,  # not `status`: render() takes that as the HTTP status
         statuses=[*STATUSES, "全部"],
         can_write=session.principal.can("write"),
+        notice=f"已按方案“{plan or ''}”提出任免建议 {made} 条。" if made is not None else "",
     )
 
 

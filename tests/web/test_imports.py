@@ -167,3 +167,38 @@ def test_only_editors_import(context: BrowserContext, workbench: Workbench) -> N
     refused = page.goto(f"{workbench.base}/imports")
     assert refused is not None and refused.status == 403
     assert "没有修改数据的权限" in page.inner_text("main")
+
+
+def test_a_saved_plan_makes_its_proposals_once(
+    context: BrowserContext, workbench: Workbench
+) -> None:
+    from tests.web.test_meeting import table_rows
+
+    page = sign_in(context, workbench, "editor")
+    page.goto(f"{workbench.base}/round?run=1&all=1")
+    page.fill("form.save-plan input[name=name]", "十二月拟任方案")
+    page.click("form.save-plan button[type=submit]")
+    page.wait_for_url(re.compile(r".*/round/plans/\d+\?saved=1"))
+    plan_path = page.url.split("?")[0].removeprefix(workbench.base)
+    appointees = [r for r in table_rows(page, "r") if r[3] != "未配"]
+    assert appointees
+
+    def made() -> list[dict[str, Any]]:
+        with open_store(workbench.store) as store:
+            source = "整体方案：十二月拟任方案"
+            return [p for p in store.iter_nodes("Proposal") if p.get("source") == source]
+
+    assert made() == []
+    for _ in range(2):  # making them again updates, never doubles
+        page.goto(workbench.base + plan_path)
+        page.click("#make-proposals")
+        page.wait_for_url(re.compile(r".*/proposals\?made=\d+&plan=.*&v=\d+#notice$"))
+        assert f"提出任免建议 {len(appointees)} 条" in page.inner_text("#notice")
+        proposals = made()
+        assert len(proposals) == len(appointees)
+        assert all(p["status"] == "拟任" and p["post_id"] and p["appoint"] for p in proposals)
+    shown = page.inner_text("table.proposals")
+    assert all(r[3].split("\n")[0] in shown for r in appointees)  # the list of 在办任免
+    (entry, *_) = audit_entries(workbench, f"{plan_path}/proposals")
+    assert entry["action"] == "plan_proposals"
+    assert {p["cadre_id"] for p in proposals} <= set(entry["subjects"])
