@@ -7,7 +7,7 @@ that see kinship and supervision records, the photo only for roles that see phot
 is audited with the cadre's id. ``POST /forms`` takes .lrmx/.lrm (.pic) files and roster
 workbooks through the same matching and validation as ``graphsvc import-forms``: all or
 nothing, every problem with file, field, value, reason. The workbench's page import reads
-its uploads with the same dependency (:data:`FormUploads`). ``GET /proposals`` lists the
+its uploads the same way (:func:`receive_form_uploads`). ``GET /proposals`` lists the
 proposals (任免建议); ``GET /cadres/{id}/photo`` is the photo, for roles that see it (the
 image never enters the audit: the entry names the cadre).
 """

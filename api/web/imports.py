@@ -103,10 +103,18 @@ def _stage(uploads: list[tuple[str, bytes]], user: str) -> str:
 def upload_page(
     request: Request,
     session: WriteDep,
+    settings: SettingsDep,
     cancelled: Annotated[bool, Query()] = False,
 ) -> Response:
     shown(request, "page:imports")
-    return render(request, "imports.html", title="导入", session=session, cancelled=cancelled)
+    return render(
+        request,
+        "imports.html",
+        title="导入",
+        session=session,
+        cancelled=cancelled,
+        limit_mb=settings.forms_upload_max_mb,
+    )
 
 
 @router.post("/imports")

@@ -202,3 +202,21 @@ def test_a_saved_plan_makes_its_proposals_once(
     (entry, *_) = audit_entries(workbench, f"{plan_path}/proposals")
     assert entry["action"] == "plan_proposals"
     assert {p["cadre_id"] for p in proposals} <= set(entry["subjects"])
+
+
+def test_an_upload_without_the_form_token_is_refused(
+    context: BrowserContext, workbench: Workbench
+) -> None:
+    page = sign_in(context, workbench, "editor")
+    page.goto(f"{workbench.base}/imports")
+    token = page.locator("#upload input[name=csrf]").get_attribute("value")
+    assert token
+    form = {"name": "林国栋.lrmx", "mimeType": "application/xml", "buffer": lrmx_bytes(FATHER)}
+    refused = context.request.post(
+        f"{workbench.base}/imports", multipart={"files": form}, max_redirects=0
+    )
+    assert refused.status == 403 and "防伪令牌" in refused.text()
+    taken = context.request.post(
+        f"{workbench.base}/imports", multipart={"csrf": token, "files": form}, max_redirects=0
+    )
+    assert taken.status == 303 and REVIEW.match(taken.headers["location"])
