@@ -125,6 +125,9 @@ class FormsImportOut(TypedDict):
     ambiguous: list[dict[str, Any]]
     problems: list[dict[str, Any]]
     warnings: list[dict[str, Any]]
+    closed: list[dict[str, Any]]  # posts a newer form no longer lists, closed at its date
+    proposals: list[dict[str, Any]]  # 任免建议 the forms make
+    channels: list[dict[str, Any]]  # 录用渠道 read from 简历, or left 未知 for a clerk
     files: int
     cadre_ids: list[CadreId]
     written: bool

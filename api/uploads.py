@@ -113,9 +113,11 @@ async def receive_files(
     limit_mb: int,
     setting: str,
     max_files: int = 1,
+    fields: dict[str, str] | None = None,
 ) -> list[tuple[str, Path]]:
     """Stream the multipart body's files of ``field`` into ``folder``; their names (made
-    safe) and paths. Call inside :func:`upload_slot`.
+    safe) and paths. Call inside :func:`upload_slot`. ``fields``, if given, receives the
+    body's text fields (a page's csrf token: it comes in the same body).
 
     Raises
     ------
@@ -154,7 +156,11 @@ async def receive_files(
     saved: list[tuple[str, Path]] = []
     try:
         for name, value in form.multi_items():
-            if name != field or not isinstance(value, UploadFile):
+            if not isinstance(value, UploadFile):
+                if fields is not None:
+                    fields[name] = value
+                continue
+            if name != field:
                 continue
             file_name = _file_name(value.filename) or f"上传文件{len(saved) + 1}"
             path = folder / f"{len(saved)}" / file_name  # a folder each: namesakes stay apart

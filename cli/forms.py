@@ -47,9 +47,9 @@ def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
-def _as_of(text: str | None) -> date:
+def _as_of(text: str | None) -> date | None:
     if not text:
-        return date.today()
+        return None  # the proposal's 计算年龄时间, else today
     try:
         return date.fromisoformat(text)
     except ValueError:
@@ -91,6 +91,22 @@ def import_forms_command(
         _print_json(report.as_dict())
     else:
         out.print(report.sentence())
+        for item in report.closed:
+            out.print(
+                f"[yellow]免职[/] {item['file']}: {item['name']} 的“{item['post']}”"
+                f"（{item['start']:%Y.%m} 起）新表未列出，按填表时间 {item['end']:%Y.%m.%d} 免职"
+            )
+        for item in report.proposals:
+            post = f"（岗位 {item['post_id']}）" if item["post_id"] else "（未关联岗位）"
+            out.print(
+                f"[cyan]任免建议[/] {item['file']}: {item['name']} 拟任 {item['appoint'] or '—'}"
+                f"{post}，拟免 {item['remove'] or '—'}，{item['status']}"
+            )
+        unknown = [item for item in report.channels if item["channel"] == "未知"]
+        if unknown:
+            names = "、".join(str(item["name"]) for item in unknown[:10])
+            more = f" 等{len(unknown)}人" if len(unknown) > 10 else ""
+            out.print(f"[yellow]录用渠道待核实[/] {names}{more}（表中没有写明）")
         for item in report.ambiguous:
             out.print(f"[yellow]存疑[/] {item['file']}: {item['text']} → {item['candidates']}")
         for item in report.warnings:
@@ -121,7 +137,10 @@ def form_command(
         str, typer.Option("--format", help="With --round: lrmx, lrm, html or pdf.")
     ] = "lrmx",
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="计算年龄时间 (YYYY-MM-DD); default today.")
+        str | None,
+        typer.Option(
+            "--as-of", help="计算年龄时间 (YYYY-MM-DD); default the proposal's, else today."
+        ),
     ] = None,
     reason: Annotated[str, typer.Option("--reason", help="任免理由")] = "",
     reporting_unit: Annotated[str, typer.Option("--reporting-unit", help="呈报单位")] = "",
@@ -151,7 +170,7 @@ def form_command(
                     store=graph,
                     plan=plan,
                     out_dir=out_path,
-                    as_of=day,
+                    as_of=day or date.today(),
                     fmt=fmt,
                     reporting_unit=reporting_unit,
                 )

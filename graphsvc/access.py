@@ -66,6 +66,7 @@ from graphsvc.audit_check import (
 from graphsvc.passwords import password_problem
 
 __all__ = [
+    "PART_PERMISSIONS",
     "PERMISSIONS",
     "PERMISSION_TITLES",
     "ROLES",
@@ -82,13 +83,23 @@ __all__ = [
 ROLES = ("viewer", "analyst", "editor", "admin")
 
 _READ = {"read", "select"}
+# A cadre's photo is on the form a committee decides with; analyses never need a face.
 PERMISSIONS: dict[str, frozenset[str]] = {
-    "viewer": frozenset(_READ),
+    "viewer": frozenset(_READ | {"see_photo"}),
     "analyst": frozenset(_READ | {"analyse", "see_kinship", "see_supervision"}),
-    "editor": frozenset(_READ | {"write", "see_id_number"}),
+    "editor": frozenset(_READ | {"write", "see_id_number", "see_photo"}),
     "admin": frozenset(
-        _READ | {"analyse", "write", "audit", "see_id_number", "see_kinship", "see_supervision"}
+        _READ
+        | {"analyse", "write", "audit", "see_id_number", "see_kinship", "see_supervision",
+           "see_photo"}
     ),
+}  # fmt: skip
+# The sensitive parts of a cadre's record, each with the permission that shows it.
+PART_PERMISSIONS: dict[str, str] = {
+    "id_number": "see_id_number",
+    "kinship": "see_kinship",
+    "supervision": "see_supervision",
+    "photo": "see_photo",
 }
 
 # What each permission lets a role do, as a refusal names it to the user.
@@ -101,6 +112,7 @@ PERMISSION_TITLES: dict[str, str] = {
     "see_id_number": "查看完整身份证号",
     "see_kinship": "查看亲属关系",
     "see_supervision": "查看监督记录",
+    "see_photo": "查看照片",
 }
 
 _SCHEMA = """
@@ -210,6 +222,10 @@ class Principal:
 
     def can(self, permission: str) -> bool:
         return permission in PERMISSIONS.get(self.role, frozenset())
+
+    def parts_shown(self) -> frozenset[str]:
+        """The sensitive parts of a record this role sees (``id_number``, ``photo`` ...)."""
+        return frozenset(part for part, needs in PART_PERMISSIONS.items() if self.can(needs))
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,17 @@ order-sensitive; ``.lrm`` (version 2) is one line of quoted fields by position.
 
 from __future__ import annotations
 
-__all__ = ["FAMILY_ELEMENTS", "LRMX_ORDER", "LRM_FIELD_COUNT", "LRM_POSITIONS"]
+import re
+from datetime import date
+
+__all__ = [
+    "FAMILY_ELEMENTS",
+    "LRMX_ORDER",
+    "LRM_FIELD_COUNT",
+    "LRM_POSITIONS",
+    "placed_line",
+    "read_placed_line",
+]
 
 # The element order the form editor writes and expects under <Person>.
 LRMX_ORDER: tuple[str, ...] = (
@@ -46,3 +56,27 @@ LRM_POSITIONS: dict[int, str] = {
     31: "TianBiaoRen", 32: "TianBiaoShiJian",
 }  # fmt: skip
 LRM_FIELD_COUNT = 33
+
+
+# A 简历 line no rule could read is kept on the cadre (``Cadre.resume_unread``, a line each)
+# with the period it follows, so the form written out again puts it back in its place:
+# ``〔2012.03后〕那几年在外地务工`` follows the post held from 2012.03; ``〔最前〕`` opens the 简历.
+_PLACED = re.compile(r"^〔(?:(\d{4})\.(\d{2})后|最前)〕")
+
+
+def placed_line(after: date | None, line: str) -> str:
+    """An unread 简历 line as the cadre keeps it, with the start of the post it follows."""
+    return f"〔{after:%Y.%m}后〕{line}" if after else f"〔最前〕{line}"
+
+
+def read_placed_line(kept: str) -> tuple[date | None, bool, str]:
+    """A kept line → (the start of the post it follows, whether it says where, the line).
+
+    Lines kept before they said where are not placed: they are written at the end.
+    """
+    match = _PLACED.match(kept)
+    if match is None:
+        return None, False, kept
+    year, month = match.groups()
+    after = date(int(year), int(month), 1) if year else None
+    return after, True, kept[match.end() :]

@@ -12,6 +12,7 @@ lists other headers accepted for the same field.
 
 from __future__ import annotations
 
+import base64
 import builtins
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 
 from graphsvc.dates import parse_cadre_date
 from graphsvc.id_number import normalize_id_number
+from graphsvc.photos import decode_photo, photo_problem, photo_type
 from graphsvc.vocab import (
     CadreStatus,
     Channel,
@@ -33,9 +35,11 @@ from graphsvc.vocab import (
     MentorKind,
     MentorStatus,
     ParticipationRole,
+    PhotoType,
     PostFunction,
     ProjectKind,
     ProjectResult,
+    ProposalStatus,
     Rank,
     RotationKind,
     SupervisionKind,
@@ -52,9 +56,11 @@ __all__ = [
     "EdgeSpec",
     "Mentor",
     "NodeSpec",
+    "Photo",
     "Pool",
     "Post",
     "Project",
+    "Proposal",
     "Reference",
     "Specialty",
     "Supervision",
@@ -170,7 +176,13 @@ class Cadre(Record):
     work_start: CadreDate = col("参加工作时间")
     education: Annotated[Education, Vocab] = col("全日制学历", "学历")
     degree: str | None = col("全日制学位", "学位", default=None)
-    school_major: str | None = col("毕业院校及专业", "毕业院校系及专业", default=None)
+    school_major: str | None = col(
+        "毕业院校及专业",
+        "毕业院校系及专业",
+        "全日制毕业院校及专业",
+        "全日制毕业院校系及专业",
+        default=None,
+    )
     inservice_education: Annotated[Education, Vocab] | None = col("在职学历", default=None)
     channel: Annotated[Channel, Vocab] = col("录用渠道", "来源渠道", "渠道")
     recruit_date: CadreDate | None = col("录用时间", "招录时间", default=None)
@@ -190,7 +202,9 @@ class Cadre(Record):
     professional_title: str | None = col("专业技术职务", default=None)
     expertise: str | None = col("熟悉专业有何专长", "专长", default=None)
     inservice_degree: str | None = col("在职学位", default=None)
-    inservice_school_major: str | None = col("在职毕业院校及专业", default=None)
+    inservice_school_major: str | None = col(
+        "在职毕业院校及专业", "在职毕业院校系及专业", default=None
+    )
     rewards_and_sanctions: str | None = col("奖惩情况", sensitive=True, default=None)
     resume_unread: str | None = col("未识别简历", default=None)  # 简历 lines no rule could read
     family: str | None = col("家庭成员", sensitive=True, default=None)  # JSON list, as on the form
@@ -291,6 +305,57 @@ class Supervision(Record):
     note: str | None = col("说明", "事由", default=None)
 
 
+class Proposal(Record):
+    """任免建议: an appointment under way (拟任, 拟免) until made (已任命) or withdrawn (撤回)."""
+
+    id: Id = col("建议编号", "编号", "proposal_id")
+    cadre_id: Id = col("干部编号")
+    post_id: Id | None = col("拟任岗位编号", default=None)  # the post 拟任职务 names, if found
+    appoint: str | None = col("拟任职务", default=None)  # as the form writes it
+    remove: str | None = col("拟免职务", default=None)
+    reason: str | None = col("任免理由", default=None)
+    reporting_unit: str | None = col("呈报单位", default=None)
+    date: CadreDate | None = col("填表时间", "建议时间", default=None)
+    age_date: CadreDate | None = col("计算年龄时间", default=None)
+    status: Annotated[ProposalStatus, Vocab] = col("状态", default=ProposalStatus.PROPOSED)
+    source: str | None = col("来源", default=None)  # the form, or the round plan, it came from
+
+    @model_validator(mode="after")
+    def _proposes_something(self) -> Proposal:
+        if not self.appoint and not self.remove and not self.post_id:
+            raise ValueError("任免建议须写明拟任职务、拟任岗位或拟免职务")
+        return self
+
+
+def _to_photo(value: object) -> object:
+    # Kept as base64 text; checked here so that no load keeps what is no photo.
+    if isinstance(value, bytes):
+        data = value
+    elif isinstance(value, str):
+        data = decode_photo(value)
+    else:
+        return value
+    problem = photo_problem(data)
+    if problem:
+        raise ValueError(problem)
+    return base64.b64encode(data).decode("ascii")
+
+
+class Photo(Record):
+    """照片: a cadre's photo, as the form carries it (JPEG, PNG, BMP or GIF, base64)."""
+
+    id: Id = col("照片编号", "编号")  # the cadre's id: one photo a cadre
+    cadre_id: Id = col("干部编号")
+    media_type: Annotated[PhotoType, Vocab] = col("图片类型", "类型")
+    data: Annotated[str, BeforeValidator(_to_photo)] = col("照片", sensitive=True)
+
+    @model_validator(mode="after")
+    def _kind_matches(self) -> Photo:
+        if photo_type(decode_photo(self.data)) != self.media_type:
+            raise ValueError("图片类型与照片内容不符")
+        return self
+
+
 # --------------------------------------------------------------- relations
 
 
@@ -317,6 +382,7 @@ class Rotation(Record):
     kind: Annotated[RotationKind, Vocab] = col("类型", "交流类型")
     start: CadreDate = col("开始时间")
     end: CadreDate | None = col("结束时间", default=None)
+    role: str | None = col("挂职职务", "交流职务", default=None)  # the post held there, as written
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Rotation:
@@ -481,6 +547,24 @@ NODE_SPECS: tuple[NodeSpec, ...] = (
         "监督记录",
         Supervision,
         (Reference("cadre_id", "RECORD_OF", "Cadre"),),
+        sensitive=True,
+    ),
+    NodeSpec(
+        "Proposal",
+        "proposals",
+        "任免建议",
+        Proposal,
+        (
+            Reference("cadre_id", "PROPOSAL_OF", "Cadre"),
+            Reference("post_id", "PROPOSED_FOR", "Post"),
+        ),
+    ),
+    NodeSpec(
+        "Photo",
+        "photos",
+        "照片",
+        Photo,
+        (Reference("cadre_id", "PHOTO_OF", "Cadre"),),
         sensitive=True,
     ),
 )

@@ -63,9 +63,10 @@ __all__ = [
     "snapshot_root",
 ]
 
-# What the analyses read: every node label, and the relations (reference edges such as
-# IN_UNIT are the nodes' own fields, analysis results are not read back).
-SNAPSHOT_LABELS: tuple[str, ...] = tuple(spec.label for spec in NODE_SPECS)
+# What the analyses read: every node label but photos (large, and no analysis looks at a
+# face), and the relations (reference edges such as IN_UNIT are the nodes' own fields,
+# analysis results are not read back).
+SNAPSHOT_LABELS: tuple[str, ...] = tuple(spec.label for spec in NODE_SPECS if spec.label != "Photo")
 SNAPSHOT_EDGES: tuple[str, ...] = (
     "HOLDS",
     "ROTATED_TO",

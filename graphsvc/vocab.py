@@ -24,9 +24,11 @@ __all__ = [
     "MentorKind",
     "MentorStatus",
     "ParticipationRole",
+    "PhotoType",
     "PostFunction",
     "ProjectKind",
     "ProjectResult",
+    "ProposalStatus",
     "Rank",
     "RotationKind",
     "SupervisionKind",
@@ -50,6 +52,7 @@ class Channel(StrEnum):
     PUBLIC_INSTITUTION = "事业单位"
     MILITARY_TRANSFER = "军转干部"
     OTHER = "其他"
+    UNKNOWN = "未知"  # a form did not say; a clerk fills it in
 
 
 class UnitKind(StrEnum):
@@ -246,6 +249,23 @@ class TrainingKind(StrEnum):
     THEMATIC = "专题培训"
     PROFESSIONAL = "业务培训"
     ONLINE = "在线学习"
+
+
+class ProposalStatus(StrEnum):
+    """Where a proposed appointment (任免建议) stands."""
+
+    PROPOSED = "拟任"
+    APPOINTED = "已任命"
+    WITHDRAWN = "撤回"
+
+
+class PhotoType(StrEnum):
+    """The image kinds a cadre's photo may be (what form editors write)."""
+
+    JPEG = "image/jpeg"
+    PNG = "image/png"
+    BMP = "image/bmp"
+    GIF = "image/gif"
 
 
 class RotationKind(StrEnum):

@@ -21,15 +21,17 @@ import logging
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, BinaryIO, Literal
 
 import pyarrow as pa
 import pyarrow.compute as pa_compute
 import pyarrow.csv as pa_csv
 
-from graphsvc.model import EDGE_SPECS, NODE_SPECS
+from graphsvc.model import EDGE_SPECS, NODE_SPECS, EdgeSpec, NodeSpec
 from graphsvc.settings import get_settings
+from loaders.headers import HeaderProblem, combine_header, expand_education, is_second_header
 
 __all__ = [
     "TABLE_NAMES",
@@ -165,6 +167,8 @@ class RawTable:
     kind: Literal["csv", "xlsx", "records"] = "records"  # records: mappings given by a request
     columnar: pa.Table | None = None
     numbers: list[int] = field(default_factory=list)
+    # Columns of a two-row header that name nothing known: (row, column as written, why).
+    header_problems: list[tuple[int, str, str]] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.numbers) if self.columnar is not None else len(self.rows)
@@ -302,7 +306,7 @@ def _read_csv_columns(path: Path, table: str) -> RawTable | None:
     return RawTable(table, path.name, header, [], "csv", columnar=read, numbers=numbers)
 
 
-def _check_archive(path: Path, limits: ReadLimits) -> None:
+def _check_archive(path: Path | BinaryIO, limits: ReadLimits, name: str) -> None:
     """Refuse a workbook whose parts would expand past the limits, before inflating any:
     the sizes come from the archive's directory, and Python's zip reader never inflates a
     part past its declared size (a part that holds more fails its CRC check)."""
@@ -310,11 +314,13 @@ def _check_archive(path: Path, limits: ReadLimits) -> None:
         with zipfile.ZipFile(path) as archive:
             parts = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        raise SourceError(path.name, _DAMAGED_ZIP) from None
+        raise SourceError(name, _DAMAGED_ZIP) from None
+    if not isinstance(path, Path):
+        path.seek(0)
     total = sum(part.file_size for part in parts)
     if total > limits.unzipped_mb * _MIB:
         raise TooLarge(
-            path.name,
+            name,
             f"解压后共{total / _MIB:,.0f} MB，超过上限{limits.unzipped_mb:,} MB"
             "（设置 GRAPHSVC_WORKBOOK_MAX_UNZIPPED_MB）：可能是恶意构造的压缩文件，"
             "或请拆分成几个工作簿",
@@ -323,7 +329,7 @@ def _check_archive(path: Path, limits: ReadLimits) -> None:
         # Small parts compress well by nature; a large one expanding hundreds of times is a bomb.
         if part.file_size > _MIB and part.file_size > limits.ratio * max(part.compress_size, 1):
             raise TooLarge(
-                path.name,
+                name,
                 f"其中的“{part.filename}”解压后是压缩时的"
                 f"{part.file_size // max(part.compress_size, 1):,}倍，超过上限{limits.ratio}倍"
                 "（设置 GRAPHSVC_WORKBOOK_MAX_RATIO）：可能是恶意构造的压缩文件（“压缩炸弹”）",
@@ -353,8 +359,11 @@ def _damaged(error: BaseException) -> str:
     return "工作簿已损坏，无法读取；请在Excel中打开并另存为.xlsx后再试"
 
 
-def open_workbook(path: Path, limits: ReadLimits | None = None) -> Any:
+def open_workbook(
+    path: Path | BinaryIO, limits: ReadLimits | None = None, *, name: str | None = None
+) -> Any:
     """Open an .xlsx workbook read-only, values only, after its archive passed the limits.
+    ``path`` is a file, or an upload's content (``name`` then names it in problems).
 
     Raises
     ------
@@ -363,14 +372,15 @@ def open_workbook(path: Path, limits: ReadLimits | None = None) -> Any:
     """
     from openpyxl import DEFUSEDXML, load_workbook
 
+    name = name or (path.name if isinstance(path, Path) else "工作簿")
     if not DEFUSEDXML:  # openpyxl parses with defusedxml only when it is there and allowed
-        raise SourceError(path.name, "服务器未启用安全的XML解析（defusedxml），拒绝读取工作簿")
-    _check_archive(path, limits or ReadLimits.from_settings())
+        raise SourceError(name, "服务器未启用安全的XML解析（defusedxml），拒绝读取工作簿")
+    _check_archive(path, limits or ReadLimits.from_settings(), name)
     try:
         return load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
-        log.info("cannot open workbook %s: %r", path.name, error)
-        raise SourceError(path.name, _damaged(error)) from None
+        log.info("cannot open workbook %s: %r", name, error)
+        raise SourceError(name, _damaged(error)) from None
 
 
 def _read_workbook(path: Path, tally: _Tally) -> Iterator[RawTable]:
@@ -378,8 +388,13 @@ def _read_workbook(path: Path, tally: _Tally) -> Iterator[RawTable]:
     try:
         for sheet in book.worksheets:
             source = f"{path.name}[{sheet.title}]"
-            table = canonical_table(source, sheet.title)
+            try:
+                table = canonical_table(source, sheet.title)
+            except SourceError as error:
+                raise _roster_hint(error, sheet) from None
             header: list[str] | None = None
+            top: list[Any] = []
+            problems: list[tuple[int, str, str]] = []
             rows: list[tuple[int, list[Any]]] = []
             try:
                 for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
@@ -389,7 +404,14 @@ def _read_workbook(path: Path, tally: _Tally) -> Iterator[RawTable]:
                         if _is_blank(cells):
                             continue
                         header = ["" if cell is None else str(cell).strip() for cell in cells]
+                        top = cells
                         continue
+                    if top and not rows and is_second_header(top, cells):
+                        header, unknown = _two_row_header(table, top, cells)
+                        problems = [(number, p.text, p.reason) for p in unknown]
+                        top = []
+                        continue
+                    top = []
                     if not _is_blank(cells):
                         rows.append((number, cells))
                 tally.check(source)
@@ -400,9 +422,38 @@ def _read_workbook(path: Path, tally: _Tally) -> Iterator[RawTable]:
                 raise SourceError(source, _damaged(error)) from None
             if header is None:
                 continue  # an empty sheet is no table
-            yield RawTable(table, source, header, rows, "xlsx")
+            if problems or set(header) & {"全日制学历学位", "在职学历学位"}:
+                header = expand_education(header, [cells for _, cells in rows])
+            yield RawTable(table, source, header, rows, "xlsx", header_problems=problems)
     finally:
         book.close()
+
+
+def _two_row_header(
+    table: str, top: list[Any], below: list[Any]
+) -> tuple[list[str], list[HeaderProblem]]:
+    """A sheet's header over two rows, with the names its table knows."""
+    from loaders.validate import header_map, normalize_header  # validate reads this module
+
+    specs: list[NodeSpec | EdgeSpec] = [*NODE_SPECS, *EDGE_SPECS]
+    model = next(spec.model for spec in specs if spec.table == table)
+    assert model is not None
+    known = header_map(model)
+    return combine_header(top, below, lambda name: normalize_header(name) in known)
+
+
+def _roster_hint(error: SourceError, sheet: Any) -> SourceError:
+    """A sheet named as no table: said plainly when it is a roster (干部花名册)."""
+    from loaders.forms.roster import looks_like_roster
+
+    head = [list(values) for values in islice(sheet.iter_rows(values_only=True), 15)]
+    if not looks_like_roster(head):
+        return error
+    return SourceError(
+        error.source,
+        f"工作表“{sheet.title}”不是数据表，看起来是干部花名册：请用 graphsvc import-forms 导入"
+        "（graphsvc load 读取以表名命名的工作表，如 干部、岗位、任职经历）",
+    )
 
 
 def input_files(paths: list[Path]) -> list[Path]:

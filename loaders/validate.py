@@ -40,10 +40,18 @@ from graphsvc.rows import (
 from graphsvc.settings import get_settings
 from graphsvc.stores.base import GraphStore
 from loaders.columns import Accepted, accept_rows, column_plan
+from loaders.headers import column_letter
 from loaders.messages import cell_problem
 from loaders.tables import RawTable
 
-__all__ = ["IdNumberCheck", "LoadIssue", "ValidatedLoad", "header_map", "validate_tables"]
+__all__ = [
+    "IdNumberCheck",
+    "LoadIssue",
+    "ValidatedLoad",
+    "header_map",
+    "normalize_header",
+    "validate_tables",
+]
 
 
 @dataclass(frozen=True)
@@ -89,7 +97,8 @@ class ValidatedLoad:
     rows_by_table: dict[str, int] = field(default_factory=dict)
 
 
-def _normalize_header(text: str) -> str:
+def normalize_header(text: str) -> str:
+    """A header as compared with the model's titles and aliases."""
     return (
         text.strip()
         .lower()
@@ -117,7 +126,7 @@ def header_map(model: type[Record]) -> dict[str, str]:
             if isinstance(aliases, list):
                 names.extend(str(alias) for alias in aliases)
         for header in names:
-            mapping.setdefault(_normalize_header(header), name)
+            mapping.setdefault(normalize_header(header), name)
     return mapping
 
 
@@ -205,7 +214,7 @@ def _row_shape_problem(
                 "可能是备注等内容中未加引号的逗号；请给含逗号的内容加英文双引号，或删去逗号"
             )
         else:
-            letters = "、".join(_column_letter(position) for position, _ in unheaded)
+            letters = "、".join(column_letter(position) for position, _ in unheaded)
             reason = (
                 f"第{number}行的{letters}列有内容“{shown}”，但该列没有表头；"
                 "请补上表头，或删去这些内容"
@@ -233,15 +242,6 @@ def _row_shape_problem(
             )
         )
     return None
-
-
-def _column_letter(position: int) -> str:
-    letters = ""
-    position += 1
-    while position:
-        position, rest = divmod(position - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
 
 
 def _id_number_problems(model: type[Record], values: dict[str, Any]) -> list[str]:
@@ -276,12 +276,14 @@ def _validate_table(
     """Validate one table's rows. Ids of rows that fail go into ``seen_ids`` (when given),
     so that relations naming them are not reported a second time as unknown."""
     headers = header_map(model)
+    for row, column, reason in table.header_problems:  # a two-row header's unknown group
+        issues.append(LoadIssue(table.source, row, column, reason))
     columns: dict[str, str] = {}  # field name → header as spelled in the file
     positions: dict[str, int] = {}
     for position, header in enumerate(table.header):
         if not header:
             continue
-        field_name = headers.get(_normalize_header(header))
+        field_name = headers.get(normalize_header(header))
         if field_name is None:
             # Spreadsheets carry extra columns (序号, 备注); say so, but do not refuse them.
             warnings.append(

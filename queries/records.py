@@ -6,6 +6,7 @@ masked unless the caller says the reader may see it.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -30,12 +31,16 @@ __all__ = [
     "SENSITIVE_PARTS",
     "CadreProfile",
     "Page",
+    "PhotoInfo",
     "PostDetail",
+    "ProposalEntry",
     "UnitDetail",
+    "cadre_photo",
     "cadre_profile",
     "list_records",
     "mask_id_number",
     "post_detail",
+    "proposal_entry",
     "unit_detail",
 ]
 
@@ -105,6 +110,28 @@ class RelativeEntry(TypedDict):
     direction: str
 
 
+class ProposalEntry(TypedDict):
+    """An appointment proposed for the cadre (任免建议), with where it stands."""
+
+    proposal_id: str
+    post_id: str | None
+    post_name: str | None
+    appoint: str | None  # 拟任职务, as written
+    remove: str | None  # 拟免职务
+    reason: str | None
+    reporting_unit: str | None
+    date: date | None
+    status: str
+    source: str | None
+
+
+class PhotoInfo(TypedDict):
+    """That the cadre has a photo, and what kind; the image itself is fetched on its own."""
+
+    media_type: str
+    size: int  # bytes
+
+
 class CadreProfile(TypedDict):
     """A cadre's profile with full history (干部档案)."""
 
@@ -118,6 +145,8 @@ class CadreProfile(TypedDict):
     specialties: list[SpecialtyNode]
     assessments: list[AssessmentNode]
     pool_membership: list[PoolEntry]
+    proposals: list[ProposalEntry]
+    photo: NotRequired[PhotoInfo]
     relatives: NotRequired[list[RelativeEntry]]
     supervision: NotRequired[list[SupervisionNode]]
     shown_sensitive: NotRequired[list[str]]
@@ -167,7 +196,7 @@ class UnitDetail(TypedDict):
 
 
 # What a role may be shown of a person's record, beyond the ordinary fields.
-SENSITIVE_PARTS = ("id_number", "kinship", "supervision")
+SENSITIVE_PARTS = ("id_number", "kinship", "supervision", "photo")
 
 
 def mask_id_number(value: str) -> str:
@@ -226,8 +255,9 @@ def cadre_profile(
     specialties, assessments and pool membership. ``None`` when there is no such cadre.
 
     Sensitive parts appear only when named in ``reveal`` (``"id_number"``,
-    ``"kinship"``, ``"supervision"``) or all of them with ``reveal_sensitive``;
-    otherwise the ID number is masked and the other parts are left out.
+    ``"kinship"``, ``"supervision"``, ``"photo"``) or all of them with ``reveal_sensitive``;
+    otherwise the ID number is masked and the other parts are left out. Proposals
+    (任免建议) are listed for every reader, latest first.
     """
     shown = set(SENSITIVE_PARTS) if reveal_sensitive else set(reveal)
     cadre = store.get_node("Cadre", cadre_id)
@@ -330,7 +360,15 @@ def cadre_profile(
         "pool_membership": [
             _open(PoolEntry, {"pool_id": e.other_id}, e.props) for e in by_type.get("IN_POOL", [])
         ],
+        "proposals": _proposals(store, by_type.get("PROPOSAL_OF", [])),
     }
+    if "photo" in shown and by_type.get("PHOTO_OF"):
+        kept = store.get_node("Photo", by_type["PHOTO_OF"][0].other_id)
+        if kept is not None:
+            profile["photo"] = {
+                "media_type": str(kept["media_type"]),
+                "size": len(str(kept["data"])) * 3 // 4,
+            }
     if "kinship" in shown:
         relatives = _names(store, "Cadre", {e.other_id for e in by_type.get("RELATIVE_OF", [])})
         profile["relatives"] = [
@@ -357,6 +395,37 @@ def cadre_profile(
             cadre["rewards_and_sanctions"] if allowed else "***"
         )
     return profile
+
+
+def proposal_entry(proposal: Mapping[str, Any], post: Mapping[str, Any]) -> ProposalEntry:
+    """A proposal as answers show it, with the name of the post it is for."""
+    return {
+        "proposal_id": str(proposal["id"]),
+        "post_id": proposal.get("post_id"),
+        "post_name": post.get("name"),
+        "appoint": proposal.get("appoint"),
+        "remove": proposal.get("remove"),
+        "reason": proposal.get("reason"),
+        "reporting_unit": proposal.get("reporting_unit"),
+        "date": proposal.get("date"),
+        "status": str(proposal.get("status") or "拟任"),
+        "source": proposal.get("source"),
+    }
+
+
+def _proposals(store: GraphStore, edges: list[EdgeView]) -> list[ProposalEntry]:
+    found = _names(store, "Proposal", {e.other_id for e in edges})
+    posts = _names(store, "Post", {str(p["post_id"]) for p in found.values() if p.get("post_id")})
+    entries = [proposal_entry(p, posts.get(str(p.get("post_id")), {})) for p in found.values()]
+    return sorted(entries, key=lambda e: (e["date"] or date.min, e["proposal_id"]), reverse=True)
+
+
+def cadre_photo(*, store: GraphStore, cadre_id: str) -> tuple[bytes, str] | None:
+    """The cadre's photo (bytes, media type), or ``None``; callers check the role first."""
+    kept = store.get_node("Photo", cadre_id)
+    if kept is None:
+        return None
+    return base64.b64decode(str(kept["data"])), str(kept["media_type"])
 
 
 def post_detail(*, store: GraphStore, post_id: str, as_of: date | None = None) -> PostDetail | None:

@@ -9,6 +9,7 @@ new route with a body fails here until the body is written down below.
 
 from __future__ import annotations
 
+import base64
 import csv
 import json
 import re
@@ -31,6 +32,7 @@ from tests.forms.kit import DAUGHTER, lrmx_bytes
 from tests.service import make_token, running_service
 
 PREFIX = "/api/v1"
+PHOTO = bytes.fromhex("ffd8ffe000104a4649460001") + bytes(64)  # a JPEG's start: kind by bytes
 OPEN_PATHS = {f"{PREFIX}/health", f"{PREFIX}/labels"}
 # Fields that name a cadre whatever their value looks like.
 CADRE_FIELD = re.compile(r"(^|_)cadre_id$|^(mentee_id|relative_id|left_by)$")
@@ -124,6 +126,11 @@ def _arguments(audited: Audited) -> dict[str, str]:
     held = admin.get(f"{PREFIX}/posts", params={"leadership": True, "vacant": False}).json()
     post = held["items"][0]
     mentor = _first_row(audited.sample / "mentors.csv")["导师编号"]
+    # The cadre's photo, so that the photo's route has one to show (the sample keeps none).
+    photo = {"照片编号": cadre_id, "干部编号": cadre_id, "图片类型": "image/jpeg",
+             "照片": base64.b64encode(PHOTO).decode()}  # fmt: skip
+    written = admin.post(f"{PREFIX}/records/photos", json={"rows": [photo]})
+    assert written.status_code == 200, written.text
     return {
         "cadre_id": cadre_id,
         "post_id": post["id"],
@@ -249,7 +256,11 @@ def test_every_route_audits_every_person_it_shows(audited: Audited) -> None:
                 continue
             entry = audited.admin.get(f"{PREFIX}/audit", params={"limit": 1}).json()["entries"][0]
             assert entry["path"] == path.format(**args), (entry, path)
-            if not is_json:  # a form: its cadre, and the relatives in its family table
+            if path.endswith("/photo"):  # the image names its cadre; it is no audit text
+                assert answer.content == PHOTO
+                assert base64.b64encode(PHOTO).decode()[:40] not in json.dumps(entry)
+                shown = {args["cadre_id"]}
+            elif not is_json:  # a form: its cadre, and the relatives in its family table
                 profile = audited.admin.get(f"{PREFIX}/cadres/{args['cadre_id']}").json()
                 shown = {args["cadre_id"], *(r["cadre_id"] for r in profile["relatives"])}
                 assert len(shown) > 1 and all(

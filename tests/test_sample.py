@@ -285,7 +285,11 @@ def test_other_seeds_at_district_size_load_clean(seed: int, tmp_path: Path) -> N
     with open_store(str(tmp_path / "graph.db")) as store:
         outcome = load_paths(store, [folder])
         assert outcome.warnings == []
-        assert store.counts().nodes["Cadre"] == 3000
+        counts = store.counts().nodes
+        assert counts["Cadre"] == 3000
+        # The appointments under way and the photos the tables keep load with the rest.
+        assert counts["Proposal"] == len(sample.tables["proposals"]) > 0
+        assert counts["Photo"] == len(sample.tables["photos"]) == 3000 // 50
     assert len(sample.manifest["planted"]["regional_avoidance"]) >= 6
     assert len(sample.manifest["planted"]["regional_avoidance_near_misses"]) == 2
 

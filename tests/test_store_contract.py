@@ -262,6 +262,29 @@ def test_results_must_name_existing_nodes(store: GraphStore) -> None:
     assert "CANDIDATE_FOR" not in store.counts().edges
 
 
+def test_proposals_and_photos_are_kept_with_their_links(store: GraphStore) -> None:
+    photo = "/9j/4AAQSkZJRgABAQAAAQABAAD/" + "A" * 20_000  # base64 text, as a form's photo is
+    batch = base_batch()
+    batch.nodes += [
+        NodeRow("Proposal", "PR1", {"cadre_id": "C1", "post_id": "P1", "appoint": "单位U1岗位P1",
+                                    "remove": "岗位P2", "date": date(2026, 11, 20),
+                                    "age_date": date(2026, 11, 20), "status": "拟任"}),
+        NodeRow("Photo", "C1", {"cadre_id": "C1", "media_type": "image/jpeg", "data": photo}),
+    ]  # fmt: skip
+    store.write(batch)
+    assert store.get_node("Photo", "C1") == {
+        "id": "C1", "cadre_id": "C1", "media_type": "image/jpeg", "data": photo,
+    }  # fmt: skip
+    proposal = store.get_node("Proposal", "PR1")
+    assert proposal is not None and proposal["date"] == date(2026, 11, 20)
+    links = {(e.type, e.other_id) for e in store.edges_of("Cadre", "C1")}
+    assert {("PROPOSAL_OF", "PR1"), ("PHOTO_OF", "C1")} <= links
+    assert ("PROPOSED_FOR", "PR1") in {(e.type, e.other_id) for e in store.edges_of("Post", "P1")}
+    version = store.version()
+    store.write(batch)  # the same again: nothing changes
+    assert store.version() == version
+
+
 def test_the_change_log_lists_what_each_write_changed(store: GraphStore) -> None:
     store.write(base_batch())
     start = store.version()

@@ -117,9 +117,16 @@ def _table(model: type[Record]) -> list[str]:
     return lines
 
 
+_LONGEST = 60  # characters of an example cell shown
+
+
 def _example(folder: Path, table: str, rows: int = 2) -> list[str]:
     text = (folder / f"{table}.csv").read_text(encoding="utf-8")
     kept = list(csv.reader(io.StringIO(text)))[: rows + 1]
+    # A photo's base64 runs to tens of thousands of characters: its start says what it is.
+    kept = [
+        [cell if len(cell) <= _LONGEST else cell[:_LONGEST] + "…" for cell in row] for row in kept
+    ]
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(kept)
     return ["```csv", buffer.getvalue().rstrip("\n"), "```"]

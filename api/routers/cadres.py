@@ -68,15 +68,7 @@ def search_cadres(
 def get_cadre(
     cadre_id: CadreId, store: StoreDep, principal: PrincipalDep, audit: AuditDep
 ) -> CadreProfile:
-    reveal = {
-        part
-        for part, permission in (
-            ("id_number", "see_id_number"),
-            ("kinship", "see_kinship"),
-            ("supervision", "see_supervision"),
-        )
-        if principal.can(permission)
-    }
+    reveal = principal.parts_shown()
     audit.record("read_record", [cadre_id])
     profile = cadre_profile(store=store, cadre_id=cadre_id, reveal=reveal)
     if profile is None:

@@ -109,15 +109,7 @@ def check_csrf(session: Session, token: str | None) -> None:
 
 def reveal_for(principal: Principal) -> set[str]:
     """The sensitive parts of a record this reader may see (as the API decides)."""
-    return {
-        part
-        for part, permission in (
-            ("id_number", "see_id_number"),
-            ("kinship", "see_kinship"),
-            ("supervision", "see_supervision"),
-        )
-        if principal.can(permission)
-    }
+    return set(principal.parts_shown())
 
 
 def shown(request: Request, action: str | None, subjects: Iterable[str | None] = ()) -> None:

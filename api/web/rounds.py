@@ -16,6 +16,8 @@ from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
+from api.edits import LoadFailed, problems_text
+from api.uploads import write_in_turn
 from api.web import data
 from api.web.deps import PageError, allowed, check_csrf, reveal_for, shown
 from api.web.files import attachment, file_name
@@ -25,6 +27,7 @@ from api.web.selection import OWN_UNIT, person_facts, post_title
 from api.web.tables import XLSX, Column, Table
 from graphsvc.access import Session
 from graphsvc.plans import MAX_NAME, Plan, PlanError, PlanStore, PlanSummary
+from loaders.forms.proposals import ProposalRequest, create_proposals
 from queries.forms.export import round_documents
 from queries.forms.pdf import PdfUnavailable
 from queries.reports.appointments import (
@@ -47,6 +50,7 @@ __all__ = ["RoundOptions", "plan_store", "router"]
 router = APIRouter()
 
 SelectDep = Annotated[Session, Depends(allowed("select"))]
+WriteDep = Annotated[Session, Depends(allowed("write"))]
 OwnUnit = Literal["allow", "exclude", "prefer"]
 PAPERS = {
     "list.xlsx": ("干部任免建议名单", "xlsx"),
@@ -659,6 +663,7 @@ def plan_page(
         own_unit_names=OWN_UNIT,
         papers_base=f"/round/plans/{plan.id}/papers",
         query="",
+        can_write=session.principal.can("write"),
     )
 
 
@@ -759,3 +764,46 @@ def round_papers(
 def plan_papers(request: Request, session: SelectDep, plan_id: int, kind: str) -> Response:
     plan = _plan(request, plan_id)
     return _papers(request, session, plan.result, kind, date.fromisoformat(plan.as_of))
+
+
+@router.post("/round/plans/{plan_id}/proposals")
+async def plan_proposals(
+    request: Request,
+    session: WriteDep,
+    plan_id: int,
+    csrf: Annotated[str | None, Form()] = None,
+) -> Response:
+    """The saved plan's appointments as proposals (拟任, 在办任免), through the loader's
+    validation, all or nothing; making them again updates, never doubles."""
+    check_csrf(session, csrf)
+    plan = _plan(request, plan_id)
+    assignments = plan.result["result"]["assignments"]
+    if not assignments:
+        raise PageError(400, "本方案没有拟任人选，无法提出任免建议。")
+    district = _district(data.selection(request), plan.result)
+    organ = f"中共{district}委组织部" if district[-1:] in "区县市" else ""
+    today = date.today()
+    requests = [
+        ProposalRequest(str(a["cadre_id"]), str(a["post_id"]), "工作需要", organ, today)
+        for a in assignments
+    ]
+    shown(request, "plan_proposals", [r.cadre_id for r in requests])
+    store = data.store(request)
+
+    def make() -> int:
+        # Read and validated beside other requests; the write lock only to write.
+        write_in_turn(
+            store,
+            request.app.state.write_lock,
+            lambda graph: create_proposals(
+                store=graph, requests=requests, source=f"整体方案：{plan.name}"
+            ),
+        )
+        return store.version()
+
+    try:
+        version = await run_in_threadpool(make)
+    except LoadFailed as failure:
+        raise PageError(422, problems_text(failure)) from None
+    query = urlencode({"made": len(requests), "plan": plan.name, "v": version})
+    return RedirectResponse(f"/proposals?{query}#notice", status_code=303)

@@ -20,11 +20,13 @@ from api.web import (
     audit,
     auth,
     development,
+    imports,
     mentoring,
     network,
     overview,
     people,
     pool,
+    proposals,
     rounds,
     selection,
 )
@@ -185,6 +187,8 @@ def install_site(app: FastAPI, *, api_prefix: str) -> None:
         mentoring,
         pool,
         network,
+        proposals,
+        imports,
         audit,
     ):
         app.include_router(module.router, include_in_schema=False)

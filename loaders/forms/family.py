@@ -14,11 +14,16 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graphsvc.dates import parse_cadre_date
 from loaders.forms.record import FamilyEntry
-from loaders.forms.units import normalize_name
+from loaders.forms.units import OrgIndex, normalize_name
+
+if TYPE_CHECKING:
+    from graphsvc.stores.base import GraphStore
+    from loaders.forms.batch import ImportBatch
+    from loaders.forms.people import Person
 
 __all__ = [
     "KINSHIP_BY_TITLE",
@@ -26,6 +31,7 @@ __all__ = [
     "Kinsman",
     "dump_family",
     "kinship_of",
+    "kinship_rows",
     "load_family",
 ]
 
@@ -126,3 +132,138 @@ def load_family(text: object) -> list[dict[str, Any]]:
     except json.JSONDecodeError:
         return []
     return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _entry(member: dict[str, Any]) -> FamilyEntry:
+    return FamilyEntry(
+        str(member.get("relation", "")),
+        str(member.get("name", "")),
+        str(member.get("birth", "")),
+        str(member.get("politics", "")),
+        str(member.get("workplace", "")),
+    )
+
+
+def kinship_rows(
+    batch: ImportBatch,
+    store: GraphStore,
+    people: list[Person],
+    cadres: dict[str, dict[str, Any]],
+    org: OrgIndex,
+) -> None:
+    """Family members of the people imported, and those kept on cadres already in the graph,
+    matched to cadres: ``RELATIVE_OF`` rows, each person's ``family`` as kept."""
+    current: dict[str, list[str]] = defaultdict(list)
+    for post_id, holders in org.holders.items():
+        for cadre_id, _start, end in holders:
+            if end is None:
+                current[cadre_id].append(post_id)
+
+    def places(title: object, posts: Iterable[str]) -> set[str]:
+        texts = {normalize_name(str(title or ""))}
+        for post_id in posts:
+            if post_id in org.posts or post_id in org.new_posts:
+                texts.add(org.post_text(post_id))
+        return {t for t in texts if len(t) >= 2}
+
+    matcher = KinMatcher()
+    for cadre_id, cadre in cadres.items():
+        matcher.add(
+            Kinsman(cadre_id, cadre.get("name", ""), cadre.get("birth"),
+                    places(cadre.get("title"), current.get(cadre_id, [])))
+        )  # fmt: skip
+    importing = {person.cadre_id for person in people}
+    for person in people:
+        matcher.add(
+            Kinsman(
+                person.cadre_id,
+                person.props.get("name", ""),
+                person.props.get("birth"),
+                places(
+                    person.props.get("title"),
+                    [*current.get(person.cadre_id, []), *person.current_posts],
+                ),
+            )
+        )
+    related = {frozenset((a, b)) for a, b, _ in store.iter_edges("RELATIVE_OF")}
+
+    def link(source: str, where: str, member: dict[str, Any], kind: str | None) -> None:
+        ids = matcher.match(_entry(member), exclude=source)
+        if len(ids) > 1:
+            batch.report.ambiguous.append(
+                {
+                    "file": where,
+                    "kind": "亲属",
+                    "text": f"{member['relation']} {member['name']}"
+                    f"（{member.get('workplace', '')}）",
+                    "candidates": ids,
+                    "note": "与图中多位干部的姓名和单位职务相符，未建立亲属关系",
+                }
+            )
+            member.pop("relative_id", None)
+            return
+        if not ids or kind is None:
+            member.pop("relative_id", None)
+            return
+        member["relative_id"] = ids[0]
+        pair = frozenset((source, ids[0]))
+        batch.report.matched.append(
+            {
+                "file": where,
+                "kind": "亲属",
+                "text": f"{member['relation']} {member['name']}",
+                "id": ids[0],
+                "name": member["name"],
+                "note": f"关系：{kind}",
+            }
+        )
+        if pair in related:
+            return
+        related.add(pair)
+        batch.add("kinship", where, {"cadre_id": source, "relative_id": ids[0], "relation": kind})
+
+    for person in people:
+        if person.record.kind == "roster":
+            continue  # a roster has no family columns: what the graph keeps stays
+        members: list[dict[str, Any]] = []
+        for entry in person.record.family:
+            member = {
+                "relation": entry.relation,
+                "name": normalize_name(entry.name),
+                "birth": entry.birth,
+                "politics": entry.politics,
+                "workplace": entry.workplace,
+            }
+            kind = kinship_of(entry.relation)
+            if kind is None:
+                batch.warn(
+                    person.record,
+                    "JiaTingChengYuan",
+                    entry.relation,
+                    f"称谓“{entry.relation}”不在回避所列亲属关系中，已保留，未建立亲属关系",
+                )
+            link(person.cadre_id, person.record.where, member, kind)
+            members.append(member)
+        person.family = members
+        person.props["family"] = dump_family(members)
+    # Members kept on cadres already in the graph are matched again: a father imported
+    # after his daughter links to her now.
+    for cadre_id, cadre in cadres.items():
+        if cadre_id in importing:
+            continue
+        kept = load_family(cadre.get("family"))
+        if all(m.get("relative_id") for m in kept):
+            continue
+        before = dump_family(kept)
+        for member in kept:
+            if not member.get("relative_id"):
+                link(
+                    cadre_id,
+                    f"图中已有记录 {cadre_id}",
+                    member,
+                    kinship_of(str(member.get("relation", ""))),
+                )
+        if dump_family(kept) != before:
+            props = {k: v for k, v in cadre.items() if v is not None}
+            props["family"] = dump_family(kept)
+            batch.add("cadres", f"图中已有记录 {cadre_id}", props)

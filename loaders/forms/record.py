@@ -6,10 +6,37 @@ file they came from; a roster row fills the same keys it has columns for.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 
-__all__ = ["FamilyEntry", "FormProblem", "FormRecord", "FormUnreadable"]
+__all__ = ["FamilyEntry", "FormProblem", "FormRecord", "FormUnreadable", "clean_text", "stable_id"]
+
+# Characters copied in from other systems that no one sees: zero-width spaces and joiners,
+# byte-order marks, soft hyphens, direction marks. Removed; non-breaking spaces become spaces.
+_INVISIBLE = str.maketrans(
+    {
+        **dict.fromkeys(
+            [0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD, 0x200E, 0x200F,
+             *range(0x202A, 0x202F), *range(0x2066, 0x206A)],
+            None,
+        ),
+        0x00A0: " ",
+        0x2007: " ",
+        0x202F: " ",
+    }
+)  # fmt: skip
+
+
+def clean_text(text: object) -> str:
+    """``text`` without invisible characters (zero-width spaces, BOMs), NBSP as a space."""
+    return str(text or "").translate(_INVISIBLE)
+
+
+def stable_id(prefix: str, text: str) -> str:
+    """An id the same text always gives: ``CF`` + a hash of an ID number, ``UF`` + a unit's
+    path ..., so that importing a form again finds what it made the first time."""
+    return prefix + hashlib.sha1(text.encode("utf-8")).hexdigest()[:10].upper()
 
 
 @dataclass(frozen=True)
@@ -57,7 +84,8 @@ class FormRecord:
     kind: str = "form"  # "form" or "roster"
 
     def get(self, key: str) -> str:
-        return self.fields.get(key, "").strip()
+        """A field as written, without invisible characters or space around it."""
+        return clean_text(self.fields.get(key, "")).strip()
 
     @property
     def where(self) -> str:

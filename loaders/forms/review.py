@@ -9,7 +9,7 @@ from typing import Any
 
 from graphsvc.exports import safe_row
 
-__all__ = ["ImportReport", "write_review_xlsx"]
+__all__ = ["REVIEW_SECTIONS", "ImportReport", "write_review_xlsx"]
 
 
 @dataclass
@@ -24,6 +24,9 @@ class ImportReport:
     ambiguous: list[dict[str, Any]] = field(default_factory=list)
     problems: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[dict[str, Any]] = field(default_factory=list)
+    closed: list[dict[str, Any]] = field(default_factory=list)  # posts a newer form dropped
+    proposals: list[dict[str, Any]] = field(default_factory=list)  # 拟任 / 拟免 stored
+    channels: list[dict[str, Any]] = field(default_factory=list)  # 录用渠道 read, or unknown
     files: int = 0
     cadre_ids: list[str] = field(default_factory=list)  # whose records the import touches
     written: bool = False
@@ -51,6 +54,9 @@ class ImportReport:
             "ambiguous": self.ambiguous,
             "problems": self.problems,
             "warnings": self.warnings,
+            "closed": self.closed,
+            "proposals": self.proposals,
+            "channels": self.channels,
             "files": self.files,
             "cadre_ids": self.cadre_ids,
             "written": self.written,
@@ -60,7 +66,9 @@ class ImportReport:
 
 
 _ISSUE_COLUMNS = (("file", "文件"), ("field", "字段"), ("value", "值"), ("reason", "原因"))
-_SHEETS: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
+# Each list of the report: its key, its title, and its columns (key, title), in the order
+# the workbook's sheets and the workbench's review show them.
+REVIEW_SECTIONS: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
     (
         "matched",
         "已匹配",
@@ -77,6 +85,25 @@ _SHEETS: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
         "ambiguous",
         "存疑",
         (("file", "文件"), ("kind", "类别"), ("text", "表中写法"), ("candidates", "可能是"),
+         ("note", "说明")),
+    ),
+    (
+        "closed",
+        "新表未列的任职",
+        (("file", "文件"), ("cadre_id", "干部编号"), ("name", "姓名"), ("post", "岗位"),
+         ("start", "任职时间"), ("end", "免职时间"), ("note", "说明")),
+    ),
+    (
+        "proposals",
+        "任免建议",
+        (("file", "文件"), ("cadre_id", "干部编号"), ("name", "姓名"), ("appoint", "拟任职务"),
+         ("post_id", "拟任岗位编号"), ("remove", "拟免职务"), ("status", "状态"),
+         ("note", "说明")),
+    ),
+    (
+        "channels",
+        "录用渠道",
+        (("file", "文件"), ("cadre_id", "干部编号"), ("name", "姓名"), ("channel", "录用渠道"),
          ("note", "说明")),
     ),
     ("problems", "问题", _ISSUE_COLUMNS),
@@ -101,13 +128,16 @@ def write_review_xlsx(report: ImportReport, path: Path) -> Path:
         ("已匹配", len(report.matched)),
         ("新建待核实", len(report.created)),
         ("存疑", len(report.ambiguous)),
+        ("新表未列的任职（免职）", len(report.closed)),
+        ("任免建议", len(report.proposals)),
+        ("录用渠道待核实", sum(1 for c in report.channels if c.get("channel") == "未知")),
         ("问题", len(report.problems)),
         ("提示", len(report.warnings)),
         ("是否已写入", "是" if report.written else "否"),
     ]
     for row in rows:
         summary.append(safe_row(row))
-    for key, title, columns in _SHEETS:
+    for key, title, columns in REVIEW_SECTIONS:
         sheet = book.create_sheet(title)
         sheet.append([label for _, label in columns])
         for cell in sheet[1]:
@@ -119,7 +149,7 @@ def write_review_xlsx(report: ImportReport, path: Path) -> Path:
                     for value in (item.get(name) for name, _ in columns)
                 )
             )
-        for column, width in zip("ABCDEF", (40, 12, 30, 24, 30, 40), strict=False):
+        for column, width in zip("ABCDEFGH", (40, 12, 30, 24, 30, 40, 12, 40), strict=False):
             sheet.column_dimensions[column].width = width
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)

@@ -13,12 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from loaders.forms.record import FormProblem, FormRecord, FormUnreadable
+from loaders.headers import combine_header, header_text, is_second_header
 from loaders.tables import SourceError, open_workbook
 
-__all__ = ["ROSTER_COLUMNS", "RosterRead", "read_roster", "roster_date"]
+__all__ = ["ROSTER_COLUMNS", "RosterRead", "looks_like_roster", "read_roster", "roster_date"]
 
 # Roster header (normalised) → the .lrmx element it fills; None: read but not a field.
 ROSTER_COLUMNS: dict[str, str | None] = {
@@ -36,6 +37,9 @@ ROSTER_COLUMNS: dict[str, str | None] = {
     "学历": "QuanRiZhiJiaoYu_XueLi",
     "全日制学位": "QuanRiZhiJiaoYu_XueWei",
     "学位": "QuanRiZhiJiaoYu_XueWei",
+    "全日制学历学位": "QuanRiZhiJiaoYu_XueLiXueWei",  # split into 学历 and 学位 when read
+    "学历学位": "QuanRiZhiJiaoYu_XueLiXueWei",
+    "在职学历学位": "ZaiZhiJiaoYu_XueLiXueWei",
     "毕业院校及专业": "QuanRiZhiJiaoYu_XueLi_BiYeYuanXiaoXi",
     "毕业院校系及专业": "QuanRiZhiJiaoYu_XueLi_BiYeYuanXiaoXi",
     "全日制毕业院校及专业": "QuanRiZhiJiaoYu_XueLi_BiYeYuanXiaoXi",
@@ -52,6 +56,13 @@ ROSTER_COLUMNS: dict[str, str | None] = {
     "任现职务时间": "RenXianZhiShiJian",
     "任现职级时间": "RenXianZhiJiShiJian",
     "职级": "ZhiJi",
+    "现任职级": "ZhiJi",
+    "录用渠道": "LuYongQuDao",
+    "来源渠道": "LuYongQuDao",
+    "拟任职务": "NiRenZhiWu",
+    "拟免职务": "NiMianZhiWu",
+    "任免理由": "RenMianLiYou",
+    "呈报单位": "ChengBaoDanWei",
     "身份证号": "ShenFenZheng",
     "身份证号码": "ShenFenZheng",
     "公民身份号码": "ShenFenZheng",
@@ -66,17 +77,6 @@ DATE_KEYS = {
     "RenXianZhiJiShiJian",
 }
 _TOTAL_WORDS = ("合计", "总计", "共计", "小计")
-
-
-def _norm(text: object) -> str:
-    return (
-        str(text or "")
-        .replace(" ", "")
-        .replace("\u3000", "")
-        .replace("\n", "")
-        .replace("（", "(")
-        .replace("）", ")")
-    )
 
 
 def roster_date(value: object) -> str:
@@ -125,44 +125,35 @@ class RosterRead:
 
 
 def _header_score(cells: list[Any]) -> int:
-    return sum(1 for cell in cells if ROSTER_COLUMNS.get(_norm(cell)))
+    """Known columns in a row; 0 unless it has 姓名 and a birth or ID number (who is who)."""
+    keys = {ROSTER_COLUMNS.get(header_text(cell)) for cell in cells} - {None}
+    if "XingMing" not in keys or not keys & {"ChuShengNianYue", "ShenFenZheng"}:
+        return 0
+    return len(keys)
 
 
-def _combined_header(top: list[Any], bottom: list[Any]) -> list[str]:
-    """A two-row header: a merged top cell (学历) carried over the cells under it."""
-    names: list[str] = []
-    carried = ""
-    for index in range(max(len(top), len(bottom))):
-        upper = _norm(top[index]) if index < len(top) else ""
-        lower = _norm(bottom[index]) if index < len(bottom) else ""
-        if upper:
-            carried = upper
-        above = upper or carried
-        if not lower:
-            names.append(upper)
-            continue
-        for candidate in (lower, lower + above, above + lower):
-            if candidate in ROSTER_COLUMNS:
-                names.append(candidate)
-                break
-        else:
-            names.append(lower)
-    return names
+def looks_like_roster(rows: list[list[Any]]) -> bool:
+    """Whether one of these first rows of a sheet is a roster's header (three known columns,
+    姓名 and 出生年月 or 身份证号 among them)."""
+    return any(_header_score(cells) >= 3 for cells in rows)
 
 
-def read_roster(path: Path) -> RosterRead:
+def read_roster(path: Path | BinaryIO, *, source: str | None = None) -> RosterRead:
     """Read every sheet of a roster workbook that has a roster header.
+
+    ``path`` is a file, or an upload's content (then ``source`` names it in problems).
 
     Raises
     ------
     FormUnreadable
         The file cannot be opened as a workbook, or no sheet has a 姓名 column.
     """
+    name = source or str(path)
     try:  # within the reading limits, damage said in Chinese (loaders.tables)
-        book = open_workbook(path)
+        book = open_workbook(path, name=name)
     except SourceError as error:
         raise FormUnreadable(
-            FormProblem(str(path), None, None, f"无法作为 .xlsx 花名册打开：{error.reason}")
+            FormProblem(name, None, None, f"无法作为 .xlsx 花名册打开：{error.reason}")
         ) from None
     result = RosterRead()
     found = False
@@ -172,27 +163,31 @@ def read_roster(path: Path) -> RosterRead:
                 rows = [list(values) for values in sheet.iter_rows(values_only=True)]
             except Exception:  # a part that breaks only once it is read
                 raise FormUnreadable(
-                    FormProblem(f"{path}[{sheet.title}]", None, None, "工作表已损坏，无法读取")
+                    FormProblem(f"{name}[{sheet.title}]", None, None, "工作表已损坏，无法读取")
                 ) from None
-            source = f"{path}[{sheet.title}]"
+            source = f"{name}[{sheet.title}]"
             start = next(
                 (i for i, cells in enumerate(rows[:15]) if _header_score(cells) >= 3), None
             )
             if start is None:
                 continue
             found = True
-            header = [_norm(cell) for cell in rows[start]]
+            header = [header_text(cell) for cell in rows[start]]
             first_data = start + 1
             if first_data < len(rows):
                 below = rows[first_data]
                 name_at = header.index("姓名") if "姓名" in header else 0
-                # A second header row: text only, under a merged cell, no name in it.
-                if (
-                    any(isinstance(cell, str) and cell.strip() for cell in below)
-                    and not any(isinstance(cell, int | float | datetime) for cell in below)
-                    and (name_at >= len(below) or below[name_at] in (None, ""))
+                # A second header row: sub-headers under merged groups, no name in it.
+                if is_second_header(rows[start], below) and (
+                    name_at >= len(below) or below[name_at] in (None, "")
                 ):
-                    header = _combined_header(rows[start], below)
+                    header, unknown = combine_header(
+                        rows[start], below, ROSTER_COLUMNS.__contains__
+                    )
+                    result.problems.extend(
+                        FormProblem(f"{source} 第{start + 1}–{start + 2}行", p.text, None, p.reason)
+                        for p in unknown
+                    )
                     first_data += 1
             _read_rows(rows, header, first_data, source, result)
     finally:
@@ -200,7 +195,7 @@ def read_roster(path: Path) -> RosterRead:
     if not found:
         raise FormUnreadable(
             FormProblem(
-                str(path), "姓名", None, "没有找到花名册表头（至少应有 姓名、性别、出生年月 等列）"
+                name, "姓名", None, "没有找到花名册表头（至少应有 姓名、性别、出生年月 等列）"
             )
         )
     return result

@@ -11,7 +11,6 @@ title in the graph when there is one, else from its title (财政所所长 is fi
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -19,15 +18,24 @@ from datetime import date
 from typing import Any
 
 from graphsvc.stores.base import GraphStore
+from loaders.forms.record import clean_text, stable_id
 
-__all__ = ["OrgIndex", "PostMatch", "normalize_name", "post_function", "split_post_text"]
+__all__ = [
+    "OrgIndex",
+    "PostMatch",
+    "normalize_name",
+    "post_function",
+    "split_post_text",
+    "split_unit_role",
+    "strip_verbs",
+]
 
 _PARENS = str.maketrans({"（": "(", "）": ")", "\u3000": "", " ": "", "\t": ""})
 
 
 def normalize_name(text: str) -> str:
     """The comparable form of a unit or post name: no spaces, ASCII parentheses, no 中共 prefix."""
-    name = str(text or "").translate(_PARENS).strip()
+    name = clean_text(text).translate(_PARENS).strip()
     for prefix in ("中国共产党", "中共"):
         name = name.removeprefix(prefix)
     return name
@@ -66,8 +74,25 @@ _ADMIN_KIND = (
 )
 # Parts that only look like a place (农业农村服务中心, 市场监管局, 城区).
 _NOT_A_PLACE = ("农村", "乡村", "城乡", "辖区", "园区", "景区")
-# The unit's own organs: a title under them stays in the unit (党委书记 of the township).
-_OWN_ORGANS = ("党委", "党工委", "政府", "人民政府", "人大", "委", "办事处", "纪委", "纪工委")
+# The unit's own organs: a title under them stays in the unit (党委书记 of the township,
+# 党支部书记 of the village).
+_OWN_ORGANS = (
+    "党委", "党工委", "政府", "人民政府", "人大", "委", "办事处", "纪委", "纪工委",
+    "党支部", "党总支", "村委会", "居委会", "村民委员会", "居民委员会", "两委",
+)  # fmt: skip
+# Words that say what a person did there, never part of a unit's name: 任 副镇长, 兼 所长,
+# 挂职 (the secondment itself), 在/到/赴 a place.
+_VERB = re.compile(r"^(担任|兼任|任职于|任|兼|挂职|在|到|赴|于)")
+# Places whose own name starts like a verb (任丘市): left as they are.
+_VERB_PLACES = ("任丘", "任城", "任县", "任泽", "于都", "于洪", "兼山")
+
+
+def strip_verbs(text: str) -> str:
+    """``任东江区白沙镇副镇长`` → ``东江区白沙镇副镇长``: the verbs in front of a post or place."""
+    while (match := _VERB.match(text)) and not text.startswith(_VERB_PLACES):
+        text = text[match.end() :]
+    return text
+
 
 _FUNCTION_WORDS: tuple[tuple[str, str], ...] = (
     ("纪委", "纪检监察"),
@@ -126,8 +151,13 @@ def split_post_text(text: str) -> tuple[list[tuple[str, str]], str, str]:
         place (``财政所``), or ``""``; ``title``: the post itself (``所长``). Several titles
         joined by 、 stay together (``党委委员、副镇长``).
     """
-    name = normalize_name(text)
-    first, sep, others = name.partition("、")
+    name = strip_verbs(normalize_name(text))
+    joined = re.search(r"、|兼(?!职)", name)  # 副镇长、党委委员; 副镇长兼财政所所长
+    first, sep, others = (
+        (name[: joined.start()], joined.group(0), name[joined.end() :])
+        if joined
+        else (name, "", "")
+    )
     title = next(
         (
             t
@@ -151,8 +181,8 @@ def split_post_text(text: str) -> tuple[list[tuple[str, str]], str, str]:
             or _runs_on(place, body[len(place) : len(place) + 2])
         ):
             break
-        if len(place) < 2:
-            break
+        if len(place) < 2 or strip_verbs(place) != place:
+            break  # 挂职村, 任镇: a verb and a place's suffix, not a place
         kind = next(kind for suffix, kind in _ADMIN_KIND if place.endswith(suffix))
         places.append((place, kind))
         body = body[len(place) :]
@@ -171,6 +201,17 @@ def split_post_text(text: str) -> tuple[list[tuple[str, str]], str, str]:
         title, office = office, ""
     full_title = title + (sep + others if sep else "")
     return places, office, full_title
+
+
+def split_unit_role(text: str) -> tuple[str, str]:
+    """A secondment's place and role written together apart: ``东江区财政局副局长`` →
+    (``东江区财政局``, ``副局长``); a text that names no post is the place alone."""
+    name = strip_verbs(normalize_name(text))
+    _, _, title = split_post_text(name)
+    head = re.split(r"、|兼(?!职)", title)[0]
+    if not title or not name.endswith(title) or not any(head.endswith(t) for t in _TITLES):
+        return name, ""
+    return name[: len(name) - len(title)], title
 
 
 def _runs_on(place: str, after: str) -> bool:
@@ -206,10 +247,6 @@ class PostMatch:
     created_units: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _stable_id(prefix: str, text: str) -> str:
-    return prefix + hashlib.sha1(text.encode("utf-8")).hexdigest()[:10].upper()
-
-
 class OrgIndex:
     """The graph's units and posts, indexed by normalised name; grows as posts are created."""
 
@@ -221,7 +258,12 @@ class OrgIndex:
     ) -> None:
         self.units: dict[str, dict[str, Any]] = {str(u["id"]): dict(u) for u in units}
         self.posts: dict[str, dict[str, Any]] = {str(p["id"]): dict(p) for p in posts}
-        self.holders = holders  # post id → (cadre id, start, end)
+        self.holders = holders  # post id → (cadre id, start, end); grows as posts are chosen
+        # What the graph holds, per cadre: (post id, start, end), before this import.
+        self.held: dict[str, list[tuple[str, date, date | None]]] = defaultdict(list)
+        for post_id, rows in holders.items():
+            for cadre_id, start, end in rows:
+                self.held[cadre_id].append((post_id, start, end))
         self.new_units: dict[str, dict[str, Any]] = {}
         self.new_posts: dict[str, dict[str, Any]] = {}
         self._children: dict[str | None, list[str]] = defaultdict(list)
@@ -258,15 +300,17 @@ class OrgIndex:
     def unit_text(self, unit_id: str) -> str:
         """The full text a form writes for a unit: ``东江区兴口镇``, ``东江区委组织部``."""
         path = self.unit_path(unit_id)
-        return self._full_name(path[:-1], path[-1]) if path else ""
+        return self.full_name(path[:-1], path[-1]) if path else ""
 
     def post_text(self, post_id: str) -> str:
         """The full text a form writes for a post: unit path and post name, no repetition."""
         post = self.posts.get(post_id) or self.new_posts[post_id]
-        return self._full_name(self.unit_path(post.get("unit_id")), normalize_name(post["name"]))
+        return self.full_name(self.unit_path(post.get("unit_id")), normalize_name(post["name"]))
 
     @staticmethod
-    def _full_name(path: list[str], name: str) -> str:
+    def full_name(path: list[str], name: str) -> str:
+        """A post or unit's full name as a form writes it: the unit path before its name,
+        without repeating a place the name already has (``东江区兴口镇财政所所长``)."""
         text = name
         for place in reversed(path):
             if text.startswith(place):
@@ -280,7 +324,7 @@ class OrgIndex:
     def _index_post(self, post_id: str) -> None:
         post = self.posts.get(post_id) or self.new_posts[post_id]
         name = normalize_name(post["name"])
-        full = self._full_name(self.unit_path(post.get("unit_id")), name)
+        full = self.full_name(self.unit_path(post.get("unit_id")), name)
         for key in {name, full}:
             self._by_key[key].append(post_id)
         unit = self.units.get(str(post.get("unit_id"))) or {}
@@ -293,7 +337,7 @@ class OrgIndex:
 
     def match_post(self, text: str, *, cadre_id: str, start: date, end: date | None) -> PostMatch:
         """The post a 简历 text names: matched by full name, else created along its units."""
-        key = normalize_name(text)
+        key = strip_verbs(normalize_name(text))
         candidates = self._by_key.get(key, [])
         if candidates:
             post_id = self._choose(candidates, cadre_id, start, end)
@@ -301,6 +345,17 @@ class OrgIndex:
             created = post_id in self.new_posts
             return PostMatch(text, post_id, str(post["name"]), self._path_text(post), created)
         return self._create_post(text, key)
+
+    def find_posts(self, text: str) -> list[str]:
+        """The posts a text names by full name (several for three 副镇长); none created."""
+        return list(dict.fromkeys(self._by_key.get(strip_verbs(normalize_name(text)), [])))
+
+    def vacant(self, post_id: str, on: date) -> bool:
+        """Whether nobody in the graph holds ``post_id`` on ``on``."""
+        return not any(
+            start <= on and (end is None or end > on)
+            for _, start, end in self.holders.get(post_id, [])
+        )
 
     def _choose(self, candidates: list[str], cadre_id: str, start: date, end: date | None) -> str:
         # Several posts can share a name (three 副镇长): the one this cadre already holds,
@@ -324,7 +379,7 @@ class OrgIndex:
 
     def match_unit(self, text: str) -> tuple[str, list[dict[str, Any]]]:
         """The unit a text names (a secondment's place), creating what is missing."""
-        known, rest = self._known_prefix(normalize_name(text))
+        known, rest = self._known_prefix(strip_verbs(normalize_name(text)))
         places, office, title = split_post_text(rest)
         if title and title.split("、")[0] not in _TITLE_SET:
             office, title = office + title, ""  # no post named: the text is the unit itself
@@ -399,7 +454,7 @@ class OrgIndex:
                         ).get("kind", "区直部门")
                     )
                     kind = parent_kind if parent_kind in {"乡镇", "街道"} else "区直部门"
-                found = _stable_id("UF", "/".join(path))
+                found = stable_id("UF", "/".join(path))
                 unit = {
                     "id": found,
                     "name": name,
@@ -419,7 +474,11 @@ class OrgIndex:
         unit_id, created_units = self._walk(places, office, start=known)
         unit = self.units.get(unit_id) or self.new_units[unit_id]
         name = normalize_name(unit["name"]) + title
-        post_id = _stable_id("PF", f"{unit_id}/{title}")
+        post_id = stable_id("PF", f"{unit_id}/{title}")
+        if post_id in self.posts:  # made by an earlier import from another spelling
+            self._by_key[key].append(post_id)
+            kept = self.posts[post_id]
+            return PostMatch(text, post_id, str(kept["name"]), self._path_text(kept), False)
         if post_id not in self.new_posts:
             template = self._templates.get((str(unit.get("kind", "")), title)) or next(
                 (v for (_, t), v in self._templates.items() if t == title), None

@@ -1,23 +1,33 @@
 """The synthetic district as a department keeps it: one appointment form per cadre and a roster.
 
-``write_forms(sample, out_dir)`` writes ``forms/`` (.lrmx for most cadres, .lrm with a
-``.pic`` photo for every fifth) and ``roster/花名册.xlsx`` (a merged title row, a two-row
-header, 序号 and 备注 columns, a 合计 row, dates as Excel cells, text and numbers), so
-the demo and the tests import what a department would. It only reads the Sample.
+``write_forms(sample, out_dir)`` writes ``forms/`` (.lrmx for most cadres, .lrm with its
+``.pic`` for every fifth; every form with a synthetic photo, the 简历 of 选调生 saying so,
+and a dozen forms proposing a vacant post, 拟任) and ``roster/花名册.xlsx`` (a merged title
+row, a header over two rows with the usual groupings: 学历学位 and 毕业院校及专业 over
+全日制 / 在职, 任职时间 over 职务 / 职级; 序号 and 备注 columns, a 合计 row, dates as
+Excel cells, text and numbers), so the demo and the tests import what a department would.
+It only reads the Sample.
 """
 
 from __future__ import annotations
 
+import base64
+import io
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from graphsvc.form_layout import LRM_POSITIONS, LRMX_ORDER
-from loaders.forms.units import OrgIndex
+import numpy as np
 
-__all__ = ["write_forms"]
+from graphsvc.form_layout import LRM_POSITIONS, LRMX_ORDER
+from graphsvc.vocab import LEVEL_ORDER
+from loaders.forms.units import OrgIndex
+from loaders.sample.catalogue import AS_OF
+
+__all__ = ["photo_bytes", "photo_rows", "proposal_rows", "write_forms"]
 
 _LRMX_ORDER = LRMX_ORDER
 _LRM_POSITIONS = LRM_POSITIONS
@@ -27,13 +37,31 @@ _TITLES = {
 }  # fmt: skip
 _BACK = {"配偶": "配偶", "父母": "子女", "子女": "父母", "兄弟姐妹": "兄弟姐妹",
          "配偶父母": "子女配偶", "子女配偶": "配偶父母"}  # fmt: skip
-# A 1x1 JPEG: every .lrm form has a photo beside it, as the editor writes one.
-_PHOTO = bytes.fromhex(
-    "ffd8ffe000104a46494600010100000100010000ffdb004300080606070605080707070909080a0c140d0c0b0b0c"
-    "1912130f141d1a1f1e1d1a1c1c20242e2720222c231c1c2837292c30313434341f27393d38323c2e333432ffc0"
-    "000b080001000101011100ffc4001f0000010501010101010100000000000000000102030405060708090a0bff"
-    "da0008010100003f00d2cf20ffd9"
-)
+PROPOSED = 12  # forms proposing a vacant post, a district: the demo's appointments under way
+PHOTO_VARIANTS = 4
+PHOTO_EVERY = 50  # the tables keep every fiftieth cadre's photo; every form carries one
+
+
+@cache
+def photo_bytes(variant: int) -> bytes:
+    """A synthetic one-inch portrait (a silhouette, no one's face), about 20 KB as the form
+    editor keeps a photo; a few variants by background."""
+    from PIL import Image, ImageDraw
+
+    backgrounds = ((66, 132, 214), (214, 66, 66), (235, 235, 235), (80, 160, 120))
+    image = Image.new("RGB", (295, 413), backgrounds[variant % len(backgrounds)])
+    draw = ImageDraw.Draw(image)
+    draw.pieslice((30, 220, 265, 520), 180, 360, fill=(40, 40, 60))  # shoulders
+    draw.rectangle((120, 190, 175, 240), fill=(236, 200, 170))  # neck
+    draw.ellipse((92, 70, 203, 200), fill=(236, 200, 170))  # face
+    draw.ellipse((88, 60, 207, 130), fill=(30, 25, 20))  # hair
+    # A scan's grain (~20 KB as a JPEG), from a seeded generator: the same sample, byte for byte.
+    noise = np.random.default_rng(variant).normal(128, 40, (413, 295)).clip(0, 255)
+    grain = Image.fromarray(noise.astype(np.uint8), "L").convert("RGB")
+    image = Image.blend(image, grain, 0.15)
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
 
 
 def _ym(value: object) -> str:
@@ -88,12 +116,15 @@ def _forms(sample: Any, today: date) -> list[tuple[str, dict[str, Any]]]:
                  "中共党员" if person.get("party_date") else "群众",
                  current.get(b) or str(person.get("title") or ""))
             )  # fmt: skip
+    proposals = {row["cadre_id"]: row for row in tables.get("proposals", [])}
     forms: list[tuple[str, dict[str, Any]]] = []
     for cadre_id, cadre in cadres.items():
         lines: list[str] = []
         for row in sorted(held.get(cadre_id, []), key=lambda r: r["start"]):
             end = _dotted(row.get("end")) or "       "
             lines.append(f"{_dotted(row['start'])}--{end}  {org.post_text(row['post_id'])}")
+        if lines and cadre.get("channel") == "选调生":
+            lines[0] += "（选调生）"  # as 简历 say it; read back as the 录用渠道
         for row in rotations.get(cadre_id, []):
             unit = org.unit_text(row["unit_id"])
             lines.append(
@@ -122,16 +153,81 @@ def _forms(sample: Any, today: date) -> list[tuple[str, dict[str, Any]]]:
             "NianDuKaoHeJieGuo": "；".join(
                 f"{year}年度考核{grade}" for year, grade in sorted(grades[cadre_id].items())
             ),
-            "ChengBaoDanWei": "区委组织部",
+            "ChengBaoDanWei": "区委组织部",  # over it: the proposal's own, if any
             "JiSuanNianLingShiJian": today.strftime("%Y%m"),
             "TianBiaoShiJian": today.strftime("%Y%m"),
             "TianBiaoRen": "（合成数据）",
             "ShenFenZheng": cadre.get("id_number") or "",
             "Version": "3.2.1.0",
             "family": family.get(cadre_id, []),
+            "photo": photo_bytes(len(forms) % PHOTO_VARIANTS),
+            **_proposal_fields(proposals.get(cadre_id)),
         }
         forms.append((cadre_id, fields))
     return forms
+
+
+def _proposal_fields(row: dict[str, Any] | None) -> dict[str, str]:
+    if row is None:
+        return {}
+    return {"NiRenZhiWu": row["appoint"], "NiMianZhiWu": row.get("remove") or "",
+            "RenMianLiYou": row["reason"], "ChengBaoDanWei": row["reporting_unit"]}  # fmt: skip
+
+
+def proposal_rows(tables: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """A dozen vacant leadership posts a district, each proposed (拟任) for the colleague in
+    the same unit a step below the post, as the forms of those cadres say it."""
+    from loaders.forms.proposals import proposal_id  # the id an import of the form gives
+
+    org = OrgIndex(tables.get("units", []), tables.get("posts", []), {})
+    held_now = {r["post_id"] for r in tables.get("post_history", []) if r.get("end") is None}
+    current: dict[str, str] = {}
+    unit_of = {p["id"]: str(p.get("unit_id")) for p in tables.get("posts", [])}
+    by_unit: dict[str, list[str]] = defaultdict(list)
+    for row in tables.get("post_history", []):
+        if row.get("end") is None:
+            current[row["cadre_id"]] = org.post_text(row["post_id"])
+            by_unit[unit_of.get(row["post_id"], "")].append(row["cadre_id"])
+    rank = {level.value: order for level, order in LEVEL_ORDER.items()}
+    level_of = {c["id"]: rank.get(str(c.get("level")), 0) for c in tables.get("cadres", [])}
+    districts = sum(1 for u in tables.get("units", []) if u.get("kind") == "区县")
+    chosen: dict[str, dict[str, Any]] = {}
+    for post in sorted(tables.get("posts", []), key=lambda p: p["id"]):
+        if not post.get("leadership") or post["id"] in held_now:
+            continue
+        wanted = rank.get(str(post.get("level")), 0)
+        # The colleague one step below the post (a deputy for the head's post), if any.
+        people = sorted(
+            (c for c in by_unit.get(str(post.get("unit_id")), []) if c not in chosen),
+            key=lambda c: (abs(wanted - 1 - level_of.get(c, 0)), c),
+        )
+        if not people or len(chosen) >= PROPOSED * max(1, districts):
+            continue
+        appoint = org.post_text(post["id"])
+        chosen[people[0]] = {
+            "id": proposal_id(people[0], post["id"], appoint, None),
+            "cadre_id": people[0],
+            "post_id": post["id"],
+            "appoint": appoint,
+            "remove": current.get(people[0]) or None,
+            "reason": "工作需要",
+            "reporting_unit": "区委组织部",
+            "date": AS_OF,
+            "age_date": AS_OF,
+            "status": "拟任",
+            "source": "任免审批表",
+        }
+    return list(chosen.values())
+
+
+def photo_rows(tables: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The photos the tables keep: every fiftieth cadre's (every form carries one)."""
+    return [
+        {"id": c["id"], "cadre_id": c["id"], "media_type": "image/jpeg",
+         "data": base64.b64encode(photo_bytes(index % PHOTO_VARIANTS)).decode("ascii")}
+        for index, c in enumerate(tables.get("cadres", []))
+        if index % PHOTO_EVERY == 0
+    ]  # fmt: skip
 
 
 def _lrmx(fields: dict[str, Any]) -> bytes:
@@ -146,6 +242,8 @@ def _lrmx(fields: dict[str, Any]) -> bytes:
                      "GongZuoDanWeiJiZhiWu"), member, strict=True,
                 ):  # fmt: skip
                     ET.SubElement(item, tag).text = value
+        elif name == "ZhaoPian":
+            element.text = base64.b64encode(fields["photo"]).decode("ascii")
         else:
             element.text = str(fields.get(name, ""))
     body: bytes = ET.tostring(root, encoding="utf-8")
@@ -178,15 +276,23 @@ def _roster(sample: Any, path: Path) -> Path:
     sheet = book.active
     assert sheet is not None
     sheet.title = "花名册"
+    # The header over rows 2–3: groups merged across, single headers merged down.
     header = ["序号", "姓名", "性别", "民族", "出生年月", "籍贯", "入党时间", "参加工作时间",
-              "学历", None, "现任职务", "任现职时间", "身份证号", "备注"]  # fmt: skip
+              "学历学位", None, "毕业院校及专业", None, "现任职务", "现任职级", "任职时间", None,
+              "身份证号", "备注"]  # fmt: skip
+    below = [None] * 8 + ["全日制", "在职", "全日制", "在职", None, None, "职务", "职级"]
+    below += [None, None]
     sheet.append(["（合成数据）区科级干部花名册"])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A1"].alignment = Alignment(horizontal="center")
     sheet.append(header)
-    sheet.merge_cells(start_row=2, start_column=9, end_row=2, end_column=10)
-    sheet.append([None] * 8 + ["全日制", "在职"] + [None] * 4)
+    sheet.append(below)
+    for column, (top, sub) in enumerate(zip(header, below, strict=True), start=1):
+        if top and sub is None:
+            sheet.merge_cells(start_row=2, start_column=column, end_row=3, end_column=column)
+        elif top:
+            sheet.merge_cells(start_row=2, start_column=column, end_row=2, end_column=column + 1)
     for number, cadre in enumerate(tables.get("cadres", []), start=1):
         birth, work = cadre["birth"], cadre["work_start"]
         party, started = cadre.get("party_date"), since.get(cadre["id"])
@@ -199,11 +305,14 @@ def _roster(sample: Any, path: Path) -> Path:
             if style == 1
             else (birth.year + birth.month / 100 if style == 2 else int(f"{birth:%Y%m}"))
         )
+        full_time = "\n".join(v for v in (cadre["education"], cadre.get("degree")) if v)
+        rank_since = cadre.get("rank_since")
         sheet.append(
             [number, cadre["name"], cadre["gender"], cadre.get("ethnicity"), birth_cell,
              cadre.get("native_place"), f"{party:%Y.%m}" if party else None,
-             f"{work.year}.{work.month}", cadre["education"], cadre.get("inservice_education"),
-             cadre.get("title"), started, cadre.get("id_number"), None]
+             f"{work.year}.{work.month}", full_time, cadre.get("inservice_education"),
+             cadre.get("school_major"), None, cadre.get("title"), cadre.get("rank"), started,
+             f"{rank_since:%Y.%m}" if rank_since else None, cadre.get("id_number"), None]
         )  # fmt: skip
         if style == 0:
             sheet.cell(row=sheet.max_row, column=5).number_format = "yyyy.mm"
@@ -245,7 +354,7 @@ def write_forms(sample: Any, out_dir: Path, *, today: date | None = None) -> lis
         if index % 5 == 4 and seen[(fields["XingMing"], fields["ChuShengNianYue"])] == 1:
             path = folder / f"{cadre_id}-{fields['XingMing']}.lrm"
             path.write_bytes(_lrm(fields))
-            path.with_suffix(".pic").write_bytes(_PHOTO)
+            path.with_suffix(".pic").write_bytes(fields["photo"])
             written.extend([path, path.with_suffix(".pic")])
         else:
             path = folder / f"{cadre_id}-{fields['XingMing']}.lrmx"

@@ -10,6 +10,7 @@ from typing import Any
 
 from loaders.sample.catalogue import AS_OF, DISTRICT_CADRES
 from loaders.sample.district import District
+from loaders.sample.forms import photo_rows, proposal_rows
 from loaders.sample.mentoring import build_mentoring
 from loaders.sample.names import SPECIALTIES
 from loaders.sample.planted import (
@@ -118,6 +119,9 @@ class Generator:
             if on_progress is not None:
                 on_progress("generate", sum(sizes[: index + 1]), self.cadres)
         self._emit_posts()
+        # What forms add (after the random stream is done: the rest stays byte for byte).
+        self.tables["proposals"] = proposal_rows(self.tables)
+        self.tables["photos"] = photo_rows(self.tables)
         manifest = {
             "seed": self.seed,
             "cadres": self.cadres,

@@ -15,9 +15,12 @@ from datetime import date
 from typing import Any
 
 from graphsvc.dates import years_between
+from graphsvc.form_layout import read_placed_line
 from graphsvc.stores.base import GraphStore
+from queries.records import cadre_photo
 
 __all__ = [
+    "ALL_PARTS",
     "FormDocument",
     "FormNotFound",
     "build_form",
@@ -65,6 +68,10 @@ _TITLE_FOR = {
 }
 
 
+# The sensitive parts of a form, each shown as the profile shows it to the caller's role.
+ALL_PARTS = frozenset({"id_number", "kinship", "supervision", "photo"})
+
+
 class FormNotFound(LookupError):
     """A cadre or post id the store does not have."""
 
@@ -79,6 +86,7 @@ class FormDocument:
     age: int | None = None
     cadre_id: str | None = None
     relatives: list[str] = field(default_factory=list)  # cadres in the family table (audit)
+    photo_type: str | None = None  # image/jpeg ...
 
     def get(self, key: str) -> str:
         return self.fields.get(key, "") or ""
@@ -86,6 +94,12 @@ class FormDocument:
 
 def _ym(value: date | None) -> str:
     return value.strftime("%Y%m") if value else ""
+
+
+def _day_or_month(value: date) -> str:
+    """A form's own dates (填表时间, 计算年龄时间) as written in: ``20261202``, or ``202612``
+    when only the month was given (kept as its first day)."""
+    return value.strftime("%Y%m%d") if value.day != 1 else value.strftime("%Y%m")
 
 
 def _dotted(value: date | None) -> str:
@@ -146,12 +160,16 @@ def build_form(
     store: GraphStore,
     cadre_id: str,
     post_id: str | None = None,
-    as_of: date,
-    reveal: frozenset[str] = frozenset({"id_number", "kinship", "supervision"}),
+    as_of: date | None = None,
+    reveal: frozenset[str] = ALL_PARTS,
     reason: str = "",
     reporting_unit: str = "",
 ) -> FormDocument:
-    """The cadre's form; with ``post_id``, 拟任职务 is that post and 拟免职务 the current one.
+    """The cadre's form, with the appointment under way.
+
+    拟任职务, 拟免职务, 任免理由, 呈报单位 and 计算年龄时间 come from the cadre's proposal
+    (任免建议) as it was written: the one for ``post_id``, else the latest still 拟任. With a
+    ``post_id`` no proposal names, 拟任职务 is that post and 拟免职务 the current one.
 
     Parameters
     ----------
@@ -159,13 +177,14 @@ def build_form(
         Read only.
     cadre_id, post_id : str
         The cadre; the proposed post (optional).
-    as_of : date
-        计算年龄时间: the age and the current posts are taken on this day.
+    as_of : date, optional
+        计算年龄时间: the age and the current posts are taken on this day; by default the
+        proposal's own, else today.
     reveal : frozenset of str
-        Which sensitive parts to show (``id_number``, ``kinship``, ``supervision``), as the
-        profile does for the caller's role.
+        Which sensitive parts to show (``id_number``, ``kinship``, ``supervision``,
+        ``photo``), as the profile does for the caller's role.
     reason, reporting_unit : str
-        任免理由 and 呈报单位, when the caller gives them.
+        任免理由 and 呈报单位, when the caller gives them (over the proposal's).
 
     Raises
     ------
@@ -180,6 +199,10 @@ def build_form(
         raise FormNotFound(f"no post with id {post_id!r}")
     units = {str(u["id"]): u for u in store.iter_nodes("Unit", ["name", "parent_id"])}
     edges = store.edges_of("Cadre", cadre_id)
+    proposal = _proposal(store, edges, post_id)
+    if as_of is None:
+        as_of = (proposal or {}).get("age_date") or date.today()
+    assert as_of is not None
     held = sorted(
         ((e.other_id, dict(e.props)) for e in edges if e.type == "HOLDS"),
         key=lambda item: (item[1]["start"], item[0]),
@@ -189,30 +212,7 @@ def build_form(
         ((e.other_id, dict(e.props)) for e in edges if e.type == "ROTATED_TO"),
         key=lambda item: item[1]["start"],
     )
-    lines: list[str] = []
-    placed: set[int] = set()
-    for held_post, props in held:
-        start, end = props["start"], props.get("end")
-        text = post_text(units, posts.get(held_post, {"name": held_post}))
-        lines.append(f"{_dotted(start)}--{_dotted(end) if end else '       '}  {text}")
-        for index, (unit_id, rot) in enumerate(rotations):
-            if index in placed or rot["start"] < start or (end is not None and rot["start"] >= end):
-                continue
-            placed.add(index)
-            until = _dotted(rot.get("end"))
-            lines.append(
-                f"                  (其间：{_dotted(rot['start'])}--{until}在"
-                f"{unit_text(units, unit_id)}{rot.get('kind', '挂职')})"
-            )
-    for index, (unit_id, rot) in enumerate(rotations):
-        if index not in placed:
-            until = _dotted(rot.get("end"))
-            lines.append(
-                f"                  (其间：{_dotted(rot['start'])}--{until}在"
-                f"{unit_text(units, unit_id)}{rot.get('kind', '挂职')})"
-            )
-    if cadre.get("resume_unread"):
-        lines.extend(str(cadre["resume_unread"]).split("\n"))
+    lines = _resume_lines(units, posts, held, rotations, str(cadre.get("resume_unread") or ""))
 
     current = [
         posts[p]
@@ -277,15 +277,89 @@ def build_form(
         "NianDuKaoHeJieGuo": _assessments_text(grades),
         "RenMianLiYou": reason or ("工作需要" if proposed else ""),
         "ChengBaoDanWei": reporting_unit,
-        "JiSuanNianLingShiJian": as_of.strftime("%Y%m%d"),
-        "TianBiaoShiJian": _ym(cadre.get("form_date") or as_of),
+        "JiSuanNianLingShiJian": _day_or_month(as_of),
+        "TianBiaoShiJian": _day_or_month(cadre.get("form_date") or as_of),
         "TianBiaoRen": "",
         "ShenFenZheng": id_number,
         "Version": "3.2.1.0",
     }
+    if proposal is not None:  # the appointment under way, as its form wrote it
+        fields["NiRenZhiWu"] = str(proposal.get("appoint") or fields["NiRenZhiWu"])
+        fields["NiMianZhiWu"] = str(proposal.get("remove") or "")
+        fields["RenMianLiYou"] = reason or str(proposal.get("reason") or "")
+        fields["ChengBaoDanWei"] = reporting_unit or str(proposal.get("reporting_unit") or "")
     age = int(years_between(birth, as_of)) if isinstance(birth, date) else None
     relatives = [row["relative_id"] for row in family if row.get("relative_id")]
-    return FormDocument(fields, family, None, age, cadre_id, relatives)
+    found = cadre_photo(store=store, cadre_id=cadre_id) if "photo" in reveal else None
+    photo, photo_type = found if found else (None, None)
+    return FormDocument(fields, family, photo, age, cadre_id, relatives, photo_type)
+
+
+def _proposal(store: GraphStore, edges: list[Any], post_id: str | None) -> dict[str, Any] | None:
+    """The cadre's proposal for ``post_id``; without one, the latest still 拟任."""
+    ids = {e.other_id for e in edges if e.type == "PROPOSAL_OF"}
+    found = sorted(
+        store.get_nodes("Proposal", ids).values(),
+        key=lambda p: (p.get("date") or date.min, str(p["id"])),
+    )
+    if post_id:
+        return next((p for p in reversed(found) if p.get("post_id") == post_id), None)
+    return next((p for p in reversed(found) if p.get("status") == "拟任"), None)
+
+
+def _rotation_line(units: dict[str, dict[str, Any]], unit_id: str, rot: dict[str, Any]) -> str:
+    until = _dotted(rot.get("end"))
+    return (
+        f"                  (其间：{_dotted(rot['start'])}--{until}在"
+        f"{unit_text(units, unit_id)}{rot.get('kind', '挂职')}{rot.get('role') or ''})"
+    )
+
+
+def _resume_lines(
+    units: dict[str, dict[str, Any]],
+    posts: dict[str, dict[str, Any]],
+    held: list[tuple[str, dict[str, Any]]],
+    rotations: list[tuple[str, dict[str, Any]]],
+    unread: str,
+) -> list[str]:
+    """简历: a line a post held (by start), its secondments under it as ``(其间：...)``, and
+    each line no rule could read back where the form had it (after the post it followed)."""
+    kept = [read_placed_line(line) for line in unread.split("\n") if line.strip()]
+    top = [text for after, placed, text in kept if placed and after is None]
+    lines = list(top)
+    placed_rotations: set[int] = set()
+    for position, (held_post, props) in enumerate(held):
+        start, end = props["start"], props.get("end")
+        text = post_text(units, posts.get(held_post, {"name": held_post}))
+        lines.append(f"{_dotted(start)}--{_dotted(end) if end else '       '}  {text}")
+        for index, (unit_id, rot) in enumerate(rotations):
+            if index in placed_rotations or rot["start"] < start:
+                continue
+            if end is not None and rot["start"] >= end:
+                continue
+            placed_rotations.add(index)
+            lines.append(_rotation_line(units, unit_id, rot))
+        # A line follows the last post that started by the month it was kept after.
+        following = held[position + 1][1]["start"] if position + 1 < len(held) else None
+        lines.extend(
+            text
+            for after, placed, text in kept
+            if placed
+            and after is not None
+            and start <= after
+            and (following is None or after < following)
+        )
+    orphans = [
+        text
+        for after, placed, text in kept
+        if placed and after is not None and (not held or after < held[0][1]["start"])
+    ]
+    lines[len(top) : len(top)] = orphans  # kept after a post now gone: before the first one
+    for index, (unit_id, rot) in enumerate(rotations):
+        if index not in placed_rotations:
+            lines.append(_rotation_line(units, unit_id, rot))
+    lines.extend(text for _, placed, text in kept if not placed)
+    return lines
 
 
 def _specialties(store: GraphStore, edges: list[Any]) -> str:

@@ -56,13 +56,14 @@ def write_form(
     cadre_id: str,
     post_id: str | None,
     out: Path,
-    as_of: date,
+    as_of: date | None = None,
     reason: str = "",
     reporting_unit: str = "",
 ) -> Path:
     """Write the cadre's form to ``out``; the suffix (.lrmx/.lrm/.html/.pdf) picks the format.
 
-    ``reason`` and ``reporting_unit`` fill 任免理由 and 呈报单位.
+    ``reason`` and ``reporting_unit`` fill 任免理由 and 呈报单位 (over the proposal's); an
+    .lrm's photo is written beside it as the editor keeps it (``.pic``).
     """
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in FORM_FORMATS:
@@ -77,6 +78,8 @@ def write_form(
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(form_bytes(document, fmt))
+    if fmt == "lrm" and document.photo:  # the form editor keeps an .lrm's photo beside it
+        out.with_suffix(".pic").write_bytes(document.photo)
     return out
 
 

@@ -45,7 +45,8 @@ def render_html(document: FormDocument) -> str:
     d = document
     age = f"<br>（{d.age}岁）" if d.age is not None else ""
     photo = (
-        f'<img src="data:image/jpeg;base64,{base64.b64encode(d.photo).decode()}" alt="照片">'
+        f'<img src="data:{escape(d.photo_type or "image/jpeg")};base64,'
+        f'{base64.b64encode(d.photo).decode()}" alt="照片">'
         if d.photo
         else "照片"
     )

@@ -3,6 +3,7 @@ and a small district to import them into: 东江区 with the townships 兴口镇
 
 from __future__ import annotations
 
+import io
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,26 @@ FATHER: dict[str, Any] = {
     "ShenFenZheng": "990102196203150039",
     "family": [("女儿", "林晓雯", "198705", "中共党员", "东江区兴口镇财政所所长")],
 }
+
+
+# What a form proposes (拟任 ...), as the editor writes it; 拟任职务 names 兴口镇's P1.
+PROPOSAL = {
+    "NiRenZhiWu": "东江区兴口镇党委书记",
+    "NiMianZhiWu": "东江区兴口镇财政所所长",
+    "RenMianLiYou": "工作需要，拟提名为兴口镇党委书记人选",
+    "ChengBaoDanWei": "中共东江区委组织部",
+    "JiSuanNianLingShiJian": "20261120",
+    "TianBiaoShiJian": "20261120",
+}
+
+
+def jpeg(colour: tuple[int, int, int] = (180, 40, 40)) -> bytes:
+    """A one-inch portrait-sized synthetic image (no real person)."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (295, 413), colour).save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
 
 
 def lrmx_bytes(fields: dict[str, Any]) -> bytes:

@@ -3,32 +3,20 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-import pytest
 from openpyxl import Workbook, load_workbook
 
 from graphsvc.settings import get_settings
-from graphsvc.stores import GraphStore, open_store
+from graphsvc.stores import GraphStore
 from loaders.forms.importer import import_forms
 from loaders.forms.review import write_review_xlsx
 from queries.selection.check import check_appointment, current_conflicts
 from queries.selection.policy import load_policy
-from tests.forms.kit import DAUGHTER, FATHER, base_district, write_lrmx
+from tests.forms.kit import DAUGHTER, FATHER, write_lrmx
 
 TODAY = date(2025, 1, 1)
-
-
-@pytest.fixture
-def graph(tmp_path: Path) -> Iterator[GraphStore]:
-    store = open_store(str(tmp_path / "graph.db"))
-    base_district(store)
-    try:
-        yield store
-    finally:
-        store.close()
 
 
 def _cadre(store: GraphStore, name: str) -> dict[str, object]:
@@ -44,7 +32,10 @@ def test_a_form_becomes_a_cadre_with_career_assessments_and_records(
     assert report.cadres == {"created": 1, "updated": 0, "unchanged": 0}
     cadre = _cadre(graph, "林晓雯")
     assert cadre["birth"] == date(1987, 5, 1) and cadre["education"] == "大学本科"
-    assert cadre["id_number"] == "990102198705120023" and cadre["channel"] == "其他"
+    assert cadre["id_number"] == "990102198705120023"
+    assert cadre["channel"] == "未知"  # the form does not say: left for a clerk, listed
+    (channel,) = report.channels
+    assert channel["cadre_id"] == cadre["id"] and "待核实" in channel["note"]
     assert cadre["form_date"] == date(2024, 5, 1)
     edges = graph.edges_of("Cadre", str(cadre["id"]))
     held = {e.other_id: e.props for e in edges if e.type == "HOLDS"}
@@ -166,7 +157,9 @@ def test_an_unreadable_resume_line_is_kept_and_reported(graph: GraphStore, tmp_p
     assert report.ok and report.written
     (warning,) = [w for w in report.warnings if w["field"] == "简历"]
     assert warning["value"] == "那几年在南方务工，具体时间记不清" and "第7行" in warning["reason"]
-    assert _cadre(graph, "林晓雯")["resume_unread"] == "那几年在南方务工，具体时间记不清"
+    # Kept with the post it follows (the last one, from 2016.06), for the form written out.
+    kept = _cadre(graph, "林晓雯")["resume_unread"]
+    assert kept == "〔2016.06后〕那几年在南方务工，具体时间记不清"
 
 
 def test_an_ambiguous_relative_makes_no_edge(graph: GraphStore, tmp_path: Path) -> None:
@@ -251,7 +244,8 @@ def test_the_review_report_as_xlsx(graph: GraphStore, tmp_path: Path) -> None:
     report = import_forms(store=graph, paths=[write_lrmx(tmp_path, "d", DAUGHTER)])
     path = write_review_xlsx(report, tmp_path / "review.xlsx")
     book = load_workbook(path)
-    assert book.sheetnames == ["概况", "已匹配", "新建待核实", "存疑", "问题", "提示"]
+    assert book.sheetnames == ["概况", "已匹配", "新建待核实", "存疑", "新表未列的任职",
+                               "任免建议", "录用渠道", "问题", "提示"]  # fmt: skip
     created = [row for row in book["新建待核实"].iter_rows(min_row=2, values_only=True)]
     assert len(created) == len(report.created) and created[0][1] in {"单位", "岗位"}
 

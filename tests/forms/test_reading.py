@@ -9,7 +9,7 @@ import pytest
 from openpyxl import Workbook
 
 from loaders.forms.family import kinship_of
-from loaders.forms.importer import education_level, parse_assessments, parse_sanctions
+from loaders.forms.fields import education_level, parse_assessments, parse_sanctions
 from loaders.forms.lrm import read_lrm
 from loaders.forms.lrmx import read_lrmx
 from loaders.forms.record import FormUnreadable
