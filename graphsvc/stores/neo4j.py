@@ -286,37 +286,39 @@ class Neo4jStore(GraphStore):
         summary: WriteSummary,
     ) -> None:
         payload = maps()  # each node's properties with its id, no nulls
+        present = {
+            ref.field: sum(1 for row in payload if row.get(ref.field) is not None)
+            for ref in spec.references
+        }
         if spec.label in empty:
-            tx.run(cypher.create_nodes(spec.label), rows=payload).consume()
-            created, updated = len(payload), 0
-        else:
-            created, updated = _counted(tx.run(cypher.upsert_nodes(spec.label), rows=payload))
+            # New nodes, and their reference edges from them, in one statement.
+            tx.run(cypher.create_nodes(spec.label, spec.references), rows=payload).consume()
+            summary.add(spec.label, created=len(payload))
+            for ref in spec.references:
+                summary.add(ref.edge_type, created=present[ref.field])
+            return
+        # Only new and changed nodes are written, their reference edges synced with them.
+        synced = tuple(ref for ref in spec.references if ref.edge_type not in empty)
+        record = tx.run(cypher.upsert_nodes(spec.label, synced), rows=payload).single(strict=True)
+        created, updated = int(record["created"]), int(record["updated"])
         summary.add(
-            spec.label,
-            created=created,
-            updated=updated,
-            unchanged=len(payload) - created - updated,
+            spec.label, created=created, updated=updated, unchanged=len(payload) - created - updated
         )
+        for number, ref in enumerate(synced):
+            made, moved = int(record[f"created_{number}"]), int(record[f"updated_{number}"])
+            summary.add(
+                ref.edge_type,
+                created=made,
+                updated=moved,
+                unchanged=present[ref.field] - made - moved,
+            )
         for ref in spec.references:
-            wanted = [
-                {"id": row["id"], "target": None if target is None else str(target)}
-                for row in payload
-                for target in (row.get(ref.field),)
-            ]
-            if ref.edge_type in empty:
-                fresh = [item for item in wanted if item["target"] is not None]
+            if ref not in synced:  # a type with no edge yet: one from every node that names one
+                fresh = [{"id": row["id"], "target": row[ref.field]}
+                         for row in payload if row.get(ref.field) is not None]  # fmt: skip
                 if fresh:
                     tx.run(cypher.create_references(spec, ref), rows=fresh).consume()
                 summary.add(ref.edge_type, created=len(fresh))
-                continue
-            created, updated = _counted(tx.run(cypher.sync_references(spec, ref), rows=wanted))
-            present = sum(1 for item in wanted if item["target"] is not None)
-            summary.add(
-                ref.edge_type,
-                created=created,
-                updated=updated,
-                unchanged=present - created - updated,
-            )
 
     @staticmethod
     def _write_edges(
@@ -426,17 +428,13 @@ class Neo4jStore(GraphStore):
 
     def counts(self) -> StoreCounts:
         def read() -> StoreCounts:
-            nodes: dict[str, int] = {}
-            edges: dict[str, int] = {}
-            for label in _LABELS:
-                count = self._read(cypher.count_nodes(label))[0]["n"]
-                if count:
-                    nodes[label] = count
-            for edge_type in _TYPES:
-                count = self._read(cypher.count_edges(edge_type))[0]["n"]
-                if count:
-                    edges[edge_type] = count
-            return StoreCounts(nodes=nodes, edges=edges)
+            record = self._read(cypher.count_all())[0]
+            nodes = {label: int(count) for label, count in record["nodes"].items() if count}
+            edges = {kind: int(count) for kind, count in record["edges"].items() if count}
+            return StoreCounts(
+                nodes={label: nodes[label] for label in _LABELS if label in nodes},
+                edges={kind: edges[kind] for kind in _TYPES if kind in edges},
+            )
 
         return self._guard(read)
 
