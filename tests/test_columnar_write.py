@@ -20,9 +20,10 @@ from typing import Any
 import pyarrow as pa
 import pytest
 
+from graphsvc.changes import ChangeSet, changes_of
 from graphsvc.id_number import birth_date_problem, check_character, check_digit_problem
 from graphsvc.model import EDGE_SPECS, NODE_SPECS
-from graphsvc.rows import EdgeTable, GraphBatch
+from graphsvc.rows import EdgeTable, GraphBatch, NodeTable
 from graphsvc.snapshot import SNAPSHOT_EDGES, SNAPSHOT_LABELS, Snapshot, build_snapshot
 from graphsvc.stores import embedded
 from graphsvc.stores.embedded import EmbeddedStore, _dumps, json_texts
@@ -138,6 +139,53 @@ def test_a_failed_first_load_keeps_the_index_by_target(
     assert conn.execute("SELECT COUNT(*) FROM nodes").fetchone() == (0,)
     conn.close()
     store.close()
+
+
+def _renamed(batch: GraphBatch, count: int, mark: str) -> tuple[GraphBatch, list[str]]:
+    """``batch``'s Cadre columns alone, the first ``count`` cadres' names changed (by
+    ``mark`` added); and those cadres' ids."""
+    _, _, tables = batch.parts()
+    cadres = next(t for t in tables if isinstance(t, NodeTable) and t.label == "Cadre")
+    names = cadres.props.column("name").to_pylist()
+    names[:count] = [f"{name}{mark}" for name in names[:count]]
+    index = cadres.props.column_names.index("name")
+    props = cadres.props.set_column(index, "name", pa.array(names, pa.string()))
+    renamed = GraphBatch(tables=[NodeTable("Cadre", cadres.ids, props)])
+    return renamed, cadres.ids.slice(0, count).to_pylist()
+
+
+def test_a_write_by_columns_logs_exactly_the_keys_it_changed(
+    small_sample_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    logged = {}
+    for name, batch in (("columns", _by_columns(small_sample_dir)),
+                        ("rows", _by_rows(small_sample_dir))):  # fmt: skip
+        store = EmbeddedStore(str(tmp_path / f"{name}.db"))
+        store.write(batch)
+        logged[name] = store.changes_since(0)
+        store.close()
+    assert logged["columns"] is not None and logged["columns"] == logged["rows"]
+    assert len(logged["columns"].node_ids("Cadre")) == 400
+    assert logged["columns"] == changes_of(_by_rows(small_sample_dir))
+
+    store = EmbeddedStore(str(tmp_path / "columns.db"))
+    renamed, ids = _renamed(_by_columns(small_sample_dir), 3, "甲")
+    assert store.write(renamed).updated == {"Cadre": 3}
+    assert store.changes_since(1) == ChangeSet({"Cadre": frozenset(ids)})
+    # Past the cap a write by columns is logged as everything, its keys never gathered.
+    monkeypatch.setattr(embedded, "MAX_LOGGED_KEYS", 100)
+    assert store.write(_renamed(_by_columns(small_sample_dir), 150, "乙")[0]).changed
+    assert store.version() == 3 and store.changes_since(2) is None
+    store.close()
+
+
+def test_the_keys_of_a_batch_of_columns_are_read_without_making_rows(
+    small_sample_dir: Path,
+) -> None:
+    batch = _by_columns(small_sample_dir)
+    assert changes_of(batch) == changes_of(_by_rows(small_sample_dir))
+    nodes, edges, tables = batch.parts()
+    assert tables and not nodes and not edges
 
 
 # ------------------------------------------------------------------ the snapshot

@@ -25,6 +25,7 @@ import orjson
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from graphsvc.changes import KEPT_ENTRIES, MAX_LOGGED_KEYS, ChangeSet, merge_log
 from graphsvc.model import EDGE_SPECS, NODE_SPECS, date_fields, edge_spec, node_spec
 from graphsvc.rows import (
     EdgeRow,
@@ -67,6 +68,7 @@ CREATE TABLE IF NOT EXISTS edges (
     props TEXT NOT NULL,
     PRIMARY KEY (type, src, dst, key)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS changes (version INTEGER PRIMARY KEY, keys TEXT);
 """
 _TARGET_INDEX = "edges_by_target"
 _TARGET_INDEX_SQL = f"CREATE INDEX IF NOT EXISTS {_TARGET_INDEX} ON edges (type, dst)"
@@ -363,6 +365,7 @@ class EmbeddedStore(GraphStore):
             else:
                 edges[table.type].append(_Edges.of_table(table))
 
+        changed = _Changed()
         with self._transaction() as conn:
             # Into an empty edge table, the index by target is built once after the inserts
             # (a sort) instead of kept up to date row by row: three times less work.
@@ -373,17 +376,17 @@ class EmbeddedStore(GraphStore):
             # Labels in model order, so referenced nodes exist before their referrers.
             for spec in NODE_SPECS:
                 for part in nodes.pop(spec.label, []):
-                    self._write_nodes(conn, spec.label, part, summary, advance)
+                    self._write_nodes(conn, spec.label, part, summary, advance, changed)
             if nodes:
                 raise StoreError(f"unknown node labels {sorted(nodes)}")
             for edge_type, parts in edges.items():
                 edge_spec(edge_type)  # unknown types fail here, inside the transaction
                 for edge_part in parts:
-                    self._write_edges(conn, edge_type, edge_part, summary, advance)
+                    self._write_edges(conn, edge_type, edge_part, summary, advance, changed)
             if index_later:
                 conn.execute(_TARGET_INDEX_SQL)
             if summary.changed:
-                self._bump_version(conn)
+                self._bump_version(conn, changed.as_set())
         return summary
 
     def _write_nodes(
@@ -393,6 +396,7 @@ class EmbeddedStore(GraphStore):
         rows: _Nodes,
         summary: WriteSummary,
         advance: Any,
+        log: _Changed,
     ) -> None:
         spec = node_spec(label)
         # A first load finds nothing to compare with: rows go in as they are, no look-ups.
@@ -409,8 +413,9 @@ class EmbeddedStore(GraphStore):
                     _UPSERT_NODE, zip(repeat(label, len(ids)), ids, texts, strict=True)
                 )
                 summary.add(label, created=len(ids))
+                log.nodes(label, ids, len(ids))
             else:
-                self._upsert_nodes(conn, label, ids, texts, summary, empty=empty)
+                self._upsert_nodes(conn, label, ids, texts, summary, log, empty=empty)
             for ref in spec.references:
                 targets = rows.references[ref.field].slice(start, size)
                 if no_edges[ref.edge_type]:
@@ -438,6 +443,7 @@ class EmbeddedStore(GraphStore):
         ids: list[str],
         texts: list[str],
         summary: WriteSummary,
+        log: _Changed,
         *,
         empty: bool,
     ) -> None:
@@ -462,6 +468,7 @@ class EmbeddedStore(GraphStore):
             else:
                 updated += 1
             changed.append((label, node_id, text))
+        log.nodes(label, (node_id for _, node_id, _ in changed), len(changed))
         changed.sort()  # in key order: each insert lands beside the last one in the B-tree
         conn.executemany(_UPSERT_NODE, changed)
         summary.add(label, created=created, updated=updated, unchanged=len(ids) - len(changed))
@@ -513,6 +520,7 @@ class EmbeddedStore(GraphStore):
         rows: _Edges,
         summary: WriteSummary,
         advance: Any,
+        log: _Changed,
     ) -> None:
         empty = self._none_of("edges", "type", edge_type, conn)
         size = _BIG_CHUNK if empty else _CHUNK
@@ -526,9 +534,10 @@ class EmbeddedStore(GraphStore):
                     zip(repeat(edge_type, len(keys)), sources, targets, keys, texts, strict=True),
                 )
                 summary.add(edge_type, created=len(keys))
+                log.edges(edge_type, zip(sources, targets, strict=True), len(keys))
             else:
                 self._upsert_edges(
-                    conn, edge_type, sources, targets, keys, texts, summary, empty=empty
+                    conn, edge_type, sources, targets, keys, texts, summary, log, empty=empty
                 )
             advance(len(keys))
 
@@ -541,6 +550,7 @@ class EmbeddedStore(GraphStore):
         keys: list[str],
         texts: list[str],
         summary: WriteSummary,
+        log: _Changed,
         *,
         empty: bool,
     ) -> None:
@@ -567,6 +577,7 @@ class EmbeddedStore(GraphStore):
             else:
                 updated += 1
             changed.append((edge_type, source, target, key, text))
+        log.edges(edge_type, ((src, dst) for _, src, dst, _, _ in changed), len(changed))
         changed.sort()
         conn.executemany(_UPSERT_EDGE, changed)
         summary.add(
@@ -596,8 +607,15 @@ class EmbeddedStore(GraphStore):
             conn.execute("PRAGMA cache_size = -2000")  # SQLite's default, for this reader again
 
     @staticmethod
-    def _bump_version(conn: sqlite3.Connection) -> None:
+    def _bump_version(conn: sqlite3.Connection, changes: ChangeSet | None) -> None:
+        """Raise the version and log what the write changed (``None``: everything)."""
         conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'version'")
+        version = int(conn.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()[0])
+        conn.execute(
+            "INSERT OR REPLACE INTO changes (version, keys) VALUES (?, ?)",
+            (version, None if changes is None else changes.to_json()),
+        )
+        conn.execute("DELETE FROM changes WHERE version <= ?", (version - KEPT_ENTRIES,))
 
     def _replace_edges(self, edge_type: str, rows: Sequence[EdgeRow]) -> None:
         with self._transaction() as conn:
@@ -606,13 +624,13 @@ class EmbeddedStore(GraphStore):
                 "INSERT OR REPLACE INTO edges (type, src, dst, key, props) VALUES (?, ?, ?, ?, ?)",
                 [(edge_type, r.source, r.target, r.key, _dumps(r.props)) for r in rows],
             )
-            self._bump_version(conn)
+            self._bump_version(conn, ChangeSet(whole=frozenset({edge_type})))
 
     def clear(self) -> None:
         with self._transaction() as conn:
             conn.execute("DELETE FROM nodes")
             conn.execute("DELETE FROM edges")
-            self._bump_version(conn)
+            self._bump_version(conn, None)
 
     # ------------------------------------------------------------------ reads
 
@@ -750,6 +768,18 @@ class EmbeddedStore(GraphStore):
                 (orjson.dumps(memo).decode(),),
             )
 
+    def changes_since(self, version: int) -> ChangeSet | None:
+        conn = self._reader()
+        if conn is None:
+            return None
+        # The version first: every entry up to it is committed (each with its version).
+        current = int(conn.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()[0])
+        entries = conn.execute(
+            "SELECT version, keys FROM changes WHERE version > ? AND version <= ?",
+            (version, current),
+        ).fetchall()
+        return merge_log(entries, version, current)
+
     def version(self) -> int:
         conn = self._reader()
         if conn is None:
@@ -776,6 +806,41 @@ class EmbeddedStore(GraphStore):
             conn.execute("COMMIT")
         finally:
             conn.close()
+
+
+class _Changed:
+    """The keys one write changed, gathered as it goes (its change-log entry).
+
+    Past :data:`MAX_LOGGED_KEYS` rows it stops gathering (the entry says everything): a first
+    load's millions of keys are never made into a set.
+    """
+
+    def __init__(self) -> None:
+        self._nodes: dict[str, set[str]] = defaultdict(set)
+        self._edges: dict[str, set[tuple[str, str]]] = defaultdict(set)
+        self._count = 0
+
+    def _room(self, count: int) -> bool:
+        """Whether ``count`` more keys may still be listed (counted as given, repeats too)."""
+        self._count += count
+        return self._count <= MAX_LOGGED_KEYS
+
+    def nodes(self, label: str, ids: Iterable[str], count: int) -> None:
+        if self._room(count):
+            self._nodes[label].update(ids)
+
+    def edges(self, edge_type: str, ends: Iterable[tuple[str, str]], count: int) -> None:
+        if self._room(count):
+            self._edges[edge_type].update(ends)
+
+    def as_set(self) -> ChangeSet | None:
+        """What changed; ``None`` (everything) past :data:`MAX_LOGGED_KEYS` keys."""
+        if self._count > MAX_LOGGED_KEYS:
+            return None
+        return ChangeSet(
+            {label: frozenset(ids) for label, ids in self._nodes.items() if ids},
+            {kind: frozenset(ends) for kind, ends in self._edges.items() if ends},
+        )
 
 
 class RawReader:
