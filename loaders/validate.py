@@ -854,6 +854,9 @@ def validate_tables(
             result.batch.tables.append(_table_of(kind))
         else:
             for row in _rows_of(kind):
-                (result.batch.nodes if isinstance(row, NodeRow) else result.batch.edges).append(row)
+                if isinstance(row, NodeRow):
+                    result.batch.nodes.append(row)
+                else:
+                    result.batch.edges.append(row)
     result.issues = sorted(issues, key=lambda issue: (issue.source, issue.row or 0))
     return result
