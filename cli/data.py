@@ -97,7 +97,6 @@ def load(
     ] = None,
 ) -> None:
     """Load input files into the store: all or nothing, idempotent, updating by id."""
-    from graphsvc.snapshot import build_snapshot
     from loaders.load import LoadFailed, load_paths
     from loaders.tables import SourceError
 
@@ -113,12 +112,10 @@ def load(
                 if bulk:
                     outcome, version = _bulk_load(paths, home, update)
                 else:
-                    outcome = load_paths(graph, paths, on_progress=update)
-                    # The analyses read a columnar snapshot of each graph version: made now,
-                    # the first question after a load need not wait for it.
-                    if sum(outcome.rows_by_table.values()) >= PROGRESS_THRESHOLD:
-                        err.print("正在生成分析快照（查询读取的列式数据）……")
-                    build_snapshot(graph)
+                    # The analyses read a columnar snapshot of each graph version: made now
+                    # (from the load's own columns when it fills an empty store), so the
+                    # first question after a load need not wait for it.
+                    outcome = load_paths(graph, paths, on_progress=update, snapshot=True)
         except SourceError as error:
             err.print(f"[red]错误：[/]{error}")
             if as_json:

@@ -21,7 +21,7 @@ from typing import Any
 
 import orjson
 
-from graphsvc.rows import GraphBatch
+from graphsvc.rows import GraphBatch, NodeTable
 
 __all__ = [
     "KEPT_ENTRIES",
@@ -128,12 +128,19 @@ def changes_of(batch: GraphBatch) -> ChangeSet | None:
     :data:`MAX_LOGGED_KEYS`."""
     if len(batch) > MAX_LOGGED_KEYS:
         return None
+    node_rows, edge_rows, tables = batch.parts()  # columns read as they are, not made rows
     nodes: dict[str, set[str]] = {}
-    for node in batch.nodes:
+    for node in node_rows:
         nodes.setdefault(node.label, set()).add(node.id)
     edges: dict[str, set[tuple[str, str]]] = {}
-    for edge in batch.edges:
+    for edge in edge_rows:
         edges.setdefault(edge.type, set()).add((edge.source, edge.target))
+    for table in tables:
+        if isinstance(table, NodeTable):
+            nodes.setdefault(table.label, set()).update(table.ids.to_pylist())
+        else:
+            ends = zip(table.sources.to_pylist(), table.targets.to_pylist(), strict=True)
+            edges.setdefault(table.type, set()).update(ends)
     return ChangeSet(
         {label: frozenset(ids) for label, ids in nodes.items()},
         {kind: frozenset(ends) for kind, ends in edges.items()},

@@ -3,6 +3,11 @@
 A :class:`GraphBatch` is the unit of an atomic write. Node rows carry their
 reference fields (``Post.unit_id``) as properties; stores derive the reference
 edges (``IN_UNIT``) from them, so a batch holds relation edges only.
+
+Rows come as objects (:class:`NodeRow`, :class:`EdgeRow`: a request, a form, a copy) or,
+for a file load, as columns (:class:`NodeTable`, :class:`EdgeTable`: a label's or type's
+rows as typed Arrow arrays, no Python object per row). Stores write either; the columns
+are what makes a province's millions of rows fast to validate and write.
 """
 
 from __future__ import annotations
@@ -13,12 +18,16 @@ from datetime import date
 from enum import Enum
 from typing import Any
 
+import pyarrow as pa
+
 from graphsvc.model import EdgeSpec, NodeSpec, Record
 
 __all__ = [
     "EdgeRow",
+    "EdgeTable",
     "GraphBatch",
     "NodeRow",
+    "NodeTable",
     "ProgressCallback",
     "WriteSummary",
     "edge_key",
@@ -51,13 +60,105 @@ class EdgeRow:
     props: Mapping[str, Any]
 
 
-@dataclass
-class GraphBatch:
-    nodes: list[NodeRow] = field(default_factory=list)
-    edges: list[EdgeRow] = field(default_factory=list)
+def _props(table: pa.Table) -> list[dict[str, Any]]:
+    """One dict a row, without its nulls (stores never keep a ``None``)."""
+    names = table.column_names
+    columns = [column.to_pylist() for column in table.columns]
+    return [
+        {name: value for name, value in zip(names, values, strict=True) if value is not None}
+        for values in zip(*columns, strict=True)
+    ] if names else [{} for _ in range(table.num_rows)]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class NodeTable:
+    """The nodes of one label as columns: ``ids`` (text, each once) and ``props``, one typed
+    column per property (text, int64, float64, bool, date32; null: no value)."""
+
+    label: str
+    ids: pa.Array
+    props: pa.Table
 
     def __len__(self) -> int:
-        return len(self.nodes) + len(self.edges)
+        return len(self.ids)
+
+    def rows(self) -> list[NodeRow]:
+        return [
+            NodeRow(self.label, node_id, props)
+            for node_id, props in zip(self.ids.to_pylist(), _props(self.props), strict=True)
+        ]
+
+
+@dataclass(frozen=True)
+class EdgeTable:
+    """The relations of one type as columns: ends, keys (text) and typed ``props``."""
+
+    type: str
+    sources: pa.Array
+    targets: pa.Array
+    keys: pa.Array
+    props: pa.Table
+
+    def __len__(self) -> int:
+        return len(self.sources)
+
+    def rows(self) -> list[EdgeRow]:
+        ends = zip(
+            self.sources.to_pylist(), self.targets.to_pylist(), self.keys.to_pylist(), strict=True
+        )
+        return [
+            EdgeRow(self.type, source, target, key, props)
+            for (source, target, key), props in zip(ends, _props(self.props), strict=True)
+        ]
+
+
+class GraphBatch:
+    """Rows to write at once: as objects (``nodes``, ``edges``) and as columns (``tables``).
+
+    Reading ``nodes`` or ``edges`` turns every table into row objects first (so they list
+    every row); stores read :meth:`parts` instead, which leaves the columns as they are.
+    """
+
+    def __init__(
+        self,
+        nodes: list[NodeRow] | None = None,
+        edges: list[EdgeRow] | None = None,
+        tables: list[NodeTable | EdgeTable] | None = None,
+    ) -> None:
+        self._nodes = nodes if nodes is not None else []
+        self._edges = edges if edges is not None else []
+        self.tables = tables if tables is not None else []
+
+    @property
+    def nodes(self) -> list[NodeRow]:
+        self._to_rows()
+        return self._nodes
+
+    @property
+    def edges(self) -> list[EdgeRow]:
+        self._to_rows()
+        return self._edges
+
+    def _to_rows(self) -> None:
+        for table in self.tables:
+            if isinstance(table, NodeTable):
+                self._nodes.extend(table.rows())
+            else:
+                self._edges.extend(table.rows())
+        self.tables = []
+
+    def parts(self) -> tuple[list[NodeRow], list[EdgeRow], list[NodeTable | EdgeTable]]:
+        """Row objects and tables as given, nothing converted."""
+        return self._nodes, self._edges, self.tables
+
+    def __len__(self) -> int:
+        return len(self._nodes) + len(self._edges) + sum(len(table) for table in self.tables)
+
+    def __repr__(self) -> str:
+        return (
+            f"GraphBatch({len(self._nodes)} nodes, {len(self._edges)} edges, "
+            f"{len(self.tables)} tables)"
+        )
 
 
 @dataclass

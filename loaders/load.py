@@ -21,6 +21,7 @@ from typing import Any
 
 from graphsvc.rows import ProgressCallback, WriteSummary
 from graphsvc.settings import get_settings
+from graphsvc.snapshot import build_snapshot
 from graphsvc.stores.base import GraphStore
 from loaders.tables import RawTable, ReadLimits, canonical_table, input_files, read_sources
 from loaders.validate import IdNumberCheck, LoadIssue, validate_tables
@@ -111,11 +112,16 @@ def load_paths(
     id_number_check: IdNumberCheck | None = None,
     reuse_memo: bool = True,
     limits: ReadLimits | None = None,
+    snapshot: bool = False,
 ) -> LoadOutcome:
     """Load folders of CSV files and .xlsx workbooks into ``store``, all or nothing.
 
     A repeat of the store's last load (same files, graph unchanged since) is answered from
     its memo unless ``reuse_memo`` is false.
+
+    ``snapshot``: write the analysis snapshot of the version the load leaves
+    (:func:`graphsvc.snapshot.build_snapshot`); a first load into an empty store makes it
+    from the load's own columns, without reading the store back.
 
     ``id_number_check`` (``"error"`` or ``"warn"``) overrides the setting
     ``GRAPHSVC_ID_NUMBER_CHECK`` for ID numbers with a wrong check digit or birth date;
@@ -133,6 +139,8 @@ def load_paths(
     digest = _input_digest(input_files(paths), check)
     repeated = _repeat(store, digest) if reuse_memo else None
     if repeated is not None:
+        if snapshot:
+            build_snapshot(store)
         return repeated
     tables = read_sources(paths, limits=limits)
     validated = validate_tables(tables, store, on_progress=on_progress, id_number_check=check)
@@ -148,8 +156,17 @@ def load_paths(
     summary = store.write(validated.batch, on_progress=on_progress)
     outcome = LoadOutcome(summary, validated.rows_by_table, [*empty, *validated.warnings])
     # Remembered only when this write alone moved the version (no other writer in between).
-    if store.version() == before + int(summary.changed):
+    alone = store.version() == before + int(summary.changed)
+    if alone:
         _remember(store, digest, outcome, version=before + int(summary.changed))
+    if snapshot:
+        filled = alone and before == 0 and not summary.updated and not summary.unchanged
+        rows = len(validated.batch)
+        if on_progress is not None:
+            on_progress("snapshot", 0, rows)
+        build_snapshot(store, written=validated.batch if filled else None)
+        if on_progress is not None:
+            on_progress("snapshot", rows, rows)
     return outcome
 
 

@@ -22,22 +22,28 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Literal
 
+import numpy as np
+import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
+from numpy.typing import NDArray
 from pydantic import ValidationError
 
 from graphsvc.id_number import birth_date_problem, check_digit_problem
 from graphsvc.model import EDGE_SPECS, NODE_SPECS, Cadre, EdgeSpec, NodeSpec, Record
 from graphsvc.rows import (
     EdgeRow,
+    EdgeTable,
     GraphBatch,
     NodeRow,
+    NodeTable,
     ProgressCallback,
-    edge_key,
     edge_row_from_values,
     node_row_from_values,
     record_props,
 )
 from graphsvc.settings import get_settings
+from graphsvc.snapshot import edge_fields, node_fields
 from graphsvc.stores.base import GraphStore
 from loaders.columns import Accepted, accept_rows, column_plan
 from loaders.headers import column_letter
@@ -128,29 +134,6 @@ def header_map(model: type[Record]) -> dict[str, str]:
         for header in names:
             mapping.setdefault(normalize_header(header), name)
     return mapping
-
-
-@dataclass(slots=True)
-class _Located:
-    """A validated row with where it came from, and the header spelling of its columns."""
-
-    model: type[Record]
-    source: str
-    row: int
-    columns: dict[str, str]
-    graph_row: NodeRow | EdgeRow  # what the store will be given for it
-
-    def value(self, name: str) -> Any:
-        """The stored value of one field (``None`` when empty)."""
-        graph_row = self.graph_row
-        if isinstance(graph_row, NodeRow):
-            return graph_row.id if name == "id" else graph_row.props.get(name)
-        spec = _EDGE_SPECS[graph_row.type]
-        if name == spec.source_field:
-            return graph_row.source
-        if name == spec.target_field:
-            return graph_row.target
-        return graph_row.props.get(name)
 
 
 _NODE_SPECS = {spec.label: spec for spec in NODE_SPECS}
@@ -264,17 +247,18 @@ def _raw_id(cells: list[Any], position: int) -> str:
 
 def _validate_table(
     table: RawTable,
-    model: type[Record],
+    spec: NodeSpec | EdgeSpec,
     issues: list[LoadIssue],
     warnings: list[LoadIssue],
     on_rows: Callable[[int], None],
     seen_ids: set[str] | None,
-    to_row: Callable[[dict[str, Any]], NodeRow | EdgeRow],
     id_number_check: IdNumberCheck,
     by_columns: bool,
-) -> list[_Located]:
+) -> _Checked | None:
     """Validate one table's rows. Ids of rows that fail go into ``seen_ids`` (when given),
     so that relations naming them are not reported a second time as unknown."""
+    model = spec.model
+    assert model is not None  # every table has a model; reference edges have no table
     headers = header_map(model)
     for row, column, reason in table.header_problems:  # a two-row header's unknown group
         issues.append(LoadIssue(table.source, row, column, reason))
@@ -322,95 +306,210 @@ def _validate_table(
             else:
                 seen_ids.update(_raw_id(cells, positions["id"]) for cells in table.iter_cells())
         on_rows(len(table))
-        return []
+        return None
 
     rows = _lined_up(table, positions, columns, model, issues, warnings, seen_ids)
     on_rows(len(table) - len(rows.numbers))
-
-    spec = _SPECS_BY_TABLE[table.table]
-    ends = _ends(spec)
+    types = _field_types(spec)
+    count = len(rows.numbers)
     if by_columns:
         accepted = accept_rows(
             column_plan(model),
             {name: rows.column(position) for name, position in positions.items()},
-            len(rows.numbers),
+            count,
             all_text=table.kind == "csv",
-            apart=ends if model is not Cadre else (),
+            types=types,
         )
     else:
-        accepted = Accepted([], {}, list(range(len(rows.numbers))))
-    refused = set(accepted.judged)
-    if accepted.apart and not refused:
-        # Every row accepted (the common case): the graph rows straight from the columns.
-        graph_rows = _graph_rows(spec, accepted)
-        on_rows(len(rows.numbers))
-        return [
-            _Located(model, table.source, number, columns, graph_row)
-            for number, graph_row in zip(rows.numbers, graph_rows, strict=True)
-        ]
-    located: list[_Located] = []
-    for index, number in enumerate(rows.numbers):
-        if index in refused:
-            cells = rows.cells(index)
-            stored = _judge_row(table, model, number, cells, positions, columns, issues)
-            if stored is None:
-                if seen_ids is not None and "id" in positions:
-                    seen_ids.add(_raw_id(cells, positions["id"]))
-                continue
-        else:
-            stored = accepted.rows[index]
-            for name, array in accepted.apart.items():
-                stored[name] = array[index]
-        id_problems = _id_number_problems(model, stored) if model is Cadre else None
-        if id_problems:
-            for reason in id_problems:
-                (warnings if id_number_check == "warn" else issues).append(
-                    LoadIssue(
-                        table.source,
-                        number,
-                        _column_of(columns, model, "id_number"),
-                        reason,
-                        stored.get("id_number"),
-                    )
-                )
-            if id_number_check == "error":
-                if seen_ids is not None:
-                    seen_ids.add(str(stored["id"]))
-                continue
-        located.append(_Located(model, table.source, number, columns, to_row(stored)))
-    on_rows(len(rows.numbers))
-    return located
-
-
-def _ends(spec: NodeSpec | EdgeSpec) -> tuple[str, ...]:
-    """The fields a graph row keeps outside its properties."""
-    if isinstance(spec, NodeSpec):
-        return ("id",)
-    return (spec.source_field, spec.target_field)
-
-
-def _graph_rows(spec: NodeSpec | EdgeSpec, accepted: Accepted) -> list[NodeRow | EdgeRow]:
-    """Graph rows of a table whose every row was accepted by columns."""
-    found: list[NodeRow | EdgeRow]
-    if isinstance(spec, NodeSpec):
-        label = spec.label
-        found = [
-            NodeRow(label, node_id, props)
-            for node_id, props in zip(accepted.apart["id"].tolist(), accepted.rows, strict=True)
-        ]
-        return found
-    kind = spec.type
-    sources = accepted.apart[spec.source_field].tolist()
-    targets = accepted.apart[spec.target_field].tolist()
-    if spec.key_fields:
-        keys = [edge_key(spec, props) for props in accepted.rows]
+        accepted = Accepted({}, list(range(count)))
+    # The exact path: each doubtful row through the model, its problems written down.
+    judged: dict[int, dict[str, Any]] = {}
+    for index in accepted.judged:
+        cells = rows.cells(index)
+        stored = _judge_row(table, model, rows.numbers[index], cells, positions, columns, issues)
+        if stored is not None:
+            judged[index] = stored
+        elif seen_ids is not None and "id" in positions:
+            seen_ids.add(_raw_id(cells, positions["id"]))
+    schema = pa.schema(list(types.items()))
+    if by_columns:
+        values = _merged(accepted, judged, schema, count)
+        numbers = np.asarray(rows.numbers, dtype=np.int64)
+        if judged or accepted.judged:
+            numbers = numbers[_kept(accepted.judged, judged, count)]
+        stored_rows = None
     else:
-        keys = [""] * len(sources)
-    found = [
-        EdgeRow(kind, source, target, key, props)
-        for source, target, key, props in zip(sources, targets, keys, accepted.rows, strict=True)
+        order = sorted(judged)
+        stored_rows = [judged[index] for index in order]
+        values = pa.Table.from_pylist(stored_rows, schema=schema)
+        numbers = np.asarray([rows.numbers[index] for index in order], dtype=np.int64)
+    checked = _Checked(spec, model, table.source, columns, numbers, values, stored_rows)
+    if model is Cadre and "id_number" in positions:
+        checked = _check_id_numbers(checked, issues, warnings, seen_ids, id_number_check)
+    on_rows(count)
+    return checked
+
+
+def _field_types(spec: NodeSpec | EdgeSpec) -> dict[str, pa.DataType]:
+    """Every field of a table's model with its Arrow type, in the model's order."""
+    if isinstance(spec, NodeSpec):
+        props = node_fields(spec.label)
+        ends = {"id": pa.string()}
+    else:
+        props = edge_fields(spec.type)
+        ends = {spec.source_field: pa.string(), spec.target_field: pa.string()}
+    model = spec.model
+    assert model is not None
+    known = {**ends, **props}
+    return {name: known[name] for name in model.model_fields}
+
+
+def _kept(refused: list[int], judged: dict[int, dict[str, Any]], count: int) -> NDArray[np.bool_]:
+    """Which rows stay: those accepted by columns, and those the exact path let through."""
+    keep = np.ones(count, dtype=bool)
+    keep[refused] = False
+    keep[list(judged)] = True
+    return keep
+
+
+def _merged(
+    accepted: Accepted, judged: dict[int, dict[str, Any]], schema: pa.Schema, count: int
+) -> pa.Table:
+    """The rows that stay, in their order, as typed columns: the columns' values for the rows
+    accepted by columns, the model's for the rows judged one by one."""
+    columns = [
+        accepted.columns[field.name]
+        if field.name in accepted.columns
+        else pa.nulls(count, field.type)
+        for field in schema
     ]
-    return found
+    table = pa.Table.from_arrays(columns, schema=schema) if count else schema.empty_table()
+    if not accepted.judged:
+        return table
+    keep = np.ones(count, dtype=bool)
+    keep[accepted.judged] = False
+    parts = [table.filter(pa.array(keep))]
+    if judged:
+        parts.append(pa.Table.from_pylist([judged[index] for index in sorted(judged)], schema))
+    positions = np.concatenate([np.flatnonzero(keep), np.asarray(sorted(judged), dtype=np.int64)])
+    return pa.concat_tables(parts).take(pa.array(np.argsort(positions, kind="stable")))
+
+
+@dataclass
+class _Checked:
+    """One table's rows that passed validation, as typed columns, and where each came from."""
+
+    spec: NodeSpec | EdgeSpec
+    model: type[Record]
+    source: str
+    columns: dict[str, str]  # field name → header as spelled in the file
+    numbers: NDArray[np.int64]  # each row's number in the file
+    values: pa.Table  # every field of the model, typed; null: no value
+    stored: list[dict[str, Any]] | None  # by_columns=False: each row's values from the model
+
+    def column_header(self, name: str) -> str:
+        return _column_of(self.columns, self.model, name)
+
+    def keep(self, mask: NDArray[np.bool_]) -> _Checked:
+        stored = None
+        if self.stored is not None:
+            stored = [row for row, kept in zip(self.stored, mask.tolist(), strict=True) if kept]
+        return _Checked(
+            self.spec,
+            self.model,
+            self.source,
+            self.columns,
+            self.numbers[mask],
+            self.values.filter(pa.array(mask)),
+            stored,
+        )
+
+
+def _check_id_numbers(
+    checked: _Checked,
+    issues: list[LoadIssue],
+    warnings: list[LoadIssue],
+    seen_ids: set[str] | None,
+    id_number_check: IdNumberCheck,
+) -> _Checked:
+    """The check digit and birth date of every cadre's ID number, as errors or warnings.
+
+    By columns only the rows an array test doubts are looked at one by one; the exact path
+    (``stored``) looks at every row."""
+    values = checked.values
+    if checked.stored is None:
+        doubtful = np.flatnonzero(_id_number_doubts(values)).tolist()
+        taken = values.select(["id", "id_number", "birth"]).take(pa.array(doubtful, pa.int64()))
+        ids, numbers, births = (column.to_pylist() for column in taken.columns)
+        looked = [
+            (index, {"id": node_id, "id_number": number, "birth": birth})
+            for index, node_id, number, birth in zip(doubtful, ids, numbers, births, strict=True)
+        ]
+    else:
+        looked = list(enumerate(checked.stored))
+    drop: list[int] = []
+    header = checked.column_header("id_number")
+    for index, stored in looked:
+        problems = _id_number_problems(Cadre, stored)
+        if not problems:
+            continue
+        number = int(checked.numbers[index])
+        for reason in problems:
+            (warnings if id_number_check == "warn" else issues).append(
+                LoadIssue(checked.source, number, header, reason, stored.get("id_number"))
+            )
+        if id_number_check == "error":
+            drop.append(index)
+            if seen_ids is not None:
+                seen_ids.add(str(stored["id"]))
+    if not drop:
+        return checked
+    mask = np.ones(len(checked.numbers), dtype=bool)
+    mask[drop] = False
+    return checked.keep(mask)
+
+
+_ID_WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], dtype=np.int64)
+_ID_CHECK = np.frombuffer(b"10X98765432", dtype=np.uint8)
+
+
+def _id_number_doubts(values: pa.Table) -> NDArray[np.bool_]:
+    """Rows whose ID number may have a wrong check character or birth date: every row but
+    those whose number an array test finds right (the exact check then looks at these)."""
+    count = values.num_rows
+    numbers = values.column("id_number").combine_chunks()
+    present = pc.is_valid(numbers).to_numpy(zero_copy_only=False)
+    doubts = np.zeros(count, dtype=bool)
+    rows = np.flatnonzero(present)
+    if not len(rows):
+        return doubts
+    text = numbers.filter(pa.array(present)).cast(pa.binary())
+    if not pc.all(pc.equal(pc.binary_length(text), 18)).as_py():
+        doubts[rows] = True  # not the model's shape: let the exact check say so
+        return doubts
+    start = text.offset
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int32)[start : start + len(text) + 1]
+    data = np.frombuffer(text.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
+    chars = data.reshape(len(text), 18)
+    digits = chars[:, :17].astype(np.int64) - ord("0")
+    right_check = chars[:, 17] == _ID_CHECK[(digits @ _ID_WEIGHTS) % 11]
+    year = digits[:, 6:10] @ np.array([1000, 100, 10, 1])
+    month = digits[:, 10:12] @ np.array([10, 1])
+    day = digits[:, 12:14] @ np.array([10, 1])
+    births = values.column("birth").combine_chunks().filter(pa.array(present))
+    birth = births.to_numpy(zero_copy_only=False).astype("datetime64[D]")
+    birth_month = birth.astype("datetime64[M]")
+    birth_year = birth.astype("datetime64[Y]").astype(np.int64) + 1970
+    birth_day = (birth - birth_month.astype("datetime64[D]")).astype(np.int64) + 1
+    month_number = birth_month.astype(np.int64) % 12 + 1
+    valid_month = (month >= 1) & (month <= 12)
+    first = ((year - 1970) * 12 + np.clip(month, 1, 12) - 1).astype("datetime64[M]")
+    length = ((first + 1).astype("datetime64[D]") - first.astype("datetime64[D]")).astype(np.int64)
+    valid = valid_month & (day >= 1) & (day <= length)
+    same = valid & (year == birth_year) & (month == month_number)
+    same &= (birth_day == 1) | (day == birth_day)
+    doubts[rows] = ~(right_check & same)
+    return doubts
 
 
 @dataclass
@@ -503,129 +602,197 @@ def _judge_row(
     return record_props(record)
 
 
+# ------------------------------------------------------------ a label's or type's rows
+
+
+@dataclass
+class _Kind:
+    """Every checked row of one node label or relation type, from all its tables."""
+
+    spec: NodeSpec | EdgeSpec
+    parts: list[_Checked]
+    values: pa.Table  # the parts' rows one after the other
+    keys: pa.Array | None  # relations: each row's key (tells apart edges of the same ends)
+
+    @classmethod
+    def of(cls, spec: NodeSpec | EdgeSpec, parts: list[_Checked]) -> _Kind:
+        schema = pa.schema(list(_field_types(spec).items()))
+        values = pa.concat_tables([part.values for part in parts] or [schema.empty_table()])
+        values = values.combine_chunks()
+        keys = _edge_keys(spec, values) if isinstance(spec, EdgeSpec) else None
+        return cls(spec, parts, values, keys)
+
+    def where(self, index: int) -> tuple[_Checked, int]:
+        """The table a row came from and its number there."""
+        for part in self.parts:
+            if index < len(part.numbers):
+                return part, int(part.numbers[index])
+            index -= len(part.numbers)
+        raise IndexError(index)
+
+    def ids(self, name: str) -> pa.Array:
+        """One id field of every row, as text (null: none)."""
+        column = self.values.column(name).combine_chunks()
+        return column if column.type == pa.string() else column.cast(pa.string())
+
+
+def _edge_keys(spec: EdgeSpec, values: pa.Table) -> pa.Array:
+    """Each relation's key (:func:`graphsvc.rows.edge_key`), computed by columns."""
+    count = values.num_rows
+    if not spec.key_fields:
+        return pa.array([""] * count, pa.string())
+    parts: list[pa.Array] = []
+    for name in spec.key_fields:
+        column = values.column(name).combine_chunks()
+        if pa.types.is_date32(column.type) or pa.types.is_string(column.type):
+            text = column.cast(pa.string())
+        else:  # str(value or ""), as edge_key writes other values
+            text = pa.array([str(value or "") for value in column.to_pylist()], pa.string())
+        parts.append(pc.fill_null(text, ""))
+    if len(parts) == 1:
+        return parts[0]
+    return pc.binary_join_element_wise(*parts, "|")
+
+
+def _all_distinct(columns: list[pa.Array]) -> bool:
+    """Whether no two rows have the same values in ``columns``: sorted (input files are
+    mostly in order already), then each row compared with the next, in C."""
+    table = pa.table({f"c{number}": column for number, column in enumerate(columns)})
+    if table.num_rows < 2:
+        return True
+    order = pc.sort_indices(table, sort_keys=[(name, "ascending") for name in table.column_names])
+    ordered = table.take(order)
+    same: pa.Array | None = None
+    for column in ordered.columns:
+        equal = pc.equal(column.slice(1), column.slice(0, table.num_rows - 1))
+        same = equal if same is None else pc.and_(same, equal)
+    return not pc.any(same).as_py()
+
+
+def _duplicates(kinds: dict[str, _Kind], issues: list[LoadIssue]) -> None:
+    """Report ids (nodes) and (source, target, key) (relations) given twice."""
+    for kind in kinds.values():
+        spec = kind.spec
+        if isinstance(spec, NodeSpec):
+            ends = [kind.ids("id")]
+        else:
+            assert kind.keys is not None
+            ends = [kind.ids(spec.source_field), kind.ids(spec.target_field), kind.keys]
+        if _all_distinct(ends):
+            continue  # the common case: nothing given twice, no need to say where
+        names = ("id",) if isinstance(spec, NodeSpec) else ("source", "target", "key")
+        frame = pd.DataFrame(
+            {
+                name: column.to_numpy(zero_copy_only=False)
+                for name, column in zip(names, ends, strict=True)
+            }
+        )
+        again = frame.duplicated().to_numpy()
+        if not again.any():
+            continue
+        first_of = frame.reset_index().groupby(list(frame.columns), sort=False)["index"].first()
+        for index in np.flatnonzero(again).tolist():
+            row = tuple(frame.iloc[index])
+            part, number = kind.where(index)
+            first, first_number = kind.where(int(first_of[row if len(row) > 1 else row[0]]))
+            where = f"已在{first.source} 第{first_number}行出现"
+            if isinstance(spec, NodeSpec):
+                reason = f"{_LABEL_ZH[spec.label]}编号重复：{where}"
+                issues.append(
+                    LoadIssue(part.source, number, part.column_header("id"), reason, row[0])
+                )
+            else:
+                issues.append(
+                    LoadIssue(part.source, number, None, f"{spec.table_zh}记录重复：{where}")
+                )
+
+
+_Reference = tuple[_Checked, int, str, str, str]  # table, row number, field, target label, id
+
+
+def _unknown_references(
+    kinds: dict[str, _Kind], failed_ids: dict[str, set[str]]
+) -> Iterator[_Reference]:
+    """Every id a row names that is not in the load (nor among the rows that failed). Checked
+    a column at a time; rows are visited one by one only when some id is missing."""
+    known: dict[str, pa.Array] = {}
+    for label, kind in kinds.items():
+        if isinstance(kind.spec, NodeSpec):
+            failed = sorted(failed_ids.get(label, set()) - {_ANY_ID})
+            known[label] = pa.concat_arrays([kind.ids("id"), pa.array(failed, pa.string())])
+    for kind in kinds.values():
+        spec = kind.spec
+        if isinstance(spec, NodeSpec):
+            fields = [(ref.field, ref.target) for ref in spec.references]
+        else:
+            fields = [(spec.source_field, spec.source), (spec.target_field, spec.target)]
+        missing: list[tuple[str, str, NDArray[np.bool_], pa.Array]] = []
+        for field_name, label in fields:
+            if _ANY_ID in failed_ids.get(label, set()):
+                continue  # that table could not be read at all; it is reported already
+            ids = kind.ids(field_name)
+            absent = pc.and_(pc.is_valid(ids), pc.invert(pc.is_in(ids, value_set=known[label])))
+            mask = absent.to_numpy(zero_copy_only=False)
+            if mask.any():
+                missing.append((field_name, label, mask, ids))
+        if not missing:
+            continue
+        rows = np.flatnonzero(np.logical_or.reduce([mask for _, _, mask, _ in missing]))
+        for index in rows.tolist():
+            part, number = kind.where(index)
+            for field_name, label, mask, ids in missing:
+                if mask[index]:
+                    yield part, number, field_name, label, str(ids[index].as_py())
+
+
 def _check_references(
-    items: Iterable[tuple[_Located, str, str, str]],
-    known: dict[str, set[str]],
-    store: GraphStore | None,
-    issues: list[LoadIssue],
+    items: Iterable[_Reference], store: GraphStore | None, issues: list[LoadIssue]
 ) -> None:
-    """``items``: (row, field, target label, id) whose id is not in the load; they are
-    looked up in the store."""
-    pending: dict[str, list[tuple[_Located, str, str]]] = defaultdict(list)
-    for located, field_name, label, target_id in items:
-        pending[label].append((located, field_name, target_id))
+    """``items``: ids not in the load; they are looked up in the store."""
+    pending: dict[str, list[_Reference]] = defaultdict(list)
+    for item in items:
+        pending[item[3]].append(item)
     for label, rows in pending.items():
-        if _ANY_ID in known.get(label, set()):
-            continue  # that table could not be read at all; it is reported already
-        in_store = store.existing_ids(label, {row[2] for row in rows}) if store else set()
-        for located, field_name, target_id in rows:
+        in_store = store.existing_ids(label, {row[4] for row in rows}) if store else set()
+        for part, number, field_name, _, target_id in rows:
             if target_id in in_store:
                 continue
             issues.append(
                 LoadIssue(
-                    located.source,
-                    located.row,
-                    _column_of(located.columns, located.model, field_name),
+                    part.source,
+                    number,
+                    part.column_header(field_name),
                     f"本次导入和库中都没有编号为“{target_id}”的{_LABEL_ZH[label]}",
                     target_id,
                 )
             )
 
 
-def _duplicates(
-    node_rows: dict[str, list[_Located]],
-    edge_rows: dict[str, list[_Located]],
-    issues: list[LoadIssue],
-) -> dict[str, set[str]]:
-    """Report ids (nodes) and (source, target, key) (relations) given twice; return the ids."""
-    known: dict[str, set[str]] = {}
-    for label, rows in node_rows.items():
-        ids = [item.value("id") for item in rows]
-        known[label] = set(ids)
-        if len(known[label]) == len(ids):
-            continue  # the common case: nothing given twice, no need to say where
-        first_seen: dict[str, _Located] = {}
-        for node_id, item in zip(ids, rows, strict=True):
-            first = first_seen.setdefault(node_id, item)
-            if first is not item:
-                issues.append(
-                    LoadIssue(
-                        item.source,
-                        item.row,
-                        _column_of(item.columns, item.model, "id"),
-                        f"{_LABEL_ZH[label]}编号重复：已在{first.source} 第{first.row}行出现",
-                        node_id,
-                    )
-                )
-    for edge_type, rows in edge_rows.items():
-        spec = _EDGE_SPECS[edge_type]
-        keys = [
-            (row.source, row.target, row.key)
-            for row in (item.graph_row for item in rows)
-            if isinstance(row, EdgeRow)
-        ]
-        if len(set(keys)) == len(keys):
-            continue
-        first_edge: dict[tuple[str, str, str], _Located] = {}
-        for key, item in zip(keys, rows, strict=True):
-            first = first_edge.setdefault(key, item)
-            if first is not item:
-                issues.append(
-                    LoadIssue(
-                        item.source,
-                        item.row,
-                        None,
-                        f"{spec.table_zh}记录重复：已在{first.source} 第{first.row}行出现",
-                    )
-                )
-    return known
+def _table_of(kind: _Kind) -> NodeTable | EdgeTable:
+    """A label's or type's rows as the columns a store writes."""
+    spec = kind.spec
+    values = kind.values
+    if isinstance(spec, NodeSpec):
+        return NodeTable(spec.label, kind.ids("id"), values.drop_columns(["id"]))
+    assert kind.keys is not None
+    return EdgeTable(
+        spec.type,
+        kind.ids(spec.source_field),
+        kind.ids(spec.target_field),
+        kind.keys,
+        values.drop_columns([spec.source_field, spec.target_field]),
+    )
 
 
-def _unknown_references(
-    node_rows: dict[str, list[_Located]],
-    edge_rows: dict[str, list[_Located]],
-    known: dict[str, set[str]],
-) -> Iterator[tuple[_Located, str, str, str]]:
-    """Every id a row names that is not in the load: (row, field, target label, id)."""
-    for node in NODE_SPECS:
-        refs = [(ref.field, ref.target) for ref in node.references]
-        yield from _unknown_in(node_rows.get(node.label, []), refs, known)
-    for edge_type, rows in edge_rows.items():
-        edge = _EDGE_SPECS[edge_type]
-        ends = [(edge.source_field, edge.source), (edge.target_field, edge.target)]
-        yield from _unknown_in(rows, ends, known)
-
-
-def _unknown_in(
-    rows: list[_Located], fields: list[tuple[str, str]], known: dict[str, set[str]]
-) -> Iterator[tuple[_Located, str, str, str]]:
-    # A column at a time: rows are visited one by one only when some id is missing.
-    missing = []
-    for field_name, label in fields:
-        values = _column_values(rows, field_name)
-        if not {value for value in values if value is not None} <= known.get(label, set()):
-            missing.append((field_name, label, values))
-    if not missing:
-        return
-    for index, item in enumerate(rows):
-        for field_name, label, values in missing:
-            value = values[index]
-            if value is not None and value not in known.get(label, set()):
-                yield item, field_name, label, value
-
-
-def _column_values(rows: list[_Located], name: str) -> list[str | None]:
-    """One field of every row, as id text."""
-    if not rows:
-        return []
-    first = rows[0].graph_row
-    if isinstance(first, EdgeRow):
-        spec = _EDGE_SPECS[first.type]
-        if name == spec.source_field:
-            return [item.graph_row.source for item in rows]  # type: ignore[union-attr]
-        if name == spec.target_field:
-            return [item.graph_row.target for item in rows]  # type: ignore[union-attr]
-    return [None if (v := item.value(name)) is None else str(v) for item in rows]
+def _rows_of(kind: _Kind) -> list[NodeRow | EdgeRow]:
+    """A label's or type's rows as objects, from the model's values (the exact path)."""
+    spec = kind.spec
+    to_row = (
+        partial(node_row_from_values, spec)
+        if isinstance(spec, NodeSpec)
+        else partial(edge_row_from_values, spec)
+    )
+    return [to_row(dict(stored)) for part in kind.parts for stored in part.stored or []]
 
 
 def validate_tables(
@@ -640,9 +807,10 @@ def validate_tables(
 
     The batch must not be written when ``issues`` is not empty. ``id_number_check``: whether
     a wrong ID-number check digit or birth date is an ``"error"`` or a ``"warn"``ing; by
-    default the setting ``GRAPHSVC_ID_NUMBER_CHECK``. ``by_columns=False`` sends every row
-    through the model one at a time: the reference the column path
-    (:mod:`loaders.columns`) is tested against.
+    default the setting ``GRAPHSVC_ID_NUMBER_CHECK``. By columns (the default) the batch
+    holds each label's and type's rows as typed columns (:class:`graphsvc.rows.NodeTable`);
+    ``by_columns=False`` sends every row through the model one at a time and gives row
+    objects: the reference the column path (:mod:`loaders.columns`) is tested against.
     """
     check = id_number_check or get_settings().id_number_check
     issues: list[LoadIssue] = []
@@ -660,52 +828,37 @@ def validate_tables(
         by_table[table.table].append(table)
 
     result = ValidatedLoad(GraphBatch())
-    node_rows: dict[str, list[_Located]] = {}
-    edge_rows: dict[str, list[_Located]] = {}
+    kinds: dict[str, _Kind] = {}
     failed_ids: dict[str, set[str]] = defaultdict(set)  # ids of node rows that did not validate
     for name, spec in _SPECS_BY_TABLE.items():
-        model = spec.model
-        assert model is not None  # every table has a model; reference edges have no table
         seen = failed_ids[spec.label] if isinstance(spec, NodeSpec) else None
-        to_row: Callable[[dict[str, Any]], NodeRow | EdgeRow] = (
-            partial(node_row_from_values, spec)
-            if isinstance(spec, NodeSpec)
-            else partial(edge_row_from_values, spec)
-        )
-        located = [
-            row
+        parts = [
+            checked
             for table in by_table.get(name, [])
-            for row in _validate_table(
-                table,
-                model,
-                issues,
-                result.warnings,
-                on_rows,
-                seen,
-                to_row,
-                check,
-                by_columns,
+            if (
+                checked := _validate_table(
+                    table, spec, issues, result.warnings, on_rows, seen, check, by_columns
+                )
             )
+            is not None
         ]
         if by_table.get(name):
             result.rows_by_table[name] = sum(len(table) for table in by_table[name])
-        if isinstance(spec, NodeSpec):
-            node_rows[spec.label] = located
+        kinds[spec.label if isinstance(spec, NodeSpec) else spec.type] = _Kind.of(spec, parts)
+
+    _duplicates(kinds, issues)
+    _check_references(_unknown_references(kinds, failed_ids), store, issues)
+
+    for kind in kinds.values():
+        if not kind.values.num_rows:
+            continue
+        if by_columns:
+            result.batch.tables.append(_table_of(kind))
         else:
-            edge_rows[spec.type] = located
-
-    known = _duplicates(node_rows, edge_rows, issues)
-    for label, ids in failed_ids.items():
-        known.setdefault(label, set()).update(ids)
-    _check_references(_unknown_references(node_rows, edge_rows, known), known, store, issues)
-
-    for rows in node_rows.values():
-        result.batch.nodes.extend(
-            row.graph_row for row in rows if isinstance(row.graph_row, NodeRow)
-        )
-    for rows in edge_rows.values():
-        result.batch.edges.extend(
-            row.graph_row for row in rows if isinstance(row.graph_row, EdgeRow)
-        )
+            for row in _rows_of(kind):
+                if isinstance(row, NodeRow):
+                    result.batch.nodes.append(row)
+                else:
+                    result.batch.edges.append(row)
     result.issues = sorted(issues, key=lambda issue: (issue.source, issue.row or 0))
     return result

@@ -22,6 +22,7 @@ from functools import cache, partial
 from typing import Any, TypeVar
 
 import neo4j
+import pyarrow as pa
 from neo4j import GraphDatabase, RoutingControl
 from neo4j import exceptions as neo4j_errors
 
@@ -35,7 +36,15 @@ from graphsvc.model import (
     edge_spec,
     node_spec,
 )
-from graphsvc.rows import EdgeRow, GraphBatch, NodeRow, ProgressCallback, WriteSummary
+from graphsvc.rows import (
+    EdgeRow,
+    EdgeTable,
+    GraphBatch,
+    NodeRow,
+    NodeTable,
+    ProgressCallback,
+    WriteSummary,
+)
 from graphsvc.settings import Settings, get_settings
 from graphsvc.stores import neo4j_queries as cypher
 from graphsvc.stores.base import EdgeView, GraphStore, StoreCounts, StoreError, StoreUnavailable
@@ -91,16 +100,58 @@ def _chunks(items: Sequence[_T], size: int) -> Iterator[Sequence[_T]]:
         yield items[start : start + size]
 
 
-def _target(row: NodeRow, field: str) -> str | None:
-    """The id a reference field names, as text; None when the node names none."""
-    value = row.props.get(field)
-    return None if value is None else str(value)
-
-
 def _counted(result: neo4j.Result) -> tuple[int, int]:
     """(created, updated) from an upsert statement's one row."""
     record = result.single(strict=True)
     return int(record["created"]), int(record["updated"])
+
+
+def _node_maps(rows: Sequence[NodeRow]) -> list[dict[str, Any]]:
+    return [{**row.props, "id": row.id} for row in rows]
+
+
+def _present(table: pa.Table) -> list[dict[str, Any]]:
+    """Each row of ``table`` as a map without its nulls (a node or relation keeps no null)."""
+    names = table.column_names
+    return [
+        {name: value for name, value in zip(names, values, strict=True) if value is not None}
+        for values in zip(*(column.to_pylist() for column in table.columns), strict=True)
+    ]
+
+
+def _table_node_maps(table: NodeTable, start: int, count: int) -> list[dict[str, Any]]:
+    props = table.props.slice(start, count)
+    ids = table.ids.slice(start, count).to_pylist()
+    if not props.num_columns:
+        return [{"id": node_id} for node_id in ids]
+    maps = _present(props)
+    for row, node_id in zip(maps, ids, strict=True):
+        row["id"] = node_id
+    return maps
+
+
+def _edge_maps(rows: Sequence[EdgeRow]) -> list[dict[str, Any]]:
+    return [
+        {"source": row.source, "target": row.target, "props": {**row.props, "key": row.key}}
+        for row in rows
+    ]
+
+
+def _table_edge_maps(table: EdgeTable, start: int, count: int) -> list[dict[str, Any]]:
+    props = table.props.slice(start, count)
+    keys = table.keys.slice(start, count).to_pylist()
+    maps = _present(props) if props.num_columns else [{} for _ in keys]
+    for row, key in zip(maps, keys, strict=True):
+        row["key"] = key
+    return [
+        {"source": source, "target": target, "props": row}
+        for source, target, row in zip(
+            table.sources.slice(start, count).to_pylist(),
+            table.targets.slice(start, count).to_pylist(),
+            maps,
+            strict=True,
+        )
+    ]
 
 
 def _log_change(tx: neo4j.ManagedTransaction, changes: ChangeSet | None) -> None:
@@ -187,89 +238,104 @@ class Neo4jStore(GraphStore):
 
         ``empty`` names the labels and edge types with nothing stored yet: the batch is
         deduplicated, so all its rows of those are new and nothing needs reading first.
+        Tables (a file load's columns; ids unique) are sent a chunk at a time, each chunk's
+        maps made from its columns only when it is sent.
         """
+        node_rows, edge_rows, tables = batch.parts()
         nodes_by_label: dict[str, dict[str, NodeRow]] = defaultdict(dict)
-        for node in batch.nodes:
+        for node in node_rows:
             nodes_by_label[node.label][node.id] = node  # the last row of an id wins
-        unknown = set(nodes_by_label) - set(_LABELS)
-        if unknown:
-            raise StoreError(f"unknown node labels {sorted(unknown)}")
         edges_by_type: dict[str, dict[tuple[str, str, str], EdgeRow]] = defaultdict(dict)
-        for edge in batch.edges:
+        for edge in edge_rows:
             edge_spec(edge.type)
             edges_by_type[edge.type][(edge.source, edge.target, edge.key)] = edge
+        node_tables: dict[str, list[NodeTable]] = defaultdict(list)
+        edge_tables: dict[str, list[EdgeTable]] = defaultdict(list)
+        for table in tables:
+            if isinstance(table, NodeTable):
+                node_tables[table.label].append(table)
+            else:
+                edge_spec(table.type)
+                edge_tables[table.type].append(table)
+        unknown = (set(nodes_by_label) | set(node_tables)) - set(_LABELS)
+        if unknown:
+            raise StoreError(f"unknown node labels {sorted(unknown)}")
+        size = self.batch_rows
         plan: list[tuple[int, _Work]] = []
         for spec in NODE_SPECS:
             rows = list(nodes_by_label.get(spec.label, {}).values())
-            for chunk in _chunks(rows, self.batch_rows):
-                plan.append((len(chunk), partial(self._write_nodes, spec, chunk, empty)))
-        for edge_type, keyed in edges_by_type.items():
-            for edge_chunk in _chunks(list(keyed.values()), self.batch_rows):
-                work = partial(self._write_edges, edge_spec(edge_type), edge_chunk, empty)
-                plan.append((len(edge_chunk), work))
+            for chunk in _chunks(rows, size):
+                payload = partial(_node_maps, chunk)
+                plan.append((len(chunk), partial(self._write_nodes, spec, payload, empty)))
+            for node_table in node_tables.get(spec.label, []):
+                for start in range(0, len(node_table), size):
+                    count = min(size, len(node_table) - start)
+                    payload = partial(_table_node_maps, node_table, start, count)
+                    plan.append((count, partial(self._write_nodes, spec, payload, empty)))
+        for edge_type in dict.fromkeys([*edges_by_type, *edge_tables]):
+            relation = edge_spec(edge_type)
+            for edge_chunk in _chunks(list(edges_by_type.get(edge_type, {}).values()), size):
+                edges = partial(_edge_maps, edge_chunk)
+                plan.append((len(edge_chunk), partial(self._write_edges, relation, edges, empty)))
+            for edge_table in edge_tables.get(edge_type, []):
+                for start in range(0, len(edge_table), size):
+                    count = min(size, len(edge_table) - start)
+                    edges = partial(_table_edge_maps, edge_table, start, count)
+                    plan.append((count, partial(self._write_edges, relation, edges, empty)))
         return plan
 
     @staticmethod
     def _write_nodes(
         spec: NodeSpec,
-        rows: Sequence[NodeRow],
+        maps: Callable[[], list[dict[str, Any]]],
         empty: set[str],
         tx: neo4j.ManagedTransaction,
         summary: WriteSummary,
     ) -> None:
-        payload = [{**row.props, "id": row.id} for row in rows]
+        payload = maps()  # each node's properties with its id, no nulls
+        present = {
+            ref.field: sum(1 for row in payload if row.get(ref.field) is not None)
+            for ref in spec.references
+        }
         if spec.label in empty:
-            tx.run(cypher.create_nodes(spec.label), rows=payload).consume()
-            created, updated = len(payload), 0
-        else:
-            created, updated = _counted(tx.run(cypher.upsert_nodes(spec.label), rows=payload))
+            # New nodes, and their reference edges from them, in one statement.
+            tx.run(cypher.create_nodes(spec.label, spec.references), rows=payload).consume()
+            summary.add(spec.label, created=len(payload))
+            for ref in spec.references:
+                summary.add(ref.edge_type, created=present[ref.field])
+            return
+        # Only new and changed nodes are written, their reference edges synced with them.
+        synced = tuple(ref for ref in spec.references if ref.edge_type not in empty)
+        record = tx.run(cypher.upsert_nodes(spec.label, synced), rows=payload).single(strict=True)
+        created, updated = int(record["created"]), int(record["updated"])
         summary.add(
-            spec.label,
-            created=created,
-            updated=updated,
-            unchanged=len(rows) - created - updated,
+            spec.label, created=created, updated=updated, unchanged=len(payload) - created - updated
         )
+        for number, ref in enumerate(synced):
+            made, moved = int(record[f"created_{number}"]), int(record[f"updated_{number}"])
+            summary.add(
+                ref.edge_type,
+                created=made,
+                updated=moved,
+                unchanged=present[ref.field] - made - moved,
+            )
         for ref in spec.references:
-            if ref.edge_type in empty:
-                fresh = [
-                    {"id": row.id, "target": target}
-                    for row in rows
-                    if (target := _target(row, ref.field)) is not None
-                ]
+            if ref not in synced:  # a type with no edge yet: one from every node that names one
+                fresh = [{"id": row["id"], "target": row[ref.field]}
+                         for row in payload if row.get(ref.field) is not None]  # fmt: skip
                 if fresh:
                     tx.run(cypher.create_references(spec, ref), rows=fresh).consume()
                 summary.add(ref.edge_type, created=len(fresh))
-                continue
-            wanted = [
-                {
-                    "id": row.id,
-                    "target": None
-                    if row.props.get(ref.field) is None
-                    else str(row.props[ref.field]),
-                }
-                for row in rows
-            ]
-            created, updated = _counted(tx.run(cypher.sync_references(spec, ref), rows=wanted))
-            present = sum(1 for item in wanted if item["target"] is not None)
-            summary.add(
-                ref.edge_type,
-                created=created,
-                updated=updated,
-                unchanged=present - created - updated,
-            )
 
     @staticmethod
     def _write_edges(
         spec: EdgeSpec,
-        rows: Sequence[EdgeRow],
+        maps: Callable[[], list[dict[str, Any]]],
         empty: set[str],
         tx: neo4j.ManagedTransaction,
         summary: WriteSummary,
     ) -> None:
-        payload = [
-            {"source": row.source, "target": row.target, "props": {**row.props, "key": row.key}}
-            for row in rows
-        ]
+        payload = maps()  # {source, target, props (with key)} a relation
         if spec.type in empty:
             tx.run(cypher.create_edges(spec), rows=payload).consume()
             created, updated = len(payload), 0
@@ -279,7 +345,7 @@ class Neo4jStore(GraphStore):
             spec.type,
             created=created,
             updated=updated,
-            unchanged=len(rows) - created - updated,
+            unchanged=len(payload) - created - updated,
         )
 
     def _write(self, batch: GraphBatch, on_progress: ProgressCallback | None) -> WriteSummary:
@@ -372,17 +438,13 @@ class Neo4jStore(GraphStore):
 
     def counts(self) -> StoreCounts:
         def read() -> StoreCounts:
-            nodes: dict[str, int] = {}
-            edges: dict[str, int] = {}
-            for label in _LABELS:
-                count = self._read(cypher.count_nodes(label))[0]["n"]
-                if count:
-                    nodes[label] = count
-            for edge_type in _TYPES:
-                count = self._read(cypher.count_edges(edge_type))[0]["n"]
-                if count:
-                    edges[edge_type] = count
-            return StoreCounts(nodes=nodes, edges=edges)
+            record = self._read(cypher.count_all())[0]
+            nodes = {label: int(count) for label, count in record["nodes"].items() if count}
+            edges = {kind: int(count) for kind, count in record["edges"].items() if count}
+            return StoreCounts(
+                nodes={label: nodes[label] for label in _LABELS if label in nodes},
+                edges={kind: edges[kind] for kind in _TYPES if kind in edges},
+            )
 
         return self._guard(read)
 

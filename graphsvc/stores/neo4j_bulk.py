@@ -44,7 +44,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from graphsvc.model import EDGE_SPECS, NODE_SPECS, Record, edge_spec, node_spec
-from graphsvc.rows import EdgeRow, GraphBatch, NodeRow, WriteSummary
+from graphsvc.rows import EdgeRow, EdgeTable, GraphBatch, NodeRow, NodeTable, WriteSummary
 from graphsvc.stores import neo4j_queries as cypher
 from graphsvc.stores.base import StoreError
 from graphsvc.stores.neo4j import SCHEMA_VERSION
@@ -337,25 +337,58 @@ def _table(data: Mapping[str, list[Any]], kinds: Mapping[str, str]) -> pa.Table:
 def write_import_files(batch: GraphBatch, folder: Path) -> ImportFiles:
     """The importer's CSV files for ``batch``, in ``folder`` (created; must be empty).
 
-    Rows are deduplicated as the transactional path does: the last row of a node id, or of
-    an edge's (source, target, key), wins.
+    Tables (a validated file load's columns) are written as they are, in C: no Python object
+    per row. Row objects are deduplicated as the transactional path does: the last row of a
+    node id, or of an edge's (source, target, key), wins (a label or type that has row
+    objects has its tables' rows joined to them first).
     """
+    node_rows, edge_rows, tables = batch.parts()
+    node_tables: dict[str, list[NodeTable]] = {spec.label: [] for spec in NODE_SPECS}
+    edge_tables: dict[str, list[EdgeTable]] = {}
+    for table in tables:
+        if isinstance(table, NodeTable):
+            if table.label not in node_tables:
+                raise StoreError(f"unknown node label {table.label!r}")
+            node_tables[table.label].append(table)
+        else:
+            edge_spec(table.type)
+            edge_tables.setdefault(table.type, []).append(table)
     nodes: dict[str, dict[str, NodeRow]] = {spec.label: {} for spec in NODE_SPECS}
-    for node in batch.nodes:
+    for node in node_rows:
         if node.label not in nodes:
             raise StoreError(f"unknown node label {node.label!r}")
         nodes[node.label][node.id] = node
     edges: dict[str, dict[tuple[str, str, str], EdgeRow]] = {}
-    for edge in batch.edges:
+    for edge in edge_rows:
         edge_spec(edge.type)
         edges.setdefault(edge.type, {})[(edge.source, edge.target, edge.key)] = edge
     writer = ImportWriter(folder)
     for label, by_id in nodes.items():
         if by_id:
+            for node_table in node_tables.pop(label, []):
+                by_id.update((row.id, row) for row in node_table.rows())
             writer.add_nodes(label, list(by_id.values()))
+        for node_table in node_tables.get(label, []):
+            columns = {
+                "id": node_table.ids,
+                **dict(zip(node_table.props.column_names, node_table.props.columns, strict=True)),
+            }
+            writer.add_nodes_table(label, pa.table(columns))  # fmt: skip
     for spec in EDGE_SPECS:
-        if spec.type in edges:
-            writer.add_edges(spec.type, list(edges[spec.type].values()))
+        keyed = edges.get(spec.type)
+        if keyed:
+            for edge_table in edge_tables.pop(spec.type, []):
+                keyed.update(((row.source, row.target, row.key), row) for row in edge_table.rows())
+            writer.add_edges(spec.type, list(keyed.values()))
+        for edge_table in edge_tables.get(spec.type, []):
+            props = edge_table.props
+            columns = {
+                "source": edge_table.sources,
+                "target": edge_table.targets,
+                "key": edge_table.keys,
+                **dict(zip(props.column_names, props.columns, strict=True)),
+            }
+            writer.add_edges_table(spec.type, pa.table(columns))
     return writer.finish()
 
 

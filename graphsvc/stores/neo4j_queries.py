@@ -21,8 +21,7 @@ __all__ = [
     "META_LABEL",
     "bulk_check",
     "constraint_statements",
-    "count_edges",
-    "count_nodes",
+    "count_all",
     "create_edges",
     "create_nodes",
     "create_references",
@@ -42,7 +41,6 @@ __all__ = [
     "meta_read",
     "meta_set_pending",
     "meta_set_version",
-    "sync_references",
     "upsert_edges",
     "upsert_nodes",
 ]
@@ -174,47 +172,66 @@ def list_constraints() -> str:
 # how many rows it created and updated: nothing travels back but two numbers.
 
 
-def create_nodes(label: str) -> str:
-    """Rows are the full property maps, ``id`` included."""
-    return f"UNWIND $rows AS row CREATE (n:{_label(label)}) SET n = row"
+def create_nodes(label: str, references: tuple[Reference, ...] = ()) -> str:
+    """Rows are the full property maps, ``id`` included. Each of ``references`` (of a type
+    with no edge yet) is made in the same statement, from the node just created: one
+    look-up (the target) instead of two."""
+    statement = f"UNWIND $rows AS row CREATE (n:{_label(label)}) SET n = row"
+    for ref in references:
+        statement += (
+            f" WITH n, row CALL (n, row) {{ MATCH (t:{_label(ref.target)} {{id: row.{ref.field}}})"
+            f" CREATE (n)-[:{_type(ref.edge_type)} {{key: ''}}]->(t) }}"
+        )
+    return statement
 
 
-def upsert_nodes(label: str) -> str:
-    """Rows are the full property maps, ``id`` included; ``RETURN created, updated``."""
-    return (
+def upsert_nodes(label: str, references: tuple[Reference, ...] = ()) -> str:
+    """Rows are the full property maps, ``id`` included; ``RETURN created, updated``.
+
+    Only new and changed nodes are written. Each of ``references`` is synced for those alone,
+    in the same statement (an unchanged node keeps its reference edges as they are): its edge
+    made to point at the field's target alone, ``created_<i>`` counting edges made where the
+    node had none, ``updated_<i>`` those made where it pointed elsewhere.
+    """
+    statement = (
         f"UNWIND $rows AS row OPTIONAL MATCH (n:{_label(label)} {{id: row.id}}) "
         "WITH row, n WHERE n IS NULL OR properties(n) <> row "
-        "FOREACH (_ IN CASE WHEN n IS NULL THEN [1] ELSE [] END | "
-        f"  CREATE (m:{label}) SET m = row) "
-        "FOREACH (_ IN CASE WHEN n IS NULL THEN [] ELSE [1] END | SET n = row) "
-        "RETURN count(*) - count(n) AS created, count(n) AS updated"
     )
+    if not references:
+        return statement + (
+            "FOREACH (_ IN CASE WHEN n IS NULL THEN [1] ELSE [] END | "
+            f"  CREATE (m:{label}) SET m = row) "
+            "FOREACH (_ IN CASE WHEN n IS NULL THEN [] ELSE [1] END | SET n = row) "
+            "RETURN count(*) - count(n) AS created, count(n) AS updated"
+        )
+    statement += f"MERGE (m:{label} {{id: row.id}}) SET m = row WITH row, m, n IS NULL AS new "
+    counts = ["count(CASE WHEN new THEN 1 END) AS created",
+              "count(CASE WHEN NOT new THEN 1 END) AS updated"]  # fmt: skip
+    for number, ref in enumerate(references):
+        target = f"row.{ref.field}"
+        statement += (
+            f"CALL (m, row) {{ OPTIONAL MATCH (m)-[r:{_type(ref.edge_type)}]->"
+            f"(old:{_label(ref.target)}) "
+            f"WITH m, row, count(r) AS had, "
+            f"collect(CASE WHEN old.id = {target} THEN null ELSE r END) AS stale, "
+            f"any(x IN collect(old.id) WHERE x = {target}) AS kept "
+            "FOREACH (s IN stale | DELETE s) "
+            f"WITH m, had, kept, {target} AS target WHERE target IS NOT NULL AND NOT kept "
+            f"MATCH (t:{ref.target} {{id: target}}) "
+            f"CREATE (m)-[:{ref.edge_type} {{key: ''}}]->(t) "
+            f"RETURN count(CASE WHEN had = 0 THEN 1 END) AS c{number}, "
+            f"count(CASE WHEN had > 0 THEN 1 END) AS u{number} }} "
+        )
+        counts += [f"sum(c{number}) AS created_{number}", f"sum(u{number}) AS updated_{number}"]
+    return statement + "RETURN " + ", ".join(counts)
 
 
 def create_references(spec: NodeSpec, ref: Reference) -> str:
+    """Rows ``{id, target}``: an edge from each node (which has none of the type) to its target."""
     return (
         f"UNWIND $rows AS row MATCH (n:{_label(spec.label)} {{id: row.id}}) "
         f"MATCH (t:{_label(ref.target)} {{id: row.target}}) "
         f"CREATE (n)-[:{_type(ref.edge_type)} {{key: ''}}]->(t)"
-    )
-
-
-def sync_references(spec: NodeSpec, ref: Reference) -> str:
-    """Rows ``{id, target}`` (``target`` null: no reference): the node's reference edge made
-    to point at ``target`` alone. ``RETURN created, updated`` (updated: it pointed elsewhere).
-    """
-    return (
-        f"UNWIND $rows AS row MATCH (n:{_label(spec.label)} {{id: row.id}}) "
-        f"OPTIONAL MATCH (n)-[r:{_type(ref.edge_type)}]->(old:{_label(ref.target)}) "
-        "WITH row, n, count(r) AS had, "
-        "  collect(CASE WHEN old.id = row.target THEN null ELSE r END) AS stale, "
-        "  any(x IN collect(old.id) WHERE x = row.target) AS kept "
-        "FOREACH (s IN stale | DELETE s) "
-        "WITH row, n, had, kept WHERE row.target IS NOT NULL AND NOT kept "
-        f"MATCH (t:{_label(ref.target)} {{id: row.target}}) "
-        f"CREATE (n)-[:{ref.edge_type} {{key: ''}}]->(t) "
-        "RETURN count(CASE WHEN had = 0 THEN 1 END) AS created, "
-        "  count(CASE WHEN had > 0 THEN 1 END) AS updated"
     )
 
 
@@ -258,13 +275,16 @@ def delete_everything() -> str:
 # -------------------------------------------------------------------- reads
 
 
-def count_nodes(label: str) -> str:
-    # A bare label count is answered from the count store, not by a scan.
-    return f"MATCH (n:{_label(label)}) RETURN count(n) AS n"
+def count_all() -> str:
+    """One row: the count of every node label and relation type, by name, in one round trip.
 
-
-def count_edges(edge_type: str) -> str:
-    return f"MATCH ()-[r:{_type(edge_type)}]->() RETURN count(r) AS n"
+    Bare label and type counts are answered from the count store, not by a scan.
+    """
+    nodes = [f"`{_label(spec.label)}`: COUNT {{ MATCH (:{spec.label}) }}" for spec in NODE_SPECS]
+    edges = [
+        f"`{_type(spec.type)}`: COUNT {{ MATCH ()-[:{spec.type}]->() }}" for spec in EDGE_SPECS
+    ]
+    return f"RETURN {{{', '.join(nodes)}}} AS nodes, {{{', '.join(edges)}}} AS edges"
 
 
 def get_nodes(label: str) -> str:
