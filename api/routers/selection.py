@@ -1,7 +1,9 @@
 """Selection for committees: check an appointment, rank candidates, fill a round, the bench.
 
 Avoidance conflicts carry the chain of relations behind them (kinship) only for
-roles that may see kinship (analyst, admin); others get the rule and message.
+roles that may see kinship (analyst, admin); others get the rule and message. A line
+that names a supervision record (its kind and dates) reads, for roles that may not
+see supervision records, only that one bars the appointment.
 """
 
 from __future__ import annotations
@@ -92,6 +94,7 @@ def check(
             policy=policy,
             as_of=as_of or date.today(),
             units=cache.get(store, ("units",), lambda: load_units(store), heavy=True),
+            reveal_supervision=principal.can("see_supervision"),
         )
     except NotFound as error:
         raise HTTPException(status_code=404, detail=str(error)) from None
@@ -110,6 +113,7 @@ def candidates(
     store: StoreDep,
     policy: PolicyDep,
     cache: CacheDep,
+    principal: PrincipalDep,
     audit: AuditDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
     as_of: AsOf = None,
@@ -118,10 +122,11 @@ def candidates(
     context = _context(cache, store, policy, day)
     if post_id not in context.posts:
         raise HTTPException(status_code=404, detail=f"未找到编号为 '{post_id}' 的岗位")
+    reveal = principal.can("see_supervision")
     result: CandidatesResult = cache.get(
         store,
-        ("candidates", post_id, limit, day),
-        lambda: rank_in_context(context, post_id, limit=limit),
+        ("candidates", post_id, limit, day, reveal),
+        lambda: rank_in_context(context, post_id, limit=limit, reveal_supervision=reveal),
     )
     audit.record("rank_candidates", (c["cadre_id"] for c in result["candidates"]))
     return result

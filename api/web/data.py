@@ -51,13 +51,17 @@ def selection(request: Request, day: date | None = None) -> SelectionContext:
     return context
 
 
-def candidates(request: Request, post_id: str, limit: int = 20) -> CandidatesResult:
+def candidates(
+    request: Request, post_id: str, limit: int = 20, *, reveal_supervision: bool = True
+) -> CandidatesResult:
     day = date.today()
     context = selection(request, day)
     result: CandidatesResult = _cache(request).get(
         store(request),
-        ("candidates", post_id, limit, day),
-        lambda: rank_in_context(context, post_id, limit=limit),
+        ("candidates", post_id, limit, day, reveal_supervision),
+        lambda: rank_in_context(
+            context, post_id, limit=limit, reveal_supervision=reveal_supervision
+        ),
     )
     return result
 

@@ -18,10 +18,14 @@ from graphsvc.access import Principal, Session
 from queries.reports.document import write_report
 from queries.reports.selection import round_report
 from queries.selection.assignment import InfeasibleRound
-from queries.selection.candidates import SelectionContext, explain
+from queries.selection.candidates import SelectionContext, explain, person
 from queries.selection.check import NotFound, check_appointment
 from queries.selection.results import RoundResult
 from queries.selection.round import run_round
+from queries.selection.rules import BY_NAME
+
+# The rules by their Chinese names, as their units call them.
+RULE_NAMES = {name: unit.title for name, unit in BY_NAME.items()}
 
 router = APIRouter()
 
@@ -30,20 +34,6 @@ VERDICTS = {
     "eligible": "符合任职资格",
     "eligible_with_warnings": "符合（有提示）",
     "not_eligible": "不符合",
-}
-RULE_NAMES = {
-    "one_level": "逐级晋升",
-    "years_at_level": "任现职级年限",
-    "service_years": "工作年限",
-    "grassroots_years": "基层工作经历",
-    "posts_below": "下一级职务经历",
-    "education": "学历",
-    "education_county": "县处级学历",
-    "training": "培训学时",
-    "assessment": "年度考核",
-    "effect_period": "处分影响期",
-    "probation": "试用期",
-    "recent_promotion": "近期提拔",
 }
 RULE_STATUS = {"pass": "符合", "warn": "提示", "fail": "不符合"}
 OWN_UNIT = {"allow": "不限", "exclude": "不在本单位任职", "prefer": "优先本单位"}
@@ -118,7 +108,9 @@ def vacancies(
 def vacancy(request: Request, session: SelectDep, post_id: str) -> Response:
     context = data.selection(request)
     post = _post(context, post_id)
-    result = data.candidates(request, post_id, 20)
+    result = data.candidates(
+        request, post_id, 20, reveal_supervision=session.principal.can("see_supervision")
+    )
     weights = context.policy.scoring.weights.model_dump()
     excluded = result["excluded"][:40]
     shown(
@@ -157,6 +149,7 @@ def check(
             post_id=post_id,
             policy=request.app.state.policy,
             as_of=date.today(),
+            reveal_supervision=session.principal.can("see_supervision"),
         )
     except NotFound:
         raise PageError(404, f"找不到干部 {cadre_id} 或岗位 {post_id}。") from None
@@ -193,9 +186,11 @@ def compare(
     weights = context.policy.scoring.weights.model_dump()
     today = date.today()
     people = []
+    reveal = session.principal.can("see_supervision")
+    arrays = context.arrays
     for cadre_id in chosen:
         record = context.records[cadre_id]
-        score = explain(context, post_id, cadre_id) if post_id else None
+        score = explain(context, post_id, cadre_id, reveal_supervision=reveal) if post_id else None
         grades = {year: record.annual_grades[year] for year in sorted(record.annual_grades)[-5:]}
         recent = [c for c in record.courses if (today - c.start).days < 365 * 5]
         people.append(
@@ -203,7 +198,8 @@ def compare(
                 "cadre_id": cadre_id,
                 "cadre": record.cadre,
                 "score": score,
-                "grassroots": context.memo.get(cadre_id, {}).get("grassroots"),
+                "grassroots": float(arrays.grassroots[arrays.index[cadre_id]]),
+                "person": person(context, cadre_id),
                 "grades": grades,
                 "stars": record.stars[-4:],
                 "hours_5y": sum(c.hours for c in recent),
