@@ -17,6 +17,7 @@ scope (``policy.scope``), a 科级 post's from its district.
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import date
 from typing import Any, cast
 
 import numpy as np
@@ -35,7 +36,7 @@ from queries.selection.results import (
 from queries.selection.rules import LEVEL_RULES, Target
 from queries.selection.rules.base import NAT, day_of
 from queries.selection.rules.retirement import statutory_dates
-from queries.selection.vectorized import pool_rows, rank_posts
+from queries.selection.vectorized import Pool, holder_rows, pool_of, rank_posts, without
 
 __all__ = ["ready_on", "succession_bench"]
 
@@ -89,13 +90,14 @@ def succession_bench(
         if post_ids is not None
         else sorted(post_id for post_id, post in context.posts.items() if post.get("team_member"))
     )
-    ranked = rank_posts(context, chosen, top_k=per_post, min_score=threshold)
+    pools: dict[Any, Pool] = {}
+    ranked = rank_posts(context, chosen, top_k=per_post, min_score=threshold, pools=pools)
     arrays, facts = context.arrays, context.facts
     later_days = {"ready_in_1y": add_months(as_of, 12), "ready_in_2y": add_months(as_of, 24)}
     retires = statutory_dates(facts, county=False)
     people = sorted({c for p in chosen for c, _ in ranked[p].kept})
     names = dict(zip(people, context.names(people), strict=True))
-    cache: dict[Any, Any] = {}
+    waiting: dict[Any, dict[str, NDArray[np.intp]]] = {}
     posts_out: list[BenchPost] = []
     for post_id in chosen:
         post = context.posts[post_id]
@@ -116,20 +118,11 @@ def succession_bench(
             "scope_name": context.scope_row(post_id)["scope_name"],
             "ready_now": ready,
         }
-        considered, allowed = pool_rows(context, arrays, post, cache=cache)
-        waiting = np.setdiff1d(considered, allowed, assume_unique=True)
-        target = Target.of_post(post, policy=policy, as_of=as_of)
-        day_ready, lapses = ready_on(context, target)
-        found_before = np.zeros(0, dtype=np.intp)
-        for label, horizon in later_days.items():
-            when = np.datetime64(horizon, "D")
-            soon = waiting[
-                ~np.isnat(day_ready[waiting])
-                & (day_ready[waiting] <= when)
-                & (np.isnat(lapses[waiting]) | (lapses[waiting] > when))
-            ]
-            soon = _without_conflicts(context, post, np.setdiff1d(soon, found_before))
-            found_before = np.union1d(found_before, soon)
+        later = _later(context, post, pools, waiting, later_days)
+        holders = holder_rows(context, arrays, post_id)
+        for label in later_days:
+            soon = later[label][without(later[label], holders)]
+            soon = _without_conflicts(context, post_id, soon)
             listed = [arrays.ids[r] for r in soon[:per_post].tolist()]
             entry[label] = [
                 cast(BenchCandidate, {"cadre_id": c, "name": n})
@@ -171,21 +164,44 @@ def succession_bench(
     }
 
 
+def _later(
+    context: SelectionContext,
+    post: dict[str, Any],
+    pools: dict[Any, Pool],
+    found: dict[Any, dict[str, NDArray[np.intp]]],
+    later_days: dict[str, date],
+) -> dict[str, NDArray[np.intp]]:
+    """The cadres of the post's pool not eligible now who will be by each horizon and not
+    by the one before (every barring rule met, none lapsing first): the same for every
+    post of a scope, level and kind, so remembered in ``found``."""
+    pool = pool_of(context, context.arrays, post, cache=pools)
+    key = id(pool)
+    if key not in found:
+        target = Target.of_post(post, policy=context.policy, as_of=context.as_of)
+        day_ready, lapses = ready_on(context, target)
+        waiting = np.setdiff1d(pool.considered, pool.allowed, assume_unique=True)
+        ready, ends = day_ready[waiting], lapses[waiting]
+        sets: dict[str, NDArray[np.intp]] = {}
+        before = np.zeros(0, dtype=np.intp)
+        for label, horizon in later_days.items():
+            when = np.datetime64(horizon, "D")
+            soon = waiting[~np.isnat(ready) & (ready <= when) & (np.isnat(ends) | (ends > when))]
+            sets[label] = np.setdiff1d(soon, before, assume_unique=True)
+            before = soon
+        found[key] = sets
+    return found[key]
+
+
 def _without_conflicts(
-    context: SelectionContext, post: dict[str, Any], rows: NDArray[np.intp]
+    context: SelectionContext, post_id: str, rows: NDArray[np.intp]
 ) -> NDArray[np.intp]:
     """``rows`` less those who would be in an avoidance conflict with the post now."""
     policy = context.policy
     if not policy.avoidance.enabled or not len(rows):
         return rows
     arrays = context.arrays
-    area = None
-    if policy.avoidance.regional:
-        from queries.selection.heads import governed_area, head_kind
-
-        if head_kind(post, context.units, policy.avoidance) is not None:
-            area = governed_area(post.get("unit_id"), context.units, policy.avoidance)
-    risky = arrays.may_conflict(context, rows, area=area)
+    post = context.posts[post_id]
+    risky = arrays.may_conflict(context, rows, area=context.regional_area(post_id))
     keep = np.ones(len(rows), dtype=bool)
     for n in np.flatnonzero(risky).tolist():
         record = context.avoidance_record(arrays.ids[int(rows[n])])

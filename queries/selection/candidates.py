@@ -50,7 +50,7 @@ from queries.selection.rules import LEVEL_RULES, CadreFacts, Target, Verdict, ve
 from queries.selection.rules.base import FAIL
 from queries.selection.scope import WHOLE_AREA_NAME, ScopeIndex
 from queries.selection.scores import CadreArrays, PostScores, score_post, score_reasons
-from queries.selection.vectorized import pool_rows, ranked_post
+from queries.selection.vectorized import holder_rows, pool_of, ranked_post, without
 
 __all__ = [
     "POOL_REVIEW_FLAG",
@@ -184,7 +184,7 @@ class SelectionContext:
         found: TeamGaps = self._teams[key]
         return found
 
-    def regional_area(self, post_id: str) -> str | bool | None:
+    def regional_area(self, post_id: str) -> str | None:
         """For regional avoidance: the area a head post governs, ``None`` when the post is no
         head post (or the policy checks no regional avoidance); remembered."""
         key = (post_id, "area")
@@ -441,9 +441,7 @@ def explain(
     row = arrays.index[cadre_id]
     i = None if scores is None else scores.index_of(row)
     if scores is None or i is None:
-        scores = score_post(
-            context, arrays, post_id, np.array([row], dtype=np.intp), team=context.team(post_id)
-        )
+        scores = score_post(context, arrays, post_id, np.array([row], dtype=np.intp))
         i = 0
     found = context.verdict(cadre_id, post_id)
     if not reveal_supervision:
@@ -486,8 +484,12 @@ def rank_in_context(
         else {"scope_id": None, "scope_name": WHOLE_AREA_NAME}
     )
     arrays, facts = context.arrays, context.facts
-    considered, allowed = pool_rows(context, arrays, post, by_scope=by_scope)
-    ranked, scores = ranked_post(context, arrays, post_id, allowed, top_k=None)
+    pool = pool_of(context, arrays, post, by_scope=by_scope)
+    holders = holder_rows(context, arrays, post_id)
+    considered = pool.considered[without(pool.considered, holders)]
+    allowed = pool.allowed[without(pool.allowed, holders)]
+    scores = score_post(context, arrays, post_id, allowed)
+    ranked = ranked_post(context, arrays, post_id, scores, top_k=None)
     shown = ranked.kept if limit is None else ranked.kept[:limit]
     context.prefetch([c for c, _ in shown])
     candidates: list[CandidateRow] = []

@@ -21,6 +21,7 @@ leadership post is in the second tier: ranked after every cadre who holds one.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,7 +34,6 @@ from graphsvc.snapshot import pylist
 from graphsvc.vocab import GRADE_VALUE, Level
 from queries.selection.columns import months_between_columns
 from queries.selection.pool_review import under_review
-from queries.selection.ranking import TeamGaps
 from queries.selection.records import UnitIndex
 from queries.selection.records import positions_in as _positions
 from queries.selection.rules.facts import CadreFacts, Target
@@ -366,61 +366,109 @@ class PostScores:
         return key
 
 
-def score_post(
-    context: Any, arrays: CadreArrays, post_id: str, rows: Rows, *, team: TeamGaps
-) -> PostScores:
-    """The post's scores of cadre ``rows`` (rows of ``arrays``)."""
+def score_posts(
+    context: Any, arrays: CadreArrays, post_ids: Sequence[str], rows: Rows
+) -> dict[str, PostScores]:
+    """The scores of cadre ``rows`` (rows of ``arrays``, sorted) for each of ``post_ids`` at
+    once, as matrices (a row a cadre, a column a post): the same figures, to the last bit,
+    as for any one of the posts alone."""
     policy = context.policy
-    post = context.posts[post_id]
-    target = Target.of_post(post, policy=policy, as_of=context.as_of)
+    k, m = len(post_ids), len(rows)
+    posts = [context.posts[p] for p in post_ids]
+    targets = [Target.of_post(post, policy=policy, as_of=context.as_of) for post in posts]
     weights = policy.scoring.weights.model_dump()
     total_weight = sum(weights.values()) or 1.0
     exp = policy.scoring.experience
-    requirements = context.requirements.get(post_id, {})
-    if requirements:
-        vector = np.zeros(arrays.match.shape[1])
+    # specialty: the posts' requirements as columns (a post naming none: neutral, 0.5)
+    wanted = np.zeros((arrays.match.shape[1], k))
+    totals = np.ones(k)
+    neutral = np.zeros(k, dtype=bool)
+    for j, post_id in enumerate(post_ids):
+        requirements = context.requirements.get(post_id, {})
+        if not requirements:
+            neutral[j] = True
+            continue
         for sid, weight in requirements.items():
             if sid in arrays.specialty_index:
-                vector[arrays.specialty_index[sid]] = weight
-        specialty = (arrays.match[rows] @ vector) / sum(requirements.values())
-    else:
-        specialty = np.full(len(rows), 0.5)  # the post names no requirement: neutral
-    kind = context.units.kind(post.get("unit_id"))
-    similar = arrays.similar[kind][rows] if kind in arrays.similar else np.zeros(len(rows))
-    experience_parts = [
-        np.minimum(arrays.grassroots[rows] / exp.grassroots_years_full, 1.0),
-        np.minimum(arrays.tasks[rows] / exp.major_tasks_full, 1.0),
-        np.minimum(similar / exp.similar_unit_years_full, 1.0),
-    ]
-    if target.leadership:
-        experience_parts.append(
-            np.minimum(arrays.leadership[rows] / exp.leadership_years_full, 1.0)
-        )
-    experience = sum(experience_parts) / len(experience_parts)
-    young_age = policy.scoring.team.young_age
-    young = np.zeros(len(rows), dtype=bool)
-    if team.youngest_age is None or team.youngest_age >= young_age:
-        young = arrays.age[rows] < young_age
-    woman = arrays.female[rows] if not team.has_woman else np.zeros(len(rows), dtype=bool)
-    missing = sorted(team.wanted_categories - team.categories)
-    brings = {c: arrays.categories[c][rows] for c in missing if c in arrays.categories}
-    brought = np.zeros(len(rows), dtype=bool)
-    for has in brings.values():
-        brought |= has
-    team_fit = 0.4 * young + 0.3 * woman + 0.3 * brought
-    parts = {
-        "specialty": np.asarray(specialty, dtype=float),
-        "experience": np.asarray(experience, dtype=float),
-        "performance": arrays.performance[rows],
-        "development": arrays.development[rows],
-        "team_fit": team_fit,
-    }
-    total = sum(weights[name] * parts[name] for name in PARTS) / total_weight
-    second = target.track and policy.scoring.leaders_first
-    tier = (~arrays.leader[rows] & second).astype(np.int64)
-    return PostScores(
-        post_id, rows, np.asarray(total, dtype=float), parts, tier, similar, young, woman, brings
+                wanted[arrays.specialty_index[sid], j] = weight
+        totals[j] = sum(requirements.values())
+    specialty = np.asarray(arrays.match[rows] @ wanted) / totals
+    specialty[:, neutral] = 0.5
+    # experience: grassroots, tasks, years in units of the post's kind (and leadership)
+    kinds = [context.units.kind(post.get("unit_id")) for post in posts]
+    zeros = np.zeros(m)
+    similar = np.column_stack(
+        [arrays.similar[kind][rows] if kind in arrays.similar else zeros for kind in kinds]
+    ).reshape(m, k)
+    grassroots = np.minimum(arrays.grassroots[rows] / exp.grassroots_years_full, 1.0)
+    tasks = np.minimum(arrays.tasks[rows] / exp.major_tasks_full, 1.0)
+    three = (
+        grassroots[:, None]
+        + tasks[:, None]
+        + np.minimum(similar / exp.similar_unit_years_full, 1.0)
     )
+    leadership = np.minimum(arrays.leadership[rows] / exp.leadership_years_full, 1.0)
+    leads = np.array([t.leadership for t in targets], dtype=bool)
+    experience = np.where(leads, (three + leadership[:, None]) / 4, three / 3)
+    # team fit: what each post's team lacks that the cadre brings
+    young_age = policy.scoring.team.young_age
+    teams = [context.team(post_id) for post_id in post_ids]
+    young_rows = arrays.age[rows] < young_age
+    female = arrays.female[rows]
+    no_young = np.array(
+        [t.youngest_age is None or t.youngest_age >= young_age for t in teams], dtype=bool
+    )
+    no_woman = np.array([not t.has_woman for t in teams], dtype=bool)
+    young = young_rows[:, None] & no_young
+    woman = female[:, None] & no_woman
+    missing = [sorted(t.wanted_categories - t.categories) for t in teams]
+    has = {
+        c: arrays.categories[c][rows]
+        for c in sorted({c for lacking in missing for c in lacking})
+        if c in arrays.categories
+    }
+    brought = np.zeros((m, k), dtype=bool)
+    for j, lacking in enumerate(missing):
+        for category in lacking:
+            if category in has:
+                brought[:, j] |= has[category]
+    team_fit = 0.4 * young + 0.3 * woman + 0.3 * brought
+    performance = arrays.performance[rows]
+    development = arrays.development[rows]
+    total = (
+        weights["specialty"] * specialty
+        + weights["experience"] * experience
+        + (weights["performance"] * performance)[:, None]
+        + (weights["development"] * development)[:, None]
+        + weights["team_fit"] * team_fit
+    ) / total_weight
+    leader = arrays.leader[rows]
+    found: dict[str, PostScores] = {}
+    for j, (post_id, target) in enumerate(zip(post_ids, targets, strict=True)):
+        second = target.track and policy.scoring.leaders_first
+        found[post_id] = PostScores(
+            post_id,
+            rows,
+            total[:, j],
+            {
+                "specialty": specialty[:, j],
+                "experience": experience[:, j],
+                "performance": performance,
+                "development": development,
+                "team_fit": team_fit[:, j],
+            },
+            (~leader & second).astype(np.int64),
+            similar[:, j],
+            young[:, j],
+            woman[:, j],
+            {c: has[c] for c in missing[j] if c in has},
+        )
+    return found
+
+
+def score_post(context: Any, arrays: CadreArrays, post_id: str, rows: Rows) -> PostScores:
+    """The post's scores of cadre ``rows`` (:func:`score_posts` of one post)."""
+    return score_posts(context, arrays, [post_id], rows)[post_id]
 
 
 def score_reasons(context: Any, arrays: CadreArrays, scores: PostScores, i: int) -> list[str]:

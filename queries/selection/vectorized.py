@@ -2,10 +2,12 @@
 
 A post's pool is the cadres of its scope (``policy.scope``) at its level or the one
 below whom no barring rule of its level fails (the rule units' masks, shared by every
-post of the level). Their scores (:mod:`queries.selection.scores`) order them, the
-second tier (no leadership post, for a leadership post above 副科) after the first;
-avoidance is checked in that order, only for those who may conflict, until enough are
-kept. One post's candidates, a round and the succession bench all rank this way.
+post of the level), less its holders. Posts of one scope, level and kind (leadership or
+not) share their pool, so their scores are computed together, a column a post
+(:func:`queries.selection.scores.score_posts`); the second tier (no leadership post, for a
+leadership post above 副科) is ordered after the first; avoidance is checked in that
+order, only for those who may conflict, until enough are kept. One post's candidates, a
+round and the succession bench all rank this way.
 """
 
 from __future__ import annotations
@@ -20,9 +22,9 @@ from numpy.typing import NDArray
 from graphsvc.vocab import Level
 from queries.selection.avoidance import Conflict, appointment_conflicts
 from queries.selection.rules import Target, eligible
-from queries.selection.scores import CadreArrays, PostScores, score_post
+from queries.selection.scores import CadreArrays, PostScores, score_posts
 
-__all__ = ["Ranked", "pool_rows", "rank_posts", "ranked_post"]
+__all__ = ["Pool", "Ranked", "holder_rows", "pool_of", "rank_posts", "ranked_post"]
 
 Rows = NDArray[np.intp]
 _LEVEL_NAMES = {level.value for level in Level}
@@ -39,6 +41,15 @@ class Ranked:
     dropped: dict[str, list[Conflict]] = field(default_factory=dict)
     pool: int = 0  # eligible cadres of the pool (before avoidance)
     scores: PostScores | None = None  # the pool's scores, for the reasons of those shown
+
+
+@dataclass(frozen=True)
+class Pool:
+    """The cadres posts of one scope, level and kind consider (their scope's at the level or
+    the one below) and, of those, the eligible (in id order; holders not yet left out)."""
+
+    considered: Rows
+    allowed: Rows
 
 
 def _in_order(rows: Rows, key: NDArray[np.float64], first: int) -> Iterator[NDArray[np.intp]]:
@@ -58,38 +69,35 @@ def _in_order(rows: Rows, key: NDArray[np.float64], first: int) -> Iterator[NDAr
         chunk *= 4
 
 
-def pool_rows(
+def _group(context: Any, post: dict[str, Any], by_scope: bool) -> tuple[Any, ...]:
+    """What a post's pool depends on: its scope, its level and whether it leads."""
+    scope = context.scopes.of_post(post) if by_scope else None
+    return scope, str(post.get("level")), bool(post.get("leadership"))
+
+
+def pool_of(
     context: Any,
     arrays: CadreArrays,
     post: dict[str, Any],
     *,
     by_scope: bool = True,
-    excluded: Collection[int] = (),
-    cache: dict[Any, Rows] | None = None,
-) -> tuple[Rows, Rows]:
-    """The rows a post considers (its scope's cadres at its level or the one below, its
-    holders left out) and, of those, the eligible ones (no barring rule of its level
-    fails, not ``excluded``), both in id order. ``cache`` keeps the rows of each scope and
-    level for the next post of the same."""
-    scope = context.scopes.of_post(post) if by_scope else None
-    key = (scope, str(post.get("level")))
-    rows = None if cache is None else cache.get(key)
-    if rows is None:
+    cache: dict[Any, Pool] | None = None,
+) -> Pool:
+    """The pool of a post's scope, level and kind (``cache`` keeps it for the next post of
+    the same)."""
+    key = _group(context, post, by_scope)
+    found = None if cache is None else cache.get(key)
+    if found is None:
+        scope, level, _ = key
         rows = _scope_rows(context, arrays, scope)
-        order = Target.of_post(post, policy=context.policy, as_of=context.as_of).order
+        target = Target.of_post(post, policy=context.policy, as_of=context.as_of)
         standing = arrays.standing[rows]
-        known = str(post.get("level")) in _LEVEL_NAMES  # a level nobody knows takes nobody
-        rows = rows[(standing >= order - 1) & (standing <= order) & known]
+        known = level in _LEVEL_NAMES  # a level nobody knows takes nobody
+        rows = rows[(standing >= target.order - 1) & (standing <= target.order) & known]
+        found = Pool(rows, rows[eligible(context.facts, target)[rows]])
         if cache is not None:
-            cache[key] = rows
-    holders = [arrays.index[h] for h in context.holders.get(post["id"], ()) if h in arrays.index]
-    if holders:
-        rows = rows[~np.isin(rows, holders)]
-    target = Target.of_post(post, policy=context.policy, as_of=context.as_of)
-    allowed = rows[eligible(context.facts, target)[rows]]
-    if excluded:
-        allowed = allowed[~np.isin(allowed, list(excluded))]
-    return rows, allowed
+            cache[key] = found
+    return found
 
 
 def _scope_rows(context: Any, arrays: CadreArrays, scope: str | None) -> Rows:
@@ -106,25 +114,44 @@ def _scope_rows(context: Any, arrays: CadreArrays, scope: str | None) -> Rows:
     return rows
 
 
+def holder_rows(context: Any, arrays: CadreArrays, post_id: str) -> Rows:
+    """The rows of the post's current holders (no candidates of their own post)."""
+    held = [arrays.index[h] for h in context.holders.get(post_id, ()) if h in arrays.index]
+    return np.array(sorted(held), dtype=np.intp)
+
+
+def without(rows: Rows, some: Rows) -> NDArray[np.bool_]:
+    """Which of ``rows`` (sorted) are not among ``some`` (few)."""
+    keep = np.ones(len(rows), dtype=bool)
+    if len(some) and len(rows):
+        where = np.minimum(np.searchsorted(rows, some), len(rows) - 1)
+        keep[where[rows[where] == some]] = False
+    return keep
+
+
 def ranked_post(
     context: Any,
     arrays: CadreArrays,
     post_id: str,
-    rows: Rows,
+    scores: PostScores,
     *,
     top_k: int | None,
     min_score: float | None = None,
-) -> tuple[Ranked, PostScores]:
-    """The best ``top_k`` (``None``: all) conflict-free of the eligible ``rows``, in order:
-    tier, score, id."""
+    skip: Rows | None = None,
+) -> Ranked:
+    """The best ``top_k`` (``None``: all) conflict-free of the scored rows, in order: tier,
+    score, id; ``skip``: rows that are no candidates (the post's holders, cadres a higher
+    scope appointed)."""
     policy = context.policy
     post = context.posts[post_id]
-    scores = score_post(context, arrays, post_id, rows, team=context.team(post_id))
-    key = scores.order_key()
+    rows = scores.rows
     position = np.arange(len(rows))
+    keep = np.ones(len(rows), dtype=bool) if skip is None else without(rows, skip)
     if min_score is not None:
-        keep = np.round(scores.total, 9) >= min_score
-        rows, key, position = rows[keep], key[keep], position[keep]
+        keep &= np.round(scores.total, 9) >= min_score
+    if not keep.all():
+        rows, position = rows[keep], position[keep]
+    key = scores.order_key()[position]
     area = context.regional_area(post_id)
     wanted = len(rows) if top_k is None else top_k
     kept: list[tuple[str, float]] = []
@@ -157,7 +184,7 @@ def ranked_post(
         tiers += scores.tier[where[:room]].tolist()
         if len(kept) >= wanted:
             break
-    return Ranked(post_id, kept, tiers, dropped, len(rows), scores), scores
+    return Ranked(post_id, kept, tiers, dropped, len(rows), scores)
 
 
 def rank_posts(
@@ -168,6 +195,7 @@ def rank_posts(
     by_scope: bool = True,
     exclude: Collection[str] = (),
     min_score: float | None = None,
+    pools: dict[Any, Pool] | None = None,
 ) -> dict[str, Ranked]:
     """The best ``top_k`` eligible, conflict-free cadres of each post, with their scores.
 
@@ -186,15 +214,18 @@ def rank_posts(
         Cadres who are no candidates (appointed already by a higher scope's round).
     min_score : float, optional
         Only cadres scoring at least this are kept (the bench's "ready now").
+    pools : dict, optional
+        Pools already found, by scope, level and kind (kept for the caller).
 
     Returns
     -------
     dict
         Post id → :class:`Ranked` (``kept``: ``[(cadre_id, score), ...]``, best first:
-        the first tier before the second, then by score, ties in id order).
+        the first tier before the second, then by score, ties in id order), in the order
+        of ``post_ids``.
     """
     arrays = context.arrays
-    excluded = [arrays.index[c] for c in exclude if c in arrays.index]
+    excluded = np.array(sorted(arrays.index[c] for c in exclude if c in arrays.index), np.intp)
     # The teams' records, built in one pass (not a district at a time as they are read).
     context.prefetch(
         {
@@ -205,14 +236,23 @@ def rank_posts(
             for cadre_id in context.holders.get(p["id"], ())
         }
     )
-    ranked: dict[str, Ranked] = {}
-    cache: dict[Any, Rows] = {}
+    pools = {} if pools is None else pools
+    groups: dict[Any, list[str]] = {}
     for post_id in post_ids:
-        post = context.posts[post_id]
-        _, rows = pool_rows(
-            context, arrays, post, by_scope=by_scope, excluded=excluded, cache=cache
-        )
-        ranked[post_id], _ = ranked_post(
-            context, arrays, post_id, rows, top_k=top_k, min_score=min_score
-        )
-    return ranked
+        groups.setdefault(_group(context, context.posts[post_id], by_scope), []).append(post_id)
+    ranked: dict[str, Ranked] = {}
+    for members in groups.values():
+        pool = pool_of(context, arrays, context.posts[members[0]], by_scope=by_scope, cache=pools)
+        allowed = pool.allowed[without(pool.allowed, excluded)] if len(excluded) else pool.allowed
+        scored = score_posts(context, arrays, members, allowed)
+        for post_id in members:
+            ranked[post_id] = ranked_post(
+                context,
+                arrays,
+                post_id,
+                scored[post_id],
+                top_k=top_k,
+                min_score=min_score,
+                skip=holder_rows(context, arrays, post_id),
+            )
+    return {post_id: ranked[post_id] for post_id in post_ids}

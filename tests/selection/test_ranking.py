@@ -189,3 +189,80 @@ def test_the_districts_team_gaps_name_only_required_categories(context: Any) -> 
         assert set(missing) <= required
         checked += bool(required)
     assert checked
+
+
+# ---------------------------------------------------------------- the default district
+
+
+@pytest.fixture(scope="module")
+def district_context(district: GraphStore) -> Any:
+    from queries.selection.candidates import SelectionContext
+
+    return SelectionContext.load(district, policy=POLICY, as_of=AS_OF)
+
+
+def test_no_non_leader_is_proposed_for_a_leadership_post_above_deputy_section(
+    district_context: Any,
+) -> None:
+    from queries.selection.round import run_round
+
+    context = district_context
+    result = run_round(context=context)
+    above = [
+        a
+        for a in result["assignments"]
+        if context.posts[a["post_id"]].get("leadership")
+        and context.posts[a["post_id"]].get("level") not in {"科员", "副科"}
+    ]
+    assert above, "the district's round has posts at 正科 and above"
+    assert all(a["leader"] for a in above), [(a["post_name"], a["rank"]) for a in above]
+    # A 副科 post may still take a 一级科员 or a 主任科员.
+    assert any(not a["leader"] for a in result["assignments"])
+    # The round still fills every vacancy it can: a post is left empty only without any
+    # eligible candidate.
+    assert all(u["eligible"] == 0 for u in result["unfilled"])
+    assert len(result["assignments"]) + len(result["unfilled"]) == result["posts"]
+    for a in result["assignments"]:
+        assert a["current_post"] and a["age"] and (a["leader"] or a["rank"])
+
+
+def test_the_planted_people_are_ranked_as_a_committee_would(
+    district_context: Any, district_manifest: dict[str, Any]
+) -> None:
+    from queries.selection.candidates import POOL_REVIEW_FLAG, explain, rank_in_context
+
+    context = district_context
+    planted = district_manifest["planted"]
+    deputy_posts = [p for p in context.vacancies() if context.posts[p].get("level") == "副科"]
+    principal_posts = [
+        p for p in context.vacancies() if context.posts[p].get("level") == "正科"
+    ]
+    assert deputy_posts and principal_posts
+    past = {p["cadre_id"] for p in planted["past_retirement"]}
+    for post_id in deputy_posts[:3]:
+        result = rank_in_context(context, post_id, limit=None)
+        ranked = {c["cadre_id"] for c in result["candidates"]}
+        assert not ranked & past  # past retirement: never a candidate
+        why = {e["cadre_id"]: e["why"] for e in result["excluded"]}
+        for cadre_id in past & why.keys():
+            assert any("达到法定退休年龄" in w for w in why[cadre_id])
+    for entry in planted["near_retirement"]:
+        verdict = context.verdict(entry["cadre_id"], deputy_posts[0])
+        line = next(r for r in verdict.rules if r.rule == "retirement")
+        assert line.status == "warn" and line.message.startswith("距法定退休年龄不足2年")
+    # Staff without a leadership post at 正科 ranks: at most a lateral move to 正科 posts,
+    # never a promotion on the leadership track.
+    section_ranks = {"二级主任科员", "一级主任科员"}  # 相当于正科
+    staff = [e for e in planted["high_rank_non_leaders"] if e["rank"] in section_ranks]
+    assert staff
+    for entry in staff[:20]:
+        verdict = context.verdict(entry["cadre_id"], principal_posts[0])
+        lines = {r.rule: r for r in verdict.rules}
+        if "leadership" in lines:
+            assert lines["leadership"].message.startswith("无领导职务经历")
+        else:
+            assert lines["years_at_level"].status == "fail"
+    for entry in planted["pool_under_review"]:
+        found = explain(context, deputy_posts[0], entry["cadre_id"])
+        assert found.flags == [POOL_REVIEW_FLAG]
+        assert "在优秀年轻干部库中" not in found.reasons
