@@ -73,7 +73,7 @@ def test_a_viewer_reads_no_supervision_or_kinship_detail_on_any_route_or_page(
     ids = {
         "cadre_id": cases["sanctioned"][0],
         "post_id": cases["vacancies"][0],
-        "unit_id": viewer.get(f"{PREFIX}/posts/{cases['vacancies'][0]}").json()["unit_id"],
+        "unit_id": viewer.get(f"{PREFIX}/posts/{cases['vacancies'][0]}").json()["unit"]["id"],
         "table": "assessments",
         "mentor_id": _rows(district_dir, "mentors")[0]["导师编号"],
     }
