@@ -189,8 +189,8 @@ def test_one_ticked_candidate_is_told_on_the_same_page(
         "职级",
         "领导职务经历",
         "提示",
-        "不越级提拔",
-        "任职年限",
+        "选任范围",
+        "任职回避",
         "法定退休年龄",
     ):
         assert label in side
