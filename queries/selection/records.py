@@ -9,7 +9,7 @@ store; the same structure serves one check or a whole round.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator, KeysView, Sequence
+from collections.abc import Callable, Iterable, Iterator, KeysView, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -171,7 +171,9 @@ def star_order(assessment: dict[str, Any]) -> tuple[int, int, int]:
     )
 
 
-def enter_pool(record: CadreRecord, stay: dict[str, Any], pool: dict[str, Any] | None) -> None:
+def enter_pool(
+    record: CadreRecord, stay: Mapping[str, Any], pool: Mapping[str, Any] | None
+) -> None:
     """Note an open pool stay (no end) on the record; the first one read counts."""
     if stay.get("end") is not None or record.in_pool:
         return
