@@ -111,29 +111,36 @@ def candidates(
     *,
     limit: int | None,
     day: date,
+    reveal_supervision: bool = True,
 ) -> CandidatesResult:
     """A post's ranked candidates on ``day``, the first ``limit`` shown. Every candidate is
     ranked once and kept: after a write, the rows of the cadres it touched are ranked again
-    and merged in (or nothing changes), instead of the whole post ranked again."""
+    and merged in (or nothing changes), instead of the whole post ranked again.
+    ``reveal_supervision`` ``False``: lines naming a supervision record say only that one
+    bars (a viewer's answer, kept apart from an analyst's)."""
     context = selection(cache, store, policy, day)
     ranking: Ranking = cache.get(
         store,
-        ("candidates", post_id, day),
-        lambda: Ranking(rank_in_context(context, post_id, limit=None)),
-        follow=_following(context, post_id, day),
+        ("candidates", post_id, day, reveal_supervision),
+        lambda: Ranking(
+            rank_in_context(context, post_id, limit=None, reveal_supervision=reveal_supervision)
+        ),
+        follow=_following(context, post_id, day, reveal_supervision),
     )
     return ranking.answer(limit)
 
 
-def _following(context: SelectionContext, post_id: str, day: date) -> Follow:
+def _following(context: SelectionContext, post_id: str, day: date, reveal: bool) -> Follow:
     """How a post's candidates ranked in ``context`` follow a step of the cache."""
 
     def follow(ranked: Ranking, step: Step) -> tuple[Ranking, Follow] | None:
         moved = step.patched(("selection", day))
         if moved is None:
             return None  # the context was read whole on the way
-        found = followed_candidates(ranked, context, moved.value, moved.changed, post_id)
-        return None if found is None else (found, _following(moved.value, post_id, day))
+        found = followed_candidates(
+            ranked, context, moved.value, moved.changed, post_id, reveal_supervision=reveal
+        )
+        return None if found is None else (found, _following(moved.value, post_id, day, reveal))
 
     return follow
 
@@ -271,6 +278,7 @@ def _prepared(context: SelectionContext) -> None:
     cadre as columns and the candidate scopes."""
     context.scopes  # noqa: B018 (built on first use)
     context.facts  # noqa: B018
+    context.arrays  # noqa: B018
 
 
 def start_warming(cache: AnalysisCache, store: GraphStore, policy: SelectionPolicy) -> Warming:

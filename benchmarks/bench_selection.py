@@ -1,4 +1,5 @@
-"""Benchmark selection: candidates for one post, a whole round, and the bare solver.
+"""Benchmark selection: candidates for one post, a whole round, the succession bench,
+and the bare solver.
 
     python benchmarks/bench_selection.py --out docs/benchmarks-selection.md
     python benchmarks/bench_selection.py --province var/bench/graph-300000.db --unscoped
@@ -9,7 +10,8 @@ province steps run when the 300,000-cadre store exists. A round's seconds count 
 the loaded context (``load_context_s`` is the read before it); the province round
 runs each scope on its own (``policy.scope``), beside the bare solver on a round of
 the same shape in the same run, and with ``--unscoped`` also as one problem over the
-whole area.
+whole area. The bench (every leadership-team post at once) runs end to end in a fresh
+process, beside the round end to end in the same run (the bench goes the round's way).
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ BASELINE = {
     "round-province-unscoped": "solver-province",
     "round-snapshot": "solver-district",
     "round-snapshot-province": "solver-province-scoped",
+    "bench-snapshot": "round-snapshot",
+    "bench-snapshot-province": "round-snapshot-province",
 }
 
 
@@ -56,6 +60,7 @@ def step(name: str, store: str) -> dict[str, Any]:
     sys.path.insert(0, str(ROOT))
     from graphsvc.stores import open_store
     from queries.selection.assignment import assign
+    from queries.selection.bench import succession_bench
     from queries.selection.candidates import SelectionContext, rank_in_context
     from queries.selection.policy import load_policy
     from queries.selection.round import run_round
@@ -99,23 +104,33 @@ def step(name: str, store: str) -> dict[str, Any]:
 
         with open_store(store) as graph:
             figures["path"] = str(build_snapshot(graph))
-    elif name == "round-snapshot":
-        # End to end in a fresh process: the context from the snapshot, then the round.
+    elif name in {"bench-snapshot", "round-snapshot"}:
+        # End to end in a fresh process: the context from the snapshot, then the round (or
+        # the bench of every leadership-team post).
         with open_store(store) as graph:
             context = SelectionContext.load(graph, policy=load_policy(), as_of=AS_OF)
             figures["load_context_s"] = round(time.perf_counter() - started, 2)
-            result = run_round(context=context)
-        figures.update(
-            cadres=len(context.records),
-            records_built=dict.__len__(context.records),
-            posts=result["posts"],
-            filled=len(result["assignments"]),
-            method=result["method"],
-            scopes=len(result["scopes"]),
-            digest=hashlib.sha256(
-                json.dumps(result, ensure_ascii=False, default=str).encode()
-            ).hexdigest()[:12],
-        )
+            if name == "round-snapshot":
+                result = run_round(context=context)
+                figures.update(
+                    posts=result["posts"],
+                    filled=len(result["assignments"]),
+                    method=result["method"],
+                    scopes=len(result["scopes"]),
+                    digest=hashlib.sha256(
+                        json.dumps(result, ensure_ascii=False, default=str).encode()
+                    ).hexdigest()[:12],
+                )
+            else:
+                bench = succession_bench(context=context)
+                figures.update(
+                    posts=len(bench["posts"]),
+                    no_bench=len(bench["no_bench"]),
+                    ready_now=sum(len(p["ready_now"]) for p in bench["posts"]),
+                    ready_in_1y=sum(p["ready_in_1y_count"] for p in bench["posts"]),
+                    retiring=len(bench["retiring"]),
+                )
+        figures.update(cadres=len(context.records), records_built=dict.__len__(context.records))
     else:
         with open_store(store) as graph:
             context = SelectionContext.load(graph, policy=load_policy(), as_of=AS_OF)
@@ -139,7 +154,7 @@ def step(name: str, store: str) -> dict[str, Any]:
         elif name == "candidates-arrays":
             started, cpu = time.perf_counter(), time.process_time()
             ranked = rank_posts(context, [first], top_k=20)
-            figures.update(post=first, kept=len(ranked[first]))
+            figures.update(post=first, kept=len(ranked[first].kept))
         elif name in {"round", "round-unscoped"}:
             started, cpu = time.perf_counter(), time.process_time()
             result = run_round(context=context, by_scope=name == "round")
@@ -147,6 +162,12 @@ def step(name: str, store: str) -> dict[str, Any]:
             figures.update(
                 posts=result["posts"],
                 filled=len(result["assignments"]),
+                non_leaders_above_deputy_section=sum(
+                    1
+                    for a in result["assignments"]
+                    if not a["leader"]
+                    and context.posts[a["post_id"]].get("level") not in {"科员", "副科"}
+                ),
                 method=result["method"],
                 pairs=sum(result["candidates_per_post"].values()),
                 scopes=len(scopes),
@@ -191,7 +212,7 @@ def main() -> None:
     )
     parser.add_argument(
         "--province-steps",
-        default="candidates,candidates-arrays,round,round-snapshot",
+        default="candidates,candidates-arrays,round,round-snapshot,bench-snapshot",
         help="the province steps to run, comma-separated (each reads the province anew)",
     )
     parser.add_argument("--out", type=Path)
@@ -206,10 +227,11 @@ def main() -> None:
     ]
     run_child("snapshot", args.store)
     rows.append(("round-snapshot", run_child("round-snapshot", args.store)))
+    rows.append(("bench-snapshot", run_child("bench-snapshot", args.store)))
     if Path(args.province).exists():
         province_steps = args.province_steps.split(",")
         province_steps += ["round-unscoped"] if args.unscoped else []
-        if "round-snapshot" in province_steps:
+        if {"round-snapshot", "bench-snapshot"} & set(province_steps):
             run_child("snapshot", args.province)
         rows += [(f"{name}-province", run_child(name, args.province)) for name in province_steps]
     rows += [
@@ -224,11 +246,18 @@ def main() -> None:
         "|---|---|---:|---:|---:|---:|---|",
     ]
     what = {
-        "candidates": "one 科级 vacancy, one by one with every exclusion listed (district)",
-        "candidates-arrays": "one 科级 vacancy, ranked with arrays (district)",
-        "candidates-province": "one 科级 vacancy, one by one, its district's cadres (province)",
-        "candidates-arrays-province": "one 科级 vacancy, with arrays, its district's cadres "
-        "(province)",
+        "candidates": "one 科级 vacancy with its reasons and every exclusion listed with its "
+        "lines (district)",
+        "candidates-arrays": "one 科级 vacancy, the ranking alone (district)",
+        "candidates-province": "one 科级 vacancy with reasons and exclusions, its district's "
+        "cadres (province)",
+        "candidates-arrays-province": "one 科级 vacancy, the ranking alone, its district's "
+        "cadres (province)",
+        "bench-snapshot": "the succession bench end to end in a fresh process: the context "
+        "from the snapshot, then every leadership-team post at once (seconds include the "
+        "context)",
+        "bench-snapshot-province": "the province's succession bench end to end in a fresh "
+        "process (seconds include the context)",
         "round": "every vacancy of the district at once (exact; one scope)",
         "round-province": "every vacancy of the province, each scope on its own (exact per "
         "scope: the whole area's 处级 posts, then each district's 科级 posts)",

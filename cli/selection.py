@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -39,22 +40,8 @@ VERDICT_TITLES = {
     "not_eligible": "不符合任职条件",
 }
 
-# The rules and avoidance conflicts by their Chinese names; the code (as in JSON and in the
-# policy's settings) follows in brackets.
-RULE_TITLES = {
-    "one_level": "不越级提拔",
-    "years_at_level": "任职年限",
-    "service_years": "工作年限",
-    "grassroots_years": "基层工作经历",
-    "posts_below": "下一级领导职务经历",
-    "education": "学历",
-    "education_county": "县处级学历",
-    "training": "培训",
-    "assessment": "年度考核",
-    "effect_period": "处分影响期",
-    "probation": "试用期",
-    "recent_promotion": "提拔间隔",
-    "avoidance": "任职回避",
+# Avoidance conflicts by their Chinese names (the rules' names are their units' titles).
+CONFLICT_TITLES = {
     "same_unit": "同单位回避",
     "superior_subordinate": "上下级回避",
     "sensitive_function": "敏感岗位回避",
@@ -63,7 +50,18 @@ RULE_TITLES = {
 
 
 def _rule(code: str) -> str:
-    return f"{RULE_TITLES[code]}（{code}）" if code in RULE_TITLES else code
+    """A rule or conflict by its Chinese name, the code (as in JSON and the policy) after."""
+    from queries.selection.rules import BY_NAME
+
+    title = BY_NAME[code].title if code in BY_NAME else CONFLICT_TITLES.get(code)
+    return f"{title}（{code}）" if title else code
+
+
+def _who(person: Mapping[str, Any]) -> str:
+    """现任 post, leadership or 职级, age: what a committee reads first about a candidate."""
+    held = "领导职务" if person.get("leader") else f"职级{person.get('rank') or '未登记'}"
+    flags = "".join(f"【{flag}】" for flag in person.get("flags") or [])
+    return f"{person.get('current_post') or '无现职'}（{held}，{person.get('age')}岁）{flags}"
 
 
 def _ids(text: str | None) -> list[str]:
@@ -190,6 +188,7 @@ def match(
     for column in (
         "名次",
         "干部",
+        "现任职务",
         "总分",
         "专业匹配",
         "工作经历",
@@ -202,8 +201,9 @@ def match(
     for c in result["candidates"]:
         parts = c["parts"]
         table.add_row(
-            str(c["rank"]),
+            str(c["place"]),
             f"{c['name']} {c['cadre_id']}",
+            _who(dict(c)),
             f"{c['score']:.3f}",
             *(
                 f"{parts[k]:.2f}"
@@ -260,7 +260,7 @@ def _match_round(
                     "candidates": [
                         {
                             "cadre_id": a["cadre_id"],
-                            "rank": 1,
+                            "place": 1,
                             "score": a["score"],
                             "reasons": a["reasons"],
                         }
@@ -280,13 +280,14 @@ def _match_round(
         title=f"{result['posts']} 个岗位中配备 {len(result['assignments'])} 个，"
         f"总分 {result['total']:.3f}（求解方法 {result['method']}）"
     )
-    for column in ("选配范围", "岗位", "干部", "得分", "理由"):
+    for column in ("选配范围", "岗位", "干部", "现任职务", "得分", "理由"):
         table.add_column(column)
     for a in result["assignments"]:
         table.add_row(
             a["scope_name"],
             f"{a['post_name']} {a['post_id']}",
             f"{a['name']} {a['cadre_id']}",
+            _who(dict(a)),
             f"{a['score']:.3f}",
             "；".join(a["reasons"][:3]),
         )
@@ -340,7 +341,8 @@ def bench_command(
         )
         table.add_row(
             f"{p['post_name']} {p['post_id']}",
-            "、".join(c["name"] for c in p["ready_now"]) or "[red]无[/]",
+            "、".join(c["name"] + "".join(f"【{f}】" for f in c["flags"]) for c in p["ready_now"])
+            or "[red]无[/]",
             str(p["ready_in_1y_count"]),
             str(p["ready_in_2y_count"]),
             incumbents,

@@ -12,6 +12,8 @@ from datetime import date
 from typing import Any
 
 from graphsvc.stores.base import GraphStore
+from queries.selection.policy import Retirement, SelectionPolicy
+from queries.selection.retirement import retirement_date
 
 __all__ = ["GraphStats", "QualityWarning", "graph_stats"]
 
@@ -62,7 +64,9 @@ def _warn(found: list[QualityWarning], code: str, message: str, ids: list[str]) 
         found.append(QualityWarning(code, message, len(ids), sorted(ids)[:_EXAMPLES]))
 
 
-def _quality_warnings(store: GraphStore, as_of: date) -> list[QualityWarning]:
+def _quality_warnings(
+    store: GraphStore, as_of: date, retirement: Retirement, county_levels: list[str]
+) -> list[QualityWarning]:
     found: list[QualityWarning] = []
     if store.pending_write():
         found.append(
@@ -98,7 +102,10 @@ def _quality_warnings(store: GraphStore, as_of: date) -> list[QualityWarning]:
         [m for m in load if mentors.get(m, {}).get("status") not in (None, "在岗")],
     )
 
-    cadres = {c["id"]: c for c in store.iter_nodes("Cadre", ["status", "name"])}
+    cadres = {
+        c["id"]: c
+        for c in store.iter_nodes("Cadre", ["status", "name", "birth", "gender", "level"])
+    }
     current_posts: dict[str, list[str]] = defaultdict(list)
     holders: dict[str, list[str]] = defaultdict(list)
     for cadre_id, post_id, props in store.iter_edges("HOLDS"):
@@ -115,6 +122,15 @@ def _quality_warnings(store: GraphStore, as_of: date) -> list[QualityWarning]:
             if props.get("status") == "在职" and c not in current_posts
         ],
     )
+    past: list[str] = []
+    for cadre_id, props in cadres.items():
+        if props.get("status", "在职") != "在职":
+            continue
+        county = str(props.get("level") or "") in county_levels
+        retires = retirement_date(props, retirement=retirement, county=county)
+        if retires is not None and retires <= as_of:
+            past.append(cadre_id)
+    _warn(found, "cadre_past_retirement", "在职干部已达到法定退休年龄", past)
     leadership = {
         post["id"] for post in store.iter_nodes("Post", ["leadership"]) if post.get("leadership")
     }
@@ -128,7 +144,11 @@ def _quality_warnings(store: GraphStore, as_of: date) -> list[QualityWarning]:
 
 
 def graph_stats(
-    *, store: GraphStore, as_of: date | None = None, quality: bool = True
+    *,
+    store: GraphStore,
+    as_of: date | None = None,
+    quality: bool = True,
+    policy: SelectionPolicy | None = None,
 ) -> GraphStats:
     """Counts by node label and edge type, and data-quality warnings.
 
@@ -140,9 +160,15 @@ def graph_stats(
         The day that decides which mentorings and posts are current (today by default).
     quality : bool
         Whether to compute the warnings (a full pass over several node and edge types).
+    policy : SelectionPolicy, optional
+        Whose retirement schedules say who is past the statutory day (the default
+        policy's when not given).
     """
     counts = store.counts()
     stats = GraphStats(store.url, store.version(), dict(counts.nodes), dict(counts.edges))
     if quality:
-        stats.warnings = _quality_warnings(store, as_of or date.today())
+        policy = policy or SelectionPolicy()
+        stats.warnings = _quality_warnings(
+            store, as_of or date.today(), policy.retirement, policy.county_levels
+        )
     return stats

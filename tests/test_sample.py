@@ -112,10 +112,14 @@ def test_careers_are_in_order(tables: dict[str, list[dict[str, str]]]) -> None:
             assert end is not None and end <= start
 
 
-def test_people_are_plausible_and_synthetic(tables: dict[str, list[dict[str, str]]]) -> None:
+def test_people_are_plausible_and_synthetic(
+    tables: dict[str, list[dict[str, str]]], district_manifest: dict[str, Any]
+) -> None:
     numbers = set()
+    past = {p["cadre_id"] for p in district_manifest["planted"]["past_retirement"]}
     for cadre in tables["cadres"]:
-        assert 21 <= age(cadre["出生年月"]) < 60, cadre
+        oldest = 63 if cadre["干部编号"] in past else 60
+        assert 21 <= age(cadre["出生年月"]) < oldest, cadre
         number = cadre["身份证号"]
         assert number.startswith("99"), "region code 99 belongs to no real region"
         check = "10X98765432"[
@@ -148,6 +152,90 @@ def test_planted_vacancies_ageing_and_retirements(
         assert members and all(age(birth[c]) >= 50 for c in members)
     assert len(planted["retiring_within_3y"]) >= 5
     assert all(57 <= age(birth[c]) < 60 for c in planted["retiring_within_3y"])
+
+
+# The rank ladder (职务与职级并行规定): the least years from 定级 to each 职级, and the
+# ranks of each leadership level.
+_LADDER = ["二级科员", "一级科员", "四级主任科员", "三级主任科员", "二级主任科员", "一级主任科员",
+           "四级调研员", "三级调研员", "二级调研员", "一级调研员"]  # fmt: skip
+_LEAST_YEARS = {"一级科员": 0, "四级主任科员": 3, "三级主任科员": 5, "二级主任科员": 7,
+                "一级主任科员": 9, "四级调研员": 11, "三级调研员": 13, "二级调研员": 15,
+                "一级调研员": 17}  # fmt: skip
+
+
+def test_ranks_follow_the_rank_ladder(tables: dict[str, list[dict[str, str]]]) -> None:
+    young_principal_staff = 0
+    for cadre in tables["cadres"]:
+        rank, work = cadre["职级"], day(cadre["参加工作时间"])
+        assert work is not None
+        if not rank:  # still on probation (or never 定级: village graduates)
+            continue
+        since = day(cadre["任现职级时间"])
+        assert since is not None and since >= work
+        # 定级 after a year, then at least the ladder's years for each step.
+        years = months_between(work, since) / 12
+        assert years >= 1 + _LEAST_YEARS.get(rank, 0) - 1e-9, cadre
+        if rank == "四级主任科员" and age(cadre["出生年月"]) < 27:
+            young_principal_staff += 1
+    assert young_principal_staff < len(tables["cadres"]) / 100  # rarely under 27
+
+
+def test_leaders_came_up_the_leadership_ladder(
+    tables: dict[str, list[dict[str, str]]],
+) -> None:
+    """A 正科 holder held a 副科 leadership post 2+ years before; a 副处 holder a 正科 one
+    3+ years; a 正处 holder a 副处 one 2+ years (由副职提任正职, 下级正职提任上级副职)."""
+    posts = {p["岗位编号"]: p for p in tables["posts"]}
+    history: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for row in tables["post_history"]:
+        history[row["干部编号"]].append(row)
+    needs = {"正科": ("副科", 24), "副处": ("正科", 36), "正处": ("副处", 24)}
+    checked = 0
+    for cadre in tables["cadres"]:
+        if cadre["职务层次"] not in needs:
+            continue
+        below, months = needs[cadre["职务层次"]]
+        held = sum(
+            months_between(day(r["任职时间"]), day(r["免职时间"]))  # type: ignore[arg-type]
+            for r in history[cadre["干部编号"]]
+            if r["免职时间"]
+            and posts[r["岗位编号"]]["职务层次"] == below
+            and posts[r["岗位编号"]]["是否领导职务"] == "是"
+        )
+        assert held >= months, (cadre["干部编号"], cadre["职务层次"], held)
+        checked += 1
+    assert checked > 50
+
+
+def test_planted_retirement_high_ranks_and_pool_reviews(
+    tables: dict[str, list[dict[str, str]]], district_manifest: dict[str, Any]
+) -> None:
+    from graphsvc.retirement import statutory_retirement
+
+    planted = district_manifest["planted"]
+    cadres = {c["干部编号"]: c for c in tables["cadres"]}
+    assert len(planted["past_retirement"]) >= 2 and len(planted["near_retirement"]) >= 2
+    for entry in planted["past_retirement"] + planted["near_retirement"]:
+        cadre = cadres[entry["cadre_id"]]
+        born = day(cadre["出生年月"])
+        assert born is not None and cadre["状态"] == "在职"
+        retires = statutory_retirement(born, cadre["性别"])
+        assert retires.isoformat() == entry["retires"]
+        if entry in planted["past_retirement"]:
+            assert retires <= AS_OF
+        else:
+            assert AS_OF < retires < date(AS_OF.year + 2, AS_OF.month, AS_OF.day)
+    high = planted["high_rank_non_leaders"]
+    assert high and all(cadres[h["cadre_id"]]["职务层次"] == "科员" for h in high)
+    assert all(cadres[h["cadre_id"]]["职级"] == h["rank"] for h in high)
+    reviewed = planted["pool_under_review"]
+    assert {r["kind"] for r in reviewed} == {"诫勉", "提醒谈话"}
+    pool = {m["干部编号"]: m for m in tables["pool_membership"] if not m["出库时间"]}
+    records = {(s["干部编号"], s["类型"], s["日期"]) for s in tables["supervision"]}
+    for entry in reviewed:
+        start = day(pool[entry["cadre_id"]]["入库时间"])
+        assert start is not None and start.isoformat() < entry["date"]
+        assert any(c == entry["cadre_id"] and k == entry["kind"] for c, k, _ in records)
 
 
 def test_planted_mentoring_gaps(

@@ -31,6 +31,9 @@ def test_stats_count_and_warn(
     assert "post_without_unit" not in warnings
     assert "active_cadre_without_post" not in warnings
     assert "leadership_post_held_twice" not in warnings
+    past = {p["cadre_id"] for p in planted["past_retirement"]}
+    assert past and set(warnings["cadre_past_retirement"].examples) == past
+    assert warnings["cadre_past_retirement"].message == "在职干部已达到法定退休年龄"
     as_dict = stats.as_dict()
     assert as_dict["nodes"]["Cadre"] == 3000 and as_dict["warnings"]
 

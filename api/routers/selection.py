@@ -1,7 +1,9 @@
 """Selection for committees: check an appointment, rank candidates, fill a round, the bench.
 
 Avoidance conflicts carry the chain of relations behind them (kinship) only for
-roles that may see kinship (analyst, admin); others get the rule and message.
+roles that may see kinship (analyst, admin); others get the rule and message. A line
+that names a supervision record (its kind and dates) reads, for roles that may not
+see supervision records, only that one bars the appointment.
 """
 
 from __future__ import annotations
@@ -87,6 +89,7 @@ def check(
             policy=policy,
             as_of=as_of or date.today(),
             units=models.units(cache, store),
+            reveal_supervision=principal.can("see_supervision"),
         )
     except NotFound as error:
         raise HTTPException(status_code=404, detail=str(error)) from None
@@ -105,6 +108,7 @@ def candidates(
     store: StoreDep,
     policy: PolicyDep,
     cache: CacheDep,
+    principal: PrincipalDep,
     audit: AuditDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
     as_of: AsOf = None,
@@ -113,7 +117,15 @@ def candidates(
     context = _context(cache, store, policy, day)
     if post_id not in context.posts:
         raise HTTPException(status_code=404, detail=f"未找到编号为 '{post_id}' 的岗位")
-    result = models.candidates(cache, store, policy, post_id, limit=limit, day=day)
+    result = models.candidates(
+        cache,
+        store,
+        policy,
+        post_id,
+        limit=limit,
+        day=day,
+        reveal_supervision=principal.can("see_supervision"),
+    )
     audit.record("rank_candidates", (c["cadre_id"] for c in result["candidates"]))
     return result
 

@@ -54,9 +54,17 @@ def vacancies(request: Request, context: SelectionContext) -> list[str]:
     return found
 
 
-def candidates(request: Request, post_id: str, limit: int | None = 20) -> CandidatesResult:
+def candidates(
+    request: Request, post_id: str, limit: int | None = 20, *, reveal_supervision: bool = True
+) -> CandidatesResult:
     return models.candidates(
-        _cache(request), store(request), _policy(request), post_id, limit=limit, day=date.today()
+        _cache(request),
+        store(request),
+        _policy(request),
+        post_id,
+        limit=limit,
+        day=date.today(),
+        reveal_supervision=reveal_supervision,
     )
 
 

@@ -21,28 +21,18 @@ from api.web.tables import Column, Table
 from graphsvc.access import Principal, Session
 from queries.selection.candidates import SelectionContext, explain
 from queries.selection.check import NotFound, check_appointment
+from queries.selection.rules import BY_NAME
 
 router = APIRouter()
+
+# The rules by their Chinese names, as their units call them.
+RULE_NAMES = {name: unit.title for name, unit in BY_NAME.items()}
 
 SelectDep = Annotated[Session, Depends(allowed("select"))]
 VERDICTS = {
     "eligible": "符合任职资格",
     "eligible_with_warnings": "符合（有提示）",
     "not_eligible": "不符合",
-}
-RULE_NAMES = {
-    "one_level": "逐级晋升",
-    "years_at_level": "任现职级年限",
-    "service_years": "工作年限",
-    "grassroots_years": "基层工作经历",
-    "posts_below": "下一级职务经历",
-    "education": "学历",
-    "education_county": "县处级学历",
-    "training": "培训学时",
-    "assessment": "年度考核",
-    "effect_period": "处分影响期",
-    "probation": "试用期",
-    "recent_promotion": "近期提拔",
 }
 RULE_STATUS = {"pass": "符合", "warn": "提示", "fail": "不符合"}
 OWN_UNIT = {"allow": "不限", "exclude": "不在本单位任职", "prefer": "优先本单位"}
@@ -293,7 +283,8 @@ def vacancy(
 ) -> Response:
     context = data.selection(request)
     post = _post(context, post_id)
-    result = data.candidates(request, post_id, None)
+    reveal = session.principal.can("see_supervision")
+    result = data.candidates(request, post_id, None, reveal_supervision=reveal)
     weights = context.policy.scoring.weights.model_dump()
     ticked = set(picked or [])
     # The rows with what a committee reads first, made once per post, day and graph version.
@@ -398,6 +389,7 @@ def check(
             post_id=post_id,
             policy=request.app.state.policy,
             as_of=date.today(),
+            reveal_supervision=session.principal.can("see_supervision"),
         )
     except NotFound:
         raise PageError(404, f"找不到干部 {cadre_id} 或岗位 {post_id}。") from None
@@ -440,14 +432,18 @@ def compare(
     weights = context.policy.scoring.weights.model_dump()
     today = context.as_of
     people = []
+    reveal = session.principal.can("see_supervision")
+    arrays = context.arrays
     rule_lines: dict[str, dict[str, Any]] = {}
     for cadre_id in chosen:
         record = context.records[cadre_id]
-        score = explain(context, post_id, cadre_id) if post_id else None
+        score = explain(context, post_id, cadre_id, reveal_supervision=reveal) if post_id else None
         grades = {year: record.annual_grades[year] for year in sorted(record.annual_grades)[-5:]}
         recent = [c for c in record.courses if (today - c.start).days < 365 * 5]
-        if post is not None:
-            for rule in context.verdict(cadre_id, post).rules:
+        verdict = context.verdict(cadre_id, post["id"]) if post is not None else None
+        if verdict is not None:
+            verdict = verdict if reveal else verdict.masked()
+            for rule in verdict.rules:
                 rule_lines.setdefault(rule.rule, {})[cadre_id] = rule
         people.append(
             {
@@ -455,8 +451,8 @@ def compare(
                 "cadre": record.cadre,
                 "facts": person_facts(context, cadre_id),
                 "score": score,
-                "verdict": context.verdict(cadre_id, post).status if post else None,
-                "grassroots": context.memo.get(cadre_id, {}).get("grassroots"),
+                "verdict": verdict.status if verdict is not None else None,
+                "grassroots": float(arrays.grassroots[arrays.index[cadre_id]]),
                 "grades": grades,
                 "stars": record.stars[-4:],
                 "hours_5y": sum(c.hours for c in recent),

@@ -14,9 +14,17 @@ period, kinship that breaks the avoidance rules) and lists them in
 ground truth. No real person: names are drawn at random and ID numbers use a
 region code no real region has.
 
+Careers follow the rank ladder (定级 after a year's probation, then each 职级 after its
+minimum years) and the leadership ladder (a 正科 holder held a 副科 leadership post for
+two years, a 副处 holder a 正科 one for three); the manifest also plants staff without a
+leadership post at high ranks, people past and close to retirement, and pool members
+under exit review.
+
 Modules: ``catalogue`` (templates and vocabularies), ``names`` (names, places, ID
-numbers), ``records`` (posts, people, month arithmetic), ``district`` (one district's
-tables), ``planted`` and ``mentoring`` (the ground truth), ``generator`` (the order of it all) and
+numbers), ``records`` (posts, people, month arithmetic), ``state`` (the tables, planted
+facts, id counters and random stream every step writes into), ``district`` (one
+district's tables), ``planted`` and ``mentoring`` (the ground truth), ``generator`` (the
+order of it all; the only module that imports the steps, none imports it) and
 ``writer`` (CSV files and the manifest).
 """
 

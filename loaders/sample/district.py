@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from graphsvc.retirement import statutory_retirement
 from loaders.sample.catalogue import (
@@ -28,17 +28,34 @@ from loaders.sample.catalogue import (
 )
 from loaders.sample.names import DEPARTMENTS, person_name, place_name, synthetic_id_number
 from loaders.sample.records import Person, Post, add_months, first_of_month, months_between
-
-if TYPE_CHECKING:
-    from loaders.sample.generator import Generator
+from loaders.sample.state import SampleState
 
 __all__ = ["District"]
+
+# The leadership levels a holder of each level came up through, nearest first, with the
+# least months in each (副职 → 正职 2 years, lower 正职 → upper 副职 3 years).
+_LADDER_BELOW: dict[str, list[tuple[str, int]]] = {
+    "正科": [("副科", 24)],
+    "副处": [("正科", 36), ("副科", 24)],
+    "正处": [("副处", 24), ("正科", 36), ("副科", 24)],
+}
+# Before the first leadership post (副科): a year's probation and three as 一级科员.
+_FIRST_LEADERSHIP_MONTHS = 48
+# The rank ladder (职务与职级并行规定, 2019) and the least years at each rank.
+_RANKS = (
+    "二级科员", "一级科员", "四级主任科员", "三级主任科员", "二级主任科员", "一级主任科员",
+    "四级调研员", "三级调研员", "二级调研员", "一级调研员",
+)  # fmt: skip
+_RANK_YEARS = {"二级科员": 2, "一级科员": 3} | {rank: 2 for rank in _RANKS[2:]}
+# The highest rank of a leader of each level (its level's ranks).
+_TOP_RANK = {"副科": "三级主任科员", "正科": "一级主任科员", "副处": "三级调研员",
+             "正处": "一级调研员"}  # fmt: skip
 
 
 class District:
     """Generates one district into the shared tables."""
 
-    def __init__(self, gen: Generator, index: int, cadres: int, parent_id: str | None) -> None:
+    def __init__(self, gen: SampleState, index: int, cadres: int, parent_id: str | None) -> None:
         self.gen = gen
         self.rng = gen.rng
         self.index = index
@@ -340,31 +357,37 @@ class District:
                     (68, 9, 10, 6, 4, 3),
                 )[0],
             )
-        # Leaders retiring within three years (by the 2025 schedule): a dozen or more.
+
+    def note_retiring(self) -> None:
+        """Leaders retiring within three years (by the 2025 schedule): a dozen or more."""
         horizon = add_months(AS_OF, 36)
         for person in self.people:
             retires = statutory_retirement(person.birth, person.gender)
             if person.level != "科员" and person.gender == "男" and AS_OF < retires <= horizon:
-                planted["retiring_within_3y"].append(person.id)
+                self.gen.planted["retiring_within_3y"].append(person.id)
 
     # ---------------------------------------------------------------- careers
 
+    def _leadership_posts(self, level: str) -> list[Post]:
+        """Every leadership post of ``level`` in the district (its team, the townships' and
+        streets', the departments')."""
+        units = [self.district_id, *self.towns, *self.departments]
+        return [post for unit in units for post in self.team_posts[unit] if post.level == level]
+
     def _history_post(self, person: Person, start: date, end: date, prefer: str) -> Post:
-        """A post held before the current one; leadership posts must be free then."""
+        """A post held before the current one: a leadership post of ``prefer`` free then
+        (when one is), else a staff post, at the grassroots six times in ten."""
         rng = self.rng
-        if prefer in {"副科", "正科"}:
-            units = [*self.towns, *self.departments]
-            for _ in range(8):
-                unit_id = rng.choice(units)
-                options = [
-                    post
-                    for post in self.team_posts[unit_id]
-                    if post.level == prefer and post.id != person.post_id and post.free(start, end)
-                ]
-                if options:
-                    post = rng.choice(options)
-                    post.busy.append((start, end))
-                    return post
+        if prefer != "科员":
+            options = [
+                post
+                for post in self._leadership_posts(prefer)
+                if post.id != person.post_id and post.free(start, end)
+            ]
+            if options:
+                post = rng.choice(options)
+                post.busy.append((start, end))
+                return post
         grassroots = rng.random() < 0.6
         if grassroots:
             town = rng.choice(self.towns)
@@ -374,24 +397,47 @@ class District:
         return rng.choice(self.staff_posts[unit_id] or self.middle_posts[unit_id])
 
     def build_careers(self) -> None:
+        """Each person's posts before the current one. A leader came up the leadership
+        ladder (由副职提任正职, 下级正职提任上级副职): a 正科 holder held a 副科 leadership post
+        for two years or more before, a 副处 holder a 正科 one for three or more (and a 副科
+        one before that), a 正处 holder a 副处 one for two or more; and a first leadership
+        post (副科) came after a year's probation and three years as 一级科员."""
         rng = self.rng
         tables = self.gen.tables
         for person in self.people:
+            chain = _LADDER_BELOW.get(person.level, [])
+            # The least time before the current post: staff years, then each level below.
+            least = (_FIRST_LEADERSHIP_MONTHS if person.level != "科员" else 0) + sum(
+                months for _, months in chain
+            )
+            if months_between(person.work_start, person.post_start) < least:
+                # Too early for the ladder: the current post began later.
+                person.post_start = min(add_months(person.work_start, least), add_months(AS_OF, -3))
+                if months_between(person.work_start, person.post_start) < least:
+                    person.work_start = add_months(person.post_start, -least)
             history: list[tuple[str, date, date | None]] = []
-            span = months_between(person.work_start, person.post_start)
+            cursor = person.post_start
+            leadership: list[tuple[str, date, date]] = []
+            for number, (level, minimum) in enumerate(chain):
+                still = sum(months for _, months in chain[number + 1 :]) + _FIRST_LEADERSHIP_MONTHS
+                room = months_between(person.work_start, cursor) - still - minimum
+                length = minimum + rng.randint(0, max(0, min(room, 48)))
+                start = add_months(cursor, -length)
+                post = self._history_post(person, start, cursor, level)
+                leadership.append((post.id, start, cursor))
+                cursor = start
+            span = months_between(person.work_start, cursor)
             previous = 0 if span < 18 else min(span // 36, rng.choice((1, 1, 2, 2, 3)))
             cuts = sorted(rng.sample(range(6, span - 5), previous)) if previous else []
             bounds = [person.work_start] + [add_months(person.work_start, c) for c in cuts]
-            bounds.append(person.post_start)
-            if span < 3:  # started in the current post: no earlier posts
-                bounds = [person.post_start]
-            level_before = {"正科": "副科", "副处": "正科", "正处": "副处"}.get(person.level)
+            bounds.append(cursor)
+            if span < 3:  # started in the first post of the ladder: no staff posts
+                bounds = [cursor]
             for position in range(len(bounds) - 1):
                 start, end = bounds[position], bounds[position + 1]
-                last = position == len(bounds) - 2
-                prefer = level_before if (last and level_before) else "科员"
-                post = self._history_post(person, start, end, prefer or "科员")
+                post = self._history_post(person, start, end, "科员")
                 history.append((post.id, start, end))
+            history += reversed(leadership)
             history.append((person.post_id, person.post_start, None))
             for post_id, held_from, held_to in history:
                 tables["post_history"].append(
@@ -399,27 +445,31 @@ class District:
                 )
             self._cadre_row(person, history)
 
+    def _rank(self, person: Person, education: str) -> tuple[str | None, date | None]:
+        """The 职级 the rank ladder gives by the day, and since when: 定级 after the year of
+        probation (一级科员, 二级科员 below 本科), then each step after its minimum years
+        (一级科员 → 四级主任科员 3, then 2 a step) and a wait for a place (职数) of up to
+        three years more for a leader, five for staff; a leader's no higher than the ranks
+        of the post's level, a staff member's no higher than 一级主任科员 (one in twenty
+        四级调研员). ``None`` while on probation."""
+        rng = self.rng
+        day = add_months(person.work_start, 12)
+        if day > AS_OF:
+            return None, None
+        position = _RANKS.index("一级科员" if education in {"研究生", "大学本科"} else "二级科员")
+        staff_top = "四级调研员" if rng.random() < 0.05 else "一级主任科员"
+        top = _RANKS.index(_TOP_RANK.get(person.level, staff_top))
+        waits = (0, 0, 12, 12, 24, 36) if person.level != "科员" else (0, 12, 24, 36, 48, 60)
+        while position < top:
+            wait = _RANK_YEARS[_RANKS[position]] * 12 + rng.choice(waits)
+            if add_months(day, wait) > AS_OF:
+                break
+            day = add_months(day, wait)
+            position += 1
+        return _RANKS[position], day
+
     def _cadre_row(self, person: Person, history: list[tuple[str, date, date | None]]) -> None:
         rng = self.rng
-        years = months_between(person.work_start, AS_OF) / 12
-        if person.level == "正处":
-            rank = rng.choice(("一级调研员", "二级调研员"))
-        elif person.level == "副处":
-            rank = rng.choice(("三级调研员", "四级调研员"))
-        elif person.level == "正科":
-            rank = rng.choice(("一级主任科员", "二级主任科员"))
-        elif person.level == "副科":
-            rank = rng.choice(("三级主任科员", "四级主任科员"))
-        elif years < 4:
-            rank = "一级科员"
-        elif years < 8:
-            rank = "四级主任科员"
-        elif years < 12:
-            rank = "三级主任科员"
-        elif years < 17:
-            rank = "二级主任科员"
-        else:
-            rank = "一级主任科员"
         # The current level began with the first post at that level in a row of such posts.
         level_since = person.post_start
         if person.level != "科员":
@@ -428,7 +478,6 @@ class District:
                     level_since = start
                 else:
                     break
-        rank_since = max(person.work_start, add_months(AS_OF, -rng.randint(6, 60)))
         age = months_between(person.birth, AS_OF) / 12
         if person.channel in {"选调生", "引进人才"}:
             education = rng.choice(("研究生", "大学本科", "研究生"))
@@ -437,6 +486,7 @@ class District:
         else:
             education = rng.choices(("大学本科", "研究生", "大学专科"), (68, 22, 10))[0]
         degree = {"研究生": "硕士", "大学本科": "学士"}.get(education)
+        rank, rank_since = self._rank(person, education)
         university = place_name(rng, set()) + rng.choice(UNIVERSITY_KINDS)
         specialty = self.gen.specialty_for(self.unit_category(person.unit_id), rng)
         party = None

@@ -3,10 +3,7 @@ facts planted. The order is part of the output: every step draws from one random
 
 from __future__ import annotations
 
-import random
-from collections import defaultdict
 from collections.abc import Callable
-from typing import Any
 
 from loaders.sample.catalogue import AS_OF, DISTRICT_CADRES
 from loaders.sample.district import District
@@ -17,69 +14,21 @@ from loaders.sample.planted import (
     build_kinship,
     build_pool,
     build_supervision,
+    note_high_rank_staff,
+    plant_pool_reviews,
     plant_quiet_performers,
     plant_regional_avoidance,
+    plant_retirement,
     plant_training_laggards,
 )
-from loaders.sample.records import Post, Sample
+from loaders.sample.records import Sample
+from loaders.sample.state import SampleState
 
 __all__ = ["Generator", "generate_sample"]
 
 
-class Generator:
-    """Shared state of one sample: tables, planted facts, id counters, one random stream."""
-
-    def __init__(self, cadres: int, seed: int) -> None:
-        self.rng = random.Random(seed)
-        self.cadres = cadres
-        self.seed = seed
-        self.tables: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        self.planted: dict[str, list[Any]] = defaultdict(list)
-        self.place_names: set[str] = set()
-        self.district_names: set[str] = set()
-        self.posts: list[Post] = []
-        self.post_name: dict[str, str] = {}
-        self.post_level: dict[str, str] = {}
-        self.cadre_rows: dict[str, dict[str, Any]] = {}
-        self.behind_on_training: set[str] = set()
-        self._counters: dict[str, int] = defaultdict(int)
-        self.specialty_ids: dict[str, str] = {}
-        self._specialties_by_category: dict[str, list[tuple[str, str]]] = defaultdict(list)
-
-    def _next(self, prefix: str, width: int) -> str:
-        self._counters[prefix] += 1
-        return f"{prefix}{self._counters[prefix]:0{width}d}"
-
-    def unit_id(self) -> str:
-        return self._next("U", 5)
-
-    def post_id(self) -> str:
-        return self._next("P", 6)
-
-    def cadre_id(self) -> str:
-        return self._next("C", 6)
-
-    def mentor_id(self) -> str:
-        return self._next("M", 5)
-
-    def project_id(self) -> str:
-        return self._next("J", 5)
-
-    def training_id(self) -> str:
-        return self._next("T", 5)
-
-    def assessment_id(self) -> str:
-        return self._next("A", 7)
-
-    def record_id(self) -> str:
-        return self._next("R", 5)
-
-    def specialty_for(self, category: str | None, rng: random.Random) -> tuple[str, str]:
-        """(name, id) of a specialty, from ``category`` most of the time."""
-        if category and category in self._specialties_by_category and rng.random() < 0.7:
-            return rng.choice(self._specialties_by_category[category])
-        name, _category, _scarce = rng.choice(SPECIALTIES)
-        return name, self.specialty_ids[name]
+class Generator(SampleState):
+    """One sample's generation: the state, and the order of the steps."""
 
     def run(self, on_progress: Callable[[str, int, int], None] | None) -> Sample:
         for number, (name, category, scarce) in enumerate(SPECIALTIES, start=1):
@@ -103,7 +52,10 @@ class Generator:
             district.build_units()
             district.build_posts()
             district.build_people()
+            plant_retirement(self, district)
+            district.note_retiring()
             district.build_careers()
+            note_high_rank_staff(self, district)
             district.build_requirements()
             district.build_rotations()
             district.build_projects()
@@ -113,6 +65,7 @@ class Generator:
             build_pool(self, district)
             build_mentoring(self, district)
             build_supervision(self, district)
+            plant_pool_reviews(self, district)
             build_kinship(self, district)
             plant_regional_avoidance(self, district)
             plant_quiet_performers(self, district)

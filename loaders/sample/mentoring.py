@@ -10,16 +10,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from graphsvc.retirement import statutory_retirement
 from loaders.sample.catalogue import AS_OF
 from loaders.sample.district import District
 from loaders.sample.names import person_name
 from loaders.sample.records import Person, add_months, months_between
-
-if TYPE_CHECKING:
-    from loaders.sample.generator import Generator
+from loaders.sample.state import SampleState
 
 __all__ = ["build_mentoring"]
 
@@ -50,7 +48,7 @@ class _Book:
                            "end": end})  # fmt: skip
 
 
-def build_mentoring(gen: Generator, district: District) -> None:
+def build_mentoring(gen: SampleState, district: District) -> None:
     """Mentors and pairings of one district; plants uncovered mentees, distant pairings,
     overloaded and departed mentors."""
     need = _mentees(district)
@@ -82,7 +80,7 @@ def _mentees(district: District) -> list[Person]:
     ]
 
 
-def _mentor_candidates(gen: Generator, district: District) -> dict[str, list[Person]]:
+def _mentor_candidates(gen: SampleState, district: District) -> dict[str, list[Person]]:
     """Team members and a quarter of the long-serving staff, by township."""
     by_town: dict[str, list[Person]] = defaultdict(list)
     for person in district.people:
@@ -93,7 +91,7 @@ def _mentor_candidates(gen: Generator, district: District) -> dict[str, list[Per
 
 
 def _new_mentor(
-    gen: Generator, district: District, book: _Book, person: Person | None, unit: str
+    gen: SampleState, district: District, book: _Book, person: Person | None, unit: str
 ) -> str:
     """Add a mentor (a cadre, or an outside expert when ``person`` is None) homed in ``unit``."""
     rng = gen.rng
@@ -140,7 +138,7 @@ def _new_mentor(
 
 
 def _recruit_mentors(
-    gen: Generator,
+    gen: SampleState,
     district: District,
     book: _Book,
     need: list[Person],
@@ -162,7 +160,7 @@ def _recruit_mentors(
     book.mentor_cadre = {row["id"]: row["cadre_id"] for row in book.mentors}
 
 
-def _pair_mentees(gen: Generator, district: District, book: _Book, need: list[Person]) -> None:
+def _pair_mentees(gen: SampleState, district: District, book: _Book, need: list[Person]) -> None:
     """Pair most mentees, within their township when possible; leave some uncovered on purpose
     and plant the pairings across townships."""
     rng = gen.rng
@@ -192,7 +190,7 @@ def _pair_mentees(gen: Generator, district: District, book: _Book, need: list[Pe
 
 
 def _overload_some_mentors(
-    gen: Generator, district: District, book: _Book, need: list[Person]
+    gen: SampleState, district: District, book: _Book, need: list[Person]
 ) -> None:
     """Give a few full mentors up to two more local mentees than their capacity (planted)."""
     full = sorted((m for m in book.mentors if not book.has_room(m["id"])), key=lambda m: m["id"])
@@ -213,7 +211,7 @@ def _overload_some_mentors(
             gen.planted["overloaded_mentors"].append(mentor["id"])
 
 
-def _let_some_mentors_leave(gen: Generator, district: District, book: _Book) -> None:
+def _let_some_mentors_leave(gen: SampleState, district: District, book: _Book) -> None:
     """Mentors who have left or retired but still have active mentees (planted)."""
     rng = gen.rng
     active = sorted({p["mentor_id"] for p in book.pairs})
@@ -223,7 +221,7 @@ def _let_some_mentors_leave(gen: Generator, district: District, book: _Book) -> 
         gen.planted["departed_mentors"].append(mentor_id)
 
 
-def _past_pairings(gen: Generator, district: District, book: _Book) -> None:
+def _past_pairings(gen: SampleState, district: District, book: _Book) -> None:
     """Pairings of earlier years that ended after the usual three years.
 
     A veteran may still be a mentee today (a pool member, a recent 选调生); a mentor who

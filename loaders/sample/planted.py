@@ -9,26 +9,29 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from typing import TYPE_CHECKING, Any
+from datetime import date
+from typing import Any
 
+from graphsvc.retirement import statutory_retirement
 from loaders.sample.catalogue import AS_OF, EXIT_REASONS
 from loaders.sample.district import District
 from loaders.sample.records import Person, Post, add_months, months_between
-
-if TYPE_CHECKING:
-    from loaders.sample.generator import Generator
+from loaders.sample.state import SampleState
 
 __all__ = [
     "build_kinship",
     "build_pool",
     "build_supervision",
+    "note_high_rank_staff",
+    "plant_pool_reviews",
     "plant_quiet_performers",
     "plant_regional_avoidance",
+    "plant_retirement",
     "plant_training_laggards",
 ]
 
 
-def plant_training_laggards(gen: Generator, district: District) -> None:
+def plant_training_laggards(gen: SampleState, district: District) -> None:
     """Choose who will be behind on training."""
     rng = gen.rng
     settled = [p for p in district.people if not p.young_recruit]
@@ -39,7 +42,7 @@ def plant_training_laggards(gen: Generator, district: District) -> None:
     gen.planted["behind_on_training"].extend(sorted(p.id for p in behind))
 
 
-def build_pool(gen: Generator, district: District) -> None:
+def build_pool(gen: SampleState, district: District) -> None:
     """The district's young-cadre pool; plants declining and over-age members."""
     rng = gen.rng
     pool_id = f"POOL{district.index + 1:03d}"
@@ -114,7 +117,7 @@ def build_pool(gen: Generator, district: District) -> None:
         )
 
 
-def plant_quiet_performers(gen: Generator, district: District) -> None:
+def plant_quiet_performers(gen: SampleState, district: District) -> None:
     """A few strong, unseen people: excellent grades and project results, not in the
     pool, no promotion for years. Own random stream: the rest of the sample is unchanged."""
     rng = random.Random(gen.seed * 1_000 + district.index)
@@ -142,7 +145,7 @@ def plant_quiet_performers(gen: Generator, district: District) -> None:
         gen.planted["quiet_performers"].append(person.id)
 
 
-def build_supervision(gen: Generator, district: District) -> None:
+def build_supervision(gen: SampleState, district: District) -> None:
     """Talks and sanctions; plants the sanctions (everything heavier than a talk)."""
     rng = gen.rng
     kinds = (
@@ -177,7 +180,7 @@ def build_supervision(gen: Generator, district: District) -> None:
             )
 
 
-def build_kinship(gen: Generator, district: District) -> None:
+def build_kinship(gen: SampleState, district: District) -> None:
     """Relatives; plants the kinship conflicts."""
     rng = gen.rng
     rows = gen.tables["kinship"]
@@ -248,7 +251,7 @@ _DEPARTMENT_HEADS = {
 }
 
 
-def plant_regional_avoidance(gen: Generator, district: District) -> None:
+def plant_regional_avoidance(gen: SampleState, district: District) -> None:
     """Head posts held by someone who grew up in the area the post governs (regional avoidance),
     and near misses that are no conflict.
 
@@ -356,7 +359,7 @@ def plant_regional_avoidance(gen: Generator, district: District) -> None:
             break
 
 
-def _plant_secretary_at_home(gen: Generator, district: District) -> None:
+def _plant_secretary_at_home(gen: SampleState, district: District) -> None:
     """A township party secretary serving in the township where they grew up."""
     for unit in reversed(district.towns):
         secretaries = [
@@ -380,7 +383,7 @@ def _held_post(district: District, town: str, role: str, used: set[str]) -> Post
     return None
 
 
-def _grew_up_in(gen: Generator, district: District, person: Person, unit_id: str) -> None:
+def _grew_up_in(gen: SampleState, district: District, person: Person, unit_id: str) -> None:
     person.hometown_unit_id = unit_id
     row = gen.cadre_rows[person.id]
     row["hometown_unit_id"] = unit_id
@@ -400,3 +403,100 @@ def _case(person: Person, post: Post, area: str, home: str) -> dict[str, Any]:
         "area_unit_id": area,
         "hometown_unit_id": home,
     }
+
+
+def _born_to_retire(gender: str, retires_after: int) -> date:
+    """The first birth month whose statutory retirement (the law's 2025 schedule) falls
+    ``retires_after`` months after the sample's day or later (negative: before it)."""
+    wanted = add_months(AS_OF, retires_after)
+    birth = add_months(AS_OF, -12 * (70 if gender == "男" else 65))
+    while statutory_retirement(birth, gender) < wanted:
+        birth = add_months(birth, 1)
+    return birth
+
+
+def plant_retirement(gen: SampleState, district: District) -> None:
+    """Staff past their statutory retirement day yet still active, and people close to it:
+    who a committee must not (or only knowingly) appoint. Listed as ``past_retirement`` and
+    ``near_retirement``. Own random stream."""
+    rng = random.Random(gen.seed * 1_000 + 700 + district.index)
+    staff = [
+        p
+        for p in district.people
+        if p.level == "科员" and not p.young_recruit and p.unit_id in district.departments
+    ]
+    deputies = [p for p in district.people if p.level == "副科"]
+    chosen = rng.sample(staff, min(len(staff), 4)) + rng.sample(deputies, min(len(deputies), 1))
+    plans = [("男", -rng.randint(2, 14)), ("女", -rng.randint(2, 14))]
+    plans += [("男", rng.randint(3, 20)), ("女", rng.randint(3, 20)), ("男", rng.randint(6, 22))]
+    for person, (gender, months) in zip(chosen, plans, strict=False):
+        birth = _born_to_retire(gender, months)
+        person.work_start = max(
+            add_months(person.work_start, months_between(person.birth, birth)),
+            add_months(birth, 12 * 22),
+        )
+        person.post_start = max(person.post_start, person.work_start)
+        person.birth, person.gender = birth, gender
+        entry = {
+            "cadre_id": person.id,
+            "gender": gender,
+            "birth": birth.isoformat(),
+            "retires": statutory_retirement(birth, gender).isoformat(),
+            "level": person.level,
+        }
+        gen.planted["past_retirement" if months < 0 else "near_retirement"].append(entry)
+
+
+def note_high_rank_staff(gen: SampleState, district: District) -> None:
+    """Staff who hold no leadership post but a 职级 of 正科 or above (二级主任科员 and up):
+    a lateral move (平级转任) into a 正科 post is possible for them, a promotion on the
+    leadership track is not. Listed as ``high_rank_non_leaders``."""
+    high = {"二级主任科员", "一级主任科员", "四级调研员", "三级调研员", "二级调研员", "一级调研员"}
+    for person in district.people:
+        row = gen.cadre_rows[person.id]
+        if person.level == "科员" and row["rank"] in high:
+            gen.planted["high_rank_non_leaders"].append(
+                {"cadre_id": person.id, "rank": row["rank"]}
+            )
+
+
+def plant_pool_reviews(gen: SampleState, district: District) -> None:
+    """Pool members given an admonishment (诫勉, in its effect period) or a reminder talk
+    (提醒谈话) since entering the pool: due for exit review, so they earn no pool credit in
+    a ranking. Listed as ``pool_under_review``. Own random stream."""
+    rng = random.Random(gen.seed * 1_000 + 800 + district.index)
+    planted_before = set(gen.planted["pool_declining"]) | set(gen.planted["pool_over_age"])
+    supervised = {row["cadre_id"] for row in gen.tables["supervision"]}
+    entered = {
+        row["cadre_id"]: row["start"]
+        for row in gen.tables["pool_membership"]
+        if row["end"] is None and row["cadre_id"] in district.pool_ids
+    }
+    settled = sorted(
+        cadre_id
+        for cadre_id, start in entered.items()
+        if cadre_id not in planted_before
+        and cadre_id not in supervised
+        and start <= add_months(AS_OF, -8)
+    )
+    for cadre_id, kind, ago in zip(
+        rng.sample(settled, min(len(settled), 2)), ("诫勉", "提醒谈话"), (2, 5), strict=False
+    ):
+        when = add_months(AS_OF, -ago)
+        gen.tables["supervision"].append(
+            {
+                "id": gen.record_id(),
+                "cadre_id": cadre_id,
+                "kind": kind,
+                "date": when,
+                "effect_months": None,
+                "note": "(合成数据)",
+            }
+        )
+        gen.planted["pool_under_review"].append(
+            {"cadre_id": cadre_id, "kind": kind, "date": when.isoformat()}
+        )
+        if kind == "诫勉":
+            gen.planted["sanctioned"].append(
+                {"cadre_id": cadre_id, "kind": kind, "date": when.isoformat()}
+            )

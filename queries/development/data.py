@@ -23,7 +23,6 @@ from graphsvc.snapshot import Snapshot, node_dicts, pylist, snapshot_of
 from graphsvc.stores.base import GraphStore
 from graphsvc.vocab import LEVEL_ORDER, Level
 from queries.selection.candidates import SelectionContext
-from queries.selection.eligibility import equivalent_level
 from queries.selection.follow import patched_context
 from queries.selection.policy import SelectionPolicy
 from queries.selection.records import (
@@ -261,10 +260,9 @@ class DevelopmentData:
 
     def level_rank(self, cadre_id: str) -> int | None:
         """The cadre's level on the ladder (ranks count as their equivalent level)."""
-        record = self.records.get(cadre_id)
-        if record is None:
-            return None
-        return LEVEL_ORDER[equivalent_level(record.cadre)[0]]
+        facts = self.context.facts
+        row = facts.index.get(cadre_id)
+        return None if row is None else int(facts.cadres.standing[row])
 
     def branch(self, unit_id: str | None) -> str | None:
         """The township, street or department a unit belongs to (itself when it is one).

@@ -2,8 +2,10 @@
 
 Who should have a mentor is a policy (``[mentoring]``): recruits within N years,
 listed channels (选调生, 到村(社区)工作大学生) within N years of starting work,
-and pool members. A mentee is *covered* when a current pairing names a mentor
-who is still serving (在岗, and still an active cadre when the mentor is one).
+and pool members. A mentee is *covered* on a day when a pairing running that day
+names a mentor who is serving (在岗, and an active cadre when the mentor is one): the
+one definition of coverage (:func:`covered_mentees`), read by this analysis, the
+targets, the home page and the reports.
 
 Matching pairs uncovered mentees with mentors that have spare capacity. It is a
 minimum-cost flow (networkx's network simplex):
@@ -29,7 +31,9 @@ and weighted by ``[mentoring.cost]``:
 
 Rules never broken: a mentor is never the mentee, never a relative
 (RELATIVE_OF), never junior to the mentee (lower level, or same level with
-less service), never retiring within ``min_years_to_retire``, never beyond
+less service), never retiring within ``min_years_to_retire``, never one whose last
+annual grade bars or who is inside an effect period (``skip_barred_grade``,
+``skip_in_effect``), never beyond
 ``max_distance`` or (unless ``allow_far``) outside the mentee's township,
 street or department, never over capacity (``many_to_one`` false: a mentor
 takes one mentee at most).
@@ -44,6 +48,7 @@ from datetime import date
 from typing import Any
 
 import networkx as nx
+import numpy as np
 
 from graphsvc.dates import add_months
 from graphsvc.rows import EdgeRow
@@ -65,10 +70,13 @@ from queries.development.results import (
     UnitShort,
     UnmatchedMentee,
 )
+from queries.selection.rules.assessment import barred_grade
+from queries.selection.rules.effect_period import effect_ends
 
 __all__ = [
     "MentorSlot",
     "coverage",
+    "covered_mentees",
     "mentees_needing",
     "min_cost_pairing",
     "recommend_mentors",
@@ -151,6 +159,14 @@ def _covered(data: DevelopmentData, mentors: list[str]) -> bool:
     return any(_mentor_serving(data, data.mentors.get(m, {})) for m in mentors)
 
 
+def covered_mentees(data: DevelopmentData, need: Mapping[str, str], on: date) -> set[str]:
+    """Coverage, defined once: of the cadres who ``need`` a mentor on ``on``, those with a
+    pairing running that day whose mentor is serving (在岗, an active cadre when a cadre;
+    the mentor's status as recorded now)."""
+    current = _current_pairings(data, on)
+    return {c for c in need if _covered(data, current.get(c, []))}
+
+
 def _share(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
@@ -185,7 +201,7 @@ def coverage(*, data: DevelopmentData) -> CoverageResult:
     as_of = data.as_of
     need = mentees_needing(data)
     current = _current_pairings(data, as_of)
-    covered = {c for c in need if _covered(data, current.get(c, []))}
+    covered = covered_mentees(data, need, as_of)
     branch = {c: data.units.name(data.branch(data.unit_of(c))) for c in need}
     channel = {c: str(data.cadres[c].get("channel", "")) for c in need}
     year = {
@@ -323,9 +339,23 @@ class MentorSlot:
     home_units: tuple[str, ...]  # where the mentor is local (own unit, or mentees' units)
 
 
+def _unfit(data: DevelopmentData) -> set[str]:
+    """Cadres never suggested as mentors (settings): a last annual grade that bars
+    (``skip_barred_grade``), or inside an effect period (``skip_in_effect``)."""
+    policy, facts = data.policy, data.context.facts
+    unfit = np.zeros(len(facts), dtype=bool)
+    if policy.mentoring.skip_barred_grade:
+        unfit |= barred_grade(facts, policy.rules.assessment.barred_grades)
+    if policy.mentoring.skip_in_effect:
+        unfit |= ~np.isnat(effect_ends(facts)[0])
+    return {facts.ids[row] for row in np.flatnonzero(unfit).tolist()}
+
+
 def available_mentors(data: DevelopmentData) -> list[MentorSlot]:
-    """Serving pool mentors with spare capacity, not retiring within the policy's years."""
+    """Serving pool mentors with spare capacity, not retiring within the policy's years,
+    whose last grade does not bar and who are in no effect period (settings)."""
     policy = data.policy.mentoring
+    unfit = _unfit(data)
     current = _current_pairings(data, data.as_of)
     load: Counter[str] = Counter(m for ms in current.values() for m in ms)
     mentee_units: dict[str, set[str]] = defaultdict(set)
@@ -338,6 +368,8 @@ def available_mentors(data: DevelopmentData) -> list[MentorSlot]:
     slots = []
     for mentor_id, mentor in sorted(data.mentors.items()):
         if not _mentor_serving(data, mentor) or mentor.get("in_pool") is False:
+            continue
+        if mentor.get("cadre_id") in unfit:
             continue
         retires = _mentor_retires(data, mentor)
         if retires is not None and retires <= horizon:
@@ -613,8 +645,7 @@ def recommend_mentors(*, data: DevelopmentData) -> RecommendationResult:
     """
     weights = data.policy.mentoring.cost.model_dump()
     need = mentees_needing(data)
-    current = _current_pairings(data, data.as_of)
-    uncovered = sorted(c for c in need if not _covered(data, current.get(c, [])))
+    uncovered = sorted(set(need) - covered_mentees(data, need, data.as_of))
     slots = {slot.mentor_id: slot for slot in available_mentors(data)}
     pair_cost, terms, blocked = _pair_options(data, uncovered, slots)
     pairs = min_cost_pairing(

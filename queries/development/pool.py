@@ -6,28 +6,28 @@
   criteria of ``[pool]`` (age at most ``entry_max_age``, ``entry_min_service_years``
   of service, at least ``entry_excellent_years`` 优秀 grades in the last three
   years and no grade below 称职, nothing under supervision in effect), strongest first;
-- **exit review**: members whose last annual grade fell to a barred grade or
-  below the year before, who received a supervision record since entering, who
-  are past the pool's age limit (the pool's own ``max_age``, else the policy's),
-  or who have been in the pool ``no_progress_years`` without a promotion;
+- **exit review**: members flagged by :mod:`queries.selection.pool_review` (the one
+  reading ranking uses too: a flagged member earns no pool credit in a score): a last
+  annual grade barred or fallen more than a step, a supervision record since entering,
+  past the pool's age limit, or ``no_progress_years`` in the pool without a promotion;
 - **history**: size at each year's end, entries and exits (with reasons).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from datetime import date
 
 from graphsvc.dates import add_months, completed_years
-from queries.development.data import DevelopmentData, PoolStay
+from queries.development.data import DevelopmentData
 from queries.development.results import PoolCandidate, PoolExit, PoolPerson, PoolResult, PoolYear
-from queries.selection.eligibility import in_effect
+from queries.selection.pool_review import GRADE_STEPS, exit_reasons, recent_grades
 from queries.selection.records import CadreRecord
+from queries.selection.rules.effect_period import active_records
 
 __all__ = ["pool_review"]
 
-_GRADE_VALUE = {"优秀": 3, "称职": 2, "基本称职": 1, "不称职": 0}
+_GRADE_VALUE = GRADE_STEPS
 _RESULT_VALUE = {"优秀": 1.0, "良好": 0.6, "合格": 0.3}
 
 
@@ -36,12 +36,6 @@ _AGE_BANDS = ((30, "30岁以下"), (35, "30-34岁"), (40, "35-39岁"), (None, "4
 
 def _age_band(age: float) -> str:
     return next(label for limit, label in _AGE_BANDS if limit is None or age < limit)
-
-
-def _recent_grades(record: CadreRecord, as_of: date) -> list[tuple[int, str]]:
-    """The last three years' graded annual assessments, newest first."""
-    years = [y for y in sorted(record.annual_grades, reverse=True) if y < as_of.year][:3]
-    return [(y, record.annual_grades[y]) for y in years if record.annual_grades[y] in _GRADE_VALUE]
 
 
 def _strength(record: CadreRecord, grades: list[tuple[int, str]]) -> float:
@@ -113,10 +107,11 @@ def _entry_candidate(data: DevelopmentData, cadre_id: str) -> PoolCandidate | No
     record = data.records[cadre_id]
     if not (_young_enough(data, cadre_id) and _served_long_enough(data, record)):
         return None
-    grades = _recent_grades(record, data.as_of)
+    facts = data.context.facts
+    grades = recent_grades(facts, facts.index[cadre_id])
     if not _graded_well(data, grades):
         return None
-    if in_effect(record, data.policy, data.as_of):  # nothing under supervision in effect
+    if active_records(record.supervision, data.policy, data.as_of):  # nothing in effect
         return None
     started: date = record.cadre["work_start"]
     return {
@@ -141,83 +136,22 @@ def _entry_candidates(data: DevelopmentData, members: set[str]) -> list[PoolCand
     return candidates
 
 
-# Exit rules: each gives the reasons a member is due for review on one ground (none: not due).
-
-
-def _declined(data: DevelopmentData, cadre_id: str, stay: PoolStay) -> list[str]:
-    """The last grade is barred, or more than one step below the year before."""
-    grades = _recent_grades(data.records[cadre_id], data.as_of)
-    barred = set(data.policy.rules.assessment.barred_grades)
-    if grades and (
-        grades[0][1] in barred
-        or (len(grades) > 1 and _GRADE_VALUE[grades[0][1]] < _GRADE_VALUE[grades[1][1]] - 1)
-    ):
-        before = grades[1][1] if len(grades) > 1 else "无"
-        return [f"{grades[0][0]}年度考核{grades[0][1]}（此前{before}）"]
-    return []
-
-
-def _sanctioned(data: DevelopmentData, cadre_id: str, stay: PoolStay) -> list[str]:
-    """Supervision records since entering, else any still in effect."""
-    record = data.records[cadre_id]
-    since_entry = [s for s in record.supervision if s["date"] >= stay.start]
-    flagged = since_entry or [item for item, _ in in_effect(record, data.policy, data.as_of)]
-    return [f"{item['date'].isoformat()}受{item['kind']}" for item in flagged]
-
-
-def _over_age(data: DevelopmentData, cadre_id: str, stay: PoolStay) -> list[str]:
-    """Older than the pool's own age limit, else the policy's."""
-    pool = data.pools.get(stay.pool_id, {})
-    limit = float(pool.get("max_age") or data.policy.pool.max_age)
-    age = data.age(cadre_id) or 0
-    if age <= limit:
-        return []
-    years, months = divmod(round(age * 12), 12)  # whole years and months, never rounded up
-    return [f"{years}岁{months}个月，超过入库年龄上限{limit:g}岁"]
-
-
-def _no_progress(data: DevelopmentData, cadre_id: str, stay: PoolStay) -> list[str]:
-    """In the pool ``no_progress_years`` without a promotion or a rank step."""
-    record = data.records[cadre_id]
-    years_in = (data.as_of - stay.start).days / 365.25
-    # A promotion or a rank step since entering resets the level or rank date.
-    promoted_since = any(
-        (record.cadre.get(key) or date.min) >= stay.start for key in ("level_since", "rank_since")
-    )
-    if years_in >= data.policy.pool.no_progress_years and not promoted_since:
-        return [f"入库{years_in:.1f}年未获提拔或晋升职级"]
-    return []
-
-
-_EXIT_RULES: tuple[tuple[str, Callable[[DevelopmentData, str, PoolStay], list[str]]], ...] = (
-    ("decline", _declined),
-    ("sanction", _sanctioned),
-    ("over_age", _over_age),
-    ("no_progress", _no_progress),
-)
-
-
 def _exit_review(data: DevelopmentData, members: set[str]) -> list[PoolExit]:
     """Members due for review, each with the grounds (``kinds``) and their reasons."""
     stays = {s.cadre_id: s for s in data.stays if s.current(data.as_of)}
+    facts = data.context.facts
     review: list[PoolExit] = []
     for cadre_id in sorted(members):
-        stay = stays[cadre_id]
-        kinds: list[str] = []
-        reasons: list[str] = []
-        for kind, rule in _EXIT_RULES:
-            found = rule(data, cadre_id, stay)
-            if found:
-                kinds.append(kind)
-                reasons.extend(found)
-        if kinds:
+        grounds = exit_reasons(facts, facts.index[cadre_id])
+        if grounds:
+            stay = stays[cadre_id]
             review.append(
                 {
                     **_person(data, cadre_id),
                     "pool_id": stay.pool_id,
                     "in_pool_since": stay.start.isoformat(),
-                    "kinds": kinds,
-                    "reasons": reasons,
+                    "kinds": [kind for kind, _ in grounds],
+                    "reasons": [reason for _, found in grounds for reason in found],
                 }
             )
     return review

@@ -7,7 +7,9 @@
   than any the cadre held before, the share taken by cadres under 35;
 - **pool size** at the year's end (or the day of the analysis);
 - **mentoring coverage** at the year's end: of those who should have had a
-  mentor then (the mentoring policy), the share with a pairing running then.
+  mentor then (the mentoring policy), the share covered then: a pairing running with a
+  serving mentor (:func:`queries.development.mentoring.covered_mentees`, the one
+  definition the mentoring page and the home page read too).
 
 A target the policy leaves empty is reported without a verdict. History is read
 from the records as they are now: cadres who have left count among that year's
@@ -23,7 +25,7 @@ from typing import Any
 from graphsvc.dates import months_between
 from graphsvc.vocab import LEVEL_ORDER, Level
 from queries.development.data import DevelopmentData
-from queries.development.mentoring import mentees_needing
+from queries.development.mentoring import covered_mentees, mentees_needing
 from queries.development.results import TargetsResult, TargetYear
 
 __all__ = ["promotions", "target_figures"]
@@ -96,8 +98,7 @@ def target_figures(*, data: DevelopmentData) -> TargetsResult:
     for year in range(as_of.year - policy.years + 1, as_of.year + 1):
         end = min(date(year, 12, 31), as_of)
         need = mentees_needing(data, end)
-        paired = {p.mentee_id for p in data.pairings if p.current(end)}
-        covered = sum(1 for c in need if c in paired)
+        covered = len(covered_mentees(data, need, end))
         pool_size = len(data.pool_members(end))
         new_share = _share(young_recruits[year], recruits[year])
         promo_share = _share(young_promoted[year], promoted[year])

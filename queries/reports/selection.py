@@ -27,6 +27,13 @@ def _unique(labels: list[str]) -> list[str]:
     return unique
 
 
+def _post_or_rank(assignment: Mapping[str, Any]) -> str:
+    """领导职务 when the appointee holds a leadership post, else the 职级 (未登记: none)."""
+    if assignment.get("leader"):
+        return "领导职务"
+    return str(assignment.get("rank") or "未登记")
+
+
 def _dotted(iso: str) -> str:
     return iso[:10].replace("-", ".")
 
@@ -70,14 +77,17 @@ def round_report(
             "岗位": (a["post_name"] if a else None) or post.get("name") or post_id,
             "拟任人选": a["name"] if a else "（未配）",
             "出生年月": person.get("birth", "") if a else "",
-            "现任职务": person.get("current_post", "") if a else "",
+            "年龄": a.get("age") if a else None,
+            "现任职务": (a.get("current_post") or person.get("current_post", "")) if a else "",
+            "领导职务或职级": _post_or_rank(a) if a else "",
+            "提示": "；".join(a.get("flags", [])) if a else "",
             "匹配分": a["score"] if a else None,
             "该岗位排名": a["rank_for_post"] if a else None,
             "35岁以下": ("是" if a["young"] else "否") if a else "",
             "推荐理由": "；".join(a["reasons"]) if a else "",
         }
         if not people:
-            del row["出生年月"], row["现任职务"]
+            del row["出生年月"]
         runners = result["runners_up"].get(post_id, [])
         for index in range(alternates):
             runner = runners[index] if index < len(runners) else None
@@ -189,7 +199,10 @@ def bench_report(result: BenchResult) -> Report:
                 {
                     "岗位编号": p["post_id"],
                     "岗位": p["post_name"],
-                    "现可任职": "、".join(f"{c['name']}({c['score']:.2f})" for c in p["ready_now"]),
+                    "现可任职": "、".join(
+                        f"{c['name']}({c['score']:.2f}{''.join('，' + f for f in c['flags'])})"
+                        for c in p["ready_now"]
+                    ),
                     "一年内": p["ready_in_1y_count"],
                     "两年内": p["ready_in_2y_count"],
                 }

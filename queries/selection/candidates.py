@@ -2,7 +2,10 @@
 
 A :class:`SelectionContext` reads what ranking needs once (every active cadre's
 record, units, specialties, post requirements, who holds what), so that one post
-or a whole round of posts is ranked without reading the store again.
+or a whole round of posts is ranked without reading the store again. One post's
+candidates go the way a round's do (:mod:`queries.selection.vectorized`): the post's
+scope, the rule units' masks, the scores, then the lines and reasons of the people
+shown; those left out are listed with the lines that bar them.
 """
 
 from __future__ import annotations
@@ -11,29 +14,21 @@ from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 
+from graphsvc.dates import completed_years
 from graphsvc.rows import EdgeRow
 from graphsvc.snapshot import node_dicts, pylist, snapshot_of
 from graphsvc.stores.base import GraphStore
-from queries.selection.check import NotFound
+from graphsvc.vocab import LEVEL_ORDER, Level
 from queries.selection.columns import CadreColumns, Histories, months_between_columns
-from queries.selection.eligibility import Verdict, check_eligibility
-from queries.selection.masks import EligibilityFacts
+from queries.selection.heads import governed_area, head_kind
 from queries.selection.policy import SelectionPolicy
-from queries.selection.ranking import (
-    Candidate,
-    TeamGaps,
-    candidate_levels,
-    equivalent,
-    evaluate,
-    score_candidate,
-    team_gaps,
-)
+from queries.selection.ranking import Candidate, TeamGaps
 from queries.selection.records import (
     CadreRecord,
     LazyRecords,
@@ -44,19 +39,38 @@ from queries.selection.records import (
     read_cadre_records,
     read_units,
 )
-from queries.selection.results import CandidatesResult, ExcludedRow, ScopeRow
+from queries.selection.results import (
+    CandidateRow,
+    CandidatesResult,
+    ExcludedRow,
+    Person,
+    ScopeRow,
+)
+from queries.selection.rules import LEVEL_RULES, CadreFacts, Target, Verdict, verdict
+from queries.selection.rules.base import FAIL
 from queries.selection.scope import WHOLE_AREA_NAME, ScopeIndex
+from queries.selection.scores import CadreArrays, PostScores, score_post, score_reasons
+from queries.selection.vectorized import holder_rows, pool_of, ranked_post, without
 
 __all__ = [
+    "POOL_REVIEW_FLAG",
+    "NotFound",
     "SelectionContext",
     "explain",
     "needed_categories",
+    "person",
     "post_team",
     "rank_candidates",
     "rank_in_context",
     "required_categories",
     "write_back_candidates",
 ]
+
+POOL_REVIEW_FLAG = "优秀年轻干部库成员，列入出库复核"
+
+
+class NotFound(LookupError):
+    """A cadre or post id that the store does not have."""
 
 
 @dataclass
@@ -70,11 +84,11 @@ class SelectionContext:
     category_of: dict[str, str]
     policy: SelectionPolicy
     as_of: date
-    _verdicts: dict[tuple[str, str, date], Verdict] = field(default_factory=dict)
-    memo: dict[str, dict[str, float]] = field(default_factory=dict)  # per cadre, for scoring
     _posts_by_unit: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     _scopes: ScopeIndex | None = field(default=None, repr=False)
-    _facts: EligibilityFacts | None = field(default=None, repr=False)
+    _facts: CadreFacts | None = field(default=None, repr=False)
+    _arrays: tuple[CadreFacts, CadreArrays] | None = field(default=None, repr=False)
+    _memo: dict[tuple[str, Any], Any] = field(default_factory=dict, repr=False)
     _columns: tuple[date, Histories, CadreColumns] | None = field(default=None, repr=False)
     # The snapshot the context was read from, and the rows of ``sorted(records)`` in it:
     # then columns come from its tables, and no record is built for them.
@@ -113,7 +127,11 @@ class SelectionContext:
         built = isinstance(self.records, LazyRecords) and dict.__contains__(self.records, cadre_id)
         if self.graph is None or built or not isinstance(self.records, LazyRecords):
             return self.records[cadre_id]
-        return self.graph.avoidance_records([self.graph.cadre_row[cadre_id]])[0]
+        key = (cadre_id, "avoidance")
+        if key not in self._memo:
+            self._memo[key] = self.graph.avoidance_records([self.graph.cadre_row[cadre_id]])[0]
+        found: CadreRecord = self._memo[key]
+        return found
 
     def names(self, cadre_ids: Sequence[str]) -> list[Any]:
         """Each cadre's name (``None`` when unknown), without building their records."""
@@ -132,15 +150,15 @@ class SelectionContext:
         return young
 
     @property
-    def facts(self) -> EligibilityFacts:
-        """The hard rules' facts of every cadre as columns, for eligibility masks (built on
-        first use; rows in ``sorted(records)`` order)."""
+    def facts(self) -> CadreFacts:
+        """Every cadre's facts as columns, what the rule units judge (built on first use;
+        rows in ``sorted(records)`` order; anew when the policy or the day changes)."""
         stale = self._facts is not None and (
             self._facts.policy is not self.policy or self._facts.as_of != self.as_of
         )
         if self._facts is None or stale:
             histories, cadres = self.columns
-            self._facts = EligibilityFacts.build(
+            self._facts = CadreFacts.build(
                 self.records,
                 self.units,
                 policy=self.policy,
@@ -149,8 +167,49 @@ class SelectionContext:
                 cadres=cadres,
                 graph=self.graph,
                 rows=self.rows,
+                scopes=self.scopes,
+                avoidance_record=self.avoidance_record,
             )
         return self._facts
+
+    @property
+    def arrays(self) -> CadreArrays:
+        """Every cadre's post-independent score figures (built on first use)."""
+        facts = self.facts
+        if self._arrays is None or self._arrays[0] is not facts:
+            self._arrays = (facts, CadreArrays.build(self))
+        return self._arrays[1]
+
+    def team(self, post_id: str) -> TeamGaps:
+        """What the post's leadership team lacks (remembered)."""
+        key = (post_id, self.as_of)
+        if key not in self._memo:
+            self._memo[key] = post_team(self, post_id)
+        found: TeamGaps = self._memo[key]
+        return found
+
+    def regional_area(self, post_id: str) -> str | None:
+        """For regional avoidance: the area a head post governs, ``None`` when the post is no
+        head post (or the policy checks no regional avoidance); remembered."""
+        key = (post_id, "area")
+        if key not in self._memo:
+            post, avoidance = self.posts[post_id], self.policy.avoidance
+            head = (
+                avoidance.enabled
+                and avoidance.regional
+                and (head_kind(post, self.units, avoidance) is not None)
+            )
+            area = governed_area(post.get("unit_id"), self.units, avoidance) if head else None
+            self._memo[key] = area
+        found: str | None = self._memo[key]
+        return found
+
+    def target(self, post_id: str) -> Target:
+        return Target.of_post(self.posts[post_id], policy=self.policy, as_of=self.as_of)
+
+    def verdict(self, cadre_id: str, post_id: str) -> Verdict:
+        """Every line of a cadre for a post: scope, the level's rules, avoidance."""
+        return verdict(self.facts, self.facts.index[cadre_id], self.target(post_id))
 
     @property
     def scopes(self) -> ScopeIndex:
@@ -169,16 +228,6 @@ class SelectionContext:
         """Which scope the post's candidates come from, by id and name."""
         scope = self.scopes.of_post(self.posts[post_id])
         return {"scope_id": scope, "scope_name": self.scopes.name(scope)}
-
-    def verdict(self, cadre_id: str, post: dict[str, Any], as_of: date | None = None) -> Verdict:
-        """Eligibility of a cadre for a post's level (memoized: it depends on nothing else)."""
-        day = as_of or self.as_of
-        key = (cadre_id, str(post.get("level")), day)
-        if key not in self._verdicts:
-            self._verdicts[key] = check_eligibility(
-                self.records[cadre_id], post, self.units, policy=self.policy, as_of=day
-            )
-        return self._verdicts[key]
 
     @classmethod
     def load(
@@ -316,14 +365,18 @@ def _specialty_fields(specialties: dict[str, dict[str, Any]]) -> dict[str, Any]:
 
 
 def required_categories(context: SelectionContext, unit_id: str) -> frozenset[str]:
-    """Specialty categories the posts of a unit's leadership team require."""
-    return frozenset(
-        context.category_of[s]
-        for post in context.posts_in_unit(unit_id)
-        if post.get("team_member")
-        for s in context.requirements.get(post["id"], {})
-        if s in context.category_of
-    )
+    """Specialty categories the posts of a unit's leadership team require (remembered)."""
+    key = (unit_id, "required")
+    if key not in context._memo:
+        context._memo[key] = frozenset(
+            context.category_of[s]
+            for post in context.posts_in_unit(unit_id)
+            if post.get("team_member")
+            for s in context.requirements.get(post["id"], {})
+            if s in context.category_of
+        )
+    found: frozenset[str] = context._memo[key]
+    return found
 
 
 def needed_categories(context: SelectionContext, unit_id: str) -> frozenset[str]:
@@ -339,90 +392,153 @@ def post_team(context: SelectionContext, post_id: str) -> TeamGaps:
     post = context.posts[post_id]
     unit_id = str(post.get("unit_id") or "")
     unit_posts = context.posts_in_unit(unit_id)
-    team_ids = {
-        cadre_id
-        for p in unit_posts
-        if p.get("team_member") and p["id"] != post_id
-        for cadre_id in context.holders.get(p["id"], set())
-    }
-    return team_gaps(
-        unit_id,
-        [context.records[c] for c in team_ids if c in context.records],
-        wanted_categories=needed_categories(context, unit_id),
-        category_of=context.category_of,
-        as_of=context.as_of,
-        required_categories=required_categories(context, unit_id),
+    arrays = context.arrays
+    rows = sorted(
+        {
+            arrays.index[cadre_id]
+            for p in unit_posts
+            if p.get("team_member") and p["id"] != post_id
+            for cadre_id in context.holders.get(p["id"], set())
+            if cadre_id in arrays.index
+        }
     )
+    # Read from the score's own columns: no member's record is built.
+    return TeamGaps(
+        unit_id,
+        len(rows),
+        float(arrays.age[rows].min()) if rows else None,
+        bool(arrays.female[rows].any()),
+        frozenset(c for c, held in arrays.categories.items() if held[rows].any()),
+        needed_categories(context, unit_id),
+        required_categories(context, unit_id),
+    )
+
+
+def person(context: SelectionContext, cadre_id: str) -> Person:
+    """Who a ranked cadre is: the post held now (the highest), whether it is a leadership
+    post, the 职级, the age (周岁) and flags (a pool member under exit review)."""
+    record = context.records[cadre_id]
+    cadre = record.cadre
+    current = sorted(
+        record.current_tenures(context.as_of),
+        key=lambda t: (-LEVEL_ORDER.get(_LEVELS.get(str(t.post.get("level")), Level.STAFF), 0),
+                       t.start),
+    )  # fmt: skip
+    held = cadre.get("title") or (current[0].post.get("name") if current else None)
+    row = context.facts.index[cadre_id]
+    birth = cadre.get("birth")
+    return {
+        "current_post": str(held) if held else None,
+        "leader": bool(context.facts.leader[row]),
+        "rank": str(cadre["rank"]) if cadre.get("rank") else None,
+        "age": completed_years(birth, context.as_of) if birth else None,
+        "flags": [POOL_REVIEW_FLAG] if context.arrays.flagged[row] else [],
+    }
+
+
+_LEVELS: dict[str, Level] = {level.value: level for level in Level}
 
 
 def explain(
-    context: SelectionContext, post_id: str, cadre_id: str, *, team: TeamGaps | None = None
+    context: SelectionContext,
+    post_id: str,
+    cadre_id: str,
+    *,
+    reveal_supervision: bool = True,
+    scores: PostScores | None = None,
 ) -> Candidate:
-    """One cadre's score for one post, with parts and reasons (``team``: the post's, if known)."""
-    record = context.records[cadre_id]
-    post = context.posts[post_id]
-    score, parts, reasons = score_candidate(
-        record,
-        post,
-        requirements=context.requirements.get(post_id, {}),
-        specialty_names=context.specialty_names,
-        category_of=context.category_of,
-        team=team or post_team(context, post_id),
-        units=context.units,
-        policy=context.policy,
-        as_of=context.as_of,
-        memo=context.memo.setdefault(cadre_id, {}),
+    """One cadre's score for one post, with parts and reasons, the verdict's warnings and
+    who the cadre is (``reveal_supervision`` ``False``: a warning that names a supervision
+    record says only that there is one). ``scores``: the post's scores of a set of rows
+    that holds the cadre's, when the ranking computed them already."""
+    arrays = context.arrays
+    row = arrays.index[cadre_id]
+    i = None if scores is None else scores.index_of(row)
+    if scores is None or i is None:
+        scores = score_post(context, arrays, post_id, np.array([row], dtype=np.intp))
+        i = 0
+    found = context.verdict(cadre_id, post_id)
+    if not reveal_supervision:
+        found = found.masked()
+    return Candidate(
+        cadre_id,
+        str(context.records[cadre_id].cadre.get("name", cadre_id)),
+        float(scores.total[i]),
+        {name: float(values[i]) for name, values in scores.parts.items()},
+        score_reasons(context, arrays, scores, i),
+        found.status,
+        found.warnings(),
+        **person(context, cadre_id),
     )
-    verdict = context.verdict(cadre_id, post)
-    warnings = [r.message for r in verdict.rules if r.status == "warn"]
-    name = str(record.cadre.get("name", cadre_id))
-    return Candidate(cadre_id, name, score, parts, reasons, verdict.status, warnings)
 
 
 def rank_in_context(
-    context: SelectionContext, post_id: str, *, limit: int | None = 20, by_scope: bool = True
+    context: SelectionContext,
+    post_id: str,
+    *,
+    limit: int | None = 20,
+    by_scope: bool = True,
+    reveal_supervision: bool = True,
 ) -> CandidatesResult:
     """Rank candidates for one post from a loaded context (see :func:`rank_candidates`).
 
     Only cadres of the post's scope (``policy.scope``) are considered; ``by_scope=False``
-    considers every cadre of the whole area.
+    considers every cadre of the whole area. ``reveal_supervision`` ``False``: the lines
+    that name supervision records say only that one bars (for roles that may not see
+    them).
     """
     post = context.posts.get(post_id)
     if post is None:
         raise NotFound(f"未找到编号为 '{post_id}' 的岗位")
     unit_id = str(post.get("unit_id") or "")
-    levels = candidate_levels(post)
-    holders = context.holders.get(post_id, set())
-    team = post_team(context, post_id)
+    team = context.team(post_id)
     scope: ScopeRow = (
         context.scope_row(post_id)
         if by_scope
         else {"scope_id": None, "scope_name": WHOLE_AREA_NAME}
     )
-    pool = context.scopes.members(scope["scope_id"])
-    ranked: list[Candidate] = []
-    excluded: list[ExcludedRow] = []
-    considered = 0
-    for cadre_id in sorted(context.records) if pool is None else pool:
-        record = context.records[cadre_id]
-        if cadre_id in holders or equivalent(record) not in levels:
-            continue
-        considered += 1
-        _, _, why = evaluate(
-            record,
-            post,
-            context.units,
-            policy=context.policy,
-            as_of=context.as_of,
-            verdict=context.verdict(cadre_id, post),
+    arrays, facts = context.arrays, context.facts
+    pool = pool_of(context, arrays, post, by_scope=by_scope)
+    holders = holder_rows(context, arrays, post_id)
+    considered = pool.considered[without(pool.considered, holders)]
+    allowed = pool.allowed[without(pool.allowed, holders)]
+    scores = score_post(context, arrays, post_id, allowed)
+    ranked = ranked_post(context, arrays, post_id, scores, top_k=None)
+    shown = ranked.kept if limit is None else ranked.kept[:limit]
+    context.prefetch([c for c, _ in shown])
+    candidates: list[CandidateRow] = []
+    for place, (cadre_id, _) in enumerate(shown, start=1):
+        found = explain(
+            context, post_id, cadre_id, reveal_supervision=reveal_supervision, scores=scores
         )
-        if why:
-            excluded.append({"cadre_id": cadre_id, "name": record.cadre.get("name"), "why": why})
-            continue
-        ranked.append(explain(context, post_id, cadre_id, team=team))
-    # Round away float noise so that equal scores tie exactly and fall back to id order.
-    ranked.sort(key=lambda c: (-round(c.score, 9), c.cadre_id))
-    shown = ranked if limit is None else ranked[:limit]
+        candidates.append(cast(CandidateRow, {"place": place, **found.as_dict()}))
+    # Those left out: the level's barring lines, or the conflicts avoidance found.
+    target = context.target(post_id)
+    barred = np.setdiff1d(considered, allowed, assume_unique=True)
+    fails = [
+        (unit, facts.judgement(unit, target).status == FAIL)
+        for unit in LEVEL_RULES
+        if unit.bars(context.policy)
+    ]
+    names = context.names([arrays.ids[r] for r in barred.tolist()])
+    excluded: list[ExcludedRow] = []
+    for row, name in zip(barred.tolist(), names, strict=True):
+        judged = (unit.line(facts, target, facts.judgement(unit, target), row)
+                  for unit, failed in fails if failed[row])  # fmt: skip
+        lines = list(judged)
+        shown_lines = Verdict(arrays.ids[row], post_id, lines)
+        if not reveal_supervision:
+            shown_lines = shown_lines.masked()
+        excluded.append({"cadre_id": arrays.ids[row], "name": name, "why": shown_lines.failures()})
+    for cadre_id, conflicts in ranked.dropped.items():
+        excluded.append(
+            {
+                "cadre_id": cadre_id,
+                "name": context.names([cadre_id])[0],
+                "why": [f"回避：{c.message}" for c in conflicts],
+            }
+        )
+    excluded.sort(key=lambda item: item["cadre_id"])
     return {
         "post_id": post_id,
         "post_name": post.get("name"),
@@ -433,11 +549,9 @@ def rank_in_context(
         "scope_id": scope["scope_id"],
         "scope_name": scope["scope_name"],
         "team": team.as_dict(),
-        "considered": considered,
-        "candidates": [
-            {"rank": index + 1, **candidate.as_dict()} for index, candidate in enumerate(shown)
-        ],
-        "eligible": len(ranked),
+        "considered": len(considered),
+        "candidates": candidates,
+        "eligible": len(ranked.kept),
         "excluded": excluded,
     }
 
@@ -474,7 +588,7 @@ def write_back_candidates(*, store: GraphStore, results: Sequence[Mapping[str, A
             result["post_id"],
             "",
             {
-                "rank": c["rank"],
+                "rank": c["place"],
                 "score": c["score"],
                 "reasons": c["reasons"],
                 "run": result["as_of"],

@@ -6,18 +6,15 @@ from __future__ import annotations
 from datetime import date
 
 from graphsvc.stores.base import GraphStore
-from queries.selection.avoidance import Conflict, appointment_conflicts
-from queries.selection.eligibility import RuleResult, check_eligibility
+from queries.selection.avoidance import appointment_conflicts
+from queries.selection.candidates import NotFound, SelectionContext
 from queries.selection.heads import head_kind
 from queries.selection.policy import SelectionPolicy
 from queries.selection.records import UnitIndex, load_cadre_record, load_units
 from queries.selection.results import CheckResult, CurrentConflict
+from queries.selection.rules import AVOIDANCE
 
-__all__ = ["NotFound", "avoidance_rule", "check_appointment", "current_conflicts"]
-
-
-class NotFound(LookupError):
-    """A cadre or post id that the store does not have."""
+__all__ = ["NotFound", "check_appointment", "current_conflicts"]
 
 
 def check_appointment(
@@ -28,12 +25,16 @@ def check_appointment(
     policy: SelectionPolicy,
     as_of: date,
     units: UnitIndex | None = None,
+    reveal_supervision: bool = True,
 ) -> CheckResult:
-    """Eligibility rule by rule and avoidance conflicts for appointing a cadre to a post.
+    """Every rule line for appointing a cadre to a post: whether the cadre is in the post's
+    scope, the rules of the post's level, retirement, and avoidance with its conflicts.
 
-    The verdict is ``not_eligible`` when a rule fails or any avoidance conflict exists;
-    the ``avoidance`` rule line says which. ``units``: the graph's unit index when the
-    caller keeps one (a service answering many checks); read from the store otherwise.
+    The verdict is ``not_eligible`` when a line fails. The cadre's facts are judged by the
+    same rule units as a post's candidates and a round, as a context of one cadre.
+    ``units``: the graph's unit index when the caller keeps one (a service answering many
+    checks); read from the store otherwise. ``reveal_supervision`` ``False``: a line that
+    names a supervision record says only that one bars (for roles that may not see it).
     """
     record = load_cadre_record(store, cadre_id)
     if record is None:
@@ -42,31 +43,30 @@ def check_appointment(
     if post is None:
         raise NotFound(f"未找到编号为 '{post_id}' 的岗位")
     units = units if units is not None else load_units(store)
-    verdict = check_eligibility(record, post, units, policy=policy, as_of=as_of)
-    conflicts = appointment_conflicts(record, post, units, policy=policy, as_of=as_of)
-    if policy.avoidance.enabled:
-        verdict = verdict.with_rule(avoidance_rule(conflicts))
+    context = SelectionContext(
+        posts={post_id: post},
+        records={cadre_id: record},
+        units=units,
+        holders={},
+        requirements={},
+        specialty_names={},
+        category_of={},
+        policy=policy,
+        as_of=as_of,
+    )
+    found = context.verdict(cadre_id, post_id)
+    if not reveal_supervision:
+        found = found.masked()
+    target = context.target(post_id)
+    conflicts = AVOIDANCE.conflicts(context.facts, target, 0) if policy.avoidance.enabled else []
     return {
-        **verdict.as_dict(),
+        **found.as_dict(),
         "cadre_name": record.cadre.get("name"),
         "post_name": post.get("name"),
         "unit_name": units.name(post.get("unit_id")),
         "as_of": as_of.isoformat(),
         "conflicts": [conflict.as_dict() for conflict in conflicts],
     }
-
-
-def avoidance_rule(conflicts: list[Conflict]) -> RuleResult:
-    """The rule line that states the avoidance outcome in the verdict itself."""
-    if not conflicts:
-        return RuleResult("avoidance", "pass", "无任职回避情形")
-    kinds = "；".join(dict.fromkeys(conflict.message for conflict in conflicts))
-    return RuleResult(
-        "avoidance",
-        "fail",
-        f"存在任职回避情形：{kinds}（详见回避冲突及关系链）",
-        {"conflicts": len(conflicts), "rules": sorted({c.rule for c in conflicts})},
-    )
 
 
 def current_conflicts(

@@ -6,10 +6,9 @@ of a kind, leadership posts held at a level, training hours in a window). Read r
 record that is several Python calls per cadre; here each kind of history is one table
 (a row per post held, per secondment, per course, with the cadre's row number) and each
 count is a handful of array operations over it. Every function returns exactly what its
-per-record counterpart in :mod:`queries.selection.eligibility` or
-:mod:`queries.selection.ranking` computes (tests compare them); a cadre with a span that
-ends before it starts, which the array form would merge differently, is counted by the
-per-record function.
+meaning is stated beside it and tested on hand-worked cadres; the rule units
+(:mod:`queries.selection.rules`) and the scores (:mod:`queries.selection.scores`) read
+them. A span never ends before it starts (the model refuses such rows).
 """
 
 from __future__ import annotations
@@ -27,7 +26,6 @@ from numpy.typing import NDArray
 
 from graphsvc.snapshot import pylist
 from graphsvc.vocab import LEVEL_ORDER, RANK_LEVEL, Level, Rank
-from queries.selection.eligibility import grassroots_months
 from queries.selection.records import CadreRecord, SnapshotGraph, UnitIndex, date_days
 
 __all__ = [
@@ -143,6 +141,7 @@ class Histories:
     tenure_end: Days  # NaT: still held
     tenure_level: Ints  # LEVEL_ORDER of the post's level, -1 unknown
     tenure_leadership: NDArray[np.bool_]
+    tenure_principal: NDArray[np.bool_]  # a 正职 post (the post's 是否正职)
     tenure_post: Ints  # a number per post id
     tenure_unit: Ints  # a number per unit id of the post (``unit_ids``), -1 none
     unit_ids: list[str]  # the post units' ids, by number
@@ -189,6 +188,9 @@ class Histories:
             ),
             tenure_leadership=np.array(
                 [bool(post.get("leadership")) for post in tenure_posts], dtype=bool
+            ),
+            tenure_principal=np.array(
+                [bool(post.get("principal")) for post in tenure_posts], dtype=bool
             ),
             tenure_post=np.array(
                 [post_numbers.setdefault(t.post_id, len(post_numbers)) for t in tenures],
@@ -241,13 +243,14 @@ class Histories:
         levels = {level.value: order for level, order in LEVEL_ORDER.items()}
         if posts.num_rows:
             post_level = codes(posts.column("level"), levels, _NO_LEVEL)
-            post_leadership = np.asarray(
-                posts.column("leadership").combine_chunks().fill_null(False), dtype=bool
+            post_leadership, post_principal = (
+                np.asarray(posts.column(name).combine_chunks().fill_null(False), dtype=bool)
+                for name in ("leadership", "principal")
             )
             post_units = pylist(posts.column("unit_id"))
         else:
             post_level = np.zeros(1, np.int64)
-            post_leadership = np.zeros(1, bool)
+            post_leadership = post_principal = np.zeros(1, bool)
             post_units = [None]
         unit_by_post = np.array([kind_of.get(u or "", 0) for u in post_units], dtype=np.int64)
         # Unit numbers in first-seen order over the tenures, as ``build`` numbers them.
@@ -298,6 +301,7 @@ class Histories:
             tenure_end=snapshot_dates(held.column("end"), edge),
             tenure_level=np.where(known, post_level[safe], _NO_LEVEL),
             tenure_leadership=np.where(known, post_leadership[safe], False),
+            tenure_principal=np.where(known, post_principal[safe], False),
             tenure_post=tenure_post,
             tenure_unit=tenure_unit,
             unit_ids=[unit_texts[k] for k in distinct.tolist()],
@@ -313,20 +317,22 @@ class Histories:
 
     def _spans(
         self, cadre: Ints, kind: Ints, start: Days, end: Days, kinds: Collection[str | None]
-    ) -> tuple[Ints, Days, Days]:
-        """Spans in units of ``kinds`` begun before the day, cut at the day (as the rules do)."""
+    ) -> tuple[Ints, Days, Days, NDArray[np.bool_]]:
+        """Spans in units of ``kinds`` begun before the day, cut at the day (as the rules do),
+        and whether each goes on past the day."""
         day = np.datetime64(self.as_of, "D")
         codes = [self.kind_codes[k] for k in kinds if k in self.kind_codes]
         keep = np.isin(kind, codes) & (start < day)
-        cut = np.where(np.isnat(end[keep]) | (end[keep] > day), day, end[keep])
-        return cadre[keep], start[keep], cut
+        goes_on = np.isnat(end[keep]) | (end[keep] > day)
+        cut = np.where(goes_on, day, end[keep])
+        return cadre[keep], start[keep], cut, goes_on
 
     def months_in_kinds(self, kinds: Collection[str | None]) -> dict[str | None, Floats]:
         """Per unit kind, each cadre's months in posts of units of that kind (overlaps
         counted each time), as ``CadreArrays`` sums them."""
         found: dict[str | None, Floats] = {}
         for kind in kinds:
-            cadre, start, end = self._spans(
+            cadre, start, end, _ = self._spans(
                 self.tenure_cadre,
                 self.tenure_kind,
                 self.tenure_start,
@@ -338,14 +344,15 @@ class Histories:
         return found
 
     def grassroots(
-        self,
-        records: Sequence[CadreRecord],
-        units: UnitIndex,
-        *,
-        kinds: Collection[str],
-        count_secondments: bool = True,
-    ) -> Ints:
-        """:func:`~queries.selection.eligibility.grassroots_months` of every cadre."""
+        self, *, kinds: Collection[str], count_secondments: bool = True
+    ) -> tuple[Ints, Days]:
+        """Each cadre's months in units of ``kinds`` (乡镇, 街道, 村, 社区) up to the day,
+        secondments counted when asked, overlapping spans counted once; and the start of
+        the run of such spans that goes on past the day (NaT: none goes on), from which
+        the months keep growing if nothing changes.
+
+        Months are whole months of each merged run (``graphsvc.dates.months_between``).
+        """
         parts = [
             self._spans(
                 self.tenure_cadre, self.tenure_kind, self.tenure_start, self.tenure_end, kinds
@@ -360,11 +367,11 @@ class Histories:
         cadre = np.concatenate([p[0] for p in parts])
         start = np.concatenate([p[1] for p in parts]).astype(np.int64)
         end = np.concatenate([p[2] for p in parts]).astype(np.int64)
-        # Spans merged as the per-record function does: sorted by (start, end), a new run
-        # where a span starts after the latest end so far. With a span ending before it
-        # starts the two can differ: such cadres are counted one by one below.
+        goes_on = np.concatenate([p[3] for p in parts])
+        # Spans merged: sorted by (start, end), a new run where a span starts after the
+        # latest end so far.
         order = np.lexsort((end, start, cadre))
-        cadre, start, end = cadre[order], start[order], end[order]
+        cadre, start, end, goes_on = cadre[order], start[order], end[order], goes_on[order]
         offset = 10**7  # days: more than any date range, so each cadre's keys stay apart
         keyed = cadre * (4 * offset) + (end + offset)
         latest = np.maximum.accumulate(keyed) - cadre * (4 * offset) - offset if len(cadre) else end
@@ -379,15 +386,25 @@ class Histories:
         total = np.bincount(
             cadre[starts], weights=run_months.astype(float), minlength=self.cadres
         ).astype(np.int64)
-        for n in np.unique(cadre[end < start]).tolist():
-            total[n] = grassroots_months(
-                records[n],
-                units,
-                kinds=kinds,
-                as_of=self.as_of,
-                count_secondments=count_secondments,
-            )
-        return total
+        # A run goes on when one of its spans goes on past the day (it then ends at the day).
+        run_of = np.cumsum(first) - 1
+        run_goes_on = np.zeros(len(starts), dtype=bool)
+        np.logical_or.at(run_goes_on, run_of, goes_on)
+        since = np.full(self.cadres, np.datetime64("NaT", "D"))
+        live = starts[run_goes_on]
+        since[cadre[live]] = start[live].astype("datetime64[D]")
+        return total, since
+
+    def leadership_months(self, deputy_weight: float) -> Floats:
+        """Each cadre's months in leadership posts up to the day, a 正职 post's months
+        counted whole and another's times ``deputy_weight`` (overlaps counted each time)."""
+        day = np.datetime64(self.as_of, "D")
+        keep = self.tenure_leadership & (self.tenure_start < day)
+        end = self.tenure_end[keep]
+        cut = np.where(np.isnat(end) | (end > day), day, end)
+        months = months_between_columns(self.tenure_start[keep], cut).astype(float)
+        weight = np.where(self.tenure_principal[keep], 1.0, deputy_weight)
+        return _sums(self.tenure_cadre[keep], months * weight, self.cadres)
 
     def leadership_posts_at(self, level: Level) -> Ints:
         """Each cadre's distinct leadership posts of ``level`` ever held."""
@@ -427,18 +444,22 @@ def _sums(rows: Ints, values: Floats, length: int) -> Floats:
 
 @dataclass
 class CadreColumns:
-    """The cadre properties the rules read, one row per cadre, and the standing of
-    :func:`~queries.selection.eligibility.level_standing` computed over them."""
+    """The cadre properties the rules read, one row per cadre, and each cadre's standing:
+    the level the cadre counts as and since when. Time at an equivalent 职级 counts (职务与
+    职级并行): a rank above the leadership level stands at the rank's level from the rank's
+    date; a rank at the same level gives the earlier of the two dates."""
 
     level: Ints  # LEVEL_ORDER of the leadership level (科员 when unknown)
     level_since: Days
     standing: Ints  # LEVEL_ORDER of the level the cadre counts as
     standing_since: Days
+    standing_by_rank: NDArray[np.bool_]  # the standing's date is the 职级's
     rank_position: Ints  # position in Rank, -1 none
     rank_since: Days
     work_start: Days
     birth: Days
     probation_until: Days
+    female: NDArray[np.bool_]
 
     @classmethod
     def build(cls, cadres: Sequence[dict[str, Any]]) -> CadreColumns:
@@ -463,6 +484,7 @@ class CadreColumns:
             work_start=date_column(list(map(methodcaller("get", "work_start"), cadres))),
             birth=date_column(list(map(methodcaller("get", "birth"), cadres))),
             probation_until=date_column(list(map(methodcaller("get", "probation_until"), cadres))),
+            female=np.array([c.get("gender") == "女" for c in cadres], dtype=bool),
         )
 
     @classmethod
@@ -477,6 +499,7 @@ class CadreColumns:
         work_start: Days,
         birth: Days,
         probation_until: Days,
+        female: NDArray[np.bool_],
     ) -> CadreColumns:
         has_rank = rank >= 0
         by_rank = np.where(has_rank, rank_level[np.maximum(rank, 0)], -1)
@@ -494,11 +517,13 @@ class CadreColumns:
             level_since=since,
             standing=np.where(higher, by_rank, level),
             standing_since=np.where(higher | earlier, rank_since, since),
+            standing_by_rank=higher | earlier,
             rank_position=rank,
             rank_since=rank_since,
             work_start=work_start,
             birth=birth,
             probation_until=probation_until,
+            female=female,
         )
 
     @classmethod
@@ -522,10 +547,12 @@ class CadreColumns:
             work_start=snapshot_dates(cadres.column("work_start"), rows),
             birth=snapshot_dates(cadres.column("birth"), rows),
             probation_until=snapshot_dates(cadres.column("probation_until"), rows),
+            female=codes(cadres.column("gender"), {"女": 1}, 0)[rows] == 1,
         )
 
     def last_promotion(self) -> Days:
-        """:func:`~queries.selection.eligibility.last_promotion` of every cadre (NaT: none)."""
+        """When each cadre last reached a higher leadership level (NaT: never). The first post
+        (a level dated the first day of work or earlier) is an appointment, not a promotion."""
         since = self.level_since
         never = (self.level == LEVEL_ORDER[Level.STAFF]) | np.isnat(since)
         never |= ~np.isnat(self.work_start) & (since <= self.work_start)

@@ -27,12 +27,15 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from graphsvc.changes import ChangeSet, Patched
 from graphsvc.snapshot import pylist
 from graphsvc.stores.base import EdgeView, GraphStore
-from queries.selection.candidates import SelectionContext, explain, post_team, rank_in_context
-from queries.selection.ranking import candidate_levels, equivalent
+from graphsvc.vocab import LEVEL_ORDER, Level
+from queries.selection.candidates import SelectionContext, explain, rank_in_context
+from queries.selection.columns import CadreColumns
+from queries.selection.ranking import candidate_levels
 from queries.selection.records import (
     CadreRecord,
     Course,
@@ -41,6 +44,8 @@ from queries.selection.records import (
     SnapshotGraph,
     Stint,
     Tenure,
+    enter_pool,
+    star_order,
 )
 from queries.selection.results import CandidatesResult
 from queries.selection.scope import ScopeIndex
@@ -72,11 +77,13 @@ CONTEXT_READS = (
     "HAS_SPECIALTY",
     "WORKED_ON",
     "IN_POOL",
+    "Pool",
     "RELATIVE_OF",
     "REQUIRES",
 )
-# Read by many records or by the context as a whole: a change to them is read whole.
-WHOLE_READS = ("Post", "Unit", "Specialty", "Training", "Project", "REQUIRES")
+# Read by many records or by the context as a whole: a change to them is read whole
+# (a pool's age limit is on its members' records).
+WHOLE_READS = ("Post", "Unit", "Specialty", "Training", "Project", "Pool", "REQUIRES")
 _OWN_EDGES = ("HOLDS", "ROTATED_TO", "ATTENDED", "HAS_SPECIALTY", "WORKED_ON", "IN_POOL")
 _OWNED_NODES = ("Assessment", "Supervision")  # each names its cadre (cadre_id)
 _MOST_PATCHED = 0.05  # beyond this share of the cadres touched, reading whole is cheaper
@@ -179,6 +186,9 @@ def read_records(
     relatives = {e.other_id for found in by_type.values() for e in found.get("RELATIVE_OF", [])}
     relative_nodes = store.get_nodes("Cadre", relatives)
     relative_posts = {r: _tenures(store, store.edges_of("Cadre", r), {}) for r in relatives}
+    pools = store.get_nodes(
+        "Pool", {e.other_id for found in by_type.values() for e in found.get("IN_POOL", [])}
+    )
     records: dict[str, CadreRecord] = {}
     for cadre_id in wanted:
         if cadre_id not in cadres:
@@ -205,6 +215,7 @@ def read_records(
                     bool(course.get("off_job")),
                 )
             )
+        starred: list[tuple[int, int, int]] = []
         for assessment_id in sorted(e.other_id for e in found.get("ASSESSMENT_OF", [])):
             assessment = assessments.get(assessment_id)
             if assessment is None:
@@ -212,7 +223,8 @@ def read_records(
             if assessment.get("quarter") is None and assessment.get("grade"):
                 record.annual_grades[int(assessment["year"])] = str(assessment["grade"])
             elif assessment.get("stars"):
-                record.stars.append(int(assessment["stars"]))
+                starred.append(star_order(assessment))
+        record.stars = [stars for *_, stars in sorted(starred)]
         record.specialties = {e.other_id for e in found.get("HAS_SPECIALTY", [])}
         for e in found.get("WORKED_ON", []):
             if e.other_id in projects:
@@ -223,7 +235,8 @@ def read_records(
                         e.props.get("result"),
                     )
                 )
-        record.in_pool = any(e.props.get("end") is None for e in found.get("IN_POOL", []))
+        for e in found.get("IN_POOL", []):
+            enter_pool(record, e.props, pools.get(e.other_id))
         record.supervision = [
             supervision[s]
             for s in sorted(e.other_id for e in found.get("RECORD_OF", []))
@@ -341,10 +354,12 @@ def _patched_context(
             **shared,
             "records": _records(known, {c: fresh[c] for c in active}),
             "holders": _holders(context.holders, cadre_ids, edges, context),
-            "_verdicts": {k: v for k, v in context._verdicts.items() if k[0] not in cadre_ids},
-            "memo": {k: v for k, v in context.memo.items() if k not in cadre_ids},
+            "_memo": _memo(context._memo, cadre_ids),
             "_scopes": _scopes(context, {c: fresh[c] for c in active}),
+            # The rule units' facts and the score's arrays are columns over every cadre:
+            # made again from the records (those of the touched cadres read anew).
             "_facts": None,
+            "_arrays": None,
             "_columns": None,
             "graph": None,
             "rows": None,
@@ -353,6 +368,18 @@ def _patched_context(
         owners={**getattr(context, "owners", {}), **_owned(store, changes)},
     )
     return Patched(patched, frozenset(cadre_ids))
+
+
+def _memo(memo: Mapping[tuple[str, Any], Any], cadre_ids: Collection[str]) -> dict[Any, Any]:
+    """What a context remembers that no cadre's record changes: the areas head posts
+    govern and the categories units' posts require (keyed by post or unit). A team's gaps
+    (keyed by post and day) read its members' records, a cadre's avoidance record his own:
+    those are left to be made again."""
+    return {
+        key: value
+        for key, value in memo.items()
+        if key[1] in ("area", "required") and key[0] not in cadre_ids
+    }
 
 
 def _owned(store: GraphStore, changes: ChangeSet) -> dict[str, str]:
@@ -454,7 +481,7 @@ def candidates_unchanged(
     post = new.posts.get(post_id)
     if post is None or old.posts.get(post_id) != post:
         return False
-    levels = candidate_levels(post)
+    orders = {LEVEL_ORDER[Level(level)] for level in candidate_levels(post)}
     for context in (old, new):
         if not context.holders.get(post_id, set()).isdisjoint(changed):
             return False
@@ -466,9 +493,14 @@ def candidates_unchanged(
                 continue
             if members is not None and not _in_sorted(members, cadre_id):
                 continue
-            if equivalent(context.records[cadre_id]) in levels:
+            if _standing(context.records[cadre_id]) in orders:
                 return False
     return True
+
+
+def _standing(record: CadreRecord) -> int:
+    """The level a cadre stands at (``LEVEL_ORDER``), as the ranking's pool reads it."""
+    return int(CadreColumns.build([record.cadre]).standing[0])
 
 
 def _team(context: SelectionContext, post: Mapping[str, Any]) -> set[str]:
@@ -489,14 +521,15 @@ def _in_sorted(values: list[str], value: str) -> bool:
 @dataclass
 class Ranking:
     """A post's every candidate as ranked (``result``, no limit; after a merge the rows'
-    ``rank`` is set only when answered), and the exact scores of those whose shown
+    ``place`` is set only when answered), and the exact scores of those whose shown
     (rounded) scores tie, as far as a merge needed them (``exact``)."""
 
     result: CandidatesResult
     exact: dict[str, float] = field(default_factory=dict)
 
     def answer(self, limit: int | None) -> CandidatesResult:
-        """The answer showing the first ``limit`` candidates (every one: None), numbered."""
+        """The answer showing the first ``limit`` candidates (every one: None), numbered
+        (``place``)."""
         rows = self.result["candidates"] if limit is None else self.result["candidates"][:limit]
         return {**self.result, "candidates": _numbered(rows)}
 
@@ -507,6 +540,8 @@ def followed_candidates(
     new: SelectionContext,
     changed: Collection[str],
     post_id: str,
+    *,
+    reveal_supervision: bool = True,
 ) -> Ranking | None:
     """``ranking`` (ranked in ``old``) as ``new`` ranks the post, ``new`` being ``old``
     patched with the records of ``changed``: the same when none of them can change it
@@ -524,13 +559,14 @@ def followed_candidates(
             return None
         if not _team(context, post).isdisjoint(changed):
             return None
+    new.arrays  # noqa: B018 (built here, so that the view below shares them)
     members = new.scopes.members(new.scopes.of_post(post))
     only = sorted(
         c for c in changed if c in new.records and (members is None or _in_sorted(members, c))
     )
     view = copy.copy(new)
     view._scopes = _OnlyThese(new.scopes, only)  # type: ignore[assignment]
-    part = rank_in_context(view, post_id, limit=None)
+    part = rank_in_context(view, post_id, limit=None, reveal_supervision=reveal_supervision)
     result, gone = ranking.result, set(changed)
     exact = {c: score for c, score in ranking.exact.items() if c not in gone}
     ranked = [c for c in result["candidates"] if c["cadre_id"] not in gone]
@@ -550,9 +586,9 @@ def followed_candidates(
 
 
 def _numbered(rows: list[Any]) -> list[Any]:
-    """Rows with their places as ``rank`` (a row already in its place is kept as it is)."""
+    """Rows with their places as ``place`` (a row already in its place is kept as it is)."""
     return [
-        row if row.get("rank") == place else {**row, "rank": place}
+        row if row.get("place") == place else {**row, "place": place}
         for place, row in enumerate(rows, start=1)
     ]
 
@@ -568,6 +604,11 @@ class _OnlyThese:
         found = self._scopes.members(scope)
         return self._only if found is None else [c for c in self._only if _in_sorted(found, c)]
 
+    def member_rows(self, scope: str | None) -> NDArray[np.int64]:
+        """The rows (in the index's id order) of the given cadres in the scope."""
+        ids = self._scopes.ids
+        return np.array([bisect.bisect_left(ids, c) for c in self.members(scope)], dtype=np.int64)
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self._scopes, name)
 
@@ -579,23 +620,27 @@ def _merged(
     context: SelectionContext,
     post_id: str,
 ) -> list[Any]:
-    """``rows`` put into ``ranked`` (both in the ranking's order: by exact score, then id)
-    where the ranking puts them. The rows show their scores rounded: where a row's shown
-    score ties others', their exact scores decide (read from ``context`` once, then kept
-    in ``exact``)."""
+    """``rows`` put into ``ranked`` (both in the ranking's order: tier, then exact score,
+    then id) where the ranking puts them. A leadership post above 副科 ranks those who hold
+    no leadership post in a second tier after the rest (``scoring.leaders_first``). The
+    rows show their scores rounded: where a row's tier and shown score tie others', their
+    exact scores decide (read from ``context`` once, then kept in ``exact``)."""
+    second = bool(context.target(post_id).track and context.policy.scoring.leaders_first)
+
+    def shown(r: Any) -> tuple[int, float]:
+        return (int(second and not r["leader"]), -r["score"])
+
     merged = list(ranked)
-    team = None
     for row in rows:
-        low = bisect.bisect_left(merged, -row["score"], key=lambda r: -r["score"])
-        high = bisect.bisect_right(merged, -row["score"], key=lambda r: -r["score"])
-        if low == high:  # no tie: its place by the shown score
+        low = bisect.bisect_left(merged, shown(row), key=shown)
+        high = bisect.bisect_right(merged, shown(row), key=shown)
+        if low == high:  # no tie: its place by the tier and the shown score
             merged.insert(low, row)
             continue
         tied = [*merged[low:high], row]
         for r in tied:
             if r["cadre_id"] not in exact:
-                team = team or post_team(context, post_id)
-                found = explain(context, post_id, r["cadre_id"], team=team).score
+                found = explain(context, post_id, r["cadre_id"]).score
                 exact[r["cadre_id"]] = round(found, 9)
         place = bisect.bisect_left(
             tied[:-1],

@@ -84,6 +84,27 @@ class YearsAtLevel(_Rule):
     principal_to_upper_deputy: float = Field(
         default=3, ge=0, description="lower 正职 → upper 副职 (正科→副处)"
     )
+    rank_counts_for_leadership: bool = Field(
+        default=False,
+        description="for a leadership post above 副科, time at an equivalent 职级 counts as "
+        "time in a leadership post (default: only leadership posts count, 由副职提任正职)",
+    )
+
+
+class LeadershipRule(_Rule):
+    """A lateral move (平级转任) into a leadership post by a 职级 equal to the post's level,
+    without a leadership post at that level: shown as 无领导职务经历."""
+
+    warn: bool = Field(default=True, description="a failed check is a warning, not a bar")
+
+
+class RetirementRule(_Rule):
+    """Nobody past the statutory retirement date (the ``[retirement]`` schedules) is
+    appointed; close to it a committee decides."""
+
+    warn_years: float = Field(
+        default=2, ge=0, description="fewer years than this left before retirement warns"
+    )
 
 
 class PostsBelow(_Rule):
@@ -160,9 +181,12 @@ class RecentPromotion(_Rule):
 
 
 class Rules(_Section):
+    """The rules of a selection, one section a rule (each in ``queries/selection/rules/``)."""
+
     service_years: ServiceYears = ServiceYears()
     grassroots_years: GrassrootsYears = GrassrootsYears()
     years_at_level: YearsAtLevel = YearsAtLevel()
+    leadership: LeadershipRule = LeadershipRule()
     posts_below: PostsBelow = PostsBelow()
     education: EducationRule = EducationRule()
     training: TrainingRule = TrainingRule()
@@ -171,6 +195,7 @@ class Rules(_Section):
     one_level: OneLevel = OneLevel()
     probation: Probation = Probation()
     recent_promotion: RecentPromotion = RecentPromotion()
+    retirement: RetirementRule = RetirementRule()
 
 
 class HeadRole(_Section):
@@ -347,6 +372,15 @@ class ExperienceScoring(_Section):
     similar_unit_years_full: float = Field(
         default=3, gt=0, description="years in units of the target's kind that score 1"
     )
+    leadership_years_full: float = Field(
+        default=5,
+        gt=0,
+        description="for a leadership post: years in leadership posts that score 1 (a fourth "
+        "part of experience)",
+    )
+    deputy_post_weight: float = Field(
+        default=0.5, ge=0, le=1, description="a year in a 副职 post counts this much of a 正职 year"
+    )
 
 
 class TeamScoring(_Section):
@@ -366,6 +400,12 @@ class Scoring(_Section):
 
     ready_threshold: float = Field(
         default=0.55, ge=0, le=1, description='bench: "ready now" needs this total score'
+    )
+    leaders_first: bool = Field(
+        default=True,
+        description="for a leadership post above 副科, candidates who hold a leadership post "
+        "rank before those who hold none; a round proposes one who holds none only where "
+        "no one who holds one can be had",
     )
     weights: ScoringWeights = ScoringWeights()
     experience: ExperienceScoring = ExperienceScoring()
@@ -426,6 +466,16 @@ class MentoringPolicy(_Section):
     candidates_per_mentee: int = Field(
         default=40, ge=1, description="the cheapest mentors kept per mentee before the solve"
     )
+    skip_barred_grade: bool = Field(
+        default=True,
+        description="never suggest a mentor whose last annual grade is barred "
+        "(rules.assessment.barred_grades)",
+    )
+    skip_in_effect: bool = Field(
+        default=True,
+        description="never suggest a mentor inside the effect period of a sanction "
+        "(rules.effect_period)",
+    )
     cost: MentoringCost = MentoringCost()
 
 
@@ -468,6 +518,30 @@ class PoolPolicy(_Section):
         default=5, ge=0, description="exit review: in the pool this long without promotion"
     )
     history_years: int = Field(default=5, ge=1, description="years of entries and exits shown")
+
+
+class NineBoxPolicy(_Section):
+    """九宫格: potential from evidence (never from pool membership), each part 0..1."""
+
+    reference_ages: dict[str, float] = Field(
+        default={
+            "科员": 30,
+            "副科": 35,
+            "正科": 40,
+            "副处": 45,
+            "正处": 50,
+            "副厅": 54,
+            "正厅": 57,
+        },
+        description="a typical age at each level (the level a cadre stands at); younger "
+        "counts toward potential",
+    )
+    age_span: float = Field(
+        default=10,
+        gt=0,
+        description="age at level scores 1 at half this below the typical age, 0 at half "
+        "this above it",
+    )
 
 
 class TrainingCompliance(_Section):
@@ -585,6 +659,7 @@ class SelectionPolicy(_Section):
     mentoring: MentoringPolicy = MentoringPolicy()
     teams: TeamsPolicy = TeamsPolicy()
     pool: PoolPolicy = PoolPolicy()
+    ninebox: NineBoxPolicy = NineBoxPolicy()
     training: TrainingCompliance = TrainingCompliance()
     network: NetworkPolicy = NetworkPolicy()
     targets: TargetsPolicy = TargetsPolicy()

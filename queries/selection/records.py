@@ -9,7 +9,7 @@ store; the same structure serves one check or a whole round.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator, KeysView, Sequence
+from collections.abc import Callable, Iterable, Iterator, KeysView, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -32,12 +32,14 @@ __all__ = [
     "UnitIndex",
     "date_days",
     "day_number",
+    "enter_pool",
     "load_cadre_record",
     "load_cadre_records",
     "load_units",
     "positions_in",
     "read_cadre_records",
     "read_units",
+    "star_order",
 ]
 
 
@@ -96,6 +98,9 @@ class CadreRecord:
     projects: list[tuple[dict[str, Any], str, str | None]] = field(default_factory=list)
     stars: list[int] = field(default_factory=list)
     in_pool: bool = False
+    # The open pool stay (IN_POOL without an end): since when, and the pool's own age limit.
+    pool_since: date | None = None
+    pool_max_age: float | None = None
 
     @property
     def id(self) -> str:
@@ -110,6 +115,13 @@ class UnitIndex:
     """Every unit with its kind, name and parent, for walking the hierarchy."""
 
     units: dict[str, dict[str, Any]]
+    # Each unit's ancestors, walked once (a round asks for them hundreds of thousands of
+    # times).
+    _chains: dict[str | None, tuple[str, ...]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    # Figures read from the units alone, remembered with them (a head post's area).
+    memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def kind(self, unit_id: str | None) -> str | None:
         return self.units.get(unit_id or "", {}).get("kind")
@@ -119,12 +131,15 @@ class UnitIndex:
 
     def ancestors(self, unit_id: str | None) -> list[str]:
         """Parent, grandparent, ... (not the unit itself), nearest first."""
-        chain: list[str] = []
-        current = self.units.get(unit_id or "", {}).get("parent_id")
-        while current and current not in chain:
-            chain.append(current)
-            current = self.units.get(current, {}).get("parent_id")
-        return chain
+        found = self._chains.get(unit_id)
+        if found is None:
+            chain: list[str] = []
+            current = self.units.get(unit_id or "", {}).get("parent_id")
+            while current and current not in chain:
+                chain.append(current)
+                current = self.units.get(current, {}).get("parent_id")
+            found = self._chains[unit_id] = tuple(chain)
+        return list(found)
 
 
 def _stint(unit_id: str, props: dict[str, Any]) -> Stint:
@@ -145,6 +160,27 @@ def _course(
         float(props.get("hours") or course.get("hours", 0)),
         bool(course.get("off_job")),
     )
+
+
+def star_order(assessment: dict[str, Any]) -> tuple[int, int, int]:
+    """A quarterly star rating as ``(year, quarter, stars)``: records keep them in time order."""
+    return (
+        int(assessment.get("year") or 0),
+        int(assessment.get("quarter") or 0),
+        int(assessment["stars"]),
+    )
+
+
+def enter_pool(
+    record: CadreRecord, stay: Mapping[str, Any], pool: Mapping[str, Any] | None
+) -> None:
+    """Note an open pool stay (no end) on the record; the first one read counts."""
+    if stay.get("end") is not None or record.in_pool:
+        return
+    record.in_pool = True
+    record.pool_since = stay.get("start")
+    limit = (pool or {}).get("max_age")
+    record.pool_max_age = float(limit) if limit is not None else None
 
 
 def load_units(store: GraphStore) -> UnitIndex:
@@ -185,12 +221,26 @@ def load_cadre_record(
         if course is not None:
             record.courses.append(course)
     assessments = store.get_nodes("Assessment", {a for a, _ in by_type.get("ASSESSMENT_OF", [])})
+    starred: list[tuple[int, int, int]] = []
     for assessment in assessments.values():
         if assessment.get("quarter") is None and assessment.get("grade"):
             record.annual_grades[int(assessment["year"])] = str(assessment["grade"])
+        elif assessment.get("stars"):
+            starred.append(star_order(assessment))
+    record.stars = [stars for *_, stars in sorted(starred)]
     record.supervision = list(
         store.get_nodes("Supervision", {s for s, _ in by_type.get("RECORD_OF", [])}).values()
     )
+    pools = store.get_nodes("Pool", {p for p, _ in by_type.get("IN_POOL", [])})
+    for pool_id, props in by_type.get("IN_POOL", []):
+        enter_pool(record, props, pools.get(pool_id))
+    record.specialties = {s for s, _ in by_type.get("HAS_SPECIALTY", [])}
+    projects = store.get_nodes("Project", {p for p, _ in by_type.get("WORKED_ON", [])})
+    for project_id, props in by_type.get("WORKED_ON", []):
+        if project_id in projects:
+            record.projects.append(
+                (projects[project_id], str(props.get("role", "成员")), props.get("result"))
+            )
     if with_relatives:
         relatives = store.get_nodes("Cadre", {r for r, _ in by_type.get("RELATIVE_OF", [])})
         for relative_id, props in by_type.get("RELATIVE_OF", []):
@@ -249,6 +299,7 @@ def read_cadre_records(store: GraphStore, cadre_ids: set[str]) -> dict[str, Cadr
         course = _course(training_id, trainings.get(training_id), props)
         if cadre_id in records and course is not None:
             records[cadre_id].courses.append(course)
+    starred: dict[str, list[tuple[int, int, int]]] = {}
     for assessment in store.iter_nodes(
         "Assessment", ["cadre_id", "year", "quarter", "grade", "stars"]
     ):
@@ -258,7 +309,9 @@ def read_cadre_records(store: GraphStore, cadre_ids: set[str]) -> dict[str, Cadr
         if assessment.get("quarter") is None and assessment.get("grade"):
             assessed.annual_grades[int(assessment["year"])] = str(assessment["grade"])
         elif assessment.get("stars"):
-            assessed.stars.append(int(assessment["stars"]))
+            starred.setdefault(assessed.id, []).append(star_order(assessment))
+    for cadre_id, found in starred.items():
+        records[cadre_id].stars = [stars for *_, stars in sorted(found)]
     for cadre_id, specialty_id, _ in store.iter_edges("HAS_SPECIALTY"):
         if cadre_id in records:
             records[cadre_id].specialties.add(specialty_id)
@@ -268,9 +321,10 @@ def read_cadre_records(store: GraphStore, cadre_ids: set[str]) -> dict[str, Cadr
             records[cadre_id].projects.append(
                 (projects[project_id], str(props.get("role", "成员")), props.get("result"))
             )
-    for cadre_id, _pool, props in store.iter_edges("IN_POOL"):
-        if cadre_id in records and props.get("end") is None:
-            records[cadre_id].in_pool = True
+    pools = {p["id"]: p for p in store.iter_nodes("Pool")}
+    for cadre_id, pool_id, props in store.iter_edges("IN_POOL"):
+        if cadre_id in records:
+            enter_pool(records[cadre_id], props, pools.get(pool_id))
     for item in store.iter_nodes("Supervision"):
         supervised = records.get(str(item.get("cadre_id")))
         if supervised is not None:
@@ -366,6 +420,7 @@ class SnapshotGraph:
         self.posts = node_dicts(snapshot.nodes("Post"))
         self.trainings = node_dicts(snapshot.nodes("Training"))
         self.projects = node_dicts(snapshot.nodes("Project"))
+        self.pools = node_dicts(snapshot.nodes("Pool"))
         self.courses = [
             (
                 str(t.get("kind", "")),
@@ -451,6 +506,7 @@ class SnapshotGraph:
                 Course(training_id, kind, start, days, float(hours or course_hours), off_job)
             )
         rows, owner = self.group("Assessment", "_ref_cadre_id").rows(owners)
+        starred: dict[int, list[tuple[int, int, int]]] = {}
         for who, year, quarter, grade, stars in zip(
             owner.tolist(),
             *_columns(snap.nodes("Assessment"), rows, ["year", "quarter", "grade", "stars"]),
@@ -459,7 +515,11 @@ class SnapshotGraph:
             if quarter is None and grade:
                 by_row[who].annual_grades[int(year)] = str(grade)
             elif stars:
-                by_row[who].stars.append(int(stars))
+                starred.setdefault(who, []).append(
+                    star_order({"year": year, "quarter": quarter, "stars": stars})
+                )
+        for who, found in starred.items():
+            by_row[who].stars = [value for *_, value in sorted(found)]
         rows, owner = self.group("HAS_SPECIALTY", "_src").rows(owners)
         for who, specialty_id in zip(
             owner.tolist(), *_columns(snap.edges("HAS_SPECIALTY"), rows, ["dst"]), strict=True
@@ -476,11 +536,14 @@ class SnapshotGraph:
                     (self.projects[project_row], str(role or "成员"), result)
                 )
         rows, owner = self.group("IN_POOL", "_src").rows(owners)
-        for who, end in zip(
-            owner.tolist(), *_columns(snap.edges("IN_POOL"), rows, ["end"]), strict=True
+        pools = self.pools
+        for who, pool_row, start, end in zip(
+            owner.tolist(),
+            *_columns(snap.edges("IN_POOL"), rows, ["_dst", "start", "end"]),
+            strict=True,
         ):
-            if end is None:
-                by_row[who].in_pool = True
+            pool = pools[pool_row] if pool_row >= 0 else None
+            enter_pool(by_row[who], {"start": start, "end": end}, pool)
         supervision = snap.nodes("Supervision")
         rows, owner = self.group("Supervision", "_ref_cadre_id").rows(owners)
         for who, item in zip(owner.tolist(), node_dicts(supervision, rows), strict=True):
@@ -492,7 +555,7 @@ class SnapshotGraph:
         """Annual grades and quarterly stars of the cadre ``owners`` as columns, by position
         in ``owners``, as :meth:`records` reads them: ``(position, year, grade)`` with one
         row per cadre and year (the last one read wins, as in ``annual_grades``), and
-        ``(position, stars)`` in reading order."""
+        ``(position, stars)`` by position, then in time order (year, quarter)."""
         table = self.snapshot.nodes("Assessment")
         rows, owner = self.group("Assessment", "_ref_cadre_id").rows(owners)
         position = positions_in(owners, owner)
@@ -504,15 +567,20 @@ class SnapshotGraph:
         stars = np.asarray(taken.column("stars").fill_null(0), dtype=np.int64)
         starred = ~annual & (stars != 0)
         years = np.asarray(taken.column("year").fill_null(0), dtype=np.int64)
+        quarters = np.asarray(taken.column("quarter").fill_null(0), dtype=np.int64)
         # The last row of each (cadre, year) wins, as a dict keeps the last value.
         picked = np.flatnonzero(annual)
         keys = position[picked] * 100_000 + years[picked]
         reversed_keys = keys[::-1]
         _, last_from_end = np.unique(reversed_keys, return_index=True)
         chosen = np.sort(picked[len(picked) - 1 - last_from_end])
+        in_time = np.flatnonzero(starred)
+        in_time = in_time[
+            np.lexsort((stars[in_time], quarters[in_time], years[in_time], position[in_time]))
+        ]
         return (
             (position[chosen], years[chosen], [str(grades[n]) for n in chosen.tolist()]),
-            (position[starred], stars[starred]),
+            (position[in_time], stars[in_time]),
         )
 
     def avoidance_records(self, owners: Sequence[int]) -> list[CadreRecord]:

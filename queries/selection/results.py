@@ -27,6 +27,7 @@ __all__ = [
     "ExcludedRow",
     "Incumbent",
     "NewOpening",
+    "Person",
     "ReadyCandidate",
     "RetiringIncumbent",
     "RoundResult",
@@ -101,7 +102,19 @@ class TeamGapsRow(TypedDict):
     missing_recommended_categories: list[str]  # wanted for the unit's kind by the policy
 
 
-class CandidateScore(TypedDict):
+class Person(TypedDict):
+    """Who a ranked cadre is, as a committee reads it first: the post held now, whether it
+    is a leadership post, the 职级, the age in whole years (周岁), and flags such as a pool
+    member's pending exit review."""
+
+    current_post: str | None
+    leader: bool  # holds a leadership post (领导职务)
+    rank: str | None  # 职级
+    age: int | None  # 周岁
+    flags: list[str]
+
+
+class CandidateScore(Person):
     """A candidate's score for a post, with parts and reasons."""
 
     cadre_id: CadreId
@@ -114,9 +127,9 @@ class CandidateScore(TypedDict):
 
 
 class CandidateRow(CandidateScore):
-    """A ranked candidate."""
+    """A ranked candidate; ``place`` is the position in the ranking (名次)."""
 
-    rank: int
+    place: int
 
 
 class ExcludedRow(TypedDict):
@@ -153,7 +166,7 @@ class CandidatesResult(TypedDict):
     excluded: list[ExcludedRow]
 
 
-class Assignment(TypedDict):
+class Assignment(Person):
     post_id: str
     post_name: str | None
     unit_name: str
@@ -178,6 +191,7 @@ class RunnerUp(TypedDict):
     cadre_id: CadreId
     name: str | None
     score: float
+    flags: list[str]
 
 
 class NewOpening(TypedDict):
@@ -228,6 +242,7 @@ class ReadyCandidate(TypedDict):
     cadre_id: CadreId
     name: str
     score: float
+    flags: list[str]
 
 
 class Incumbent(TypedDict):

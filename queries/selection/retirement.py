@@ -12,11 +12,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
+
 from graphsvc.dates import add_months
 from graphsvc.retirement import delay_months as statutory_delay
 from queries.selection.policy import Retirement, RetirementSchedule
 
-__all__ = ["delay_months", "retirement_age_months", "retirement_date"]
+__all__ = ["delay_months", "retirement_age_months", "retirement_date", "retirement_dates"]
 
 
 def delay_months(birth: date, schedule: RetirementSchedule) -> int:
@@ -78,3 +81,28 @@ def retirement_date(
         birth, str(cadre.get("gender") or ""), county=county, retirement=retirement
     )
     return add_months(birth, months)
+
+
+def retirement_dates(
+    birth: NDArray[np.datetime64],
+    female: NDArray[np.bool_],
+    county: NDArray[np.bool_],
+    *,
+    retirement: Retirement,
+) -> NDArray[np.datetime64]:
+    """:func:`retirement_date` of many cadres from their birth days, genders and levels
+    (NaT without a birth day): each distinct (birth, gender, level) computed once."""
+    known = ~np.isnat(birth)
+    # A key per (birth day, woman, county): days since 1970 times 4 plus the two flags.
+    keys = birth.astype("datetime64[D]").astype(np.int64) * 4 + female * 2 + county
+    found = np.full(len(birth), np.datetime64("NaT", "D"))
+    distinct, inverse = np.unique(keys[known], return_inverse=True)
+    dates = np.empty(len(distinct), dtype="datetime64[D]")
+    for k, key in enumerate(distinct.tolist()):
+        born = date.fromordinal(date(1970, 1, 1).toordinal() + key // 4)
+        months = retirement_age_months(
+            born, "女" if key & 2 else "男", county=bool(key & 1), retirement=retirement
+        )
+        dates[k] = np.datetime64(add_months(born, months), "D")
+    found[known] = dates[inverse.reshape(-1)]
+    return found

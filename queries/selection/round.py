@@ -7,6 +7,11 @@ age, posts that must be filled, and what to do with candidates from the post's o
 unit. The answer lists the appointments, the runners-up of each post, the posts
 left unfilled, and the posts appointees leave (new openings).
 
+A leadership post above 副科 takes a candidate who holds no leadership post only where no
+one who holds one can be had (``scoring.leaders_first``): each such pair of the first
+tier weighs more in the solve than any sum of scores, so the solver places as many of
+the first tier as it can, then the most total score.
+
 Posts are filled by the authority that manages them (``policy.scope``, 下管一级): the
 round splits its posts by scope and solves each scope on its own, exactly, the whole
 area's posts first (the higher authority), then each district's; someone appointed by
@@ -20,8 +25,10 @@ from collections.abc import Collection, Mapping, Sequence
 from itertools import islice
 from typing import Literal
 
+import numpy as np
+
 from queries.selection.assignment import InfeasibleRound, assign
-from queries.selection.candidates import SelectionContext, explain
+from queries.selection.candidates import POOL_REVIEW_FLAG, SelectionContext, explain, person
 from queries.selection.results import (
     Assignment,
     NewOpening,
@@ -31,7 +38,8 @@ from queries.selection.results import (
     ScopeSummary,
     UnfilledPost,
 )
-from queries.selection.vectorized import CadreArrays, rank_posts
+from queries.selection.scores import PostScores
+from queries.selection.vectorized import Ranked, rank_posts
 
 __all__ = ["run_round"]
 
@@ -104,10 +112,11 @@ def run_round(
     partition = (
         scopes.partition(context.posts[p] for p in posts) if by_scope else {None: list(posts)}
     )
-    arrays = CadreArrays.build(context)
     young_of = _Young(context, young_age)
     works_in = _current_units(context) if own_unit != "allow" else {}
     ranked: dict[str, list[tuple[str, float]]] = {}
+    first_tier: set[tuple[str, str]] = set()
+    scored: dict[str, PostScores] = {}
     pairs: list[tuple[str, str, float]] = []
     young: set[str] = set()
     summaries: list[ScopeSummary] = []
@@ -121,13 +130,16 @@ def run_round(
         # under a share constraint) provably keeps the optimum; past 1,000 posts in one scope
         # the round is optimal over each post's best `keep` candidates.
         keep = max(top_k, min(len(scope_posts), 1000))
-        scope_ranked = rank_posts(
-            context,
-            scope_posts,
-            top_k=keep * (3 if min_young_share > 0 else 1),
-            arrays=arrays,
-            by_scope=by_scope,
-            exclude=appointed_before,
+        scope_ranked = _kept(
+            rank_posts(
+                context,
+                scope_posts,
+                top_k=keep * (3 if min_young_share > 0 else 1),
+                by_scope=by_scope,
+                exclude=appointed_before,
+            ),
+            first_tier,
+            scored,
         )
         ranked.update(scope_ranked)
         scores = _candidate_scores(
@@ -147,21 +159,27 @@ def run_round(
         young_of.learn({cadre for _, cadre in scores})
         scope_young = {cadre for cadre in {cadre for _, cadre in scores} if young_of(cadre)}
         young |= scope_young
+        # The first tier outweighs any sum of scores: more than the largest possible total.
+        bonus = 2.0 * (len(scope_posts) + 1)
         solution = assign(
-            scores,
+            {
+                pair: score + (bonus if pair in first_tier else 0.0)
+                for pair, score in scores.items()
+            },
             posts=scope_posts,
             must_fill=(set(must_fill) | set(scope_fixed)) & set(scope_posts),
             young=scope_young,
             min_young_share=min_young_share,
         )
-        pairs += solution.pairs
+        chosen = [(post, cadre, scores[(post, cadre)]) for post, cadre, _ in solution.pairs]
+        pairs += chosen
         summaries.append(
             {
                 "scope_id": scope,
                 "scope_name": scopes.name(scope),
                 "posts": len(scope_posts),
-                "filled": len(solution.pairs),
-                "total": round(solution.total, 4),
+                "filled": len(chosen),
+                "total": round(sum(score for _, _, score in chosen), 4),
                 "method": solution.method,
                 "candidates": len(scores),
             }
@@ -175,7 +193,7 @@ def run_round(
         for scope, scope_posts in partition.items()
         for post_id in scope_posts
     }
-    assignments = _assignments(context, pairs, ranked, young, scope_of)
+    assignments = _assignments(context, pairs, ranked, young, scope_of, scored)
     methods = sorted({s["method"] for s in summaries})
     return {
         "as_of": context.as_of.isoformat(),
@@ -192,6 +210,24 @@ def run_round(
         "young_share": round(len(appointed & young) / len(appointed), 4) if appointed else None,
         "candidates_per_post": counts,
     }
+
+
+def _kept(
+    ranked: Mapping[str, Ranked],
+    first_tier: set[tuple[str, str]],
+    scored: dict[str, PostScores],
+) -> dict[str, list[tuple[str, float]]]:
+    """Each post's kept candidates; the pairs of a post's first tier (when it has two
+    tiers) noted in ``first_tier``, its scores in ``scored``."""
+    found: dict[str, list[tuple[str, float]]] = {}
+    for post_id, result in ranked.items():
+        if result.scores is not None:
+            scored[post_id] = result.scores
+        found[post_id] = result.kept
+        tiers = np.asarray(result.tiers, dtype=np.int64)
+        if tiers.any():
+            first_tier.update((post_id, result.kept[n][0]) for n in np.flatnonzero(tiers == 0))
+    return found
 
 
 class _Young:
@@ -283,13 +319,14 @@ def _assignments(
     ranked: Mapping[str, list[tuple[str, float]]],
     young: set[str],
     scope_of: Mapping[str, ScopeRow],
+    scored: Mapping[str, PostScores],
 ) -> list[Assignment]:
     """Each appointment with the post, its scope, the person, the score, the rank and the
     reasons."""
     assignments: list[Assignment] = []
     for post_id, cadre_id, score in pairs:
         post = context.posts[post_id]
-        candidate = explain(context, post_id, cadre_id)
+        candidate = explain(context, post_id, cadre_id, scores=scored.get(post_id))
         # A fixed choice may rank below the candidates kept: then it is counted after them.
         rank = next(
             (n for n, (c, _) in enumerate(ranked[post_id], start=1) if c == cadre_id),
@@ -297,6 +334,7 @@ def _assignments(
         )
         assignments.append(
             {
+                **person(context, cadre_id),
                 "post_id": post_id,
                 "post_name": post.get("name"),
                 "unit_name": context.units.name(post.get("unit_id")),
@@ -346,8 +384,13 @@ def _runners_up(
     }
     people = sorted({c for found in shown.values() for c, _ in found})
     name_of = dict(zip(people, context.names(people), strict=True))
+    arrays = context.arrays
+    flags = {c: [POOL_REVIEW_FLAG] if arrays.flagged[arrays.index[c]] else [] for c in people}
     return {
-        p: [{"cadre_id": c, "name": name_of[c], "score": round(s, 4)} for c, s in found]
+        p: [
+            {"cadre_id": c, "name": name_of[c], "score": round(s, 4), "flags": flags[c]}
+            for c, s in found
+        ]
         for p, found in shown.items()
     }
 

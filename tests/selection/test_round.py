@@ -25,12 +25,18 @@ def test_a_round_fills_vacancies_one_to_one_and_beats_greedy(context: SelectionC
     assert result["total"] == pytest.approx(
         sum(a["score"] for a in result["assignments"]), abs=1e-3
     )
-    scores = {
-        (post_id, c["cadre_id"]): c["score"]
-        for post_id in vacancies
-        for c in rank_in_context(context, post_id, limit=None)["candidates"]
-    }
-    assert result["total"] >= greedy_assign(scores, posts=vacancies).total - 1e-6
+    # The round's objective: the most first-tier placements (a leader for a leadership post
+    # above 副科), then the most total score; it beats greedy on it.
+    bonus = 2.0 * (len(vacancies) + 1)
+    weights = {}
+    for post_id in vacancies:
+        track = context.target(post_id).track
+        for c in rank_in_context(context, post_id, limit=None)["candidates"]:
+            first = c["leader"] or not track
+            weights[(post_id, c["cadre_id"])] = c["score"] + (bonus if first and track else 0)
+    chosen = {(a["post_id"], a["cadre_id"]) for a in result["assignments"]}
+    objective = sum(weights[pair] for pair in chosen)
+    assert objective >= greedy_assign(weights, posts=vacancies).total - 1e-6
     for runners in result["runners_up"].values():
         assert not {r["cadre_id"] for r in runners} & {c for _, c in pairs}
     for opening in result["new_openings"]:

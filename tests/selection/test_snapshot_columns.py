@@ -20,11 +20,10 @@ from loaders.sample import AS_OF
 from queries.selection.avoidance import appointment_conflicts
 from queries.selection.candidates import SelectionContext
 from queries.selection.columns import CadreColumns, Histories
-from queries.selection.masks import EligibilityFacts
 from queries.selection.policy import load_policy
 from queries.selection.records import LazyRecords
 from queries.selection.round import run_round
-from queries.selection.vectorized import CadreArrays
+from queries.selection.rules import CadreFacts
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +52,7 @@ def _assert_same(left: Any, right: Any, name: str) -> None:
         if left.dtype.kind == "M":
             assert ((left == right) | (np.isnat(left) & np.isnat(right))).all(), name
         else:
-            assert np.array_equal(left, right), name
+            assert np.array_equal(left, right, equal_nan=left.dtype.kind == "f"), name
     elif sparse.issparse(left):
         assert left.shape == right.shape, name
         assert (left != right).nnz == 0, name
@@ -95,16 +94,21 @@ def test_history_and_cadre_columns_from_the_snapshot_equal_those_from_records(
     assert dict.__len__(snapshot.records) == 0
 
 
-def test_eligibility_facts_and_cadre_arrays_from_the_snapshot_equal_those_from_records(
+def test_rule_facts_and_cadre_arrays_from_the_snapshot_equal_those_from_records(
     store: GraphStore,
 ) -> None:
     snapshot, records = _from_snapshot(store), _from_records(store)
     facts = snapshot.facts
-    assert isinstance(facts, EligibilityFacts)
-    _assert_fields_equal(facts, records.facts, skip={"policy"})
-    assert facts.barred_grade.any() or facts.in_effect.any() or facts.education.any()
-    arrays = CadreArrays.build(snapshot)
-    expected = CadreArrays.build(records)
+    assert isinstance(facts, CadreFacts)
+    _assert_fields_equal(
+        facts,
+        records.facts,
+        skip={"policy", "records", "scopes", "avoidance_record", "cadres", "histories", "units"},
+    )
+    assert facts.in_pool.any() and facts.supervision and len(facts.grade_owner)
+    assert (~np.isnan(facts.pool_max_age)).any() and facts.education.any()
+    arrays = snapshot.arrays
+    expected = records.arrays
     _assert_fields_equal(arrays, expected)
     assert arrays.match.nnz > 0 and arrays.tasks.any()
     everyone = np.arange(len(arrays.ids))

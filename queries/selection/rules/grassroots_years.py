@@ -1,0 +1,86 @@
+"""基层工作经历: 县处级 needs 2+ years in grassroots units (乡镇, 街道, 村, 社区),
+secondments counted, overlapping spans counted once."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from graphsvc.dates import format_cadre_date
+from queries.selection.policy import GrassrootsYears as Settings
+from queries.selection.rules.base import (
+    NAT,
+    Days,
+    RuleResult,
+    RuleUnit,
+    day_of,
+    months_after,
+    outcome,
+    span,
+)
+from queries.selection.rules.facts import CadreFacts, Judgement, Target
+
+__all__ = ["GrassrootsYears", "grassroots"]
+
+Ints = np.ndarray
+
+
+def grassroots(facts: CadreFacts, settings: Settings) -> tuple[Ints, Days]:
+    """Each cadre's grassroots months and the start of the run that goes on (NaT: none),
+    as ``settings`` counts them (remembered on the facts)."""
+    key = ("grassroots", tuple(settings.unit_kinds), settings.count_secondments)
+    found: tuple[Ints, Days] = facts.memo(
+        key,
+        lambda: facts.histories.grassroots(
+            kinds=settings.unit_kinds, count_secondments=settings.count_secondments
+        ),
+    )
+    return found
+
+
+class GrassrootsYears(RuleUnit):
+    """A promotion to a 县处级 post needs ``min_years`` of grassroots work."""
+
+    name = "grassroots_years"
+    title = "基层工作经历"
+
+    def judge(self, facts: CadreFacts, target: Target) -> Judgement:
+        settings: Settings = self.settings(target.policy)
+        months, _ = grassroots(facts, settings)
+        ok = months >= settings.min_years * 12
+        promotion = target.order > facts.cadres.standing
+        applies = promotion & (settings.enabled and target.county)
+        return Judgement(outcome(applies, ok, settings.warn), {"ok": ok, "months": months})
+
+    def line(self, facts: CadreFacts, target: Target, judged: Judgement, row: int) -> RuleResult:
+        settings: Settings = self.settings(target.policy)
+        months = int(judged.values["months"][row])
+        ok = bool(judged.values["ok"][row])
+        return self.result(
+            int(judged.status[row]),
+            f"基层工作经历{span(months)}"
+            + (" ≥ " if ok else " < ")
+            + f"要求{settings.min_years:g}年",
+            months=months,
+            required_years=settings.min_years,
+        )
+
+    def met_on(self, facts: CadreFacts, target: Target) -> Days:
+        """Months grow only while a grassroots post or secondment goes on: the day the run
+        that goes on has added what is missing; NaT when none goes on."""
+        settings: Settings = self.settings(target.policy)
+        months, since = grassroots(facts, settings)
+        missing = np.maximum(round(settings.min_years * 12) - months, 0)
+        run = np.where(np.isnat(since), 0, facts.months_since(since))
+        due = np.where(np.isnat(since), NAT, months_after(since, run + missing))
+        return np.where(self.holds(facts, target), np.datetime64(target.as_of, "D"), due)
+
+    def needs(self, facts: CadreFacts, target: Target, row: int) -> str:
+        if self.holds(facts, target)[row]:
+            return ""
+        settings: Settings = self.settings(target.policy)
+        months, _ = grassroots(facts, settings)
+        missing = span(round(settings.min_years * 12) - int(months[row]))
+        due = day_of(self.met_on(facts, target)[row])
+        if due is None:
+            return f"须到基层（乡镇、街道、村、社区）工作或挂职，尚缺{missing}"
+        return f"{format_cadre_date(due, with_day=True)}基层工作经历满{settings.min_years:g}年"
