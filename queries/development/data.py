@@ -81,6 +81,9 @@ class DevelopmentData:
     pairings: list[Pairing]
     pools: dict[str, dict[str, Any]]
     stays: list[PoolStay]
+    # Courses and major tasks, for the actions a cadre's path suggests.
+    trainings: list[dict[str, Any]] = field(default_factory=list)
+    projects: list[dict[str, Any]] = field(default_factory=list)
     _unit_of: dict[str, str | None] = field(default_factory=dict)
     memo: dict[Any, Any] = field(default_factory=dict)  # figures several analyses share
     # The snapshot the data was read from (None: read from the store row by row).
@@ -116,6 +119,8 @@ class DevelopmentData:
             ]
             mentors = {m["id"]: m for m in store.iter_nodes("Mentor")}
             pools = {p["id"]: p for p in store.iter_nodes("Pool")}
+            trainings = list(store.iter_nodes("Training"))
+            projects = list(store.iter_nodes("Project"))
             unit_of = {}
         else:
             snap = snapshot_of(store)
@@ -144,6 +149,8 @@ class DevelopmentData:
             ]
             mentors = {m["id"]: m for m in node_dicts(snap.nodes("Mentor"))}
             pools = {p["id"]: p for p in node_dicts(snap.nodes("Pool"))}
+            trainings = node_dicts(snap.nodes("Training"))
+            projects = node_dicts(snap.nodes("Project"))
             unit_of = _units_of_cadres(snap, context)
         return cls(
             context=context,
@@ -152,6 +159,8 @@ class DevelopmentData:
             pairings=sorted(pairings, key=lambda p: (p.mentee_id, p.start, p.mentor_id)),
             pools=pools,
             stays=sorted(stays, key=lambda s: (s.cadre_id, s.start)),
+            trainings=sorted(trainings, key=lambda t: str(t["id"])),
+            projects=sorted(projects, key=lambda p: str(p["id"])),
             _unit_of=unit_of if source == "snapshot" else {},
             _snapshot=snap,
         )

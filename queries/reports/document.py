@@ -18,7 +18,7 @@ matplotlib.use("Agg")  # no display: render to memory
 import matplotlib.pyplot as plt
 import pandas as pd
 
-__all__ = ["CHART_FONTS", "Chart", "Report", "Section", "write_report"]
+__all__ = ["CHART_FONTS", "REPORT_SUFFIXES", "Chart", "Report", "Section", "write_report"]
 
 # The reader's browser draws the chart text, so name fonts that browsers resolve to a CJK
 # font on Linux, Windows and macOS; matplotlib measures with the first one installed here.
@@ -45,12 +45,14 @@ _SVG_REF = re.compile(r'(url\(|href=")#([^)"]+)')
 
 @dataclass(frozen=True)
 class Chart:
-    """A bar chart: one bar per label."""
+    """A bar chart: one bar per label (``xlabel`` names the values); with ``second``, a
+    second bar beside each, named and valued there (demand beside supply)."""
 
     title: str
     labels: Sequence[str]
     values: Sequence[float]
     xlabel: str = ""
+    second: tuple[str, Sequence[float]] | None = None
 
     def svg(self) -> str:
         """The chart as an inline ``<svg>`` element whose labels are ``<text>``.
@@ -66,7 +68,23 @@ class Chart:
             )
             figure, axes = plt.subplots(figsize=(8, height))
             try:
-                axes.barh(list(self.labels)[::-1], list(self.values)[::-1], color="#C0392B")
+                if self.second is None:
+                    axes.barh(list(self.labels)[::-1], list(self.values)[::-1], color="#C0392B")
+                else:
+                    name, other = self.second
+                    where = list(range(len(self.labels)))[::-1]
+                    axes.barh(
+                        [y + 0.2 for y in where],
+                        list(self.values),
+                        0.4,
+                        color="#C0392B",
+                        label=self.xlabel,
+                    )
+                    axes.barh(
+                        [y - 0.2 for y in where], list(other), 0.4, color="#2F6FB3", label=name
+                    )
+                    axes.set_yticks(where, list(self.labels))
+                    axes.legend()
                 axes.set_title(self.title)
                 axes.set_xlabel(self.xlabel)
                 figure.tight_layout()
@@ -83,7 +101,8 @@ class Chart:
         )
 
     def _id_prefix(self) -> str:
-        digest = hashlib.sha1(repr((self.title, list(self.labels), list(self.values))).encode())
+        shown = (self.title, list(self.labels), list(self.values), self.second)
+        digest = hashlib.sha1(repr(shown).encode())
         return f"c{digest.hexdigest()[:8]}-"
 
 
@@ -148,26 +167,44 @@ def _xlsx_chart(sheet: Any, chart: Chart, column: int) -> None:
     for offset, (label, value) in enumerate(zip(chart.labels, chart.values, strict=True)):
         sheet.cell(row=offset + 2, column=column, value=str(label))
         sheet.cell(row=offset + 2, column=column + 1, value=float(value))
+    series = 1
+    if chart.second is not None:
+        name, other = chart.second
+        series = 2
+        sheet.cell(row=1, column=column + 2, value=name)
+        for offset, value in enumerate(other):
+            sheet.cell(row=offset + 2, column=column + 2, value=float(value))
     bars = BarChart()
     bars.type = "bar"
     bars.title = chart.title
-    bars.legend = None
-    bars.height = max(7.5, 0.5 * len(chart.labels) + 2)
+    if series == 1:
+        bars.legend = None
+    bars.height = max(7.5, 0.5 * len(chart.labels) * series + 2)
     last = len(chart.labels) + 1
     bars.add_data(
-        Reference(sheet, min_col=column + 1, min_row=1, max_row=last), titles_from_data=True
+        Reference(sheet, min_col=column + 1, max_col=column + series, min_row=1, max_row=last),
+        titles_from_data=True,
     )
     bars.set_categories(Reference(sheet, min_col=column, min_row=2, max_row=last))
-    sheet.add_chart(bars, sheet.cell(row=2, column=column + 3).coordinate)
+    sheet.add_chart(bars, sheet.cell(row=2, column=column + 2 + series).coordinate)
+
+
+REPORT_SUFFIXES = (".xlsx", ".html", ".pdf")
 
 
 def write_report(report: Report, path: Path) -> Path:
     """Write ``report`` to ``path``: ``.xlsx`` (a sheet per section, charts as native Excel
-    charts) or ``.html`` (one page, charts as inline SVG whose text the browser draws)."""
+    charts), ``.html`` (one page, charts as inline SVG whose text the browser draws) or
+    ``.pdf`` (that page printed by Chromium, as the forms are; ``PdfUnavailable`` without
+    it)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     suffix = path.suffix.lower()
     if suffix == ".html":
         path.write_text(_html(report), encoding="utf-8")
+    elif suffix == ".pdf":
+        from queries.forms.pdf import html_to_pdf
+
+        html_to_pdf(_html(report), path)
     elif suffix == ".xlsx":
         with pd.ExcelWriter(path, engine="openpyxl") as writer:
             pd.DataFrame({"说明": [report.title, *report.summary]}).to_excel(
@@ -180,5 +217,5 @@ def write_report(report: Report, path: Path) -> Path:
                 if section.chart is not None:
                     _xlsx_chart(writer.sheets[name], section.chart, len(frame.columns) + 2)
     else:
-        raise ValueError(f"{path}：报告只能写成 .xlsx 或 .html 文件")
+        raise ValueError(f"{path}：报告只能写成 .xlsx、.html 或 .pdf 文件")
     return path
