@@ -104,38 +104,33 @@ def step(name: str, store: str) -> dict[str, Any]:
 
         with open_store(store) as graph:
             figures["path"] = str(build_snapshot(graph))
-    elif name == "bench-snapshot":
-        # End to end in a fresh process: the context from the snapshot, then the bench of
-        # every leadership-team post.
+    elif name in {"bench-snapshot", "round-snapshot"}:
+        # End to end in a fresh process: the context from the snapshot, then the round (or
+        # the bench of every leadership-team post).
         with open_store(store) as graph:
             context = SelectionContext.load(graph, policy=load_policy(), as_of=AS_OF)
             figures["load_context_s"] = round(time.perf_counter() - started, 2)
-            bench = succession_bench(context=context)
-        figures.update(
-            posts=len(bench["posts"]),
-            no_bench=len(bench["no_bench"]),
-            ready_now=sum(len(p["ready_now"]) for p in bench["posts"]),
-            ready_in_1y=sum(p["ready_in_1y_count"] for p in bench["posts"]),
-            retiring=len(bench["retiring"]),
-            records_built=dict.__len__(context.records),
-        )
-    elif name == "round-snapshot":
-        # End to end in a fresh process: the context from the snapshot, then the round.
-        with open_store(store) as graph:
-            context = SelectionContext.load(graph, policy=load_policy(), as_of=AS_OF)
-            figures["load_context_s"] = round(time.perf_counter() - started, 2)
-            result = run_round(context=context)
-        figures.update(
-            cadres=len(context.records),
-            records_built=dict.__len__(context.records),
-            posts=result["posts"],
-            filled=len(result["assignments"]),
-            method=result["method"],
-            scopes=len(result["scopes"]),
-            digest=hashlib.sha256(
-                json.dumps(result, ensure_ascii=False, default=str).encode()
-            ).hexdigest()[:12],
-        )
+            if name == "round-snapshot":
+                result = run_round(context=context)
+                figures.update(
+                    posts=result["posts"],
+                    filled=len(result["assignments"]),
+                    method=result["method"],
+                    scopes=len(result["scopes"]),
+                    digest=hashlib.sha256(
+                        json.dumps(result, ensure_ascii=False, default=str).encode()
+                    ).hexdigest()[:12],
+                )
+            else:
+                bench = succession_bench(context=context)
+                figures.update(
+                    posts=len(bench["posts"]),
+                    no_bench=len(bench["no_bench"]),
+                    ready_now=sum(len(p["ready_now"]) for p in bench["posts"]),
+                    ready_in_1y=sum(p["ready_in_1y_count"] for p in bench["posts"]),
+                    retiring=len(bench["retiring"]),
+                )
+        figures.update(cadres=len(context.records), records_built=dict.__len__(context.records))
     else:
         with open_store(store) as graph:
             context = SelectionContext.load(graph, policy=load_policy(), as_of=AS_OF)

@@ -341,7 +341,8 @@ def bench_command(
         )
         table.add_row(
             f"{p['post_name']} {p['post_id']}",
-            "、".join(c["name"] for c in p["ready_now"]) or "[red]无[/]",
+            "、".join(c["name"] + "".join(f"【{f}】" for f in c["flags"]) for c in p["ready_now"])
+            or "[red]无[/]",
             str(p["ready_in_1y_count"]),
             str(p["ready_in_2y_count"]),
             incumbents,

@@ -152,7 +152,10 @@ def bench_report(result: BenchResult) -> Report:
                 {
                     "岗位编号": p["post_id"],
                     "岗位": p["post_name"],
-                    "现可任职": "、".join(f"{c['name']}({c['score']:.2f})" for c in p["ready_now"]),
+                    "现可任职": "、".join(
+                        f"{c['name']}({c['score']:.2f}{''.join('，' + f for f in c['flags'])})"
+                        for c in p["ready_now"]
+                    ),
                     "一年内": p["ready_in_1y_count"],
                     "两年内": p["ready_in_2y_count"],
                 }

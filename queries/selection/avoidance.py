@@ -73,14 +73,21 @@ def _kin_conflicts(
     rules = policy.avoidance
     target_unit = post.get("unit_id")
     target_up = units.ancestors(target_unit)
-    kin = f"{name}与{relative.name}({relative.cadre_id})系{relative.relation}关系"
-    where = f"{_verb(holding)}{post.get('name', post.get('id'))}（{units.name(target_unit)}）"
     found: list[Conflict] = []
     for tenure in relative.tenures:
         if not tenure.current(as_of) or tenure.post_id == post.get("id"):
             continue
         other = tenure.post
         other_unit = other.get("unit_id")
+        # Only units on one line can conflict: skip the rest before any text is made.
+        if (
+            other_unit != target_unit
+            and other_unit not in target_up
+            and (target_unit not in units.ancestors(other_unit))
+        ):
+            continue
+        kin = f"{name}与{relative.name}({relative.cadre_id})系{relative.relation}关系"
+        where = f"{_verb(holding)}{post.get('name', post.get('id'))}（{units.name(target_unit)}）"
         chain = [kin, _holds(relative, tenure, units), where]
         if rules.same_unit and other_unit == target_unit and (_leads(post) or _leads(other)):
             found.append(
@@ -182,6 +189,21 @@ def appointment_conflicts(
     return conflicts
 
 
+def _head(
+    post: dict[str, Any], units: UnitIndex, policy: SelectionPolicy
+) -> tuple[str | None, str | None]:
+    """The head this post is and the area it governs, found once per post and policy on the
+    unit index (one a graph version): a round asks for the same post for every candidate."""
+    what = tuple(post.get(k) for k in ("id", "unit_id", "role", "name", "function", "principal"))
+    key = (what, id(policy.avoidance))
+    found = units.memo.get(key)
+    if found is None or found[0] is not policy.avoidance:
+        head = head_kind(post, units, policy.avoidance)
+        area = governed_area(post.get("unit_id"), units, policy.avoidance) if head else None
+        found = units.memo[key] = (policy.avoidance, head, area)
+    return found[1], found[2]
+
+
 def _regional_conflicts(
     name: str,
     record: CadreRecord,
@@ -191,12 +213,11 @@ def _regional_conflicts(
     holding: bool,
 ) -> list[Conflict]:
     """A head post in the area where the cadre grew up."""
-    head = head_kind(post, units, policy.avoidance)
-    if head is None:
-        return []
     hometown = record.cadre.get("hometown_unit_id")
-    area = governed_area(post.get("unit_id"), units, policy.avoidance)
-    if not grew_up_in(hometown, area, units):
+    if not hometown:
+        return []
+    head, area = _head(post, units, policy)
+    if head is None or not grew_up_in(hometown, area, units):
         return []
     inside = "" if hometown == area else f"，属{units.name(area)}"
     return [

@@ -24,7 +24,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from graphsvc.dates import add_months, months_between
-from queries.selection.avoidance import appointment_conflicts
 from queries.selection.candidates import POOL_REVIEW_FLAG, SelectionContext
 from queries.selection.results import (
     BenchCandidate,
@@ -36,7 +35,14 @@ from queries.selection.results import (
 from queries.selection.rules import LEVEL_RULES, Target
 from queries.selection.rules.base import NAT, day_of
 from queries.selection.rules.retirement import statutory_dates
-from queries.selection.vectorized import Pool, holder_rows, pool_of, rank_posts, without
+from queries.selection.vectorized import (
+    Pool,
+    conflicting,
+    holder_rows,
+    pool_of,
+    rank_posts,
+    without,
+)
 
 __all__ = ["ready_on", "succession_bench"]
 
@@ -196,16 +202,5 @@ def _without_conflicts(
     context: SelectionContext, post_id: str, rows: NDArray[np.intp]
 ) -> NDArray[np.intp]:
     """``rows`` less those who would be in an avoidance conflict with the post now."""
-    policy = context.policy
-    if not policy.avoidance.enabled or not len(rows):
-        return rows
-    arrays = context.arrays
-    post = context.posts[post_id]
-    risky = arrays.may_conflict(context, rows, area=context.regional_area(post_id))
-    keep = np.ones(len(rows), dtype=bool)
-    for n in np.flatnonzero(risky).tolist():
-        record = context.avoidance_record(arrays.ids[int(rows[n])])
-        if appointment_conflicts(record, post, context.units, policy=policy, as_of=context.as_of):
-            keep[n] = False
-    found: NDArray[np.intp] = rows[keep]
+    found: NDArray[np.intp] = rows[~conflicting(context, context.arrays, post_id, rows)]
     return found

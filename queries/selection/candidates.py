@@ -28,7 +28,7 @@ from graphsvc.vocab import LEVEL_ORDER, Level
 from queries.selection.columns import CadreColumns, Histories, months_between_columns
 from queries.selection.heads import governed_area, head_kind
 from queries.selection.policy import SelectionPolicy
-from queries.selection.ranking import Candidate, TeamGaps, team_gaps
+from queries.selection.ranking import Candidate, TeamGaps
 from queries.selection.records import (
     CadreRecord,
     LazyRecords,
@@ -88,7 +88,7 @@ class SelectionContext:
     _scopes: ScopeIndex | None = field(default=None, repr=False)
     _facts: CadreFacts | None = field(default=None, repr=False)
     _arrays: tuple[CadreFacts, CadreArrays] | None = field(default=None, repr=False)
-    _teams: dict[tuple[str, Any], Any] = field(default_factory=dict, repr=False)
+    _memo: dict[tuple[str, Any], Any] = field(default_factory=dict, repr=False)
     _columns: tuple[date, Histories, CadreColumns] | None = field(default=None, repr=False)
     # The snapshot the context was read from, and the rows of ``sorted(records)`` in it:
     # then columns come from its tables, and no record is built for them.
@@ -127,7 +127,11 @@ class SelectionContext:
         built = isinstance(self.records, LazyRecords) and dict.__contains__(self.records, cadre_id)
         if self.graph is None or built or not isinstance(self.records, LazyRecords):
             return self.records[cadre_id]
-        return self.graph.avoidance_records([self.graph.cadre_row[cadre_id]])[0]
+        key = (cadre_id, "avoidance")
+        if key not in self._memo:
+            self._memo[key] = self.graph.avoidance_records([self.graph.cadre_row[cadre_id]])[0]
+        found: CadreRecord = self._memo[key]
+        return found
 
     def names(self, cadre_ids: Sequence[str]) -> list[Any]:
         """Each cadre's name (``None`` when unknown), without building their records."""
@@ -179,16 +183,16 @@ class SelectionContext:
     def team(self, post_id: str) -> TeamGaps:
         """What the post's leadership team lacks (remembered)."""
         key = (post_id, self.as_of)
-        if key not in self._teams:
-            self._teams[key] = post_team(self, post_id)
-        found: TeamGaps = self._teams[key]
+        if key not in self._memo:
+            self._memo[key] = post_team(self, post_id)
+        found: TeamGaps = self._memo[key]
         return found
 
     def regional_area(self, post_id: str) -> str | None:
         """For regional avoidance: the area a head post governs, ``None`` when the post is no
         head post (or the policy checks no regional avoidance); remembered."""
         key = (post_id, "area")
-        if key not in self._teams:
+        if key not in self._memo:
             post, avoidance = self.posts[post_id], self.policy.avoidance
             head = (
                 avoidance.enabled
@@ -196,8 +200,8 @@ class SelectionContext:
                 and (head_kind(post, self.units, avoidance) is not None)
             )
             area = governed_area(post.get("unit_id"), self.units, avoidance) if head else None
-            self._teams[key] = area
-        found: str | None = self._teams[key]
+            self._memo[key] = area
+        found: str | None = self._memo[key]
         return found
 
     def target(self, post_id: str) -> Target:
@@ -361,14 +365,18 @@ def _specialty_fields(specialties: dict[str, dict[str, Any]]) -> dict[str, Any]:
 
 
 def required_categories(context: SelectionContext, unit_id: str) -> frozenset[str]:
-    """Specialty categories the posts of a unit's leadership team require."""
-    return frozenset(
-        context.category_of[s]
-        for post in context.posts_in_unit(unit_id)
-        if post.get("team_member")
-        for s in context.requirements.get(post["id"], {})
-        if s in context.category_of
-    )
+    """Specialty categories the posts of a unit's leadership team require (remembered)."""
+    key = (unit_id, "required")
+    if key not in context._memo:
+        context._memo[key] = frozenset(
+            context.category_of[s]
+            for post in context.posts_in_unit(unit_id)
+            if post.get("team_member")
+            for s in context.requirements.get(post["id"], {})
+            if s in context.category_of
+        )
+    found: frozenset[str] = context._memo[key]
+    return found
 
 
 def needed_categories(context: SelectionContext, unit_id: str) -> frozenset[str]:
@@ -384,19 +392,25 @@ def post_team(context: SelectionContext, post_id: str) -> TeamGaps:
     post = context.posts[post_id]
     unit_id = str(post.get("unit_id") or "")
     unit_posts = context.posts_in_unit(unit_id)
-    team_ids = {
-        cadre_id
-        for p in unit_posts
-        if p.get("team_member") and p["id"] != post_id
-        for cadre_id in context.holders.get(p["id"], set())
-    }
-    return team_gaps(
+    arrays = context.arrays
+    rows = sorted(
+        {
+            arrays.index[cadre_id]
+            for p in unit_posts
+            if p.get("team_member") and p["id"] != post_id
+            for cadre_id in context.holders.get(p["id"], set())
+            if cadre_id in arrays.index
+        }
+    )
+    # Read from the score's own columns: no member's record is built.
+    return TeamGaps(
         unit_id,
-        [context.records[c] for c in team_ids if c in context.records],
-        wanted_categories=needed_categories(context, unit_id),
-        category_of=context.category_of,
-        as_of=context.as_of,
-        required_categories=required_categories(context, unit_id),
+        len(rows),
+        float(arrays.age[rows].min()) if rows else None,
+        bool(arrays.female[rows].any()),
+        frozenset(c for c, held in arrays.categories.items() if held[rows].any()),
+        needed_categories(context, unit_id),
+        required_categories(context, unit_id),
     )
 
 

@@ -6,15 +6,12 @@ takes candidates from. The scores themselves are computed as arrays in
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
-from graphsvc.dates import months_between
 from graphsvc.vocab import LEVEL_ORDER, Level
-from queries.selection.records import CadreRecord
 from queries.selection.results import CandidateScore, TeamGapsRow
 
-__all__ = ["Candidate", "TeamGaps", "candidate_levels", "team_gaps"]
+__all__ = ["Candidate", "TeamGaps", "candidate_levels"]
 
 
 @dataclass(frozen=True)
@@ -75,36 +72,6 @@ class Candidate:
             "age": self.age,
             "flags": self.flags,
         }
-
-
-def _age(record: CadreRecord, as_of: date) -> float:
-    birth = record.cadre.get("birth")
-    return months_between(birth, as_of) / 12 if birth else 0.0
-
-
-def team_gaps(
-    unit_id: str,
-    team: list[CadreRecord],
-    *,
-    wanted_categories: frozenset[str],
-    category_of: dict[str, str],
-    as_of: date,
-    required_categories: frozenset[str] = frozenset(),
-) -> TeamGaps:
-    """The team's youngest age, whether it has a woman, which specialty categories it has."""
-    ages = [_age(member, as_of) for member in team]
-    categories = frozenset(
-        category_of[s] for member in team for s in member.specialties if s in category_of
-    )
-    return TeamGaps(
-        unit_id,
-        len(team),
-        min(ages) if ages else None,
-        any(member.cadre.get("gender") == "女" for member in team),
-        categories,
-        wanted_categories,
-        required_categories,
-    )
 
 
 def candidate_levels(post: dict[str, Any]) -> set[str]:

@@ -113,6 +113,13 @@ class UnitIndex:
     """Every unit with its kind, name and parent, for walking the hierarchy."""
 
     units: dict[str, dict[str, Any]]
+    # Each unit's ancestors, walked once (a round asks for them hundreds of thousands of
+    # times).
+    _chains: dict[str | None, tuple[str, ...]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    # Figures read from the units alone, remembered with them (a head post's area).
+    memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def kind(self, unit_id: str | None) -> str | None:
         return self.units.get(unit_id or "", {}).get("kind")
@@ -122,12 +129,15 @@ class UnitIndex:
 
     def ancestors(self, unit_id: str | None) -> list[str]:
         """Parent, grandparent, ... (not the unit itself), nearest first."""
-        chain: list[str] = []
-        current = self.units.get(unit_id or "", {}).get("parent_id")
-        while current and current not in chain:
-            chain.append(current)
-            current = self.units.get(current, {}).get("parent_id")
-        return chain
+        found = self._chains.get(unit_id)
+        if found is None:
+            chain: list[str] = []
+            current = self.units.get(unit_id or "", {}).get("parent_id")
+            while current and current not in chain:
+                chain.append(current)
+                current = self.units.get(current, {}).get("parent_id")
+            found = self._chains[unit_id] = tuple(chain)
+        return list(found)
 
 
 def _stint(unit_id: str, props: dict[str, Any]) -> Stint:

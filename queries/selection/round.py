@@ -25,6 +25,8 @@ from collections.abc import Collection, Mapping, Sequence
 from itertools import islice
 from typing import Literal
 
+import numpy as np
+
 from queries.selection.assignment import InfeasibleRound, assign
 from queries.selection.candidates import POOL_REVIEW_FLAG, SelectionContext, explain, person
 from queries.selection.results import (
@@ -210,12 +212,9 @@ def _kept(
         if result.scores is not None:
             scored[post_id] = result.scores
         found[post_id] = result.kept
-        if any(result.tiers):
-            first_tier.update(
-                (post_id, cadre)
-                for (cadre, _), tier in zip(result.kept, result.tiers, strict=True)
-                if tier == 0
-            )
+        tiers = np.asarray(result.tiers, dtype=np.int64)
+        if tiers.any():
+            first_tier.update((post_id, result.kept[n][0]) for n in np.flatnonzero(tiers == 0))
     return found
 
 

@@ -13,6 +13,7 @@ graph every post's scope is the whole area, and nothing is filtered.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -46,6 +47,7 @@ class ScopeIndex:
     pair_cadre: NDArray[np.int64]  # (cadre row, unit number) of each post held now,
     pair_unit: NDArray[np.int64]  # each pair once, sorted
     _members: dict[str, list[str]] | None = field(default=None, repr=False)
+    _member_rows: dict[str, NDArray[np.int64]] | None = field(default=None, repr=False)
 
     @classmethod
     def build(
@@ -127,10 +129,31 @@ class ScopeIndex:
         if scope is None:
             return None
         if self._members is None:
-            self._members = self._all_members()
+            ids = np.array(self.ids, dtype=object)
+            self._members = {a: ids[rows].tolist() for a, rows in self._rows_by_area().items()}
         return self._members.get(scope, [])
 
-    def _all_members(self) -> dict[str, list[str]]:
+    def member_rows(self, scope: str | None) -> NDArray[np.int64] | None:
+        """The rows (in ``ids``) of a scope's cadres, ascending; ``None`` for the whole
+        area."""
+        if scope is None:
+            return None
+        return self._rows_by_area().get(scope, np.zeros(0, dtype=np.int64))
+
+    def units_of(self, cadre_id: str) -> list[str]:
+        """The units of the posts a cadre holds now (sorted ids)."""
+        row = bisect_left(self.ids, cadre_id)
+        if row == len(self.ids) or self.ids[row] != cadre_id:
+            return []
+        low, high = np.searchsorted(self.pair_cadre, [row, row + 1])
+        return sorted(self.unit_ids[u] for u in self.pair_unit[low:high].tolist())
+
+    def _rows_by_area(self) -> dict[str, NDArray[np.int64]]:
+        if self._member_rows is None:
+            self._member_rows = self._all_members()
+        return self._member_rows
+
+    def _all_members(self) -> dict[str, NDArray[np.int64]]:
         """Every area's cadres: those holding a post in a unit at or under it."""
         # Each post unit's chain (itself and its ancestors), flattened, areas numbered.
         areas: dict[str, int] = {}
@@ -148,11 +171,10 @@ class ScopeIndex:
         cadre = np.repeat(self.pair_cadre, repeat)
         keys = np.unique(area * max(len(self.ids), 1) + cadre)
         area, cadre = np.divmod(keys, max(len(self.ids), 1))
-        ids = np.array(self.ids, dtype=object)
         bounds = np.flatnonzero(np.diff(area)) + 1
         names = list(areas)
         return {
-            names[int(group_area[0])]: ids[group].tolist()
+            names[int(group_area[0])]: group
             for group_area, group in zip(
                 np.split(area, bounds), np.split(cadre, bounds), strict=True
             )

@@ -80,6 +80,8 @@ class CadreArrays:
     _unit_numbers: dict[str, int] = field(default_factory=dict, repr=False)
     _areas: dict[str, NDArray[np.int64]] = field(default_factory=dict, repr=False)
     _children: dict[str, list[str]] | None = field(default=None, repr=False)
+    _kin_units: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)
+    _credited: Bools | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if not self.index:
@@ -94,12 +96,53 @@ class CadreArrays:
 
     def credited(self) -> Bools:
         """Pool members who earn the pool's credit (not flagged for exit review)."""
-        found: Bools = self.in_pool & ~self.flagged
-        return found
+        if self._credited is None:
+            self._credited = self.in_pool & ~self.flagged
+        return self._credited
 
     def may_conflict(self, context: Any, rows: Rows, *, area: str | None) -> Bools:
         """Which of ``rows`` avoidance must look at for a post: with relatives, or (a head
         post governing ``area``; ``None`` for any other post) grown up in that area."""
+        risky = self.with_relatives(context, rows)
+        if area is not None:
+            risky = risky | self.grew_up_in(context, rows, area)
+        return risky
+
+    def with_relatives(self, context: Any, rows: Rows) -> Bools:
+        """Which of ``rows`` have relatives (RELATIVE_OF)."""
+        self._avoidance_columns(context)
+        assert self._relatives is not None
+        found: Bools = self._relatives[rows]
+        return found
+
+    def grew_up_in(self, context: Any, rows: Rows, area: str) -> Bools:
+        """Which of ``rows`` grew up in ``area`` (the area or a unit inside it)."""
+        self._avoidance_columns(context)
+        if area not in self._areas:
+            if self._children is None:
+                self._children = _children_of(context.units)
+            within = _units_within(self._children, area)
+            self._areas[area] = np.array(
+                [self._unit_numbers[u] for u in within if u in self._unit_numbers], np.int64
+            )
+        assert self._hometowns is not None
+        found: Bools = np.isin(self._hometowns[rows], self._areas[area])
+        return found
+
+    def kin_units(self, context: Any, row: int) -> frozenset[str]:
+        """The units of the posts the relatives of cadre ``row`` hold on the day."""
+        if row not in self._kin_units:
+            record = context.avoidance_record(self.ids[row])
+            self._kin_units[row] = frozenset(
+                str(t.post.get("unit_id"))
+                for relative in record.relatives
+                for t in relative.tenures
+                if t.current(context.as_of) and t.post.get("unit_id")
+            )
+        return self._kin_units[row]
+
+    def _avoidance_columns(self, context: Any) -> None:
+        """Who has relatives and where each grew up, read once (from the records)."""
         if self._relatives is None:
             records = context.records
             self._relatives = np.array([bool(records[c].relatives) for c in self.ids], bool)
@@ -112,19 +155,6 @@ class CadreArrays:
                 dtype=np.int64,
             )
             self._unit_numbers = numbers
-        risky = self._relatives[rows]
-        if area is not None:
-            if area not in self._areas:
-                if self._children is None:
-                    self._children = _children_of(context.units)
-                within = _units_within(self._children, area)
-                self._areas[area] = np.array(
-                    [self._unit_numbers[u] for u in within if u in self._unit_numbers], np.int64
-                )
-            assert self._hometowns is not None
-            risky = risky | np.isin(self._hometowns[rows], self._areas[area])
-        found: Bools = risky
-        return found
 
     @classmethod
     def build(cls, context: Any) -> CadreArrays:
@@ -370,8 +400,10 @@ def score_posts(
     context: Any, arrays: CadreArrays, post_ids: Sequence[str], rows: Rows
 ) -> dict[str, PostScores]:
     """The scores of cadre ``rows`` (rows of ``arrays``, sorted) for each of ``post_ids`` at
-    once, as matrices (a row a cadre, a column a post): the same figures, to the last bit,
-    as for any one of the posts alone."""
+    once, as matrices (a row a cadre, a column a post). The parts that depend on a post only
+    through its unit kind, its kind (leadership or not) or its team's gaps are computed once
+    for each distinct value and gathered; one post alone goes the same way, to the last bit.
+    """
     policy = context.policy
     k, m = len(post_ids), len(rows)
     posts = [context.posts[p] for p in post_ids]
@@ -395,73 +427,78 @@ def score_posts(
     specialty = np.asarray(arrays.match[rows] @ wanted) / totals
     specialty[:, neutral] = 0.5
     # experience: grassroots, tasks, years in units of the post's kind (and leadership)
-    kinds = [context.units.kind(post.get("unit_id")) for post in posts]
-    zeros = np.zeros(m)
-    similar = np.column_stack(
-        [arrays.similar[kind][rows] if kind in arrays.similar else zeros for kind in kinds]
-    ).reshape(m, k)
     grassroots = np.minimum(arrays.grassroots[rows] / exp.grassroots_years_full, 1.0)
     tasks = np.minimum(arrays.tasks[rows] / exp.major_tasks_full, 1.0)
-    three = (
-        grassroots[:, None]
-        + tasks[:, None]
-        + np.minimum(similar / exp.similar_unit_years_full, 1.0)
-    )
     leadership = np.minimum(arrays.leadership[rows] / exp.leadership_years_full, 1.0)
-    leads = np.array([t.leadership for t in targets], dtype=bool)
-    experience = np.where(leads, (three + leadership[:, None]) / 4, three / 3)
+    zeros = np.zeros(m)
+    kinds = [(context.units.kind(post.get("unit_id")), t.leadership) for post, t in
+             zip(posts, targets, strict=True)]  # fmt: skip
+    distinct = sorted(set(kinds), key=lambda pair: (str(pair[0]), pair[1]))
+    similar_of: dict[Any, Floats] = {}
+    experience_of = []
+    for kind, leads in distinct:
+        similar = arrays.similar[kind][rows] if kind in arrays.similar else zeros
+        similar_of[kind] = similar
+        three = grassroots + tasks + np.minimum(similar / exp.similar_unit_years_full, 1.0)
+        experience_of.append((three + leadership) / 4 if leads else three / 3)
+    experience_index = np.array([distinct.index(pair) for pair in kinds], dtype=np.intp)
+    experiences = np.column_stack(experience_of).reshape(m, len(distinct))
     # team fit: what each post's team lacks that the cadre brings
     young_age = policy.scoring.team.young_age
     teams = [context.team(post_id) for post_id in post_ids]
     young_rows = arrays.age[rows] < young_age
     female = arrays.female[rows]
-    no_young = np.array(
-        [t.youngest_age is None or t.youngest_age >= young_age for t in teams], dtype=bool
-    )
-    no_woman = np.array([not t.has_woman for t in teams], dtype=bool)
-    young = young_rows[:, None] & no_young
-    woman = female[:, None] & no_woman
-    missing = [sorted(t.wanted_categories - t.categories) for t in teams]
+    no_woman = [not t.has_woman for t in teams]
+    no_young = [t.youngest_age is None or t.youngest_age >= young_age for t in teams]
+    missing = [tuple(sorted(t.wanted_categories - t.categories)) for t in teams]
     has = {
         c: arrays.categories[c][rows]
         for c in sorted({c for lacking in missing for c in lacking})
         if c in arrays.categories
     }
-    brought = np.zeros((m, k), dtype=bool)
-    for j, lacking in enumerate(missing):
+    gaps = list(zip(no_young, no_woman, missing, strict=True))
+    distinct_gaps = sorted(set(gaps))
+    fits = []
+    for young_wanted, woman_wanted, lacking in distinct_gaps:
+        brought = np.zeros(m, dtype=bool)
         for category in lacking:
             if category in has:
-                brought[:, j] |= has[category]
-    team_fit = 0.4 * young + 0.3 * woman + 0.3 * brought
+                brought |= has[category]
+        young = young_rows if young_wanted else np.zeros(m, dtype=bool)
+        woman = female if woman_wanted else np.zeros(m, dtype=bool)
+        fits.append(0.4 * young + 0.3 * woman + 0.3 * brought)
+    fit_index = np.array([distinct_gaps.index(gap) for gap in gaps], dtype=np.intp)
+    team_fit = np.column_stack(fits).reshape(m, len(distinct_gaps))
     performance = arrays.performance[rows]
     development = arrays.development[rows]
+    base = weights["performance"] * performance + weights["development"] * development
     total = (
         weights["specialty"] * specialty
-        + weights["experience"] * experience
-        + (weights["performance"] * performance)[:, None]
-        + (weights["development"] * development)[:, None]
-        + weights["team_fit"] * team_fit
+        + (weights["experience"] * experiences)[:, experience_index]
+        + base[:, None]
+        + (weights["team_fit"] * team_fit)[:, fit_index]
     ) / total_weight
     leader = arrays.leader[rows]
     found: dict[str, PostScores] = {}
     for j, (post_id, target) in enumerate(zip(post_ids, targets, strict=True)):
         second = target.track and policy.scoring.leaders_first
+        young_wanted, woman_wanted, lacking = gaps[j]
         found[post_id] = PostScores(
             post_id,
             rows,
             total[:, j],
             {
                 "specialty": specialty[:, j],
-                "experience": experience[:, j],
+                "experience": experiences[:, experience_index[j]],
                 "performance": performance,
                 "development": development,
-                "team_fit": team_fit[:, j],
+                "team_fit": team_fit[:, fit_index[j]],
             },
             (~leader & second).astype(np.int64),
-            similar[:, j],
-            young[:, j],
-            woman[:, j],
-            {c: has[c] for c in missing[j] if c in has},
+            similar_of[kinds[j][0]],
+            young_rows & young_wanted,
+            female & woman_wanted,
+            {c: has[c] for c in lacking if c in has},
         )
     return found
 

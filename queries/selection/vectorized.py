@@ -24,7 +24,16 @@ from queries.selection.avoidance import Conflict, appointment_conflicts
 from queries.selection.rules import Target, eligible
 from queries.selection.scores import CadreArrays, PostScores, score_posts
 
-__all__ = ["Pool", "Ranked", "holder_rows", "pool_of", "rank_posts", "ranked_post"]
+__all__ = [
+    "Pool",
+    "Ranked",
+    "conflicting",
+    "holder_rows",
+    "pool_of",
+    "rank_posts",
+    "ranked_post",
+    "without",
+]
 
 Rows = NDArray[np.intp]
 _LEVEL_NAMES = {level.value for level in Level}
@@ -101,17 +110,15 @@ def pool_of(
 
 
 def _scope_rows(context: Any, arrays: CadreArrays, scope: str | None) -> Rows:
-    """The rows of a scope's cadres (every row for the whole area)."""
-    members = context.scopes.members(scope)
-    if members is None:
+    """The rows of a scope's cadres (every row for the whole area): the scope index's rows,
+    which are the arrays' (both every active cadre in id order)."""
+    if len(context.scopes.ids) != len(arrays.ids):
+        raise ValueError("the candidate scopes do not hold the context's cadres")
+    rows = context.scopes.member_rows(scope)
+    if rows is None:
         return np.arange(len(arrays.ids))
-    # Both id lists are sorted: find the members' rows by binary search.
-    ids = arrays.id_array
-    wanted = np.array(members, dtype=str)
-    found = np.minimum(np.searchsorted(ids, wanted), max(len(ids) - 1, 0))
-    hit = ids[found] == wanted if len(ids) else np.zeros(len(wanted), dtype=bool)
-    rows: Rows = np.unique(found[hit]).astype(np.intp)
-    return rows
+    found: Rows = rows.astype(np.intp)
+    return found
 
 
 def holder_rows(context: Any, arrays: CadreArrays, post_id: str) -> Rows:
@@ -121,12 +128,45 @@ def holder_rows(context: Any, arrays: CadreArrays, post_id: str) -> Rows:
 
 
 def without(rows: Rows, some: Rows) -> NDArray[np.bool_]:
-    """Which of ``rows`` (sorted) are not among ``some`` (few)."""
+    """Which of ``rows`` (sorted) are not among ``some``."""
     keep = np.ones(len(rows), dtype=bool)
     if len(some) and len(rows):
         where = np.minimum(np.searchsorted(rows, some), len(rows) - 1)
         keep[where[rows[where] == some]] = False
     return keep
+
+
+def conflicting(context: Any, arrays: CadreArrays, post_id: str, rows: Rows) -> NDArray[np.bool_]:
+    """Which of ``rows`` an appointment to the post would put in an avoidance conflict: a
+    head post's area where they grew up (from the columns), or a relative in a post on the
+    same line of units (looked at closely, ``appointment_conflicts``, only then)."""
+    policy = context.policy
+    found = np.zeros(len(rows), dtype=bool)
+    if not policy.avoidance.enabled or not len(rows):
+        return found
+    area = context.regional_area(post_id)
+    if area is not None:
+        found |= arrays.grew_up_in(context, rows, area)
+    post = context.posts[post_id]
+    target = post.get("unit_id")
+    line = {target, *context.units.ancestors(target)}
+    for n in np.flatnonzero(arrays.with_relatives(context, rows) & ~found).tolist():
+        row = int(rows[n])
+        near = any(
+            unit in line or target in context.units.ancestors(unit)
+            for unit in arrays.kin_units(context, row)
+        )
+        if near:
+            found[n] = bool(
+                appointment_conflicts(
+                    context.avoidance_record(arrays.ids[row]),
+                    post,
+                    context.units,
+                    policy=policy,
+                    as_of=context.as_of,
+                )
+            )
+    return found
 
 
 def ranked_post(
@@ -152,29 +192,23 @@ def ranked_post(
     if not keep.all():
         rows, position = rows[keep], position[keep]
     key = scores.order_key()[position]
-    area = context.regional_area(post_id)
     wanted = len(rows) if top_k is None else top_k
     kept: list[tuple[str, float]] = []
     tiers: list[int] = []
     dropped: dict[str, list[Conflict]] = {}
     for positions in _in_order(rows, key, wanted + 50):
         chosen, where = rows[positions], position[positions]
-        risky = arrays.may_conflict(context, chosen, area=area)
-        if policy.avoidance.enabled and risky.any():
-            clear = np.ones(len(chosen), dtype=bool)
-            for n in np.flatnonzero(risky).tolist():
-                cadre_id = arrays.ids[int(chosen[n])]
-                conflicts = appointment_conflicts(
-                    context.avoidance_record(cadre_id),
-                    post,
-                    context.units,
-                    policy=policy,
-                    as_of=context.as_of,
-                )
-                if conflicts:
-                    clear[n] = False
-                    dropped[cadre_id] = conflicts
-            chosen, where = chosen[clear], where[clear]
+        clashes = conflicting(context, arrays, post_id, chosen)
+        for n in np.flatnonzero(clashes).tolist():
+            cadre_id = arrays.ids[int(chosen[n])]
+            dropped[cadre_id] = appointment_conflicts(
+                context.avoidance_record(cadre_id),
+                post,
+                context.units,
+                policy=policy,
+                as_of=context.as_of,
+            )
+        chosen, where = chosen[~clashes], where[~clashes]
         room = wanted - len(kept)
         kept += zip(
             [arrays.ids[r] for r in chosen[:room].tolist()],
@@ -226,16 +260,6 @@ def rank_posts(
     """
     arrays = context.arrays
     excluded = np.array(sorted(arrays.index[c] for c in exclude if c in arrays.index), np.intp)
-    # The teams' records, built in one pass (not a district at a time as they are read).
-    context.prefetch(
-        {
-            cadre_id
-            for post_id in post_ids
-            for p in context.posts_in_unit(str(context.posts[post_id].get("unit_id") or ""))
-            if p.get("team_member")
-            for cadre_id in context.holders.get(p["id"], ())
-        }
-    )
     pools = {} if pools is None else pools
     groups: dict[Any, list[str]] = {}
     for post_id in post_ids:

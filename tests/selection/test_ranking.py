@@ -234,9 +234,7 @@ def test_the_planted_people_are_ranked_as_a_committee_would(
     context = district_context
     planted = district_manifest["planted"]
     deputy_posts = [p for p in context.vacancies() if context.posts[p].get("level") == "副科"]
-    principal_posts = [
-        p for p in context.vacancies() if context.posts[p].get("level") == "正科"
-    ]
+    principal_posts = [p for p in context.vacancies() if context.posts[p].get("level") == "正科"]
     assert deputy_posts and principal_posts
     past = {p["cadre_id"] for p in planted["past_retirement"]}
     for post_id in deputy_posts[:3]:

@@ -34,7 +34,7 @@ def province(tmp_path_factory: pytest.TempPathFactory) -> SelectionContext:
 def _with_policy(context: SelectionContext, policy: SelectionPolicy) -> SelectionContext:
     """The same graph under another policy, with nothing remembered from the first."""
     return dataclasses.replace(
-        context, policy=policy, _scopes=None, _facts=None, _arrays=None, _teams={}
+        context, policy=policy, _scopes=None, _facts=None, _arrays=None, _memo={}
     )
 
 

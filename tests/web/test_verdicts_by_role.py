@@ -39,22 +39,14 @@ def _detail(district_dir: Path) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
 
 
-def _cases(workbench: Workbench, manifest: dict[str, Any]) -> dict[str, list[str]]:
+def _cases(manifest: dict[str, Any]) -> dict[str, list[str]]:
     """Cadres whose records hold the details, and posts to check them against: the
     sanctioned (in effect on the sample's day), the planted kinship conflicts, the
     vacancies."""
-    admin = httpx.Client(
-        base_url=workbench.base,
-        headers={"Authorization": f"Bearer {make_token(workbench.access_db, 'admin', 'cases')}"},
-        timeout=300,
-    )
     planted = manifest["planted"]
     sanctioned = sorted({s["cadre_id"] for s in planted["sanctioned"]})
     kin = sorted({c for k in planted["kinship_conflicts"] for c in k["cadres"]})
-    vacancies = planted["vacancies"]
-    levels = {p: admin.get(f"{PREFIX}/posts/{p}").json()["level"] for p in vacancies}
-    admin.close()
-    return {"sanctioned": sanctioned, "kin": kin, "vacancies": vacancies, "levels": levels}
+    return {"sanctioned": sanctioned, "kin": kin, "vacancies": planted["vacancies"]}
 
 
 def _check_pairs(cases: dict[str, Any], count: int = 12) -> list[tuple[str, str]]:
@@ -71,7 +63,7 @@ def test_a_viewer_reads_no_supervision_or_kinship_detail_on_any_route_or_page(
     district_manifest: dict[str, Any],
 ) -> None:
     detail = _detail(district_dir)
-    cases = _cases(workbench, district_manifest)
+    cases = _cases(district_manifest)
     pairs = _check_pairs(cases)
     token = make_token(workbench.access_db, "viewer", "walker")
     viewer = httpx.Client(
@@ -81,7 +73,7 @@ def test_a_viewer_reads_no_supervision_or_kinship_detail_on_any_route_or_page(
     ids = {
         "cadre_id": cases["sanctioned"][0],
         "post_id": cases["vacancies"][0],
-        "unit_id": viewer.get(f"{PREFIX}/posts/{cases['vacancies'][0]}").json()["unit_id"],
+        "unit_id": viewer.get(f"{PREFIX}/posts/{cases['vacancies'][0]}").json()["unit"]["id"],
         "table": "assessments",
         "mentor_id": _rows(district_dir, "mentors")[0]["导师编号"],
     }
@@ -152,7 +144,7 @@ def test_an_analyst_reads_the_record_behind_the_verdict(
     analyst = httpx.Client(
         base_url=workbench.base, headers={"Authorization": f"Bearer {token}"}, timeout=300
     )
-    cases = _cases(workbench, district_manifest)
+    cases = _cases(district_manifest)
     found = 0
     for cadre_id, post_id in _check_pairs(cases, count=40):
         check = analyst.get(

@@ -180,7 +180,7 @@ class CadreFacts:
     @property
     def leader(self) -> Bools:
         """Holds a leadership post: a 职务层次 above 科员."""
-        held: Bools = self.cadres.level > LEVEL_ORDER[Level.STAFF]
+        held: Bools = self.memo("leader", lambda: self.cadres.level > LEVEL_ORDER[Level.STAFF])
         return held
 
     def grades_of(self, row: int) -> dict[int, str]:

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from queries.selection.policy import ScopePolicy, SelectionPolicy
-from queries.selection.rules.base import Days, RuleResult, RuleUnit, outcome
+from queries.selection.rules.base import FAIL, PASS, Days, RuleResult, RuleUnit, outcome
 from queries.selection.rules.facts import CadreFacts, Judgement, Target
 from queries.selection.scope import ScopeIndex
 
@@ -38,23 +38,46 @@ class Scope(RuleUnit):
         return True
 
     def judge(self, facts: CadreFacts, target: Target) -> Judgement:
-        scopes = _scopes(facts)
-        scope = scopes.of_post(target.post or {})
-        members = scopes.members(scope)
-        if members is None:
-            ok = np.ones(len(facts), dtype=bool)
-        else:
-            ok = np.zeros(len(facts), dtype=bool)
-            ok[[facts.index[c] for c in members if c in facts.index]] = True
-        applies = np.ones(len(facts), dtype=bool)
-        return Judgement(outcome(applies, ok, False), {"ok": ok})
+        """Every cadre at once: the scope's mask, shared by every post of the scope."""
+        scope = _scopes(facts).of_post(target.post or {})
 
-    def line(self, facts: CadreFacts, target: Target, judged: Judgement, row: int) -> RuleResult:
+        def compute() -> Judgement:
+            rows = _scopes(facts).member_rows(scope)  # the scope's rows are the facts' rows
+            ok = np.ones(len(facts), dtype=bool)
+            if rows is not None:
+                ok[:] = False
+                ok[rows] = True
+            return Judgement(outcome(np.ones(len(facts), dtype=bool), ok, False), {"ok": ok})
+
+        found: Judgement = facts.memo(("scope", scope), compute)
+        return found
+
+    def reason(self, facts: CadreFacts, target: Target, row: int) -> RuleResult | None:
+        """One cadre's line, from the scope's members alone (no mask over every cadre)."""
+        scopes = _scopes(facts)
+        members = scopes.members(scopes.of_post(target.post or {}))
+        cadre_id = facts.ids[row]
+        ok = members is None or _holds(members, cadre_id)
+        status = PASS if ok else FAIL
+        return self.line(facts, target, Judgement(np.array([status], np.int8),
+                                                  {"ok": np.array([ok])}), 0, cadre_id)  # fmt: skip
+
+    def line(
+        self,
+        facts: CadreFacts,
+        target: Target,
+        judged: Judgement,
+        row: int,
+        cadre_id: str | None = None,
+    ) -> RuleResult:
+        """The line of cadre ``row`` (``cadre_id``: whose it is when ``judged`` holds only
+        that cadre's outcome, at ``row`` 0)."""
         scopes = _scopes(facts)
         post: dict[str, Any] = dict(target.post or {})
         scope = scopes.of_post(post)
         name = scopes.name(scope)
-        where = "、".join(facts.units.name(u) for u in _current_units(scopes, facts.ids[row]))
+        who = cadre_id if cadre_id is not None else facts.ids[row]
+        where = "、".join(facts.units.name(u) for u in scopes.units_of(who))
         widened = "（交流：含上级范围）" if target.policy.scope.exchange and scope else ""
         pool = f"该岗位从{name}{widened}的干部中选任"
         if judged.values["ok"][row]:
@@ -87,10 +110,7 @@ def _scopes(facts: CadreFacts) -> ScopeIndex:
     return facts.scopes
 
 
-def _current_units(scopes: ScopeIndex, cadre_id: str) -> list[str]:
-    """The units of the posts the cadre holds now."""
-    row = bisect_left(scopes.ids, cadre_id)
-    if row == len(scopes.ids) or scopes.ids[row] != cadre_id:
-        return []
-    units = scopes.pair_unit[scopes.pair_cadre == row]
-    return sorted(scopes.unit_ids[u] for u in units.tolist())
+def _holds(members: list[str], cadre_id: str) -> bool:
+    """Whether ``cadre_id`` is among ``members`` (sorted)."""
+    at = bisect_left(members, cadre_id)
+    return at < len(members) and members[at] == cadre_id
