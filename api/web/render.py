@@ -29,6 +29,7 @@ NAVIGATION: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("/pool", "年轻干部库", ("analyse",)),
     ("/training", "教育培训", ("analyse",)),
     ("/ninebox", "九宫格", ("analyse",)),
+    ("/pipeline", "梯队研判", ("analyse",)),
 )
 
 

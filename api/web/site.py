@@ -16,7 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.web import auth, development, overview, people, selection
+from api.web import auth, development, overview, paths, people, selection
 from api.web.deps import PageError, PasswordChangeRequired, SignInRequired
 from api.web.render import render
 from graphsvc.access import AuditEntry
@@ -147,5 +147,5 @@ def install_site(app: FastAPI, *, api_prefix: str) -> None:
         return response
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth, overview, selection, people, development):
+    for module in (auth, overview, selection, people, development, paths):
         app.include_router(module.router, include_in_schema=False)

@@ -87,13 +87,16 @@ class LevelDays:
     met: dict[str, Days]  # each barring rule that applies: its day (NaT: none can be known)
     lapses: Days  # the first day a rule stops holding (retirement), NaT: none
 
-    def latest(self, rows: Rows) -> Days:
-        """The day the last rule of ``rows`` is met, lapses aside (NaT: a rule has no day)."""
+    def latest(self, rows: Rows, fixed: dict[str, Days] | None = None) -> Days:
+        """The day the last rule of ``rows`` is met, lapses aside (NaT: a rule has no day);
+        a rule of ``fixed`` takes the day given there where it has none of its own."""
         as_of = np.datetime64(self.target.as_of, "D")
         latest = np.full(len(rows), as_of)
         unknown = np.zeros(len(rows), dtype=bool)
-        for met in self.met.values():
+        for name, met in self.met.items():
             day = met[rows]
+            if fixed and name in fixed:
+                day = np.where(np.isnat(day), fixed[name], day)
             unknown |= np.isnat(day)
             latest = np.maximum(latest, np.where(np.isnat(day), latest, day))
         found: Days = np.where(unknown, NAT, latest)
@@ -115,19 +118,12 @@ def level_days(context: SelectionContext, level: Level) -> LevelDays:
 
 def combine(days: LevelDays, rows: Rows, fixed: dict[str, Days]) -> Days:
     """The ready day of ``rows`` when each rule of ``fixed`` has the day given there where
-    it has none of its own (NaT in ``fixed``: no action for that row)."""
-    as_of = np.datetime64(days.target.as_of, "D")
-    ready = np.full(len(rows), as_of)
-    unknown = np.zeros(len(rows), dtype=bool)
-    for name, met in days.met.items():
-        day = met[rows]
-        if name in fixed:
-            day = np.where(np.isnat(day), fixed[name], day)
-        unknown |= np.isnat(day)
-        ready = np.maximum(ready, np.where(np.isnat(day), ready, day))
+    it has none of its own (NaT in ``fixed``: no action for that row); NaT too where a rule
+    lapses (retirement) on or before it."""
+    ready = days.latest(rows, fixed)
     lapses = days.lapses[rows]
-    unknown |= ~np.isnat(lapses) & (lapses <= ready)
-    found: Days = np.where(unknown, NAT, ready)
+    late = ~np.isnat(ready) & ~np.isnat(lapses) & (lapses <= ready)
+    found: Days = np.where(late, NAT, ready)
     return found
 
 

@@ -17,7 +17,7 @@ import pytest
 
 from graphsvc.vocab import Level
 from queries.development.data import DevelopmentData, PoolStay
-from queries.development.path import cadre_path
+from queries.development.path import cadre_path, pool_paths
 from queries.development.pipeline import pipeline
 from queries.selection.candidates import NotFound
 from queries.selection.policy import SelectionPolicy
@@ -293,3 +293,14 @@ def test_the_district_pipeline_is_the_sum_of_its_paths(data: DevelopmentData) ->
     assert sum(row["supply"] for row in found["years"]) > 0
     assert found["at_risk"]  # the district has pool members who age out first
     _paths_sum(data, found)
+
+
+def test_district_courses_come_from_the_planted_schedule(
+    data: DevelopmentData, district_manifest: dict[str, Any]
+) -> None:
+    """The sample schedules three courses after the day; pool members short of training
+    are offered one of them (the earliest long enough on its own)."""
+    scheduled = district_manifest["planted"]["scheduled_courses"]
+    paths = pool_paths(data=data)
+    courses = [a for p in paths for a in p["actions"] if a["kind"] == "course"]
+    assert courses and {a["training_id"] for a in courses} <= set(scheduled)
