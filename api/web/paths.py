@@ -67,7 +67,7 @@ def pipeline_people(
     cadres ready by the year's end (each a path)."""
     chosen = _LEVELS.get(level)
     dev = data.development(request)
-    found = data.cached(request, ("pipeline:columns", date.today()), lambda: pipeline_of(dev))
+    found = pipeline_of(dev)  # the columns the page's answer was counted from (remembered)
     if chosen is None or year not in found.years:
         raise PageError(400, f"没有{year}年{level}这一栏。")
     ids = dev.context.facts.ids
@@ -96,7 +96,7 @@ def pipeline_people(
     shown(
         request,
         "analysis:pipeline",
-        [p["cadre_id"] for p in people] + [str(p["holder_id"]) for p in posts if p["holder_id"]],
+        ready[:SHOWN] + [o.holder_id for o in opened if o.holder_id],
     )
     return render(
         request,
@@ -113,13 +113,8 @@ def pipeline_people(
 
 @router.get("/cadres/{cadre_id}/path")
 def path_page(request: Request, session: AnalyseDep, cadre_id: str) -> Response:
-    dev = data.development(request)
     try:
-        path = data.cached(
-            request,
-            ("path", date.today(), cadre_id),
-            lambda: cadre_path(data=dev, cadre_id=cadre_id),
-        )
+        path = data.analysis(request, "path", cadre_path, cadre_id=cadre_id)
     except NotFound:
         raise PageError(404, f"没有编号为 {cadre_id} 的在职干部。") from None
     mentor = path["mentor"]
