@@ -17,7 +17,7 @@ pipeline asks only whether one is open; both ask :func:`is_open`, so they agree.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -74,6 +74,7 @@ class Openings:
     tasks: list[dict[str, Any]]  # major tasks under way, by id
     _places: dict[Any, list[Place]]
     _open: dict[tuple[int, str, str | None], bool]
+    _scopes: dict[tuple[str, Level], str | None] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ scope
 
@@ -83,7 +84,15 @@ class Openings:
         unit = self.data.unit_of(cadre_id)
         if not unit:
             return False, None
-        return True, self.data.context.scopes.of_post({"unit_id": unit, "level": level.value})
+        return True, self.unit_scope(unit, level)
+
+    def unit_scope(self, unit: str, level: Level) -> str | None:
+        """The scope a post of ``level`` in ``unit`` draws from (remembered per unit)."""
+        key = (unit, level)
+        if key not in self._scopes:
+            post = {"unit_id": unit, "level": level.value}
+            self._scopes[key] = self.data.context.scopes.of_post(post)
+        return self._scopes[key]
 
     def _within(self, unit_id: str, scope: str | None) -> bool:
         return scope is None or unit_id == scope or scope in self.data.units.ancestors(unit_id)
@@ -134,19 +143,20 @@ class Openings:
         return self._open[key]
 
     def any_open(self, rows: Rows, places: list[Place]) -> Bools:
-        """Which of ``rows`` have at least one open place among ``places`` (those who may
-        conflict with none of them are decided at once)."""
+        """Which of ``rows`` have at least one open place among ``places``: those who may
+        conflict with nobody at the first are decided at once, the few others place by
+        place until one is open."""
         found = np.zeros(len(rows), dtype=bool)
+        if not places:
+            return found
         context = self.data.context
-        for place in places:
-            waiting = np.flatnonzero(~found)
-            if not len(waiting):
-                break
-            area = None if place.secondment else context.regional_area(str(place.post_id))
-            risky = context.arrays.may_conflict(context, rows[waiting], area=area)
-            found[waiting[~risky]] = True
-            for k in waiting[risky].tolist():
-                found[k] = self.is_open(int(rows[k]), place)
+        first = places[0]
+        area = None if first.secondment else context.regional_area(str(first.post_id))
+        risky = context.arrays.may_conflict(context, rows, area=area)
+        found[~risky] = True
+        for k in np.flatnonzero(risky).tolist():
+            row = int(rows[k])
+            found[k] = any(self.is_open(row, place) for place in places)
         return found
 
     def nearest(self, cadre_id: str, places: list[Place]) -> list[Place]:

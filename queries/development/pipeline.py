@@ -258,18 +258,25 @@ def _post_categories(data: DevelopmentData, post_id: str | None) -> set[str]:
     return found or {ANY_SPECIALTY}
 
 
-def _cadre_categories(data: DevelopmentData) -> list[set[str]]:
-    """Each cadre's specialty categories (facts rows; 未登记 when none), remembered."""
-    key = "paths:categories"
+def _cadre_groups(data: DevelopmentData) -> dict[tuple[str, str], NDArray[np.bool_]]:
+    """For every cadre (facts rows): its unit kind's group and its specialty categories
+    (未登记 when none), as one column of flags a group, remembered."""
+    key = "paths:groups"
     if key not in data.memo:
-        arrays = data.context.arrays
-        found: list[set[str]] = [set() for _ in range(len(arrays.ids))]
-        for category, held in sorted(arrays.categories.items()):
-            for row in np.flatnonzero(held).tolist():
-                found[row].add(category)
-        data.memo[key] = [cats or {NO_SPECIALTY} for cats in found]
-    categories: list[set[str]] = data.memo[key]
-    return categories
+        facts = data.context.facts
+        kinds = np.array(
+            [_unit_group(data, data.unit_of(cadre_id)) for cadre_id in facts.ids], dtype=object
+        )
+        found = {("kind", group): kinds == group for group in sorted(set(kinds.tolist()))}
+        held = data.context.arrays.categories
+        none = np.ones(len(facts), dtype=bool)
+        for category, flags in sorted(held.items()):
+            found[("specialty", category)] = flags
+            none &= ~flags
+        found[("specialty", NO_SPECIALTY)] = none
+        data.memo[key] = found
+    groups: dict[tuple[str, str], NDArray[np.bool_]] = data.memo[key]
+    return groups
 
 
 def pipeline(
@@ -295,9 +302,8 @@ def pipeline(
     rows_out: list[PipelineYear] = []
     kind_groups: list[PipelineGroup] = []
     specialty_groups: list[PipelineGroup] = []
-    unit_of = data.unit_of
     ids = data.context.facts.ids
-    categories = _cadre_categories(data)
+    flags = _cadre_groups(data)
     for level in levels:
         to_date: list[Opening] = []
         for year in found.years:
@@ -324,17 +330,18 @@ def pipeline(
                     "gap": len(to_date) - supply,
                 }
             )
+            supplied = {key: int(column[ready].sum()) for key, column in flags.items()}
             kind_groups += _groups(
                 year,
                 level,
                 ([_unit_group(data, o.unit_id)] for o in to_date),
-                ([_unit_group(data, unit_of(ids[r]))] for r in ready.tolist()),
+                {group: n for (side, group), n in supplied.items() if side == "kind"},
             )
             specialty_groups += _groups(
                 year,
                 level,
                 (_post_categories(data, o.post_id) for o in to_date),
-                (categories[r] for r in ready.tolist()),
+                {group: n for (side, group), n in supplied.items() if side == "specialty"},
             )
     risky = found.rows[found.at_risk]
     risk_detail: list[PipelineRisk] = []
@@ -365,25 +372,22 @@ def pipeline(
 
 
 def _groups(
-    year: int, level: Level, demand: Iterable[Iterable[str]], supply: Iterable[Iterable[str]]
+    year: int, level: Level, demand: Iterable[Iterable[str]], supply: dict[str, int]
 ) -> list[PipelineGroup]:
-    """Demand to date and supply of one year and level counted per group."""
+    """Demand to date (each opening's groups) and supply (ready cadres per group) of one
+    year and level; groups with neither are left out."""
     wanted: dict[str, int] = defaultdict(int)
-    ready: dict[str, int] = defaultdict(int)
     for groups in demand:
         for group in groups:
             wanted[group] += 1
-    for groups in supply:
-        for group in groups:
-            ready[group] += 1
     return [
         {
             "year": year,
             "level": level.value,
             "group": group,
             "demand_to_date": wanted[group],
-            "supply": ready[group],
-            "gap": wanted[group] - ready[group],
+            "supply": supply.get(group, 0),
+            "gap": wanted[group] - supply.get(group, 0),
         }
-        for group in sorted(set(wanted) | set(ready))
+        for group in sorted(set(wanted) | {g for g, n in supply.items() if n})
     ]

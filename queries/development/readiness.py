@@ -174,11 +174,12 @@ def _open(
     grassroots unit to be seconded to."""
     found = np.zeros(len(rows), dtype=bool)
     ids = openings.data.context.facts.ids
+    unit_of = openings.data.unit_of
     groups: dict[str | None, list[int]] = {}
     for k in np.flatnonzero(need).tolist():
-        has_unit, scope = openings.home_scope(ids[int(rows[k])], level)
-        if has_unit:
-            groups.setdefault(scope, []).append(k)
+        unit = unit_of(ids[int(rows[k])])
+        if unit:  # one scope a unit, not a cadre
+            groups.setdefault(openings.unit_scope(unit, level), []).append(k)
     for scope, members in groups.items():
         places = openings.places(level, scope, grassroots=grassroots_only)
         picked = np.array(members, dtype=np.intp)
