@@ -19,9 +19,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api import web
 from api.cache import AnalysisCache, GraphVersionHeaders
+from api.models import start_warming
+from api.openapi import document_errors
 from api.routers import (
     audit,
     cadres,
@@ -34,8 +37,9 @@ from api.routers import (
     selection,
     units,
 )
-from api.schemas import ERRORS, ErrorOut, Problem
+from api.schemas import ErrorOut, Problem
 from api.subjects import cadre_ids
+from api.uploads import CloseUnreadBody, UploadSlots
 from graphsvc.access import AccessStore, AuditEntry, AuditWriter
 from graphsvc.messages import validation_reason
 from graphsvc.settings import Settings, get_settings
@@ -49,9 +53,19 @@ log = logging.getLogger("graphsvc.api")
 _ISO_DAY = "应写作YYYY-MM-DD，如2026-11-01"
 # What the framework answers by itself (no route, wrong method), said in Chinese.
 _FRAMEWORK_ERRORS = {
+    400: "无法解析请求体：请检查其格式与 Content-Type；用法见 /docs",
     404: "没有这个接口：{path}；接口列表见 /docs",
     405: "接口 {path} 不支持 {method} 请求；用法见 /docs",
 }
+# What the framework says in English, besides a status's own phrase.
+_FRAMEWORK_DETAILS = {"There was an error parsing the body"}
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:  # 499 and the like
+        return ""
 
 
 def _error(status: int, detail: str, errors: list[Problem] | None = None) -> JSONResponse:
@@ -195,8 +209,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.store = open_store(settings.store)
-        app.state.access = AccessStore(settings.access_db)
+        app.state.access = AccessStore(settings.access_db, audit_key=settings.audit_key)
         app.state.audit_writer = AuditWriter(app.state.access)
+        if settings.warm:  # the read models prepared in the background (GET /health)
+            app.state.warming = start_warming(app.state.cache, app.state.store, app.state.policy)
         try:
             yield
         finally:
@@ -217,14 +233,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ),
         version="0.2.0",
         lifespan=lifespan,
-        responses={401: ERRORS[401], 403: ERRORS[403], 503: ERRORS[503]},
     )
+    document_errors(app, prefix=API_PREFIX)  # one error shape, declared
     app.state.settings = settings
     app.state.policy = load_policy(settings.policy)
     # Under a stream of writes the read models are rebuilt at most about once a second (and
     # never more than half the time): readers keep the CPU, answering from the last one.
     app.state.cache = AnalysisCache(settings.cache_entries, rebuild_gap=REBUILD_GAP)
-    app.state.write_lock = threading.Lock()  # one writer at a time: validate, then write
+    app.state.write_lock = threading.Lock()  # one writer at a time (api.uploads.write_in_turn)
+    app.state.upload_slots = UploadSlots(settings.uploads_at_once)
 
     @app.exception_handler(StoreUnavailable)
     async def store_unavailable(_request: Request, error: StoreUnavailable) -> JSONResponse:
@@ -238,7 +255,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
         detail = str(error.detail)
         framework = _FRAMEWORK_ERRORS.get(error.status_code)
-        if framework and detail == HTTPStatus(error.status_code).phrase:  # said in English
+        english = {_phrase(error.status_code), *_FRAMEWORK_DETAILS}
+        if framework and detail in english:  # said in English by the framework
             detail = framework.format(method=request.method, path=request.url.path)
         response = _error(error.status_code, detail, getattr(error, "problems", None))
         for name, value in (error.headers or {}).items():
@@ -247,6 +265,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_request: Request, error: RequestValidationError) -> JSONResponse:
+        unreadable = [item for item in error.errors() if item.get("type") == "json_invalid"]
+        if unreadable:  # not JSON at all: the request, not a value in it, is wrong
+            where = unreadable[0].get("loc", ("body", 0))[-1]
+            return _error(
+                400,
+                f"请求体不是有效的JSON（第{where}个字符附近有误）；请检查格式与 Content-Type",
+                [Problem(field="body", message="不是有效的JSON")],
+            )
         problems = [
             Problem(
                 field=(field := ".".join(str(part) for part in item.get("loc", ()))),
@@ -263,6 +289,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return _error(422, f"请求有误：{summary}", problems)
 
     app.add_middleware(GraphVersionHeaders, prefix=API_PREFIX)
+    app.add_middleware(CloseUnreadBody, prefix=API_PREFIX)  # a refused upload is not read on
 
     # Added after GraphVersionHeaders, so that it wraps it: a refused header is audited too.
     app.add_middleware(AuditEveryCall, prefix=API_PREFIX, open_paths=OPEN_PATHS)
@@ -271,4 +298,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(guide.router)  # /browser-guide: open, no personal data, outside the API
     web.install(app, api_prefix=API_PREFIX)  # the workbench pages under /
+    if settings.trusted_proxies:
+        # Added last, so outermost: the client and scheme a trusted proxy names are what
+        # everything sees (the audit's address, sign-in throttling, the Secure cookie); from
+        # anyone else X-Forwarded-* are ignored.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     return app

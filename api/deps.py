@@ -19,6 +19,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from api import models
 from api.cache import AnalysisCache
 from graphsvc.access import PERMISSION_TITLES, AccessStore, Principal
 from graphsvc.settings import Settings
@@ -77,13 +78,9 @@ def get_directory(
     store: Annotated[GraphStore, Depends(_store)],
     cache: Annotated[AnalysisCache, Depends(_cache)],
 ) -> Directory:
-    """Today's searchable directory of cadres and posts, read once per graph version; after a
-    write the previous one answers while the next is read (``api.cache``)."""
-    today = date.today()
-    directory: Directory = cache.get(
-        store, ("directory", today), lambda: Directory.load(store, as_of=today), heavy=True
-    )
-    return directory
+    """Today's searchable directory of cadres and posts; after a write the previous one
+    answers while the rows the write changed are patched (``api.cache``, ``api.models``)."""
+    return models.directory(cache, store, date.today())
 
 
 async def get_principal(

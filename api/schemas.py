@@ -21,11 +21,28 @@ class PageOut(BaseModel, Generic[Item]):
     offset: int
 
 
+class WarmingOut(BaseModel):
+    """How far the start-up preparation of the read models has got."""
+
+    done: int = Field(description="Steps done")
+    total: int = Field(description="Steps in all")
+    step: str | None = Field(description="The step under way: directory, units, selection …")
+    seconds: float = Field(description="Seconds since the start (the whole time, once done)")
+    failed: str | None = Field(default=None, description="A step that failed (logged)")
+
+
 class HealthOut(BaseModel):
     """Open to all: the service is up (its store answers), and which release it is."""
 
-    status: str = Field(examples=["ok"])
+    status: str = Field(
+        examples=["ok"],
+        description="ok, or warming while the read models are prepared after a start "
+        "(answers meanwhile are no slower than without the preparation)",
+    )
     version: str = Field(description="The graphsvc release serving", examples=["0.2.0"])
+    warming: WarmingOut | None = Field(
+        default=None, description="While warming: its progress (left out once ready)"
+    )
 
 
 class HealthDetailOut(HealthOut):
@@ -87,8 +104,14 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorOut, "description": "No token, or an unknown or revoked one"},
     403: {"model": ErrorOut, "description": "The token's role may not do this"},
     404: {"model": ErrorOut, "description": "No such record"},
+    413: {"model": ErrorOut, "description": "The upload is over a size limit (nothing written)"},
     422: {"model": ErrorOut, "description": "Invalid parameters or data, every problem listed"},
-    503: {"model": ErrorOut, "description": "The graph store does not answer (retry later)"},
+    429: {"model": ErrorOut, "description": "Too many tries: wait as the message says"},
+    503: {
+        "model": ErrorOut,
+        "description": "The graph store or the audit log does not answer, or the server is "
+        "busy with other uploads (retry later)",
+    },
 }
 
 
@@ -107,3 +130,4 @@ class FormsImportOut(TypedDict):
     dry_run: bool
     summary: dict[str, Any]
     version: int
+    message: str  # what was done, in one Chinese sentence

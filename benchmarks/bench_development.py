@@ -5,9 +5,9 @@
 
 ``pipeline`` (every cadre's ready day from the rule units' ``met_on`` over columns, the
 posts that open, the breakdowns) and ``path`` (one cadre's path: the first, which computes
-its level's columns, then the median of 20 more, each asked again once warm) run beside ``bare_pass``: one pass
-over the same day columns (the latest of each cadre's level, work and birth days per
-level aimed at), the floor any ready-day computation pays.
+its level's columns, then the median of 20 more, each asked again once warm) run beside
+``bare_pass``: one pass over the same day columns (the latest of each cadre's level, work
+and birth days per level aimed at), the floor any ready-day computation pays.
 
 Each analysis runs in its own child process (so its peak memory, max RSS, is its
 own) after reading the graph once (`read`, timed apart). The stores are

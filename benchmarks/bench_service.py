@@ -5,6 +5,7 @@
         --out docs/benchmarks-service-load.md
     python benchmarks/bench_service.py mixed --clients 30 --seconds 30 --workers 2 \
         --out docs/benchmarks-service-mixed.md
+    python benchmarks/bench_service.py first --out docs/benchmarks-service-first.md
     python benchmarks/bench_service.py cpu
     python benchmarks/bench_service.py search --copies 100
 
@@ -13,15 +14,23 @@ present) with `graphsvc serve`, then times each committee query alone, one after
 another: the first call (which reads the graph into the cache when it needs to)
 and 30 warm calls. `load` serves the district and runs N concurrent clients for
 S seconds of mixed committee queries (profiles, searches, candidates, checks),
-counting every request that fails or gets no answer. `mixed` is the same with
-writes: on a copy of the district, one request in five is an editor recording a
-quarterly star rating (`POST /cadres/{id}/assessments`) and the rest are
-profiles and searches (half each); afterwards every written assessment is read
-back from the profile. `cpu` serves a copy of the district with one worker and
-measures the server's CPU time per request (health check as the bare baseline,
-profile, search, write), one request after another. `search` times the directory
-search in process over the district's cadres repeated (300,000 at ``--copies 100``)
-against the plain filter it replaced. Client and server share the machine's 2 cores.
+counting every request that fails or gets no answer. `mixed` is the committee
+while the cadre section writes: on a copy of the district, each client asks the
+committee's questions (a name search, a profile, a vacancy's candidates, an
+appointment check, equally often) and one request in five (``--write-share``) is
+an editor's write (an annual grade, a quarterly star rating or a mentor pairing,
+equally often); after each write the writer's own next search notes whether it
+shows the write, each answer from the read models (search, candidates) notes how
+long before it was asked the oldest write it does not show had been made (the
+staleness), and afterwards every last write is read back from the profile; by
+default the same run without writes follows. `cpu` serves a copy of the district
+with one worker and measures the server's CPU time per request (health check as
+the bare baseline, profile, search, write), one request after another. `search`
+times the directory search in process over the district's cadres repeated (300,000
+at ``--copies 100``) against the plain filter it replaced. `first` serves a fresh
+copy of a store (the province by default) and times, from the moment health says
+ready, the first answer of each kind a committee and an analyst ask, and how long
+the service was warming. Client and server share the machine's 2 cores.
 """
 
 from __future__ import annotations
@@ -39,8 +48,9 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -48,10 +58,12 @@ from typing import Any
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
-# This checkout's command line, not whichever one the environment has installed.
+# This checkout's command line, not whichever one the environment has installed; or the
+# one BENCH_CHECKOUT names (an export of an earlier commit, for a baseline in the same run).
+CHECKOUT = Path(os.environ.get("BENCH_CHECKOUT", ROOT)).resolve()
 GRAPHSVC = [sys.executable, "-m", "cli"]
 CHECKOUT_ENV = {
-    "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    "PYTHONPATH": os.pathsep.join(filter(None, [str(CHECKOUT), os.environ.get("PYTHONPATH")]))
 }
 AS_OF = "2026-11-01"
 
@@ -81,6 +93,7 @@ def _token(access_db: Path, role: str) -> str:
         text=True,
         check=True,
         env={**os.environ, **CHECKOUT_ENV},
+        cwd=CHECKOUT,
     )
     return out.stdout.strip().splitlines()[-1]
 
@@ -96,6 +109,7 @@ def serve(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env={**os.environ, **CHECKOUT_ENV, "GRAPHSVC_ACCESS_DB": str(access_db)},
+        cwd=CHECKOUT,
     )
     base = f"http://127.0.0.1:{port}/api/v1"
     if pids is not None:
@@ -134,6 +148,23 @@ def _cpu_seconds(pid: int) -> float:
     """User + system CPU time the process has used so far (Linux /proc)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _family(pid: int) -> Iterator[list[str]]:
+    """The /proc stat fields (after the name) of a process and of its children (Linux)."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(stat.parent.name) == pid or int(fields[1]) == pid:
+            yield fields
+
+
+def _server_cpu_seconds(pid: int) -> float:
+    """CPU time of a server and its worker processes so far."""
+    ticks = sum(int(fields[11]) + int(fields[12]) for fields in _family(pid))
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def cpu_per_request(store: str, calls: int = 300) -> list[dict[str, Any]]:
@@ -395,79 +426,171 @@ def _copy_store(source: str, target: Path) -> str:
     return str(target)
 
 
+READS = ("search", "profile", "candidates", "check")  # what a committee asks
+WRITES = ("assessment", "stars", "pairing")  # what the cadre section records meanwhile
+CACHED = ("search", "candidates")  # answered from the read models (the others read the store)
+
+
+@dataclass
+class MixedRun:
+    """Everything one mixed run saw, gathered by its clients."""
+
+    seconds: float
+    timings: dict[str, list[float]] = field(
+        default_factory=lambda: {kind: [] for kind in (*READS, *WRITES)}
+    )
+    outcomes: Counter[str] = field(default_factory=Counter)
+    slowest: list[tuple[int, str, float]] = field(default_factory=list)  # ms, kind, at s
+    # The last write of each kind per cadre (each cadre written by one client only).
+    grades: dict[str, str] = field(default_factory=dict)
+    stars: dict[tuple[str, int], int] = field(default_factory=dict)
+    pairings: dict[str, str] = field(default_factory=dict)  # mentee → mentor
+    writes_done: list[tuple[float, int]] = field(default_factory=list)  # (when, version)
+    cached_reads: list[tuple[float, int]] = field(default_factory=list)  # (sent, version)
+    own_reads: list[bool] = field(default_factory=list)  # the writer's next read saw it
+
+
+def _write_request(
+    editor: httpx.AsyncClient,
+    rng: random.Random,
+    cadre_id: str,
+    mentors: list[str],
+    run: MixedRun,
+) -> tuple[str, Any, Callable[[], None]]:
+    """One write of a random kind: (kind, request, what to remember once it is written)."""
+    kind = rng.choice(WRITES)
+    if kind == "assessment":
+        grade = rng.choice(["优秀", "称职"])
+        body: dict[str, Any] = {"year": 2026, "grade": grade}
+        remember: Callable[[], None] = lambda: run.grades.__setitem__(cadre_id, grade)  # noqa: E731
+        return kind, editor.post(f"/cadres/{cadre_id}/assessments", json=body), remember
+    if kind == "stars":
+        quarter, stars = rng.randint(1, 4), rng.randint(1, 5)
+        body = {"year": 2026, "quarter": quarter, "stars": stars}
+        remember = lambda: run.stars.__setitem__((cadre_id, quarter), stars)  # noqa: E731
+        return kind, editor.post(f"/cadres/{cadre_id}/assessments", json=body), remember
+    mentor = rng.choice(mentors)
+    body = {"mentor_id": mentor, "mentee_id": cadre_id, "start": "2026-11-01"}
+    remember = lambda: run.pairings.__setitem__(cadre_id, mentor)  # noqa: E731
+    return kind, editor.post("/mentoring/pairs", json=body), remember
+
+
+def _read_request(
+    client: httpx.AsyncClient, rng: random.Random, ids: dict[str, list[str]]
+) -> tuple[str, Any]:
+    """One of the committee's questions, the four equally often."""
+    kind = rng.choice(READS)
+    if kind == "search":
+        params: dict[str, Any] = {"name": rng.choice("王李张刘陈杨"), "limit": 20}
+        return kind, client.get("/cadres", params=params)
+    if kind == "profile":
+        return kind, client.get(f"/cadres/{rng.choice(ids['cadres'])}")
+    if kind == "candidates":
+        params = {"limit": 10, "as_of": AS_OF}
+        return kind, client.get(f"/posts/{rng.choice(ids['vacancies'])}/candidates", params=params)
+    params = {
+        "cadre_id": rng.choice(ids["cadres"]),
+        "post_id": rng.choice(ids["vacancies"]),
+        "as_of": AS_OF,
+    }
+    return kind, client.get("/selection/check", params=params)
+
+
 async def _mixed_client(
     viewer: httpx.AsyncClient,
     editor: httpx.AsyncClient,
     ids: dict[str, list[str]],
     own_cadres: list[str],
+    mentors: list[str],
     until: float,
     seed: int,
-    timings: dict[str, list[float]],
-    outcomes: Counter[str],
-    written: dict[tuple[str, int], int],
-    versions: dict[str, int],
-    seconds: float,
-    slowest: list[tuple[int, str, float]],
+    run: MixedRun,
     write_share: float,
 ) -> None:
-    """One committee member or editor: ``write_share`` writes (on cadres only this client
-    writes, so its last write of a quarter is the one that must be found), the rest profiles
-    and searches, half each."""
+    """A committee member's questions, and ``write_share`` of the time the cadre section's
+    writes (on cadres only this client writes, so its last write is the one to find). After
+    a write the writer asks a search with its own client (which got its write's version back
+    as a cookie): whether that answer shows the write is noted."""
     rng = random.Random(seed)
+    wrote: int | None = None  # the version of this writer's last write, not yet read back
     while time.perf_counter() < until:
-        roll = rng.random()
-        write: tuple[str, int, int] | None = None
-        if roll < write_share:
-            kind = "write"
-            write = (rng.choice(own_cadres), rng.randint(1, 4), rng.randint(1, 5))
-            cadre_id, quarter, stars = write
-            request = editor.post(
-                f"/cadres/{cadre_id}/assessments",
-                json={"year": 2026, "quarter": quarter, "stars": stars},
+        remember: Callable[[], None] | None = None
+        if wrote is not None:
+            kind, request = "search", editor.get("/cadres", params={"name": "王", "limit": 20})
+        elif rng.random() < write_share:
+            kind, request, remember = _write_request(
+                editor, rng, rng.choice(own_cadres), mentors, run
             )
-        elif roll < write_share + (1 - write_share) / 2:
-            kind = "profile"
-            request = viewer.get(f"/cadres/{rng.choice(ids['cadres'])}")
         else:
-            kind = "search"
-            request = viewer.get(
-                "/cadres", params={"name": rng.choice("王李张刘陈杨"), "limit": 20}
-            )
+            kind, request = _read_request(viewer, rng, ids)
         started = time.perf_counter()
         try:
             response = await request
-            outcomes[f"{kind} {response.status_code}"] += 1
-            if response.status_code == 200 and write is not None:
-                written[(write[0], write[1])] = write[2]
-            if "x-graph-version" in response.headers:
-                versions[kind] = max(
-                    versions.get(kind, 0), int(response.headers["x-graph-version"])
+            run.outcomes[f"{kind} {response.status_code}"] += 1
+            version = response.headers.get("x-graph-version")
+            if remember is not None and response.status_code == 200:
+                # The write's own version (the header may already say a later one's).
+                version = str(response.json()["version"])
+            if response.status_code == 200 and version is not None:
+                if remember is not None:
+                    remember()
+                    run.writes_done.append((time.perf_counter(), int(version)))
+                elif kind in CACHED:
+                    run.cached_reads.append((started, int(version)))
+                if wrote is not None:
+                    run.own_reads.append(int(version) >= wrote)
+            # A write that changed something (the same grade again changes nothing) is the
+            # one its writer's next read must show.
+            changed = (
+                remember is not None
+                and response.status_code == 200
+                and (
+                    any(response.json().get("created", {}).values())
+                    or any(response.json().get("updated", {}).values())
                 )
+            )
+            wrote = int(version) if changed and version is not None else None
         except httpx.HTTPError as error:
-            outcomes[f"{kind} {type(error).__name__}"] += 1
+            run.outcomes[f"{kind} {type(error).__name__}"] += 1
+            wrote = None
         took = (time.perf_counter() - started) * 1000
-        timings[kind].append(took)
-        slowest.append((round(took), kind, round(started - (until - seconds), 1)))
+        run.timings[kind].append(took)
+        run.slowest.append((round(took), kind, round(started - (until - run.seconds), 1)))
 
 
-def _written_found(base: str, token: str, written: dict[tuple[str, int], int]) -> int:
-    """How many written assessments a profile read afterwards shows with the stars written."""
+def _staleness(run: MixedRun) -> list[float]:
+    """For each answer from the read models: how long before it was asked the oldest write
+    it does not show had been written (0 when it shows every write done by then)."""
+    writes = sorted(run.writes_done)
+    found = []
+    for sent, version in run.cached_reads:
+        missed = [when for when, written in writes if when < sent and written > version]
+        found.append(sent - missed[0] if missed else 0.0)
+    return found
+
+
+def _written_found(base: str, token: str, run: MixedRun) -> int:
+    """How many of the last writes a profile read afterwards shows: each cadre's annual
+    grade, stars per quarter, and current mentor."""
     found = 0
+    cadres = sorted({*run.grades, *(c for c, _ in run.stars), *run.pairings})
     with httpx.Client(
         base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=60
     ) as client:
-        for cadre_id in sorted({cadre for cadre, _ in written}):
+        for cadre_id in cadres:
             profile = client.get(f"/cadres/{cadre_id}").json()
-            stars = {
-                a.get("quarter"): a.get("stars")
-                for a in profile["assessments"]
-                if a.get("year") == 2026 and a.get("quarter")
-            }
+            mine = [a for a in profile["assessments"] if a.get("year") == 2026]
+            grade = next((a.get("grade") for a in mine if not a.get("quarter")), None)
+            stars = {a.get("quarter"): a.get("stars") for a in mine if a.get("quarter")}
+            mentors = {m["mentor_id"] for m in profile["mentors"] if m.get("current")}
+            if cadre_id in run.grades:
+                found += grade == run.grades[cadre_id]
             found += sum(
                 stars.get(quarter) == wanted
-                for (cadre, quarter), wanted in written.items()
+                for (cadre, quarter), wanted in run.stars.items()
                 if cadre == cadre_id
             )
+            found += cadre_id in run.pairings and run.pairings[cadre_id] in mentors
     return found
 
 
@@ -482,6 +605,23 @@ def _summary(values: list[float]) -> dict[str, float | int | None]:
     }
 
 
+def _mentors(store: str) -> list[str]:
+    from graphsvc.stores import open_store
+
+    with open_store(store) as graph:
+        return sorted(m["id"] for m in graph.iter_nodes("Mentor", ["status"]))
+
+
+def _ready(base: str, seconds: float = 3600) -> float:
+    """Wait until the service has prepared its read models (health says ok); the wait."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        if httpx.get(f"{base}/health", timeout=10).json().get("status") == "ok":
+            break
+        time.sleep(0.1)
+    return time.perf_counter() - started
+
+
 def mixed_test(
     store: str, clients: int, seconds: float, workers: int, write_share: float = 0.2
 ) -> dict[str, Any]:
@@ -489,78 +629,84 @@ def mixed_test(
         access_db = Path(folder) / "access.db"
         tokens = {role: _token(access_db, role) for role in ("viewer", "editor")}
         copy = _copy_store(store, Path(folder) / "graph.db")
-        with serve(copy, access_db, workers) as base:
+        mentors = _mentors(copy)
+        pids: list[int] = []
+        with serve(copy, access_db, workers, pids) as base:
+            for _ in range(workers * 6):  # each worker's health (new connections spread)
+                _ready(base)
             warm = httpx.Client(
                 base_url=base, headers={"Authorization": f"Bearer {tokens['viewer']}"}, timeout=600
             )
             ids = _targets(warm)
-            # Each worker's directory read before the clock: new connections, which the
-            # workers share (one kept-alive connection would always reach the same worker).
-            for _ in range(workers * 6):
-                httpx.get(
-                    f"{base}/cadres",
-                    params={"name": "王", "limit": 20},
-                    headers={"Authorization": f"Bearer {tokens['viewer']}"},
-                    timeout=600,
-                )
-            timings: dict[str, list[float]] = {"search": [], "profile": [], "write": []}
-            outcomes: Counter[str] = Counter()
-            written: dict[tuple[str, int], int] = {}
-            versions: dict[str, int] = {}
-            slowest: list[tuple[int, str, float]] = []  # (ms, kind, seconds into the run)
+            # The committee's day (AS_OF) read by each worker before the clock, over new
+            # connections (one kept-alive connection would always reach the same worker).
+            for _ in range(workers * 3):
+                for post in ids["vacancies"]:
+                    httpx.get(
+                        f"{base}/posts/{post}/candidates",
+                        params={"limit": 10, "as_of": AS_OF},
+                        headers={"Authorization": f"Bearer {tokens['viewer']}"},
+                        timeout=600,
+                    )
+            run = MixedRun(seconds)
             cadres = ids["cadres"]
 
-            async def run() -> None:
-                # Two connection pools, made before the clock starts (making a client costs
-                # the event loop milliseconds that would be counted as the server's).
-                limits = httpx.Limits(max_connections=clients)
+            async def go() -> None:
+                # Connection pools made before the clock starts (making a client costs the
+                # event loop milliseconds that would be counted as the server's); one
+                # editor client per writer, so that each keeps its own write's cookie.
+                # Idle connections dropped before the server's own 5 s keep-alive ends them
+                # (a request sent on one the server is closing fails: the client's doing).
+                limits = httpx.Limits(max_connections=clients, keepalive_expiry=2)
                 timeout = httpx.Timeout(30)  # a request unanswered in 30 s counts as failed
-                async with (
-                    httpx.AsyncClient(
-                        base_url=base,
-                        headers={"Authorization": f"Bearer {tokens['viewer']}"},
-                        timeout=timeout,
-                        limits=limits,
-                    ) as viewer,
+                viewer = httpx.AsyncClient(
+                    base_url=base,
+                    headers={"Authorization": f"Bearer {tokens['viewer']}"},
+                    timeout=timeout,
+                    limits=limits,
+                )
+                editors = [
                     httpx.AsyncClient(
                         base_url=base,
                         headers={"Authorization": f"Bearer {tokens['editor']}"},
                         timeout=timeout,
-                        limits=limits,
-                    ) as editor,
-                ):
-                    await each_client(viewer, editor)
-
-            async def each_client(viewer: httpx.AsyncClient, editor: httpx.AsyncClient) -> None:
-                until = time.perf_counter() + seconds
-                await asyncio.gather(
-                    *(
-                        _mixed_client(
-                            viewer,
-                            editor,
-                            ids,
-                            cadres[seed::clients],
-                            until,
-                            seed,
-                            timings,
-                            outcomes,
-                            written,
-                            versions,
-                            seconds,
-                            slowest,
-                            write_share,
-                        )
-                        for seed in range(clients)
+                        limits=httpx.Limits(max_connections=1, keepalive_expiry=2),
                     )
-                )
+                    for _ in range(clients)
+                ]
+                until = time.perf_counter() + seconds
+                try:
+                    await asyncio.gather(
+                        *(
+                            _mixed_client(
+                                viewer,
+                                editors[seed],
+                                ids,
+                                cadres[seed::clients],
+                                mentors,
+                                until,
+                                seed,
+                                run,
+                                write_share,
+                            )
+                            for seed in range(clients)
+                        )
+                    )
+                finally:
+                    for client in (viewer, *editors):
+                        await client.aclose()
 
-            started = time.perf_counter()
-            asyncio.run(run())
+            started, cpu = time.perf_counter(), _server_cpu_seconds(pids[0])
+            asyncio.run(go())
             elapsed = time.perf_counter() - started
-            found = _written_found(base, tokens["editor"], written)
+            server_cpu = _server_cpu_seconds(pids[0]) - cpu
+            load = os.getloadavg()[0]
+            found = _written_found(base, tokens["editor"], run)
             cache = warm.get("/health/detail").json().get("cache", {})  # one worker's
-    everything = [t for values in timings.values() for t in values]
-    failed = sum(n for outcome, n in outcomes.items() if not outcome.endswith(" 200"))
+    everything = [t for values in run.timings.values() for t in values]
+    failed = sum(n for outcome, n in run.outcomes.items() if not outcome.endswith(" 200"))
+    stale = _staleness(run)
+    written = len(run.grades) + len(run.stars) + len(run.pairings)
     return {
         "workers": workers,
         "clients": clients,
@@ -568,21 +714,160 @@ def mixed_test(
         "seconds": round(elapsed, 1),
         "requests": len(everything),
         "failed": failed,
-        "over_2s": sum(t > 2000 for t in everything),
-        "outcomes": dict(sorted(outcomes.items())),
-        "written": len(written),
+        "over_1s": sum(t > 1000 for t in everything),
+        "server_cpu_ms": round(server_cpu * 1000 / max(len(everything), 1), 1),
+        "load_average": round(load, 1),
+        "outcomes": dict(sorted(run.outcomes.items())),
+        "written": written,
         "found": found,
-        **{kind: _summary(values) for kind, values in timings.items()},
-        "max_ms": round(max(everything), 1) if everything else None,
-        "slowest": sorted(slowest, reverse=True)[:8],
-        "newest_version_seen": versions,
+        "own_reads": len(run.own_reads),
+        "own_reads_fresh": sum(run.own_reads),
+        "kinds": {kind: _summary(values) for kind, values in run.timings.items()},
+        "stale_p50_s": round(_pct(stale, 0.5), 2) if stale else None,
+        "stale_p95_s": round(_pct(stale, 0.95), 2) if stale else None,
+        "stale_max_s": round(max(stale), 2) if stale else None,
+        "stale_over_2s": sum(s > 2 for s in stale),
+        "cached_reads": len(stale),
+        "slowest": sorted(run.slowest, reverse=True)[:8],
         "cache_one_worker": cache,
     }
 
 
+def mixed_tables(results: list[dict[str, Any]]) -> list[str]:
+    """The runs as two Markdown tables: the whole run, then each kind of request."""
+    lines = [
+        "| writes share | server workers | clients | seconds | requests | failed | over 1 s "
+        "| writes | found afterwards | writer's next read shows it "
+        "| staleness p50 / p95 / max s | answers staler than 2 s | server CPU ms a request "
+        "| load average at the end |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|",
+    ]
+    for r in results:
+        stale = f"{r['stale_p50_s']} / {r['stale_p95_s']} / {r['stale_max_s']}"
+        lines.append(
+            f"| {r['write_share']:.0%} | {r['workers']} | {r['clients']} | {r['seconds']} "
+            f"| {r['requests']:,} | {r['failed']} | {r['over_1s']} | {r['written']:,} "
+            f"| {r['found']:,} | {r['own_reads_fresh']:,} of {r['own_reads']:,} "
+            f"| {stale if r['write_share'] else '—'} | {r['stale_over_2s']} "
+            f"| {r['server_cpu_ms']} | {r['load_average']} |"
+        )
+    lines += ["", "| writes share | kind | requests | p50 ms | p95 ms | max ms |"]
+    lines.append("|---:|---|---:|---:|---:|---:|")
+    for r in results:
+        for kind, part in r["kinds"].items():
+            if part["n"]:
+                lines.append(
+                    f"| {r['write_share']:.0%} | {kind} | {part['n']:,} | {part['p50_ms']} "
+                    f"| {part['p95_ms']} | {part['max_ms']} |"
+                )
+    lines.append("")
+    lines += [f"Outcomes ({r['write_share']:.0%} writes): {r['outcomes']}" for r in results]
+    lines.append("")
+    lines += [
+        f"Slowest ({r['write_share']:.0%} writes; ms, kind, seconds into the run): {r['slowest']}"
+        for r in results
+    ]
+    lines.append("")
+    lines += [
+        f"Cache of one worker after the run ({r['write_share']:.0%} writes): "
+        f"{r['cache_one_worker']}"
+        for r in results
+    ]
+    return lines
+
+
+def _rss_mib(pid: int) -> float:
+    """Resident memory of a process and its children, in MiB."""
+    pages = sum(int(fields[21]) for fields in _family(pid))
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def first_answers(store: str, label: str) -> list[dict[str, Any]]:
+    """A fresh ``graphsvc serve`` (one worker): how long it says ``warming`` (when it does),
+    then the first answer of each kind a committee and an analyst ask, one after another,
+    each for the day (no ``as_of``) as a committee would, then the second of each."""
+    from graphsvc.stores import open_store
+
+    # The posts and the person to ask about, read from the store before it is served (a
+    # question to the service would read its directory before the clock): the first
+    # leadership post of each level, a cadre.
+    by_level: dict[str, str] = {}
+    with open_store(store) as graph:
+        for post in graph.iter_nodes("Post", ["level", "leadership"]):
+            if post.get("leadership"):
+                by_level.setdefault(str(post.get("level")), post["id"])
+        first_cadres, total = graph.list_nodes("Cadre", limit=1)
+        cadre = first_cadres[0]["id"]
+    label = f"{label} ({total:,} cadres)"
+    county = by_level.get("正处") or by_level["副处"]
+    township = by_level.get("正科") or by_level["副科"]
+    with tempfile.TemporaryDirectory() as folder:
+        access_db = Path(folder) / "access.db"
+        viewer, analyst = _token(access_db, "viewer"), _token(access_db, "analyst")
+        pids: list[int] = []
+        started = time.perf_counter()
+        with serve(store, access_db, 1, pids) as base:
+            up = time.perf_counter() - started
+            progress: list[str] = []
+            while True:
+                body = httpx.get(f"{base}/health", timeout=30).json()
+                if body.get("status") != "warming":
+                    break
+                step = body["warming"]["step"]
+                if not progress or progress[-1] != step:
+                    progress.append(step)
+                    print(f"warming: {body['warming']}", file=sys.stderr)
+                time.sleep(0.2)
+            ready = time.perf_counter() - started
+            rss_ready = _rss_mib(pids[0])
+            client, analyst_client = (
+                httpx.Client(base_url=base, headers={"Authorization": f"Bearer {t}"}, timeout=3600)
+                for t in (viewer, analyst)
+            )
+            asks = {
+                f"candidates, a 处级 post ({county})": lambda: client.get(
+                    f"/posts/{county}/candidates", params={"limit": 10}
+                ),
+                f"candidates, a 科级 post ({township})": lambda: client.get(
+                    f"/posts/{township}/candidates", params={"limit": 10}
+                ),
+                "search (name part, age)": lambda: client.get(
+                    "/cadres", params={"name": "王", "max_age": 35, "limit": 20}
+                ),
+                "check an appointment": lambda: client.get(
+                    "/selection/check", params={"cadre_id": cadre, "post_id": township}
+                ),
+                "profile": lambda: client.get(f"/cadres/{cadre}"),
+                "mentoring coverage (analyst)": lambda: analyst_client.get("/mentoring"),
+            }
+            rows = []
+            for name, ask in asks.items():
+                times = []
+                for _ in range(2):
+                    began = time.perf_counter()
+                    answer = ask()
+                    times.append(time.perf_counter() - began)
+                    assert answer.status_code == 200, (name, answer.text[:300])
+                rows.append({"scale": label, "query": name, "first_s": times[0],
+                             "second_s": times[1]})  # fmt: skip
+                print(rows[-1], file=sys.stderr)
+            rss_after = _rss_mib(pids[0])
+    rows.insert(
+        0,
+        {
+            "scale": label,
+            "query": "start: health answers / says ready (warming) / memory MiB",
+            "first_s": up,
+            "second_s": ready,
+            "rss": (rss_ready, rss_after),
+        },
+    )
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("mode", choices=["latency", "load", "mixed", "cpu", "search"])
+    parser.add_argument("mode", choices=["latency", "load", "mixed", "cpu", "search", "first"])
     parser.add_argument(
         "--copies", type=int, default=100, help="search: the district's cadres this many times"
     )
@@ -592,7 +877,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--workers", type=int, nargs="+", default=[1])
     parser.add_argument(
-        "--write-share", type=float, default=0.2, help="mixed: the share of requests that write"
+        "--write-share",
+        type=float,
+        nargs="+",
+        default=[0.2, 0.0],
+        help="mixed: the share of requests that write, one run each (default 0.2, then 0)",
     )
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
@@ -638,43 +927,33 @@ def main() -> None:
                 for r in rows
             ),
         ]
+    elif args.mode == "first":
+        rows = first_answers(args.province, Path(args.province).name)
+        start = rows[0]
+        lines = [
+            header,
+            f"Checkout served: {CHECKOUT}. Health answered {start['first_s']:.1f} s after the "
+            f"start and said ready {start['second_s']:.1f} s after it (warming "
+            f"{start['second_s'] - start['first_s']:.1f} s); the server's memory "
+            f"{start['rss'][0]:,.0f} MiB when ready, {start['rss'][1]:,.0f} MiB after the "
+            "questions below.",
+            "",
+            "| scale | query (after health says ready) | first s | second s |",
+            "|---|---|---:|---:|",
+            *(
+                f"| {r['scale']} | {r['query']} | {r['first_s']:.2f} | {r['second_s']:.2f} |"
+                for r in rows[1:]
+            ),
+        ]
     elif args.mode == "mixed":
         results = [
-            mixed_test(args.store, args.clients, args.seconds, n, args.write_share)
+            mixed_test(args.store, args.clients, args.seconds, n, share)
             for n in args.workers
+            for share in args.write_share
         ]
         for result in results:
             print(result, file=sys.stderr)
-
-        def cell(result: dict[str, Any], kind: str) -> str:
-            part = result[kind]
-            return f"{part['n']:,} | {part['p50_ms']} | {part['p95_ms']} | {part['max_ms']}"
-
-        lines = [
-            header,
-            "",
-            "| server workers | clients | writes share | seconds | requests | failed | over 2 s "
-            "| searches | search p50 ms | search p95 ms | search max ms "
-            "| profiles | profile p50 ms | profile p95 ms | profile max ms "
-            "| writes | write p50 ms | write p95 ms | write max ms "
-            "| assessments written | found afterwards |",
-            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:"
-            "|---:|---:|---:|---:|",
-            *(
-                f"| {r['workers']} | {r['clients']} | {r['write_share']:.0%} | {r['seconds']} "
-                f"| {r['requests']:,} "
-                f"| {r['failed']} | {r['over_2s']} | {cell(r, 'search')} | {cell(r, 'profile')} "
-                f"| {cell(r, 'write')} | {r['written']:,} | {r['found']:,} |"
-                for r in results
-            ),
-            "",
-            *(f"Outcomes ({r['workers']} workers): {r['outcomes']}" for r in results),
-            "",
-            *(
-                f"Slowest ({r['workers']} workers; ms, kind, seconds into the run): {r['slowest']}"
-                for r in results
-            ),
-        ]
+        lines = [header, "", *mixed_tables(results)]
     else:
         results = [load_test(args.store, args.clients, args.seconds, n) for n in args.workers]
         for result in results:

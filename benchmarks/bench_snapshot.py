@@ -1,4 +1,5 @@
-"""Benchmark the columnar snapshot: its build, and the first answers read from it.
+"""Benchmark the columnar snapshot: its build, the first answers read from it, and the
+read models following writes.
 
     cp /tmp/scope/prov/p.db var/bench/p.db      # the snapshot is written beside the store
     flock /tmp/graphsvc-province.lock python benchmarks/bench_snapshot.py \
@@ -10,7 +11,13 @@ beside a plain read of the same rows from SQLite (``COUNT(*)``, every row's JSON
 fetched, pandas ``read_sql`` of the same rows); reading the graph for the analyses from
 the snapshot beside reading it from the store row by row (``--with-store-read``: about
 100 s at 300,000 cadres); the first candidates, mentoring and teams answers of a fresh
-command line and of a fresh ``graphsvc serve``.
+command line and of a fresh ``graphsvc serve`` (once health says it is ready).
+
+``--follow`` times instead, after each kind of write (an annual grade, quarterly stars,
+a mentor pairing), bringing each read model the service keeps forward by its patch beside
+reading it whole (the new version's snapshot built, then the model read from it)::
+
+    python benchmarks/bench_snapshot.py --follow --store var/bench/graph-3000.db
 """
 
 from __future__ import annotations
@@ -202,8 +209,9 @@ def _token(access_db: Path) -> str:
 
 
 @contextmanager
-def serve(store: str, access_db: Path) -> Iterator[tuple[str, float]]:
-    """A fresh `graphsvc serve`, its base URL and the seconds until it answered health."""
+def serve(store: str, access_db: Path) -> Iterator[tuple[str, float, float]]:
+    """A fresh `graphsvc serve`, its base URL, the seconds until it answered health and
+    until health said it was ready (its read models prepared: no longer ``warming``)."""
     import httpx
 
     port = _port()
@@ -222,7 +230,10 @@ def serve(store: str, access_db: Path) -> Iterator[tuple[str, float]]:
                     break
             except httpx.TransportError:
                 time.sleep(0.1)
-        yield base, time.perf_counter() - started
+        up = time.perf_counter() - started
+        while httpx.get(f"{base}/health", timeout=30).json().get("status") == "warming":
+            time.sleep(0.1)
+        yield base, up, time.perf_counter() - started
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -236,8 +247,9 @@ def http_first(store: str, post: str, *, only: str | None = None) -> dict[str, f
     with tempfile.TemporaryDirectory() as folder:
         access_db = Path(folder) / "access.db"
         token = _token(access_db)
-        with serve(store, access_db) as (base, up):
+        with serve(store, access_db) as (base, up, ready):
             found["server_up"] = round(up, 2)
+            found["server_ready"] = round(ready, 2)
             client = httpx.Client(
                 base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=3600
             )
@@ -323,12 +335,106 @@ def write_report(out: Path, store: str, results: dict[str, Any]) -> None:
     lines += [
         f"| teams, the first question of another fresh server | | {alone['teams']} |",
         "",
-        f"The server answered its health check {http['server_up']} s after it started; the "
-        "HTTP seconds are each request's own, in order (mentoring and teams share the "
-        "development read model the first of them builds; asked first, teams builds it).",
+        f"The server answered its health check {http['server_up']} s after it started and "
+        f"said it was ready (its read models prepared as it starts) "
+        f"{http.get('server_ready', http['server_up'])} s after; the "
+        "HTTP seconds are each request's own, in order, from then (mentoring and teams share "
+        "the development read model the first of them builds; asked first, teams builds it).",
         "",
     ]
     out.write_text("\n".join(lines), "utf-8")
+
+
+def follow_writes(store: str, rounds: int = 3) -> list[dict[str, Any]]:
+    """After each kind of write a committee's service meets, the time to bring each read
+    model forward by its patch beside reading it whole (the snapshot of the new version
+    built, then the read model read from it), on a private copy of ``store``.
+
+    The read models are those the service keeps: the directory, the selection context
+    (with every cadre's facts, as the warm-up prepares it) and the development data. Each
+    write is made ``rounds`` times on different cadres; the medians are reported.
+    """
+    sys.path.insert(0, str(ROOT))
+    from graphsvc.snapshot import build_snapshot
+    from graphsvc.stores import open_store
+    from loaders.load import load_records
+    from queries.development.data import DevelopmentData
+    from queries.directory import Directory
+    from queries.selection.candidates import SelectionContext
+    from queries.selection.follow import patched_context
+    from queries.selection.policy import load_policy
+
+    policy = load_policy(None)
+    found: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / "graph.db"
+        with sqlite3.connect(store) as origin, sqlite3.connect(copy) as target:
+            origin.backup(target)
+        with open_store(str(copy)) as graph:
+            build_snapshot(graph)
+            reads = {
+                "directory": lambda: Directory.load(graph, as_of=AS_OF),
+                "selection context": lambda: _with_facts(
+                    SelectionContext.load(graph, policy=policy, as_of=AS_OF)
+                ),
+                "development data": lambda: DevelopmentData.load(graph, policy=policy, as_of=AS_OF),
+            }
+            patches = {
+                "directory": lambda model, changes: model.patched(graph, changes),
+                "selection context": lambda model, changes: patched_context(model, graph, changes),
+                "development data": lambda model, changes: model.patched(graph, changes),
+            }
+            models = {name: read() for name, read in reads.items()}
+            cadres = [c["id"] for c in graph.list_nodes("Cadre", where={"status": "在职"},
+                                                         limit=rounds * 10)[0]]  # fmt: skip
+            mentors = [m["id"] for m in graph.list_nodes("Mentor", limit=rounds)[0]]
+            writes = {
+                "an annual grade": lambda n: ("assessments", [{"考核编号": f"A-F-{n}",
+                    "干部编号": cadres[n], "年度": 2026, "等次": "称职"}]),
+                "quarterly stars": lambda n: ("assessments", [{"考核编号": f"A-S-{n}",
+                    "干部编号": cadres[n + rounds], "年度": 2026, "季度": 4, "星级": 5}]),
+                "a mentor pairing": lambda n: ("mentoring", [{"导师编号": mentors[n],
+                    "干部编号": cadres[n + 2 * rounds], "开始时间": "2026.11.01"}]),
+            }  # fmt: skip
+            for kind, make in writes.items():
+                timings: dict[str, dict[str, list[float]]] = {
+                    name: {"patch": [], "whole": []} for name in reads
+                }
+                for n in range(rounds):
+                    before = graph.version()
+                    table, rows = make(n)
+                    load_records(graph, table, rows, source=table)
+                    changes = graph.changes_since(before)
+                    assert changes is not None
+                    for name in reads:
+                        began = time.perf_counter()
+                        moved = patches[name](models[name], changes)
+                        if name == "selection context" and moved is not None:
+                            _with_facts(moved.value)
+                        timings[name]["patch"].append(time.perf_counter() - began)
+                        assert moved is not None, (name, kind)
+                        models[name] = moved.value
+                    began = time.perf_counter()
+                    build_snapshot(graph)
+                    snapshot_s = time.perf_counter() - began
+                    for name, read in reads.items():
+                        began = time.perf_counter()
+                        read()
+                        timings[name]["whole"].append(time.perf_counter() - began + snapshot_s)
+                for name, parts in timings.items():
+                    patch_s = sorted(parts["patch"])[rounds // 2]
+                    whole_s = sorted(parts["whole"])[rounds // 2]
+                    found.append({"write": kind, "model": name, "patch_ms": patch_s * 1000,
+                                  "whole_ms": whole_s * 1000})  # fmt: skip
+                    print(found[-1], file=sys.stderr)
+    return found
+
+
+def _with_facts(context: Any) -> Any:
+    """The context as the service's warm-up leaves it: facts and scopes built."""
+    context.scopes  # noqa: B018
+    context.facts  # noqa: B018
+    return context
 
 
 def main() -> None:
@@ -337,9 +443,35 @@ def main() -> None:
     parser.add_argument("--out", type=Path)
     parser.add_argument("--step")
     parser.add_argument("--with-store-read", action="store_true")
+    parser.add_argument(
+        "--follow",
+        action="store_true",
+        help="only: each read model after each kind of write, patched beside read whole",
+    )
     args = parser.parse_args()
     if args.step:
         print(json.dumps(step(args.step, args.store), ensure_ascii=False))
+        return
+    if args.follow:
+        rows = follow_writes(args.store)
+        lines = [
+            f"Measured {date.today()} on {platform.machine()}, CPython "
+            f"{platform.python_version()}, load average "
+            f"{', '.join(f'{v:.1f}' for v in os.getloadavg())}, by `python "
+            f"benchmarks/bench_snapshot.py --follow --store {args.store}` (medians of 3).",
+            "",
+            "| write | read model | patched ms | read whole ms (snapshot + read) | × faster |",
+            "| --- | --- | ---: | ---: | ---: |",
+            *(
+                f"| {r['write']} | {r['model']} | {r['patch_ms']:.1f} | {r['whole_ms']:.1f} "
+                f"| {r['whole_ms'] / max(r['patch_ms'], 0.001):.0f} |"
+                for r in rows
+            ),
+            "",
+        ]
+        print("\n".join(lines))
+        if args.out:
+            args.out.write_text("\n".join(lines), "utf-8")
         return
     results: dict[str, Any] = {}
     for name in ("baseline", "build", "context-snapshot", "development", "teams"):

@@ -49,7 +49,8 @@ def open_access(path: Path | None) -> AccessStore:
     """The tokens and audit file (``--access-db``, else the setting)."""
     from graphsvc.access import AccessStore
 
-    return AccessStore(path or get_settings().access_db)
+    settings = get_settings()
+    return AccessStore(path or settings.access_db, audit_key=settings.audit_key)
 
 
 def token_create(
@@ -117,25 +118,43 @@ def audit(
     since: Annotated[str | None, typer.Option("--since", help="ISO time, inclusive.")] = None,
     limit: Annotated[int, typer.Option("--limit", min=1)] = 50,
     verify: Annotated[
-        bool, typer.Option("--verify", help="Check the hash chain of the whole log.")
+        bool,
+        typer.Option(
+            "--verify",
+            help="Check the whole log for tampering (keyed hashes, links, numbers, the subject "
+            "index); exit 1 when anything is found.",
+        ),
     ] = False,
+    against: Annotated[
+        Path | None,
+        typer.Option(
+            "--against",
+            help="With --verify: also check the log against a checkpoint written earlier "
+            "(finds entries cut off the end, and any rewrite up to it).",
+        ),
+    ] = None,
+    checkpoint: Annotated[
+        Path | None,
+        typer.Option(
+            "--checkpoint",
+            help="Write a checkpoint (the latest entry's number and keyed hash) to FILE, for an "
+            "administrator to keep away from the server.",
+        ),
+    ] = None,
     access_db: AccessOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Who read or changed which person's record, when and from where (newest first)."""
+    if against is not None and not verify:
+        fail("--against 只与 --verify 一起使用：graphsvc audit --verify --against 检查点文件", 2)
+    if checkpoint is not None and verify:
+        fail("--checkpoint 与 --verify 请分开运行", 2)
     with open_access(access_db) as access:
         if verify:
-            intact, count, broken = access.verify_audit()
-            if as_json:
-                print_json({"intact": intact, "entries": count, "first_broken": broken})
-            else:
-                out.print(
-                    f"共 {count} 条记录；哈希链完整，未被篡改"
-                    if intact
-                    else f"[red]哈希链在第 {broken} 条记录处断开：审计日志可能被篡改[/]"
-                )
-            if not intact:
-                raise typer.Exit(1)
+            _verify(access, against, as_json)
+            return
+        if checkpoint is not None:
+            _checkpoint(access, checkpoint, as_json)
             return
         entries, total = access.query_audit(subject=subject, who=who, since=since, limit=limit)
     if as_json:
@@ -150,6 +169,60 @@ def audit(
             highlight=False,
         )
     out.print(f"显示 {len(entries)} 条，共 {total} 条")
+
+
+def _verify(access: AccessStore, against: Path | None, as_json: bool) -> None:
+    """``audit --verify [--against FILE]``: exit 0 only when nothing was found."""
+    from graphsvc.audit_check import Checkpoint, CheckpointError
+
+    try:
+        point = Checkpoint.read(against) if against is not None else None
+    except CheckpointError as error:
+        fail(str(error), 2)
+    check = access.check_audit(against=point)
+    if as_json:
+        print_json(
+            {**check.as_dict(), "checkpoint": point.as_dict() if point is not None else None}
+        )
+    else:
+        for finding in check.findings:
+            out.print(f"[red]发现：[/]{finding}", highlight=False)
+        for note in check.notes:
+            out.print(f"[yellow]说明：[/]{note}", highlight=False)
+        scope = f"，并与检查点（第 {point.seq} 条）相符" if point is not None and point.seq else ""
+        out.print(
+            f"共 {check.entries} 条记录；未发现篡改{scope}"
+            if check.intact
+            else f"[red]共 {check.entries} 条记录；发现 {len(check.findings)} 处问题："
+            "审计日志可能被篡改[/]",
+            highlight=False,
+        )
+    if not check.intact:
+        raise typer.Exit(1)
+
+
+def _checkpoint(access: AccessStore, path: Path, as_json: bool) -> None:
+    """``audit --checkpoint FILE``: only over a log in which nothing was found."""
+    from graphsvc.access import AccessError
+
+    try:
+        point, check = access.checkpoint()
+    except AccessError as error:
+        fail(str(error), 1)
+    if not check.intact:
+        for finding in check.findings:
+            err.print(f"[red]发现：[/]{finding}", highlight=False)
+        fail("审计日志未通过核验，不写检查点（先查明上述问题）", 1)
+    point.write(path)
+    if as_json:
+        print_json(point.as_dict())
+        return
+    out.print(
+        f"已将检查点写入 {path}：第 {point.seq} 条记录（{point.entry_at or '日志为空'}）。"
+        "请把它保存在服务器以外的地方；以后用 graphsvc audit --verify --against "
+        f"{path.name} 核验，可发现末尾被删的记录和此前的任何改写。",
+        highlight=False,
+    )
 
 
 def serve(
@@ -186,6 +259,8 @@ def serve(
         "port": settings.port,
         "log_level": "info",
         "access_log": access_log,
+        # X-Forwarded-For is believed only from GRAPHSVC_TRUSTED_PROXIES, inside the app.
+        "proxy_headers": False,
     }
     if workers == 1:
         uvicorn.run(create_app(settings), **options)

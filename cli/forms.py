@@ -90,12 +90,7 @@ def import_forms_command(
     if as_json:
         _print_json(report.as_dict())
     else:
-        c = report.cadres
-        out.print(
-            f"{report.files} 个文件：干部新建 {c['created']}、更新 {c['updated']}、"
-            f"未变 {c['unchanged']}；已匹配 {len(report.matched)}，新建待核实 "
-            f"{len(report.created)}，存疑 {len(report.ambiguous)}，提示 {len(report.warnings)}"
-        )
+        out.print(report.sentence())
         for item in report.ambiguous:
             out.print(f"[yellow]存疑[/] {item['file']}: {item['text']} → {item['candidates']}")
         for item in report.warnings:

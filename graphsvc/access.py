@@ -16,12 +16,15 @@ and audit are the service's own records, not part of the talent graph.
   an Argon2 hash; a password an administrator hands out is for one use: the
   user must choose their own before anything else. A sign-in opens a session
   (random id, kept as a SHA-256) that ends on sign-out or after an idle time.
-  Failed attempts per user name and per client are counted so the caller can
-  make each next try wait longer.
+  Failed sign-ins are counted per account and per address, in the same transaction
+  that checks the wait, so each next try waits longer (:class:`SignInThrottle`).
 - **Audit**: one entry per request (who, role, from where, when, what, which
-  people's records); the table refuses UPDATE and DELETE (triggers), and each
-  entry carries the hash of the one before, so :meth:`AccessStore.verify_audit`
-  detects any entry changed or removed behind SQLite's back.
+  people's records), numbered without gaps; the table refuses UPDATE and DELETE
+  (triggers), and each entry carries an HMAC, keyed with a secret kept in a file
+  of its own, over the hash of the one before, its number and its content, so
+  :meth:`AccessStore.check_audit` finds any entry changed, removed or re-chained
+  behind SQLite's back, and, against a checkpoint kept elsewhere, a cut-off tail
+  (:mod:`graphsvc.audit_check`).
 
 **Under load.** A token check reads through a connection of its own per thread
 (WAL lets readers run beside a writer), so it never queues behind an audit
@@ -36,6 +39,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import secrets
 import sqlite3
 import threading
@@ -50,6 +54,17 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from graphsvc.audit_check import (
+    GENESIS,
+    AuditCheck,
+    Checkpoint,
+    LogRow,
+    check_log,
+    entry_hash,
+    key_id,
+)
+from graphsvc.passwords import password_problem
+
 __all__ = [
     "PERMISSIONS",
     "PERMISSION_TITLES",
@@ -60,6 +75,7 @@ __all__ = [
     "AuditWriter",
     "Principal",
     "Session",
+    "SignInThrottle",
     "generate_password",
 ]
 
@@ -146,15 +162,43 @@ CREATE TRIGGER IF NOT EXISTS audit_subjects_no_update BEFORE UPDATE ON audit_sub
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS audit_subjects_no_delete BEFORE DELETE ON audit_subjects
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TABLE IF NOT EXISTS audit_meta (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS audit_meta_no_update BEFORE UPDATE ON audit_meta
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_meta_no_delete BEFORE DELETE ON audit_meta
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 """
 
-_GENESIS = "0" * 64
 _HASHER = PasswordHasher()  # Argon2id with the library's current recommended costs
-_MIN_PASSWORD = 10
+_KEY_BYTES = 32
 
 
 class AccessError(ValueError):
     """A token or role request that cannot be honoured (says why)."""
+
+
+@dataclass(frozen=True)
+class SignInThrottle:
+    """How failed sign-ins slow the next ones down (the settings ``sign_in_*``).
+
+    After ``n`` failures in a row the next try waits ``first_wait * 2**(n-1)`` seconds (1 s,
+    2 s, 4 s ...), at most ``max_wait``; an address waits so only for its failures beyond
+    ``address_allowance``; counts are forgotten after ``forget`` without a failure.
+    """
+
+    max_wait: float = 300.0
+    address_allowance: int = 20
+    forget: timedelta = timedelta(days=1)
+    first_wait: float = 1.0
+
+    def wait_after(self, failures: int) -> float:
+        """How long the next try waits after ``failures`` failed ones in a row."""
+        if failures <= 0:
+            return 0.0
+        return min(self.first_wait * 2.0 ** min(failures - 1, 62), self.max_wait)
 
 
 @dataclass(frozen=True)
@@ -223,9 +267,10 @@ def generate_password() -> str:
     return "".join(secrets.choice(alphabet) for _ in range(16))
 
 
-def _hash_password(password: str) -> str:
-    if len(password) < _MIN_PASSWORD:
-        raise AccessError(f"密码至少{_MIN_PASSWORD}个字符")
+def _hash_password(password: str, *, user: str = "") -> str:
+    problem = password_problem(password, user=user)
+    if problem is not None:
+        raise AccessError(problem)
     return _HASHER.hash(password)
 
 
@@ -239,11 +284,6 @@ def _verify_password(digest: str, password: str) -> bool:
 _DUMMY_HASH = _HASHER.hash("not-a-password-of-anyone")
 
 
-def _chain(prev_hash: str, content: dict[str, Any]) -> str:
-    text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256((prev_hash + text).encode("utf-8")).hexdigest()
-
-
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
@@ -251,9 +291,15 @@ def _now() -> str:
 class AccessStore:
     """Tokens and the audit log in one SQLite file; safe to share between threads."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, audit_key: Path | str | None = None) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        # The audit log's secret: a file of its own, beside the access file unless placed
+        # elsewhere (GRAPHSVC_AUDIT_KEY); read when the log is first written or checked.
+        self.audit_key_path = (
+            Path(audit_key) if audit_key else self.path.with_name(self.path.name + ".key")
+        )
+        self._key: bytes | None = None
         self._lock = threading.Lock()
         self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -402,7 +448,7 @@ class AccessStore:
         if not name.strip():
             raise AccessError("用户名不能为空")
         password = password or generate_password()
-        digest = _hash_password(password)
+        digest = _hash_password(password, user=name)
         now = _now()
         with self._transaction() as db:
             if db.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
@@ -420,7 +466,7 @@ class AccessStore:
         An administrator's new password is ``one_time``; the one a user chooses is not.
         """
         password = password or generate_password()
-        digest = _hash_password(password)
+        digest = _hash_password(password, user=name)
         with self._transaction() as db:
             cursor = db.execute(
                 "UPDATE users SET password_hash = ?, password_set_at = ?, must_change = ?"
@@ -509,31 +555,64 @@ class AccessStore:
         with self._transaction() as db:
             db.execute("DELETE FROM sessions WHERE id_hash = ?", (_hash_token(session_id),))
 
-    def note_failure(self, keys: list[str]) -> int:
-        """Count a failed sign-in against each key (user name, client); the highest count."""
-        now = _now()
+    def begin_sign_in(self, account: str, address: str, *, throttle: SignInThrottle) -> float:
+        """Before a password is checked: the seconds this try must still wait, or ``0.0``
+        when it may go on, in which case it is already counted as a failure.
+
+        Checking the wait and counting the try are one transaction, so concurrent tries
+        cannot all pass a check that none of them has counted yet: after the first wrong
+        password every other try of the account waits. The account waits from its first
+        failure; its address only after ``throttle.address_allowance`` failures against any
+        accounts, so one address failing at one account does not lock the others out.
+        Call :meth:`end_sign_in` with the outcome.
+        """
+        keys = (f"user:{account}", f"client:{address}")
+        now = datetime.now(UTC)
         with self._transaction() as db:
-            for key in keys:
-                db.execute(
-                    "INSERT INTO sign_in_failures (key, failures, last_at) VALUES (?, 1, ?)"
-                    " ON CONFLICT(key) DO UPDATE SET failures = failures + 1, last_at = ?",
-                    (key, now, now),
+            db.execute(
+                "DELETE FROM sign_in_failures WHERE last_at < ?",
+                ((now - throttle.forget).isoformat(timespec="microseconds"),),
+            )
+            counts = {
+                key: (failures, datetime.fromisoformat(last))
+                for key, failures, last in db.execute(
+                    "SELECT key, failures, last_at FROM sign_in_failures WHERE key IN (?, ?)",
+                    keys,
                 )
-        return self.failures(keys)[0]
+            }
+            left = 0.0
+            for key, allowance in zip(keys, (0, throttle.address_allowance), strict=True):
+                failures, last = counts.get(key, (0, now))
+                wait = throttle.wait_after(failures - allowance)
+                left = max(left, wait - (now - last).total_seconds())
+            if left > 0:
+                return left
+            stamp = now.isoformat(timespec="microseconds")
+            db.executemany(
+                "INSERT INTO sign_in_failures (key, failures, last_at) VALUES (?, 1, ?)"
+                " ON CONFLICT(key) DO UPDATE"
+                " SET failures = failures + 1, last_at = excluded.last_at",
+                [(key, stamp) for key in keys],
+            )
+        return 0.0
 
-    def failures(self, keys: list[str]) -> tuple[int, datetime | None]:
-        """Failed sign-ins so far for the most-failed of ``keys``, and when the last was."""
-        marks = ", ".join("?" for _ in keys)
-        with self._lock:
-            row = self._db.execute(
-                f"SELECT max(failures), max(last_at) FROM sign_in_failures WHERE key IN ({marks})",
-                keys,
-            ).fetchone()
-        return int(row[0] or 0), datetime.fromisoformat(row[1]) if row[1] else None
-
-    def clear_failures(self, keys: list[str]) -> None:
+    def end_sign_in(self, account: str, address: str, *, succeeded: bool) -> int:
+        """After the password was checked: a right one clears the account's count and takes
+        this try off the address's; returns the account's failures in a row."""
+        account_key, address_key = f"user:{account}", f"client:{address}"
         with self._transaction() as db:
-            db.executemany("DELETE FROM sign_in_failures WHERE key = ?", [(k,) for k in keys])
+            if succeeded:
+                db.execute("DELETE FROM sign_in_failures WHERE key = ?", (account_key,))
+                db.execute(
+                    "UPDATE sign_in_failures SET failures = failures - 1 WHERE key = ?",
+                    (address_key,),
+                )
+                db.execute("DELETE FROM sign_in_failures WHERE failures <= 0")
+                return 0
+            row = db.execute(
+                "SELECT failures FROM sign_in_failures WHERE key = ?", (account_key,)
+            ).fetchone()
+        return int(row[0]) if row else 0
 
     # ----------------------------------------------------------------- audit
 
@@ -544,17 +623,30 @@ class AccessStore:
     def append_many(self, entries: Sequence[AuditEntry]) -> list[AuditEntry]:
         """Append ``entries`` in order in one transaction (one durable commit for all), each
         time-stamped now and chained to the one before; all are written or none."""
+        key = self._audit_key(create=True)
         with self._transaction() as db:
-            last = db.execute("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
-            prev_hash = last[0] if last else _GENESIS
+            last = db.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+            seq, prev_hash = (last[0], last[1]) if last else (0, GENESIS)
+            meta = dict(db.execute("SELECT name, value FROM audit_meta").fetchall())
+            if "keyed_from" not in meta:  # the first keyed entry (older ones: plain SHA-256)
+                db.executemany(
+                    "INSERT INTO audit_meta (name, value) VALUES (?, ?)",
+                    [("keyed_from", str(seq + 1)), ("key_id", key_id(key))],
+                )
+            elif meta.get("key_id") != key_id(key):
+                raise AccessError(
+                    f"审计密钥文件 {self.audit_key_path} 不是写入此审计日志时所用的密钥"
+                )
             for entry in entries:
                 entry.at = entry.at or _now()
-                entry_hash = _chain(prev_hash, entry.content())
-                cursor = db.execute(
-                    "INSERT INTO audit (at, who, role, client, method, path, query, status,"
+                seq += 1  # numbers run on without gaps: a missing one shows a deletion
+                hashed = entry_hash(key, prev_hash, seq, entry.content())
+                db.execute(
+                    "INSERT INTO audit (seq, at, who, role, client, method, path, query, status,"
                     " action, subjects, prev_hash, hash)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
+                        seq,
                         entry.at,
                         entry.who,
                         entry.role,
@@ -566,15 +658,15 @@ class AccessStore:
                         entry.action,
                         json.dumps(entry.subjects, ensure_ascii=False),
                         prev_hash,
-                        entry_hash,
+                        hashed,
                     ),
                 )
-                entry.seq = cursor.lastrowid
+                entry.seq = seq
                 db.executemany(
                     "INSERT INTO audit_subjects (seq, subject) VALUES (?, ?)",
                     [(entry.seq, subject) for subject in dict.fromkeys(entry.subjects)],
                 )
-                prev_hash = entry_hash
+                prev_hash = hashed
         return list(entries)
 
     def query_audit(
@@ -621,32 +713,123 @@ class AccessStore:
         return entries, int(total)
 
     def verify_audit(self) -> tuple[bool, int, int | None]:
-        """Recompute the hash chain: ``(intact, entries, first broken seq or None)``."""
-        prev_hash = _GENESIS
-        count = 0
+        """Check the whole log: ``(intact, entries, first broken seq or None)``; see
+        :meth:`check_audit` for what is found and why."""
+        check = self.check_audit()
+        return check.intact, check.entries, check.first_broken
+
+    def check_audit(self, against: Checkpoint | None = None) -> AuditCheck:
+        """Check every entry's keyed hash, link and number, the subject index, and, given a
+        checkpoint written earlier, that the log still holds the entry it names with the
+        same hash (:mod:`graphsvc.audit_check`). The findings are in Chinese."""
         with self._lock:
+            meta = dict(self._db.execute("SELECT name, value FROM audit_meta").fetchall())
+            index = self._db.execute("SELECT seq, subject FROM audit_subjects").fetchall()
             rows = self._db.execute(
                 "SELECT seq, at, who, role, client, method, path, query, status, action,"
                 " subjects, prev_hash, hash FROM audit ORDER BY seq"
             ).fetchall()
-        for row in rows:
-            count += 1
-            content = {
-                "at": row[1],
-                "who": row[2],
-                "role": row[3],
-                "client": row[4],
-                "method": row[5],
-                "path": row[6],
-                "query": row[7],
-                "status": row[8],
-                "action": row[9],
-                "subjects": json.loads(row[10]),
-            }
-            if row[11] != prev_hash or row[12] != _chain(prev_hash, content):
-                return False, count, int(row[0])
-            prev_hash = row[12]
-        return True, count, None
+        try:
+            key = self._audit_key(create=False)
+        except AccessError:
+            key = None
+        check = check_log(
+            (_log_row(row) for row in rows),
+            index,
+            key=key,
+            keyed_from=int(meta["keyed_from"]) if "keyed_from" in meta else None,
+            stored_key_id=meta.get("key_id"),
+            against=against,
+        )
+        if key is None and rows and "keyed_from" not in meta and self.audit_key_path.exists():
+            check.findings.append("审计密钥文件无法读取")
+        return check
+
+    def checkpoint(self) -> tuple[Checkpoint, AuditCheck]:
+        """A checkpoint of the log as it is now (its latest entry's number and keyed hash),
+        and the check of the log it was taken over: keep it only when that found nothing."""
+        check = self.check_audit()
+        key = self._audit_key(create=True)
+        with self._lock:
+            last = self._db.execute(
+                "SELECT seq, hash, at FROM audit ORDER BY seq DESC LIMIT 1"
+            ).fetchone()
+        seq, hashed, at = last if last else (0, GENESIS, "")
+        point = Checkpoint(
+            seq=int(seq), hash=hashed, key_id=key_id(key), entry_at=at, written_at=Checkpoint.now()
+        )
+        return point, check
+
+    def _audit_key(self, *, create: bool) -> bytes:
+        """The audit key, read from its file (made, owner-only, when ``create`` and absent).
+
+        Raises
+        ------
+        AccessError
+            The file is missing (and not to be made), unreadable, open to others, or not a key.
+        """
+        if self._key is not None:
+            return self._key
+        path = self.audit_key_path
+        if not path.exists() and create:
+            with self._lock:
+                keyed = self._db.execute(
+                    "SELECT 1 FROM audit_meta WHERE name = 'keyed_from'"
+                ).fetchone()
+            if keyed:  # a new key would make every entry written so far unverifiable
+                raise AccessError(
+                    f"找不到审计密钥文件 {path}：审计日志已用它写过记录，请恢复该文件"
+                )
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # Written whole under another name, then linked into place: a process starting
+            # at the same moment sees no file or a whole key, and the first link wins.
+            draft = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
+            fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            try:
+                with os.fdopen(fd, "w") as handle:
+                    handle.write(secrets.token_hex(_KEY_BYTES) + "\n")
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                os.link(draft, path)
+            except FileExistsError:
+                pass  # another process made it a moment ago: read theirs
+            finally:
+                draft.unlink(missing_ok=True)
+        try:
+            mode = path.stat().st_mode
+            text = path.read_text(encoding="ascii").strip()
+        except FileNotFoundError:
+            raise AccessError(f"找不到审计密钥文件 {path}") from None
+        except (OSError, UnicodeDecodeError) as error:
+            raise AccessError(f"无法读取审计密钥文件 {path}：{error}") from None
+        if mode & 0o077:
+            raise AccessError(
+                f"审计密钥文件 {path} 的权限过宽：只应由其所有者读写（chmod 600 {path}）"
+            )
+        try:
+            key = bytes.fromhex(text)
+        except ValueError:
+            key = b""
+        if len(key) < _KEY_BYTES:
+            raise AccessError(f"审计密钥文件 {path} 的内容不是有效的密钥")
+        self._key = key
+        return key
+
+
+def _log_row(row: Sequence[Any]) -> LogRow:
+    content = {
+        "at": row[1],
+        "who": row[2],
+        "role": row[3],
+        "client": row[4],
+        "method": row[5],
+        "path": row[6],
+        "query": row[7],
+        "status": row[8],
+        "action": row[9],
+        "subjects": json.loads(row[10]),
+    }
+    return LogRow(seq=int(row[0]), content=content, prev_hash=row[11], hash=row[12])
 
 
 class AuditWriter:

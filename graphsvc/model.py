@@ -326,12 +326,23 @@ class Rotation(Record):
 
 
 class Mentoring(Record):
-    """帮带关系: a mentor and a mentee, with dates."""
+    """帮带关系: a mentor and a mentee, with dates. An ended pairing is kept, with why it
+    ended; one undone (recorded by mistake) ends on the day it started."""
 
     mentor_id: Id = col("导师编号")
     mentee_id: Id = col("干部编号", "帮带对象编号")
     start: CadreDate = col("开始时间", "结对时间")
     end: CadreDate | None = col("结束时间", default=None)
+    end_reason: str | None = col("结束原因", default=None)
+    recorded_by: str | None = col("登记人", default=None)  # who made the pairing
+    recorded_on: CadreDate | None = col("登记日期", default=None)
+    ended_by: str | None = col("结束登记人", default=None)
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Mentoring:
+        if self.end is not None and self.end < self.start:
+            raise ValueError("结束时间早于开始时间")
+        return self
 
 
 class Participation(Record):
@@ -387,6 +398,15 @@ class InPool(Record):
     start: CadreDate = col("入库时间")
     end: CadreDate | None = col("出库时间", default=None)
     exit_reason: str | None = col("出库原因", default=None)
+    entry_reason: str | None = col("入库原因", default=None)
+    recorded_by: str | None = col("入库登记人", default=None)
+    ended_by: str | None = col("出库登记人", default=None)
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> InPool:
+        if self.end is not None and self.end < self.start:
+            raise ValueError("出库时间早于入库时间")
+        return self
 
 
 # ------------------------------------------------------------------- specs

@@ -55,8 +55,10 @@ __all__ = [
     "SNAPSHOT_LABELS",
     "Snapshot",
     "build_snapshot",
+    "newest_snapshot",
     "node_dicts",
     "pylist",
+    "reading_snapshot",
     "snapshot_of",
     "snapshot_root",
 ]
@@ -460,8 +462,41 @@ _OPEN: dict[Path, Snapshot] = {}
 _OPEN_LOCK = threading.Lock()
 
 
+_PINNED = threading.local()  # per thread: root → the snapshot ``snapshot_of`` answers
+
+
+def newest_snapshot(store: GraphStore, *, root: Path | None = None) -> Snapshot | None:
+    """The snapshot of ``store`` this process mapped last, of whatever version (None: none).
+
+    With the store's change log (``GraphStore.changes_since(snapshot.version)``) a read
+    model read from it can be brought to the current version without a new snapshot.
+    """
+    if isinstance(store, EmbeddedStore) and not store.path.exists():
+        return None
+    with _OPEN_LOCK:
+        return _OPEN.get((root or snapshot_root(store)).resolve())
+
+
+@contextmanager
+def reading_snapshot(store: GraphStore, snapshot: Snapshot) -> Iterator[None]:
+    """Within the block, ``snapshot_of(store)`` in this thread answers ``snapshot`` (an
+    older version's: a read model read from it is then patched forward)."""
+    pinned: dict[Path, Snapshot] = getattr(_PINNED, "roots", {})
+    root = snapshot_root(store).resolve()
+    _PINNED.roots = {**pinned, root: snapshot}
+    try:
+        yield
+    finally:
+        _PINNED.roots = pinned
+
+
 def snapshot_of(store: GraphStore, *, root: Path | None = None) -> Snapshot:
     """The snapshot of the store's current version, built if needed, mapped once per process."""
+    pinned: dict[Path, Snapshot] = getattr(_PINNED, "roots", {})
+    if pinned:
+        found = pinned.get((root or snapshot_root(store)).resolve())
+        if found is not None:
+            return found
     if isinstance(store, EmbeddedStore) and not store.path.exists():
         # Never written: an empty graph, and no file or folder left behind by reading it.
         return _empty()

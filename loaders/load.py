@@ -22,7 +22,7 @@ from typing import Any
 from graphsvc.rows import ProgressCallback, WriteSummary
 from graphsvc.settings import get_settings
 from graphsvc.stores.base import GraphStore
-from loaders.tables import RawTable, canonical_table, input_files, read_sources
+from loaders.tables import RawTable, ReadLimits, canonical_table, input_files, read_sources
 from loaders.validate import IdNumberCheck, LoadIssue, validate_tables
 
 __all__ = ["LoadFailed", "LoadOutcome", "load_paths", "load_records"]
@@ -110,6 +110,7 @@ def load_paths(
     on_progress: ProgressCallback | None = None,
     id_number_check: IdNumberCheck | None = None,
     reuse_memo: bool = True,
+    limits: ReadLimits | None = None,
 ) -> LoadOutcome:
     """Load folders of CSV files and .xlsx workbooks into ``store``, all or nothing.
 
@@ -117,12 +118,14 @@ def load_paths(
     its memo unless ``reuse_memo`` is false.
 
     ``id_number_check`` (``"error"`` or ``"warn"``) overrides the setting
-    ``GRAPHSVC_ID_NUMBER_CHECK`` for ID numbers with a wrong check digit or birth date.
+    ``GRAPHSVC_ID_NUMBER_CHECK`` for ID numbers with a wrong check digit or birth date;
+    ``limits`` those of reading (:class:`loaders.tables.ReadLimits`, from the settings).
+    A table with a header and no rows is a warning.
 
     Raises
     ------
     loaders.tables.SourceError
-        A path cannot be read at all.
+        A path cannot be read at all, or is past a limit (``TooLarge``).
     LoadFailed
         The rows have problems; ``issues`` lists each with source, row and column.
     """
@@ -131,14 +134,19 @@ def load_paths(
     repeated = _repeat(store, digest) if reuse_memo else None
     if repeated is not None:
         return repeated
-    tables = read_sources(paths)
+    tables = read_sources(paths, limits=limits)
     validated = validate_tables(tables, store, on_progress=on_progress, id_number_check=check)
+    empty = [
+        LoadIssue(table.source, None, None, "只有表头，没有数据行：这张表未导入任何记录")
+        for table in tables
+        if not len(table)
+    ]
     del tables  # the batch holds what is needed; let the cells go before the write
     if validated.issues:
         raise LoadFailed(validated.issues)
     before = store.version()
     summary = store.write(validated.batch, on_progress=on_progress)
-    outcome = LoadOutcome(summary, validated.rows_by_table, validated.warnings)
+    outcome = LoadOutcome(summary, validated.rows_by_table, [*empty, *validated.warnings])
     # Remembered only when this write alone moved the version (no other writer in between).
     if store.version() == before + int(summary.changed):
         _remember(store, digest, outcome, version=before + int(summary.changed))

@@ -4,13 +4,22 @@ Each file (or sheet) holds one node or relation table, named by its English
 or Chinese table name (``cadres.csv`` or ``干部.csv``; a sheet ``干部``). The
 first row is the header; data rows are numbered as a spreadsheet shows them
 (the first data row is row 2). See ``docs/input-format.md``.
+
+Reading has limits (:class:`ReadLimits`, from the settings): an .xlsx workbook's parts
+may not expand past a total size or ratio (checked on the archive's directory before a
+byte is inflated; Python's zip reader never inflates a part past its declared size), and
+a load reads at most so many rows and cells (counted as they are read). A damaged file
+(a cut archive, broken XML, an entity declaration, the wrong kind) is a
+:class:`SourceError` naming the file, never a crash; XML is parsed by defusedxml.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+import logging
+import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -20,15 +29,23 @@ import pyarrow.compute as pa_compute
 import pyarrow.csv as pa_csv
 
 from graphsvc.model import EDGE_SPECS, NODE_SPECS
+from graphsvc.settings import get_settings
 
 __all__ = [
     "TABLE_NAMES",
     "RawTable",
+    "ReadCancelled",
+    "ReadLimits",
     "SourceError",
+    "TooLarge",
     "canonical_table",
     "input_files",
+    "open_workbook",
     "read_sources",
 ]
+
+log = logging.getLogger("graphsvc.loaders")
+_MIB = 1024 * 1024
 
 
 def _table_names() -> dict[str, str]:
@@ -54,6 +71,81 @@ class SourceError(Exception):
         super().__init__(f"{source}：{reason}")
         self.source = source
         self.reason = reason
+
+
+class TooLarge(SourceError):
+    """A source past one of the reading limits (:class:`ReadLimits`)."""
+
+
+class ReadCancelled(Exception):
+    """Whoever asked for the read has gone (a client that disconnected)."""
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """How much one load may read, and whether to stop early.
+
+    ``unzipped_mb``: an .xlsx workbook's parts together, decompressed; ``ratio``: the most
+    a part may expand over its compressed size; ``rows`` and ``cells``: over all the files
+    of a load; ``cancelled``: asked now and then while reading, True stops the read
+    (:class:`ReadCancelled`).
+    """
+
+    unzipped_mb: int = 2048
+    ratio: int = 100
+    rows: int = 5_000_000
+    cells: int = 60_000_000
+    cancelled: Callable[[], bool] | None = None
+
+    @classmethod
+    def from_settings(cls, cancelled: Callable[[], bool] | None = None) -> ReadLimits:
+        settings = get_settings()
+        return cls(
+            unzipped_mb=settings.workbook_max_unzipped_mb,
+            ratio=settings.workbook_max_ratio,
+            rows=settings.table_max_rows,
+            cells=settings.table_max_cells,
+            cancelled=cancelled,
+        )
+
+
+class _Tally:
+    """Rows and cells read so far in one load, against its limits; checked every so many
+    rows while reading, so that a huge sheet stops near the limit, not after it."""
+
+    _EVERY = 1024
+
+    def __init__(self, limits: ReadLimits) -> None:
+        self.limits = limits
+        self.rows = 0
+        self.cells = 0
+
+    def row(self, source: str, cells: int) -> None:
+        self.rows += 1
+        self.cells += cells
+        if self.rows % self._EVERY == 0:
+            self.check(source)
+
+    def bulk(self, source: str, rows: int, cells: int) -> None:
+        self.rows += rows
+        self.cells += cells
+        self.check(source)
+
+    def check(self, source: str) -> None:
+        limits = self.limits
+        if self.rows > limits.rows:
+            raise TooLarge(
+                source,
+                f"行数超过上限（一次最多读取{limits.rows:,}行，设置 GRAPHSVC_TABLE_MAX_ROWS）",
+            )
+        if self.cells > limits.cells:
+            raise TooLarge(
+                source,
+                f"单元格数超过上限（一次最多读取{limits.cells:,}个，"
+                "设置 GRAPHSVC_TABLE_MAX_CELLS）",
+            )
+        if limits.cancelled is not None and limits.cancelled():
+            raise ReadCancelled
 
 
 @dataclass
@@ -97,6 +189,8 @@ class RawTable:
 
 def _decode(path: Path) -> str:
     data = path.read_bytes()
+    if b"\x00" in data:  # no text table holds a NUL: a binary file, or not a CSV at all
+        raise SourceError(path.name, "不是文本文件（含有二进制内容），无法作为.csv表读取")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -104,7 +198,7 @@ def _decode(path: Path) -> str:
         try:
             return data.decode("gb18030")
         except UnicodeDecodeError:
-            raise SourceError(str(path), "既不是UTF-8也不是GB18030编码的文本，无法读取") from None
+            raise SourceError(path.name, "既不是UTF-8也不是GB18030编码的文本，无法读取") from None
 
 
 def _is_blank(cells: list[Any]) -> bool:
@@ -123,26 +217,35 @@ def canonical_table(source: str, name: str) -> str:
     return table
 
 
-def _read_csv(path: Path) -> RawTable:
-    table = canonical_table(str(path), path.stem)
-    return _read_csv_columns(path, table) or _read_csv_rows(path, table)
+def _read_csv(path: Path, tally: _Tally) -> RawTable:
+    table = canonical_table(path.name, path.stem)
+    read = _read_csv_columns(path, table) or _read_csv_rows(path, table, tally)
+    if read.columnar is not None:
+        tally.bulk(path.name, len(read), len(read) * len(read.header))
+    return read
 
 
-def _read_csv_rows(path: Path, table: str) -> RawTable:
+def _read_csv_rows(path: Path, table: str, tally: _Tally | None = None) -> RawTable:
     """Any CSV file a row at a time (UTF-8 or GB18030; rows of any width)."""
+    tally = tally or _Tally(ReadLimits.from_settings())
     reader = csv.reader(io.StringIO(_decode(path), newline=""))
     header: list[str] | None = None
     rows: list[tuple[int, list[Any]]] = []
-    for number, cells in enumerate(reader, start=1):
-        if header is None:
-            if _is_blank(cells):
+    try:
+        for number, cells in enumerate(reader, start=1):
+            tally.row(path.name, len(cells))
+            if header is None:
+                if _is_blank(cells):
+                    continue
+                header = [cell.strip() for cell in cells]
                 continue
-            header = [cell.strip() for cell in cells]
-            continue
-        if not _is_blank(cells):
-            rows.append((number, list(cells)))
+            if not _is_blank(cells):
+                rows.append((number, list(cells)))
+    except csv.Error as error:
+        raise SourceError(path.name, f"CSV格式有误（第{reader.line_num}行）：{error}") from None
+    tally.check(path.name)
     if header is None:
-        raise SourceError(str(path), "是空文件（没有表头行）")
+        raise SourceError(path.name, "是空文件（没有表头行）")
     return RawTable(table, path.name, header, rows, "csv")
 
 
@@ -199,30 +302,105 @@ def _read_csv_columns(path: Path, table: str) -> RawTable | None:
     return RawTable(table, path.name, header, [], "csv", columnar=read, numbers=numbers)
 
 
-def _read_workbook(path: Path) -> Iterator[RawTable]:
-    from openpyxl import load_workbook
-
+def _check_archive(path: Path, limits: ReadLimits) -> None:
+    """Refuse a workbook whose parts would expand past the limits, before inflating any:
+    the sizes come from the archive's directory, and Python's zip reader never inflates a
+    part past its declared size (a part that holds more fails its CRC check)."""
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise SourceError(path.name, _DAMAGED_ZIP) from None
+    total = sum(part.file_size for part in parts)
+    if total > limits.unzipped_mb * _MIB:
+        raise TooLarge(
+            path.name,
+            f"解压后共{total / _MIB:,.0f} MB，超过上限{limits.unzipped_mb:,} MB"
+            "（设置 GRAPHSVC_WORKBOOK_MAX_UNZIPPED_MB）：可能是恶意构造的压缩文件，"
+            "或请拆分成几个工作簿",
+        )
+    for part in parts:
+        # Small parts compress well by nature; a large one expanding hundreds of times is a bomb.
+        if part.file_size > _MIB and part.file_size > limits.ratio * max(part.compress_size, 1):
+            raise TooLarge(
+                path.name,
+                f"其中的“{part.filename}”解压后是压缩时的"
+                f"{part.file_size // max(part.compress_size, 1):,}倍，超过上限{limits.ratio}倍"
+                "（设置 GRAPHSVC_WORKBOOK_MAX_RATIO）：可能是恶意构造的压缩文件（“压缩炸弹”）",
+            )
+
+
+_DAMAGED_ZIP = "不是有效的.xlsx工作簿（文件已损坏、被截断，或并非Excel工作簿）"
+
+
+def _damaged(error: BaseException) -> str:
+    """What is wrong with a workbook openpyxl could not read, in the reader's words (the
+    cause is looked for along the chain: openpyxl wraps the parser's error in its own)."""
+    chain: list[BaseException] = []
+    cause: BaseException | None = error
+    while cause is not None and cause not in chain:
+        chain.append(cause)
+        cause = cause.__cause__ or cause.__context__
+    names = {type(link).__name__ for link in chain}
+    if names & {"EntitiesForbidden", "DTDForbidden", "ExternalReferenceForbidden"}:
+        return "工作簿的XML含有实体或外部引用声明，出于安全原因拒绝读取"
+    if any(isinstance(link, zipfile.BadZipFile | EOFError) for link in chain):
+        return _DAMAGED_ZIP
+    if "ParseError" in names:
+        return "工作簿中的XML已损坏（文件可能被截断或被改动），无法读取"
+    if any(isinstance(link, KeyError) for link in chain):
+        return "工作簿缺少必需的组成部分（文件已损坏或并非Excel工作簿）"
+    return "工作簿已损坏，无法读取；请在Excel中打开并另存为.xlsx后再试"
+
+
+def open_workbook(path: Path, limits: ReadLimits | None = None) -> Any:
+    """Open an .xlsx workbook read-only, values only, after its archive passed the limits.
+
+    Raises
+    ------
+    SourceError
+        The file is damaged or not a workbook (:class:`TooLarge` past a limit).
+    """
+    from openpyxl import DEFUSEDXML, load_workbook
+
+    if not DEFUSEDXML:  # openpyxl parses with defusedxml only when it is there and allowed
+        raise SourceError(path.name, "服务器未启用安全的XML解析（defusedxml），拒绝读取工作簿")
+    _check_archive(path, limits or ReadLimits.from_settings())
+    try:
+        return load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
-        raise SourceError(str(path), f"无法作为.xlsx工作簿打开：{error}") from None
+        log.info("cannot open workbook %s: %r", path.name, error)
+        raise SourceError(path.name, _damaged(error)) from None
+
+
+def _read_workbook(path: Path, tally: _Tally) -> Iterator[RawTable]:
+    book = open_workbook(path, tally.limits)
     try:
         for sheet in book.worksheets:
-            table = canonical_table(f"{path.name}[{sheet.title}]", sheet.title)
+            source = f"{path.name}[{sheet.title}]"
+            table = canonical_table(source, sheet.title)
             header: list[str] | None = None
             rows: list[tuple[int, list[Any]]] = []
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                cells = list(values)
-                if header is None:
-                    if _is_blank(cells):
+            try:
+                for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                    cells = list(values)
+                    tally.row(source, len(cells))  # checked while reading, not after
+                    if header is None:
+                        if _is_blank(cells):
+                            continue
+                        header = ["" if cell is None else str(cell).strip() for cell in cells]
                         continue
-                    header = ["" if cell is None else str(cell).strip() for cell in cells]
-                    continue
-                if not _is_blank(cells):
-                    rows.append((number, cells))
+                    if not _is_blank(cells):
+                        rows.append((number, cells))
+                tally.check(source)
+            except (SourceError, ReadCancelled):
+                raise
+            except Exception as error:  # a part that breaks only once it is read
+                log.info("cannot read sheet %s: %r", source, error)
+                raise SourceError(source, _damaged(error)) from None
             if header is None:
                 continue  # an empty sheet is no table
-            yield RawTable(table, f"{path.name}[{sheet.title}]", header, rows, "xlsx")
+            yield RawTable(table, source, header, rows, "xlsx")
     finally:
         book.close()
 
@@ -256,19 +434,23 @@ def input_files(paths: list[Path]) -> list[Path]:
     return files
 
 
-def read_sources(paths: list[Path]) -> list[RawTable]:
-    """Read every table from folders of CSV files, single CSV files and .xlsx workbooks.
+def read_sources(paths: list[Path], *, limits: ReadLimits | None = None) -> list[RawTable]:
+    """Read every table from folders of CSV files, single CSV files and .xlsx workbooks,
+    within ``limits`` (by default the settings').
 
     Raises
     ------
     SourceError
-        For a path that does not exist, is of an unknown kind, or names an
-        unknown table.
+        For a path that does not exist, is of an unknown kind, is damaged, or names an
+        unknown table; :class:`TooLarge` past a limit.
+    ReadCancelled
+        ``limits.cancelled`` said so.
     """
+    tally = _Tally(limits or ReadLimits.from_settings())
     tables: list[RawTable] = []
     for file in input_files(paths):
         if file.suffix.lower() == ".csv":
-            tables.append(_read_csv(file))
+            tables.append(_read_csv(file, tally))
         else:
-            tables.extend(_read_workbook(file))
+            tables.extend(_read_workbook(file, tally))
     return tables

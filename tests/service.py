@@ -80,6 +80,7 @@ def running_service(store: str, access_db: Path, *args: str, **env: str) -> Iter
             if server.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"server did not start: {Path(log.name).read_text()[-3000:]!r}")
             time.sleep(0.2)
+        _until_warm(base, deadline + 120)
         yield base
     finally:
         server.terminate()
@@ -94,3 +95,13 @@ def running_service(store: str, access_db: Path, *args: str, **env: str) -> Iter
         finally:
             log.close()
         os.unlink(log.name)
+
+
+def _until_warm(base: str, deadline: float) -> None:
+    """Wait while the service says it is warming (its read models prepared at start)."""
+    while time.monotonic() < deadline:
+        answer = httpx.get(f"{base}/api/v1/health", timeout=5)
+        if answer.status_code != 200 or answer.json().get("status") != "warming":
+            return
+        time.sleep(0.1)
+    raise RuntimeError("the service was still warming up")

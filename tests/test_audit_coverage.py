@@ -133,6 +133,35 @@ def _arguments(audited: Audited) -> dict[str, str]:
     }
 
 
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _ledger_bodies(sample: Path) -> dict[str, dict[str, Any]]:
+    """Changes the sample allows: end one open pairing, undo another, enter a cadre outside
+    the pool, let a member leave."""
+    open_pairs = [r for r in _rows(sample / "mentoring.csv") if not r["结束时间"]]
+    stays = _rows(sample / "pool_membership.csv")
+    members = [r["干部编号"] for r in stays if not r["出库时间"]]
+    outside = next(
+        r["干部编号"]
+        for r in _rows(sample / "cadres.csv")
+        if r["干部编号"] not in {s["干部编号"] for s in stays} and r.get("状态", "在职") == "在职"
+    )
+
+    def pairing(row: dict[str, str]) -> dict[str, str]:
+        start = row["开始时间"].replace(".", "-")
+        return {"mentor_id": row["导师编号"], "mentee_id": row["干部编号"], "start": start}
+
+    return {
+        f"{PREFIX}/mentoring/pairs/end": {"json": {**pairing(open_pairs[0]), "reason": "期满"}},
+        f"{PREFIX}/mentoring/pairs/undo": {"json": {**pairing(open_pairs[1]), "reason": "误登"}},
+        f"{PREFIX}/pool/entries": {"json": {"cadre_id": outside, "reason": "单位推荐"}},
+        f"{PREFIX}/pool/exits": {"json": {"cadre_id": members[0], "reason": "考核下降"}},
+    }
+
+
 def _request(
     audited: Audited, method: str, path: str, operation: dict[str, Any], args: dict[str, str]
 ) -> httpx.Response:
@@ -164,6 +193,7 @@ def _request(
                 "start": "2026-11-01",
             }
         },
+        **_ledger_bodies(sample),
     }
     assert path in bodies, f"{method.upper()} {path}: write down a valid body for it here"
     return audited.admin.request(method.upper(), concrete, params=params, **bodies[path])

@@ -175,6 +175,10 @@ def test_check_prints_the_verdict_rule_by_rule(tmp_path: Path, small_sample_dir:
     assert verdict["cadre_id"] == cadre_id and verdict["post_id"] == post_id
     assert verdict["verdict"] == "not_eligible"
     assert all({"rule", "status", "message", "facts"} <= r.keys() for r in verdict["rules"])
+    # The contract's lines: retirement and scope, pass / warn / fail as the others.
+    named = {r["rule"]: r["status"] for r in verdict["rules"]}
+    assert {"retirement", "scope"} <= named.keys()
+    assert {named["retirement"], named["scope"]} <= {"pass", "warn", "fail"}
     avoidance = next(r for r in verdict["rules"] if r["rule"] == "avoidance")
     assert avoidance["status"] == "fail" and "直接上下级" in avoidance["message"]
     [kin] = [c for c in verdict["conflicts"] if c["relative_id"] == relative_id]
@@ -212,6 +216,11 @@ def test_match_ranks_candidates_for_a_post(tmp_path: Path, small_sample_dir: Pat
     ranked = json.loads(result.stdout)["candidates"]
     assert 0 < len(ranked) <= 5
     assert all({"cadre_id", "score", "parts", "reasons"} <= c.keys() for c in ranked)
+    # Who each candidate is: current post, leadership post or not, 职级, age (周岁).
+    for c in ranked:
+        assert {"current_post", "leader", "rank", "age"} <= c.keys()
+        assert isinstance(c["leader"], bool) and isinstance(c["age"], int) and c["age"] > 18
+        assert c["rank"] is None or isinstance(c["rank"], str)
 
 
 def test_match_all_fills_a_round(tmp_path: Path, small_sample_dir: Path) -> None:
@@ -224,6 +233,9 @@ def test_match_all_fills_a_round(tmp_path: Path, small_sample_dir: Path) -> None
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["assignments"] and {"post_id", "cadre_id", "score"} <= data["assignments"][0].keys()
+    for a in data["assignments"]:
+        assert {"current_post", "leader", "rank", "age"} <= a.keys()
+        assert isinstance(a["leader"], bool) and isinstance(a["age"], int)
     assert data["total"] == pytest.approx(sum(a["score"] for a in data["assignments"]), abs=1e-3)
     assert out.exists()
     both = run("match", "--all", "--post", "P1", "--store", store)

@@ -260,3 +260,50 @@ def test_results_must_name_existing_nodes(store: GraphStore) -> None:
     with pytest.raises(StoreError, match="not an analysis result"):
         store.replace_results("HOLDS", [])
     assert "CANDIDATE_FOR" not in store.counts().edges
+
+
+def test_the_change_log_lists_what_each_write_changed(store: GraphStore) -> None:
+    store.write(base_batch())
+    start = store.version()
+    assert store.changes_since(start) is not None and store.changes_since(start).empty  # type: ignore[union-attr]
+    store.write(
+        GraphBatch(
+            nodes=[cadre("C1", level="正科")],
+            edges=[holds("C2", "P1", date(2022, 4, 1), date(2024, 1, 1))],
+        )
+    )
+    store.write(GraphBatch(nodes=[unit("U3", parent="U1")]))
+    store.write(GraphBatch(nodes=[unit("U3", parent="U1")]))  # changes nothing: no entry
+    assert store.version() == start + 2
+    first = store.changes_since(start)
+    assert first is not None
+    assert first.node_ids("Cadre") >= {"C1"} and first.node_ids("Unit") >= {"U3"}
+    assert first.edge_ends("HOLDS") >= {("C2", "P1")}
+    # Never less than changed; the embedded store lists exactly what changed.
+    if store.url.endswith(".db"):
+        assert first.node_ids("Cadre") == {"C1"} and first.edge_ends("HOLDS") == {("C2", "P1")}
+    only_last = store.changes_since(start + 1)
+    assert only_last is not None and only_last.node_ids("Unit") == {"U3"}
+    assert not only_last.node_ids("Cadre")
+    # Results replaced wholesale are said as a whole type; a cleared graph as everything.
+    store.replace_results("CANDIDATE_FOR", [])
+    results = store.changes_since(start + 2)
+    assert results is not None and results.wholly(["CANDIDATE_FOR"])
+    assert not results.touches(["Cadre", "HOLDS"])
+    before_clear = store.version()
+    store.clear()
+    assert store.changes_since(before_clear) is None
+    assert store.changes_since(store.version() + 5) is None  # a version the store never had
+
+
+def test_the_change_log_of_a_large_write_says_everything(store: GraphStore) -> None:
+    from graphsvc.changes import MAX_LOGGED_KEYS
+
+    store.write(base_batch())
+    start = store.version()
+    many = [cadre(f"X{n:06d}") for n in range(MAX_LOGGED_KEYS + 1)]
+    store.write(GraphBatch(nodes=many))
+    assert store.changes_since(start) is None
+    store.write(GraphBatch(nodes=[cadre("C1", level="正科")]))
+    after = store.changes_since(start + 1)
+    assert after is not None and after.node_ids("Cadre") >= {"C1"}

@@ -9,15 +9,28 @@ that see kinship and supervision records; it is audited with the cadre's id.
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Callable
 from datetime import date
+from pathlib import Path as FilePath
 from typing import Annotated, Literal, cast
 
-from fastapi import APIRouter, Depends, File, HTTPException, Path, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import Response
 
-from api.deps import AuditDep, PrincipalDep, StoreDep, require
+from api.deps import AuditDep, PrincipalDep, SettingsDep, StoreDep, require
 from api.schemas import ERRORS, FormsImportOut, Problem
+from api.uploads import (
+    UPLOAD_ERRORS,
+    multipart_body,
+    receive_files,
+    run_while_connected,
+    upload_slot,
+    write_in_turn,
+)
+from graphsvc.exports import safe_file_name
 from loaders.forms.importer import import_form_bytes
+from loaders.forms.review import ImportReport
 from queries.forms.document import FormNotFound, build_form
 from queries.forms.export import MEDIA_TYPES, form_bytes
 from queries.forms.pdf import PdfUnavailable
@@ -26,7 +39,7 @@ __all__ = ["router"]
 
 router = APIRouter(tags=["forms"])
 
-_MAX_UPLOAD = 20 * 1024 * 1024  # bytes, all files together
+_MAX_FILES = 1000  # forms in one upload (their size together: GRAPHSVC_FORMS_UPLOAD_MAX_MB)
 _SUFFIX = {"lrmx": "lrmx", "lrm": "lrm", "html": "html", "pdf": "pdf"}
 
 
@@ -89,7 +102,7 @@ def get_form(
         raise HTTPException(status_code=404, detail=str(error)) from None
     except PdfUnavailable as error:
         raise HTTPException(status_code=503, detail=str(error)) from None
-    filename = f"{cadre_id}.{_SUFFIX[format]}"
+    filename = safe_file_name(f"{cadre_id}.{_SUFFIX[format]}")  # the id comes from the URL
     return Response(
         body,
         media_type=MEDIA_TYPES[format],
@@ -103,31 +116,51 @@ def get_form(
 @router.post(
     "/forms",
     summary="Upload appointment forms (.lrmx/.lrm): matched and validated, all or nothing",
+    description="The forms go in the form field `files` (multipart/form-data), one or more. "
+    "Refused before the body is read without a token with the write permission (401, 403) "
+    "or over `GRAPHSVC_FORMS_UPLOAD_MAX_MB` (413). `message` says in Chinese what was done.",
     response_model=FormsImportOut,
-    responses={422: ERRORS[422]},
+    responses=UPLOAD_ERRORS,
     dependencies=[Depends(require("write"))],
+    openapi_extra=multipart_body("files", "One or more .lrmx / .lrm files", many=True),
 )
-def upload_forms(
+async def upload_forms(
     request: Request,
     store: StoreDep,
+    settings: SettingsDep,
     audit: AuditDep,
-    files: Annotated[list[UploadFile], File(description="One or more .lrmx / .lrm files")],
     dry_run: Annotated[bool, Query(description="Check and report; write nothing")] = False,
 ) -> FormsImportOut:
-    uploads: list[tuple[str, bytes]] = []
-    total = 0
-    for upload in files:
-        data = upload.file.read(_MAX_UPLOAD + 1)
-        total += len(data)
-        if total > _MAX_UPLOAD:
-            raise HTTPException(status_code=413, detail="the forms are larger than 20 MB")
-        uploads.append((upload.filename or "form", data))
-    with request.app.state.write_lock:
-        report = import_form_bytes(store=store, files=uploads, dry_run=dry_run)
+    with upload_slot(request), tempfile.TemporaryDirectory(prefix="graphsvc-forms-") as folder:
+        saved = await receive_files(
+            request,
+            FilePath(folder),
+            field="files",
+            limit_mb=settings.forms_upload_max_mb,
+            setting="GRAPHSVC_FORMS_UPLOAD_MAX_MB",
+            max_files=_MAX_FILES,
+        )
+        uploads = [(name, path.read_bytes()) for name, path in saved]
+    lock = request.app.state.write_lock
+
+    def run(_gone: Callable[[], bool]) -> ImportReport:
+        # Forms are read, matched and validated beside other requests; the lock only to write.
+        return write_in_turn(
+            store,
+            lock,
+            lambda graph: import_form_bytes(store=graph, files=uploads, dry_run=dry_run),
+        )
+
+    report = await run_while_connected(request, run)
     audit.record("upload_forms", report.cadre_ids)
     if report.problems:
+        shown = "；".join(
+            f"{p['file']}{' ' + str(p['field']) if p.get('field') else ''}：{p['reason']}"
+            for p in report.problems[:3]
+        )
         raise _Rejected(
-            f"{len(report.problems)} problem(s) in the forms; nothing was written",
+            f"任免审批表中有{len(report.problems)}处问题，未写入任何数据：{shown}"
+            + ("……" if len(report.problems) > 3 else ""),
             [
                 Problem(
                     field=" ".join(str(p[k]) for k in ("file", "field") if p.get(k)),
@@ -137,4 +170,7 @@ def upload_forms(
                 for p in report.problems
             ],
         )
-    return cast(FormsImportOut, {**report.as_dict(), "version": store.version()})
+    message = report.sentence() + ("；试运行，未写入任何数据" if dry_run else "")
+    return cast(
+        FormsImportOut, {**report.as_dict(), "version": store.version(), "message": message}
+    )

@@ -2,9 +2,12 @@
 
 Every write goes through the loader's validation (the same headers, vocabularies,
 date forms and reference checks as a file load), is all or nothing, and raises
-the graph version so cached analyses are recomputed. Writes take turns (one
-lock), so two concurrent requests never validate against a state the other is
-about to change; no update is lost.
+the graph version so cached analyses are recomputed. Reading and validating run beside
+other requests; only the write takes the write lock, and it goes ahead only if nobody
+wrote in between (else the whole write runs again, holding the lock): no two writes
+validate against a state the other is changing, and no update is lost
+(``api.uploads.write_in_turn``). A file upload is refused before its body is read when
+the token is missing or lacks the role, or when it is too large (``api.uploads``).
 """
 
 from __future__ import annotations
@@ -15,22 +18,30 @@ from datetime import date
 from pathlib import Path as FilePath
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, HTTPException, Path, Request, UploadFile
+from fastapi import APIRouter, Depends, HTTPException, Path, Request
 from pydantic import BaseModel, Field
 
-from api.deps import AuditDep, StoreDep, require
+from api.cache import note_write
+from api.deps import AuditDep, SettingsDep, StoreDep, require
 from api.schemas import ERRORS, Problem
+from api.uploads import (
+    CLIENT_GONE,
+    UPLOAD_ERRORS,
+    multipart_body,
+    receive_files,
+    run_while_connected,
+    upload_slot,
+    write_in_turn,
+)
 from graphsvc.stores import GraphStore
 from loaders.load import LoadFailed, LoadOutcome, load_paths, load_records
-from loaders.tables import SourceError
+from loaders.tables import ReadCancelled, ReadLimits, SourceError, TooLarge
 
 router = APIRouter(
     tags=["writes"],
     dependencies=[Depends(require("write"))],
-    responses={422: ERRORS[422]},
+    responses={400: ERRORS[400], 422: ERRORS[422]},
 )
-
-_MAX_UPLOAD = 200 * 1024 * 1024  # bytes
 
 
 class WriteOut(BaseModel):
@@ -54,19 +65,23 @@ def _problems(failure: LoadFailed) -> list[Problem]:
     ]
 
 
-def _write(request: Request, store: GraphStore, action: Callable[[], LoadOutcome]) -> WriteOut:
-    with request.app.state.write_lock:
-        try:
-            outcome = action()
-        except SourceError as error:
-            raise _Rejected(
-                str(error), [Problem(field=error.source, message=error.reason)]
-            ) from None
-        except LoadFailed as failure:
-            raise _Rejected(str(failure), _problems(failure)) from None
+def _write(
+    request: Request, store: GraphStore, action: Callable[[GraphStore], LoadOutcome]
+) -> WriteOut:
+    try:
+        outcome = write_in_turn(store, request.app.state.write_lock, action)
+    except TooLarge as error:
+        raise HTTPException(status_code=413, detail=str(error)) from None
+    except SourceError as error:
+        raise _Rejected(str(error), [Problem(field=error.source, message=error.reason)]) from None
+    except LoadFailed as failure:
+        raise _Rejected(str(failure), _problems(failure)) from None
     summary = outcome.summary.as_dict()
+    version = store.version()
+    if outcome.summary.changed:
+        note_write(version)  # the writer's next reads ask for it (api.cache)
     return WriteOut(
-        version=store.version(),
+        version=version,
         rows=outcome.rows_by_table,
         created=summary.get("created", {}),
         updated=summary.get("updated", {}),
@@ -87,27 +102,52 @@ class _Rejected(HTTPException):
     "/load",
     response_model=WriteOut,
     summary="Load a file (.csv named after its table, or an .xlsx workbook): all or nothing",
+    description="The file goes in the form field `file` (multipart/form-data): e.g. "
+    "assessments.csv, 考核.csv, 干部信息.xlsx. Refused before its body is read without a "
+    "token with the write permission (401, 403) or over `GRAPHSVC_UPLOAD_MAX_MB` (413); a "
+    "workbook past its limits (decompressed size, rows, cells) is 413 too.",
+    openapi_extra=multipart_body("file", "e.g. assessments.csv, 考核.csv, 干部信息.xlsx"),
+    responses=UPLOAD_ERRORS,
 )
-def load_file(
-    request: Request,
-    store: StoreDep,
-    audit: AuditDep,
-    file: Annotated[UploadFile, File(description="e.g. assessments.csv, 考核.csv, 干部信息.xlsx")],
+async def load_file(
+    request: Request, store: StoreDep, settings: SettingsDep, audit: AuditDep
 ) -> WriteOut:
-    name = FilePath(file.filename or "").name
-    if not name or FilePath(name).suffix.lower() not in {".csv", ".xlsx"}:
-        raise HTTPException(
-            status_code=422,
-            detail=f"文件“{name}”无法导入："
-            "应为以表名命名的 .csv 文件（如 考核.csv）或 .xlsx 工作簿",
+    # No body parameter: the token and role (the router's dependency) are checked before
+    # a byte of the body is read.
+    with upload_slot(request), tempfile.TemporaryDirectory(prefix="graphsvc-upload-") as folder:
+        ((name, path),) = await receive_files(
+            request,
+            FilePath(folder),
+            field="file",
+            limit_mb=settings.upload_max_mb,
+            setting="GRAPHSVC_UPLOAD_MAX_MB",
         )
-    data = file.file.read(_MAX_UPLOAD + 1)
-    if len(data) > _MAX_UPLOAD:
-        raise HTTPException(status_code=413, detail="文件超过200 MB，请拆分后分批上传")
-    with tempfile.TemporaryDirectory() as folder:
-        path = FilePath(folder) / name
-        path.write_bytes(data)
-        result = _write(request, store, lambda: load_paths(store, [path]))
+        if path.suffix.lower() not in {".csv", ".xlsx"}:
+            raise HTTPException(
+                status_code=422,
+                detail=f"文件“{name}”无法导入："
+                "应为以表名命名的 .csv 文件（如 考核.csv）或 .xlsx 工作簿",
+            )
+
+        def load(gone: Callable[[], bool]) -> WriteOut:
+            limits = ReadLimits.from_settings(cancelled=gone)
+
+            def stop_if_gone(stage: str, _done: int, _total: int) -> None:
+                if gone() and stage != "write":  # validating: stop; a write runs to its end
+                    raise ReadCancelled
+
+            return _write(
+                request,
+                store,
+                lambda graph: load_paths(graph, [path], limits=limits, on_progress=stop_if_gone),
+            )
+
+        try:
+            result = await run_while_connected(request, load)
+        except ReadCancelled:
+            raise HTTPException(
+                status_code=CLIENT_GONE, detail="客户端已断开，导入已取消，未写入任何数据"
+            ) from None
     audit.record("load_file")
     return result
 
@@ -133,7 +173,9 @@ def write_rows(
     store: StoreDep,
     audit: AuditDep,
 ) -> WriteOut:
-    result = _write(request, store, lambda: load_records(store, table, body.rows, source=table))
+    result = _write(
+        request, store, lambda graph: load_records(graph, table, body.rows, source=table)
+    )
     subjects = [
         str(row.get(key))
         for row in body.rows
@@ -184,7 +226,7 @@ def record_assessment(
         "stars": body.stars,
     }
     return _write(
-        request, store, lambda: load_records(store, "assessments", [row], source="assessment")
+        request, store, lambda graph: load_records(graph, "assessments", [row], source="assessment")
     )
 
 
@@ -207,5 +249,9 @@ def pair_mentor(body: PairingIn, request: Request, store: StoreDep, audit: Audit
         "mentee_id": body.mentee_id,
         "start": body.start.isoformat(),
         "end": body.end.isoformat() if body.end else None,
+        "recorded_by": request.state.principal.name,  # who made it, shown beside the pairing
+        "recorded_on": date.today().isoformat(),
     }
-    return _write(request, store, lambda: load_records(store, "mentoring", [row], source="pair"))
+    return _write(
+        request, store, lambda graph: load_records(graph, "mentoring", [row], source="pair")
+    )

@@ -14,16 +14,16 @@ from typing import Annotated, Literal, TypeVar
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from pydantic import BaseModel, Field
 
+from api import models
 from api.deps import AuditDep, CacheDep, PolicyDep, PrincipalDep, StoreDep, require
 from api.schemas import ERRORS
 from graphsvc.access import Principal
 from graphsvc.stores import GraphStore
 from queries.selection.assignment import InfeasibleRound
 from queries.selection.bench import succession_bench
-from queries.selection.candidates import SelectionContext, rank_in_context
+from queries.selection.candidates import SelectionContext
 from queries.selection.check import NotFound, check_appointment, current_conflicts
 from queries.selection.policy import SelectionPolicy
-from queries.selection.records import load_units
 from queries.selection.results import (
     BenchResult,
     CandidatesResult,
@@ -46,12 +46,7 @@ AsOf = Annotated[
 def _context(
     cache: CacheDep, store: GraphStore, policy: SelectionPolicy, as_of: date
 ) -> SelectionContext:
-    return cache.get(
-        store,
-        ("selection", as_of),
-        lambda: SelectionContext.load(store, policy=policy, as_of=as_of),
-        heavy=True,
-    )
+    return models.selection(cache, store, policy, as_of)
 
 
 _Conflict = TypeVar("_Conflict", ConflictRow, CurrentConflict)
@@ -93,7 +88,7 @@ def check(
             post_id=post_id,
             policy=policy,
             as_of=as_of or date.today(),
-            units=cache.get(store, ("units",), lambda: load_units(store), heavy=True),
+            units=models.units(cache, store),
             reveal_supervision=principal.can("see_supervision"),
         )
     except NotFound as error:
@@ -122,11 +117,14 @@ def candidates(
     context = _context(cache, store, policy, day)
     if post_id not in context.posts:
         raise HTTPException(status_code=404, detail=f"未找到编号为 '{post_id}' 的岗位")
-    reveal = principal.can("see_supervision")
-    result: CandidatesResult = cache.get(
+    result = models.candidates(
+        cache,
         store,
-        ("candidates", post_id, limit, day, reveal),
-        lambda: rank_in_context(context, post_id, limit=limit, reveal_supervision=reveal),
+        policy,
+        post_id,
+        limit=limit,
+        day=day,
+        reveal_supervision=principal.can("see_supervision"),
     )
     audit.record("rank_candidates", (c["cadre_id"] for c in result["candidates"]))
     return result

@@ -1,12 +1,15 @@
 """Sign-in, sign-out and changing one's password (at once after a one-time password).
 
-A wrong password makes the next try from that name or that client
-wait longer each time (1 s, 2 s, 4 s, ... up to 5 minutes); a right one clears the count."""
+A wrong password makes the next try of that account wait longer each time (1 s, 2 s, 4 s,
+... up to ``sign_in_max_wait_seconds``), and so, beyond ``sign_in_address_allowance``
+failures, the next try from that address; a right one clears the account's count. The wait
+is checked and the try counted in one step (``AccessStore.begin_sign_in``), so concurrent
+tries cannot slip past it."""
 
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -15,25 +18,28 @@ from starlette.concurrency import run_in_threadpool
 
 from api.web.deps import SESSION_COOKIE, SessionDep, check_csrf
 from api.web.render import render
-from graphsvc.access import AccessError, AccessStore
+from graphsvc.access import AccessError, AccessStore, SignInThrottle
+from graphsvc.settings import Settings
 
 router = APIRouter()
 
 _FORM_COOKIE = "gs_form"  # the sign-in form's own anti-forgery token (no session yet)
-MAX_WAIT = 300.0  # seconds
 
 
-def wait_after(failures: int) -> float:
-    """How long the next try waits after ``failures`` failed ones in a row."""
-    return 0.0 if failures <= 0 else min(2.0 ** (failures - 1), MAX_WAIT)
+def throttle(request: Request) -> SignInThrottle:
+    """The sign-in throttle the settings ask for."""
+    settings: Settings = request.app.state.settings
+    return SignInThrottle(
+        max_wait=settings.sign_in_max_wait_seconds,
+        address_allowance=settings.sign_in_address_allowance,
+        forget=timedelta(minutes=settings.sign_in_forget_minutes),
+        first_wait=settings.sign_in_first_wait_seconds,
+    )
 
 
-async def _wait_left(access: AccessStore, keys: list[str]) -> float:
-    """Seconds before the next try of these keys (user name, client) may be checked."""
-    failures, last = await run_in_threadpool(access.failures, keys)
-    if last is None:
-        return 0.0
-    return wait_after(failures) - (datetime.now(UTC) - last).total_seconds()
+def _address(request: Request) -> str:
+    # The peer, or the client a trusted proxy names (api.app believes only those).
+    return request.client.host if request.client else "unknown"
 
 
 def _too_many(remaining: float) -> str:
@@ -111,24 +117,24 @@ async def login(
         )
     if not name or not password:
         return _login_page(request, message="请输入用户名和密码。", name=name, status=400)
-    client = request.client.host if request.client else "unknown"
-    keys = [f"user:{name}", f"client:{client}"]
-    remaining = await _wait_left(access, keys)
+    rule, address = throttle(request), _address(request)
+    remaining = await run_in_threadpool(lambda: access.begin_sign_in(name, address, throttle=rule))
     if remaining > 0:
         return _login_page(
             request, message=_too_many(remaining), name=name, status=429, target=target
         )
     principal = await run_in_threadpool(access.check_password, name, password)
+    failures = await run_in_threadpool(
+        lambda: access.end_sign_in(name, address, succeeded=principal is not None)
+    )
     if principal is None:
-        failures = await run_in_threadpool(access.note_failure, keys)
         return _login_page(
             request,
-            message=f"用户名或密码不正确。下次尝试需等待{wait_after(failures):.0f}秒。",
+            message=f"用户名或密码不正确。下次尝试需等待{rule.wait_after(failures):.0f}秒。",
             name=name,
             status=401,
             target=target,
         )
-    await run_in_threadpool(access.clear_failures, keys)
     session_id, _ = await run_in_threadpool(access.open_session, principal)
     request.state.principal = principal
     response = RedirectResponse(target, status_code=303)
@@ -155,8 +161,7 @@ async def change_password(
     check_csrf(session, csrf)
     request.state.audit_action = "change_password"
     access: AccessStore = request.app.state.access
-    client = request.client.host if request.client else "unknown"
-    keys = [f"user:{session.user}", f"client:{client}"]
+    rule, address = throttle(request), _address(request)
 
     def again(message: str, status: int) -> Response:
         return render(
@@ -168,11 +173,14 @@ async def change_password(
             status=status,
         )
 
-    remaining = await _wait_left(access, keys)
+    remaining = await run_in_threadpool(
+        lambda: access.begin_sign_in(session.user, address, throttle=rule)
+    )
     if remaining > 0:
         return again(_too_many(remaining), 429)
-    if await run_in_threadpool(access.check_password, session.user, current) is None:
-        await run_in_threadpool(access.note_failure, keys)
+    right = await run_in_threadpool(access.check_password, session.user, current) is not None
+    await run_in_threadpool(lambda: access.end_sign_in(session.user, address, succeeded=right))
+    if not right:
         return again("当前密码不正确。", 400)
     if new != repeat:
         return again("两次输入的新密码不一致。", 400)

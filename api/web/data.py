@@ -9,10 +9,11 @@ from typing import Any, TypeVar
 
 from fastapi import Request
 
+from api import models
 from api.deps import get_cache, get_directory, get_policy, get_store
 from queries.development.data import DevelopmentData
 from queries.directory import Directory
-from queries.selection.candidates import SelectionContext, rank_in_context
+from queries.selection.candidates import SelectionContext
 from queries.selection.results import CandidatesResult
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "directory",
     "selection",
     "store",
+    "vacancies",
 ]
 
 T = TypeVar("T")
@@ -40,42 +42,34 @@ def directory(request: Request) -> Directory:
 
 
 def selection(request: Request, day: date | None = None) -> SelectionContext:
-    day = day or date.today()
-    graph, policy = store(request), _policy(request)
-    context: SelectionContext = _cache(request).get(
-        graph,
-        ("selection", day),
-        lambda: SelectionContext.load(graph, policy=policy, as_of=day),
-        heavy=True,
+    return models.selection(_cache(request), store(request), _policy(request), day or date.today())
+
+
+def vacancies(request: Request, context: SelectionContext) -> list[str]:
+    """The context's vacancies (leadership posts nobody holds), found once per graph version
+    and day: the pages ask on every request, and a province has 300,000 posts to look at."""
+    found: list[str] = _cache(request).get(
+        store(request), ("vacancies", context.as_of), context.vacancies
     )
-    return context
+    return found
 
 
 def candidates(
-    request: Request, post_id: str, limit: int = 20, *, reveal_supervision: bool = True
+    request: Request, post_id: str, limit: int | None = 20, *, reveal_supervision: bool = True
 ) -> CandidatesResult:
-    day = date.today()
-    context = selection(request, day)
-    result: CandidatesResult = _cache(request).get(
+    return models.candidates(
+        _cache(request),
         store(request),
-        ("candidates", post_id, limit, day, reveal_supervision),
-        lambda: rank_in_context(
-            context, post_id, limit=limit, reveal_supervision=reveal_supervision
-        ),
+        _policy(request),
+        post_id,
+        limit=limit,
+        day=date.today(),
+        reveal_supervision=reveal_supervision,
     )
-    return result
 
 
 def development(request: Request) -> DevelopmentData:
-    day = date.today()
-    graph, policy = store(request), _policy(request)
-    data: DevelopmentData = _cache(request).get(
-        graph,
-        ("development", day),
-        lambda: DevelopmentData.load(graph, policy=policy, as_of=day),
-        heavy=True,
-    )
-    return data
+    return models.development(_cache(request), store(request), _policy(request), date.today())
 
 
 def cached(request: Request, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
@@ -85,8 +79,16 @@ def cached(request: Request, key: tuple[Any, ...], compute: Callable[[], T]) -> 
 
 def analysis(request: Request, name: str, run: Callable[..., T], **options: Any) -> T:
     """A development analysis (``run(data=...)``), cached under the API's key ``(name, day)``."""
-    day = date.today()
-    key = (name, day, *sorted(options.items()))
+    if not options:  # the API's key, so that a page and an API call compute it once
+        return models.analysis(
+            _cache(request),
+            store(request),
+            _policy(request),
+            name,
+            date.today(),
+            lambda data: run(data=data),
+        )
+    key = (name, date.today(), *sorted(options.items()))
     result: T = _cache(request).get(
         store(request), key, lambda: run(data=development(request), **options)
     )

@@ -24,6 +24,7 @@ __all__ = [
     "SignInRequired",
     "allowed",
     "check_csrf",
+    "optional_session",
     "reveal_for",
     "shown",
     "web_session",
@@ -69,6 +70,15 @@ def web_session(request: Request) -> Session:
 
 SessionDep = Annotated[Session, Depends(web_session)]
 
+
+def optional_session(request: Request) -> Session | None:
+    """The signed-in session if there is one (for pages anyone may see, e.g. a 404)."""
+    try:
+        return web_session(request)
+    except (SignInRequired, PasswordChangeRequired):
+        return None
+
+
 # What each permission is called in a refusal.
 _PERMISSION_NAMES = {
     "read": "查阅干部信息",
@@ -110,8 +120,10 @@ def reveal_for(principal: Principal) -> set[str]:
     }
 
 
-def shown(request: Request, action: str, subjects: Iterable[str | None] = ()) -> None:
-    """Name the action and the people a page shows, for its audit entry."""
-    request.state.audit_action = action
+def shown(request: Request, action: str | None, subjects: Iterable[str | None] = ()) -> None:
+    """Name the action and the people a page shows, for its audit entry (``action`` None:
+    add people, keep the action named so far)."""
+    if action is not None:
+        request.state.audit_action = action
     previous: list[str] = getattr(request.state, "audit_subjects", [])
     request.state.audit_subjects = [*previous, *(s for s in subjects if s)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from api.web import charts
+from api.web.formats import day_text, moment_text, month_text
 from graphsvc.access import Session
 
 __all__ = ["NAVIGATION", "ROLE_NAMES", "render"]
@@ -26,10 +28,12 @@ NAVIGATION: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("/cadres", "干部档案", ("read",)),
     ("/mentoring", "导师帮带", ("analyse", "write")),
     ("/teams", "班子结构", ("analyse",)),
-    ("/pool", "年轻干部库", ("analyse",)),
+    ("/pool", "年轻干部库", ("analyse", "write")),
     ("/training", "教育培训", ("analyse",)),
     ("/ninebox", "九宫格", ("analyse",)),
+    ("/network", "协作网络", ("analyse",)),
     ("/pipeline", "梯队研判", ("analyse",)),
+    ("/audit", "审计日志", ("audit",)),
 )
 
 
@@ -45,6 +49,14 @@ def _text(value: Any) -> str:
     return "—" if value is None or value == "" else str(value)
 
 
+_ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def _dotted(text: Any) -> str:
+    """Free text (a reason, a message) with its ISO days written as 1998.03.12."""
+    return _ISO_DAY.sub(r"\1.\2.\3", str(text))
+
+
 def _series(rows: list[dict[str, Any]], label: str, value: str) -> list[tuple[str, float]]:
     """Rows as (label, value) pairs for a chart."""
     return [(str(row[label]), float(row[value] or 0)) for row in rows]
@@ -57,7 +69,16 @@ _env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-_env.filters.update(pct=_pct, num=_num, text=_text, series=_series)
+_env.filters.update(
+    pct=_pct,
+    num=_num,
+    text=_text,
+    series=_series,
+    dotted=_dotted,
+    ym=month_text,
+    ymd=day_text,
+    when=moment_text,
+)
 _env.globals.update(charts=charts, PART_NAMES=charts.PART_NAMES, ROLE_NAMES=ROLE_NAMES)
 
 
@@ -81,6 +102,7 @@ def render(
         title=title,
         session=session,
         navigation=navigation,
+        can_search=bool(session and session.principal.can("read")),
         current=request.url.path,
         **context,
     )

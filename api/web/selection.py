@@ -2,32 +2,31 @@
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Mapping, Sequence
 from datetime import date
-from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
+from urllib.parse import quote, urlencode
 
+import pyarrow.compute as pc
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
+from markupsafe import Markup
 
-from api.web import data
+from api.web import charts, data
 from api.web.deps import PageError, allowed, shown
+from api.web.formats import day_text, month_text
+from api.web.people import find_people
 from api.web.render import render
+from api.web.tables import Column, Table
 from graphsvc.access import Principal, Session
-from queries.reports.document import write_report
-from queries.reports.selection import round_report
-from queries.selection.assignment import InfeasibleRound
-from queries.selection.candidates import SelectionContext, explain, person
+from queries.selection.candidates import SelectionContext, explain
 from queries.selection.check import NotFound, check_appointment
-from queries.selection.results import RoundResult
-from queries.selection.round import run_round
 from queries.selection.rules import BY_NAME
+
+router = APIRouter()
 
 # The rules by their Chinese names, as their units call them.
 RULE_NAMES = {name: unit.title for name, unit in BY_NAME.items()}
-
-router = APIRouter()
 
 SelectDep = Annotated[Session, Depends(allowed("select"))]
 VERDICTS = {
@@ -37,6 +36,12 @@ VERDICTS = {
 }
 RULE_STATUS = {"pass": "符合", "warn": "提示", "fail": "不符合"}
 OWN_UNIT = {"allow": "不限", "exclude": "不在本单位任职", "prefer": "优先本单位"}
+COMPARE_TEXT = "请勾选2至4名候选人再对比（现在勾选了{n}名）。"
+
+
+def rule_name(rule: str) -> str:
+    """A rule's name in Chinese (a rule this page does not know yet: a plain word, not code)."""
+    return RULE_NAMES.get(rule, "其他任职条件")
 
 
 def _post(context: SelectionContext, post_id: str) -> dict[str, Any]:
@@ -55,16 +60,78 @@ def _no_kinship(
     return [{k: v for k, v in c.items() if k not in {"chain", "relative_id"}} for c in conflicts]
 
 
-@router.get("/vacancies")
-def vacancies(
-    request: Request,
-    session: SelectDep,
-    unit: Annotated[str | None, Query()] = None,
-    level: Annotated[str | None, Query()] = None,
-) -> Response:
-    context = data.selection(request)
-    rows: list[dict[str, Any]] = []
-    for post_id in context.vacancies():
+def _age(birth: Any, day: date) -> int | None:
+    if not isinstance(birth, date):
+        return None
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def _leadership_text(leader: Any) -> str:
+    """The typed answer's ``leader`` (when the ranking gives it) as a committee reads it."""
+    if isinstance(leader, str):
+        return leader
+    if isinstance(leader, Mapping):
+        post, years = leader.get("post") or leader.get("post_name"), leader.get("years")
+        level = leader.get("level") or ""
+        if post or years is not None:
+            return f"{level}{post or '领导职务'}" + (f" {float(years):.1f}年" if years else "")
+        return "无领导职务经历"
+    if leader is False or leader is None:
+        return "无领导职务经历"
+    return str(leader)
+
+
+def person_facts(
+    context: SelectionContext, cadre_id: str, given: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """What a committee reads first about a candidate: current post, 职级, age and
+    leadership experience. The ranking's own keys (``current_post``, ``rank``, ``age``,
+    ``leader``) win when the answer carries them; otherwise they are read from the record."""
+    given = given or {}
+    record = context.records[cadre_id]
+    day = context.as_of
+    current = record.current_tenures(day)
+    led: dict[str, float] = {}
+    for tenure in record.tenures:
+        if tenure.post.get("leadership"):
+            level = str(tenure.post.get("level") or "")
+            end = min(tenure.end or day, day)
+            led[level] = led.get(level, 0.0) + max((end - tenure.start).days, 0) / 365.25
+    leading = [t for t in current if t.post.get("leadership")]
+    if isinstance(given.get("leader"), str | Mapping):  # a bool says less than the record
+        leader = _leadership_text(given["leader"])
+    elif leading:
+        held = leading[0]
+        years = max((day - held.start).days, 0) / 365.25
+        leader = f"现任{held.post.get('level') or ''}领导职务 {years:.1f}年"
+    elif led:
+        leader = "曾任" + "、".join(f"{lv}领导职务{y:.1f}年" for lv, y in sorted(led.items()))
+    else:
+        leader = "无领导职务经历"
+    posts = "、".join(post_title(context, t.post) for t in current)
+    cadre = record.cadre
+    # ``rank`` in a candidate row is the place in the ranking (a number); a 职级 is a word.
+    rank = given.get("rank") if isinstance(given.get("rank"), str) else None
+    return {
+        "current_post": given.get("current_post") or posts or cadre.get("title") or None,
+        "rank": rank or cadre.get("rank") or cadre.get("level"),
+        "age": given["age"] if given.get("age") is not None else _age(cadre.get("birth"), day),
+        "leader": leader,
+        "led_years": round(sum(led.values()), 1),
+        "birth": cadre.get("birth"),
+    }
+
+
+def post_title(context: SelectionContext, post: Mapping[str, Any]) -> str:
+    """A post with its unit, as a committee says it (the unit once: 兴口镇财政所所长)."""
+    name = str(post.get("name") or post.get("id") or "")
+    unit = context.units.name(post.get("unit_id")) if post.get("unit_id") else ""
+    return name if not unit or name.startswith(unit) else f"{unit}{name}"
+
+
+def _vacancy_rows(request: Request, context: SelectionContext) -> list[dict[str, Any]]:
+    rows = []
+    for post_id in data.vacancies(request, context):
         post = context.posts[post_id]
         unit_id = str(post.get("unit_id") or "")
         rows.append(
@@ -77,47 +144,182 @@ def vacancies(
                 "within": {unit_id, *context.units.ancestors(unit_id)},
             }
         )
+    return rows
+
+
+def _candidates_link(row: Mapping[str, Any]) -> Markup:
+    return Markup('<a class="vacancy" href="/vacancies/{}">候选人 →</a>').format(row["post_id"])
+
+
+VACANCY_COLUMNS = (
+    Column("name", "岗位", link="/vacancies/{post_id}", width=24),
+    Column("unit_name", "单位", width=24),
+    Column("level", "职务层次", choices=True, css="nowrap", width=10),
+    Column("post_id", "岗位编号", css="nowrap", width=10),
+    Column("go", "", sortable=False, export=False, cell=_candidates_link, css="nowrap"),
+)
+
+
+@router.get("/vacancies")
+def vacancies(
+    request: Request,
+    session: SelectDep,
+    unit: Annotated[str | None, Query(max_length=20)] = None,
+) -> Response:
+    context = data.selection(request)
+    rows = data.cached(
+        request, ("web-vacancy-rows", context.as_of), lambda: _vacancy_rows(request, context)
+    )
     units = sorted({(r["unit_id"], r["unit_name"]) for r in rows}, key=lambda u: u[0])
-    levels = sorted({r["level"] for r in rows})
     if unit and unit not in context.units.units:
-        raise PageError(400, f"没有编号为 {unit} 的单位。")
-    if level and level not in levels:
-        raise PageError(400, f"没有职务层次为“{level}”的空缺岗位。")
-    chosen = [
-        r for r in rows if (not unit or unit in r["within"]) and (not level or r["level"] == level)
-    ]
-    groups: dict[str, list[dict[str, Any]]] = {}
-    for row in chosen:
-        groups.setdefault(row["unit_name"], []).append(row)
+        raise PageError(404, f"没有编号为 {unit} 的单位。")
+    chosen = [r for r in rows if not unit or unit in r["within"]]
+    table = Table(
+        "v",
+        "空缺岗位",
+        VACANCY_COLUMNS,
+        chosen,
+        empty="没有符合条件的空缺岗位。",
+        notes=[f"单位：{context.units.name(unit)}（含下级单位）" if unit else "全部单位"],
+    )
+    if (download := table.download(request)) is not None:
+        return download
     shown(request, "page:vacancies")
     return render(
         request,
         "vacancies.html",
         title="空缺岗位",
         session=session,
-        groups=groups,
-        total=len(chosen),
+        table=table.view(request),
+        total=len(rows),
         units=units,
-        levels=levels,
         unit=unit or "",
-        level=level or "",
     )
+
+
+def _pick(ticked: set[str]) -> Any:
+    def cell(row: Mapping[str, Any]) -> Markup:
+        return Markup(
+            '<input type="checkbox" name="ids" value="{0}" form="compare-form"'
+            ' aria-label="选择{1}"{2}>'
+        ).format(
+            row["cadre_id"], row["name"], Markup(" checked") if row["cadre_id"] in ticked else ""
+        )
+
+    return cell
+
+
+def _name_cell(row: Mapping[str, Any]) -> Markup:
+    return Markup('<a href="/cadres/{0}">{1}</a><br><small>{2} · {3}</small>').format(
+        row["cadre_id"], row["name"], month_text(row.get("birth")), row["cadre_id"]
+    )
+
+
+def _parts_cell(weights: dict[str, float]) -> Any:
+    return lambda row: charts.parts_bars(row["parts"], weights)
+
+
+def _check_link(post_id: str) -> Any:
+    return lambda row: Markup('<a href="/check?cadre_id={0}&amp;post_id={1}">逐条审查</a>').format(
+        row["cadre_id"], post_id
+    )
+
+
+def candidate_columns(
+    weights: dict[str, float], post_id: str, ticked: set[str]
+) -> tuple[Column, ...]:
+    return (
+        Column("pick", "对比", sortable=False, export=False, cell=_pick(ticked), css="no-print"),
+        Column("place", "排名", kind="number", css="num", width=6),
+        Column("name", "姓名", cell=_name_cell, css="nowrap", width=10),
+        Column("current_post", "现任职务", width=28, css="w8"),
+        Column("rank_title", "职级", choices=True, css="nowrap", width=14),
+        Column("age", "年龄", kind="number", css="num", width=6),
+        Column("leader", "领导职务经历", width=22, css="w6"),
+        Column("score", "总分", kind="number", digits=3, css="num", width=8),
+        Column(
+            "parts", "得分构成", sortable=False, export=False, cell=_parts_cell(weights),
+            css="parts no-print",
+        ),
+        Column("reasons", "推荐理由", kind="list", width=40, css="wide"),
+        Column("warnings", "提示", kind="list", width=30, css="wide"),
+        Column("check", "", sortable=False, export=False, cell=_check_link(post_id),
+               css="nowrap no-print"),
+    )  # fmt: skip
+
+
+def excluded_columns(post_id: str) -> tuple[Column, ...]:
+    return (
+        Column("name", "姓名", link="/cadres/{cadre_id}", css="nowrap", width=10),
+        Column("current_post", "现任职务", width=28, css="w8"),
+        Column("age", "年龄", kind="number", css="num", width=6),
+        Column("why", "未列入原因", kind="list", width=50, css="wide"),
+        Column("check", "", sortable=False, export=False, cell=_check_link(post_id),
+               css="nowrap no-print"),
+    )  # fmt: skip
+
+
+def _candidate_row(context: SelectionContext, row: Mapping[str, Any]) -> dict[str, Any]:
+    """A candidate as the table shows it. The place in the ranking is ``place`` (or, in the
+    older answer, a numeric ``rank``); flags (a pending exit review ...) lead the warnings."""
+    facts = person_facts(context, row["cadre_id"], row)
+    place = row.get("place", row.get("rank") if isinstance(row.get("rank"), int) else None)
+    return {
+        **row,
+        **facts,
+        "place": place,
+        "rank_title": facts["rank"],
+        "warnings": [*row.get("flags", []), *row.get("warnings", [])],
+    }
 
 
 @router.get("/vacancies/{post_id}")
-def vacancy(request: Request, session: SelectDep, post_id: str) -> Response:
+def vacancy(
+    request: Request,
+    session: SelectDep,
+    post_id: str,
+    picked: Annotated[list[str] | None, Query()] = None,
+    too_few: Annotated[int | None, Query(ge=0, le=100)] = None,
+) -> Response:
     context = data.selection(request)
     post = _post(context, post_id)
-    result = data.candidates(
-        request, post_id, 20, reveal_supervision=session.principal.can("see_supervision")
-    )
+    reveal = session.principal.can("see_supervision")
+    result = data.candidates(request, post_id, None, reveal_supervision=reveal)
     weights = context.policy.scoring.weights.model_dump()
-    excluded = result["excluded"][:40]
-    shown(
+    ticked = set(picked or [])
+    # The rows with what a committee reads first, made once per post, day and graph version.
+    candidate_rows, excluded_rows = data.cached(
         request,
-        "page:candidates",
-        [c["cadre_id"] for c in result["candidates"]] + [e["cadre_id"] for e in excluded],
+        ("web-candidates", post_id, context.as_of),
+        lambda: (
+            [_candidate_row(context, c) for c in result["candidates"]],
+            [{**e, **person_facts(context, e["cadre_id"])} for e in result["excluded"]],
+        ),
     )
+    candidates = Table(
+        "c",
+        f"{post_title(context, post)}候选人",
+        candidate_columns(weights, post_id, ticked),
+        candidate_rows,
+        subject="cadre_id",
+        page_size=20,
+        css="candidates",
+        empty="没有符合任职资格且无回避情形的候选人。",
+        notes=[f"审查日 {day_text(result['as_of'])} · 符合条件 {result['eligible']} 人"],
+    )
+    excluded = Table(
+        "x",
+        f"{post_title(context, post)}未列入的干部",
+        excluded_columns(post_id),
+        excluded_rows,
+        subject="cadre_id",
+        page_size=20,
+        empty="没有未列入的干部。",
+    )
+    for table in (candidates, excluded):
+        if (download := table.download(request)) is not None:
+            return download
+    shown(request, "page:candidates")
     return render(
         request,
         "vacancy.html",
@@ -125,22 +327,60 @@ def vacancy(request: Request, session: SelectDep, post_id: str) -> Response:
         session=session,
         post=post,
         result=result,
-        excluded=excluded,
-        weights=weights,
+        candidates=candidates.view(request),
+        excluded=excluded.view(request),
         verdicts=VERDICTS,
         vacant=not context.holders.get(post_id),
+        compare_text=COMPARE_TEXT,
+        too_few=too_few,
     )
+
+
+def _namesakes(request: Request, q: str) -> list[dict[str, Any]]:
+    """Cadres a name (or an id) in the 审查 box may mean: the id itself, else by name."""
+    people = find_people(request, "")
+    by_id = people.filter(pc.equal(people.column("id"), q))
+    if by_id.num_rows:
+        found: list[dict[str, Any]] = by_id.to_pylist()
+        return found
+    named = people.filter(pc.equal(people.column("name"), q))
+    if not named.num_rows:
+        named = find_people(request, q)
+    return [r for r in named.to_pylist() if r.get("status") in (None, "在职")]
 
 
 @router.get("/check")
 def check(
     request: Request,
     session: SelectDep,
-    cadre_id: Annotated[str, Query()] = "",
-    post_id: Annotated[str, Query()] = "",
+    cadre_id: Annotated[str, Query(max_length=50)] = "",
+    post_id: Annotated[str, Query(max_length=50)] = "",
+    q: Annotated[str, Query(max_length=50)] = "",
 ) -> Response:
+    q = q.strip()
+    if q and not cadre_id:
+        if not post_id:
+            raise PageError(400, "请先选定岗位，再输入要审查的干部。")
+        context = data.selection(request)
+        post = _post(context, post_id)
+        matches = _namesakes(request, q)
+        if len(matches) == 1:
+            cadre_id = str(matches[0]["id"])
+        else:
+            shown(request, "check_appointment:choose", [str(m["id"]) for m in matches])
+            return render(
+                request,
+                "check_choose.html",
+                title="任职资格审查 · 选择干部",
+                session=session,
+                q=q,
+                post=post,
+                unit_name=context.units.name(post.get("unit_id")),
+                matches=matches[:200],
+                more=max(len(matches) - 200, 0),
+            )
     if not cadre_id or not post_id:
-        raise PageError(400, "请同时给出干部编号和岗位编号。")
+        raise PageError(400, "请同时给出干部（姓名或编号）和岗位。")
     shown(request, "check_appointment", [cadre_id])
     try:
         result = check_appointment(
@@ -155,16 +395,19 @@ def check(
         raise PageError(404, f"找不到干部 {cadre_id} 或岗位 {post_id}。") from None
     conflicts = _no_kinship(result["conflicts"], session.principal)
     shown(request, "check_appointment", [c.get("relative_id") for c in conflicts])
+    context = data.selection(request)
+    facts = person_facts(context, cadre_id) if cadre_id in context.records else None
     return render(
         request,
         "check.html",
         title=f"任职资格审查 · {result['cadre_name']}",
         session=session,
         result=result,
+        facts=facts,
         conflicts=conflicts,
         verdicts=VERDICTS,
         rule_status=RULE_STATUS,
-        rule_names=RULE_NAMES,
+        rule_name=rule_name,
     )
 
 
@@ -173,43 +416,49 @@ def compare(
     request: Request,
     session: SelectDep,
     ids: Annotated[list[str] | None, Query()] = None,
-    post_id: Annotated[str | None, Query()] = None,
+    post_id: Annotated[str | None, Query(max_length=50)] = None,
 ) -> Response:
     chosen = list(dict.fromkeys(ids or []))
     if not 2 <= len(chosen) <= 4:
-        raise PageError(400, f"请选择2至4名干部进行对比（现在选了{len(chosen)}名）。")
+        if post_id:  # back to the candidates, with the message and the ticks kept
+            query = urlencode([("too_few", len(chosen)), *(("picked", c) for c in chosen)])
+            return RedirectResponse(f"/vacancies/{quote(post_id)}?{query}#c", status_code=303)
+        raise PageError(400, COMPARE_TEXT.format(n=len(chosen)))
     context = data.selection(request)
     missing = [c for c in chosen if c not in context.records]
     if missing:
         raise PageError(404, f"找不到在职干部：{'、'.join(missing)}。")
     post = _post(context, post_id) if post_id else None
     weights = context.policy.scoring.weights.model_dump()
-    today = date.today()
+    today = context.as_of
     people = []
     reveal = session.principal.can("see_supervision")
     arrays = context.arrays
+    rule_lines: dict[str, dict[str, Any]] = {}
     for cadre_id in chosen:
         record = context.records[cadre_id]
         score = explain(context, post_id, cadre_id, reveal_supervision=reveal) if post_id else None
         grades = {year: record.annual_grades[year] for year in sorted(record.annual_grades)[-5:]}
         recent = [c for c in record.courses if (today - c.start).days < 365 * 5]
+        verdict = context.verdict(cadre_id, post["id"]) if post is not None else None
+        if verdict is not None:
+            verdict = verdict if reveal else verdict.masked()
+            for rule in verdict.rules:
+                rule_lines.setdefault(rule.rule, {})[cadre_id] = rule
         people.append(
             {
                 "cadre_id": cadre_id,
                 "cadre": record.cadre,
+                "facts": person_facts(context, cadre_id),
                 "score": score,
+                "verdict": verdict.status if verdict is not None else None,
                 "grassroots": float(arrays.grassroots[arrays.index[cadre_id]]),
-                "person": person(context, cadre_id),
                 "grades": grades,
                 "stars": record.stars[-4:],
                 "hours_5y": sum(c.hours for c in recent),
                 "projects": record.projects,
                 "timeline": [
-                    (
-                        f"{t.post.get('name', t.post_id)}",
-                        t.start,
-                        t.end,
-                    )
+                    (f"{t.post.get('name', t.post_id)}", t.start, t.end)
                     for t in sorted(record.tenures, key=lambda t: t.start)
                 ],
                 "in_pool": record.in_pool,
@@ -222,150 +471,11 @@ def compare(
         title="候选人对比",
         session=session,
         post=post,
+        unit_name=context.units.name(post.get("unit_id")) if post else "",
         people=people,
+        rules=[(rule_name(rule), by_person) for rule, by_person in rule_lines.items()],
+        rule_status=RULE_STATUS,
         weights=weights,
         today=today,
         verdicts=VERDICTS,
-    )
-
-
-def _round_options(
-    context: SelectionContext,
-    posts: list[str] | None,
-    must: list[str] | None,
-    young: str | None,
-    own_unit: str,
-) -> tuple[list[str], list[str], float, Literal["allow", "exclude", "prefer"]]:
-    post_ids = list(dict.fromkeys(posts or []))
-    must_fill = list(dict.fromkeys(must or []))
-    unknown = [p for p in post_ids + must_fill if p not in context.posts]
-    if unknown:
-        raise PageError(404, f"没有这些岗位：{'、'.join(unknown)}。")
-    try:
-        share = float(young) / 100 if young not in (None, "") else 0.0
-    except ValueError:
-        raise PageError(400, f"35岁以下占比应为0到100之间的数字，而不是“{young}”。") from None
-    if not 0 <= share <= 1:
-        raise PageError(400, "35岁以下占比应在0到100之间。")
-    if own_unit not in OWN_UNIT:
-        raise PageError(400, "本单位规则只能是不限、不在本单位任职或优先本单位。")
-    stray = [p for p in must_fill if p not in post_ids]
-    if stray:
-        raise PageError(400, f"必须配齐的岗位应在本轮岗位之中：{'、'.join(stray)}。")
-    return post_ids, must_fill, share, own_unit  # type: ignore[return-value]
-
-
-def _run(
-    request: Request,
-    context: SelectionContext,
-    post_ids: list[str],
-    must_fill: list[str],
-    share: float,
-    own_unit: Literal["allow", "exclude", "prefer"],
-) -> RoundResult:
-    """The round for these options, cached per graph version (the page and its downloads)."""
-    key = (
-        "round",
-        context.as_of,
-        tuple(sorted(post_ids)),
-        tuple(sorted(must_fill)),
-        share,
-        own_unit,
-    )
-    try:
-        return data.cached(
-            request,
-            key,
-            lambda: run_round(
-                context=context,
-                post_ids=post_ids,
-                must_fill=must_fill,
-                min_young_share=share,
-                own_unit=own_unit,
-            ),
-        )
-    except InfeasibleRound as error:
-        raise PageError(422, f"在这些条件下无法配齐：{error}") from None
-
-
-@router.get("/round")
-def round_page(
-    request: Request,
-    session: SelectDep,
-    posts: Annotated[list[str] | None, Query()] = None,
-    must: Annotated[list[str] | None, Query()] = None,
-    young: Annotated[str | None, Query()] = None,
-    own_unit: Annotated[str, Query()] = "allow",
-    run: Annotated[str | None, Query()] = None,
-) -> Response:
-    context = data.selection(request)
-    vacancies = [
-        {
-            "post_id": p,
-            "name": context.posts[p].get("name"),
-            "unit_name": context.units.name(context.posts[p].get("unit_id")),
-            "level": context.posts[p].get("level"),
-        }
-        for p in context.vacancies()
-    ]
-    result = None
-    post_ids, must_fill, share, rule = _round_options(context, posts, must, young, own_unit)
-    if run:
-        if not post_ids:
-            raise PageError(400, "请至少选择一个岗位再计算方案。")
-        result = _run(request, context, post_ids, must_fill, share, rule)
-        shown(
-            request,
-            "selection_round",
-            [a["cadre_id"] for a in result["assignments"]]
-            + [r["cadre_id"] for rs in result["runners_up"].values() for r in rs],
-        )
-    else:
-        shown(request, "page:round")
-    return render(
-        request,
-        "round.html",
-        title="整体方案",
-        session=session,
-        vacancies=vacancies,
-        chosen=set(post_ids) if run else {v["post_id"] for v in vacancies[:10]},
-        must=set(must_fill),
-        young=young or "",
-        own_unit=rule,
-        own_unit_names=OWN_UNIT,
-        result=result,
-        post_names={p: context.posts[p].get("name") for p in context.posts},
-        query=request.url.query,
-    )
-
-
-@router.get("/round/export")
-def round_export(
-    request: Request,
-    session: SelectDep,
-    posts: Annotated[list[str] | None, Query()] = None,
-    must: Annotated[list[str] | None, Query()] = None,
-    young: Annotated[str | None, Query()] = None,
-    own_unit: Annotated[str, Query()] = "allow",
-    format: Annotated[str, Query()] = "xlsx",
-) -> Response:
-    if format not in {"xlsx", "html"}:
-        raise PageError(400, "只能下载 .xlsx 或 .html 格式。")
-    context = data.selection(request)
-    post_ids, must_fill, share, rule = _round_options(context, posts, must, young, own_unit)
-    if not post_ids:
-        raise PageError(400, "请至少选择一个岗位。")
-    result = _run(request, context, post_ids, must_fill, share, rule)
-    shown(request, "export_round", [a["cadre_id"] for a in result["assignments"]])
-    with tempfile.TemporaryDirectory() as folder:
-        path = write_report(round_report(result), Path(folder) / f"round.{format}")
-        body = path.read_bytes()
-    media = (
-        "text/html; charset=utf-8"
-        if format == "html"
-        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    name = f"selection-round-{result['as_of']}.{format}"
-    return Response(
-        body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'}
     )

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -16,8 +16,20 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.web import auth, development, overview, paths, people, selection
-from api.web.deps import PageError, PasswordChangeRequired, SignInRequired
+from api.web import (
+    audit,
+    auth,
+    development,
+    mentoring,
+    network,
+    overview,
+    paths,
+    people,
+    pool,
+    rounds,
+    selection,
+)
+from api.web.deps import PageError, PasswordChangeRequired, SignInRequired, optional_session
 from api.web.render import render
 from graphsvc.access import AuditEntry
 from graphsvc.stores import StoreError, StoreUnavailable
@@ -38,10 +50,27 @@ _SECURITY_HEADERS = {
 }
 
 
+def _back(request: Request) -> str:
+    """Where 返回上一页 leads without script: the referring page of this site, else home."""
+    referrer = urlsplit(request.headers.get("referer", ""))
+    here = urlsplit(str(request.url))
+    if referrer.netloc != here.netloc or not referrer.path.startswith("/"):
+        return "/"
+    if referrer.path == here.path and referrer.query == here.query:
+        return "/"
+    return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+
+
 def _error_page(request: Request, status: int, message: str) -> Response:
-    session = getattr(request.state, "web_session", None)
+    session = getattr(request.state, "web_session", None) or optional_session(request)
     return render(
-        request, "error.html", title="无法显示", session=session, status=status, message=message
+        request,
+        "error.html",
+        title="无法显示",
+        session=session,
+        status=status,
+        message=message,
+        back=_back(request),
     )
 
 
@@ -147,5 +176,17 @@ def install_site(app: FastAPI, *, api_prefix: str) -> None:
         return response
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth, overview, selection, people, development, paths):
+    for module in (
+        auth,
+        overview,
+        selection,
+        rounds,
+        people,
+        development,
+        mentoring,
+        pool,
+        network,
+        paths,
+        audit,
+    ):
         app.include_router(module.router, include_in_schema=False)

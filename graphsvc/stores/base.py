@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Literal
 
+from graphsvc.changes import ChangeSet
 from graphsvc.model import RESULT_SPECS, edge_spec
 from graphsvc.rows import EdgeRow, GraphBatch, ProgressCallback, WriteSummary
 
@@ -141,6 +142,14 @@ class GraphStore(ABC):
     @abstractmethod
     def version(self) -> int:
         """A number that grows with every write that changed something (for caches)."""
+
+    def changes_since(self, version: int) -> ChangeSet | None:
+        """The keys written from ``version`` to the current one, from the store's change log
+        (:mod:`graphsvc.changes`); ``None`` when the log cannot say (too old, a write too
+        large to list, a cleared graph, a store that keeps no log): read everything again.
+        """
+        del version
+        return None
 
     def pending_write(self) -> bool:
         """Whether a write too large for one transaction was interrupted (run it again)."""

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 import orjson
 
+from graphsvc.changes import KEPT_ENTRIES, MAX_LOGGED_KEYS, ChangeSet, merge_log
 from graphsvc.model import EDGE_SPECS, NODE_SPECS, date_fields, edge_spec, node_spec
 from graphsvc.rows import EdgeRow, GraphBatch, NodeRow, ProgressCallback, WriteSummary
 from graphsvc.stores.base import EdgeView, GraphStore, StoreCounts, StoreError
@@ -45,6 +46,7 @@ CREATE TABLE IF NOT EXISTS edges (
     PRIMARY KEY (type, src, dst, key)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS edges_by_target ON edges (type, dst);
+CREATE TABLE IF NOT EXISTS changes (version INTEGER PRIMARY KEY, keys TEXT);
 """
 
 
@@ -191,19 +193,20 @@ class EmbeddedStore(GraphStore):
         for edge in batch.edges:
             edges_by_type[edge.type].append(edge)
 
+        changed = _Changed()
         with self._transaction() as conn:
             # Labels in model order, so referenced nodes exist before their referrers.
             for spec in NODE_SPECS:
                 rows = nodes_by_label.pop(spec.label, [])
                 if rows:
-                    self._write_nodes(conn, spec.label, rows, summary, advance)
+                    self._write_nodes(conn, spec.label, rows, summary, advance, changed)
             if nodes_by_label:
                 raise StoreError(f"unknown node labels {sorted(nodes_by_label)}")
             for edge_type, edge_rows in edges_by_type.items():
                 edge_spec(edge_type)  # unknown types fail here, inside the transaction
-                self._write_edges(conn, edge_type, edge_rows, summary, advance)
+                self._write_edges(conn, edge_type, edge_rows, summary, advance, changed)
             if summary.changed:
-                self._bump_version(conn)
+                self._bump_version(conn, changed.as_set())
         return summary
 
     def _write_nodes(
@@ -213,6 +216,7 @@ class EmbeddedStore(GraphStore):
         rows: list[NodeRow],
         summary: WriteSummary,
         advance: Any,
+        log: _Changed,
     ) -> None:
         spec = node_spec(label)
         # A first load finds nothing to compare with: skip looking up each chunk.
@@ -239,6 +243,7 @@ class EmbeddedStore(GraphStore):
                 else:
                     updated += 1
                 changed.append((label, row.id, text))
+            log.nodes(label, [row_id for _, row_id, _ in changed])
             changed.sort()  # in key order: each insert lands beside the last one in the B-tree
             conn.executemany(
                 "INSERT INTO nodes (label, id, props) VALUES (?, ?, ?) "
@@ -300,6 +305,7 @@ class EmbeddedStore(GraphStore):
         rows: list[EdgeRow],
         summary: WriteSummary,
         advance: Any,
+        log: _Changed,
     ) -> None:
         empty = self._none_of("edges", "type", edge_type, conn)
         for chunk in _chunks(rows, _BIG_CHUNK if empty else _CHUNK):
@@ -327,6 +333,7 @@ class EmbeddedStore(GraphStore):
                 else:
                     updated += 1
                 changed.append((edge_type, row.source, row.target, row.key, text))
+            log.edges(edge_type, [(src, dst) for _, src, dst, _, _ in changed])
             changed.sort()
             conn.executemany(
                 "INSERT INTO edges (type, src, dst, key, props) VALUES (?, ?, ?, ?, ?) "
@@ -361,8 +368,15 @@ class EmbeddedStore(GraphStore):
             conn.execute("PRAGMA cache_size = -2000")  # SQLite's default, for this reader again
 
     @staticmethod
-    def _bump_version(conn: sqlite3.Connection) -> None:
+    def _bump_version(conn: sqlite3.Connection, changes: ChangeSet | None) -> None:
+        """Raise the version and log what the write changed (``None``: everything)."""
         conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'version'")
+        version = int(conn.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()[0])
+        conn.execute(
+            "INSERT OR REPLACE INTO changes (version, keys) VALUES (?, ?)",
+            (version, None if changes is None else changes.to_json()),
+        )
+        conn.execute("DELETE FROM changes WHERE version <= ?", (version - KEPT_ENTRIES,))
 
     def _replace_edges(self, edge_type: str, rows: Sequence[EdgeRow]) -> None:
         with self._transaction() as conn:
@@ -371,13 +385,13 @@ class EmbeddedStore(GraphStore):
                 "INSERT OR REPLACE INTO edges (type, src, dst, key, props) VALUES (?, ?, ?, ?, ?)",
                 [(edge_type, r.source, r.target, r.key, _dumps(r.props)) for r in rows],
             )
-            self._bump_version(conn)
+            self._bump_version(conn, ChangeSet(whole=frozenset({edge_type})))
 
     def clear(self) -> None:
         with self._transaction() as conn:
             conn.execute("DELETE FROM nodes")
             conn.execute("DELETE FROM edges")
-            self._bump_version(conn)
+            self._bump_version(conn, None)
 
     # ------------------------------------------------------------------ reads
 
@@ -515,6 +529,18 @@ class EmbeddedStore(GraphStore):
                 (orjson.dumps(memo).decode(),),
             )
 
+    def changes_since(self, version: int) -> ChangeSet | None:
+        conn = self._reader()
+        if conn is None:
+            return None
+        # The version first: every entry up to it is committed (each with its version).
+        current = int(conn.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()[0])
+        entries = conn.execute(
+            "SELECT version, keys FROM changes WHERE version > ? AND version <= ?",
+            (version, current),
+        ).fetchall()
+        return merge_log(entries, version, current)
+
     def version(self) -> int:
         conn = self._reader()
         if conn is None:
@@ -541,6 +567,36 @@ class EmbeddedStore(GraphStore):
             conn.execute("COMMIT")
         finally:
             conn.close()
+
+
+class _Changed:
+    """The keys one write changed, gathered as it goes (its change-log entry)."""
+
+    def __init__(self) -> None:
+        self._nodes: dict[str, set[str]] = defaultdict(set)
+        self._edges: dict[str, set[tuple[str, str]]] = defaultdict(set)
+        self._count = 0
+
+    def nodes(self, label: str, ids: Iterable[str]) -> None:
+        if self._count <= MAX_LOGGED_KEYS:
+            before = len(self._nodes[label])
+            self._nodes[label].update(ids)
+            self._count += len(self._nodes[label]) - before
+
+    def edges(self, edge_type: str, ends: Iterable[tuple[str, str]]) -> None:
+        if self._count <= MAX_LOGGED_KEYS:
+            before = len(self._edges[edge_type])
+            self._edges[edge_type].update(ends)
+            self._count += len(self._edges[edge_type]) - before
+
+    def as_set(self) -> ChangeSet | None:
+        """What changed; ``None`` (everything) past :data:`MAX_LOGGED_KEYS` keys."""
+        if self._count > MAX_LOGGED_KEYS:
+            return None
+        return ChangeSet(
+            {label: frozenset(ids) for label, ids in self._nodes.items() if ids},
+            {kind: frozenset(ends) for kind, ends in self._edges.items() if ends},
+        )
 
 
 class RawReader:

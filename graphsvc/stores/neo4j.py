@@ -25,6 +25,7 @@ import neo4j
 from neo4j import GraphDatabase, RoutingControl
 from neo4j import exceptions as neo4j_errors
 
+from graphsvc.changes import KEPT_ENTRIES, ChangeSet, changes_of, merge_log
 from graphsvc.model import (
     EDGE_SPECS,
     NODE_SPECS,
@@ -100,6 +101,12 @@ def _counted(result: neo4j.Result) -> tuple[int, int]:
     """(created, updated) from an upsert statement's one row."""
     record = result.single(strict=True)
     return int(record["created"]), int(record["updated"])
+
+
+def _log_change(tx: neo4j.ManagedTransaction, changes: ChangeSet | None) -> None:
+    """The change-log entry of the version just raised, in the write's own transaction."""
+    keys = None if changes is None else changes.to_json()
+    tx.run(cypher.meta_log_change(), keys=keys, kept=KEPT_ENTRIES).consume()
 
 
 class Neo4jStore(GraphStore):
@@ -296,6 +303,7 @@ class Neo4jStore(GraphStore):
                         report(done)
                     if summary.changed:
                         tx.run(cypher.meta_bump_version()).consume()
+                        _log_change(tx, changes_of(batch))  # every row sent: a superset
                     return summary
 
                 return session.execute_write(whole)
@@ -316,6 +324,7 @@ class Neo4jStore(GraphStore):
             def finish(tx: neo4j.ManagedTransaction) -> None:
                 if summary.changed:
                     tx.run(cypher.meta_bump_version()).consume()
+                    _log_change(tx, None)
                 tx.run(cypher.meta_set_pending(), pending=False).consume()
 
             session.execute_write(finish)
@@ -339,6 +348,7 @@ class Neo4jStore(GraphStore):
             for chunk in _chunks(payload, self.batch_rows):
                 tx.run(cypher.create_edges(spec), rows=list(chunk)).consume()
             tx.run(cypher.meta_bump_version()).consume()
+            _log_change(tx, ChangeSet(whole=frozenset({edge_type})))
 
         def run() -> None:
             with self._driver.session(database=self.database) as session:
@@ -474,6 +484,13 @@ class Neo4jStore(GraphStore):
             return page, int(total)
 
         return self._guard(read)
+
+    def changes_since(self, version: int) -> ChangeSet | None:
+        found = self._guard(lambda: self._read(cypher.meta_changes_since(), since=version))
+        if not found:
+            return None
+        entries = [(int(v), keys) for v, keys in found[0]["entries"]]
+        return merge_log(entries, version, int(found[0]["current"]))
 
     def version(self) -> int:
         records = self._guard(lambda: self._read(cypher.meta_get()))

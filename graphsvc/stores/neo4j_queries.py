@@ -36,7 +36,9 @@ __all__ = [
     "list_nodes",
     "list_nodes_total",
     "meta_bump_version",
+    "meta_changes_since",
     "meta_get",
+    "meta_log_change",
     "meta_read",
     "meta_set_pending",
     "meta_set_version",
@@ -114,6 +116,30 @@ def meta_get() -> str:
 
 def meta_bump_version() -> str:
     return f"MATCH (m:{META_LABEL} {{id: 'graphsvc'}}) SET m.version = m.version + 1"
+
+
+def meta_log_change() -> str:
+    """The change-log entry of the version just raised (``$keys`` null: everything), and the
+    oldest entries pruned (``$kept`` are kept). Entries are meta nodes: not data, not counted.
+    """
+    return (
+        f"MATCH (m:{META_LABEL} {{id: 'graphsvc'}}) "
+        f"MERGE (c:{META_LABEL} {{id: 'change:' + toString(m.version)}}) "
+        "SET c.kind = 'change', c.version = m.version, c.keys = $keys "
+        f"WITH m MATCH (old:{META_LABEL} {{kind: 'change'}}) "
+        "WHERE old.version <= m.version - $kept DELETE old"
+    )
+
+
+def meta_changes_since() -> str:
+    """The graph version and the change-log entries after ``$since`` up to it."""
+    return (
+        f"MATCH (m:{META_LABEL} {{id: 'graphsvc'}}) "
+        f"OPTIONAL MATCH (c:{META_LABEL} {{kind: 'change'}}) "
+        "WHERE c.version > $since AND c.version <= m.version "
+        "RETURN m.version AS current, "
+        "collect(CASE WHEN c IS NULL THEN null ELSE [c.version, c.keys] END) AS entries"
+    )
 
 
 def meta_set_version() -> str:

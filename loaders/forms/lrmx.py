@@ -12,6 +12,9 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import defusedxml.ElementTree as defused
+from defusedxml import DefusedXmlException
+
 from graphsvc.form_layout import FAMILY_ELEMENTS
 from loaders.forms.record import FamilyEntry, FormProblem, FormRecord, FormUnreadable
 
@@ -35,7 +38,12 @@ def read_lrmx_bytes(data: bytes, source: str) -> FormRecord:
         raise FormUnreadable(FormProblem(source, None, None, "文件为空，不是任免审批表"))
     data = _as_utf8(data)
     try:
-        root = ET.fromstring(data)
+        # defusedxml: no DTD at all (forms have none), so no entity can expand or fetch.
+        root = defused.fromstring(data, forbid_dtd=True)
+    except DefusedXmlException:
+        raise FormUnreadable(
+            FormProblem(source, None, None, "文件含有DTD或实体声明，出于安全原因拒绝读取")
+        ) from None
     except ET.ParseError as error:
         line, column = error.position
         reason = (

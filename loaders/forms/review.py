@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from graphsvc.exports import safe_row
+
 __all__ = ["ImportReport", "write_review_xlsx"]
 
 
@@ -31,6 +33,15 @@ class ImportReport:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    def sentence(self) -> str:
+        """What the import did, in one Chinese sentence (the CLI's line, the API's message)."""
+        c = self.cadres
+        return (
+            f"{self.files} 个文件：干部新建 {c['created']}、更新 {c['updated']}、"
+            f"未变 {c['unchanged']}；已匹配 {len(self.matched)}，新建待核实 "
+            f"{len(self.created)}，存疑 {len(self.ambiguous)}，提示 {len(self.warnings)}"
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -95,7 +106,7 @@ def write_review_xlsx(report: ImportReport, path: Path) -> Path:
         ("是否已写入", "是" if report.written else "否"),
     ]
     for row in rows:
-        summary.append(list(row))
+        summary.append(safe_row(row))
     for key, title, columns in _SHEETS:
         sheet = book.create_sheet(title)
         sheet.append([label for _, label in columns])
@@ -103,10 +114,10 @@ def write_review_xlsx(report: ImportReport, path: Path) -> Path:
             cell.font = Font(bold=True)
         for item in getattr(report, key):
             sheet.append(
-                [
+                safe_row(
                     "、".join(map(str, value)) if isinstance(value, list) else value
                     for value in (item.get(name) for name, _ in columns)
-                ]
+                )
             )
         for column, width in zip("ABCDEF", (40, 12, 30, 24, 30, 40), strict=False):
             sheet.column_dimensions[column].width = width

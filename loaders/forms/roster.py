@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from loaders.forms.record import FormProblem, FormRecord, FormUnreadable
+from loaders.tables import SourceError, open_workbook
 
 __all__ = ["ROSTER_COLUMNS", "RosterRead", "read_roster", "roster_date"]
 
@@ -157,19 +158,22 @@ def read_roster(path: Path) -> RosterRead:
     FormUnreadable
         The file cannot be opened as a workbook, or no sheet has a 姓名 column.
     """
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a damaged file
+    try:  # within the reading limits, damage said in Chinese (loaders.tables)
+        book = open_workbook(path)
+    except SourceError as error:
         raise FormUnreadable(
-            FormProblem(str(path), None, None, f"无法作为 .xlsx 花名册打开：{error}")
+            FormProblem(str(path), None, None, f"无法作为 .xlsx 花名册打开：{error.reason}")
         ) from None
     result = RosterRead()
     found = False
     try:
         for sheet in book.worksheets:
-            rows = [list(values) for values in sheet.iter_rows(values_only=True)]
+            try:
+                rows = [list(values) for values in sheet.iter_rows(values_only=True)]
+            except Exception:  # a part that breaks only once it is read
+                raise FormUnreadable(
+                    FormProblem(f"{path}[{sheet.title}]", None, None, "工作表已损坏，无法读取")
+                ) from None
             source = f"{path}[{sheet.title}]"
             start = next(
                 (i for i, cells in enumerate(rows[:15]) if _header_score(cells) >= 3), None

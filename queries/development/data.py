@@ -3,12 +3,13 @@
 Builds on the selection context (posts, holders, cadre records, units,
 specialties) and adds what only these analyses read: mentors and pairings,
 pools and memberships, and every cadre's status (mentors who left are still
-named in pairings).
+named in pairings). After a write, :meth:`DevelopmentData.patched` reads again only
+what the write changed (the context's records through ``queries.selection.follow``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
@@ -16,11 +17,13 @@ from typing import Any, Literal
 import numpy as np
 import pyarrow as pa
 
+from graphsvc.changes import ChangeSet, Patched
 from graphsvc.dates import months_between
 from graphsvc.snapshot import Snapshot, node_dicts, pylist, snapshot_of
 from graphsvc.stores.base import GraphStore
 from graphsvc.vocab import LEVEL_ORDER, Level
 from queries.selection.candidates import SelectionContext
+from queries.selection.follow import patched_context
 from queries.selection.policy import SelectionPolicy
 from queries.selection.records import (
     CadreRecord,
@@ -42,6 +45,10 @@ class Pairing:
     mentee_id: str
     start: date
     end: date | None
+    end_reason: str | None = None
+    recorded_by: str | None = None
+    recorded_on: date | None = None
+    ended_by: str | None = None
 
     def current(self, as_of: date) -> bool:
         return self.start <= as_of and (self.end is None or self.end > as_of)
@@ -56,6 +63,9 @@ class PoolStay:
     start: date
     end: date | None
     exit_reason: str | None
+    entry_reason: str | None = None
+    recorded_by: str | None = None
+    ended_by: str | None = None
 
     def current(self, as_of: date) -> bool:
         return self.start <= as_of and (self.end is None or self.end > as_of)
@@ -88,6 +98,11 @@ class DevelopmentData:
     memo: dict[Any, Any] = field(default_factory=dict)  # figures several analyses share
     # The snapshot the data was read from (None: read from the store row by row).
     _snapshot: Snapshot | None = field(default=None, repr=False)
+    # Cadres read again since the snapshot (patched): their rows come from their records.
+    _fresh: frozenset[str] = field(default=frozenset(), repr=False)
+    # Per unit (units never change in a patch: a changed unit reads the data whole).
+    _branches: dict[str, str | None] = field(default_factory=dict, repr=False)
+    _distances: dict[tuple[str, str], int | None] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(
@@ -97,24 +112,26 @@ class DevelopmentData:
         policy: SelectionPolicy,
         as_of: date,
         source: Literal["snapshot", "store"] = "snapshot",
+        context: SelectionContext | None = None,
     ) -> DevelopmentData:
         """What the development analyses read, from the store's columnar snapshot.
 
         ``source="store"`` reads the store row by row instead (the snapshot must equal it).
+        ``context``: the selection context of the same store, policy and day, when one is
+        read already (the service shares its own).
         """
-        context = SelectionContext.load(store, policy=policy, as_of=as_of, source=source)
-        fields = ["name", "status", "birth", "gender", "level", "channel", "work_start"]
+        if context is None:
+            context = SelectionContext.load(store, policy=policy, as_of=as_of, source=source)
+        fields = list(_CADRE_FIELDS)
         snap: Snapshot | None = None
         if source == "store":
-            cadres = {c["id"]: c for c in store.iter_nodes("Cadre", [*fields, "recruit_date"])}
+            cadres = {c["id"]: c for c in store.iter_nodes("Cadre", fields)}
             pairings = [
-                Pairing(mentor_id, mentee_id, props["start"], props.get("end"))
+                Pairing(mentor_id, mentee_id, *_props(props, _PAIRING_FIELDS))
                 for mentor_id, mentee_id, props in store.iter_edges("MENTORS")
             ]
             stays = [
-                PoolStay(
-                    cadre_id, pool_id, props["start"], props.get("end"), props.get("exit_reason")
-                )
+                PoolStay(cadre_id, pool_id, *_props(props, _STAY_FIELDS))
                 for cadre_id, pool_id, props in store.iter_edges("IN_POOL")
             ]
             mentors = {m["id"]: m for m in store.iter_nodes("Mentor")}
@@ -124,29 +141,9 @@ class DevelopmentData:
             unit_of = {}
         else:
             snap = snapshot_of(store)
-            cadres = {
-                c["id"]: c
-                for c in node_dicts(snap.nodes("Cadre"), fields=[*fields, "recruit_date"])
-            }
-            mentoring = snap.edges("MENTORS")
-            pairings = [
-                Pairing(*row)
-                for row in zip(
-                    *(pylist(mentoring.column(n)) for n in ("src", "dst", "start", "end")),
-                    strict=True,
-                )
-            ]
-            pooled = snap.edges("IN_POOL")
-            stays = [
-                PoolStay(*row)
-                for row in zip(
-                    *(
-                        pylist(pooled.column(n))
-                        for n in ("src", "dst", "start", "end", "exit_reason")
-                    ),
-                    strict=True,
-                )
-            ]
+            cadres = {c["id"]: c for c in node_dicts(snap.nodes("Cadre"), fields=fields)}
+            pairings = [Pairing(*row) for row in _rows(snap.edges("MENTORS"), _PAIRING_FIELDS)]
+            stays = [PoolStay(*row) for row in _rows(snap.edges("IN_POOL"), _STAY_FIELDS)]
             mentors = {m["id"]: m for m in node_dicts(snap.nodes("Mentor"))}
             pools = {p["id"]: p for p in node_dicts(snap.nodes("Pool"))}
             trainings = node_dicts(snap.nodes("Training"))
@@ -164,6 +161,68 @@ class DevelopmentData:
             _unit_of=unit_of if source == "snapshot" else {},
             _snapshot=snap,
         )
+
+    def patched(self, store: GraphStore, changes: ChangeSet) -> Patched | None:
+        """This data brought to the store's version by reading again what ``changes``
+        touched (a new object; this one is left as it was); None when its context cannot
+        be patched (see :func:`queries.selection.follow.patched_context`)."""
+        moved = patched_context(self.context, store, changes)
+        if moved is None:
+            return None
+        changed = set(moved.changed)
+        mentors = self.mentors
+        cadres = self.cadres
+        if changes.node_ids("Cadre"):
+            found = store.get_nodes("Cadre", changes.node_ids("Cadre"))
+            cadres = _replaced(
+                cadres, {c: _fields(node, _CADRE_FIELDS) for c, node in found.items()}
+            )
+            changed |= found.keys()
+        if changes.node_ids("Mentor"):
+            mentors = _replaced(mentors, store.get_nodes("Mentor", changes.node_ids("Mentor")))
+        pools = self.pools
+        if changes.node_ids("Pool"):
+            pools = _replaced(pools, store.get_nodes("Pool", changes.node_ids("Pool")))
+        pairings = self.pairings
+        if changes.edge_ends("MENTORS"):
+            pairs = changes.edge_ends("MENTORS")
+            fresh = [
+                Pairing(mentor_id, mentee_id, *_props(edge.props, _PAIRING_FIELDS))
+                for mentor_id, mentee_id in sorted(pairs)
+                for edge in store.edges_of("Mentor", mentor_id)
+                if edge.type == "MENTORS" and edge.other_id == mentee_id
+            ]
+            kept = [p for p in pairings if (p.mentor_id, p.mentee_id) not in pairs]
+            pairings = sorted(kept + fresh, key=lambda p: (p.mentee_id, p.start, p.mentor_id))
+            changed |= {mentee for _, mentee in pairs}
+        stays = self.stays
+        if changes.edge_ends("IN_POOL"):
+            members = {cadre_id for cadre_id, _ in changes.edge_ends("IN_POOL")}
+            fresh_stays = [
+                PoolStay(cadre_id, edge.other_id, *_props(edge.props, _STAY_FIELDS))
+                for cadre_id in sorted(members)
+                for edge in store.edges_of("Cadre", cadre_id)
+                if edge.type == "IN_POOL" and edge.direction == "out"
+            ]
+            kept_stays = [stay for stay in stays if stay.cadre_id not in members]
+            stays = sorted(kept_stays + fresh_stays, key=lambda s: (s.cadre_id, s.start))
+        unit_of = {c: u for c, u in self._unit_of.items() if c not in moved.changed}
+        patched = DevelopmentData(
+            context=moved.value,
+            cadres=cadres,
+            mentors=mentors,
+            pairings=pairings,
+            pools=pools,
+            stays=stays,
+            trainings=_patched_nodes(self.trainings, store, "Training", changes),
+            projects=_patched_nodes(self.projects, store, "Project", changes),
+            _unit_of=unit_of,
+            _snapshot=self._snapshot,
+            _fresh=self._fresh | moved.changed,
+            _branches=self._branches,
+            _distances=self._distances,
+        )
+        return Patched(patched, frozenset(changed))
 
     # -- shortcuts ----------------------------------------------------------
 
@@ -224,24 +283,31 @@ class DevelopmentData:
         """
         if not unit_id:
             return None
-        far = set(self.policy.mentoring.far_unit_kinds)
-        chain = [unit_id, *self.units.ancestors(unit_id)]
-        for index, current in enumerate(chain):
-            if self.units.kind(current) in far:
-                return chain[index - 1] if index > 0 else current
-        return chain[-1]
+        # Asked for every cadre's unit (a province's 300,000): worked out once per unit.
+        if unit_id not in self._branches:
+            far = set(self.policy.mentoring.far_unit_kinds)
+            chain = [unit_id, *self.units.ancestors(unit_id)]
+            found = chain[-1]
+            for index, current in enumerate(chain):
+                if self.units.kind(current) in far:
+                    found = chain[index - 1] if index > 0 else current
+                    break
+            self._branches[unit_id] = found
+        return self._branches[unit_id]
 
     def unit_distance(self, a: str | None, b: str | None) -> int | None:
         """Hops between two units through their lowest common ancestor (``None``: unknown)."""
         if not a or not b:
             return None
-        up_a = [a, *self.units.ancestors(a)]
-        up_b = [b, *self.units.ancestors(b)]
-        depth_b = {unit: depth for depth, unit in enumerate(up_b)}
-        for depth_a, unit in enumerate(up_a):
-            if unit in depth_b:
-                return depth_a + depth_b[unit]
-        return None
+        key = (a, b)
+        if key not in self._distances:
+            up_a = [a, *self.units.ancestors(a)]
+            up_b = [b, *self.units.ancestors(b)]
+            depth_b = {unit: depth for depth, unit in enumerate(up_b)}
+            self._distances[key] = next(
+                (depth_a + depth_b[u] for depth_a, u in enumerate(up_a) if u in depth_b), None
+            )
+        return self._distances[key]
 
     def in_pool(self, cadre_id: str, on: date | None = None) -> bool:
         day = on or self.as_of
@@ -260,12 +326,38 @@ class DevelopmentData:
         """
         ids = list(cadre_ids)
         if self._snapshot is None:
-            chosen = [self.records[c] for c in ids]
-            return MemberFacts(
-                cadre_ids=ids,
-                education=[record.cadre.get("education") for record in chosen],
-                specialties=[frozenset(record.specialties) for record in chosen],
+            return self._member_facts_from_records(ids)
+        if self._fresh.isdisjoint(ids):
+            return self._member_facts_from_snapshot(ids)
+        # Patched since the snapshot: the cadres read again come from their records.
+        old = [c for c in ids if c not in self._fresh]
+        parts = (
+            self._member_facts_from_snapshot(old),
+            self._member_facts_from_records([c for c in ids if c in self._fresh]),
+        )
+        by_id = {
+            cadre_id: (education, specialties)
+            for part in parts
+            for cadre_id, education, specialties in zip(
+                part.cadre_ids, part.education, part.specialties, strict=True
             )
+        }
+        return MemberFacts(
+            cadre_ids=ids,
+            education=[by_id[c][0] for c in ids],
+            specialties=[by_id[c][1] for c in ids],
+        )
+
+    def _member_facts_from_records(self, ids: list[str]) -> MemberFacts:
+        chosen = [self.records[c] for c in ids]
+        return MemberFacts(
+            cadre_ids=ids,
+            education=[record.cadre.get("education") for record in chosen],
+            specialties=[frozenset(record.specialties) for record in chosen],
+        )
+
+    def _member_facts_from_snapshot(self, ids: list[str]) -> MemberFacts:
+        assert self._snapshot is not None
         graph = SnapshotGraph.of(self._snapshot)
         rows = np.asarray([graph.cadre_row[c] for c in ids], dtype=np.int64)
         cadres = self._snapshot.nodes("Cadre")
@@ -283,6 +375,65 @@ class DevelopmentData:
             education=education,
             specialties=[frozenset(found.get(row, ())) for row in rows.tolist()],
         )
+
+
+_CADRE_FIELDS = (
+    "name",
+    "status",
+    "birth",
+    "gender",
+    "level",
+    "channel",
+    "work_start",
+    "recruit_date",
+)
+
+
+def _fields(node: dict[str, Any], names: Sequence[str]) -> dict[str, Any]:
+    """A node's properties among ``names`` (and its id), as the snapshot reads them."""
+    return {name: value for name, value in node.items() if name in names} | {"id": node["id"]}
+
+
+def _replaced(
+    found: dict[str, dict[str, Any]], fresh: dict[str, dict[str, Any]]
+) -> dict[str, dict[str, Any]]:
+    """``found`` with ``fresh`` in place (a new dict, in id order as it was read)."""
+    merged = {**found, **fresh}
+    if fresh.keys() <= found.keys():
+        return merged
+    return dict(sorted(merged.items()))
+
+
+# The properties of a pairing and a pool stay after their two ends, in the dataclasses' order.
+_PAIRING_FIELDS = ("start", "end", "end_reason", "recorded_by", "recorded_on", "ended_by")
+_STAY_FIELDS = ("start", "end", "exit_reason", "entry_reason", "recorded_by", "ended_by")
+
+
+def _props(props: Mapping[str, Any], fields: Sequence[str]) -> tuple[Any, ...]:
+    return tuple(props.get(n) for n in fields)
+
+
+def _rows(table: pa.Table, fields: Sequence[str]) -> Iterator[tuple[Any, ...]]:
+    """``src``, ``dst`` and ``fields`` of each edge; a property the snapshot lacks (one
+    written before the model had it) reads as missing."""
+    columns = [
+        pylist(table.column(n)) if n in table.column_names else [None] * table.num_rows
+        for n in ("src", "dst", *fields)
+    ]
+    return zip(*columns, strict=True)
+
+
+def _patched_nodes(
+    nodes: list[dict[str, Any]], store: GraphStore, label: str, changes: ChangeSet
+) -> list[dict[str, Any]]:
+    """``nodes`` (by id) with those of ``label`` that ``changes`` touched read again."""
+    touched = changes.node_ids(label)
+    if not touched:
+        return nodes
+    found = store.get_nodes(label, touched)
+    kept = [node for node in nodes if node["id"] not in touched]
+    fresh = [{**node, "id": node_id} for node_id, node in found.items()]
+    return sorted(kept + fresh, key=lambda node: str(node["id"]))
 
 
 def _units_of_cadres(snap: Snapshot, context: SelectionContext) -> dict[str, str | None]:

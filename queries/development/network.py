@@ -27,7 +27,13 @@ import networkx as nx
 
 from graphsvc.dates import add_months
 from queries.development.data import DevelopmentData
-from queries.development.results import Bridge, Community, NetworkResult, QuietPerformer
+from queries.development.results import (
+    Bridge,
+    Community,
+    CommunityMember,
+    NetworkResult,
+    QuietPerformer,
+)
 
 __all__ = ["collaboration_graph", "network_analysis", "participation_coefficient"]
 
@@ -104,7 +110,7 @@ def network_analysis(*, data: DevelopmentData, graph: nx.Graph | None = None) ->
     Returns
     -------
     dict
-        ``nodes``, ``edges``, ``communities`` (size and main units),
+        ``nodes``, ``edges``, ``communities`` (size, main units and members),
         ``bridges``, ``quiet_performers``, ``measures`` (how each is measured).
     """
     policy = data.policy.network
@@ -127,6 +133,13 @@ def network_analysis(*, data: DevelopmentData, graph: nx.Graph | None = None) ->
     community_rows: list[Community] = []
     for index, group in enumerate(communities):
         units = Counter(data.units.name(data.branch(data.unit_of(c))) for c in group)
+        members: list[CommunityMember] = sorted(
+            (
+                {"cadre_id": c, "name": data.name(c), "unit_name": data.units.name(data.unit_of(c))}
+                for c in group
+            ),
+            key=lambda m: (m["unit_name"] or "", m["name"], m["cadre_id"]),
+        )
         community_rows.append(
             {
                 "community": index,
@@ -135,6 +148,7 @@ def network_analysis(*, data: DevelopmentData, graph: nx.Graph | None = None) ->
                     f"{unit}({n})"
                     for unit, n in sorted(units.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
                 ],
+                "members": members,
             }
         )
     bridges: list[Bridge] = []

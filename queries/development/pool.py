@@ -31,11 +31,11 @@ _GRADE_VALUE = GRADE_STEPS
 _RESULT_VALUE = {"优秀": 1.0, "良好": 0.6, "合格": 0.3}
 
 
+_AGE_BANDS = ((30, "30岁以下"), (35, "30-34岁"), (40, "35-39岁"), (None, "40岁及以上"))
+
+
 def _age_band(age: float) -> str:
-    for limit, label in ((30, "30岁以下"), (35, "30-34岁"), (40, "35-39岁")):
-        if age < limit:
-            return label
-    return "40岁及以上"
+    return next(label for limit, label in _AGE_BANDS if limit is None or age < limit)
 
 
 def _strength(record: CadreRecord, grades: list[tuple[int, str]]) -> float:
@@ -63,7 +63,9 @@ def _composition(data: DevelopmentData, members: set[str]) -> dict[str, dict[str
         composition["unit_kind"][str(data.units.kind(data.unit_of(cadre_id)))] += 1
         for category in _categories(data, record):
             composition["specialty"][category] += 1
-    return {key: dict(sorted(c.items())) for key, c in composition.items()}
+    found = {key: dict(sorted(c.items())) for key, c in composition.items()}
+    found["age"] = {label: found["age"][label] for _, label in _AGE_BANDS if label in found["age"]}
+    return found  # age bands youngest first, the rest by name
 
 
 def _person(data: DevelopmentData, cadre_id: str) -> PoolPerson:

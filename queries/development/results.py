@@ -17,6 +17,7 @@ __all__ = [
     "BelowHours",
     "BelowRegulation",
     "Bridge",
+    "CommunityMember",
     "CountyBelowRegulation",
     "CoverageGroup",
     "CoverageResult",
@@ -24,6 +25,7 @@ __all__ = [
     "MentorGaps",
     "MentorLoad",
     "NetworkResult",
+    "PairingEntry",
     "PairingRow",
     "PathAction",
     "PathMentor",
@@ -39,13 +41,17 @@ __all__ = [
     "PoolExit",
     "PoolPerson",
     "PoolResult",
+    "PoolStayEntry",
     "PoolYear",
     "QuietPerformer",
     "RecommendationResult",
     "TargetYear",
     "TargetsResult",
+    "TeamDetail",
     "TeamMember",
+    "TeamMemberDetail",
     "TeamRow",
+    "TeamVacancy",
     "TeamsResult",
     "TrainingResult",
     "TrainingRow",
@@ -344,10 +350,17 @@ class TrainingResult(TypedDict):
 # ------------------------------------------------------------------ network
 
 
+class CommunityMember(TypedDict):
+    cadre_id: CadreId
+    name: str
+    unit_name: str | None
+
+
 class Community(TypedDict):
     community: int
     size: int
     main_units: list[str]
+    members: list[CommunityMember]  # by unit, then name
 
 
 class Bridge(TypedDict):
@@ -414,6 +427,82 @@ class TargetsResult(TypedDict):
     as_of: str
     targets: dict[str, float | int | None]
     years: list[TargetYear]
+
+
+# ------------------------------------------------------------------ ledger and team page
+
+
+class PairingEntry(TypedDict):
+    """A pairing as recorded (导师结对记录); ``state``: current, ended, undone, planned."""
+
+    mentor_id: str
+    mentor_name: str | None
+    mentor_kind: str | None
+    mentor_cadre_id: CadreId | None
+    mentee_id: CadreId
+    mentee_name: str
+    mentee_unit: str | None
+    start: str
+    end: str | None
+    end_reason: str | None
+    state: str
+    recorded_by: str | None
+    recorded_on: str | None
+    ended_by: str | None
+
+
+class PoolStayEntry(TypedDict):
+    """A stay in a pool (入库记录), current or ended, with its reasons."""
+
+    cadre_id: CadreId
+    name: str
+    pool_id: str
+    pool_name: str | None
+    unit_name: str | None
+    age: float | None
+    birth: str | None
+    level: str | None
+    channel: str | None
+    active: bool
+    start: str
+    end: str | None
+    current: bool
+    entry_reason: str | None
+    exit_reason: str | None
+    recorded_by: str | None
+    ended_by: str | None
+
+
+class TeamMemberDetail(TypedDict):
+    cadre_id: CadreId
+    name: str
+    gender: str | None
+    birth: str | None
+    age: float | None
+    post_id: str
+    post_name: str | None
+    principal: bool
+    level: str | None
+    rank: str | None
+    retires: str | None
+    retiring_soon: bool  # within the teams policy's horizon
+
+
+class TeamVacancy(TypedDict):
+    post_id: str
+    post_name: str | None
+    level: str | None
+
+
+class TeamDetail(TypedDict):
+    """One leadership team (领导班子): its members post by post and its vacant posts."""
+
+    as_of: str
+    unit_id: str
+    unit_name: str
+    unit_kind: str | None
+    members: list[TeamMemberDetail]
+    vacancies: list[TeamVacancy]
 
 
 # ------------------------------------------------------------------ paths and the pipeline

@@ -26,15 +26,18 @@ from graphsvc.dates import add_months
 from graphsvc.vocab import EDUCATION_ORDER, Education
 from queries.development.data import DevelopmentData
 from queries.development.results import (
+    TeamDetail,
     TeamMember,
+    TeamMemberDetail,
     TeamRetiring,
     TeamRow,
     TeamsResult,
     TeamsSummary,
+    TeamVacancy,
 )
 from queries.selection.candidates import needed_categories
 
-__all__ = ["FLAG_WEIGHTS", "team_structure"]
+__all__ = ["FLAG_WEIGHTS", "team_detail", "team_structure"]
 
 # How much each flag weighs when ranking teams for adjustment.
 FLAG_WEIGHTS = {
@@ -190,3 +193,59 @@ def team_structure(*, data: DevelopmentData) -> TeamsResult:
         "flagged": {f: flag_counts[f] for f in _FLAG_NAMES},
     }
     return {"as_of": as_of.isoformat(), "summary": summary, "teams": teams}
+
+
+def team_detail(*, data: DevelopmentData, unit_id: str) -> TeamDetail | None:
+    """One unit's leadership team, post by post: who holds each team post (age, 职级,
+    retirement date) and which team posts are vacant; ``None`` for an unknown unit.
+
+    Parameters
+    ----------
+    data : DevelopmentData
+    unit_id : str
+        The unit whose team (its own team posts, not its sub-units') is wanted.
+    """
+    if unit_id not in data.units.units:
+        return None
+    context = data.context
+    horizon = add_months(data.as_of, round(data.policy.teams.retire_within_years * 12))
+    posts = sorted(
+        (p for p in context.posts.values() if p.get("team_member") and p.get("unit_id") == unit_id),
+        key=lambda p: (not p.get("principal"), str(p["id"])),
+    )
+    members: list[TeamMemberDetail] = []
+    vacancies: list[TeamVacancy] = []
+    for post in posts:
+        holders = sorted(c for c in context.holders.get(post["id"], set()) if c in data.records)
+        if not holders:
+            vacancies.append(
+                {"post_id": post["id"], "post_name": post.get("name"), "level": post.get("level")}
+            )
+        for cadre_id in holders:
+            cadre = data.records[cadre_id].cadre
+            retires = data.retirement_date(cadre_id)
+            age = data.age(cadre_id)
+            members.append(
+                {
+                    "cadre_id": cadre_id,
+                    "name": data.name(cadre_id),
+                    "gender": cadre.get("gender"),
+                    "birth": cadre["birth"].isoformat() if cadre.get("birth") else None,
+                    "age": round(age, 1) if age is not None else None,
+                    "post_id": post["id"],
+                    "post_name": post.get("name"),
+                    "principal": bool(post.get("principal")),
+                    "level": cadre.get("level"),
+                    "rank": cadre.get("rank"),
+                    "retires": retires.isoformat() if retires else None,
+                    "retiring_soon": retires is not None and retires <= horizon,
+                }
+            )
+    return {
+        "as_of": data.as_of.isoformat(),
+        "unit_id": unit_id,
+        "unit_name": data.units.name(unit_id),
+        "unit_kind": data.units.kind(unit_id),
+        "members": members,
+        "vacancies": vacancies,
+    }

@@ -387,6 +387,19 @@ def network_report(result: NetworkResult) -> Report:
             ),
         ),
         Section(
+            "社区成员",
+            [
+                {
+                    "社区": c["community"],
+                    "干部编号": m["cadre_id"],
+                    "姓名": m["name"],
+                    "单位": m["unit_name"],
+                }
+                for c in communities
+                for m in c["members"]
+            ],
+        ),
+        Section(
             "桥梁人物",
             [
                 {

@@ -18,7 +18,24 @@ matplotlib.use("Agg")  # no display: render to memory
 import matplotlib.pyplot as plt
 import pandas as pd
 
-__all__ = ["CHART_FONTS", "REPORT_SUFFIXES", "Chart", "Report", "Section", "write_report"]
+from queries.reports.sheets import (
+    SheetColumn,
+    new_workbook,
+    put,
+    sheet_name,
+    workbook_bytes,
+    write_table,
+)
+
+__all__ = [
+    "CHART_FONTS",
+    "REPORT_SUFFIXES",
+    "Chart",
+    "Report",
+    "Section",
+    "write_report",
+    "write_report_bytes",
+]
 
 # The reader's browser draws the chart text, so name fonts that browsers resolve to a CJK
 # font on Linux, Windows and macOS; matplotlib measures with the first one installed here.
@@ -135,8 +152,12 @@ def _html(report: Report) -> str:
         f"<style>body{{font-family:{_CSS_FONTS};margin:2em;"
         "color:#222}table{border-collapse:collapse;margin:1em 0;font-size:14px}"
         "th,td{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}"
-        "th{background:#f3f3f3}h1{color:#922B21}figure{margin:1em 0}"
-        "figure svg{max-width:100%;height:auto}</style></head><body>",
+        "th{background:#f3f3f3;white-space:nowrap}td{min-width:4.5em;word-break:keep-all;"
+        "overflow-wrap:anywhere}h1{color:#922B21}figure{margin:1em 0}"
+        "figure svg{max-width:100%;height:auto}"
+        "@page{size:A4 landscape;margin:12mm}"
+        "@media print{body{margin:0;font-size:12px}table{font-size:11px}"
+        "thead{display:table-header-group}tr{break-inside:avoid}}</style></head><body>",
         f"<h1>{html.escape(report.title)}</h1>",
     ]
     if report.summary:
@@ -151,71 +172,136 @@ def _html(report: Report) -> str:
             parts.append(f"<figure>{section.chart.svg()}</figure>")
         if section.rows:
             frame = pd.DataFrame(section.rows)
-            parts.append(frame.to_html(index=False, escape=True, border=0))
+            parts.append(frame.to_html(index=False, escape=True, border=0, na_rep=""))
         else:
             parts.append("<p>（无）</p>")
     parts.append("</body></html>")
     return "\n".join(parts)
 
 
-def _xlsx_chart(sheet: Any, chart: Chart, column: int) -> None:
-    """A native Excel bar chart beside the table, fed from two columns written for it."""
+def _display_width(value: Any) -> int:
+    """Characters a cell needs: a Chinese character is two wide."""
+    text = "" if value is None else str(value)
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _columns(frame: pd.DataFrame) -> list[SheetColumn]:
+    """Each column's header and a width fitted to its longest cell (long text wraps)."""
+    columns = []
+    for name in frame.columns:
+        widest = max(
+            [_display_width(name)] + [_display_width(v) for v in frame[name].head(300).tolist()]
+        )
+        columns.append(SheetColumn(str(name), min(max(widest + 2, 6), 50), wrap=widest > 48))
+    return columns
+
+
+def _cell_value(value: Any) -> Any:
+    """A value as an .xlsx cell takes it: numbers and text; lists joined; NaN empty."""
+    if isinstance(value, list | tuple | set):
+        return "；".join(str(v) for v in value)
+    if isinstance(value, float) and value != value:
+        return None
+    if isinstance(value, int | float | str) or value is None:
+        return value
+    return str(value)
+
+
+def _xlsx_chart(sheet: Any, data_sheet: Any, chart: Chart, anchor_column: int) -> None:
+    """A native Excel bar chart beside the table, fed from two columns of ``data_sheet``
+    (the chart's figures are kept there, so the table has no helper columns)."""
     from openpyxl.chart import BarChart, Reference
 
-    sheet.cell(row=1, column=column, value="")
-    sheet.cell(row=1, column=column + 1, value=chart.xlabel or chart.title)
+    first = data_sheet.max_row + 2 if data_sheet.max_row > 1 else 1
+    put(data_sheet, first, 1, chart.title)
+    put(data_sheet, first, 2, chart.xlabel or chart.title)
     for offset, (label, value) in enumerate(zip(chart.labels, chart.values, strict=True)):
-        sheet.cell(row=offset + 2, column=column, value=str(label))
-        sheet.cell(row=offset + 2, column=column + 1, value=float(value))
+        put(data_sheet, first + offset + 1, 1, str(label))
+        put(data_sheet, first + offset + 1, 2, float(value))
     series = 1
-    if chart.second is not None:
+    if chart.second is not None:  # a second series in the next column
         name, other = chart.second
         series = 2
-        sheet.cell(row=1, column=column + 2, value=name)
+        put(data_sheet, first, 3, name)
         for offset, value in enumerate(other):
-            sheet.cell(row=offset + 2, column=column + 2, value=float(value))
+            put(data_sheet, first + offset + 1, 3, float(value))
+    last = first + len(chart.labels)
+    data_sheet.column_dimensions["A"].width = 30
     bars = BarChart()
     bars.type = "bar"
     bars.title = chart.title
     if series == 1:
         bars.legend = None
     bars.height = max(7.5, 0.5 * len(chart.labels) * series + 2)
-    last = len(chart.labels) + 1
     bars.add_data(
-        Reference(sheet, min_col=column + 1, max_col=column + series, min_row=1, max_row=last),
+        Reference(data_sheet, min_col=2, max_col=1 + series, min_row=first, max_row=last),
         titles_from_data=True,
     )
-    bars.set_categories(Reference(sheet, min_col=column, min_row=2, max_row=last))
-    sheet.add_chart(bars, sheet.cell(row=2, column=column + 2 + series).coordinate)
+    bars.set_categories(Reference(data_sheet, min_col=1, min_row=first + 1, max_row=last))
+    sheet.add_chart(bars, sheet.cell(row=2, column=anchor_column).coordinate)
+
+
+def _workbook(report: Report) -> bytes:
+    """The report as an .xlsx: a sheet per section (header frozen, widths, A4 set-up), its
+    chart beside the table; the charts' figures on the last sheet, 图表数据."""
+    book = new_workbook()
+    summary = pd.DataFrame({"说明": [report.title, *report.summary]})
+    write_table(
+        book,
+        "概要",
+        title=None,
+        columns=_columns(summary),
+        rows=summary.itertuples(index=False, name=None),
+        landscape=False,
+    )
+    charts: list[tuple[Any, Chart, int]] = []
+    for index, section in enumerate(report.sections, start=1):
+        frame = pd.DataFrame(section.rows or [{"": "（无）"}])
+        sheet = write_table(
+            book,
+            f"{index}-{section.title}",
+            title=None,
+            columns=_columns(frame),
+            rows=([_cell_value(v) for v in row] for row in frame.itertuples(index=False)),
+        )
+        if section.chart is not None:
+            charts.append((sheet, section.chart, len(frame.columns) + 2))
+    if charts:
+        data_sheet = book.create_sheet(sheet_name("图表数据", book.sheetnames))
+        for sheet, chart, column in charts:
+            _xlsx_chart(sheet, data_sheet, chart, column)
+    return workbook_bytes(book)
 
 
 REPORT_SUFFIXES = (".xlsx", ".html", ".pdf")
 
 
+def write_report_bytes(report: Report, fmt: str) -> bytes:
+    """The report as the bytes of an ``xlsx``, ``html`` or ``pdf`` file (a download; the
+    PDF is the HTML page printed by Chromium, as the forms are: ``PdfUnavailable``
+    without it)."""
+    if fmt == "html":
+        return _html(report).encode("utf-8")
+    if fmt == "xlsx":
+        return _workbook(report)
+    if fmt == "pdf":
+        import tempfile
+
+        from queries.forms.pdf import html_to_pdf
+
+        with tempfile.TemporaryDirectory() as folder:
+            return html_to_pdf(_html(report), Path(folder) / "report.pdf").read_bytes()
+    raise ValueError(f"报告只能写成 .xlsx、.html 或 .pdf 文件，而不是 .{fmt}")
+
+
 def write_report(report: Report, path: Path) -> Path:
     """Write ``report`` to ``path``: ``.xlsx`` (a sheet per section, charts as native Excel
     charts), ``.html`` (one page, charts as inline SVG whose text the browser draws) or
-    ``.pdf`` (that page printed by Chromium, as the forms are; ``PdfUnavailable`` without
-    it)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    ``.pdf`` (that page printed)."""
     suffix = path.suffix.lower()
-    if suffix == ".html":
-        path.write_text(_html(report), encoding="utf-8")
-    elif suffix == ".pdf":
-        from queries.forms.pdf import html_to_pdf
-
-        html_to_pdf(_html(report), path)
-    elif suffix == ".xlsx":
-        with pd.ExcelWriter(path, engine="openpyxl") as writer:
-            pd.DataFrame({"说明": [report.title, *report.summary]}).to_excel(
-                writer, sheet_name="概要", index=False
-            )
-            for index, section in enumerate(report.sections, start=1):
-                name = f"{index}-{section.title}"[:31]
-                frame = pd.DataFrame(section.rows or [{"": "（无）"}])
-                frame.to_excel(writer, sheet_name=name, index=False)
-                if section.chart is not None:
-                    _xlsx_chart(writer.sheets[name], section.chart, len(frame.columns) + 2)
-    else:
+    if suffix not in REPORT_SUFFIXES:
         raise ValueError(f"{path}：报告只能写成 .xlsx、.html 或 .pdf 文件")
+    body = write_report_bytes(report, suffix[1:])  # all of it before anything is written
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(body)
     return path

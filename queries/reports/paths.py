@@ -168,22 +168,11 @@ def pipeline_report(result: PipelineResult) -> Report:
             ],
             note="缺口 = 累计需求 − 至当年底具备条件的人数；为正表示具备条件的人选不足。",
             chart=Chart(
-                f"至{last}年底累计需求（各层次）",
+                f"至{last}年底累计需求与具备条件人数（各层次）",
                 [y["level"] for y in final],
                 [y["demand_to_date"] for y in final],
-                "岗位数",
-            ),
-        )
-    )
-    report.sections.append(
-        Section(
-            "具备条件人数",
-            [],
-            chart=Chart(
-                f"至{last}年底具备提任条件的人数（各层次）",
-                [y["level"] for y in final],
-                [y["supply"] for y in final],
-                "人数",
+                "累计需求",
+                second=("具备条件", [y["supply"] for y in final]),
             ),
         )
     )

@@ -9,7 +9,7 @@ store; the same structure serves one check or a whole round.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator, KeysView, Sequence
+from collections.abc import Callable, Iterable, Iterator, KeysView, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -32,12 +32,14 @@ __all__ = [
     "UnitIndex",
     "date_days",
     "day_number",
+    "enter_pool",
     "load_cadre_record",
     "load_cadre_records",
     "load_units",
     "positions_in",
     "read_cadre_records",
     "read_units",
+    "star_order",
 ]
 
 
@@ -160,7 +162,7 @@ def _course(
     )
 
 
-def _star(assessment: dict[str, Any]) -> tuple[int, int, int]:
+def star_order(assessment: dict[str, Any]) -> tuple[int, int, int]:
     """A quarterly star rating as ``(year, quarter, stars)``: records keep them in time order."""
     return (
         int(assessment.get("year") or 0),
@@ -169,7 +171,9 @@ def _star(assessment: dict[str, Any]) -> tuple[int, int, int]:
     )
 
 
-def _enter_pool(record: CadreRecord, stay: dict[str, Any], pool: dict[str, Any] | None) -> None:
+def enter_pool(
+    record: CadreRecord, stay: Mapping[str, Any], pool: Mapping[str, Any] | None
+) -> None:
     """Note an open pool stay (no end) on the record; the first one read counts."""
     if stay.get("end") is not None or record.in_pool:
         return
@@ -222,14 +226,14 @@ def load_cadre_record(
         if assessment.get("quarter") is None and assessment.get("grade"):
             record.annual_grades[int(assessment["year"])] = str(assessment["grade"])
         elif assessment.get("stars"):
-            starred.append(_star(assessment))
+            starred.append(star_order(assessment))
     record.stars = [stars for *_, stars in sorted(starred)]
     record.supervision = list(
         store.get_nodes("Supervision", {s for s, _ in by_type.get("RECORD_OF", [])}).values()
     )
     pools = store.get_nodes("Pool", {p for p, _ in by_type.get("IN_POOL", [])})
     for pool_id, props in by_type.get("IN_POOL", []):
-        _enter_pool(record, props, pools.get(pool_id))
+        enter_pool(record, props, pools.get(pool_id))
     record.specialties = {s for s, _ in by_type.get("HAS_SPECIALTY", [])}
     projects = store.get_nodes("Project", {p for p, _ in by_type.get("WORKED_ON", [])})
     for project_id, props in by_type.get("WORKED_ON", []):
@@ -305,7 +309,7 @@ def read_cadre_records(store: GraphStore, cadre_ids: set[str]) -> dict[str, Cadr
         if assessment.get("quarter") is None and assessment.get("grade"):
             assessed.annual_grades[int(assessment["year"])] = str(assessment["grade"])
         elif assessment.get("stars"):
-            starred.setdefault(assessed.id, []).append(_star(assessment))
+            starred.setdefault(assessed.id, []).append(star_order(assessment))
     for cadre_id, found in starred.items():
         records[cadre_id].stars = [stars for *_, stars in sorted(found)]
     for cadre_id, specialty_id, _ in store.iter_edges("HAS_SPECIALTY"):
@@ -320,7 +324,7 @@ def read_cadre_records(store: GraphStore, cadre_ids: set[str]) -> dict[str, Cadr
     pools = {p["id"]: p for p in store.iter_nodes("Pool")}
     for cadre_id, pool_id, props in store.iter_edges("IN_POOL"):
         if cadre_id in records:
-            _enter_pool(records[cadre_id], props, pools.get(pool_id))
+            enter_pool(records[cadre_id], props, pools.get(pool_id))
     for item in store.iter_nodes("Supervision"):
         supervised = records.get(str(item.get("cadre_id")))
         if supervised is not None:
@@ -512,7 +516,7 @@ class SnapshotGraph:
                 by_row[who].annual_grades[int(year)] = str(grade)
             elif stars:
                 starred.setdefault(who, []).append(
-                    _star({"year": year, "quarter": quarter, "stars": stars})
+                    star_order({"year": year, "quarter": quarter, "stars": stars})
                 )
         for who, found in starred.items():
             by_row[who].stars = [value for *_, value in sorted(found)]
@@ -539,7 +543,7 @@ class SnapshotGraph:
             strict=True,
         ):
             pool = pools[pool_row] if pool_row >= 0 else None
-            _enter_pool(by_row[who], {"start": start, "end": end}, pool)
+            enter_pool(by_row[who], {"start": start, "end": end}, pool)
         supervision = snap.nodes("Supervision")
         rows, owner = self.group("Supervision", "_ref_cadre_id").rows(owners)
         for who, item in zip(owner.tolist(), node_dicts(supervision, rows), strict=True):

@@ -58,6 +58,7 @@ def run_round(
     top_k: int = 200,
     runners_up: int = 3,
     by_scope: bool = True,
+    fixed: Mapping[str, str] | None = None,
 ) -> RoundResult:
     """Fill ``post_ids`` (default: every vacant leadership post) for the largest total score,
     each scope on its own.
@@ -82,6 +83,9 @@ def run_round(
     by_scope : bool
         ``False``: one problem over the whole area, every cadre a candidate of every post,
         whatever ``policy.scope`` says.
+    fixed : mapping of str to str, optional
+        Post → cadre chosen by the committee (an alternate swapped in): kept as chosen,
+        the cadre is no candidate of any other post, and the rest is solved around them.
 
     Returns
     -------
@@ -95,12 +99,15 @@ def run_round(
     InfeasibleRound
         A post that must be filled is not in the round, or cannot be filled in its scope
         (a higher scope may have appointed its only candidates), or a scope cannot reach
-        the young share.
+        the young share, or the ``fixed`` choices leave one of these without a way.
     """
     posts = sorted(post_ids) if post_ids is not None else context.vacancies()
-    outside = sorted(set(must_fill) - set(posts))
+    fixed = dict(fixed or {})
+    outside = sorted((set(must_fill) | set(fixed)) - set(posts))
     if outside:
         raise InfeasibleRound(f"post(s) {outside} must be filled but are not posts of the round")
+    if len(set(fixed.values())) < len(fixed):
+        raise InfeasibleRound("one cadre is fixed to two posts")
     scopes = context.scopes
     partition = (
         scopes.partition(context.posts[p] for p in posts) if by_scope else {None: list(posts)}
@@ -115,7 +122,10 @@ def run_round(
     summaries: list[ScopeSummary] = []
     counts: dict[str, int] = {}
     for scope, scope_posts in partition.items():
-        appointed_before = {cadre for _, cadre, _ in pairs}
+        # Cadres fixed to another scope's post are no candidates here.
+        appointed_before = {cadre for _, cadre, _ in pairs} | {
+            cadre for post, cadre in fixed.items() if post not in scope_posts
+        }
         # Keeping at least as many candidates per post as there are posts (of each age group
         # under a share constraint) provably keeps the optimum; past 1,000 posts in one scope
         # the round is optimal over each post's best `keep` candidates.
@@ -143,6 +153,8 @@ def run_round(
             own_unit=own_unit,
             own_unit_bonus=own_unit_bonus,
         )
+        scope_fixed = {p: c for p, c in fixed.items() if p in scope_posts}
+        scores = _with_fixed(context, scores, scope_fixed)
         counts.update(_counts(scores))
         young_of.learn({cadre for _, cadre in scores})
         scope_young = {cadre for cadre in {cadre for _, cadre in scores} if young_of(cadre)}
@@ -155,7 +167,7 @@ def run_round(
                 for pair, score in scores.items()
             },
             posts=scope_posts,
-            must_fill=set(must_fill) & set(scope_posts),
+            must_fill=(set(must_fill) | set(scope_fixed)) & set(scope_posts),
             young=scope_young,
             min_young_share=min_young_share,
         )
@@ -283,6 +295,24 @@ def _candidate_scores(
     return scores
 
 
+def _with_fixed(
+    context: SelectionContext, scores: dict[tuple[str, str], float], fixed: Mapping[str, str]
+) -> dict[tuple[str, str], float]:
+    """The solver's pairs when ``fixed`` posts keep their chosen cadre: the fixed pair is the
+    post's only pair, and the cadre is in no other pair."""
+    if not fixed:
+        return scores
+    taken = set(fixed.values())
+    kept = {
+        (post, cadre): score
+        for (post, cadre), score in scores.items()
+        if post not in fixed and cadre not in taken
+    }
+    for post, cadre in fixed.items():
+        kept[(post, cadre)] = scores.get((post, cadre), explain(context, post, cadre).score)
+    return kept
+
+
 def _assignments(
     context: SelectionContext,
     pairs: Sequence[tuple[str, str, float]],
@@ -297,7 +327,11 @@ def _assignments(
     for post_id, cadre_id, score in pairs:
         post = context.posts[post_id]
         candidate = explain(context, post_id, cadre_id, scores=scored.get(post_id))
-        rank = next(n for n, (c, _) in enumerate(ranked[post_id], start=1) if c == cadre_id)
+        # A fixed choice may rank below the candidates kept: then it is counted after them.
+        rank = next(
+            (n for n, (c, _) in enumerate(ranked[post_id], start=1) if c == cadre_id),
+            len(ranked[post_id]) + 1,
+        )
         assignments.append(
             {
                 **person(context, cadre_id),

@@ -171,3 +171,12 @@ def test_the_answer_is_the_same_in_every_process(store_url: str, command: list[s
         )
         answers.append(json.loads(result.stdout))
     assert answers[0] == answers[1] == answers[2]
+
+
+def test_network_json_lists_each_communitys_members(store_url: str) -> None:
+    data = as_json("network", "--store", store_url, *AS_OF)
+    assert data["communities"]
+    for community in data["communities"]:
+        assert {"community", "size", "main_units", "members"} <= community.keys()  # keys kept
+        assert len(community["members"]) == community["size"]
+        assert all({"cadre_id", "name", "unit_name"} <= m.keys() for m in community["members"])

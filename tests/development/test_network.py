@@ -62,3 +62,17 @@ def test_communities_and_bridges_are_stable(result: dict[str, Any], data: Develo
     assert result["communities"] and result["modularity"] > 0.3
     for bridge in result["bridges"]:
         assert bridge["participation"] >= 0.5 and bridge["communities_reached"] >= 2
+
+
+def test_communities_list_their_members(result: dict[str, Any], data: DevelopmentData) -> None:
+    graph = collaboration_graph(data)
+    linked = {n for n in graph if graph.degree(n) > 0}
+    members = [m["cadre_id"] for c in result["communities"] for m in c["members"]]
+    # Every linked cadre in exactly one community, each listed with name and unit.
+    assert sorted(members) == sorted(linked)
+    for community in result["communities"]:
+        assert len(community["members"]) == community["size"]
+        assert community["main_units"]  # the existing keys stay
+        for member in community["members"]:
+            assert member["name"] == data.name(member["cadre_id"])
+            assert member["unit_name"] == data.units.name(data.unit_of(member["cadre_id"]))

@@ -38,6 +38,10 @@ def test_composition_counts_every_member(result: dict[str, Any], data: Developme
     assert result["size"] == len(members)
     for dimension in ("age", "channel", "unit_kind"):
         assert sum(result["composition"][dimension].values()) == len(members)
+    # Age bands youngest first (as a chart shows them), not in the order of their text.
+    order = ["30岁以下", "30-34岁", "35-39岁", "40岁及以上"]
+    bands = list(result["composition"]["age"])
+    assert len(bands) >= 3 and bands == [b for b in order if b in bands]
     assert result["history"][-1]["size"] == len(data.pool_members(AS_OF))
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from graphsvc.retirement import statutory_retirement
 from queries.development.data import DevelopmentData
-from queries.development.teams import FLAG_WEIGHTS, team_structure
+from queries.development.teams import FLAG_WEIGHTS, team_detail, team_structure
 from queries.selection.candidates import post_team
 
 
@@ -81,3 +81,23 @@ def test_selection_reads_the_same_needed_specialties(
     gaps = post_team(data.context, post["id"])
     assert gaps.wanted_categories == frozenset(team["categories_needed"])
     assert {"农业", "规划", "社会治理", "经济"} <= gaps.wanted_categories
+
+
+def test_a_team_page_lists_its_members_and_vacancies(
+    result: dict[str, Any], data: DevelopmentData
+) -> None:
+    team = next(t for t in result["teams"] if t["vacant_posts"] and t["retiring"])
+    detail = team_detail(data=data, unit_id=team["unit_id"])
+    assert detail is not None and detail["unit_name"] == team["unit_name"]
+    assert sorted(m["cadre_id"] for m in detail["members"]) == sorted(
+        m["cadre_id"] for m in team["member_list"]
+    )
+    assert [v["post_id"] for v in detail["vacancies"]] == team["vacant_posts"]
+    retiring = {r["cadre_id"]: r["retires"] for r in team["retiring"]}
+    for member in detail["members"]:
+        cadre = data.records[member["cadre_id"]].cadre
+        assert member["rank"] == cadre.get("rank") and member["post_name"]
+        assert member["retiring_soon"] == (member["cadre_id"] in retiring)
+        if member["cadre_id"] in retiring:
+            assert member["retires"] == retiring[member["cadre_id"]]
+    assert team_detail(data=data, unit_id="NO-SUCH-UNIT") is None

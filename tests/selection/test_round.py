@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from graphsvc.dates import months_between
 from queries.reports.document import write_report
 from queries.reports.selection import round_report
-from queries.selection.assignment import greedy_assign
+from queries.selection.assignment import InfeasibleRound, greedy_assign
 from queries.selection.candidates import SelectionContext, rank_in_context
 from queries.selection.round import run_round
 
@@ -74,9 +74,37 @@ def test_the_report_opens_with_its_chart(context: SelectionContext, tmp_path: Pa
     html = write_report(report, tmp_path / "round.html").read_text(encoding="utf-8")
     assert '<svg role="img" aria-label="各岗位拟任人选匹配分"' in html and "<img" not in html
     assert ">各岗位拟任人选匹配分</text>" in html  # the browser draws the title
-    assert all(a["cadre_id"] in html for a in result["assignments"])
+    # Names, not ids; no solver's name; every post its own bar (posts of one name kept apart).
+    assert all(a["name"] in html for a in result["assignments"])
+    assert not any(a["cadre_id"] in html for a in result["assignments"])
+    assert "求解方法" not in html and f"（{result['method']}" not in html
+    assert html.count("<text") >= len(result["assignments"])
     book = load_workbook(write_report(report, tmp_path / "round.xlsx"))
     assert book.sheetnames[:2] == ["概要", "1-拟任人选"]
-    assert book["1-拟任人选"].max_row == len(result["assignments"]) + 1
+    sheet = book["1-拟任人选"]
+    assert sheet.max_row == result["posts"] + 1  # one row per post, filled or not
+    header = [c.value for c in sheet[1]]
+    assert header[:4] == ["序号", "单位", "岗位", "拟任人选"] and "备选1" in header
+    assert sheet.freeze_panes == "A2" and sheet.max_column == len(header)  # no helper columns
+    assert book["图表数据"].max_row >= len(result["assignments"])
     with pytest.raises(ValueError, match=r"round\.pdf：报告只能写成 \.xlsx 或 \.html 文件$"):
         write_report(report, tmp_path / "round.pdf")
+
+
+def test_a_fixed_choice_is_kept_and_the_rest_solved_around_it(context: SelectionContext) -> None:
+    free = run_round(context=context)
+    first = free["assignments"][0]
+    post = first["post_id"]
+    runner = free["runners_up"][post][0]
+    alternate = runner["cadre_id"]
+    fixed = {post: alternate}  # the committee swaps in the post's first alternate
+    swapped = run_round(context=context, fixed=fixed)
+    pairs = {a["post_id"]: a["cadre_id"] for a in swapped["assignments"]}
+    assert pairs[post] == alternate
+    assert list(pairs.values()).count(alternate) == 1  # nowhere else
+    # Never better than the free optimum; and at least as good as the free plan with only
+    # that post changed (a runner-up is appointed nowhere, so that plan is allowed).
+    assert swapped["total"] <= free["total"] + 1e-6
+    assert swapped["total"] >= free["total"] - first["score"] + runner["score"] - 1e-6
+    with pytest.raises(InfeasibleRound):
+        run_round(context=context, fixed={post: alternate, "NOPOST": alternate})

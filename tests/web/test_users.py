@@ -11,9 +11,8 @@ import typer
 from click.testing import Result
 from typer.testing import CliRunner
 
-from api.web.auth import MAX_WAIT, wait_after
 from cli.users import DEMO_USER, demo_user, register
-from graphsvc.access import AccessError, AccessStore, Principal
+from graphsvc.access import AccessError, AccessStore, Principal, SignInThrottle
 
 
 def run(*args: str, access_db: Path) -> Result:
@@ -102,15 +101,20 @@ def test_passwords_are_checked_and_failures_counted(tmp_path: Path) -> None:
         with pytest.raises(AccessError, match="至少10个字符"):
             access.create_user(name="c", role="viewer", password="short")
         assert access.check_password("nobody", "whatever-password") is None
-        keys = ["user:c", "client:10.0.0.1"]
-        assert access.failures(keys) == (0, None)
-        assert access.note_failure(keys) == 1
-        assert access.note_failure(["user:c"]) == 2
-        assert access.failures(["client:10.0.0.1"])[0] == 1
-        access.clear_failures(keys)
-        assert access.failures(keys)[0] == 0
-    assert [wait_after(n) for n in range(5)] == [0, 1, 2, 4, 8]
-    assert wait_after(100) == MAX_WAIT
+        rule = SignInThrottle(max_wait=300, address_allowance=2)
+        assert access.begin_sign_in("c", "10.0.0.1", throttle=rule) == 0  # counted
+        assert access.end_sign_in("c", "10.0.0.1", succeeded=False) == 1
+        assert 0 < access.begin_sign_in("c", "10.0.0.1", throttle=rule) <= 1  # c waits
+        # Another account from the same address goes on, until the address's allowance.
+        assert access.begin_sign_in("d", "10.0.0.1", throttle=rule) == 0
+        assert access.end_sign_in("d", "10.0.0.1", succeeded=False) == 1
+        assert access.begin_sign_in("e", "10.0.0.1", throttle=rule) == 0
+        assert access.end_sign_in("e", "10.0.0.1", succeeded=False) == 1
+        assert access.begin_sign_in("f", "10.0.0.1", throttle=rule) > 0  # past the allowance
+        assert access.begin_sign_in("f", "10.0.0.2", throttle=rule) == 0  # not from elsewhere
+        assert access.end_sign_in("f", "10.0.0.2", succeeded=True) == 0
+    assert [rule.wait_after(n) for n in range(5)] == [0, 1, 2, 4, 8]
+    assert rule.wait_after(100) == 300
 
 
 def test_demo_user_gives_a_working_sign_in_each_time(tmp_path: Path) -> None:

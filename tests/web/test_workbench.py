@@ -1,6 +1,7 @@
 """The workbench in real headless Chromium against a real server on the sample district:
-sign-in, every page, a vacancy's candidates, comparing, a profile's network, a round, accepting
-a mentoring pairing; masking and kinship by role; a wrong password; a write without CSRF."""
+sign-in, every page, a vacancy's candidates, comparing, a profile's network, a round; masking
+and kinship by role; a wrong password. (Pairings, the pool and a write without its CSRF token:
+tests/web/test_section.py.)"""
 
 from __future__ import annotations
 
@@ -111,7 +112,7 @@ def test_comparing_one_person_gets_a_clear_message(
     page = sign_in(context, workbench, "viewer")
     response = page.goto(f"{workbench.base}/compare?ids=C000001")
     assert response is not None and response.status == 400
-    assert "请选择2至4名干部" in page.inner_text("main")
+    assert "请勾选2至4名候选人" in page.inner_text("main")
     response = page.goto(f"{workbench.base}/vacancies/NOPOST")
     assert response is not None and response.status == 404
     assert "没有编号为 NOPOST 的岗位" in page.inner_text("main")
@@ -213,7 +214,7 @@ def test_run_a_round_and_download_it(context: BrowserContext, workbench: Workben
     appointed = page.locator("#plan tbody tr")
     assert appointed.count() >= 1
     with page.expect_download() as waiting:
-        page.click("text=下载 Excel")
+        page.click("text=方案（Excel）")
     download = waiting.value
     path = download.path()
     assert path is not None and download.suggested_filename.endswith(".xlsx")
@@ -221,63 +222,6 @@ def test_run_a_round_and_download_it(context: BrowserContext, workbench: Workben
         assert handle.read(2) == b"PK"  # an .xlsx is a zip
     entry = audit_entries(workbench, "/round")[0]
     assert entry["action"] == "selection_round" and len(entry["subjects"]) >= appointed.count()
-
-
-def test_an_editor_accepts_a_mentoring_pairing(
-    context: BrowserContext, workbench: Workbench
-) -> None:
-    page = sign_in(context, workbench, "editor")
-    page.goto(f"{workbench.base}/mentoring")
-    button = page.locator("form.accept button").first
-    mentee = button.get_attribute("data-mentee")
-    mentor = page.locator("form.accept input[name=mentor_id]").first.get_attribute("value")
-    assert mentee and mentor
-    button.click()
-    page.wait_for_selector(".notice")
-    assert mentee in page.inner_text(".notice")
-    # The page after the write reads that write: the pairing is no longer offered.
-    offered = page.locator("form.accept input[name=mentee_id]").evaluate_all(
-        "inputs => inputs.map(i => i.value)"
-    )
-    assert mentee not in offered
-    with open_store(workbench.store) as store:
-        pairs = [e for e in store.edges_of("Cadre", mentee) if e.type == "MENTORS"]
-    assert any(e.other_id == mentor and e.props.get("end") is None for e in pairs)
-    entry = audit_entries(workbench, "/mentoring/pairs")[0]
-    assert entry["action"] == "pair_mentor" and mentee in entry["subjects"]
-    assert entry["who"] == "editor" and entry["status"] == 303
-
-
-def test_a_write_without_its_csrf_token_is_refused(
-    context: BrowserContext, workbench: Workbench
-) -> None:
-    page = sign_in(context, workbench, "editor")
-    page.goto(f"{workbench.base}/mentoring")
-    # A pairing not yet in the graph (the page may answer from the version before another
-    # test's write; see api.cache), so that a write would show.
-    offered = page.locator("form.accept").evaluate_all(
-        "forms => forms.map(f => [f.mentee_id.value, f.mentor_id.value])"
-    )
-    with open_store(workbench.store) as store:
-        index, (mentee, mentor) = next(
-            (i, (mentee, mentor))
-            for i, (mentee, mentor) in enumerate(offered)
-            if not any(
-                e.type == "MENTORS" and e.other_id == mentor
-                for e in store.edges_of("Cadre", mentee)
-            )
-        )
-    # The page's own form, with its token changed, as a forged form would be.
-    form = page.locator("form.accept").nth(index)
-    form.locator("input[name=csrf]").evaluate("input => { input.value = 'forged' }")
-    form.locator("button").click()
-    page.wait_for_load_state()
-    assert "防伪令牌" in page.inner_text("main")
-    with open_store(workbench.store) as store:
-        pairs = [e for e in store.edges_of("Cadre", mentee) if e.type == "MENTORS"]
-    assert not any(e.other_id == mentor and e.props.get("end") is None for e in pairs)
-    refused = audit_entries(workbench, "/mentoring/pairs")[0]
-    assert refused["status"] == 403
 
 
 def test_a_wrong_password_is_refused_and_the_next_try_delayed(
