@@ -103,7 +103,7 @@ class Chart:
                     axes.set_yticks(where, list(self.labels))
                     axes.legend()
                 axes.set_title(self.title)
-                axes.set_xlabel(self.xlabel)
+                axes.set_xlabel("" if self.second else self.xlabel)  # two series: the legend
                 figure.tight_layout()
                 figure.savefig(buffer, format="svg", metadata={"Date": None})
             finally:
