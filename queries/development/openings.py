@@ -75,6 +75,8 @@ class Openings:
     _places: dict[Any, list[Place]]
     _open: dict[tuple[int, str, str | None], bool]
     _scopes: dict[tuple[str, Level], str | None] = field(default_factory=dict)
+    _chains: dict[str, frozenset[str]] = field(default_factory=dict)
+    _by_scope: dict[Level, dict[str | None, list[dict[str, Any]]]] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ scope
 
@@ -95,7 +97,11 @@ class Openings:
         return self._scopes[key]
 
     def _within(self, unit_id: str, scope: str | None) -> bool:
-        return scope is None or unit_id == scope or scope in self.data.units.ancestors(unit_id)
+        if scope is None or unit_id == scope:
+            return True
+        if unit_id not in self._chains:
+            self._chains[unit_id] = frozenset(self.data.units.ancestors(unit_id))
+        return scope in self._chains[unit_id]
 
     def places(self, level: Level, scope: str | None, *, grassroots: bool) -> list[Place]:
         """The vacant posts of ``level`` a post of which the scope ``scope`` fills (only those
@@ -103,15 +109,12 @@ class Openings:
         grassroots units for a secondment; in a fixed order (by id)."""
         key = (level, scope, grassroots)
         if key not in self._places:
-            scopes = self.data.context.scopes
             kinds = set(self.data.policy.paths.posting_unit_kinds)
             units = self.data.units
             found = [
                 Place(str(post["unit_id"]), str(post["id"]), post)
-                for post in self.vacant.get(level, [])
-                if post.get("unit_id")
-                and scopes.of_post(post) == scope
-                and (not grassroots or units.kind(post["unit_id"]) in kinds)
+                for post in self._vacant_in(level, scope)
+                if not grassroots or units.kind(post["unit_id"]) in kinds
             ]
             if grassroots:
                 found += [
@@ -121,6 +124,17 @@ class Openings:
                 ]
             self._places[key] = found
         return self._places[key]
+
+    def _vacant_in(self, level: Level, scope: str | None) -> list[dict[str, Any]]:
+        """The vacant posts of ``level`` that ``scope`` fills: each post's scope found once."""
+        if level not in self._by_scope:
+            scopes = self.data.context.scopes
+            grouped: dict[str | None, list[dict[str, Any]]] = defaultdict(list)
+            for post in self.vacant.get(level, []):
+                if post.get("unit_id"):
+                    grouped[scopes.of_post(post)].append(post)
+            self._by_scope[level] = grouped
+        return self._by_scope[level].get(scope, [])
 
     # ------------------------------------------------------------------ avoidance
 

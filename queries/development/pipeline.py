@@ -264,9 +264,9 @@ def _cadre_groups(data: DevelopmentData) -> dict[tuple[str, str], NDArray[np.boo
     key = "paths:groups"
     if key not in data.memo:
         facts = data.context.facts
-        kinds = np.array(
-            [_unit_group(data, data.unit_of(cadre_id)) for cadre_id in facts.ids], dtype=object
-        )
+        homes = [data.unit_of(cadre_id) for cadre_id in facts.ids]
+        group_of = {unit: _unit_group(data, unit) for unit in set(homes)}  # once a unit
+        kinds = np.array([group_of[unit] for unit in homes], dtype=object)
         found = {("kind", group): kinds == group for group in sorted(set(kinds.tolist()))}
         held = data.context.arrays.categories
         none = np.ones(len(facts), dtype=bool)
