@@ -74,9 +74,12 @@ class Param:
     required : bool
         Must be given (else ``None`` when absent, and ``compute``'s own default holds).
     in_path : bool
-        Over HTTP, a segment of the analysis's path (``/cadres/{cadre}/path``).
+        Over HTTP, a segment of the analysis's path (``/cadres/{cadre_id}/path``).
     minimum : int or None
         The least value of an ``int``.
+    http_name : str or None
+        Its name over HTTP when that differs (``cadre_id``, as every ``/cadres/{cadre_id}``
+        route names it).
     parse : callable or None
         Turns the given value into what ``compute`` takes; a ``ValueError`` says why the
         value is wrong, in Chinese (the command exits 2, the request answers 422).
@@ -89,6 +92,11 @@ class Param:
     in_path: bool = False
     minimum: int | None = None
     parse: Callable[[Any], Any] | None = None
+    http_name: str | None = None
+
+    @property
+    def over_http(self) -> str:
+        return self.http_name or self.name
 
     def value(self, given: Any) -> Any:
         """The value ``compute`` takes (``None`` stays ``None``)."""
@@ -320,11 +328,18 @@ _REGISTRY = (
         reads="development",
         compute=_path,
         report=_single(_lazy("queries.reports.paths:path_report")),
-        path="/cadres/{cadre}/path",
+        path="/cadres/{cadre_id}/path",
         result_type=PathResult,
         view=terminal.path_view,
         params=(
-            Param("cadre", str, "The cadre's id (干部编号).", required=True, in_path=True),
+            Param(
+                "cadre",
+                str,
+                "The cadre's id (干部编号).",
+                required=True,
+                in_path=True,
+                http_name="cadre_id",
+            ),
             Param(
                 "target",
                 str,

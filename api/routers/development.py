@@ -72,7 +72,7 @@ def _endpoint(analysis: Analysis) -> Callable[..., Any]:
     each), then the day."""
 
     def endpoint(**kwargs: Any) -> Any:
-        given = {p.name: kwargs[p.name] for p in analysis.params}
+        given = {p.name: kwargs[p.over_http] for p in analysis.params}
         return _run(
             analysis,
             kwargs["store"],
@@ -85,7 +85,7 @@ def _endpoint(analysis: Analysis) -> Callable[..., Any]:
 
     own = [
         inspect.Parameter(
-            p.name,
+            p.over_http,
             inspect.Parameter.KEYWORD_ONLY,
             annotation=Annotated[str, Path(description=p.help)]
             if p.in_path
