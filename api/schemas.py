@@ -104,6 +104,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorOut, "description": "No token, or an unknown or revoked one"},
     403: {"model": ErrorOut, "description": "The token's role may not do this"},
     404: {"model": ErrorOut, "description": "No such record"},
+    409: {"model": ErrorOut, "description": "The record's state does not allow it (says why)"},
     413: {"model": ErrorOut, "description": "The upload is over a size limit (nothing written)"},
     422: {"model": ErrorOut, "description": "Invalid parameters or data, every problem listed"},
     429: {"model": ErrorOut, "description": "Too many tries: wait as the message says"},

@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 from api import models
 from api.deps import AuditDep, CacheDep, PolicyDep, StoreDep, require
 from api.edits import LoadFailed, problems_text, write_change
-from api.schemas import ERRORS, ErrorOut
+from api.schemas import ERRORS
 from graphsvc.access import Principal
 from queries.analyses import ANALYSES, Analysis
 from queries.development import ledger
@@ -199,7 +199,7 @@ def _only_pool(store: StoreDep) -> str:
 
 _CHANGE_ERRORS: dict[int | str, dict[str, Any]] = {
     404: ERRORS[404],
-    409: {"model": ErrorOut, "description": "The record's state does not allow it (says why)"},
+    409: ERRORS[409],
     422: ERRORS[422],
 }
 

@@ -68,6 +68,8 @@ def workbench(tmp_path_factory: pytest.TempPathFactory, district_dir: Path) -> I
             "PYTHONPATH": str(ROOT),
             "GRAPHSVC_STORE": str(store_path),
             "GRAPHSVC_ACCESS_DB": str(access_db),
+            # Long enough that the next try after a failure still waits on a busy machine.
+            "GRAPHSVC_SIGN_IN_FIRST_WAIT_SECONDS": "4",
         },
     )
     base = f"http://127.0.0.1:{port}"

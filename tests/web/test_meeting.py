@@ -183,7 +183,16 @@ def test_one_ticked_candidate_is_told_on_the_same_page(
     page.click("text=对比所选")
     page.wait_for_url(re.compile(r".*/compare\?.*"))
     side = page.inner_text("table.side-by-side")
-    for label in ("年龄", "现任职务", "职级", "领导职务经历", "提示", "逐级晋升", "任现职级年限"):
+    for label in (
+        "年龄",
+        "现任职务",
+        "职级",
+        "领导职务经历",
+        "提示",
+        "选任范围",
+        "任职回避",
+        "法定退休年龄",
+    ):
         assert label in side
 
 

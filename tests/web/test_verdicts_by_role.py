@@ -124,7 +124,7 @@ def test_a_viewer_reads_no_supervision_or_kinship_detail_on_any_route_or_page(
     some = "&".join(f"ids={c}" for c in cases["sanctioned"][:3])
     paths += [f"/compare?{some}&post_id={cases['vacancies'][0]}"]
     posts = "&".join(f"posts={p}" for p in cases["vacancies"])
-    paths += [f"/round?run=1&{posts}", f"/round/export?{posts}&format=html"]
+    paths += [f"/round?run=1&{posts}", f"/round/papers/report.html?{posts}"]
     shown = 0
     for path in paths:
         answer = page.request.get(workbench.base + path)
