@@ -1,6 +1,13 @@
 """Benchmark the development analyses at district and province scale.
 
     python benchmarks/bench_development.py --out docs/benchmarks-development.md
+    python benchmarks/bench_development.py --only path,pipeline,bare_pass
+
+``pipeline`` (every cadre's ready day from the rule units' ``met_on`` over columns, the
+posts that open, the breakdowns) and ``path`` (one cadre's path: the first, which computes
+its level's columns, then the median of 20 more, each asked again once warm) run beside
+``bare_pass``: one pass over the same day columns (the latest of each cadre's level, work
+and birth days per level aimed at), the floor any ready-day computation pays.
 
 Each analysis runs in its own child process (so its peak memory, max RSS, is its
 own) after reading the graph once (`read`, timed apart). The stores are
@@ -23,7 +30,18 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = date(2026, 11, 1)
-ANALYSES = ("coverage", "recommend", "teams", "pool", "training", "network", "targets")
+ANALYSES = (
+    "coverage",
+    "recommend",
+    "teams",
+    "pool",
+    "training",
+    "network",
+    "targets",
+    "bare_pass",
+    "pipeline",
+    "path",
+)
 
 
 def _peak_mb() -> int:
@@ -50,6 +68,12 @@ def step(name: str, store: str) -> dict[str, Any]:
         "network": network.network_analysis,
         "targets": targets.target_figures,
     }
+    if name in ("bare_pass", "path"):
+        figures.update(_paths_step(name, data))
+        figures["peak_mb"] = _peak_mb()
+        figures["cadres"] = len(data.records)
+        return figures
+    analyses["pipeline"] = _pipeline
     started = time.perf_counter()
     result = analyses[name](data=data)
     figures["seconds"] = round(time.perf_counter() - started, 2)
@@ -57,6 +81,53 @@ def step(name: str, store: str) -> dict[str, Any]:
     figures["cadres"] = len(data.records)
     figures.update(_details(name, result))
     return figures
+
+
+def _pipeline(*, data: Any) -> Any:
+    from queries.development.pipeline import pipeline
+
+    return pipeline(data=data)
+
+
+def _paths_step(name: str, data: Any) -> dict[str, Any]:
+    """``bare_pass``: the latest of three day columns per cadre, per level aimed at;
+    ``path``: the first path (its level's columns computed) and the median warm one."""
+    import numpy as np
+
+    from graphsvc.vocab import Level
+
+    facts = data.context.facts
+    cadres = facts.cadres
+    if name == "bare_pass":
+        started = time.perf_counter()
+        aims = np.where(cadres.standing + 1 < len(Level), cadres.standing + 1, -1)
+        as_of = np.datetime64(AS_OF, "D")
+        ready = 0
+        for level in np.unique(aims[aims >= 0]).tolist():
+            rows = np.flatnonzero(aims == level)
+            days = np.full(len(rows), as_of)
+            for column in (cadres.standing_since, cadres.work_start, cadres.birth):
+                day = column[rows]
+                days = np.maximum(days, np.where(np.isnat(day), days, day))
+            ready += int((days <= np.datetime64(date(AS_OF.year + 4, 12, 31), "D")).sum())
+        return {"seconds": round(time.perf_counter() - started, 3), "counted": ready}
+    from queries.development.path import cadre_path
+
+    members = [facts.ids[row] for row in np.flatnonzero(facts.in_pool)][:21]
+    started = time.perf_counter()
+    cadre_path(data=data, cadre_id=members[0])
+    first = time.perf_counter() - started
+    for cadre_id in members[1:]:  # each one's level columns and openings computed
+        cadre_path(data=data, cadre_id=cadre_id)
+    warm = []
+    for cadre_id in members[1:]:
+        started = time.perf_counter()
+        cadre_path(data=data, cadre_id=cadre_id)
+        warm.append(time.perf_counter() - started)
+    return {
+        "seconds": round(first, 2),
+        "warm_ms": round(1000 * sorted(warm)[len(warm) // 2], 1),
+    }
 
 
 def _details(name: str, result: dict[str, Any]) -> dict[str, Any]:
@@ -79,6 +150,12 @@ def _details(name: str, result: dict[str, Any]) -> dict[str, Any]:
             "communities": len(result["communities"]),
             "bridges": len(result["bridges"]),
         }
+    if name == "pipeline":
+        return {
+            "rows": len(result["years"]),
+            "supply": sum(row["supply"] for row in result["years"]),
+            "at_risk": len(result["at_risk"]),
+        }
     return {"years": len(result["years"])}
 
 
@@ -99,6 +176,7 @@ def main() -> None:
     parser.add_argument("--store", default=str(ROOT / "var" / "bench" / "graph-3000.db"))
     parser.add_argument("--province", default=str(ROOT / "var" / "bench" / "graph-300000.db"))
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--only", help="Comma-separated analyses (default all).")
     parser.add_argument("--step", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.step:
@@ -107,9 +185,8 @@ def main() -> None:
     scales = [("district", args.store)]
     if Path(args.province).exists():
         scales.append(("province", args.province))
-    results = {
-        scale: {name: run_child(name, store) for name in ANALYSES} for scale, store in scales
-    }
+    names = tuple(args.only.split(",")) if args.only else ANALYSES
+    results = {scale: {name: run_child(name, store) for name in names} for scale, store in scales}
     lines = [
         f"Measured {date.today()} on {platform.machine()}, CPython {platform.python_version()}, "
         "by `python benchmarks/bench_development.py` (embedded store; reading the graph is "
@@ -118,7 +195,7 @@ def main() -> None:
         "| analysis | scale | cadres | read graph s | analysis s | peak MB | details |",
         "|---|---|---:|---:|---:|---:|---|",
     ]
-    for name in ANALYSES:
+    for name in names:
         for scale, _ in scales:
             fig = results[scale][name]
             details = ", ".join(

@@ -81,7 +81,7 @@ AsOfOption = Annotated[
     str | None, typer.Option("--as-of", help="Day of the decision, YYYY-MM-DD (default today).")
 ]
 OutOption = Annotated[
-    Path | None, typer.Option("--out", help="Also write a report (.xlsx or .html).")
+    Path | None, typer.Option("--out", help="Also write a report (.xlsx, .html or .pdf).")
 ]
 
 # Below this many rows a bar would only flicker.
@@ -168,13 +168,17 @@ def as_of_day(text: str | None) -> date:
 
 
 def write_report_file(report: Report, path: Path) -> None:
-    """Write a report (.xlsx or .html), or exit 2 when the file kind is wrong."""
+    """Write a report (.xlsx, .html or .pdf), or exit 2 when the file kind is wrong (1 when
+    no Chromium can print the PDF)."""
+    from queries.forms.pdf import PdfUnavailable
     from queries.reports.document import write_report
 
     try:
         write_report(report, path)
     except ValueError as error:
         fail(str(error), 2)
+    except PdfUnavailable as error:
+        fail(f"{path}：无法生成PDF（{error}）", 1)
     err.print(f"已写入 {path}")
 
 

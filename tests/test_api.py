@@ -473,6 +473,37 @@ def test_analyses_over_http(service: Service) -> None:
         assert key in response.json()
 
 
+def test_path_and_pipeline_over_http(service: Service) -> None:
+    analyst, day = service["analyst"], {"as_of": "2026-11-01"}
+    members = analyst.get("/cadres", params={"in_pool": True, "limit": 1}).json()["items"]
+    member = members[0]["id"]
+    path = analyst.get(f"/cadres/{member}/path", params=day)
+    assert path.status_code == 200, path.text
+    body = path.json()
+    assert body["cadre_id"] == member and body["pool"] is not None
+    assert {"level", "next_level", "ready_now", "ready_on", "rules", "actions"} <= body.keys()
+    aimed = analyst.get(f"/cadres/{member}/path", params={**day, "target": "正处"}).json()
+    assert aimed["next_level"] == "正处"
+    bad = analyst.get(f"/cadres/{member}/path", params={**day, "target": "部长"})
+    assert bad.status_code == 422 and "“部长”不是可作为目标的职务层次" in bad.json()["detail"]
+    missing = analyst.get("/cadres/NOPE/path", params=day)
+    assert missing.status_code == 404
+    assert missing.json()["detail"] == "未找到编号为 'NOPE' 的在职干部"
+    assert service["viewer"].get(f"/cadres/{member}/path", params=day).status_code == 403
+    pipeline = analyst.get("/pipeline", params={**day, "years": 3})
+    assert pipeline.status_code == 200, pipeline.text
+    found = pipeline.json()
+    assert {row["year"] for row in found["years"]} == {2026, 2027, 2028}
+    assert analyst.get("/pipeline", params={**day, "years": 0}).status_code == 422
+    # Every person an answer shows is named in the audit log.
+    log = service["admin"].get("/audit", params={"limit": 200}).json()["entries"]
+    read_path = {s for e in log if e["action"] == "analysis:path" for s in e["subjects"]}
+    mentor = (body["mentor"] or {}).get("cadre_id")  # a mentor who is a cadre is shown too
+    assert read_path == {member} | ({mentor} if mentor else set())
+    read_pipeline = next(e for e in log if e["action"] == "analysis:pipeline")
+    assert set(found["at_risk"]) <= set(read_pipeline["subjects"])
+
+
 def test_several_workers_share_tokens_store_and_audit(
     tmp_path: Path, small_sample_dir: Path
 ) -> None:

@@ -79,8 +79,8 @@ def directory_answers(directory: Directory) -> dict[str, Any]:
 
 
 def development_answers(data: DevelopmentData) -> dict[str, Any]:
-    found = {
-        name: analysis.compute(data)
+    found = {  # an analysis asked about one thing at a time: its batch (every pool member's path)
+        name: analysis.batch(data) if analysis.batch is not None else analysis.compute(data)
         for name, analysis in ANALYSES.items()
         if analysis.reads == "development"
     }

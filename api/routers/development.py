@@ -1,4 +1,5 @@
-"""The cadre section's analyses: mentoring, teams, the pool, training, network, targets; and
+"""The cadre section's analyses: mentoring, teams, the pool, training, network, targets, a
+cadre's path (一人一策) and the pipeline (超前研判), one GET each from the registry; and
 its changes to the ledger: ending or undoing a pairing, a cadre entering or leaving the pool.
 
 Analyses for analysts and admins, cached per graph version and day; changes for editors and
@@ -7,11 +8,12 @@ admins, through the loader's validation (see ``api.edits``), audited with the pe
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from api import models
@@ -19,9 +21,11 @@ from api.deps import AuditDep, CacheDep, PolicyDep, StoreDep, require
 from api.edits import LoadFailed, problems_text, write_change
 from api.schemas import ERRORS
 from graphsvc.access import Principal
-from queries.analyses import ANALYSES
+from queries.analyses import ANALYSES, Analysis
 from queries.development import ledger
+from queries.development.data import DevelopmentData
 from queries.results import CadreId
+from queries.selection.candidates import NotFound
 
 router = APIRouter(tags=["development"])
 _ANALYSE = [Depends(require("analyse"))]
@@ -34,45 +38,90 @@ AsOf = Annotated[
 
 
 def _run(
-    name: str,
-    analysis: Callable[..., Any],
+    analysis: Analysis,
     store: StoreDep,
     policy: PolicyDep,
     cache: CacheDep,
     audit: AuditDep,
     as_of: date | None,
+    given: dict[str, Any],
 ) -> Any:
-    audit.record(f"analysis:{name}")
-    return models.analysis(cache, store, policy, name, as_of or date.today(), analysis)
+    audit.record(f"analysis:{analysis.name}")
+    day = as_of or date.today()
+
+    def run(data: DevelopmentData) -> Any:
+        try:
+            return analysis.run(data, **given)
+        except NotFound as error:
+            raise HTTPException(status_code=404, detail=str(error)) from None
+        except ValueError as error:
+            raise HTTPException(status_code=422, detail=str(error)) from None
+
+    asked = tuple(sorted((k, v) for k, v in given.items() if v is not None))
+    if not asked:  # the key a workbench page shares
+        return models.analysis(cache, store, policy, analysis.name, day, run)
+    return cache.get(
+        store,
+        (analysis.name, day, *asked),
+        lambda: run(models.development(cache, store, policy, day)),
+    )
 
 
-# (path, cache name, analysis, summary, answer type): one GET endpoint each, all alike, from
-# the registry. The answer type is the route's response_model: the OpenAPI schema and what
-# the audit walks to name the people shown.
-_ENDPOINTS: tuple[tuple[str, str, Callable[..., Any], str, type[Any]], ...] = tuple(
-    (analysis.path, analysis.name, analysis.compute, analysis.summary, analysis.result_type)
-    for analysis in ANALYSES.values()
-    if analysis.path is not None
-)
+def _endpoint(analysis: Analysis) -> Callable[..., Any]:
+    """One GET endpoint: the analysis's parameters (a path segment or a query parameter
+    each), then the day."""
 
+    def endpoint(**kwargs: Any) -> Any:
+        given = {p.name: kwargs[p.over_http] for p in analysis.params}
+        return _run(
+            analysis,
+            kwargs["store"],
+            kwargs["policy"],
+            kwargs["cache"],
+            kwargs["audit"],
+            kwargs["as_of"],
+            given,
+        )
 
-def _endpoint(name: str, analysis: Callable[..., Any]) -> Callable[..., Any]:
-    def endpoint(
-        store: StoreDep, policy: PolicyDep, cache: CacheDep, audit: AuditDep, as_of: AsOf = None
-    ) -> Any:
-        return _run(name, analysis, store, policy, cache, audit, as_of)
-
-    endpoint.__name__ = name
+    own = [
+        inspect.Parameter(
+            p.over_http,
+            inspect.Parameter.KEYWORD_ONLY,
+            annotation=Annotated[str, Path(description=p.help)]
+            if p.in_path
+            else Annotated[p.kind | None, Query(description=p.help, ge=p.minimum)],
+            **({} if p.in_path else {"default": None}),
+        )
+        for p in analysis.params
+    ]
+    common = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=kind)
+        for name, kind in (
+            ("store", StoreDep),
+            ("policy", PolicyDep),
+            ("cache", CacheDep),
+            ("audit", AuditDep),
+        )
+    ]
+    day = inspect.Parameter("as_of", inspect.Parameter.KEYWORD_ONLY, annotation=AsOf, default=None)
+    endpoint.__signature__ = inspect.Signature([*own, *common, day])  # type: ignore[attr-defined]
+    endpoint.__name__ = analysis.name
     return endpoint
 
 
-for path, name, analysis, summary, answer in _ENDPOINTS:
+# One GET endpoint per analysis of the registry that has a path, all alike. The answer type
+# is the route's response_model: the OpenAPI schema and what the audit walks to name the
+# people shown.
+for analysis in ANALYSES.values():
+    if analysis.path is None:
+        continue
     router.add_api_route(
-        path,
-        _endpoint(name, analysis),
+        analysis.path,
+        _endpoint(analysis),
         methods=["GET"],
-        summary=summary,
-        response_model=answer,
+        summary=analysis.summary,
+        response_model=analysis.result_type,
+        responses={404: ERRORS[404]} if analysis.params else {},
         dependencies=_ANALYSE,
     )
 

@@ -8,7 +8,15 @@ from datetime import date
 
 from markupsafe import Markup, escape
 
-__all__ = ["bars", "chain_graph", "columns", "parts_bars", "timeline"]
+__all__ = [
+    "bars",
+    "chain_graph",
+    "columns",
+    "milestones",
+    "paired_columns",
+    "parts_bars",
+    "timeline",
+]
 
 _BLUE, _GREY, _RED, _GREEN = "#2f6fb3", "#e6e9ef", "#c0392b", "#2e8b57"
 PART_NAMES = {
@@ -149,3 +157,72 @@ def timeline(
             f' width="{max(x_of(end) - x_of(start), 3):.1f}"/>'
         )
     return _svg(width, len(dated) * row_h + 24, "".join(parts), label)
+
+
+def paired_columns(
+    rows: Sequence[tuple[str, float, float]],
+    *,
+    names: tuple[str, str],
+    links: Sequence[str] = (),
+    label: str = "图表",
+    width: int = 560,
+) -> Markup:
+    """Two columns per label (demand in red beside supply in blue) with a legend; with
+    ``links``, each pair is a link (to the people behind it)."""
+    height, base, top = 210, 160, 34
+    peak = max((max(a, b) for _, a, b in rows), default=0) or 1
+    step = width / max(len(rows), 1)
+    parts = [
+        f'<rect x="4" y="4" width="12" height="12" fill="{_RED}"/>'
+        f'<text x="22" y="15">{escape(names[0])}</text>'
+        f'<rect x="124" y="4" width="12" height="12" fill="{_BLUE}"/>'
+        f'<text x="142" y="15">{escape(names[1])}</text>'
+    ]
+    for index, (name, first, second) in enumerate(rows):
+        x = index * step + step * 0.15
+        pair = []
+        for offset, value, colour in ((0.0, first, _RED), (0.36, second, _BLUE)):
+            h = (base - top) * value / peak
+            left = x + step * offset
+            pair.append(
+                f'<rect x="{left:.1f}" y="{base - h:.1f}" width="{step * 0.34:.1f}"'
+                f' height="{h:.1f}" fill="{colour}"><title>{escape(name)}：{value:,.0f}</title>'
+                f"</rect>"
+                f'<text x="{left + step * 0.17:.1f}" y="{base - h - 4:.1f}"'
+                f' text-anchor="middle">{value:,.0f}</text>'
+            )
+        pair.append(
+            f'<text x="{x + step * 0.35:.1f}" y="{base + 18}" text-anchor="middle">'
+            f"{escape(name)}</text>"
+        )
+        body = "".join(pair)
+        if index < len(links):
+            body = f'<a href="{escape(links[index])}">{body}</a>'
+        parts.append(body)
+    return _svg(width, height, "".join(parts), label)
+
+
+def milestones(
+    steps: Sequence[tuple[str, date | None]], *, label: str = "时间线", width: int = 760
+) -> Markup:
+    """Days on one line, first to last (today, each rule met, ready ...); a step without a
+    day sits past the end, marked 日期无法确定."""
+    dated = [d for _, d in steps if d is not None]
+    if not dated:
+        return Markup("")
+    first, last = min(dated), max(dated)
+    span_days = max((last - first).days, 1)
+    left, right = 30, width - 150
+    row_h = 22
+    parts = [f'<line x1="{left}" y1="12" x2="{right}" y2="12" stroke="{_GREY}" stroke-width="4"/>']
+    for index, (name, day) in enumerate(steps):
+        x = right + 60 if day is None else left + (right - left) * (day - first).days / span_days
+        colour = _GREY if day is None else (_GREEN if index == 0 else _BLUE)
+        when = "日期无法确定" if day is None else day.isoformat()
+        y = 34 + index * row_h
+        parts.append(
+            f'<circle cx="{x:.1f}" cy="12" r="6" fill="{colour}" stroke="#555"/>'
+            f'<line x1="{x:.1f}" y1="18" x2="{x:.1f}" y2="{y - 4}" stroke="#bbb"/>'
+            f'<text x="{min(x, width - 220):.1f}" y="{y + 10}">{escape(name)}：{when}</text>'
+        )
+    return _svg(width, 44 + len(steps) * row_h, "".join(parts), label)

@@ -32,6 +32,7 @@ NAVIGATION: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("/training", "教育培训", ("analyse",)),
     ("/ninebox", "九宫格", ("analyse",)),
     ("/network", "协作网络", ("analyse",)),
+    ("/pipeline", "梯队研判", ("analyse",)),
     ("/proposals", "在办任免", ("read",)),
     ("/imports", "导入", ("write",)),
     ("/audit", "审计日志", ("audit",)),

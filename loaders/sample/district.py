@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from graphsvc.retirement import statutory_retirement
@@ -713,6 +713,31 @@ class District:
                                 "completed": True,
                             }
                         )
+
+        # Scheduled courses, after the day and nobody enrolled yet: what a cadre's path
+        # offers for missing training (一人一策). Drawn from no random stream, so nothing
+        # else in the district changes.
+        scheduled = (
+            (date(AS_OF.year, AS_OF.month, 16), "专题培训", 2, 16.0, False),
+            (first_of_month(AS_OF.year + 1, 3), "中青年干部培训班", 30, 240.0, True),
+            (first_of_month(AS_OF.year + 1, 4), "党性教育", 7, 56.0, True),
+        )
+        for start, kind, days, hours, off_job in scheduled:
+            training_id = self.gen.training_id()
+            self.gen.tables["trainings"].append(
+                {
+                    "id": training_id,
+                    "name": f"{start.year}年{district}{kind}（计划）",
+                    "kind": kind,
+                    "organizer": "区委组织部" if off_job else "区委党校",
+                    "start": start,
+                    "end": add_months(start, 1) if days >= 28 else start + timedelta(days - 1),
+                    "days": days,
+                    "hours": hours,
+                    "off_job": off_job,
+                }
+            )
+            self.gen.planted["scheduled_courses"].append(training_id)
 
     # ------------------------------------------------------------- assessments
 

@@ -91,6 +91,9 @@ class DevelopmentData:
     pairings: list[Pairing]
     pools: dict[str, dict[str, Any]]
     stays: list[PoolStay]
+    # Courses and major tasks, for the actions a cadre's path suggests.
+    trainings: list[dict[str, Any]] = field(default_factory=list)
+    projects: list[dict[str, Any]] = field(default_factory=list)
     _unit_of: dict[str, str | None] = field(default_factory=dict)
     memo: dict[Any, Any] = field(default_factory=dict)  # figures several analyses share
     # The snapshot the data was read from (None: read from the store row by row).
@@ -133,6 +136,8 @@ class DevelopmentData:
             ]
             mentors = {m["id"]: m for m in store.iter_nodes("Mentor")}
             pools = {p["id"]: p for p in store.iter_nodes("Pool")}
+            trainings = list(store.iter_nodes("Training"))
+            projects = list(store.iter_nodes("Project"))
             unit_of = {}
         else:
             snap = snapshot_of(store)
@@ -141,6 +146,8 @@ class DevelopmentData:
             stays = [PoolStay(*row) for row in _rows(snap.edges("IN_POOL"), _STAY_FIELDS)]
             mentors = {m["id"]: m for m in node_dicts(snap.nodes("Mentor"))}
             pools = {p["id"]: p for p in node_dicts(snap.nodes("Pool"))}
+            trainings = node_dicts(snap.nodes("Training"))
+            projects = node_dicts(snap.nodes("Project"))
             unit_of = _units_of_cadres(snap, context)
         return cls(
             context=context,
@@ -149,6 +156,8 @@ class DevelopmentData:
             pairings=sorted(pairings, key=lambda p: (p.mentee_id, p.start, p.mentor_id)),
             pools=pools,
             stays=sorted(stays, key=lambda s: (s.cadre_id, s.start)),
+            trainings=sorted(trainings, key=lambda t: str(t["id"])),
+            projects=sorted(projects, key=lambda p: str(p["id"])),
             _unit_of=unit_of if source == "snapshot" else {},
             _snapshot=snap,
         )
@@ -205,6 +214,8 @@ class DevelopmentData:
             pairings=pairings,
             pools=pools,
             stays=stays,
+            trainings=_patched_nodes(self.trainings, store, "Training", changes),
+            projects=_patched_nodes(self.projects, store, "Project", changes),
             _unit_of=unit_of,
             _snapshot=self._snapshot,
             _fresh=self._fresh | moved.changed,
@@ -410,6 +421,19 @@ def _rows(table: pa.Table, fields: Sequence[str]) -> Iterator[tuple[Any, ...]]:
         for n in ("src", "dst", *fields)
     ]
     return zip(*columns, strict=True)
+
+
+def _patched_nodes(
+    nodes: list[dict[str, Any]], store: GraphStore, label: str, changes: ChangeSet
+) -> list[dict[str, Any]]:
+    """``nodes`` (by id) with those of ``label`` that ``changes`` touched read again."""
+    touched = changes.node_ids(label)
+    if not touched:
+        return nodes
+    found = store.get_nodes(label, touched)
+    kept = [node for node in nodes if node["id"] not in touched]
+    fresh = [{**node, "id": node_id} for node_id, node in found.items()]
+    return sorted(kept + fresh, key=lambda node: str(node["id"]))
 
 
 def _units_of_cadres(snap: Snapshot, context: SelectionContext) -> dict[str, str | None]:

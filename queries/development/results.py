@@ -27,6 +27,16 @@ __all__ = [
     "NetworkResult",
     "PairingEntry",
     "PairingRow",
+    "PathAction",
+    "PathMentor",
+    "PathPool",
+    "PathResult",
+    "PathRule",
+    "PathWarning",
+    "PipelineGroup",
+    "PipelineResult",
+    "PipelineRisk",
+    "PipelineYear",
     "PoolCandidate",
     "PoolExit",
     "PoolPerson",
@@ -493,3 +503,121 @@ class TeamDetail(TypedDict):
     unit_kind: str | None
     members: list[TeamMemberDetail]
     vacancies: list[TeamVacancy]
+
+
+# ------------------------------------------------------------------ paths and the pipeline
+
+
+class PathRule(TypedDict):
+    """A barring rule of the step: its status now, the day it is met, what it needs."""
+
+    rule: str
+    title: str
+    status: str  # pass / warn / fail, now
+    met_on: str | None  # the first day it holds if nothing changes; None: no day can be known
+    needs: str  # what has to happen ("" when it holds now)
+    message: str  # the line a committee reads today
+
+
+class PathWarning(TypedDict):
+    rule: str
+    message: str
+
+
+class PathAction(TypedDict):
+    """Something that brings the ready day forward, and the ready day if started now."""
+
+    kind: str  # posting / secondment / course / major_task
+    unit_id: str | None  # None for a course (no unit of the graph runs it)
+    post_id: str | None
+    ready_on: str | None
+    title: str  # what to do, in Chinese
+    unit_name: str | None
+    post_name: str | None
+    training_id: str | None
+    project_id: str | None
+    fixes: list[str]  # the rules it gives a day to
+
+
+class PathPool(TypedDict):
+    pool_id: str
+    pool_name: str
+    ages_out_on: str | None
+    at_risk: bool
+
+
+class PathMentor(TypedDict):
+    mentor_id: str
+    name: str
+    cadre_id: CadreId | None  # when the mentor is a cadre
+    since: str
+
+
+class PathResult(TypedDict):
+    """One cadre's path to the next level (一人一策)."""
+
+    cadre_id: CadreId
+    name: str
+    as_of: str
+    unit_name: str | None
+    level: str  # where the cadre stands: its leadership level or its 职级's equivalent
+    rank: str | None
+    next_level: str | None  # None at the top of the ladder
+    ready_now: bool
+    ready_on: str | None  # every barring rule met; None while a rule has no day
+    ready_with_actions: str | None  # the same, each action below started today
+    rules: list[PathRule]
+    warnings: list[PathWarning]
+    actions: list[PathAction]
+    pool: PathPool | None
+    mentor: PathMentor | None
+    stage_goal: str  # the 一人一策 line for the coming year
+
+
+class PipelineYear(TypedDict):
+    """One year and level: posts that open, cadres ready, the gap."""
+
+    year: int
+    level: str
+    demand: int  # posts opening in the year: vacant now (first year), retiring, young target
+    demand_vacant: int
+    demand_retiring: int
+    demand_young: int
+    demand_to_date: int  # opened from today to the year's end
+    supply: int  # cadres aimed at the level and ready by the year's end (the paths' sum)
+    supply_young: dict[str, int]  # of those, under each age of ``paths.young_ages``
+    supply_with_actions: int  # ready by the year's end if their paths' actions start now
+    gap: int  # demand_to_date - supply: positive, short of ready cadres
+
+
+class PipelineGroup(TypedDict):
+    """The gap of one year and level in one group (a unit kind, a specialty category)."""
+
+    year: int
+    level: str
+    group: str
+    demand_to_date: int
+    supply: int
+    gap: int
+
+
+class PipelineRisk(TypedDict):
+    cadre_id: CadreId
+    name: str
+    next_level: str | None
+    ages_out_on: str | None
+    ready_on: str | None
+
+
+class PipelineResult(TypedDict):
+    """Ready cadres against the posts that will open, year by year (超前研判)."""
+
+    as_of: str
+    unit_id: str | None
+    unit_name: str
+    cadres: int  # paths counted
+    years: list[PipelineYear]
+    by_unit_kind: list[PipelineGroup]
+    by_specialty: list[PipelineGroup]
+    at_risk: list[CadreId]  # pool members who leave the age band before they are ready
+    at_risk_detail: list[PipelineRisk]

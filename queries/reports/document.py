@@ -27,7 +27,15 @@ from queries.reports.sheets import (
     write_table,
 )
 
-__all__ = ["CHART_FONTS", "Chart", "Report", "Section", "write_report", "write_report_bytes"]
+__all__ = [
+    "CHART_FONTS",
+    "REPORT_SUFFIXES",
+    "Chart",
+    "Report",
+    "Section",
+    "write_report",
+    "write_report_bytes",
+]
 
 # The reader's browser draws the chart text, so name fonts that browsers resolve to a CJK
 # font on Linux, Windows and macOS; matplotlib measures with the first one installed here.
@@ -54,12 +62,14 @@ _SVG_REF = re.compile(r'(url\(|href=")#([^)"]+)')
 
 @dataclass(frozen=True)
 class Chart:
-    """A bar chart: one bar per label."""
+    """A bar chart: one bar per label (``xlabel`` names the values); with ``second``, a
+    second bar beside each, named and valued there (demand beside supply)."""
 
     title: str
     labels: Sequence[str]
     values: Sequence[float]
     xlabel: str = ""
+    second: tuple[str, Sequence[float]] | None = None
 
     def svg(self) -> str:
         """The chart as an inline ``<svg>`` element whose labels are ``<text>``.
@@ -75,9 +85,25 @@ class Chart:
             )
             figure, axes = plt.subplots(figsize=(8, height))
             try:
-                axes.barh(list(self.labels)[::-1], list(self.values)[::-1], color="#C0392B")
+                if self.second is None:
+                    axes.barh(list(self.labels)[::-1], list(self.values)[::-1], color="#C0392B")
+                else:
+                    name, other = self.second
+                    where = list(range(len(self.labels)))[::-1]
+                    axes.barh(
+                        [y + 0.2 for y in where],
+                        list(self.values),
+                        0.4,
+                        color="#C0392B",
+                        label=self.xlabel,
+                    )
+                    axes.barh(
+                        [y - 0.2 for y in where], list(other), 0.4, color="#2F6FB3", label=name
+                    )
+                    axes.set_yticks(where, list(self.labels))
+                    axes.legend()
                 axes.set_title(self.title)
-                axes.set_xlabel(self.xlabel)
+                axes.set_xlabel("" if self.second else self.xlabel)  # two series: the legend
                 figure.tight_layout()
                 figure.savefig(buffer, format="svg", metadata={"Date": None})
             finally:
@@ -92,7 +118,8 @@ class Chart:
         )
 
     def _id_prefix(self) -> str:
-        digest = hashlib.sha1(repr((self.title, list(self.labels), list(self.values))).encode())
+        shown = (self.title, list(self.labels), list(self.values), self.second)
+        digest = hashlib.sha1(repr(shown).encode())
         return f"c{digest.hexdigest()[:8]}-"
 
 
@@ -191,15 +218,24 @@ def _xlsx_chart(sheet: Any, data_sheet: Any, chart: Chart, anchor_column: int) -
     for offset, (label, value) in enumerate(zip(chart.labels, chart.values, strict=True)):
         put(data_sheet, first + offset + 1, 1, str(label))
         put(data_sheet, first + offset + 1, 2, float(value))
+    series = 1
+    if chart.second is not None:  # a second series in the next column
+        name, other = chart.second
+        series = 2
+        put(data_sheet, first, 3, name)
+        for offset, value in enumerate(other):
+            put(data_sheet, first + offset + 1, 3, float(value))
     last = first + len(chart.labels)
     data_sheet.column_dimensions["A"].width = 30
     bars = BarChart()
     bars.type = "bar"
     bars.title = chart.title
-    bars.legend = None
-    bars.height = max(7.5, 0.5 * len(chart.labels) + 2)
+    if series == 1:
+        bars.legend = None
+    bars.height = max(7.5, 0.5 * len(chart.labels) * series + 2)
     bars.add_data(
-        Reference(data_sheet, min_col=2, min_row=first, max_row=last), titles_from_data=True
+        Reference(data_sheet, min_col=2, max_col=1 + series, min_row=first, max_row=last),
+        titles_from_data=True,
     )
     bars.set_categories(Reference(data_sheet, min_col=1, min_row=first + 1, max_row=last))
     sheet.add_chart(bars, sheet.cell(row=2, column=anchor_column).coordinate)
@@ -237,21 +273,34 @@ def _workbook(report: Report) -> bytes:
     return workbook_bytes(book)
 
 
+REPORT_SUFFIXES = (".xlsx", ".html", ".pdf")
+
+
 def write_report_bytes(report: Report, fmt: str) -> bytes:
-    """The report as the bytes of an ``xlsx`` or ``html`` file (a download)."""
+    """The report as the bytes of an ``xlsx``, ``html`` or ``pdf`` file (a download; the
+    PDF is the HTML page printed by Chromium, as the forms are: ``PdfUnavailable``
+    without it)."""
     if fmt == "html":
         return _html(report).encode("utf-8")
     if fmt == "xlsx":
         return _workbook(report)
-    raise ValueError(f"报告只能写成 .xlsx 或 .html 文件，而不是 .{fmt}")
+    if fmt == "pdf":
+        import tempfile
+
+        from queries.forms.pdf import html_to_pdf
+
+        with tempfile.TemporaryDirectory() as folder:
+            return html_to_pdf(_html(report), Path(folder) / "report.pdf").read_bytes()
+    raise ValueError(f"报告只能写成 .xlsx、.html 或 .pdf 文件，而不是 .{fmt}")
 
 
 def write_report(report: Report, path: Path) -> Path:
     """Write ``report`` to ``path``: ``.xlsx`` (a sheet per section, charts as native Excel
-    charts) or ``.html`` (one page, charts as inline SVG whose text the browser draws)."""
+    charts), ``.html`` (one page, charts as inline SVG whose text the browser draws) or
+    ``.pdf`` (that page printed)."""
     suffix = path.suffix.lower()
-    if suffix not in {".html", ".xlsx"}:
-        raise ValueError(f"{path}：报告只能写成 .xlsx 或 .html 文件")
+    if suffix not in REPORT_SUFFIXES:
+        raise ValueError(f"{path}：报告只能写成 .xlsx、.html 或 .pdf 文件")
     body = write_report_bytes(report, suffix[1:])  # all of it before anything is written
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(body)

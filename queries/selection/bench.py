@@ -62,7 +62,7 @@ def ready_on(context: SelectionContext, target: Target) -> tuple[Days, Days]:
         for unit in LEVEL_RULES:
             if not unit.bars(target.policy):
                 continue
-            met = unit.met_on(facts, target)
+            met = unit.days(facts, target)
             unknown |= np.isnat(met)
             ready = np.maximum(ready, np.where(np.isnat(met), ready, met))
             ends = unit.lapses_on(facts, target)

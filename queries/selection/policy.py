@@ -595,6 +595,31 @@ class TargetsPolicy(_Section):
     years: int = Field(default=5, ge=1, description="years shown")
 
 
+class PathsPolicy(_Section):
+    """一人一策 and 超前研判: each cadre's path to the next level and the district's pipeline."""
+
+    posting_unit_kinds: list[str] = Field(
+        default=["乡镇", "街道"],
+        description="where a posting or secondment (挂职) for missing 基层工作经历 goes",
+    )
+    actions_shown: int = Field(
+        default=3, ge=1, le=20, description="concrete units, posts or courses named per action"
+    )
+    young_ages: list[float] = Field(
+        default=[35, 40], description="the pipeline counts the ready under each of these ages"
+    )
+    years: int = Field(default=5, ge=1, le=20, description="years the pipeline looks ahead")
+
+    @field_validator("posting_unit_kinds")
+    @classmethod
+    def _unit_kinds(cls, kinds: list[str]) -> list[str]:
+        known = {kind.value for kind in UnitKind}
+        for kind in kinds:
+            if kind not in known:
+                raise ValueError(f"“{kind}”不是单位类型（应为{'、'.join(sorted(known))}）")
+        return kinds
+
+
 WHOLE_AREA = "all"
 
 
@@ -663,6 +688,7 @@ class SelectionPolicy(_Section):
     training: TrainingCompliance = TrainingCompliance()
     network: NetworkPolicy = NetworkPolicy()
     targets: TargetsPolicy = TargetsPolicy()
+    paths: PathsPolicy = PathsPolicy()
 
 
 def merge_policy(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:

@@ -6,6 +6,8 @@ from graphsvc.stores import GraphStore, open_store
 from loaders.sample import AS_OF
 from queries.development.data import DevelopmentData
 from queries.development.mentoring import coverage, recommend_mentors
+from queries.development.path import pool_paths
+from queries.development.pipeline import pipeline
 from queries.development.pool import pool_review
 from queries.development.teams import team_structure
 from queries.development.training import training_compliance
@@ -21,6 +23,8 @@ def test_same_results_on_neo4j(neo4j_district: str, data: DevelopmentData) -> No
         team_structure,
         pool_review,
         training_compliance,
+        pool_paths,
+        pipeline,
     ):
         assert analysis(data=on_server) == analysis(data=data), analysis.__name__
 

@@ -87,8 +87,10 @@ def test_the_report_opens_with_its_chart(context: SelectionContext, tmp_path: Pa
     assert header[:4] == ["序号", "单位", "岗位", "拟任人选"] and "备选1" in header
     assert sheet.freeze_panes == "A2" and sheet.max_column == len(header)  # no helper columns
     assert book["图表数据"].max_row >= len(result["assignments"])
-    with pytest.raises(ValueError, match=r"round\.pdf：报告只能写成 \.xlsx 或 \.html 文件$"):
-        write_report(report, tmp_path / "round.pdf")
+    with pytest.raises(
+        ValueError, match=r"round\.docx：报告只能写成 \.xlsx、\.html 或 \.pdf 文件$"
+    ):
+        write_report(report, tmp_path / "round.docx")
 
 
 def test_a_fixed_choice_is_kept_and_the_rest_solved_around_it(context: SelectionContext) -> None:

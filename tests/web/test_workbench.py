@@ -28,6 +28,7 @@ PAGES = {
     "/pool": "应复核出库",
     "/training": "学时分布",
     "/ninebox": "业绩高·潜力高",
+    "/pipeline": "累计需求与具备条件人数",
 }
 
 

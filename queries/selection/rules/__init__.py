@@ -173,5 +173,5 @@ def met_on(facts: CadreFacts, target: Target) -> dict[str, NDArray[np.datetime64
     found = {}
     for unit in RULES:
         if unit.bars(policy) and (not unit.per_post or target.post is not None):
-            found[unit.name] = unit.met_on(facts, target)
+            found[unit.name] = unit.days(facts, target)
     return found

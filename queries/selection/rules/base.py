@@ -169,6 +169,20 @@ class RuleUnit:
         """What cadre ``row`` needs for the rule to hold ("" when it holds now)."""
         raise NotImplementedError
 
+    def days(self, facts: CadreFacts, target: Target) -> Days:
+        """:meth:`met_on`, remembered on the facts per level (per post for a rule that reads
+        the post): one cadre's line and path read it without another pass over every
+        cadre."""
+        post_id = str((target.post or {}).get("id", "")) if self.per_post else None
+
+        def compute() -> Days:
+            met = self.met_on(facts, target)
+            met.flags.writeable = False  # shared by every reader
+            return met
+
+        found: Days = facts.memo(("met_on", self.name, target.key, post_id), compute)
+        return found
+
     def result(self, row_status: int, message: str, **facts: Any) -> RuleResult:
         return RuleResult(self.name, STATUS_NAMES[row_status], message, facts)
 

@@ -80,7 +80,7 @@ class GrassrootsYears(RuleUnit):
         settings: Settings = self.settings(target.policy)
         months, _ = grassroots(facts, settings)
         missing = span(round(settings.min_years * 12) - int(months[row]))
-        due = day_of(self.met_on(facts, target)[row])
+        due = day_of(self.days(facts, target)[row])
         if due is None:
             return f"须到基层（乡镇、街道、村、社区）工作或挂职，尚缺{missing}"
         return f"{format_cadre_date(due, with_day=True)}基层工作经历满{settings.min_years:g}年"

@@ -64,6 +64,6 @@ class RecentPromotion(RuleUnit):
     def needs(self, facts: CadreFacts, target: Target, row: int) -> str:
         if self.holds(facts, target)[row]:
             return ""
-        due = day_of(self.met_on(facts, target)[row])
+        due = day_of(self.days(facts, target)[row])
         months = self.settings(target.policy).min_months
         return f"{format_cadre_date(due, with_day=True)}距上次晋升满{months}个月"

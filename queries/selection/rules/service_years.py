@@ -61,7 +61,7 @@ class ServiceYears(RuleUnit):
     def needs(self, facts: CadreFacts, target: Target, row: int) -> str:
         if self.holds(facts, target)[row]:
             return ""
-        due = day_of(self.met_on(facts, target)[row])
+        due = day_of(self.days(facts, target)[row])
         years = self.settings(target.policy).min_years
         return (
             f"{format_cadre_date(due, with_day=True)}工龄满{years:g}年" if due else "须有工作经历"

@@ -73,6 +73,14 @@ class Training(RuleUnit):
     def met_on(self, facts: CadreFacts, target: Target) -> Days:
         return self.holds_now(facts, target)  # only courses mend it
 
+    def missing(self, facts: CadreFacts, target: Target) -> tuple[Floats, Floats]:
+        """Each cadre's hours and days still missing in the window (0 where none is): a
+        course of either length mends the rule (what a cadre's path looks for)."""
+        settings: Settings = self.settings(target.policy)
+        years, need_hours, need_days = _need(settings, target.county)
+        hours, days = training_sums(facts, years)
+        return np.maximum(need_hours - hours, 0.0), np.maximum(need_days - days, 0.0)
+
     def needs(self, facts: CadreFacts, target: Target, row: int) -> str:
         if self.holds(facts, target)[row]:
             return ""

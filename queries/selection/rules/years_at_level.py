@@ -152,7 +152,7 @@ class YearsAtLevel(RuleUnit):
             return f"须任{below.value if below else ''}领导职务满{needed:g}年"
         if how == LOWER_RANK:
             return f"须晋升为{rule.staff_rank}并任满{needed:g}年"
-        due: date | None = day_of(self.met_on(facts, target)[row])
+        due: date | None = day_of(self.days(facts, target)[row])
         return f"{format_cadre_date(due, with_day=True)}任满{needed:g}年"
 
 
