@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, Field
@@ -98,6 +99,11 @@ class ErrorOut(BaseModel):
     detail: str = Field(examples=["未找到编号为 'C999999' 的干部"])
     errors: list[Problem] = Field(default_factory=list)
 
+
+# The days an analysis can be asked for: the records start after 1950, and a day far outside
+# them is a typing slip (a year 0001 would break the calendar arithmetic), said as a 422.
+EARLIEST_DAY = date(1950, 1, 1)
+LATEST_DAY = date(2100, 12, 31)
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorOut, "description": "The request cannot be carried out"},

@@ -85,3 +85,25 @@ def test_a_cut_multipart_body_is_refused_in_chinese(base: tuple[str, str]) -> No
     )
     assert answer.status_code in {400, 422}, answer.text  # cut inside a part's head: no file
     assert set(answer.json()) == {"detail", "errors"} and CHINESE.search(answer.json()["detail"])
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "payload"),
+    [
+        ("GET", "/api/v1/posts/P000025/candidates?as_of=0001-01-01", None),
+        ("GET", "/api/v1/posts/P000025/candidates?as_of=9999-12-31", None),
+        ("POST", "/api/v1/selection/round", {"as_of": "0001-01-01"}),
+    ],
+)
+def test_a_day_outside_the_records_is_a_chinese_422_not_a_crash(
+    base: tuple[str, str], method: str, path: str, payload: dict[str, str] | None
+) -> None:
+    # The fuzzer found year 0001 reaching the calendar arithmetic of the training rule (a 500).
+    url, token = base
+    answer = httpx.request(
+        method, f"{url}{path}", json=payload, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert answer.status_code == 422, answer.text
+    body = answer.json()
+    assert body["errors"][0]["field"] in {"query.as_of", "body.as_of"}, body
+    assert CHINESE.search(body["detail"]) and ("1950" in body["detail"] or "2100" in body["detail"])

@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 from api import models
 from api.deps import AuditDep, CacheDep, PolicyDep, StoreDep, require
 from api.edits import LoadFailed, problems_text, write_change
-from api.schemas import ERRORS
+from api.schemas import EARLIEST_DAY, ERRORS, LATEST_DAY
 from graphsvc.access import Principal
 from queries.analyses import ANALYSES, Analysis
 from queries.development import ledger
@@ -33,7 +33,12 @@ WriterDep = Annotated[Principal, Depends(require("write"))]
 
 AsOf = Annotated[
     date | None,
-    Query(description="Day of the analysis (default today)", examples=["2026-11-01"]),
+    Query(
+        description="Day of the analysis (default today)",
+        examples=["2026-11-01"],
+        ge=EARLIEST_DAY,
+        le=LATEST_DAY,
+    ),
 ]
 
 

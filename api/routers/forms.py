@@ -24,7 +24,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import Response
 
 from api.deps import AuditDep, PrincipalDep, SettingsDep, StoreDep, require
-from api.schemas import ERRORS, FormsImportOut, Problem
+from api.schemas import EARLIEST_DAY, ERRORS, LATEST_DAY, FormsImportOut, Problem
 from api.uploads import (
     UPLOAD_ERRORS,
     multipart_body,
@@ -110,7 +110,11 @@ def get_form(
     ] = "html",
     as_of: Annotated[
         date | None,
-        Query(description="计算年龄时间; default the proposal's, else today"),
+        Query(
+            description="计算年龄时间; default the proposal's, else today",
+            ge=EARLIEST_DAY,
+            le=LATEST_DAY,
+        ),
     ] = None,
 ) -> Response:
     reveal = principal.parts_shown()

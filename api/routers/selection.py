@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 
 from api import models
 from api.deps import AuditDep, CacheDep, PolicyDep, PrincipalDep, StoreDep, require
-from api.schemas import ERRORS
+from api.schemas import EARLIEST_DAY, ERRORS, LATEST_DAY
 from graphsvc.access import Principal
 from graphsvc.stores import GraphStore
 from queries.selection.assignment import InfeasibleRound
@@ -39,7 +39,12 @@ router = APIRouter(tags=["selection"], dependencies=[Depends(require("select"))]
 
 AsOf = Annotated[
     date | None,
-    Query(description="Day of the decision (default today)", examples=["2026-11-01"]),
+    Query(
+        description="Day of the decision (default today)",
+        examples=["2026-11-01"],
+        ge=EARLIEST_DAY,
+        le=LATEST_DAY,
+    ),
 ]
 
 
@@ -141,7 +146,7 @@ class RoundRequest(BaseModel):
         default=0.0, ge=0, le=1, description="Share of appointees under 35"
     )
     own_unit: Literal["allow", "exclude", "prefer"] = "allow"
-    as_of: date | None = None
+    as_of: date | None = Field(default=None, ge=EARLIEST_DAY, le=LATEST_DAY)
 
     model_config = {
         "json_schema_extra": {
