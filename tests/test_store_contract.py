@@ -265,12 +265,12 @@ def test_results_must_name_existing_nodes(store: GraphStore) -> None:
 def test_proposals_and_photos_are_kept_with_their_links(store: GraphStore) -> None:
     photo = "/9j/4AAQSkZJRgABAQAAAQABAAD/" + "A" * 20_000  # base64 text, as a form's photo is
     batch = base_batch()
-    batch.nodes += [
+    batch.nodes.extend([
         NodeRow("Proposal", "PR1", {"cadre_id": "C1", "post_id": "P1", "appoint": "单位U1岗位P1",
                                     "remove": "岗位P2", "date": date(2026, 11, 20),
                                     "age_date": date(2026, 11, 20), "status": "拟任"}),
         NodeRow("Photo", "C1", {"cadre_id": "C1", "media_type": "image/jpeg", "data": photo}),
-    ]  # fmt: skip
+    ])  # fmt: skip
     store.write(batch)
     assert store.get_node("Photo", "C1") == {
         "id": "C1", "cadre_id": "C1", "media_type": "image/jpeg", "data": photo,
