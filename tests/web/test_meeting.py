@@ -213,12 +213,14 @@ def run_round(page: Page, workbench: Workbench) -> None:
         "document.getElementById('round-form')"
         ".addEventListener('submit', event => event.preventDefault())"
     )
+    assert not page.locator("#round-form .busy").is_visible()  # nothing running yet
     page.click("#run-round")
     assert page.locator("#run-round").is_disabled()  # no second click while it runs
     assert page.locator("#round-form .busy").is_visible()
     assert "正在计算整体方案" in page.inner_text("#round-form .busy")
     page.evaluate("document.getElementById('round-form').submit()")
     page.wait_for_selector("#plan", timeout=180_000)
+    assert not page.locator("#round-form .busy").is_visible()  # the answer is in: no progress
     plan = page.inner_text("#plan")
     assert f"纳入本轮 {count - 1} 个" in plan and "未纳入 1 个" in plan
 
