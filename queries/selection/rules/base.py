@@ -11,6 +11,7 @@ happen). A mask over every cadre is ``judge(...).status != FAIL``.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ClassVar, Literal
@@ -117,7 +118,7 @@ class RuleResult:
         }
 
 
-class RuleUnit:
+class RuleUnit(ABC):
     """One rule: its settings, its judgement over every cadre, its line for one cadre and
     the day it will be met. Subclasses set ``name`` (the code in verdicts and in the
     policy) and ``title`` (its Chinese name), and implement :meth:`judge` (whose values
@@ -144,12 +145,13 @@ class RuleUnit:
         settings = self.settings(policy)
         return bool(settings.enabled and not settings.warn)
 
+    @abstractmethod
     def judge(self, facts: CadreFacts, target: Target) -> Judgement:
-        raise NotImplementedError
+        """Every cadre's status and condition (``ok``) for ``target``."""
 
+    @abstractmethod
     def line(self, facts: CadreFacts, target: Target, judged: Judgement, row: int) -> RuleResult:
         """The line of cadre ``row`` (its status is not NA)."""
-        raise NotImplementedError
 
     def reason(self, facts: CadreFacts, target: Target, row: int) -> RuleResult | None:
         """Cadre ``row``'s line, or ``None`` when the rule does not apply."""
@@ -159,15 +161,15 @@ class RuleUnit:
             return None
         return self.line(facts, target, judged, row)
 
+    @abstractmethod
     def met_on(self, facts: CadreFacts, target: Target) -> Days:
         """For every cadre: the first day from the day of the decision on which the rule's
         condition holds if nothing changes (the day itself when it holds now, or when the
         rule does not apply); NaT when no day can be known."""
-        raise NotImplementedError
 
+    @abstractmethod
     def needs(self, facts: CadreFacts, target: Target, row: int) -> str:
         """What cadre ``row`` needs for the rule to hold ("" when it holds now)."""
-        raise NotImplementedError
 
     def days(self, facts: CadreFacts, target: Target) -> Days:
         """:meth:`met_on`, remembered on the facts per level (per post for a rule that reads
