@@ -22,6 +22,7 @@ import pytest
 
 from graphsvc.changes import ChangeSet, Patched
 from graphsvc.stores import GraphStore, open_store
+from graphsvc.vocab import Level
 from loaders.load import LoadFailed, load_paths, load_records
 from queries.analyses import ANALYSES
 from queries.development.data import DevelopmentData
@@ -30,6 +31,7 @@ from queries.selection.candidates import SelectionContext, rank_in_context
 from queries.selection.follow import Ranking, followed_candidates, patched_context
 from queries.selection.policy import load_policy
 from queries.selection.round import run_round
+from queries.selection.scores import PER_CADRE
 
 DAY = date(2026, 11, 1)
 POLICY = load_policy()
@@ -456,3 +458,61 @@ def test_candidates_follow_several_writes_at_once(
             assert found.answer(None) == rank_in_context(whole, post_id, limit=None), post_id
             followed += 1
     assert followed > 0
+
+
+def _figures(context: SelectionContext) -> dict[str, Any]:
+    """What the rules and scores read of every cadre, as plain values to compare: the
+    cadre columns, the facts, the score arrays and the sums over each history table."""
+    import numpy as np
+
+    facts, arrays = context.facts, context.arrays
+    histories, cadres = facts.histories, facts.cadres
+    units = histories.current_units()
+    figures: dict[str, Any] = {
+        f"cadres.{name}": getattr(cadres, name).tolist() for name in vars(cadres)
+    }
+    for name in ("education", "in_pool", "pool_since", "pool_max_age"):
+        figures[f"facts.{name}"] = np.nan_to_num(getattr(facts, name)).tolist()
+    figures["grades"] = [facts.grades_of(row) for row in range(len(facts))]
+    figures["stars"] = [facts.stars_of(row) for row in range(len(facts))]
+    figures["supervision"] = facts.supervision
+    for name in PER_CADRE:
+        figures[f"arrays.{name}"] = getattr(arrays, name).tolist()
+    figures["match"] = arrays.match.toarray().tolist()
+    figures["categories"] = {k: v.tolist() for k, v in arrays.categories.items()}
+    figures["similar"] = {k: v.tolist() for k, v in arrays.similar.items()}
+    figures["current units"] = sorted(
+        zip(units[0].tolist(), [histories.unit_ids[u] for u in units[1].tolist()], strict=True)
+    )
+    figures["posts at 副科"] = histories.leadership_posts_at(Level.DEPUTY_SECTION).tolist()
+    figures["courses"] = [c.tolist() for c in histories.course_sums(histories.course_hours >= 0)]
+    figures["stints"] = sorted(
+        zip(histories.stint_cadre.tolist(), histories.stint_start.astype(str).tolist(), strict=True)
+    )
+    return figures
+
+
+def test_a_patch_splices_the_rows_of_the_cadres_written_into_the_columns(
+    loaded: GraphStore, small_sample_dir: Path, tmp_path: Path
+) -> None:
+    """After each write a context can follow, its columns, facts and score arrays are the old
+    ones with the written cadres' rows replaced (not every row made again from the records),
+    and they equal, figure by figure, those of a context read whole after the write."""
+    context = SelectionContext.load(loaded, policy=POLICY, as_of=DAY)
+    context.arrays  # noqa: B018  (built, as a question would build them)
+    patchable = [w for w in writes(small_sample_dir, tmp_path) if "selection" not in w.not_patched]
+    spliced = 0
+    for write in patchable:
+        before = loaded.version()
+        write.run(loaded, small_sample_dir)
+        changes = loaded.changes_since(before)
+        assert changes is not None
+        moved = patched_context(context, loaded, changes)
+        assert moved is not None, write.name
+        if moved.value is not context:
+            assert moved.value._arrays is not None, f"{write.name}: nothing spliced"
+            spliced += 1
+        whole = SelectionContext.load(loaded, policy=POLICY, as_of=DAY)
+        assert _figures(moved.value) == _figures(whole), write.name
+        context = moved.value
+    assert spliced >= 5

@@ -14,7 +14,7 @@ them. A span never ends before it starts (the model refuses such rows).
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from itertools import chain
 from operator import attrgetter, methodcaller
@@ -36,7 +36,9 @@ __all__ = [
     "date_column",
     "months_between_columns",
     "months_to",
+    "put_rows",
     "snapshot_dates",
+    "splice_events",
 ]
 
 Ints = NDArray[np.int64]
@@ -70,6 +72,35 @@ def snapshot_dates(column: pa.ChunkedArray | pa.Array, rows: Ints | None = None)
     if rows is not None:
         days, valid = days[rows], valid[rows]
     return np.where(valid, days, _NAT).view("datetime64[D]")
+
+
+def put_rows(old: NDArray[Any], rows: Ints, new: NDArray[Any]) -> NDArray[Any]:
+    """A copy of the per-cadre column ``old`` with ``rows`` set to ``new`` (the old column
+    may still be read: a read model patched for a write answers beside the one before)."""
+    found = old.copy()
+    found[rows] = new
+    return found
+
+
+def splice_events(
+    owner: Ints, rows: Ints, part_owner: Ints, columns: Sequence[tuple[Any, Any]]
+) -> tuple[Ints, list[Any]]:
+    """An event table (a row per post held, grade, course ...) with the events of cadres
+    ``rows`` replaced by another table's (``part_owner`` numbers them ``0..k-1``:
+    ``rows[k]`` is its cadre ``k``). ``columns``: each column of the old table beside the
+    same column of the other (arrays or lists). Events stay sorted by owner, each owner's
+    in their order."""
+    keep = np.flatnonzero(~np.isin(owner, rows))
+    merged = np.concatenate([owner[keep], rows[part_owner]]).astype(np.int64)
+    order = np.argsort(merged, kind="stable")
+    found: list[Any] = []
+    for old, new in columns:
+        if isinstance(old, list):
+            both = [old[k] for k in keep.tolist()] + list(new)
+            found.append([both[k] for k in order.tolist()])
+        else:
+            found.append(np.concatenate([old[keep], new])[order])
+    return merged[order], found
 
 
 def _first_seen_numbers(values: Ints) -> tuple[Ints, Ints]:
@@ -315,6 +346,80 @@ class Histories:
             course_days=course_days_of[training_row],
         )
 
+    def with_rows(self, rows: Ints, part: Histories) -> Histories:
+        """These tables with the histories of cadres ``rows`` replaced by ``part``'s (built
+        for those cadres, in that order, on the same day and unit tree)."""
+        if part.kind_codes != self.kind_codes or part.as_of != self.as_of:
+            raise ValueError("the part's histories are not of the same day and unit tree")
+        unit_ids = list(self.unit_ids)
+        number = {unit_id: n for n, unit_id in enumerate(unit_ids)}
+        for unit_id in part.unit_ids:
+            if unit_id not in number:
+                number[unit_id] = len(unit_ids)
+                unit_ids.append(unit_id)
+        unit_of = np.array([number[u] for u in part.unit_ids] + [-1], dtype=np.int64)
+        # Post numbers only tell one cadre's posts apart: the part's follow the old ones.
+        post_base = int(self.tenure_post.max()) + 1 if len(self.tenure_post) else 0
+        tenure_cadre, tenure = splice_events(
+            self.tenure_cadre,
+            rows,
+            part.tenure_cadre,
+            [
+                (self.tenure_kind, part.tenure_kind),
+                (self.tenure_start, part.tenure_start),
+                (self.tenure_end, part.tenure_end),
+                (self.tenure_level, part.tenure_level),
+                (self.tenure_leadership, part.tenure_leadership),
+                (self.tenure_principal, part.tenure_principal),
+                (self.tenure_post, part.tenure_post + post_base),
+                (self.tenure_unit, unit_of[part.tenure_unit]),  # -1 (none) stays -1
+            ],
+        )
+        stint_cadre, stint = splice_events(
+            self.stint_cadre,
+            rows,
+            part.stint_cadre,
+            [
+                (self.stint_kind, part.stint_kind),
+                (self.stint_start, part.stint_start),
+                (self.stint_end, part.stint_end),
+            ],
+        )
+        course_cadre, course = splice_events(
+            self.course_cadre,
+            rows,
+            part.course_cadre,
+            [
+                (self.course_start, part.course_start),
+                (self.course_hours, part.course_hours),
+                (self.course_days, part.course_days),
+            ],
+        )
+        kind, start, end, level, leadership, principal, post, unit = tenure
+        return Histories(
+            cadres=self.cadres,
+            as_of=self.as_of,
+            tenure_cadre=tenure_cadre,
+            kind_codes=self.kind_codes,
+            tenure_kind=kind,
+            tenure_start=start,
+            tenure_end=end,
+            tenure_level=level,
+            tenure_leadership=leadership,
+            tenure_principal=principal,
+            tenure_post=post,
+            tenure_unit=unit,
+            unit_ids=unit_ids,
+            stint_cadre=stint_cadre,
+            stint_kind=stint[0],
+            stint_start=stint[1],
+            stint_end=stint[2],
+            course_cadre=course_cadre,
+            course_start=course[0],
+            course_hours=course[1],
+            course_days=course[2],
+        )
+
     def _spans(
         self, cadre: Ints, kind: Ints, start: Days, end: Days, kinds: Collection[str | None]
     ) -> tuple[Ints, Days, Days, NDArray[np.bool_]]:
@@ -548,6 +653,16 @@ class CadreColumns:
             birth=snapshot_dates(cadres.column("birth"), rows),
             probation_until=snapshot_dates(cadres.column("probation_until"), rows),
             female=codes(cadres.column("gender"), {"女": 1}, 0)[rows] == 1,
+        )
+
+    def with_rows(self, rows: Ints, part: CadreColumns) -> CadreColumns:
+        """These columns with cadres ``rows`` set to ``part``'s (built for those cadres, in
+        that order)."""
+        return CadreColumns(
+            **{
+                f.name: put_rows(getattr(self, f.name), rows, getattr(part, f.name))
+                for f in fields(self)
+            }
         )
 
     def last_promotion(self) -> Days:

@@ -22,7 +22,7 @@ leadership post is in the second tier: ranked after every cadre who holds one.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -32,13 +32,21 @@ from scipy import sparse
 
 from graphsvc.snapshot import pylist
 from graphsvc.vocab import GRADE_VALUE, Level
-from queries.selection.columns import months_between_columns
+from queries.selection.columns import months_between_columns, put_rows
 from queries.selection.pool_review import under_review
 from queries.selection.records import UnitIndex
 from queries.selection.records import positions_in as _positions
 from queries.selection.rules.facts import CadreFacts, Target
 
-__all__ = ["PARTS", "RESULT_WEIGHT", "ROLE_WEIGHT", "CadreArrays", "PostScores", "score_post"]
+__all__ = [
+    "PARTS",
+    "PER_CADRE",
+    "RESULT_WEIGHT",
+    "ROLE_WEIGHT",
+    "CadreArrays",
+    "PostScores",
+    "score_post",
+]
 
 Floats = NDArray[np.float64]
 Bools = NDArray[np.bool_]
@@ -48,6 +56,11 @@ PARTS = ("specialty", "experience", "performance", "development", "team_fit")
 ROLE_WEIGHT = {"负责人": 1.0, "骨干": 0.7, "成员": 0.4}
 RESULT_WEIGHT = {"优秀": 1.0, "良好": 0.8, "合格": 0.6, "不合格": 0.1, None: 0.6}
 _LEVEL_VALUES = np.array([level.value for level in Level])  # by LEVEL_ORDER
+# The arrays of :class:`CadreArrays` with one value per cadre.
+PER_CADRE = (
+    "levels", "grassroots", "tasks", "leadership", "leader", "standing", "performance",
+    "hours", "in_pool", "flagged", "age", "female", "development",
+)  # fmt: skip
 
 
 @dataclass
@@ -155,6 +168,56 @@ class CadreArrays:
                 dtype=np.int64,
             )
             self._unit_numbers = numbers
+
+    def with_rows(
+        self, context: Any, rows: Rows, part: CadreArrays, part_context: Any
+    ) -> CadreArrays:
+        """These arrays with cadres ``rows`` replaced by ``part``'s (the arrays of those
+        cadres alone, in that order, built in ``part_context``); ``context``: the context
+        these arrays will belong to."""
+        if (
+            part.specialty_index != self.specialty_index
+            or part.similar.keys() != self.similar.keys()
+        ):
+            raise ValueError("the part's arrays are not of the same posts and specialties")
+        put: dict[str, Any] = {
+            name: put_rows(getattr(self, name), rows, getattr(part, name)) for name in PER_CADRE
+        }
+        kept = self.match.tocoo()
+        keep = ~np.isin(kept.row, rows)
+        added = part.match.tocoo()
+        match = sparse.csr_matrix(
+            (
+                np.concatenate([kept.data[keep], added.data]),
+                (np.concatenate([kept.row[keep], rows[added.row]]),
+                 np.concatenate([kept.col[keep], added.col])),
+            ),
+            shape=self.match.shape,
+        )  # fmt: skip
+        replaced = set(rows.tolist())
+        # What is read per post or unit is kept; what is read per cadre, for other rows.
+        arrays = replace(
+            self,
+            **put,
+            match=match,
+            categories={
+                c: put_rows(column, rows, part.categories[c])
+                for c, column in self.categories.items()
+            },
+            similar={
+                k: put_rows(column, rows, part.similar[k]) for k, column in self.similar.items()
+            },
+            _relatives=None,
+            _hometowns=None,
+            _kin_units={r: u for r, u in self._kin_units.items() if r not in replaced},
+            _credited=None,
+        )
+        if self._relatives is not None and self._hometowns is not None:
+            part._avoidance_columns(part_context)
+            assert part._relatives is not None and part._hometowns is not None
+            arrays._relatives = put_rows(self._relatives, rows, part._relatives)
+            arrays._hometowns = put_rows(self._hometowns, rows, part._hometowns)
+        return arrays
 
     @classmethod
     def build(cls, context: Any) -> CadreArrays:

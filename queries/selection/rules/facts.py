@@ -28,7 +28,9 @@ from queries.selection.columns import (
     RowRecords,
     codes,
     months_between_columns,
+    put_rows,
     snapshot_dates,
+    splice_events,
 )
 from queries.selection.policy import SelectionPolicy
 from queries.selection.records import CadreRecord, SnapshotGraph, UnitIndex, positions_in
@@ -222,6 +224,56 @@ class CadreFacts:
         return found
 
     # ------------------------------------------------------------------ building
+
+    def with_rows(
+        self,
+        rows: Ints,
+        part: CadreFacts,
+        *,
+        histories: Histories,
+        cadres: CadreColumns,
+        records: Mapping[str, CadreRecord],
+        scopes: ScopeIndex | None,
+        avoidance_record: Callable[[str], CadreRecord] | None,
+    ) -> CadreFacts:
+        """These facts with cadres ``rows`` replaced by ``part``'s (the facts of those
+        cadres alone, in that order): a write's few cadres read again, the rest shared.
+        ``histories``, ``cadres``: the columns with those rows replaced already; the rule
+        units' derived figures are made again from them when first read."""
+        grade_owner, (grade_year, grade) = splice_events(
+            self.grade_owner,
+            rows,
+            part.grade_owner,
+            [(self.grade_year, part.grade_year), (self.grade, part.grade)],
+        )
+        star_owner, (stars,) = splice_events(
+            self.star_owner, rows, part.star_owner, [(self.stars, part.stars)]
+        )
+        replaced = set(rows.tolist())
+        supervision = {r: items for r, items in self.supervision.items() if r not in replaced}
+        supervision.update({int(rows[k]): items for k, items in part.supervision.items()})
+        return CadreFacts(
+            ids=self.ids,
+            policy=self.policy,
+            as_of=self.as_of,
+            units=self.units,
+            cadres=cadres,
+            histories=histories,
+            education=put_rows(self.education, rows, part.education),
+            grade_owner=grade_owner,
+            grade_year=grade_year,
+            grade=grade,
+            star_owner=star_owner,
+            stars=stars,
+            supervision=supervision,
+            in_pool=put_rows(self.in_pool, rows, part.in_pool),
+            pool_since=put_rows(self.pool_since, rows, part.pool_since),
+            pool_max_age=put_rows(self.pool_max_age, rows, part.pool_max_age),
+            records=records,
+            scopes=scopes,
+            avoidance_record=avoidance_record,
+            index=self.index,
+        )
 
     @classmethod
     def build(
