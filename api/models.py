@@ -122,8 +122,13 @@ def candidates(
     ranking: Ranking = cache.get(
         store,
         ("candidates", post_id, day, reveal_supervision),
+        # Every candidate ranked, none explained yet: those shown are explained when asked.
         lambda: Ranking(
-            rank_in_context(context, post_id, limit=None, reveal_supervision=reveal_supervision)
+            rank_in_context(
+                context, post_id, limit=None, reveal_supervision=reveal_supervision, explained=0
+            ),
+            context=context,
+            reveal_supervision=reveal_supervision,
         ),
         follow=_following(context, post_id, day, reveal_supervision),
     )

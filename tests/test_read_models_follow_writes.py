@@ -439,7 +439,13 @@ def test_candidates_follow_several_writes_at_once(
     """A post's candidates not asked for during several writes follow them all at once:
     the rows of every cadre any of them touched ranked again in the last context."""
     first = SelectionContext.load(loaded, policy=POLICY, as_of=DAY)
-    rankings = {p: Ranking(rank_in_context(first, p, limit=None)) for p in _ranked_posts(first)}
+    # Half the posts ranked explained, half as the service ranks them (explained when shown).
+    rankings = {
+        p: Ranking(rank_in_context(first, p, limit=None))
+        if n % 2
+        else Ranking(rank_in_context(first, p, limit=None, explained=0), context=first)
+        for n, p in enumerate(_ranked_posts(first))
+    }
     context, changed = first, set()
     patchable = [w for w in writes(small_sample_dir, tmp_path) if "selection" not in w.not_patched]
     for write in patchable:
@@ -455,6 +461,7 @@ def test_candidates_follow_several_writes_at_once(
     for post_id, ranking in rankings.items():
         found = followed_candidates(ranking, first, context, changed, post_id)
         if found is not None:
+            assert found.answer(3) == rank_in_context(whole, post_id, limit=3), post_id
             assert found.answer(None) == rank_in_context(whole, post_id, limit=None), post_id
             followed += 1
     assert followed > 0

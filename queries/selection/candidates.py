@@ -57,12 +57,14 @@ __all__ = [
     "NotFound",
     "SelectionContext",
     "explain",
+    "is_explained",
     "needed_categories",
     "person",
     "post_team",
     "rank_candidates",
     "rank_in_context",
     "required_categories",
+    "unexplained_row",
     "write_back_candidates",
 ]
 
@@ -472,6 +474,20 @@ def explain(
     )
 
 
+def unexplained_row(place: int, cadre_id: str, score: float, leader: bool) -> CandidateRow:
+    """A ranked row not explained yet: what ordering and merging read (the score as shown,
+    whether the cadre holds a leadership post), without name, parts or reasons."""
+    return cast(
+        CandidateRow,
+        {"place": place, "cadre_id": cadre_id, "score": round(score, 4), "leader": leader},
+    )
+
+
+def is_explained(row: Mapping[str, Any]) -> bool:
+    """Whether a ranked row carries its explanation (see :func:`unexplained_row`)."""
+    return "reasons" in row
+
+
 def rank_in_context(
     context: SelectionContext,
     post_id: str,
@@ -479,13 +495,16 @@ def rank_in_context(
     limit: int | None = 20,
     by_scope: bool = True,
     reveal_supervision: bool = True,
+    explained: int | None = None,
 ) -> CandidatesResult:
     """Rank candidates for one post from a loaded context (see :func:`rank_candidates`).
 
     Only cadres of the post's scope (``policy.scope``) are considered; ``by_scope=False``
     considers every cadre of the whole area. ``reveal_supervision`` ``False``: the lines
     that name supervision records say only that one bars (for roles that may not see
-    them).
+    them). ``explained``: only the first so many rows shown are explained (the rest are
+    :func:`unexplained_row` rows, their place, score and tier only, explained when shown:
+    see :class:`queries.selection.follow.Ranking`); None: every row shown.
     """
     post = context.posts.get(post_id)
     if post is None:
@@ -505,13 +524,17 @@ def rank_in_context(
     scores = score_post(context, arrays, post_id, allowed)
     ranked = ranked_post(context, arrays, post_id, scores, top_k=None)
     shown = ranked.kept if limit is None else ranked.kept[:limit]
-    context.prefetch([c for c, _ in shown])
+    told = shown if explained is None else shown[:explained]
+    context.prefetch([c for c, _ in told])
     candidates: list[CandidateRow] = []
-    for place, (cadre_id, _) in enumerate(shown, start=1):
+    for place, (cadre_id, _) in enumerate(told, start=1):
         found = explain(
             context, post_id, cadre_id, reveal_supervision=reveal_supervision, scores=scores
         )
         candidates.append(cast(CandidateRow, {"place": place, **found.as_dict()}))
+    for place, (cadre_id, total) in enumerate(shown[len(told) :], start=len(told) + 1):
+        row = arrays.index[cadre_id]
+        candidates.append(unexplained_row(place, cadre_id, total, bool(facts.leader[row])))
     # Those left out: the level's barring lines, or the conflicts avoidance found.
     target = context.target(post_id)
     barred = np.setdiff1d(considered, allowed, assume_unique=True)

@@ -27,7 +27,7 @@ import threading
 import weakref
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -36,7 +36,12 @@ from graphsvc.changes import ChangeSet, Patched
 from graphsvc.snapshot import pylist
 from graphsvc.stores.base import EdgeView, GraphStore
 from graphsvc.vocab import LEVEL_ORDER, Level
-from queries.selection.candidates import SelectionContext, explain, rank_in_context
+from queries.selection.candidates import (
+    SelectionContext,
+    explain,
+    is_explained,
+    rank_in_context,
+)
 from queries.selection.columns import CadreColumns
 from queries.selection.ranking import candidate_levels
 from queries.selection.records import (
@@ -50,8 +55,9 @@ from queries.selection.records import (
     enter_pool,
     star_order,
 )
-from queries.selection.results import CandidatesResult
+from queries.selection.results import CandidateRow, CandidatesResult
 from queries.selection.scope import ScopeIndex
+from queries.selection.scores import score_post
 
 __all__ = [
     "CONTEXT_READS",
@@ -577,15 +583,43 @@ def _in_sorted(values: list[str], value: str) -> bool:
 class Ranking:
     """A post's every candidate as ranked (``result``, no limit; after a merge the rows'
     ``place`` is set only when answered), and the exact scores of those whose shown
-    (rounded) scores tie, as far as a merge needed them (``exact``)."""
+    (rounded) scores tie, as far as a merge needed them (``exact``).
+
+    Rows may be left unexplained (:func:`~queries.selection.candidates.unexplained_row`):
+    a post has hundreds of candidates and a committee reads the first few. Those shown are
+    explained when first answered, in ``context`` (the context the ranking is of: a row is
+    its cadre's own, so any context the ranking followed explains it the same), and kept.
+    """
 
     result: CandidatesResult
     exact: dict[str, float] = field(default_factory=dict)
+    context: SelectionContext | None = field(default=None, repr=False)
+    reveal_supervision: bool = True
 
     def answer(self, limit: int | None) -> CandidatesResult:
         """The answer showing the first ``limit`` candidates (every one: None), numbered
-        (``place``)."""
+        (``place``) and explained."""
         rows = self.result["candidates"] if limit is None else self.result["candidates"][:limit]
+        todo = [n for n, row in enumerate(rows) if not is_explained(row)]
+        if todo:
+            if self.context is None:
+                raise ValueError("a ranking with unexplained rows needs its context")
+            post_id = self.result["post_id"]
+            arrays = self.context.arrays
+            wanted = np.array([arrays.index[rows[n]["cadre_id"]] for n in todo], dtype=np.intp)
+            scores = score_post(self.context, arrays, post_id, wanted)
+            self.context.prefetch([rows[n]["cadre_id"] for n in todo])
+            for n in todo:
+                found = explain(
+                    self.context,
+                    post_id,
+                    rows[n]["cadre_id"],
+                    reveal_supervision=self.reveal_supervision,
+                    scores=scores,
+                )
+                # Kept in the ranking: a row is explained once (the same by any reader).
+                self.result["candidates"][n] = cast(CandidateRow, found.as_dict())
+            rows = self.result["candidates"] if limit is None else self.result["candidates"][:limit]
         return {**self.result, "candidates": _numbered(rows)}
 
 
@@ -637,7 +671,7 @@ def followed_candidates(
         "eligible": len(ranked),
         "excluded": excluded,
     }
-    return Ranking(followed, exact)
+    return Ranking(followed, exact, new, reveal_supervision)
 
 
 def _numbered(rows: list[Any]) -> list[Any]:
