@@ -755,10 +755,12 @@ def _merged(
             merged.insert(low, row)
             continue
         tied = [*merged[low:high], row]
-        for r in tied:
-            if r["cadre_id"] not in exact:
-                found = explain(context, post_id, r["cadre_id"]).score
-                exact[r["cadre_id"]] = round(found, 9)
+        unknown = [r["cadre_id"] for r in tied if r["cadre_id"] not in exact]
+        if unknown:  # their scores only (a row's own: no explanation, no record built)
+            arrays = context.arrays
+            wanted = np.array([arrays.index[c] for c in unknown], dtype=np.intp)
+            totals = score_post(context, arrays, post_id, wanted).total.tolist()
+            exact.update({c: round(t, 9) for c, t in zip(unknown, totals, strict=True)})
         place = bisect.bisect_left(
             tied[:-1],
             (-exact[row["cadre_id"]], row["cadre_id"]),
