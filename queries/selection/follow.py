@@ -698,6 +698,7 @@ def followed_candidates(
         "candidates": ranked,
         "eligible": len(ranked),
         "excluded": excluded,
+        "excluded_total": len(excluded),
     }
     return Ranking(followed, exact, new, reveal_supervision)
 
