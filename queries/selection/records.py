@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from numpy.typing import NDArray
 
+from graphsvc.arrays import distinct_sorted
 from graphsvc.snapshot import Snapshot, node_dicts, pylist, snapshot_of
 from graphsvc.stores.base import GraphStore
 
@@ -599,7 +600,7 @@ class SnapshotGraph:
             if self._avoidance is None:
                 table = self.snapshot.edges("RELATIVE_OF")
                 sides = [table.column(side).combine_chunks() for side in ("_src", "_dst")]
-                related = np.unique(np.concatenate([np.asarray(a, np.int64) for a in sides]))
+                related = distinct_sorted(np.concatenate([np.asarray(a, np.int64) for a in sides]))
                 related = related[related >= 0]
                 holders = {int(row): CadreRecord({}) for row in related.tolist()}
                 hometowns = pylist(self.snapshot.nodes("Cadre").column("hometown_unit_id"))
