@@ -200,36 +200,42 @@ def _in_post_since(gen: SampleState, district: District, person: Person, start: 
     gen.cadre_rows[person.id]["level_since"] = start
 
 
-def _ready_now(gen: SampleState, district: District, person: Person) -> dict[str, Any]:
-    today = AS_OF.isoformat()
+def _years_line(met_on: str) -> dict[str, dict[str, Any]]:
+    """The years-at-level line met on ``met_on`` (passing when that is the day)."""
+    status = "pass" if met_on == AS_OF.isoformat() else "fail"
+    return {"years_at_level": {"status": status, "met_on": met_on}}
+
+
+def _deputy_entry(
+    situation: str, person: Person, ready: str | None, rules: dict[str, Any], **facts: Any
+) -> dict[str, Any]:
+    """A 副科 leader aiming at 正科, not in the pool, ready on ``ready`` (``None``: no day);
+    no action brings what these cadres wait for forward."""
     return _entry(
-        "ready_now",
+        situation,
         person,
         "正科",
-        ready_now=True,
-        ready_on=today,
-        ready_with_actions=today,
-        rules={"years_at_level": {"status": "pass", "met_on": today}},
+        ready_now=ready == AS_OF.isoformat(),
+        ready_on=ready,
+        ready_with_actions=ready,
+        rules=rules,
         pool=None,
-        level_since=person.post_start.isoformat(),
+        **facts,
     )
+
+
+def _ready_now(gen: SampleState, district: District, person: Person) -> dict[str, Any]:
+    today = AS_OF.isoformat()
+    since = person.post_start.isoformat()
+    return _deputy_entry("ready_now", person, today, _years_line(today), level_since=since)
 
 
 def _years_known_day(gen: SampleState, district: District, person: Person) -> dict[str, Any]:
     start = add_months(AS_OF, -_KNOWN_DAY_TENURE)
     _in_post_since(gen, district, person, start)
     ready = add_months(start, _DEPUTY_MONTHS).isoformat()
-    return _entry(
-        "years_known_day",
-        person,
-        "正科",
-        ready_now=False,
-        ready_on=ready,
-        ready_with_actions=ready,
-        rules={"years_at_level": {"status": "fail", "met_on": ready}},
-        pool=None,
-        level_since=start.isoformat(),
-    )
+    since = start.isoformat()
+    return _deputy_entry("years_known_day", person, ready, _years_line(ready), level_since=since)
 
 
 def _effect_period(gen: SampleState, district: District, person: Person) -> dict[str, Any]:
@@ -248,57 +254,26 @@ def _effect_period(gen: SampleState, district: District, person: Person) -> dict
     gen.planted["sanctioned"].append(
         {"cadre_id": person.id, "kind": _SANCTION, "date": when.isoformat()}
     )
-    return _entry(
-        "effect_period",
-        person,
-        "正科",
-        ready_now=False,
-        ready_on=ends,
-        ready_with_actions=ends,
-        rules={
-            "effect_period": {"status": "fail", "met_on": ends},
-            "years_at_level": {"status": "pass", "met_on": AS_OF.isoformat()},
-        },
-        pool=None,
-        sanction={"kind": _SANCTION, "date": when.isoformat(), "ends": ends},
-    )
+    rules = {"effect_period": {"status": "fail", "met_on": ends}} | _years_line(AS_OF.isoformat())
+    sanction = {"kind": _SANCTION, "date": when.isoformat(), "ends": ends}
+    return _deputy_entry("effect_period", person, ends, rules, sanction=sanction)
 
 
 def _barred_grade(gen: SampleState, district: District, person: Person) -> dict[str, Any]:
     year = AS_OF.year - 1
     grade = POLICY_DEFAULTS["barred_grade"]
     district.annual_rows[(person.id, year)]["grade"] = grade
-    return _entry(
-        "barred_grade",
-        person,
-        "正科",
-        ready_now=False,
-        ready_on=None,
-        ready_with_actions=None,  # no action mends a grade
-        rules={
-            "assessment": {"status": "fail", "met_on": None},
-            "years_at_level": {"status": "pass", "met_on": AS_OF.isoformat()},
-        },
-        pool=None,
-        grade={"year": year, "grade": grade},
-    )
+    rules = {"assessment": {"status": "fail", "met_on": None}} | _years_line(AS_OF.isoformat())
+    # No day: a later grade, on no known day; and no action mends a grade.
+    return _deputy_entry("barred_grade", person, None, rules, grade={"year": year, "grade": grade})
 
 
 def _boundary_day(gen: SampleState, district: District, person: Person) -> dict[str, Any]:
     start = add_months(AS_OF, -_DEPUTY_MONTHS)
     _in_post_since(gen, district, person, start)
     today = AS_OF.isoformat()
-    return _entry(
-        "boundary_day",
-        person,
-        "正科",
-        ready_now=True,
-        ready_on=today,
-        ready_with_actions=today,
-        rules={"years_at_level": {"status": "pass", "met_on": today}},
-        pool=None,
-        level_since=start.isoformat(),
-    )
+    since = start.isoformat()
+    return _deputy_entry("boundary_day", person, today, _years_line(today), level_since=since)
 
 
 _DEPUTY_CASES = {
