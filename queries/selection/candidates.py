@@ -576,6 +576,7 @@ def rank_in_context(
         "candidates": candidates,
         "eligible": len(ranked.kept),
         "excluded": excluded,
+        "excluded_total": len(excluded),
     }
 
 

@@ -16,8 +16,10 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 from numpy.typing import NDArray
 
+from graphsvc.arrays import distinct_sorted
 from graphsvc.snapshot import Snapshot, node_dicts, pylist, snapshot_of
 from graphsvc.stores.base import GraphStore
 
@@ -561,8 +563,11 @@ class SnapshotGraph:
         position = positions_in(owners, owner)
         taken = table.select(["year", "quarter", "grade", "stars"]).take(pa.array(rows, pa.int64()))
         quarter_missing = np.asarray(taken.column("quarter").is_null(), dtype=bool)
-        grades = pylist(taken.column("grade"))
-        has_grade = np.array([bool(g) for g in grades], dtype=bool)
+        grade_column = taken.column("grade")
+        # A grade is there when present and not empty (``bool(grade)``), column-wise.
+        has_grade = np.asarray(
+            pc.fill_null(pc.not_equal(grade_column.cast(pa.string()), ""), False), dtype=bool
+        )
         annual = quarter_missing & has_grade
         stars = np.asarray(taken.column("stars").fill_null(0), dtype=np.int64)
         starred = ~annual & (stars != 0)
@@ -579,7 +584,11 @@ class SnapshotGraph:
             np.lexsort((stars[in_time], quarters[in_time], years[in_time], position[in_time]))
         ]
         return (
-            (position[chosen], years[chosen], [str(grades[n]) for n in chosen.tolist()]),
+            (
+                position[chosen],
+                years[chosen],
+                [str(g) for g in pylist(grade_column.take(pa.array(chosen, pa.int64())))],
+            ),
             (position[in_time], stars[in_time]),
         )
 
@@ -591,7 +600,7 @@ class SnapshotGraph:
             if self._avoidance is None:
                 table = self.snapshot.edges("RELATIVE_OF")
                 sides = [table.column(side).combine_chunks() for side in ("_src", "_dst")]
-                related = np.unique(np.concatenate([np.asarray(a, np.int64) for a in sides]))
+                related = distinct_sorted(np.concatenate([np.asarray(a, np.int64) for a in sides]))
                 related = related[related >= 0]
                 holders = {int(row): CadreRecord({}) for row in related.tolist()}
                 hometowns = pylist(self.snapshot.nodes("Cadre").column("hometown_unit_id"))
