@@ -23,8 +23,10 @@ under exit review.
 Modules: ``catalogue`` (templates and vocabularies), ``names`` (names, places, ID
 numbers), ``records`` (posts, people, month arithmetic), ``state`` (the tables, planted
 facts, id counters and random stream every step writes into), ``district`` (one
-district's tables), ``planted`` and ``mentoring`` (the ground truth), ``generator`` (the
-order of it all; the only module that imports the steps, none imports it) and
+district's tables), ``planted``, ``mentoring`` and ``path_cases`` (the ground truth;
+``path_cases``: cadres whose path to the next level is worked out by hand),
+``generator`` (the order of it all; the only module that imports the steps, none
+imports it) and
 ``writer`` (CSV files and the manifest).
 """
 

@@ -76,9 +76,20 @@ class District:
         self.holder: dict[str, Person] = {}  # leadership post id → current holder
         self.pool_ids: set[str] = set()
         self.annual_rows: dict[tuple[str, int], dict[str, Any]] = {}  # (cadre, year) → row
+        # Each cadre's rows of post_history (oldest first) and of rotations, as written.
+        self.history_of: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self.rotations_of: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        # Where this district's rows and planted facts begin in each list (earlier
+        # districts' precede them).
+        self.rows_from = {name: len(rows) for name, rows in gen.tables.items()}
+        self.planted_from = {key: len(values) for key, values in gen.planted.items()}
 
     def scaled(self, count: float, minimum: int = 1) -> int:
         return max(minimum, round(count * self.scale))
+
+    def rows(self, table: str) -> list[dict[str, Any]]:
+        """The rows this district has added to ``table`` so far."""
+        return self.gen.tables[table][self.rows_from.get(table, 0) :]
 
     # ------------------------------------------------------------------ units
 
@@ -440,9 +451,14 @@ class District:
             history += reversed(leadership)
             history.append((person.post_id, person.post_start, None))
             for post_id, held_from, held_to in history:
-                tables["post_history"].append(
-                    {"cadre_id": person.id, "post_id": post_id, "start": held_from, "end": held_to}
-                )
+                row = {
+                    "cadre_id": person.id,
+                    "post_id": post_id,
+                    "start": held_from,
+                    "end": held_to,
+                }
+                tables["post_history"].append(row)
+                self.history_of[person.id].append(row)
             self._cadre_row(person, history)
 
     def _rank(self, person: Person, education: str) -> tuple[str | None, date | None]:
@@ -574,15 +590,15 @@ class District:
             else:
                 unit_id = rng.choice([*self.towns, *self.departments])
             end = add_months(start, rng.choice((6, 12, 12, 24)))
-            self.gen.tables["rotations"].append(
-                {
-                    "cadre_id": person.id,
-                    "unit_id": unit_id,
-                    "kind": kind,
-                    "start": start,
-                    "end": end if end < AS_OF else None,
-                }
-            )
+            row = {
+                "cadre_id": person.id,
+                "unit_id": unit_id,
+                "kind": kind,
+                "start": start,
+                "end": end if end < AS_OF else None,
+            }
+            self.gen.tables["rotations"].append(row)
+            self.rotations_of[person.id].append(row)
 
     # ---------------------------------------------------------------- projects
 

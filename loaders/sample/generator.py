@@ -10,6 +10,7 @@ from loaders.sample.district import District
 from loaders.sample.forms import photo_rows, proposal_rows
 from loaders.sample.mentoring import build_mentoring
 from loaders.sample.names import SPECIALTIES
+from loaders.sample.path_cases import plant_path_cases
 from loaders.sample.planted import (
     build_kinship,
     build_pool,
@@ -69,6 +70,7 @@ class Generator(SampleState):
             build_kinship(self, district)
             plant_regional_avoidance(self, district)
             plant_quiet_performers(self, district)
+            plant_path_cases(self, district)
             if on_progress is not None:
                 on_progress("generate", sum(sizes[: index + 1]), self.cadres)
         self._emit_posts()

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from graphsvc.stores import GraphStore, open_store
 from loaders.sample import AS_OF
 from queries.development.data import DevelopmentData
 from queries.development.mentoring import coverage, recommend_mentors
-from queries.development.path import pool_paths
+from queries.development.path import cadre_path, pool_paths
 from queries.development.pipeline import pipeline
 from queries.development.pool import pool_review
 from queries.development.teams import team_structure
 from queries.development.training import training_compliance
 from queries.selection.policy import load_policy
+from tests.development.planted_paths import assert_as_planted, planted_paths
 
 
 def test_same_results_on_neo4j(neo4j_district: str, data: DevelopmentData) -> None:
@@ -27,6 +30,24 @@ def test_same_results_on_neo4j(neo4j_district: str, data: DevelopmentData) -> No
         pipeline,
     ):
         assert analysis(data=on_server) == analysis(data=data), analysis.__name__
+
+
+def test_planted_paths_on_neo4j(
+    neo4j_district: str, data: DevelopmentData, district_manifest: dict[str, Any]
+) -> None:
+    """Each planted path situation reads as the manifest says on the server too, and the
+    same as on the embedded store."""
+    with open_store(neo4j_district) as server:
+        on_server = DevelopmentData.load(server, policy=load_policy(), as_of=AS_OF)
+    for entry in planted_paths(district_manifest).values():
+        path = cadre_path(data=on_server, cadre_id=entry["cadre_id"])
+        assert_as_planted(
+            path,
+            entry,
+            unit_kind=on_server.units.kind,
+            actions_shown=on_server.policy.paths.actions_shown,
+        )
+        assert path == cadre_path(data=data, cadre_id=entry["cadre_id"])
 
 
 def test_suggestions_written_back_to_neo4j(neo4j_district: str, data: DevelopmentData) -> None:

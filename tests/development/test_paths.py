@@ -10,7 +10,7 @@ warns; the pool's age limit is 40.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -22,6 +22,7 @@ from queries.development.pipeline import pipeline
 from queries.selection.candidates import NotFound
 from queries.selection.policy import SelectionPolicy
 from queries.selection.records import CadreRecord, Course
+from tests.development.planted_paths import assert_as_planted, planted_paths
 from tests.selection.kit import AS_OF, POLICY, cadre, context, post, tenure, with_policy
 
 GOOD_GRADES = {2024: "称职", 2025: "称职"}
@@ -304,3 +305,114 @@ def test_district_courses_come_from_the_planted_schedule(
     paths = pool_paths(data=data)
     courses = [a for p in paths for a in p["actions"] if a["kind"] == "course"]
     assert courses and {a["training_id"] for a in courses} <= set(scheduled)
+
+
+# ------------------------------------------------- the situations the sample plants
+
+
+def test_the_planted_situations_follow_the_policy() -> None:
+    """The numbers the sample plants by (loaders may not read the policy) are the
+    policy's defaults: a changed default shows here before the paths below go wrong."""
+    from loaders.sample.path_cases import POLICY_DEFAULTS
+
+    rules = POLICY.rules
+    assert {
+        "deputy_to_principal": rules.years_at_level.deputy_to_principal,
+        "principal_to_upper_deputy": rules.years_at_level.principal_to_upper_deputy,
+        "grassroots_years": rules.grassroots_years.min_years,
+        "grassroots_kinds": rules.grassroots_years.unit_kinds,
+        "posting_unit_kinds": POLICY.paths.posting_unit_kinds,
+        "effect_months": {"记过": rules.effect_period.months["记过"]},
+        "barred_grade": POLICY_DEFAULTS["barred_grade"],
+        "education_minimum": rules.education.minimum,
+        "retirement_warn_years": rules.retirement.warn_years,
+    } == POLICY_DEFAULTS
+    assert POLICY_DEFAULTS["barred_grade"] in rules.assessment.barred_grades
+
+
+def test_the_sample_plants_each_path_situation(
+    data: DevelopmentData, district_manifest: dict[str, Any]
+) -> None:
+    """Each planted cadre's path reads as the manifest says (both stores:
+    ``test_on_neo4j``), and the days agree with the cadre's own records."""
+    from graphsvc.dates import add_months
+
+    planted = planted_paths(district_manifest)
+    assert district_manifest["as_of"] == data.as_of.isoformat()
+    as_of = data.as_of
+    rules = data.policy.rules
+    for entry in planted.values():
+        path = cadre_path(data=data, cadre_id=entry["cadre_id"])
+        assert_as_planted(
+            path, entry, unit_kind=data.units.kind, actions_shown=data.policy.paths.actions_shown
+        )
+    record = data.context.records
+    deputy_years = rules.years_at_level.deputy_to_principal
+    # Ready now: more than 2 years as a 副科 leader; the boundary: exactly 2 years today.
+    since = record[planted["ready_now"]["cadre_id"]].cadre["level_since"]
+    assert add_months(since, round(deputy_years * 12)) < as_of
+    since = record[planted["boundary_day"]["cadre_id"]].cadre["level_since"]
+    assert add_months(since, round(deputy_years * 12)) == as_of
+    # A known day: 2 years after the post began, later than today, within the horizon.
+    known = planted["years_known_day"]
+    since = record[known["cadre_id"]].cadre["level_since"]
+    ready = add_months(since, round(deputy_years * 12))
+    assert as_of < ready <= add_months(as_of, 12 * data.policy.paths.years)
+    assert known["ready_on"] == ready.isoformat()
+    # An effect period: the sanction's day and its kind's months.
+    effect = planted["effect_period"]
+    (sanction,) = record[effect["cadre_id"]].supervision
+    months = rules.effect_period.months[sanction["kind"]]
+    assert effect["ready_on"] == add_months(sanction["date"], months).isoformat()
+    # A barred grade: the last one recorded.
+    grades = record[planted["barred_grade"]["cadre_id"]].annual_grades
+    assert grades[max(grades)] in rules.assessment.barred_grades
+    # No grassroots work at all: a posting today gives the day 2 years are full.
+    head = record[planted["grassroots_posting"]["cadre_id"]]
+    kinds = set(rules.grassroots_years.unit_kinds)
+    assert not [t for t in head.tenures if data.units.kind(t.post.get("unit_id")) in kinds]
+    assert not [s for s in head.rotations if data.units.kind(s.unit_id) in kinds]
+    ready = add_months(as_of, round(rules.grassroots_years.min_years * 12))
+    assert planted["grassroots_posting"]["ready_with_actions"] == ready.isoformat()
+    # A pool member: past the pool's age limit by a whole month before the ready day.
+    member = planted["pool_ages_out"]
+    pool = data.pools[member["pool"]["pool_id"]]
+    birth = record[member["cadre_id"]].cadre["birth"]
+    ages_out = add_months(birth, int(pool["max_age"]) * 12 + 1).isoformat()
+    assert member["pool"]["ages_out_on"] == ages_out < member["ready_on"]
+    assert member["cadre_id"] in pipeline(data=data)["at_risk"]
+
+
+def test_the_planted_paths_through_the_command_line(
+    district_store: Any, district_manifest: dict[str, Any], data: DevelopmentData
+) -> None:
+    """``graphsvc path --json`` says the same of every planted situation; the boundary
+    cadre, a day earlier, is ready only the next day."""
+    import json
+    import subprocess
+
+    from tests.service import GRAPHSVC
+
+    def path_json(cadre_id: str, day: str) -> dict[str, Any]:
+        command = ["path", "--cadre", cadre_id, "--store", district_store.url, "--as-of", day]
+        result = subprocess.run(
+            [*GRAPHSVC, *command, "--json"], capture_output=True, text=True, timeout=300
+        )
+        assert result.returncode == 0, result.stderr
+        found: dict[str, Any] = json.loads(result.stdout)
+        return found
+
+    planted = planted_paths(district_manifest)
+    as_of = district_manifest["as_of"]
+    for entry in planted.values():
+        assert_as_planted(
+            path_json(entry["cadre_id"], as_of),
+            entry,
+            unit_kind=data.units.kind,
+            actions_shown=data.policy.paths.actions_shown,
+        )
+    day_before = (date.fromisoformat(as_of) - timedelta(days=1)).isoformat()
+    earlier = path_json(planted["boundary_day"]["cadre_id"], day_before)
+    assert (earlier["ready_now"], earlier["ready_on"]) == (False, as_of)
+    years = _rules(earlier)["years_at_level"]
+    assert (years["status"], years["met_on"]) == ("fail", as_of)
