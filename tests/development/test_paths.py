@@ -114,6 +114,21 @@ def test_a_barred_grade_has_no_day() -> None:
     assert path["ready_with_actions"] is None  # no action mends a grade
 
 
+def test_the_unit_column_numbers_each_cadres_unit_now() -> None:
+    """C1 and C2 lead in 乙镇 (T), C3 in 区财政局 (B) and C4's post ended: no unit now."""
+    records = [
+        _deputy("C1", date(2021, 3, 1)),
+        _deputy("C2", date(2025, 3, 15)),
+        CadreRecord(cadre("C3"), tenures=[tenure("PB", "B", "副科", date(2021, 3, 1), None)]),
+        CadreRecord(cadre("C4"), tenures=[tenure("PX", "T", "副科", date(2019, 1, 1), AS_OF)]),
+    ]
+    data = _data(records)
+    units, numbers = data.unit_column()
+    assert [units[n] if n >= 0 else None for n in numbers.tolist()] == ["T", "T", "B", None]
+    assert sorted(units) == ["B", "T"]
+    assert [data.unit_of(c) for c in data.context.facts.ids] == ["T", "T", "B", None]
+
+
 def _department_head(**extra: Any) -> CadreRecord:
     """A 正科 leader of 区财政局 (B) since 2020-01, never posted to the grassroots."""
     return CadreRecord(
