@@ -179,6 +179,15 @@ def test_selection_over_http(api: httpx.Client, small_sample_dir: Path) -> None:
         0 < len(candidates) <= 3
         and {"cadre_id", "score", "parts", "reasons"} <= candidates[0].keys()
     )
+    # The excluded: the first 50 by default (each shown person is audited), all when asked.
+    listed_first = ranked.json()
+    everyone = api.get(
+        f"/posts/{vacancy}/candidates",
+        params={"limit": 3, "as_of": "2026-11-01", "excluded_limit": 100_000},
+    ).json()
+    assert listed_first["excluded_total"] == everyone["excluded_total"] > 50
+    assert len(everyone["excluded"]) == everyone["excluded_total"]
+    assert listed_first["excluded"] == everyone["excluded"][:50]
     verdict = api.get(
         "/selection/check",
         params={"cadre_id": candidates[0]["cadre_id"], "post_id": vacancy, "as_of": "2026-11-01"},

@@ -433,6 +433,24 @@ def test_a_candidate_merged_back_lands_where_the_ranking_puts_it(loaded: GraphSt
         assert _merged(rest, [row], exact, context, post_id) == ranked, row["cadre_id"]
 
 
+def _patched_after_each_write(
+    store: GraphStore, context: SelectionContext, sample: Path, scratch: Path
+) -> Iterator[tuple[Write, Patched]]:
+    """Each write a selection context can follow, made, and the context patched after it
+    (each patch from the one before)."""
+    for write in writes(sample, scratch):
+        if "selection" in write.not_patched:
+            continue
+        before = store.version()
+        write.run(store, sample)
+        changes = store.changes_since(before)
+        assert changes is not None
+        moved = patched_context(context, store, changes)
+        assert moved is not None, write.name
+        yield write, moved
+        context = moved.value
+
+
 def test_candidates_follow_several_writes_at_once(
     loaded: GraphStore, small_sample_dir: Path, tmp_path: Path
 ) -> None:
@@ -447,14 +465,7 @@ def test_candidates_follow_several_writes_at_once(
         for n, p in enumerate(_ranked_posts(first))
     }
     context, changed = first, set()
-    patchable = [w for w in writes(small_sample_dir, tmp_path) if "selection" not in w.not_patched]
-    for write in patchable:
-        before = loaded.version()
-        write.run(loaded, small_sample_dir)
-        changes = loaded.changes_since(before)
-        assert changes is not None
-        moved = patched_context(context, loaded, changes)
-        assert moved is not None, write.name
+    for _, moved in _patched_after_each_write(loaded, first, small_sample_dir, tmp_path):
         context, changed = moved.value, changed | moved.changed
     whole = SelectionContext.load(loaded, policy=POLICY, as_of=DAY)
     followed = 0
@@ -507,15 +518,8 @@ def test_a_patch_splices_the_rows_of_the_cadres_written_into_the_columns(
     and they equal, figure by figure, those of a context read whole after the write."""
     context = SelectionContext.load(loaded, policy=POLICY, as_of=DAY)
     context.arrays  # noqa: B018  (built, as a question would build them)
-    patchable = [w for w in writes(small_sample_dir, tmp_path) if "selection" not in w.not_patched]
     spliced = 0
-    for write in patchable:
-        before = loaded.version()
-        write.run(loaded, small_sample_dir)
-        changes = loaded.changes_since(before)
-        assert changes is not None
-        moved = patched_context(context, loaded, changes)
-        assert moved is not None, write.name
+    for write, moved in _patched_after_each_write(loaded, context, small_sample_dir, tmp_path):
         if moved.value is not context:
             assert moved.value._arrays is not None, f"{write.name}: nothing spliced"
             spliced += 1

@@ -116,6 +116,15 @@ def candidates(
     principal: PrincipalDep,
     audit: AuditDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
+    excluded_limit: Annotated[
+        int,
+        Query(
+            ge=0,
+            le=100_000,
+            description="How many of the excluded to list, in id order (their number is "
+            "excluded_total); a post has hundreds, each shown person is audited",
+        ),
+    ] = 50,
     as_of: AsOf = None,
 ) -> CandidatesResult:
     day = as_of or date.today()
@@ -131,6 +140,7 @@ def candidates(
         day=day,
         reveal_supervision=principal.can("see_supervision"),
     )
+    result = {**result, "excluded": result["excluded"][:excluded_limit]}
     audit.record("rank_candidates", (c["cadre_id"] for c in result["candidates"]))
     return result
 

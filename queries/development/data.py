@@ -19,6 +19,7 @@ import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 
+from graphsvc.arrays import distinct_sorted
 from graphsvc.changes import ChangeSet, Patched
 from graphsvc.dates import months_between
 from graphsvc.snapshot import Snapshot, node_dicts, pylist, snapshot_of
@@ -387,7 +388,7 @@ class DevelopmentData:
         rows = np.asarray([graph.cadre_row[c] for c in ids], dtype=np.int64)
         cadres = self._snapshot.nodes("Cadre")
         education = pylist(cadres.column("education").take(pa.array(rows, pa.int64())))
-        owners = np.unique(rows)
+        owners = distinct_sorted(rows)
         edge_rows, owner = graph.group("HAS_SPECIALTY", "_src").rows(owners)
         held = self._snapshot.edges("HAS_SPECIALTY").column("dst")
         found: dict[int, set[str]] = {}

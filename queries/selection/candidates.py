@@ -18,8 +18,10 @@ from typing import Any, Literal, cast
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 from numpy.typing import NDArray
 
+from graphsvc.arrays import distinct_pairs
 from graphsvc.dates import completed_years
 from graphsvc.rows import EdgeRow
 from graphsvc.snapshot import node_dicts, pylist, snapshot_of
@@ -284,9 +286,12 @@ class SelectionContext:
         holder_ids, post_ids = pylist(taken.column("src")), pylist(taken.column("dst"))
         for cadre_id, post_id in zip(holder_ids, post_ids, strict=True):
             holders[post_id].add(cadre_id)
-        cadres = snap.nodes("Cadre")
-        status = pylist(cadres.column("status"))
-        ids = [c for c, s in zip(graph.cadre_ids, status, strict=True) if s in (None, "在职")]
+        # The active cadres (no status, or 在职), in id order as the table keeps them.
+        status = snap.nodes("Cadre").column("status")
+        active_rows = np.flatnonzero(
+            np.asarray(pc.fill_null(pc.equal(status, "在职"), True), dtype=bool)
+        )
+        ids = [graph.cadre_ids[row] for row in active_rows.tolist()]
         requirements = defaultdict(dict)
         needs = snap.edges("REQUIRES")
         for post_id, specialty_id, weight in zip(
@@ -295,38 +300,14 @@ class SelectionContext:
             requirements[post_id][specialty_id] = float(1.0 if weight is None else weight)
         specialties = {s["id"]: s for s in node_dicts(snap.nodes("Specialty"))}
         units = graph.units()
-        # Each active cadre's current units, for the candidate scopes (ScopeIndex.build's).
-        unit_of_post = pylist(snap.nodes("Post").column("unit_id"))
-        known = set(ids)
-        cadre_units: dict[str, set[str]] = {cadre_id: set() for cadre_id in ids}
-        for cadre_id, post_row in zip(holder_ids, pylist(taken.column("_dst")), strict=True):
-            unit_id = unit_of_post[post_row] if post_row >= 0 else None
-            if unit_id and cadre_id in known:
-                cadre_units[cadre_id].add(str(unit_id))
-        roots = {
-            unit_id
-            for unit_id, unit in units.units.items()
-            if not unit.get("parent_id") or unit["parent_id"] not in units.units
-        }
-        scopes = ScopeIndex.from_units(
-            policy=policy.scope,
-            units=units,
-            root=next(iter(roots)) if len(roots) == 1 else None,
-            cadre_units=cadre_units,
-        )
+        scopes = _scopes_from_holdings(graph, taken, active_rows, ids, units, policy)
 
         def build(ids: list[str]) -> dict[str, CadreRecord]:
             return graph.records(graph.rows_of(ids))
 
         # Records are built a whole area at a time (the top unit below the root a cadre
         # works in, a district in a province): one scope's answer builds its area in one pass.
-        top: dict[str, str] = {}
-        current_units = scopes.cadre_units  # computed on each read: read it once
-        for found in current_units.values():
-            if found and found[0] not in top:
-                chain = [u for u in [found[0], *units.ancestors(found[0])] if u != scopes.root]
-                top[found[0]] = chain[-1] if chain else ""
-        area_of = {c: top[found[0]] if found else "" for c, found in current_units.items()}
+        area_of = _areas_of(scopes, units)
         return cls(
             posts=posts,
             records=LazyRecords(ids, build, area_of),
@@ -338,7 +319,7 @@ class SelectionContext:
             as_of=as_of,
             _scopes=scopes,
             graph=graph,
-            rows=graph.rows_of(ids),
+            rows=active_rows.astype(np.int64),
         )
 
     def posts_in_unit(self, unit_id: str) -> list[dict[str, Any]]:
@@ -474,6 +455,52 @@ def explain(
     )
 
 
+def _scopes_from_holdings(
+    graph: SnapshotGraph,
+    taken: pa.Table,
+    active_rows: NDArray[np.int64],
+    ids: list[str],
+    units: UnitIndex,
+    policy: SelectionPolicy,
+) -> ScopeIndex:
+    """The scope index from the posts held on the day (``taken``: those HOLDS rows), as
+    columns: each active cadre's (row, unit) pairs of the units of the posts held."""
+    position = np.full(len(graph.cadre_ids) + 1, -1, dtype=np.int64)  # row -1: no cadre
+    position[active_rows] = np.arange(len(active_rows))
+    cadre = position[np.asarray(taken.column("_src").combine_chunks(), dtype=np.int64)]
+    post_row = np.asarray(taken.column("_dst").combine_chunks(), dtype=np.int64)
+    unit_of_post = pylist(graph.snapshot.nodes("Post").column("unit_id"))
+    unit_ids = sorted({str(unit_of_post[r]) for r in set(post_row.tolist()) if r >= 0
+                       and unit_of_post[r]})  # fmt: skip
+    number = {unit_id: n for n, unit_id in enumerate(unit_ids)}
+    post_unit = np.array([number.get(str(u), -1) if u else -1 for u in unit_of_post] + [-1])
+    unit = post_unit[post_row]  # row -1 (a post not in the table): no unit
+    keep = (cadre >= 0) & (unit >= 0)
+    pair_cadre, pair_unit = distinct_pairs(cadre[keep], unit[keep])
+    roots = {
+        unit_id
+        for unit_id, found in units.units.items()
+        if not found.get("parent_id") or found["parent_id"] not in units.units
+    }
+    root = next(iter(roots)) if len(roots) == 1 else None
+    return ScopeIndex(policy.scope, units, root, ids, unit_ids, pair_cadre, pair_unit)
+
+
+def _areas_of(scopes: ScopeIndex, units: UnitIndex) -> dict[str, str]:
+    """Each cadre's area: the top unit below the root over the first (lowest id) unit of
+    the posts held now, ``""`` for a cadre who holds none."""
+    top = []
+    for unit_id in scopes.unit_ids:
+        chain = [u for u in [unit_id, *units.ancestors(unit_id)] if u != scopes.root]
+        top.append(chain[-1] if chain else "")
+    area = np.full(len(scopes.ids), len(top), dtype=np.int64)  # len(top): no unit
+    first = np.ones(len(scopes.pair_cadre), dtype=bool)
+    first[1:] = scopes.pair_cadre[1:] != scopes.pair_cadre[:-1]
+    area[scopes.pair_cadre[first]] = scopes.pair_unit[first]
+    names = [*top, ""]
+    return dict(zip(scopes.ids, [names[a] for a in area.tolist()], strict=True))
+
+
 def unexplained_row(place: int, cadre_id: str, score: float, leader: bool) -> CandidateRow:
     """A ranked row not explained yet: what ordering and merging read (the score as shown,
     whether the cadre holds a leadership post), without name, parts or reasons."""
@@ -576,6 +603,7 @@ def rank_in_context(
         "candidates": candidates,
         "eligible": len(ranked.kept),
         "excluded": excluded,
+        "excluded_total": len(excluded),
     }
 
 

@@ -24,6 +24,7 @@ import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 
+from graphsvc.arrays import distinct_pairs
 from graphsvc.snapshot import pylist
 from graphsvc.vocab import LEVEL_ORDER, RANK_LEVEL, Level, Rank
 from queries.selection.records import CadreRecord, SnapshotGraph, UnitIndex, date_days
@@ -536,8 +537,8 @@ class Histories:
     def leadership_posts_at(self, level: Level) -> Ints:
         """Each cadre's distinct leadership posts of ``level`` ever held."""
         keep = self.tenure_leadership & (self.tenure_level == LEVEL_ORDER[level])
-        pairs = np.unique(np.stack([self.tenure_cadre[keep], self.tenure_post[keep]]), axis=1)
-        return np.bincount(pairs[0], minlength=self.cadres).astype(np.int64)
+        cadres, _ = distinct_pairs(self.tenure_cadre[keep], self.tenure_post[keep])
+        return np.bincount(cadres, minlength=self.cadres).astype(np.int64)
 
     def current_units(self) -> tuple[Ints, Ints]:
         """``(cadre, unit)`` number pairs of the posts held on the day (unit known), each
@@ -545,8 +546,7 @@ class Histories:
         day = np.datetime64(self.as_of, "D")
         end = self.tenure_end
         now = (self.tenure_start <= day) & (np.isnat(end) | (end > day)) & (self.tenure_unit >= 0)
-        pairs = np.unique(np.stack([self.tenure_cadre[now], self.tenure_unit[now]]), axis=1)
-        return pairs[0], pairs[1]
+        return distinct_pairs(self.tenure_cadre[now], self.tenure_unit[now])
 
     def course_sums(self, keep: NDArray[np.bool_]) -> tuple[Floats, Floats]:
         """Each cadre's hours and days of the courses ``keep`` selects, summed in the

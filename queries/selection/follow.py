@@ -25,7 +25,7 @@ import bisect
 import copy
 import threading
 import weakref
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any, cast
 
@@ -314,6 +314,33 @@ class FollowingContext(SelectionContext):
 
     base_graph: SnapshotGraph | None = field(default=None, repr=False)
     owners: dict[str, str] = field(default_factory=dict, repr=False)
+    rewritten: frozenset[str] = frozenset()  # cadres whose records were read since base_graph
+
+    def names(self, cadre_ids: Sequence[str]) -> list[Any]:
+        """Each cadre's name: from the snapshot for those no write touched since (no record
+        built for a list of names), from the records for the others."""
+        graph = self.base_graph
+        if graph is None:
+            return super().names(cadre_ids)
+        names = graph.names()
+        return [
+            self.records[c].cadre.get("name") if c in self.rewritten else names[graph.cadre_row[c]]
+            for c in cadre_ids
+        ]
+
+    def avoidance_record(self, cadre_id: str) -> CadreRecord:
+        """As :meth:`SelectionContext.avoidance_record`, from the snapshot for a cadre no
+        write touched since (its relatives' names and posts too: a write to a relative's
+        name or posts touches the cadre)."""
+        graph = self.base_graph
+        built = isinstance(self.records, LazyRecords) and dict.__contains__(self.records, cadre_id)
+        if graph is None or built or cadre_id in self.rewritten:
+            return self.records[cadre_id]
+        key = (cadre_id, "avoidance")
+        if key not in self._memo:
+            self._memo[key] = graph.avoidance_records([graph.cadre_row[cadre_id]])[0]
+        found: CadreRecord = self._memo[key]
+        return found
 
 
 def patched_context(
@@ -374,6 +401,7 @@ def _patched_context(
         },
         base_graph=getattr(context, "base_graph", None) or context.graph,
         owners={**getattr(context, "owners", {}), **_owned(store, changes)},
+        rewritten=getattr(context, "rewritten", frozenset()) | frozenset(cadre_ids),
     )
     _splice(context, patched, {c: fresh[c] for c in active})
     return Patched(patched, frozenset(cadre_ids))
@@ -432,14 +460,14 @@ def _rows(context: SelectionContext, cadre_ids: Iterable[str]) -> list[int]:
 
 
 def _memo(memo: Mapping[tuple[str, Any], Any], cadre_ids: Collection[str]) -> dict[Any, Any]:
-    """What a context remembers that no cadre's record changes: the areas head posts
-    govern and the categories units' posts require (keyed by post or unit). A team's gaps
-    (keyed by post and day) read its members' records, a cadre's avoidance record his own:
-    those are left to be made again."""
+    """What a context remembers that the written cadres' records do not change: the areas
+    head posts govern and the categories units' posts require (keyed by post or unit), and
+    the avoidance records of other cadres (a write to a relative touches the cadre too). A
+    team's gaps (keyed by post and day) read its members' records: made again."""
     return {
         key: value
         for key, value in memo.items()
-        if key[1] in ("area", "required") and key[0] not in cadre_ids
+        if key[1] in ("area", "required", "avoidance") and key[0] not in cadre_ids
     }
 
 
@@ -670,6 +698,7 @@ def followed_candidates(
         "candidates": ranked,
         "eligible": len(ranked),
         "excluded": excluded,
+        "excluded_total": len(excluded),
     }
     return Ranking(followed, exact, new, reveal_supervision)
 
@@ -727,10 +756,12 @@ def _merged(
             merged.insert(low, row)
             continue
         tied = [*merged[low:high], row]
-        for r in tied:
-            if r["cadre_id"] not in exact:
-                found = explain(context, post_id, r["cadre_id"]).score
-                exact[r["cadre_id"]] = round(found, 9)
+        unknown = [r["cadre_id"] for r in tied if r["cadre_id"] not in exact]
+        if unknown:  # their scores only (a row's own: no explanation, no record built)
+            arrays = context.arrays
+            wanted = np.array([arrays.index[c] for c in unknown], dtype=np.intp)
+            totals = score_post(context, arrays, post_id, wanted).total.tolist()
+            exact.update({c: round(t, 9) for c, t in zip(unknown, totals, strict=True)})
         place = bisect.bisect_left(
             tied[:-1],
             (-exact[row["cadre_id"]], row["cadre_id"]),

@@ -16,8 +16,10 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 from numpy.typing import NDArray
 
+from graphsvc.arrays import distinct_sorted
 from graphsvc.snapshot import Snapshot, node_dicts, pylist, snapshot_of
 from graphsvc.stores.base import GraphStore
 
@@ -394,17 +396,6 @@ def _columns(table: pa.Table, rows: Rows, names: Sequence[str]) -> list[list[Any
     return [pylist(taken.column(name)) for name in names]
 
 
-def _value_codes(column: pa.ChunkedArray | pa.Array) -> tuple[list[Any], Rows]:
-    """A column's distinct values (as :func:`pylist` gives them) and each row's code among
-    them (-1: null): a dictionary column's own, any other encoded first."""
-    if isinstance(column, pa.ChunkedArray):
-        column = column.combine_chunks()
-    if not pa.types.is_dictionary(column.type):
-        column = column.dictionary_encode()
-    codes = np.asarray(column.indices.fill_null(-1), dtype=np.int64)
-    return pylist(column.dictionary), codes
-
-
 Grades = tuple[Rows, Rows, list[str]]  # position, year, grade
 Stars = tuple[Rows, Rows]  # position, stars
 
@@ -570,24 +561,24 @@ class SnapshotGraph:
         table = self.snapshot.nodes("Assessment")
         rows, owner = self.group("Assessment", "_ref_cadre_id").rows(owners)
         position = positions_in(owners, owner)
-        # Grades as codes into their few distinct values (-1: none), not a value a row.
-        texts, codes = _value_codes(table.column("grade"))
-        grade_code = codes[rows]
-        quarter = table.column("quarter")
-        quarter_missing = np.asarray(quarter.is_null(), dtype=bool)[rows]
-        has_grade = np.array([bool(g) for g in texts] + [False], dtype=bool)[grade_code]
+        taken = table.select(["year", "quarter", "grade", "stars"]).take(pa.array(rows, pa.int64()))
+        quarter_missing = np.asarray(taken.column("quarter").is_null(), dtype=bool)
+        grade_column = taken.column("grade")
+        # A grade is there when present and not empty (``bool(grade)``), column-wise.
+        has_grade = np.asarray(
+            pc.fill_null(pc.not_equal(grade_column.cast(pa.string()), ""), False), dtype=bool
+        )
         annual = quarter_missing & has_grade
-        stars = np.asarray(table.column("stars").fill_null(0), dtype=np.int64)[rows]
+        stars = np.asarray(taken.column("stars").fill_null(0), dtype=np.int64)
         starred = ~annual & (stars != 0)
-        years = np.asarray(table.column("year").fill_null(0), dtype=np.int64)[rows]
-        quarters = np.asarray(quarter.fill_null(0), dtype=np.int64)[rows]
+        years = np.asarray(taken.column("year").fill_null(0), dtype=np.int64)
+        quarters = np.asarray(taken.column("quarter").fill_null(0), dtype=np.int64)
         # The last row of each (cadre, year) wins, as a dict keeps the last value.
         picked = np.flatnonzero(annual)
         keys = position[picked] * 100_000 + years[picked]
         reversed_keys = keys[::-1]
         _, last_from_end = np.unique(reversed_keys, return_index=True)
         chosen = np.sort(picked[len(picked) - 1 - last_from_end])
-        names = [str(g) for g in texts]
         in_time = np.flatnonzero(starred)
         in_time = in_time[
             np.lexsort((stars[in_time], quarters[in_time], years[in_time], position[in_time]))
@@ -596,7 +587,7 @@ class SnapshotGraph:
             (
                 position[chosen],
                 years[chosen],
-                list(map(names.__getitem__, grade_code[chosen].tolist())),
+                [str(g) for g in pylist(grade_column.take(pa.array(chosen, pa.int64())))],
             ),
             (position[in_time], stars[in_time]),
         )
@@ -609,7 +600,7 @@ class SnapshotGraph:
             if self._avoidance is None:
                 table = self.snapshot.edges("RELATIVE_OF")
                 sides = [table.column(side).combine_chunks() for side in ("_src", "_dst")]
-                related = np.unique(np.concatenate([np.asarray(a, np.int64) for a in sides]))
+                related = distinct_sorted(np.concatenate([np.asarray(a, np.int64) for a in sides]))
                 related = related[related >= 0]
                 holders = {int(row): CadreRecord({}) for row in related.tolist()}
                 hometowns = pylist(self.snapshot.nodes("Cadre").column("hometown_unit_id"))

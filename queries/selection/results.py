@@ -164,6 +164,7 @@ class CandidatesResult(TypedDict):
     candidates: list[CandidateRow]
     eligible: int
     excluded: list[ExcludedRow]
+    excluded_total: int  # how many are excluded (``excluded`` may list only the first)
 
 
 class Assignment(Person):

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from graphsvc.arrays import distinct_sorted
 from queries.selection.columns import Histories
 from queries.selection.policy import WHOLE_AREA, ScopePolicy
 from queries.selection.records import CadreRecord, UnitIndex
@@ -169,7 +170,7 @@ class ScopeIndex:
         offsets = np.arange(int(repeat.sum())) - np.repeat(np.cumsum(repeat) - repeat, repeat)
         area = flat[np.repeat(starts[self.pair_unit], repeat) + offsets]
         cadre = np.repeat(self.pair_cadre, repeat)
-        keys = np.unique(area * max(len(self.ids), 1) + cadre)
+        keys = distinct_sorted(area * max(len(self.ids), 1) + cadre)
         area, cadre = np.divmod(keys, max(len(self.ids), 1))
         bounds = np.flatnonzero(np.diff(area)) + 1
         names = list(areas)
