@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from graphsvc.arrays import distinct_sorted
 from graphsvc.vocab import LEVEL_ORDER, Level
 from queries.development.data import DevelopmentData
 from queries.development.openings import openings
@@ -175,7 +176,7 @@ def _build(data: DevelopmentData, horizon: int, unit_id: str | None) -> Pipeline
     ready = np.full(len(rows), NAT)
     with_actions = np.full(len(rows), NAT)
     offer = openings(data)
-    for order in np.unique(level[level >= 0]).tolist():
+    for order in distinct_sorted(level[level >= 0]).tolist():
         picked = np.flatnonzero(level == order)
         days = level_days(context, LEVELS[order])
         ready[picked] = combine(days, rows[picked], {})
@@ -390,7 +391,7 @@ def pipeline(
     """
     found = pipeline_of(data, years=years, unit_id=unit_id)
     ages = data.policy.paths.young_ages
-    aimed = np.unique(found.level[found.level >= 0]).tolist()
+    aimed = distinct_sorted(found.level[found.level >= 0]).tolist()
     levels = sorted(
         {LEVELS[o] for o in aimed} | {o.level for o in found.openings},
         key=LEVEL_ORDER.__getitem__,
