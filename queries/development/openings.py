@@ -81,6 +81,7 @@ class Openings:
     # lists of every scope it lies in.
     _made: dict[Level | None, dict[str, Place]] = field(default_factory=dict)
     _grassroots_by_scope: dict[str, list[str]] | None = None
+    _tasks_by_scope: dict[str | None, list[dict[str, Any]]] | None = None
     _by_scope: dict[Level, dict[str | None, list[dict[str, Any]]]] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ scope
@@ -167,6 +168,20 @@ class Openings:
                     grouped[scopes.of_post(post)].append(post)
             self._by_scope[level] = grouped
         return self._by_scope[level].get(scope, [])
+
+    def tasks_within(self, scope: str | None) -> list[dict[str, Any]]:
+        """The major tasks under way in a unit of ``scope`` (the scope itself or under it;
+        every one with a unit for ``None``), by id: each task's ancestors walked once."""
+        if self._tasks_by_scope is None:
+            by_scope: dict[str | None, list[dict[str, Any]]] = defaultdict(list)
+            for task in self.tasks:  # by id, so each list is too
+                unit_id = task.get("unit_id")
+                if unit_id:
+                    chain = [None, unit_id, *self.data.units.ancestors(unit_id)]
+                    for above in dict.fromkeys(chain):
+                        by_scope[above].append(task)
+            self._tasks_by_scope = dict(by_scope)
+        return self._tasks_by_scope.get(scope, [])
 
     # ------------------------------------------------------------------ avoidance
 

@@ -71,10 +71,12 @@ def target_of(context: SelectionContext, level: Level) -> Target:
     return Target(level, True, context.policy, context.as_of)
 
 
-def aims(context: SelectionContext) -> Ints:
+def aims(context: SelectionContext, rows: Rows | None = None) -> Ints:
     """Each cadre's next level (its ``LEVEL_ORDER``): the one above where it stands; -1 at
-    the top of the ladder."""
+    the top of the ladder. Of ``rows`` only, when given."""
     standing = context.facts.cadres.standing
+    if rows is not None:
+        standing = standing[rows]
     found: Ints = np.where(standing + 1 < len(LEVELS), standing + 1, -1)
     return found
 

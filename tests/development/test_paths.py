@@ -17,6 +17,7 @@ import pytest
 
 from graphsvc.vocab import Level
 from queries.development.data import DevelopmentData, PoolStay
+from queries.development.openings import openings
 from queries.development.path import cadre_path, pool_paths
 from queries.development.pipeline import pipeline
 from queries.selection.candidates import NotFound
@@ -48,6 +49,7 @@ def _data(
     stays: list[PoolStay] = (),  # type: ignore[assignment]
     trainings: list[dict[str, Any]] = (),  # type: ignore[assignment]
     holders: dict[str, set[str]] | None = None,
+    projects: list[dict[str, Any]] = (),  # type: ignore[assignment]
 ) -> DevelopmentData:
     built = context(records, list(posts), policy=policy, holders=holders)
     return DevelopmentData(
@@ -58,6 +60,7 @@ def _data(
         pools={"POOL1": {"id": "POOL1", "name": "区优秀年轻干部库"}},
         stays=list(stays),
         trainings=list(trainings),
+        projects=list(projects),
     )
 
 
@@ -217,6 +220,29 @@ def _pool_member(cadre_id: str, since: date) -> tuple[CadreRecord, PoolStay]:
     """A pool member born 1988-03-01: past the limit of 40 from 2028-04-01."""
     record = _deputy(cadre_id, since, in_pool=True, pool_since=date(2022, 1, 1))
     return record, PoolStay(cadre_id, "POOL1", date(2022, 1, 1), None, None)
+
+
+def test_a_cadre_without_a_major_task_gets_the_nearest_one_under_way_in_scope() -> None:
+    """A 副科 leader of 乙镇 (T, in 甲区) with no major task: of the tasks under way in 甲区,
+    the one in 丙村 (under 乙镇, one step away) before the one in 区财政局 (two steps);
+    one in 乙区 is outside the scope, one in 乙镇 has ended."""
+    projects = [
+        {"id": "K0", "name": "财政改革", "unit_id": "B", "start": date(2026, 1, 1)},
+        {"id": "K1", "name": "乡村振兴示范", "unit_id": "V", "start": date(2026, 1, 1)},
+        {"id": "K2", "name": "乙区招商", "unit_id": "F", "start": date(2026, 1, 1)},
+        {"id": "K3", "name": "乙镇旧改", "unit_id": "T", "start": date(2025, 1, 1),
+         "end": date(2026, 6, 30)},
+    ]  # fmt: skip
+    data = _data([_deputy("C1", date(2021, 3, 1))], projects=projects)
+    tasks = [
+        a for a in cadre_path(data=data, cadre_id="C1")["actions"] if a["kind"] == "major_task"
+    ]
+    assert [(a["project_id"], a["unit_id"]) for a in tasks] == [("K1", "V")]
+    assert tasks[0]["ready_on"] == "2026-11-01"  # ready now: the task changes no day
+    offer = openings(data)
+    assert [p["id"] for p in offer.tasks_within("D")] == ["K0", "K1"]
+    assert [p["id"] for p in offer.tasks_within("T")] == ["K1"]
+    assert [p["id"] for p in offer.tasks_within(None)] == ["K0", "K1", "K2"]
 
 
 def test_a_pool_member_who_ages_out_before_being_ready() -> None:
