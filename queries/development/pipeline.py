@@ -400,18 +400,16 @@ def pipeline(
     ready_in = _year_index(found, found.ready)
     supply = _by_year(found, ready_in)
     with_actions = _by_year(found, _year_index(found, found.with_actions))
-    # Age in whole months at each year's end: a year later is 12 months more (12-31).
-    months = found.ages_at(found.rows, first)
-    young = {
-        age: np.stack(
-            [
-                _by_year(found, ready_in, (months >= 0) & (months + 12 * k < age * 12))[:, k]
-                for k in range(len(found.years))
-            ],
-            axis=1,
-        )
-        for age in ages
-    }
+    # Age in whole months at each year's end (as ``ages_at``): a year later, 12 more.
+    birth = data.context.facts.cadres.birth[found.rows]
+    born = ~np.isnat(birth)
+    months = months_between_columns(birth, date(first, 12, 31))
+    young = {age: np.zeros_like(supply) for age in ages}
+    for k in range(len(found.years)):
+        later = months + 12 * k
+        for age in ages:
+            under = born & (later >= 0) & (later < age * 12)
+            young[age][:, k] = _by_year(found, ready_in, under)[:, k]
     flags = _cadre_groups(data)
     supplied = {
         (side, group): _by_year(found, ready_in, column[found.rows])
