@@ -34,6 +34,7 @@ Rows = NDArray[np.intp]
 Bools = NDArray[np.bool_]
 Days = NDArray[np.datetime64]
 Floats = NDArray[np.float64]
+Ints = NDArray[np.int64]
 _LEVELS = {level.value: level for level in Level}
 
 
@@ -68,14 +69,19 @@ class Openings:
     """Everything on offer on the day, indexed for the paths (built once per data)."""
 
     data: DevelopmentData
-    vacant: dict[Level, list[dict[str, Any]]]  # vacant leadership posts by level, by id
+    vacancies: list[str]  # the leadership posts nobody holds, by id
+    vacant: dict[Level, list[dict[str, Any]]]  # those of a known level, by level, by id
     grassroots: list[str]  # units a posting or secondment for 基层工作经历 goes to, by id
     courses: list[Course]  # scheduled, earliest first
     tasks: list[dict[str, Any]]  # major tasks under way, by id
     _places: dict[Any, list[Place]]
     _open: dict[tuple[int, str, str | None], bool]
-    _scopes: dict[tuple[str, Level], str | None] = field(default_factory=dict)
-    _chains: dict[str, frozenset[str]] = field(default_factory=dict)
+    _scopes: dict[Level, dict[str, str | None]] = field(default_factory=dict)
+    # Each place made once (a unit's secondment at a level, a vacant post), shared by the
+    # lists of every scope it lies in.
+    _made: dict[Level | None, dict[str, Place]] = field(default_factory=dict)
+    _grassroots_by_scope: dict[str, list[str]] | None = None
+    _tasks_by_scope: dict[str | None, list[dict[str, Any]]] | None = None
     _by_scope: dict[Level, dict[str | None, list[dict[str, Any]]]] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ scope
@@ -90,18 +96,42 @@ class Openings:
 
     def unit_scope(self, unit: str, level: Level) -> str | None:
         """The scope a post of ``level`` in ``unit`` draws from (remembered per unit)."""
-        key = (unit, level)
-        if key not in self._scopes:
-            post = {"unit_id": unit, "level": level.value}
-            self._scopes[key] = self.data.context.scopes.of_post(post)
-        return self._scopes[key]
+        known = self._scopes.setdefault(level, {})
+        if unit not in known:
+            known[unit] = self.data.context.scopes.of_post({"unit_id": unit, "level": level.value})
+        return known[unit]
 
-    def _within(self, unit_id: str, scope: str | None) -> bool:
-        if scope is None or unit_id == scope:
-            return True
-        if unit_id not in self._chains:
-            self._chains[unit_id] = frozenset(self.data.units.ancestors(unit_id))
-        return scope in self._chains[unit_id]
+    def row_scopes(self, rows: Rows, level: Level) -> tuple[list[str | None], Ints]:
+        """The scope each cadre of ``rows`` may be posted within at ``level`` (as
+        :meth:`home_scope`): the distinct scopes, and each row's number among them (-1:
+        no unit now). A scope is found once a unit, not once a cadre."""
+        units, unit_of_row = self.data.unit_column()
+        homes, inverse = np.unique(unit_of_row[rows], return_inverse=True)
+        number: dict[str | None, int] = {}
+        per_home = np.array(
+            [
+                number.setdefault(self.unit_scope(units[home], level), len(number))
+                if home >= 0
+                else -1
+                for home in homes.tolist()
+            ],
+            dtype=np.int64,
+        )
+        found: Ints = per_home[inverse.reshape(-1)]
+        return list(number), found
+
+    def _grassroots_within(self, scope: str | None) -> list[str]:
+        """The grassroots units in ``scope`` (the unit itself or under it; all for
+        ``None``), by id: each unit's ancestors walked once, not once a scope."""
+        if scope is None:
+            return self.grassroots
+        if self._grassroots_by_scope is None:
+            by_scope: dict[str, list[str]] = defaultdict(list)
+            for unit_id in self.grassroots:  # by id, so each list is too
+                for above in dict.fromkeys([unit_id, *self.data.units.ancestors(unit_id)]):
+                    by_scope[above].append(unit_id)
+            self._grassroots_by_scope = dict(by_scope)
+        return self._grassroots_by_scope.get(scope, [])
 
     def places(self, level: Level, scope: str | None, *, grassroots: bool) -> list[Place]:
         """The vacant posts of ``level`` a post of which the scope ``scope`` fills (only those
@@ -111,17 +141,20 @@ class Openings:
         if key not in self._places:
             kinds = set(self.data.policy.paths.posting_unit_kinds)
             units = self.data.units
-            found = [
-                Place(str(post["unit_id"]), str(post["id"]), post)
-                for post in self._vacant_in(level, scope)
-                if not grassroots or units.kind(post["unit_id"]) in kinds
-            ]
+            posts, stand_ins = self._made.setdefault(None, {}), self._made.setdefault(level, {})
+            found = []
+            for post in self._vacant_in(level, scope):
+                if not grassroots or units.kind(post["unit_id"]) in kinds:
+                    post_id = str(post["id"])
+                    if post_id not in posts:
+                        posts[post_id] = Place(str(post["unit_id"]), post_id, post)
+                    found.append(posts[post_id])
             if grassroots:
-                found += [
-                    Place(unit_id, None, _stand_in(unit_id, level, units.name(unit_id)))
-                    for unit_id in self.grassroots
-                    if self._within(unit_id, scope)
-                ]
+                for unit_id in self._grassroots_within(scope):
+                    if unit_id not in stand_ins:
+                        post = _stand_in(unit_id, level, units.name(unit_id))
+                        stand_ins[unit_id] = Place(unit_id, None, post)
+                    found.append(stand_ins[unit_id])
             self._places[key] = found
         return self._places[key]
 
@@ -136,18 +169,42 @@ class Openings:
             self._by_scope[level] = grouped
         return self._by_scope[level].get(scope, [])
 
+    def tasks_within(self, scope: str | None) -> list[dict[str, Any]]:
+        """The major tasks under way in a unit of ``scope`` (the scope itself or under it;
+        every one with a unit for ``None``), by id: each task's ancestors walked once."""
+        if self._tasks_by_scope is None:
+            by_scope: dict[str | None, list[dict[str, Any]]] = defaultdict(list)
+            for task in self.tasks:  # by id, so each list is too
+                unit_id = task.get("unit_id")
+                if unit_id:
+                    chain = [None, unit_id, *self.data.units.ancestors(unit_id)]
+                    for above in dict.fromkeys(chain):
+                        by_scope[above].append(task)
+            self._tasks_by_scope = dict(by_scope)
+        return self._tasks_by_scope.get(scope, [])
+
     # ------------------------------------------------------------------ avoidance
 
     def is_open(self, row: int, place: Place) -> bool:
-        """No avoidance conflict for cadre ``row`` at ``place`` (checked only for those who
-        may conflict: relatives, or grown up where a head post governs); remembered."""
+        """No avoidance conflict for cadre ``row`` at ``place`` (:meth:`open_at`)."""
+        return bool(self.open_at(np.array([row], dtype=np.intp), place)[0])
+
+    def open_at(self, rows: Rows, place: Place) -> Bools:
+        """Which of ``rows`` have no avoidance conflict at ``place``: checked only for those
+        who may conflict (relatives, or grown up where a head post governs), the others
+        decided at once; each check remembered."""
+        context = self.data.context
+        area = None if place.secondment else context.regional_area(str(place.post_id))
+        found: Bools = ~context.arrays.may_conflict(context, rows, area=area)
+        for k in np.flatnonzero(~found).tolist():
+            found[k] = self._conflict_free(int(rows[k]), place)
+        return found
+
+    def _conflict_free(self, row: int, place: Place) -> bool:
         key = (row, place.unit_id, place.post_id)
         if key not in self._open:
             context = self.data.context
-            area = None if place.secondment else context.regional_area(str(place.post_id))
-            rows = np.array([row], dtype=np.intp)
-            risky = bool(context.arrays.may_conflict(context, rows, area=area)[0])
-            self._open[key] = not risky or not appointment_conflicts(
+            self._open[key] = not appointment_conflicts(
                 context.avoidance_record(context.facts.ids[row]),
                 place.post,
                 context.units,
@@ -157,20 +214,17 @@ class Openings:
         return self._open[key]
 
     def any_open(self, rows: Rows, places: list[Place]) -> Bools:
-        """Which of ``rows`` have at least one open place among ``places``: those who may
-        conflict with nobody at the first are decided at once, the few others place by
-        place until one is open."""
+        """Which of ``rows`` have at least one open place among ``places``: place by place,
+        each asked about the rows that have none yet (after the first, the few who may
+        conflict)."""
         found = np.zeros(len(rows), dtype=bool)
-        if not places:
-            return found
-        context = self.data.context
-        first = places[0]
-        area = None if first.secondment else context.regional_area(str(first.post_id))
-        risky = context.arrays.may_conflict(context, rows, area=area)
-        found[~risky] = True
-        for k in np.flatnonzero(risky).tolist():
-            row = int(rows[k])
-            found[k] = any(self.is_open(row, place) for place in places)
+        waiting = np.arange(len(rows))
+        for place in places:
+            if not len(waiting):
+                break
+            here = self.open_at(rows[waiting], place)
+            found[waiting[here]] = True
+            waiting = waiting[~here]
         return found
 
     def nearest(self, cadre_id: str, places: list[Place]) -> list[Place]:
@@ -213,8 +267,9 @@ def openings(data: DevelopmentData) -> Openings:
     if key not in data.memo:
         context = data.context
         as_of = data.as_of
+        vacancies = context.vacancies()
         vacant: dict[Level, list[dict[str, Any]]] = defaultdict(list)
-        for post_id in context.vacancies():
+        for post_id in vacancies:
             post = context.posts[post_id]
             level = _LEVELS.get(str(post.get("level")))
             if level is not None:
@@ -243,6 +298,7 @@ def openings(data: DevelopmentData) -> Openings:
         ]
         data.memo[key] = Openings(
             data=data,
+            vacancies=vacancies,
             vacant={level: vacant[level] for level in sorted(vacant, key=LEVEL_ORDER.__getitem__)},
             grassroots=grassroots,
             courses=courses,

@@ -83,11 +83,12 @@ def cadre_path(*, data: DevelopmentData, cadre_id: str, target: Level | None = N
     if row is None:
         raise NotFound(f"未找到编号为 '{cadre_id}' 的在职干部")
     cadres = facts.cadres
+    rows = np.array([row], dtype=np.intp)
     standing = LEVELS[int(cadres.standing[row])]
     rank_position = int(cadres.rank_position[row])
     record = context.records[cadre_id]
     rank = record.cadre.get("rank") if rank_position >= 0 else None
-    aimed = aims(context)[row]
+    aimed = aims(context, rows)[0]
     level = target if target is not None else (LEVELS[int(aimed)] if aimed >= 0 else None)
     found: PathResult = {
         "cadre_id": cadre_id,
@@ -107,7 +108,6 @@ def cadre_path(*, data: DevelopmentData, cadre_id: str, target: Level | None = N
         "mentor": _mentor(data, cadre_id),
         "stage_goal": "",
     }
-    rows = np.array([row], dtype=np.intp)
     if level is not None:
         days = level_days(context, level)
         offer = openings(data)
@@ -294,13 +294,7 @@ def _task(offer: Openings, days: LevelDays, row: int, ready_if: Any) -> list[Pat
     done = {str(project.get("id")) for project, _, _ in record.projects}
     home = data.unit_of(cadre_id)
     _, scope = offer.home_scope(cadre_id, LEVELS[int(context.facts.cadres.standing[row])])
-    candidates = [
-        p
-        for p in offer.tasks
-        if str(p["id"]) not in done
-        and p.get("unit_id")
-        and (scope is None or p["unit_id"] == scope or scope in data.units.ancestors(p["unit_id"]))
-    ]
+    candidates = [p for p in offer.tasks_within(scope) if str(p["id"]) not in done]
     if not candidates:
         return []
 

@@ -22,8 +22,7 @@ narrows both sides to a unit and everything under it.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -31,6 +30,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from graphsvc.arrays import distinct_sorted
 from graphsvc.vocab import LEVEL_ORDER, Level
 from queries.development.data import DevelopmentData
 from queries.development.openings import openings
@@ -50,13 +50,15 @@ from queries.development.results import (
 )
 from queries.selection.candidates import NotFound
 from queries.selection.columns import months_between_columns
-from queries.selection.rules.base import NAT, day_of
+from queries.selection.rules.base import NAT
 from queries.selection.rules.retirement import statutory_dates
 
 __all__ = ["UNIT_KIND_GROUPS", "Opening", "Pipeline", "pipeline", "pipeline_of"]
 
 Rows = NDArray[np.intp]
 Days = NDArray[np.datetime64]
+Counts = NDArray[np.int64]
+Bools = NDArray[np.bool_]
 _LEVELS = {level.value: level for level in Level}
 UNIT_KIND_GROUPS = {"乡镇": "乡镇", "街道": "街道", "区直部门": "区直"}
 OTHER_KIND = "其他"
@@ -167,14 +169,14 @@ def _build(data: DevelopmentData, horizon: int, unit_id: str | None) -> Pipeline
     if inside is None:
         rows = np.arange(len(facts), dtype=np.intp)
     else:
-        rows = np.array(
-            [facts.index[c] for c in facts.ids if data.unit_of(c) in inside], dtype=np.intp
-        )
+        units, unit_of_row = data.unit_column()
+        here = np.array([unit in inside for unit in units] + [False])  # -1, no unit: last
+        rows = np.flatnonzero(here[unit_of_row]).astype(np.intp)
     level = aims(context)[rows]
     ready = np.full(len(rows), NAT)
     with_actions = np.full(len(rows), NAT)
     offer = openings(data)
-    for order in np.unique(level[level >= 0]).tolist():
+    for order in distinct_sorted(level[level >= 0]).tolist():
         picked = np.flatnonzero(level == order)
         days = level_days(context, LEVELS[order])
         ready[picked] = combine(days, rows[picked], {})
@@ -192,58 +194,126 @@ def _build(data: DevelopmentData, horizon: int, unit_id: str | None) -> Pipeline
     )
 
 
+@dataclass(frozen=True)
+class _HeldPosts:
+    """The leadership posts of a known level that someone holds now, by id, with their
+    holders (facts rows, by id) as pairs: what retirements and ageing teams open."""
+
+    post_ids: list[str]
+    level: NDArray[np.int64]  # LEVEL_ORDER
+    unit_ids: list[Any]  # the post's unit_id as recorded
+    team: NDArray[np.bool_]  # a team member's post
+    pair_post: NDArray[np.int64]  # each pair's post (its number here)
+    pair_row: NDArray[np.int64]  # and holder
+
+
+def _held_posts(data: DevelopmentData) -> _HeldPosts:
+    """The held leadership posts (remembered on the data)."""
+    key = "paths:held_posts"
+    if key not in data.memo:
+        context = data.context
+        index = context.facts.index
+        post_ids: list[str] = []
+        levels: list[int] = []
+        unit_ids: list[Any] = []
+        team: list[bool] = []
+        pair_post: list[int] = []
+        pair_row: list[int] = []
+        posts, holders = context.posts, context.holders
+        for post_id in sorted(p for p, post in posts.items() if post.get("leadership")):
+            held = posts[post_id]
+            level = _LEVELS.get(str(held.get("level")))
+            if level is None or post_id not in holders:
+                continue
+            rows = [index[c] for c in sorted(holders[post_id]) if c in index]
+            pair_post += [len(post_ids)] * len(rows)
+            pair_row += rows
+            post_ids.append(post_id)
+            levels.append(LEVEL_ORDER[level])
+            unit_ids.append(held.get("unit_id"))
+            team.append(bool(held.get("team_member")))
+        data.memo[key] = _HeldPosts(
+            post_ids,
+            np.array(levels, dtype=np.int64),
+            unit_ids,
+            np.array(team, dtype=bool),
+            np.array(pair_post, dtype=np.int64),
+            np.array(pair_row, dtype=np.int64),
+        )
+    found: _HeldPosts = data.memo[key]
+    return found
+
+
+def _year_of(days: Days) -> NDArray[np.int64]:
+    """The calendar year of each day (garbage where NaT: mask it)."""
+    found: NDArray[np.int64] = days.astype("datetime64[Y]").astype(np.int64) + 1970
+    return found
+
+
 def _openings(data: DevelopmentData, years: list[int], inside: set[str] | None) -> list[Opening]:
-    """The leadership posts that open in ``years`` (see the module)."""
+    """The leadership posts that open in ``years`` (see the module), over columns: the
+    holders' retirement days and each team's youngest birth are read at once."""
     context = data.context
     facts = context.facts
     policy = data.policy
     first, last = years[0], years[-1]
     as_of = np.datetime64(data.as_of, "D")
 
-    def here(post: dict[str, Any]) -> bool:
-        return bool(post.get("unit_id")) and (inside is None or post["unit_id"] in inside)
+    def here(unit_id: Any) -> bool:
+        return bool(unit_id) and (inside is None or unit_id in inside)
 
     found: list[Opening] = []
-    for post_id in context.vacancies():
+    for post_id in openings(data).vacancies:
         post = context.posts[post_id]
         level = _LEVELS.get(str(post.get("level")))
-        if level is not None and here(post):
+        if level is not None and here(post.get("unit_id")):
             found.append(Opening(first, level, str(post["unit_id"]), post_id, "vacant"))
-    retires = {county: statutory_dates(facts, county) for county in (False, True)}
-    teams: dict[str, list[tuple[Level, int]]] = defaultdict(list)  # unit → (level, holder row)
-    for post_id in sorted(context.holders):
-        held = context.posts.get(post_id)
-        level = _LEVELS.get(str((held or {}).get("level")))
-        if held is None or level is None or not held.get("leadership") or not here(held):
-            continue
-        county = level.value in policy.county_levels
-        for holder in sorted(context.holders[post_id]):
-            row = facts.index.get(holder)
-            if row is None:
-                continue
-            if held.get("team_member"):
-                teams[str(held["unit_id"])].append((level, row))
-            day = retires[county][row]
-            if np.isnat(day):
-                continue
-            year = max(int(str(day)[:4]), first) if day > as_of else first
-            if year <= last:
-                found.append(
-                    Opening(year, level, str(held["unit_id"]), post_id, "retiring", holder)
-                )
-    young = policy.teams.young_age
-    births = facts.cadres.birth
-    for unit, members in sorted(teams.items()):
-        known = [births[row] for _, row in members if not np.isnat(births[row])]
-        if not known:
-            continue
-        # The day the last member under the age reaches it (already past: the first year).
-        turns = max(known).astype("datetime64[M]") + np.timedelta64(round(young * 12), "M")
-        day = turns.astype("datetime64[D]")
-        year = int(str(day)[:4]) if day > as_of else first
-        if year <= last:
-            lowest = min((lv for lv, _ in members), key=LEVEL_ORDER.__getitem__)
-            found.append(Opening(year, lowest, unit, None, "young"))
+    held = _held_posts(data)
+    post_here = np.array([here(unit_id) for unit_id in held.unit_ids], dtype=bool)
+    pairs = np.flatnonzero(post_here[held.pair_post])
+    post_of, row_of = held.pair_post[pairs], held.pair_row[pairs]
+    # Holders reaching the statutory day (already past it: the first year), post by post.
+    county_levels = np.array([lv.value in policy.county_levels for lv in Level], dtype=bool)
+    county = county_levels[held.level[post_of]]
+    retires = np.where(
+        county, statutory_dates(facts, True)[row_of], statutory_dates(facts, False)[row_of]
+    )
+    year = np.where(retires > as_of, np.maximum(_year_of(retires), first), first)
+    leaving = ~np.isnat(retires) & (year <= last)
+    for post, row, when in zip(
+        post_of[leaving].tolist(), row_of[leaving].tolist(), year[leaving].tolist(), strict=True
+    ):
+        found.append(
+            Opening(
+                when,
+                LEVELS[int(held.level[post])],
+                str(held.unit_ids[post]),
+                held.post_ids[post],
+                "retiring",
+                facts.ids[row],
+            )
+        )
+    # Teams: the day the last member under the age reaches it (already past: the first
+    # year), at the team's lowest level.
+    member = held.team[post_of]
+    if member.any():
+        team_unit = np.array([str(held.unit_ids[p]) for p in post_of[member].tolist()])
+        units, unit_number = np.unique(team_unit, return_inverse=True)
+        unit_number = unit_number.reshape(-1)
+        births = facts.cadres.birth[row_of[member]].astype(np.int64)  # NaT: the smallest
+        youngest = np.full(len(units), np.iinfo(np.int64).min)
+        np.maximum.at(youngest, unit_number, births)
+        lowest = np.full(len(units), len(LEVELS))
+        np.minimum.at(lowest, unit_number, held.level[post_of[member]])
+        known = ~np.isnat(youngest.astype("datetime64[D]"))
+        months = np.timedelta64(round(policy.teams.young_age * 12), "M")
+        turns = (youngest.astype("datetime64[D]").astype("datetime64[M]") + months).astype(
+            "datetime64[D]"
+        )
+        year = np.where(turns > as_of, _year_of(turns), first)
+        for k in np.flatnonzero(known & (year <= last)).tolist():  # units by id
+            level = LEVELS[int(lowest[k])]
+            found.append(Opening(int(year[k]), level, str(units[k]), None, "young"))
     return found
 
 
@@ -264,10 +334,12 @@ def _cadre_groups(data: DevelopmentData) -> dict[tuple[str, str], NDArray[np.boo
     key = "paths:groups"
     if key not in data.memo:
         facts = data.context.facts
-        homes = [data.unit_of(cadre_id) for cadre_id in facts.ids]
-        group_of = {unit: _unit_group(data, unit) for unit in set(homes)}  # once a unit
-        kinds = np.array([group_of[unit] for unit in homes], dtype=object)
-        found = {("kind", group): kinds == group for group in sorted(set(kinds.tolist()))}
+        units, unit_of_row = data.unit_column()
+        # Once a unit (the last entry: no unit now).
+        group_of = [_unit_group(data, unit) for unit in units] + [_unit_group(data, None)]
+        names = sorted(set(group_of))
+        kinds = np.array([names.index(group) for group in group_of], dtype=np.int64)[unit_of_row]
+        found = {("kind", group): kinds == number for number, group in enumerate(names)}
         held = data.context.arrays.categories
         none = np.ones(len(facts), dtype=bool)
         for category, flags in sorted(held.items()):
@@ -279,11 +351,38 @@ def _cadre_groups(data: DevelopmentData) -> dict[tuple[str, str], NDArray[np.boo
     return groups
 
 
+def _year_index(found: Pipeline, days: Days) -> NDArray[np.int64]:
+    """Each counted cadre's first year ready by, as its index among the years (their
+    number: later, or never)."""
+    first, horizon = found.years[0], len(found.years)
+    index: NDArray[np.int64] = np.where(
+        np.isnat(days), horizon, np.clip(_year_of(days) - first, 0, horizon)
+    )
+    return index
+
+
+def _by_year(found: Pipeline, index: NDArray[np.int64], where: Bools | None = None) -> Counts:
+    """How many of the counted cadres are ready by the end of each year (``index``, from
+    :func:`_year_index`), per level aimed at: ``[level order, year index]``; only those
+    ``where`` when given."""
+    horizon = len(found.years)
+    chosen = found.level >= 0
+    if where is not None:
+        chosen &= where
+    cells = found.level[chosen] * (horizon + 1) + index[chosen]
+    table = np.bincount(cells, minlength=len(LEVELS) * (horizon + 1))
+    counts: Counts = table.reshape(len(LEVELS), horizon + 1).cumsum(axis=1)[:, :horizon]
+    return counts
+
+
 def pipeline(
     *, data: DevelopmentData, years: int | None = None, unit_id: str | None = None
 ) -> PipelineResult:
     """Demand, supply and gap per year and level, with the breakdowns and the pool's
     members at risk (see the module).
+
+    Supply is counted over columns (each cadre's first year ready by, per level aimed
+    at), demand over the openings once each; both as many as the drill-down lists.
 
     Raises
     ------
@@ -292,94 +391,120 @@ def pipeline(
     """
     found = pipeline_of(data, years=years, unit_id=unit_id)
     ages = data.policy.paths.young_ages
+    aimed = distinct_sorted(found.level[found.level >= 0]).tolist()
     levels = sorted(
-        {LEVELS[o] for o in found.level.tolist() if o >= 0} | {o.level for o in found.openings},
+        {LEVELS[o] for o in aimed} | {o.level for o in found.openings},
         key=LEVEL_ORDER.__getitem__,
     )
-    opened: dict[tuple[int, Level], list[Opening]] = defaultdict(list)
-    for opening in found.openings:
-        opened[(opening.year, opening.level)].append(opening)
-    rows_out: list[PipelineYear] = []
-    kind_groups: list[PipelineGroup] = []
-    specialty_groups: list[PipelineGroup] = []
-    ids = data.context.facts.ids
+    first = found.years[0]
+    ready_in = _year_index(found, found.ready)
+    supply = _by_year(found, ready_in)
+    with_actions = _by_year(found, _year_index(found, found.with_actions))
+    # Age in whole months at each year's end (as ``ages_at``): a year later, 12 more.
+    birth = data.context.facts.cadres.birth[found.rows]
+    born = ~np.isnat(birth)
+    months = months_between_columns(birth, date(first, 12, 31))
+    young = {age: np.zeros_like(supply) for age in ages}
+    for k in range(len(found.years)):
+        later = months + 12 * k
+        for age in ages:
+            under = born & (later >= 0) & (later < age * 12)
+            young[age][:, k] = _by_year(found, ready_in, under)[:, k]
     flags = _cadre_groups(data)
+    supplied = {
+        (side, group): _by_year(found, ready_in, column[found.rows])
+        for (side, group), column in flags.items()
+    }
+    # Demand: each opening counted once, in its year, then summed to date.
+    opened: dict[tuple[Level, int], Counter[str]] = defaultdict(Counter)
+    wanted: dict[tuple[str, Level, int], Counter[str]] = defaultdict(Counter)
+    unit_groups: dict[str, str] = {}
+    post_groups: dict[str | None, set[str]] = {}
+    for opening in found.openings:
+        opened[(opening.level, opening.year)][opening.why] += 1
+        if opening.unit_id not in unit_groups:
+            unit_groups[opening.unit_id] = _unit_group(data, opening.unit_id)
+        wanted[("kind", opening.level, opening.year)][unit_groups[opening.unit_id]] += 1
+        if opening.post_id not in post_groups:
+            post_groups[opening.post_id] = _post_categories(data, opening.post_id)
+        for category in post_groups[opening.post_id]:
+            wanted[("specialty", opening.level, opening.year)][category] += 1
+    rows_out: list[PipelineYear] = []
+    breakdowns: dict[str, list[PipelineGroup]] = {"kind": [], "specialty": []}
     for level in levels:
-        to_date: list[Opening] = []
-        for year in found.years:
-            this_year = opened.get((year, level), [])
-            to_date = to_date + this_year
-            ready = found.ready_by(year, level)
-            months = found.ages_at(ready, year)
-            supply = len(ready)
+        order = LEVEL_ORDER[level]
+        demand_to_date = 0
+        to_date: dict[str, Counter[str]] = {"kind": Counter(), "specialty": Counter()}
+        for k, year in enumerate(found.years):
+            this_year = opened.get((level, year), Counter())
+            demand_to_date += this_year.total()
+            ready = int(supply[order, k])
             rows_out.append(
                 {
                     "year": year,
                     "level": level.value,
-                    "demand": len(this_year),
-                    "demand_vacant": sum(o.why == "vacant" for o in this_year),
-                    "demand_retiring": sum(o.why == "retiring" for o in this_year),
-                    "demand_young": sum(o.why == "young" for o in this_year),
-                    "demand_to_date": len(to_date),
-                    "supply": supply,
-                    "supply_young": {
-                        f"under_{age:g}": int(((months >= 0) & (months < age * 12)).sum())
-                        for age in ages
-                    },
-                    "supply_with_actions": len(found.ready_by(year, level, actions=True)),
-                    "gap": len(to_date) - supply,
+                    "demand": this_year.total(),
+                    "demand_vacant": this_year["vacant"],
+                    "demand_retiring": this_year["retiring"],
+                    "demand_young": this_year["young"],
+                    "demand_to_date": demand_to_date,
+                    "supply": ready,
+                    "supply_young": {f"under_{age:g}": int(young[age][order, k]) for age in ages},
+                    "supply_with_actions": int(with_actions[order, k]),
+                    "gap": demand_to_date - ready,
                 }
             )
-            supplied = {key: int(column[ready].sum()) for key, column in flags.items()}
-            kind_groups += _groups(
-                year,
-                level,
-                ([_unit_group(data, o.unit_id)] for o in to_date),
-                {group: n for (side, group), n in supplied.items() if side == "kind"},
-            )
-            specialty_groups += _groups(
-                year,
-                level,
-                (_post_categories(data, o.post_id) for o in to_date),
-                {group: n for (side, group), n in supplied.items() if side == "specialty"},
-            )
-    risky = found.rows[found.at_risk]
-    risk_detail: list[PipelineRisk] = []
-    for k in np.flatnonzero(found.at_risk).tolist():
-        row = int(found.rows[k])
-        order = int(found.level[k])
-        ready_day, ages_out = day_of(found.ready[k]), day_of(found.ages_out[k])
-        risk_detail.append(
-            {
-                "cadre_id": ids[row],
-                "name": data.name(ids[row]),
-                "next_level": LEVELS[order].value if order >= 0 else None,
-                "ages_out_on": ages_out.isoformat() if ages_out else None,
-                "ready_on": ready_day.isoformat() if ready_day else None,
-            }
+            for side, groups in breakdowns.items():
+                to_date[side].update(wanted.get((side, level, year), Counter()))
+                groups += _groups(
+                    year,
+                    level,
+                    to_date[side],
+                    {g: int(n[order, k]) for (s, g), n in supplied.items() if s == side},
+                )
+    at_risk = np.flatnonzero(found.at_risk)
+    risky = found.rows[at_risk]
+    ids = data.context.facts.ids
+    risk_detail: list[PipelineRisk] = [
+        {
+            "cadre_id": ids[row],
+            "name": data.name(ids[row]),
+            "next_level": LEVELS[order].value if order >= 0 else None,
+            "ages_out_on": ages_out,
+            "ready_on": ready_on,
+        }
+        for row, order, ages_out, ready_on in zip(
+            risky.tolist(),
+            found.level[at_risk].tolist(),
+            _iso_days(found.ages_out[at_risk]),
+            _iso_days(found.ready[at_risk]),
+            strict=True,
         )
+    ]
     return {
         "as_of": data.as_of.isoformat(),
         "unit_id": unit_id,
         "unit_name": data.units.name(unit_id) if unit_id else "全域",
         "cadres": len(found.rows),
         "years": rows_out,
-        "by_unit_kind": kind_groups,
-        "by_specialty": specialty_groups,
-        "at_risk": [ids[int(r)] for r in risky.tolist()],
+        "by_unit_kind": breakdowns["kind"],
+        "by_specialty": breakdowns["specialty"],
+        "at_risk": [ids[row] for row in risky.tolist()],
         "at_risk_detail": risk_detail,
     }
 
 
+def _iso_days(days: Days) -> list[str | None]:
+    """Each day as an ISO date (``None`` for NaT)."""
+    return [None if text == "NaT" else text for text in np.datetime_as_string(days).tolist()]
+
+
 def _groups(
-    year: int, level: Level, demand: Iterable[Iterable[str]], supply: dict[str, int]
+    year: int, level: Level, wanted: Counter[str], supply: dict[str, int]
 ) -> list[PipelineGroup]:
-    """Demand to date (each opening's groups) and supply (ready cadres per group) of one
+    """Demand to date (openings per group) and supply (ready cadres per group) of one
     year and level; groups with neither are left out."""
-    wanted: dict[str, int] = defaultdict(int)
-    for groups in demand:
-        for group in groups:
-            wanted[group] += 1
+    shown = {g for g, n in wanted.items() if n} | {g for g, n in supply.items() if n}
     return [
         {
             "year": year,
@@ -389,5 +514,5 @@ def _groups(
             "supply": supply.get(group, 0),
             "gap": wanted[group] - supply.get(group, 0),
         }
-        for group in sorted(set(wanted) | {g for g, n in supply.items() if n})
+        for group in sorted(shown)
     ]

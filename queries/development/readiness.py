@@ -71,10 +71,12 @@ def target_of(context: SelectionContext, level: Level) -> Target:
     return Target(level, True, context.policy, context.as_of)
 
 
-def aims(context: SelectionContext) -> Ints:
+def aims(context: SelectionContext, rows: Rows | None = None) -> Ints:
     """Each cadre's next level (its ``LEVEL_ORDER``): the one above where it stands; -1 at
-    the top of the ladder."""
+    the top of the ladder. Of ``rows`` only, when given."""
     standing = context.facts.cadres.standing
+    if rows is not None:
+        standing = standing[rows]
     found: Ints = np.where(standing + 1 < len(LEVELS), standing + 1, -1)
     return found
 
@@ -141,7 +143,7 @@ def fixes(openings: Openings, days: LevelDays, rows: Rows) -> dict[str, Days]:
         months, _ = grassroots_months(facts, settings)
         need = np.isnat(days.met["grassroots_years"][rows])
         missing = np.maximum(round(settings.min_years * 12) - months[rows], 0)
-        day = np.where(need, months_after(np.full(len(rows), as_of), missing), NAT)
+        day = np.where(need, _from_today(as_of, missing), NAT)
         open_ = (
             _open(openings, rows, need, below, grassroots_only=True)
             if below is not None
@@ -152,7 +154,7 @@ def fixes(openings: Openings, days: LevelDays, rows: Rows) -> dict[str, Days]:
         how = facts.judgement(BY_NAME["years_at_level"], target).values["how"][rows]
         need = np.isnat(days.met["years_at_level"][rows]) & (how == NOT_LEADING)
         years = years_needed(policy.rules.years_at_level, target.level) or 0
-        day = months_after(np.full(len(rows), as_of), np.full(len(rows), round(years * 12)))
+        day = _from_today(as_of, np.full(len(rows), round(years * 12)))
         open_ = _open(openings, rows, need, below, grassroots_only=False)
         found["years_at_level"] = np.where(need & open_, day, NAT)
     if "training" in days.met:
@@ -166,6 +168,17 @@ def fixes(openings: Openings, days: LevelDays, rows: Rows) -> dict[str, Days]:
     return found
 
 
+def _from_today(as_of: np.datetime64, months: Ints) -> Days:
+    """:func:`months_after` the day for every count of ``months`` (a few years at most):
+    each count worked out once."""
+    if not len(months):
+        return np.full(0, NAT)
+    top = int(months.max())
+    days: Days = months_after(np.full(top + 1, as_of), np.arange(top + 1))
+    found: Days = days[months]
+    return found
+
+
 def _open(
     openings: Openings, rows: Rows, need: Bools, level: Level, *, grassroots_only: bool
 ) -> Bools:
@@ -173,17 +186,14 @@ def _open(
     scope: a vacant post (in a grassroots unit when ``grassroots_only``) or, then, a
     grassroots unit to be seconded to."""
     found = np.zeros(len(rows), dtype=bool)
-    ids = openings.data.context.facts.ids
-    unit_of = openings.data.unit_of
-    groups: dict[str | None, list[int]] = {}
-    for k in np.flatnonzero(need).tolist():
-        unit = unit_of(ids[int(rows[k])])
-        if unit:  # one scope a unit, not a cadre
-            groups.setdefault(openings.unit_scope(unit, level), []).append(k)
-    for scope, members in groups.items():
+    wanted = np.flatnonzero(need)
+    scopes, scope_of = openings.row_scopes(rows[wanted], level)
+    order = np.argsort(scope_of, kind="stable")  # the rows of each scope together
+    bounds = np.searchsorted(scope_of[order], np.arange(len(scopes) + 1))
+    for number, scope in enumerate(scopes):
+        members = wanted[order[bounds[number] : bounds[number + 1]]]
         places = openings.places(level, scope, grassroots=grassroots_only)
-        picked = np.array(members, dtype=np.intp)
-        found[picked] = openings.any_open(rows[picked], places)
+        found[members] = openings.any_open(rows[members], places)
     return found
 
 

@@ -33,8 +33,10 @@ __all__ = [
     "CadreColumns",
     "Histories",
     "RowRecords",
+    "add_months_columns",
     "codes",
     "date_column",
+    "month_shift",
     "months_between_columns",
     "months_to",
     "put_rows",
@@ -157,6 +159,26 @@ def months_between_columns(start: Days, end: Days | date) -> Ints:
     start_month, start_day = _months_and_days(start)
     end_month, end_day = _months_and_days(np.asarray(end_days))
     return end_month - start_month - (end_day < start_day)
+
+
+def month_shift(start: Days, months: NDArray[Any]) -> tuple[Days, Ints, Ints]:
+    """For each day of ``start`` and count of ``months``: the first day of the month that
+    many months after the day's own, that month's length in days, and the day's offset in
+    its own month (0 on the first). Garbage where ``start`` is NaT: mask it."""
+    own = start.astype("datetime64[M]")
+    offset = (start - own.astype("datetime64[D]")).astype(np.int64)
+    target = own + np.asarray(months, dtype=np.int64).astype("timedelta64[M]")
+    first = target.astype("datetime64[D]")
+    length = ((target + 1).astype("datetime64[D]") - first).astype(np.int64)
+    return first, length, offset
+
+
+def add_months_columns(start: Days, months: NDArray[Any]) -> Days:
+    """:func:`graphsvc.dates.add_months` element by element: the same day ``months``
+    later, clamped to the month's end (01-31 + 1 month → 02-28); NaT where ``start`` is."""
+    first, length, offset = month_shift(start, months)
+    found: Days = first + np.minimum(offset, length - 1).astype("timedelta64[D]")
+    return np.where(np.isnat(start), np.datetime64("NaT", "D"), found)
 
 
 @dataclass

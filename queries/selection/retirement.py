@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 
 from graphsvc.dates import add_months
 from graphsvc.retirement import delay_months as statutory_delay
+from queries.selection.columns import add_months_columns
 from queries.selection.policy import Retirement, RetirementSchedule
 
 __all__ = ["delay_months", "retirement_age_months", "retirement_date", "retirement_dates"]
@@ -83,6 +84,15 @@ def retirement_date(
     return add_months(birth, months)
 
 
+def _delays(months: NDArray[np.int64], schedule: RetirementSchedule) -> NDArray[np.int64]:
+    """:func:`delay_months` of many birth months (months since 1970-01)."""
+    year, month = (int(part) for part in schedule.first_cohort.split("-"))
+    since_first = months - ((year - 1970) * 12 + month - 1)
+    steps = np.minimum(since_first // schedule.birth_months_per_step + 1, schedule.max_delay_months)
+    found: NDArray[np.int64] = np.where(since_first < 0, 0, steps)
+    return found
+
+
 def retirement_dates(
     birth: NDArray[np.datetime64],
     female: NDArray[np.bool_],
@@ -91,18 +101,16 @@ def retirement_dates(
     retirement: Retirement,
 ) -> NDArray[np.datetime64]:
     """:func:`retirement_date` of many cadres from their birth days, genders and levels
-    (NaT without a birth day): each distinct (birth, gender, level) computed once."""
-    known = ~np.isnat(birth)
-    # A key per (birth day, woman, county): days since 1970 times 4 plus the two flags.
-    keys = birth.astype("datetime64[D]").astype(np.int64) * 4 + female * 2 + county
-    found = np.full(len(birth), np.datetime64("NaT", "D"))
-    distinct, inverse = np.unique(keys[known], return_inverse=True)
-    dates = np.empty(len(distinct), dtype="datetime64[D]")
-    for k, key in enumerate(distinct.tolist()):
-        born = date.fromordinal(date(1970, 1, 1).toordinal() + key // 4)
-        months = retirement_age_months(
-            born, "女" if key & 2 else "男", county=bool(key & 1), retirement=retirement
-        )
-        dates[k] = np.datetime64(add_months(born, months), "D")
-    found[known] = dates[inverse.reshape(-1)]
-    return found
+    (NaT without a birth day), over columns: each one's schedule, its age in months, and
+    the birth day that many months later."""
+    female = np.asarray(female, dtype=bool)
+    women_county = female & np.asarray(county, dtype=bool) & retirement.female_county_apply
+    months = birth.astype("datetime64[M]").astype(np.int64)  # garbage where NaT: masked
+    age = np.zeros(len(birth), dtype=np.int64)
+    for chosen, schedule in (
+        (~female, retirement.male),
+        (female & ~women_county, retirement.female),
+        (women_county, retirement.female_county),
+    ):
+        age = np.where(chosen, schedule.base_age * 12 + _delays(months, schedule), age)
+    return add_months_columns(birth, age)

@@ -17,6 +17,7 @@ import pytest
 
 from graphsvc.vocab import Level
 from queries.development.data import DevelopmentData, PoolStay
+from queries.development.openings import openings
 from queries.development.path import cadre_path, pool_paths
 from queries.development.pipeline import pipeline
 from queries.selection.candidates import NotFound
@@ -49,6 +50,7 @@ def _data(
     stays: list[PoolStay] = (),  # type: ignore[assignment]
     trainings: list[dict[str, Any]] = (),  # type: ignore[assignment]
     holders: dict[str, set[str]] | None = None,
+    projects: list[dict[str, Any]] = (),  # type: ignore[assignment]
 ) -> DevelopmentData:
     built = context(records, list(posts), policy=policy, holders=holders)
     return DevelopmentData(
@@ -59,6 +61,7 @@ def _data(
         pools={"POOL1": {"id": "POOL1", "name": "区优秀年轻干部库"}},
         stays=list(stays),
         trainings=list(trainings),
+        projects=list(projects),
     )
 
 
@@ -113,6 +116,21 @@ def test_a_barred_grade_has_no_day() -> None:
     assert _rules(path)["years_at_level"]["met_on"] == "2027-03-15"
     assert path["ready_on"] is None and path["ready_now"] is False
     assert path["ready_with_actions"] is None  # no action mends a grade
+
+
+def test_the_unit_column_numbers_each_cadres_unit_now() -> None:
+    """C1 and C2 lead in 乙镇 (T), C3 in 区财政局 (B) and C4's post ended: no unit now."""
+    records = [
+        _deputy("C1", date(2021, 3, 1)),
+        _deputy("C2", date(2025, 3, 15)),
+        CadreRecord(cadre("C3"), tenures=[tenure("PB", "B", "副科", date(2021, 3, 1), None)]),
+        CadreRecord(cadre("C4"), tenures=[tenure("PX", "T", "副科", date(2019, 1, 1), AS_OF)]),
+    ]
+    data = _data(records)
+    units, numbers = data.unit_column()
+    assert [units[n] if n >= 0 else None for n in numbers.tolist()] == ["T", "T", "B", None]
+    assert sorted(units) == ["B", "T"]
+    assert [data.unit_of(c) for c in data.context.facts.ids] == ["T", "T", "B", None]
 
 
 def _department_head(**extra: Any) -> CadreRecord:
@@ -203,6 +221,29 @@ def _pool_member(cadre_id: str, since: date) -> tuple[CadreRecord, PoolStay]:
     """A pool member born 1988-03-01: past the limit of 40 from 2028-04-01."""
     record = _deputy(cadre_id, since, in_pool=True, pool_since=date(2022, 1, 1))
     return record, PoolStay(cadre_id, "POOL1", date(2022, 1, 1), None, None)
+
+
+def test_a_cadre_without_a_major_task_gets_the_nearest_one_under_way_in_scope() -> None:
+    """A 副科 leader of 乙镇 (T, in 甲区) with no major task: of the tasks under way in 甲区,
+    the one in 丙村 (under 乙镇, one step away) before the one in 区财政局 (two steps);
+    one in 乙区 is outside the scope, one in 乙镇 has ended."""
+    projects = [
+        {"id": "K0", "name": "财政改革", "unit_id": "B", "start": date(2026, 1, 1)},
+        {"id": "K1", "name": "乡村振兴示范", "unit_id": "V", "start": date(2026, 1, 1)},
+        {"id": "K2", "name": "乙区招商", "unit_id": "F", "start": date(2026, 1, 1)},
+        {"id": "K3", "name": "乙镇旧改", "unit_id": "T", "start": date(2025, 1, 1),
+         "end": date(2026, 6, 30)},
+    ]  # fmt: skip
+    data = _data([_deputy("C1", date(2021, 3, 1))], projects=projects)
+    tasks = [
+        a for a in cadre_path(data=data, cadre_id="C1")["actions"] if a["kind"] == "major_task"
+    ]
+    assert [(a["project_id"], a["unit_id"]) for a in tasks] == [("K1", "V")]
+    assert tasks[0]["ready_on"] == "2026-11-01"  # ready now: the task changes no day
+    offer = openings(data)
+    assert [p["id"] for p in offer.tasks_within("D")] == ["K0", "K1"]
+    assert [p["id"] for p in offer.tasks_within("T")] == ["K1"]
+    assert [p["id"] for p in offer.tasks_within(None)] == ["K0", "K1", "K2"]
 
 
 def test_a_pool_member_who_ages_out_before_being_ready() -> None:

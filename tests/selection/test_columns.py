@@ -8,12 +8,13 @@ from datetime import date
 import numpy as np
 import pytest
 
-from graphsvc.dates import months_between
+from graphsvc.dates import add_months, months_between
 from graphsvc.vocab import Level
 from queries.selection.candidates import SelectionContext
 from queries.selection.columns import (
     CadreColumns,
     Histories,
+    add_months_columns,
     date_column,
     months_between_columns,
 )
@@ -30,6 +31,23 @@ def test_months_between_columns_equals_months_between() -> None:
     got = months_between_columns(date_column(days), date_column(ends)).tolist()
     assert got == [months_between(a, b) for a, b in zip(days, ends, strict=True)]
     assert got[0] == 0  # 01-31 → 02-28 is not a whole month
+
+
+def test_add_months_columns_clamps_to_the_month_end_as_add_months_does() -> None:
+    days = [date(2024, 1, 31), date(2023, 1, 31), date(2024, 3, 31), date(2024, 5, 15),
+            date(1968, 5, 31), date(2000, 2, 29), None]  # fmt: skip
+    months = [1, 1, -1, 0, 731, 12, 12]
+    got = add_months_columns(date_column(days), np.array(months)).tolist()
+    assert got == [
+        date(2024, 2, 29),  # a leap February
+        date(2023, 2, 28),
+        date(2024, 2, 29),  # backwards too
+        date(2024, 5, 15),
+        date(2029, 4, 30),  # 60 years 11 months on: April has 30 days
+        date(2001, 2, 28),
+        None,  # no day stays none
+    ]
+    assert got[:-1] == [add_months(d, m) for d, m in zip(days[:-1], months[:-1], strict=True)]
 
 
 def test_standing_counts_an_equivalent_rank_and_its_date() -> None:

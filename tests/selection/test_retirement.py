@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pytest
 
+from queries.selection.columns import date_column
 from queries.selection.policy import load_policy
-from queries.selection.retirement import delay_months, retirement_date
+from queries.selection.retirement import delay_months, retirement_date, retirement_dates
 
 RETIREMENT = load_policy().retirement
 
@@ -83,3 +85,23 @@ def test_a_recorded_retirement_date_wins() -> None:
     cadre = {"birth": date(1968, 5, 1), "gender": "男", "retire_date": date(2027, 1, 1)}
     assert retirement_date(cadre, retirement=RETIREMENT) == date(2027, 1, 1)
     assert retirement_date({"gender": "男"}, retirement=RETIREMENT) is None
+
+
+def test_retirement_dates_of_many_cadres_over_columns() -> None:
+    births = [date(1968, 5, 31), date(1972, 6, 30), date(1964, 12, 15), date(1966, 3, 1), None]
+    female = np.array([False, True, False, True, True])
+    county = np.array([False, False, True, True, False])
+    got = retirement_dates(date_column(births), female, county, retirement=RETIREMENT)
+    assert got.tolist() == [
+        date(2029, 4, 30),  # a man, 60 and 11 months: April has no 31st
+        date(2028, 2, 29),  # a woman cadre, 55 and 8 months: a leap February
+        date(2024, 12, 15),  # the last cohort at 60
+        date(2021, 3, 1),  # a woman 副处 follows the women cadres' schedule by default
+        None,  # no birth day, no date
+    ]
+    applied = RETIREMENT.model_copy(update={"female_county_apply": True})
+    got = retirement_dates(date_column(births), female, county, retirement=applied)
+    assert got.tolist()[3] == date(2026, 7, 1)  # 60 and 4 months where a department applies 60
+    for born, woman, at_county, day in zip(births[:4], female, county, got.tolist(), strict=False):
+        cadre = {"birth": born, "gender": "女" if woman else "男"}
+        assert retirement_date(cadre, retirement=applied, county=bool(at_county)) == day

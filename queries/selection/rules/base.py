@@ -19,6 +19,7 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from queries.selection.columns import month_shift
 from queries.selection.policy import SelectionPolicy
 from queries.selection.results import RuleRow
 from queries.selection.rules.facts import CadreFacts, Judgement, Target
@@ -77,17 +78,11 @@ def months_after(start: Days, months: NDArray[Any]) -> Days:
     (``graphsvc.dates.months_between`` counts them): the same day ``months`` later, or
     the first of the next month when that month is too short (01-31 + 1 month → 03-01).
     NaT where ``start`` is NaT."""
-    month = start.astype("datetime64[M]")
-    day_in_month = (start - month.astype("datetime64[D]")).astype(np.int64)
-    target = month + np.asarray(months, dtype=np.int64).astype("timedelta64[M]")
-    length = ((target + 1).astype("datetime64[D]") - target.astype("datetime64[D]")).astype(
-        np.int64
-    )
-    fits = day_in_month < length
+    first, length, offset = month_shift(start, months)
     found: Days = np.where(
-        fits,
-        target.astype("datetime64[D]") + day_in_month.astype("timedelta64[D]"),
-        (target + 1).astype("datetime64[D]"),
+        offset < length,
+        first + offset.astype("timedelta64[D]"),
+        first + length.astype("timedelta64[D]"),  # the first of the next month
     )
     return np.where(np.isnat(start), NAT, found)
 

@@ -68,11 +68,17 @@ class GrassrootsYears(RuleUnit):
         """Months grow only while a grassroots post or secondment goes on: the day the run
         that goes on has added what is missing; NaT when none goes on."""
         settings: Settings = self.settings(target.policy)
-        months, since = grassroots(facts, settings)
-        missing = np.maximum(round(settings.min_years * 12) - months, 0)
-        run = np.where(np.isnat(since), 0, facts.months_since(since))
-        due = np.where(np.isnat(since), NAT, months_after(since, run + missing))
-        return np.where(self.holds(facts, target), np.datetime64(target.as_of, "D"), due)
+        required = round(settings.min_years * 12)
+
+        def due() -> Days:  # the same for every level: remembered once
+            months, since = grassroots(facts, settings)
+            missing = np.maximum(required - months, 0)
+            run = np.where(np.isnat(since), 0, facts.months_since(since))
+            return np.where(np.isnat(since), NAT, months_after(since, run + missing))
+
+        key = ("grassroots_due", tuple(settings.unit_kinds), settings.count_secondments, required)
+        found: Days = facts.memo(key, due)
+        return np.where(self.holds(facts, target), np.datetime64(target.as_of, "D"), found)
 
     def needs(self, facts: CadreFacts, target: Target, row: int) -> str:
         if self.holds(facts, target)[row]:

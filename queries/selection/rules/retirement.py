@@ -59,9 +59,7 @@ class Retirement(RuleUnit):
         known = ~np.isnat(retires)
         ok = ~known | (retires > day)
         status = outcome(known & settings.enabled, ok, settings.warn)
-        horizon = months_after(
-            np.full(len(facts), day), np.full(len(facts), round(settings.warn_years * 12))
-        )
+        horizon = months_after(np.array([day]), np.array([round(settings.warn_years * 12)]))
         status[known & ok & (retires < horizon) & (status == PASS)] = WARN
         return Judgement(status, {"ok": ok, "retires": retires})
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import NDArray
 
 from graphsvc.dates import format_cadre_date
 from queries.selection.rules.base import (
@@ -17,7 +18,19 @@ from queries.selection.rules.base import (
 )
 from queries.selection.rules.facts import CadreFacts, Judgement, Target
 
-__all__ = ["ServiceYears"]
+__all__ = ["ServiceYears", "service_months"]
+
+
+def service_months(facts: CadreFacts) -> NDArray[np.int64]:
+    """Each cadre's whole months since starting work (0 when unknown), remembered."""
+
+    def compute() -> NDArray[np.int64]:
+        start = facts.cadres.work_start
+        months: NDArray[np.int64] = np.where(np.isnat(start), 0, facts.months_since(start))
+        return months
+
+    found: NDArray[np.int64] = facts.memo(("service_years", "months"), compute)
+    return found
 
 
 class ServiceYears(RuleUnit):
@@ -28,8 +41,7 @@ class ServiceYears(RuleUnit):
 
     def judge(self, facts: CadreFacts, target: Target) -> Judgement:
         settings = self.settings(target.policy)
-        start = facts.cadres.work_start
-        months = np.where(np.isnat(start), 0, facts.months_since(start))
+        months = service_months(facts)
         ok = months >= settings.min_years * 12
         promotion = target.order > facts.cadres.standing
         applies = promotion & (settings.enabled and target.county)
@@ -50,13 +62,14 @@ class ServiceYears(RuleUnit):
 
     def met_on(self, facts: CadreFacts, target: Target) -> Days:
         settings = self.settings(target.policy)
-        start = facts.cadres.work_start
-        due = months_after(start, np.full(len(facts), round(settings.min_years * 12)))
-        return np.where(
-            self.holds(facts, target),
-            np.datetime64(target.as_of, "D"),
-            np.where(np.isnat(start), NAT, due),
-        )
+        required = round(settings.min_years * 12)
+
+        def due() -> Days:  # the same for every level: remembered once
+            start = facts.cadres.work_start
+            return np.where(np.isnat(start), NAT, months_after(start, np.asarray(required)))
+
+        found: Days = facts.memo(("service_years", "due", required), due)
+        return np.where(self.holds(facts, target), np.datetime64(target.as_of, "D"), found)
 
     def needs(self, facts: CadreFacts, target: Target, row: int) -> str:
         if self.holds(facts, target)[row]:
