@@ -30,6 +30,7 @@ import pyarrow as pa
 from numpy.typing import NDArray
 from scipy import sparse
 
+from graphsvc.arrays import distinct_sorted
 from graphsvc.snapshot import pylist
 from graphsvc.vocab import GRADE_VALUE, Level
 from queries.selection.columns import months_between_columns, put_rows
@@ -51,6 +52,8 @@ __all__ = [
 Floats = NDArray[np.float64]
 Bools = NDArray[np.bool_]
 Rows = NDArray[np.intp]
+# Specialty credits as a sparse matrix's coordinates: cadre rows, specialty columns, values.
+Entries = tuple[NDArray[np.int64], NDArray[np.int64], Floats]
 
 PARTS = ("specialty", "experience", "performance", "development", "team_fit")
 ROLE_WEIGHT = {"负责人": 1.0, "骨干": 0.7, "成员": 0.4}
@@ -275,8 +278,8 @@ class CadreArrays:
             female=cadres.female,
             match=sparse.csr_matrix(
                 (
-                    [v for _, _, v in entries],
-                    ([w for w, _, _ in entries], [k for _, k, _ in entries]),
+                    entries[2],
+                    (entries[0], entries[1]),
                 ),
                 shape=(n, max(len(specialty_index), 1)),
             ),
@@ -297,7 +300,7 @@ class CadreArrays:
 
 def _record_parts(
     context: Any, ids: list[str], specialty_index: dict[str, int]
-) -> tuple[Floats, list[tuple[int, int, float]], dict[str, Bools]]:
+) -> tuple[Floats, Entries, dict[str, Bools]]:
     """Tasks, specialty credits and categories from the records (each record visited)."""
     n = len(ids)
     records = [context.records[c] for c in ids]
@@ -323,14 +326,19 @@ def _record_parts(
                 for sid, value in credit.items()
                 if sid in specialty_index
             ]
-    return tasks, entries, categories
+    found = np.array(entries, dtype=float).reshape(-1, 3)
+    return (
+        tasks,
+        (found[:, 0].astype(np.int64), found[:, 1].astype(np.int64), found[:, 2]),
+        categories,
+    )
 
 
 def _snapshot_parts(
     context: Any, specialty_index: dict[str, int]
 ) -> tuple[
     Floats,
-    list[tuple[int, int, float]],
+    Entries,
     dict[str, Bools],
     Bools,
     NDArray[np.int64],
@@ -356,26 +364,37 @@ def _snapshot_parts(
         )
     ]
     tasks = np.bincount(owner, weights=np.asarray(weights, float), minlength=n).astype(float)
-    domain_of = [str(p["domain_id"]) if p.get("domain_id") else None for p in graph.projects]
+    # Specialty credit as (cadre, specialty) keys: a held specialty 1.0, else a major
+    # task's domain 0.6 (the record's ``credit`` dict, column-wise).
+    width = max(len(specialty_index), 1)
+    domain_code = np.array(
+        [specialty_index.get(str(p["domain_id"]), -1) if p.get("domain_id") else -1
+         for p in graph.projects] + [-1],
+        dtype=np.int64,
+    )  # fmt: skip
+    task_specialty = domain_code[project_row]
+    on_task = task_specialty >= 0
+    task_keys = distinct_sorted(owner[on_task] * width + task_specialty[on_task])
     held = snap.edges("HAS_SPECIALTY")
     held_edge, held_owner = graph.group("HAS_SPECIALTY", "_src").rows(rows)
     held_owner = _positions(rows, held_owner)
-    held_ids = pylist(held.column("dst").combine_chunks().take(pa.array(held_edge, pa.int64())))
-    credit: dict[tuple[int, str], float] = {}
-    for who, project in zip(owner.tolist(), project_row.tolist(), strict=True):
-        domain = domain_of[project]
-        if domain is not None:
-            credit.setdefault((who, domain), 0.6)
-    categories: dict[str, Bools] = {
-        category: np.zeros(n, dtype=bool) for category in set(context.category_of.values())
-    }
-    for who, sid in zip(held_owner.tolist(), held_ids, strict=True):
-        credit[(who, sid)] = 1.0
-        category = context.category_of.get(sid)
-        if category is not None:
-            categories[category][who] = True
-    entries = [(who, specialty_index[sid], v) for (who, sid), v in credit.items()
-               if sid in specialty_index]  # fmt: skip
+    held_dst = held.column("dst").combine_chunks().take(pa.array(held_edge, pa.int64()))
+    held_specialty = codes(held_dst, specialty_index, -1)
+    known = held_specialty >= 0
+    held_keys = distinct_sorted(held_owner[known] * width + held_specialty[known])
+    task_keys = task_keys[~np.isin(task_keys, held_keys)]
+    keys = np.concatenate([held_keys, task_keys])
+    values = np.concatenate([np.ones(len(held_keys)), np.full(len(task_keys), 0.6)])
+    entries = (keys // width, keys % width, values)
+    # Categories of the specialties held (any held, known to the index or not).
+    names = sorted(set(context.category_of.values()))
+    number = {name: n for n, name in enumerate(names)}
+    category = codes(held_dst, {sid: number[c] for sid, c in context.category_of.items()}, -1)
+    categories: dict[str, Bools] = {}
+    for code, name in enumerate(names):
+        column = np.zeros(n, dtype=bool)
+        column[held_owner[category == code]] = True
+        categories[name] = column
     relatives = snap.edges("RELATIVE_OF")
     related = np.zeros(snap.nodes("Cadre").num_rows + 1, dtype=bool)
     for side in ("_src", "_dst"):
