@@ -5,7 +5,7 @@ the access file's own query (``AccessStore.query_audit``)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Annotated, Any
 from urllib.parse import unquote_plus
 
@@ -120,7 +120,8 @@ def audit_page(
 ) -> Response:
     person, user, day = person.strip(), user.strip(), day.strip()
     if not (person or user or day):
-        day = date.today().isoformat()  # a whole log at once is not a page: today's first
+        # A whole log at once is not a page: today's first (today in Beijing, as shown).
+        day = datetime.now(BEIJING).date().isoformat()
     on = form_day(day, "日期") if day else None
     directory = data.directory(request)
     names = {c["id"]: str(c.get("name") or c["id"]) for c in directory.cadres}

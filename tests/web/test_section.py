@@ -7,7 +7,7 @@ members; the audit page; no page wider than a phone."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
@@ -15,6 +15,7 @@ import openpyxl
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
+from api.web.audit import BEIJING
 from graphsvc.access import AccessStore
 from graphsvc.stores import open_store
 from tests.web.conftest import Workbench, sign_in
@@ -397,7 +398,9 @@ def test_the_audit_page_shows_a_read_just_made_and_filters(
     # By name, by user, by day.
     page.goto(f"{workbench.base}/audit?person={quote(cadre['name'])}")
     assert int(page.inner_text("#log .total")) >= total  # the same person, found by name
-    page.goto(f"{workbench.base}/audit?user=viewer&day={date.today().isoformat()}")
+    # The page's days are Beijing's (after 16:00 UTC it is tomorrow there).
+    today = datetime.now(BEIJING).date().isoformat()
+    page.goto(f"{workbench.base}/audit?user=viewer&day={today}")
     users = page.locator("#log tbody tr td:nth-child(2)").all_inner_texts()
     assert users and set(users) == {"viewer"}
     page.goto(f"{workbench.base}/audit?day=2001-01-01")
