@@ -216,11 +216,13 @@ def _actions(
                 continue
             taken[kind] += 1
             unit_name = data.units.name(place.unit_id)
-            post_name = str(place.post.get("name")) if place.post_id else None
+            post_name = str(place.post.get("name")) if place.post_id else ""
+            # A post's name often begins with its unit's (白堡街道党工委书记): said once.
+            full_name = post_name if post_name.startswith(unit_name) else unit_name + post_name
             title = (
                 f"到{unit_name}挂职锻炼（补足基层工作经历）"
                 if place.secondment
-                else f"交流任{unit_name}{post_name}"
+                else f"交流任{full_name}"
                 + ("（补足基层工作经历）" if "grassroots_years" in mends else "")
             )
             found.append(

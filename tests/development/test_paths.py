@@ -149,7 +149,7 @@ def _department_head(**extra: Any) -> CadreRecord:
 
 def test_missing_grassroots_years_get_a_township_posting_with_its_day() -> None:
     posts = [
-        post("正科", "T", "PT"),  # vacant: 乙镇 (甲区), the cadre's district
+        post("正科", "T", "PT", name="乙镇党委书记"),  # vacant: 乙镇 (甲区), the cadre's district
         post("正科", "F", "PF"),  # vacant: 丁镇 in 乙区, outside the cadre's scope
         post("正科", "B", "PB2"),  # held by the cadre
     ]
@@ -166,7 +166,8 @@ def test_missing_grassroots_years_get_a_township_posting_with_its_day() -> None:
     assert ("secondment", "T", None, "2028-11-01") in places
     assert all(unit != "F" for _, unit, _, _ in places)  # 乙区 is not the cadre's scope
     assert path["ready_with_actions"] == "2028-11-01"
-    assert "交流任乙镇" in path["stage_goal"]
+    # The post's name begins with its unit's: the unit is said once.
+    assert "交流任乙镇党委书记" in path["stage_goal"] and "乙镇乙镇" not in path["stage_goal"]
 
 
 def test_a_posting_in_conflict_with_a_relative_is_not_offered() -> None:
