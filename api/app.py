@@ -39,7 +39,7 @@ from api.routers import (
 )
 from api.schemas import ErrorOut, Problem
 from api.subjects import cadre_ids
-from api.uploads import CloseUnreadBody, UploadSlots
+from api.uploads import CloseUnreadBody, LimitPlainBodies, UploadSlots
 from graphsvc.access import AccessStore, AuditEntry, AuditWriter
 from graphsvc.messages import validation_reason
 from graphsvc.settings import Settings, get_settings
@@ -289,6 +289,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return _error(422, f"请求有误：{summary}", problems)
 
     app.add_middleware(GraphVersionHeaders, prefix=API_PREFIX)
+    app.add_middleware(LimitPlainBodies, prefix=API_PREFIX, max_mb=settings.body_max_mb)
     app.add_middleware(CloseUnreadBody, prefix=API_PREFIX)  # a refused upload is not read on
 
     # Added after GraphVersionHeaders, so that it wraps it: a refused header is audited too.

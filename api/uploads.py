@@ -13,6 +13,7 @@ other requests, taking the write lock only for the write.
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import threading
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator
@@ -292,3 +293,73 @@ class CloseUnreadBody:
             await send(message)
 
         await self.app(scope, tracked_receive, closing_send)
+
+
+class LimitPlainBodies:
+    """ASGI middleware: a request body that is not a multipart upload (JSON, a form) is
+    refused over ``max_mb``: by its ``Content-Length`` before a byte is read, and a body
+    sent in chunks stops being read at the limit. The upload routes read multipart bodies
+    to their own limits (:func:`receive_files`); nothing else needs megabytes, and without
+    this a client (signed in or not: the body is read before the token is checked) could
+    make the server hold and parse hundreds of them."""
+
+    def __init__(self, app: ASGIApp, *, prefix: str, max_mb: int) -> None:
+        self.app = app
+        self.prefix = prefix
+        self.max_mb = max_mb
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not str(scope.get("path", "")).startswith(self.prefix):
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers", []))
+        if headers.get(b"content-type", b"").lower().startswith(b"multipart/form-data"):
+            await self.app(scope, receive, send)
+            return
+        limit = self.max_mb * 1024 * 1024
+        length = headers.get(b"content-length", b"")
+        if length.isdigit() and int(length) > limit:
+            await self._refuse(send)
+            return
+        state = {"received": 0, "over": False, "refused": False}
+
+        async def counted_receive() -> Message:
+            message = await receive()
+            if message["type"] == "http.request":
+                state["received"] += len(message.get("body", b""))
+                if state["received"] > limit:
+                    # Read no further: the app sees the body end here, and whatever it
+                    # answers is replaced by the refusal below.
+                    state["over"] = True
+                    return {"type": "http.request", "body": b"", "more_body": False}
+            return message
+
+        async def refusing_send(message: Message) -> None:
+            if not state["over"]:
+                await send(message)
+            elif not state["refused"]:
+                state["refused"] = True
+                await self._refuse(send)
+
+        await self.app(scope, counted_receive, refusing_send)
+
+    async def _refuse(self, send: Send) -> None:
+        body = json.dumps(
+            {
+                "detail": f"请求体超过上限{self.max_mb} MB（设置 GRAPHSVC_BODY_MAX_MB）；"
+                "上传文件请用 multipart/form-data 发往上传接口"
+            },
+            ensure_ascii=False,
+        ).encode("utf-8")
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"connection", b"close"),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})

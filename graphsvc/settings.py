@@ -85,6 +85,12 @@ class Settings(BaseSettings):
     forms_upload_max_mb: int = Field(
         default=20, ge=1, description="The most POST /forms takes, all files together (MiB)"
     )
+    body_max_mb: int = Field(
+        default=16,
+        ge=1,
+        description="The largest request body that is not a multipart upload (JSON): refused "
+        "before it is read (MiB)",
+    )
     uploads_at_once: int = Field(
         default=2, ge=1, description="Uploads one server process reads at a time; more wait (503)"
     )

@@ -90,9 +90,17 @@ def guarded(tmp_path_factory: pytest.TempPathFactory, small_sample_dir: Path) ->
 # ----------------------------------------------------------- refused before the body
 
 
-def _asgi_upload(headers: dict[str, str], total: int, **settings: Any) -> tuple[int, int]:
-    """POST a ``total``-byte body to /api/v1/load of the app itself (ASGI, in this process)
-    and count exactly how many body bytes the app asked for: (status, bytes read)."""
+def _asgi_upload(
+    headers: dict[str, str],
+    total: int,
+    *,
+    path: str = "/api/v1/load",
+    content_type: str | None = None,
+    **settings: Any,
+) -> tuple[int, int]:
+    """POST a ``total``-byte body to ``path`` of the app itself (ASGI, in this process; a
+    multipart upload unless ``content_type`` says otherwise) and count exactly how many
+    body bytes the app asked for: (status, bytes read)."""
     app = create_app(get_settings().model_copy(update=settings))
     boundary = "b0undary"
     head = (
@@ -112,7 +120,9 @@ def _asgi_upload(headers: dict[str, str], total: int, **settings: Any) -> tuple[
         if message["type"] == "http.response.start":
             state["status"] = message["status"]
 
-    raw = [(b"content-type", f"multipart/form-data; boundary={boundary}".encode())]
+    raw = [
+        (b"content-type", (content_type or f"multipart/form-data; boundary={boundary}").encode())
+    ]
     raw += [(k.lower().encode(), v.encode()) for k, v in headers.items()]
     scope = {
         "type": "http",
@@ -120,8 +130,8 @@ def _asgi_upload(headers: dict[str, str], total: int, **settings: Any) -> tuple[
         "http_version": "1.1",
         "method": "POST",
         "scheme": "http",
-        "path": "/api/v1/load",
-        "raw_path": b"/api/v1/load",
+        "path": path,
+        "raw_path": path.encode(),
         "query_string": b"",
         "root_path": "",
         "headers": raw,
@@ -155,6 +165,28 @@ def test_an_upload_is_refused_before_its_body_is_read(tmp_path: Path) -> None:
     bearer = {"authorization": f"Bearer {editor}", "transfer-encoding": "chunked"}
     status, read = _asgi_upload(bearer, huge, **settings)
     assert status == 413 and 16 * MIB <= read <= 16 * MIB + 64 * 1024
+
+
+def test_a_json_body_over_the_limit_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    """A JSON write (not an upload) is refused over ``body_max_mb`` by its declared length
+    having read nothing, signed in or not (the body would be parsed before the token is
+    checked), and a chunked one stops being read at the limit."""
+    access_db = tmp_path / "access.db"
+    with AccessStore(access_db) as access:
+        editor = access.create_token(name="e", role="editor")
+    settings = {"store": str(tmp_path / "g.db"), "access_db": access_db, "body_max_mb": 2}
+    json_post = {"path": "/api/v1/records/cadres", "content_type": "application/json"}
+    huge = 300 * MIB
+    assert _asgi_upload({"content-length": str(huge)}, huge, **json_post, **settings) == (413, 0)
+    bearer = {"authorization": f"Bearer {editor}", "content-length": str(huge)}
+    assert _asgi_upload(bearer, huge, **json_post, **settings) == (413, 0)
+    bearer = {"authorization": f"Bearer {editor}", "transfer-encoding": "chunked"}
+    status, read = _asgi_upload(bearer, huge, **json_post, **settings)
+    assert status == 413 and 2 * MIB <= read <= 2 * MIB + 64 * 1024
+    # Under the limit, the body is read and answered as before (here: not JSON, 400).
+    small = 1000
+    bearer = {"authorization": f"Bearer {editor}", "content-length": str(small)}
+    assert _asgi_upload(bearer, small, **json_post, **settings)[0] == 400
 
 
 def test_over_http_a_refused_upload_takes_no_more_than_the_limit(guarded: Guarded) -> None:
