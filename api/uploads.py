@@ -262,6 +262,13 @@ UPLOAD_ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
+def _api_headers(scope: Scope, prefix: str) -> dict[bytes, bytes] | None:
+    """The headers of an HTTP request under ``prefix`` (the API); None for anything else."""
+    if scope["type"] != "http" or not str(scope.get("path", "")).startswith(prefix):
+        return None
+    return dict(scope.get("headers", []))
+
+
 class CloseUnreadBody:
     """ASGI middleware: an answer sent before the request's body was read to its end says
     ``Connection: close``, so the server closes the connection instead of reading (and
@@ -272,10 +279,10 @@ class CloseUnreadBody:
         self.prefix = prefix
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not str(scope.get("path", "")).startswith(self.prefix):
+        headers = _api_headers(scope, self.prefix)
+        if headers is None:
             await self.app(scope, receive, send)
             return
-        headers = dict(scope.get("headers", []))
         has_body = b"transfer-encoding" in headers or headers.get(b"content-length", b"0") != b"0"
         state = {"read": not has_body}
 
@@ -309,10 +316,10 @@ class LimitPlainBodies:
         self.max_mb = max_mb
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not str(scope.get("path", "")).startswith(self.prefix):
+        headers = _api_headers(scope, self.prefix)
+        if headers is None:
             await self.app(scope, receive, send)
             return
-        headers = dict(scope.get("headers", []))
         if headers.get(b"content-type", b"").lower().startswith(b"multipart/form-data"):
             await self.app(scope, receive, send)
             return
