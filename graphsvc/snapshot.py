@@ -27,6 +27,7 @@ table (-1: none), so readers group and join with numpy instead of Python dicts.
 from __future__ import annotations
 
 import fcntl
+import functools
 import hashlib
 import json
 import os
@@ -125,11 +126,22 @@ def _fields(model: type[Any], skip: Iterable[str]) -> dict[str, pa.DataType]:
 
 def node_fields(label: str) -> dict[str, pa.DataType]:
     """The property columns of a node table (``id`` apart)."""
-    return _fields(node_spec(label).model, ["id"])
+    return dict(_node_fields(label))
 
 
 def edge_fields(edge_type: str) -> dict[str, pa.DataType]:
     """The property columns of an edge table (its two ends apart)."""
+    return dict(_edge_fields(edge_type))
+
+
+# Worked out once a process: every one-row write validates against every table's columns.
+@functools.cache
+def _node_fields(label: str) -> dict[str, pa.DataType]:
+    return _fields(node_spec(label).model, ["id"])
+
+
+@functools.cache
+def _edge_fields(edge_type: str) -> dict[str, pa.DataType]:
     spec = edge_spec(edge_type)
     if spec.model is None:
         return {}

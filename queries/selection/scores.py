@@ -598,8 +598,13 @@ def score_reasons(context: Any, arrays: CadreArrays, scores: PostScores, i: int)
     policy = context.policy
     reasons: list[str] = []
     # specialty
-    credit = arrays.match[row]
-    held = dict(zip(credit.indices.tolist(), credit.data.tolist(), strict=True))
+    # The row's stored entries straight from the CSR arrays: scipy's row slicing costs
+    # ~0.1 ms a call, a tenth of an explanation.
+    match = arrays.match
+    start, end = int(match.indptr[row]), int(match.indptr[row + 1])
+    held = dict(
+        zip(match.indices[start:end].tolist(), match.data[start:end].tolist(), strict=True)
+    )
     for sid in context.requirements.get(scores.post_id, {}):
         name = context.specialty_names.get(sid, sid)
         value = held.get(arrays.specialty_index.get(sid, -1))
