@@ -112,12 +112,14 @@ def candidates(
     limit: int | None,
     day: date,
     reveal_supervision: bool = True,
+    excluded_limit: int | None = None,
 ) -> CandidatesResult:
     """A post's ranked candidates on ``day``, the first ``limit`` shown. Every candidate is
     ranked once and kept: after a write, the rows of the cadres it touched are ranked again
     and merged in (or nothing changes), instead of the whole post ranked again.
     ``reveal_supervision`` ``False``: lines naming a supervision record say only that one
-    bars (a viewer's answer, kept apart from an analyst's)."""
+    bars (a viewer's answer, kept apart from an analyst's). ``excluded_limit``: how many of
+    the excluded to list with why (all: None; their number is ``excluded_total``)."""
     context = selection(cache, store, policy, day)
     ranking: Ranking = cache.get(
         store,
@@ -132,7 +134,7 @@ def candidates(
         ),
         follow=_following(context, post_id, day, reveal_supervision),
     )
-    return ranking.answer(limit)
+    return ranking.answer(limit, excluded_limit)
 
 
 def _following(context: SelectionContext, post_id: str, day: date, reveal: bool) -> Follow:

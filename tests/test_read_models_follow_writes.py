@@ -472,8 +472,14 @@ def test_candidates_follow_several_writes_at_once(
     for post_id, ranking in rankings.items():
         found = followed_candidates(ranking, first, context, changed, post_id)
         if found is not None:
-            assert found.answer(3) == rank_in_context(whole, post_id, limit=3), post_id
-            assert found.answer(None) == rank_in_context(whole, post_id, limit=None), post_id
+            every = rank_in_context(whole, post_id, limit=None)
+            # The first few excluded said (the rest left unsaid until asked), then all.
+            assert found.answer(3, 5) == {
+                **rank_in_context(whole, post_id, limit=3),
+                "excluded": every["excluded"][:5],
+            }, post_id
+            assert found.answer(3)["excluded_total"] == len(every["excluded"]), post_id
+            assert found.answer(None) == every, post_id
             followed += 1
     assert followed > 0
 

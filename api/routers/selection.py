@@ -139,8 +139,8 @@ def candidates(
         limit=limit,
         day=day,
         reveal_supervision=principal.can("see_supervision"),
+        excluded_limit=excluded_limit,
     )
-    result = {**result, "excluded": result["excluded"][:excluded_limit]}
     audit.record("rank_candidates", (c["cadre_id"] for c in result["candidates"]))
     return result
 

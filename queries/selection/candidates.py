@@ -58,6 +58,7 @@ __all__ = [
     "POOL_REVIEW_FLAG",
     "NotFound",
     "SelectionContext",
+    "excluded_rows",
     "explain",
     "is_explained",
     "needed_categories",
@@ -511,8 +512,42 @@ def unexplained_row(place: int, cadre_id: str, score: float, leader: bool) -> Ca
 
 
 def is_explained(row: Mapping[str, Any]) -> bool:
-    """Whether a ranked row carries its explanation (see :func:`unexplained_row`)."""
-    return "reasons" in row
+    """Whether a ranked row carries its explanation (see :func:`unexplained_row`), or an
+    excluded row its name and why (one left unexplained holds its ``cadre_id`` alone)."""
+    return "reasons" in row or "why" in row
+
+
+def excluded_rows(
+    context: SelectionContext,
+    post_id: str,
+    cadre_ids: Sequence[str],
+    *,
+    reveal_supervision: bool = True,
+) -> list[ExcludedRow]:
+    """The excluded rows of ``cadre_ids``, cadres of the post's pool whom the level's
+    barring rules leave out: each with the lines that bar (with ``reveal_supervision``
+    ``False``, lines naming supervision records say only that one bars)."""
+    arrays, facts = context.arrays, context.facts
+    target = context.target(post_id)
+    judged = [(unit, facts.judgement(unit, target)) for unit in LEVEL_RULES]
+    fails = [
+        (unit, judgement, judgement.status == FAIL)
+        for unit, judgement in judged
+        if unit.bars(context.policy)
+    ]
+    found: list[ExcludedRow] = []
+    for cadre_id, name in zip(cadre_ids, context.names(list(cadre_ids)), strict=True):
+        row = arrays.index[cadre_id]
+        lines = [
+            unit.line(facts, target, judgement, row)
+            for unit, judgement, failed in fails
+            if failed[row]
+        ]
+        shown = Verdict(cadre_id, post_id, lines)
+        if not reveal_supervision:
+            shown = shown.masked()
+        found.append({"cadre_id": cadre_id, "name": name, "why": shown.failures()})
+    return found
 
 
 def rank_in_context(
@@ -531,7 +566,8 @@ def rank_in_context(
     that name supervision records say only that one bars (for roles that may not see
     them). ``explained``: only the first so many rows shown are explained (the rest are
     :func:`unexplained_row` rows, their place, score and tier only, explained when shown:
-    see :class:`queries.selection.follow.Ranking`); None: every row shown.
+    see :class:`queries.selection.follow.Ranking`), and no excluded row (each holds its
+    ``cadre_id`` alone, in the same order); None: every row.
     """
     post = context.posts.get(post_id)
     if post is None:
@@ -559,27 +595,19 @@ def rank_in_context(
             context, post_id, cadre_id, reveal_supervision=reveal_supervision, scores=scores
         )
         candidates.append(cast(CandidateRow, {"place": place, **found.as_dict()}))
+    leader = facts.leader
     for place, (cadre_id, total) in enumerate(shown[len(told) :], start=len(told) + 1):
         row = arrays.index[cadre_id]
-        candidates.append(unexplained_row(place, cadre_id, total, bool(facts.leader[row])))
-    # Those left out: the level's barring lines, or the conflicts avoidance found.
-    target = context.target(post_id)
-    barred = np.setdiff1d(considered, allowed, assume_unique=True)
-    fails = [
-        (unit, facts.judgement(unit, target).status == FAIL)
-        for unit in LEVEL_RULES
-        if unit.bars(context.policy)
-    ]
-    names = context.names([arrays.ids[r] for r in barred.tolist()])
-    excluded: list[ExcludedRow] = []
-    for row, name in zip(barred.tolist(), names, strict=True):
-        judged = (unit.line(facts, target, facts.judgement(unit, target), row)
-                  for unit, failed in fails if failed[row])  # fmt: skip
-        lines = list(judged)
-        shown_lines = Verdict(arrays.ids[row], post_id, lines)
-        if not reveal_supervision:
-            shown_lines = shown_lines.masked()
-        excluded.append({"cadre_id": arrays.ids[row], "name": name, "why": shown_lines.failures()})
+        candidates.append(unexplained_row(place, cadre_id, total, bool(leader[row])))
+    # Those left out: the level's barring lines (with ``explained``, said when shown: a
+    # post has a thousand and a committee reads the first few), or the conflicts avoidance
+    # found.
+    barred = [arrays.ids[r] for r in np.setdiff1d(considered, allowed, assume_unique=True)]
+    excluded: list[ExcludedRow] = (
+        excluded_rows(context, post_id, barred, reveal_supervision=reveal_supervision)
+        if explained is None
+        else [cast(ExcludedRow, {"cadre_id": cadre_id}) for cadre_id in barred]
+    )
     for cadre_id, conflicts in ranked.dropped.items():
         excluded.append(
             {

@@ -38,6 +38,7 @@ from graphsvc.stores.base import EdgeView, GraphStore
 from graphsvc.vocab import LEVEL_ORDER, Level
 from queries.selection.candidates import (
     SelectionContext,
+    excluded_rows,
     explain,
     is_explained,
     rank_in_context,
@@ -55,7 +56,7 @@ from queries.selection.records import (
     enter_pool,
     star_order,
 )
-from queries.selection.results import CandidateRow, CandidatesResult
+from queries.selection.results import CandidateRow, CandidatesResult, ExcludedRow
 from queries.selection.scope import ScopeIndex
 from queries.selection.scores import score_post
 
@@ -624,9 +625,11 @@ class Ranking:
     context: SelectionContext | None = field(default=None, repr=False)
     reveal_supervision: bool = True
 
-    def answer(self, limit: int | None) -> CandidatesResult:
+    def answer(self, limit: int | None, excluded_limit: int | None = None) -> CandidatesResult:
         """The answer showing the first ``limit`` candidates (every one: None), numbered
-        (``place``) and explained."""
+        (``place``) and explained, and the first ``excluded_limit`` excluded (every one:
+        None) with why (``excluded_total`` counts them all)."""
+        excluded = self._excluded(excluded_limit)
         rows = self.result["candidates"] if limit is None else self.result["candidates"][:limit]
         todo = [n for n, row in enumerate(rows) if not is_explained(row)]
         if todo:
@@ -648,7 +651,26 @@ class Ranking:
                 # Kept in the ranking: a row is explained once (the same by any reader).
                 self.result["candidates"][n] = cast(CandidateRow, found.as_dict())
             rows = self.result["candidates"] if limit is None else self.result["candidates"][:limit]
-        return {**self.result, "candidates": _numbered(rows)}
+        return {**self.result, "candidates": _numbered(rows), "excluded": excluded}
+
+    def _excluded(self, limit: int | None) -> list[ExcludedRow]:
+        """The first ``limit`` excluded rows (all: None), those not said yet explained now
+        and kept (a row is its cadre's own, as for candidates)."""
+        rows = self.result["excluded"] if limit is None else self.result["excluded"][:limit]
+        todo = [n for n, row in enumerate(rows) if not is_explained(row)]
+        if todo:
+            if self.context is None:
+                raise ValueError("a ranking with unexplained rows needs its context")
+            found = excluded_rows(
+                self.context,
+                self.result["post_id"],
+                [rows[n]["cadre_id"] for n in todo],
+                reveal_supervision=self.reveal_supervision,
+            )
+            for n, row in zip(todo, found, strict=True):
+                self.result["excluded"][n] = row
+            rows = self.result["excluded"] if limit is None else self.result["excluded"][:limit]
+        return list(rows)
 
 
 def followed_candidates(

@@ -602,9 +602,7 @@ def score_reasons(context: Any, arrays: CadreArrays, scores: PostScores, i: int)
     # ~0.1 ms a call, a tenth of an explanation.
     match = arrays.match
     start, end = int(match.indptr[row]), int(match.indptr[row + 1])
-    held = dict(
-        zip(match.indices[start:end].tolist(), match.data[start:end].tolist(), strict=True)
-    )
+    held = dict(zip(match.indices[start:end].tolist(), match.data[start:end].tolist(), strict=True))
     for sid in context.requirements.get(scores.post_id, {}):
         name = context.specialty_names.get(sid, sid)
         value = held.get(arrays.specialty_index.get(sid, -1))
