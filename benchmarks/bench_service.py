@@ -55,6 +55,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -448,57 +449,62 @@ class MixedRun:
     writes_done: list[tuple[float, int]] = field(default_factory=list)  # (when, version)
     cached_reads: list[tuple[float, int]] = field(default_factory=list)  # (sent, version)
     own_reads: list[bool] = field(default_factory=list)  # the writer's next read saw it
+    loop_lag: tuple[float, float] = (0.0, 0.0)  # the client loop's worst lag (s), when
+
+
+@dataclass(frozen=True)
+class _Call:
+    """One request to make: method, path under the API, query and JSON body."""
+
+    method: str
+    path: str
+    params: dict[str, Any] | None = None
+    body: dict[str, Any] | None = None
 
 
 def _write_request(
-    editor: httpx.AsyncClient,
-    rng: random.Random,
-    cadre_id: str,
-    mentors: list[str],
-    run: MixedRun,
-) -> tuple[str, Any, Callable[[], None]]:
+    rng: random.Random, cadre_id: str, mentors: list[str], run: MixedRun
+) -> tuple[str, _Call, Callable[[], None]]:
     """One write of a random kind: (kind, request, what to remember once it is written)."""
     kind = rng.choice(WRITES)
     if kind == "assessment":
         grade = rng.choice(["优秀", "称职"])
         body: dict[str, Any] = {"year": 2026, "grade": grade}
         remember: Callable[[], None] = lambda: run.grades.__setitem__(cadre_id, grade)  # noqa: E731
-        return kind, editor.post(f"/cadres/{cadre_id}/assessments", json=body), remember
+        return kind, _Call("POST", f"/cadres/{cadre_id}/assessments", body=body), remember
     if kind == "stars":
         quarter, stars = rng.randint(1, 4), rng.randint(1, 5)
         body = {"year": 2026, "quarter": quarter, "stars": stars}
         remember = lambda: run.stars.__setitem__((cadre_id, quarter), stars)  # noqa: E731
-        return kind, editor.post(f"/cadres/{cadre_id}/assessments", json=body), remember
+        return kind, _Call("POST", f"/cadres/{cadre_id}/assessments", body=body), remember
     mentor = rng.choice(mentors)
     body = {"mentor_id": mentor, "mentee_id": cadre_id, "start": "2026-11-01"}
     remember = lambda: run.pairings.__setitem__(cadre_id, mentor)  # noqa: E731
-    return kind, editor.post("/mentoring/pairs", json=body), remember
+    return kind, _Call("POST", "/mentoring/pairs", body=body), remember
 
 
-def _read_request(
-    client: httpx.AsyncClient, rng: random.Random, ids: dict[str, list[str]]
-) -> tuple[str, Any]:
+def _read_request(rng: random.Random, ids: dict[str, list[str]]) -> tuple[str, _Call]:
     """One of the committee's questions, the four equally often."""
     kind = rng.choice(READS)
     if kind == "search":
-        params: dict[str, Any] = {"name": rng.choice("王李张刘陈杨"), "limit": 20}
-        return kind, client.get("/cadres", params=params)
+        return kind, _Call("GET", "/cadres", {"name": rng.choice("王李张刘陈杨"), "limit": 20})
     if kind == "profile":
-        return kind, client.get(f"/cadres/{rng.choice(ids['cadres'])}")
+        return kind, _Call("GET", f"/cadres/{rng.choice(ids['cadres'])}")
     if kind == "candidates":
         params = {"limit": 10, "as_of": AS_OF}
-        return kind, client.get(f"/posts/{rng.choice(ids['vacancies'])}/candidates", params=params)
+        return kind, _Call("GET", f"/posts/{rng.choice(ids['vacancies'])}/candidates", params)
     params = {
         "cadre_id": rng.choice(ids["cadres"]),
         "post_id": rng.choice(ids["vacancies"]),
         "as_of": AS_OF,
     }
-    return kind, client.get("/selection/check", params=params)
+    return kind, _Call("GET", "/selection/check", params)
 
 
 async def _mixed_client(
-    viewer: httpx.AsyncClient,
-    editor: httpx.AsyncClient,
+    base: str,
+    viewer: aiohttp.ClientSession,
+    editor: aiohttp.ClientSession,
     ids: dict[str, list[str]],
     own_cadres: list[str],
     mentors: list[str],
@@ -509,29 +515,35 @@ async def _mixed_client(
 ) -> None:
     """A committee member's questions, and ``write_share`` of the time the cadre section's
     writes (on cadres only this client writes, so its last write is the one to find). After
-    a write the writer asks a search with its own client (which got its write's version back
-    as a cookie): whether that answer shows the write is noted."""
+    a write the writer asks a search with its own session (which got its write's version
+    back as a cookie): whether that answer shows the write is noted."""
     rng = random.Random(seed)
     wrote: int | None = None  # the version of this writer's last write, not yet read back
     while time.perf_counter() < until:
         remember: Callable[[], None] | None = None
+        session = viewer
         if wrote is not None:
-            kind, request = "search", editor.get("/cadres", params={"name": "王", "limit": 20})
+            kind, call = "search", _Call("GET", "/cadres", {"name": "王", "limit": 20})
+            session = editor
         elif rng.random() < write_share:
-            kind, request, remember = _write_request(
-                editor, rng, rng.choice(own_cadres), mentors, run
-            )
+            kind, call, remember = _write_request(rng, rng.choice(own_cadres), mentors, run)
+            session = editor
         else:
-            kind, request = _read_request(viewer, rng, ids)
+            kind, call = _read_request(rng, ids)
         started = time.perf_counter()
         try:
-            response = await request
-            run.outcomes[f"{kind} {response.status_code}"] += 1
-            version = response.headers.get("x-graph-version")
-            if remember is not None and response.status_code == 200:
-                # The write's own version (the header may already say a later one's).
-                version = str(response.json()["version"])
-            if response.status_code == 200 and version is not None:
+            async with session.request(
+                call.method, base + call.path, params=call.params, json=call.body
+            ) as response:
+                status = response.status
+                version = response.headers.get("x-graph-version")
+                answer = await response.json() if remember is not None and status == 200 else None
+                if answer is None:
+                    await response.read()
+            run.outcomes[f"{kind} {status}"] += 1
+            if answer is not None:
+                version = str(answer["version"])  # the write's own (the header may be later)
+            if status == 200 and version is not None:
                 if remember is not None:
                     remember()
                     run.writes_done.append((time.perf_counter(), int(version)))
@@ -541,21 +553,27 @@ async def _mixed_client(
                     run.own_reads.append(int(version) >= wrote)
             # A write that changed something (the same grade again changes nothing) is the
             # one its writer's next read must show.
-            changed = (
-                remember is not None
-                and response.status_code == 200
-                and (
-                    any(response.json().get("created", {}).values())
-                    or any(response.json().get("updated", {}).values())
-                )
+            changed = answer is not None and (
+                any(answer.get("created", {}).values()) or any(answer.get("updated", {}).values())
             )
             wrote = int(version) if changed and version is not None else None
-        except httpx.HTTPError as error:
+        except (aiohttp.ClientError, TimeoutError) as error:
             run.outcomes[f"{kind} {type(error).__name__}"] += 1
             wrote = None
         took = (time.perf_counter() - started) * 1000
         run.timings[kind].append(took)
         run.slowest.append((round(took), kind, round(started - (until - run.seconds), 1)))
+
+
+async def _loop_lag(until: float, run: MixedRun) -> None:
+    """How late the client's own event loop wakes a 10 ms sleep, the worst seen (with when):
+    a client that stalls would make every answer in flight look slow."""
+    while time.perf_counter() < until:
+        asked = time.perf_counter()
+        await asyncio.sleep(0.01)
+        late = time.perf_counter() - asked - 0.01
+        if late > run.loop_lag[0]:
+            run.loop_lag = (late, round(asked - (until - run.seconds), 1))
 
 
 def _staleness(run: MixedRun) -> list[float]:
@@ -652,33 +670,32 @@ def mixed_test(
             cadres = ids["cadres"]
 
             async def go() -> None:
-                # Connection pools made before the clock starts (making a client costs the
-                # event loop milliseconds that would be counted as the server's); one
-                # editor client per writer, so that each keeps its own write's cookie.
+                # Sessions made before the clock starts (making one costs the event loop
+                # milliseconds that would be counted as the server's); one editor session
+                # per writer, so that each keeps its own write's cookie (a cookie of an IP
+                # host is kept only by an "unsafe" jar). aiohttp rather than httpx: on these
+                # 2 shared cores httpx's client took more CPU a request than the server.
                 # Idle connections dropped before the server's own 5 s keep-alive ends them
                 # (a request sent on one the server is closing fails: the client's doing).
-                limits = httpx.Limits(max_connections=clients, keepalive_expiry=2)
-                timeout = httpx.Timeout(30)  # a request unanswered in 30 s counts as failed
-                viewer = httpx.AsyncClient(
-                    base_url=base,
-                    headers={"Authorization": f"Bearer {tokens['viewer']}"},
-                    timeout=timeout,
-                    limits=limits,
-                )
-                editors = [
-                    httpx.AsyncClient(
-                        base_url=base,
-                        headers={"Authorization": f"Bearer {tokens['editor']}"},
+                timeout = aiohttp.ClientTimeout(total=30)  # unanswered in 30 s: failed
+
+                def session(token: str, connections: int) -> aiohttp.ClientSession:
+                    return aiohttp.ClientSession(
+                        headers={"Authorization": f"Bearer {token}"},
                         timeout=timeout,
-                        limits=httpx.Limits(max_connections=1, keepalive_expiry=2),
+                        connector=aiohttp.TCPConnector(limit=connections, keepalive_timeout=2),
+                        cookie_jar=aiohttp.CookieJar(unsafe=True),
                     )
-                    for _ in range(clients)
-                ]
+
+                viewer = session(tokens["viewer"], clients)
+                editors = [session(tokens["editor"], 1) for _ in range(clients)]
                 until = time.perf_counter() + seconds
+                lag = asyncio.create_task(_loop_lag(until, run))
                 try:
                     await asyncio.gather(
                         *(
                             _mixed_client(
+                                base,
                                 viewer,
                                 editors[seed],
                                 ids,
@@ -693,8 +710,9 @@ def mixed_test(
                         )
                     )
                 finally:
+                    await lag
                     for client in (viewer, *editors):
-                        await client.aclose()
+                        await client.close()
 
             started, cpu = time.perf_counter(), _server_cpu_seconds(pids[0])
             client_cpu = time.process_time()
@@ -720,6 +738,8 @@ def mixed_test(
         "server_cpu_ms": round(server_cpu * 1000 / max(len(everything), 1), 1),
         # The client's own CPU a request: it shares the 2 cores with the server.
         "client_cpu_ms": round(client_cpu * 1000 / max(len(everything), 1), 1),
+        "client_lag_max_ms": round(run.loop_lag[0] * 1000),
+        "client_lag_at_s": run.loop_lag[1],
         "load_average": round(load, 1),
         "outcomes": dict(sorted(run.outcomes.items())),
         "written": written,

@@ -64,6 +64,7 @@ from graphsvc.audit_check import (
     key_id,
 )
 from graphsvc.passwords import password_problem
+from graphsvc.sqlite_locks import begin_immediate
 
 __all__ = [
     "PART_PERMISSIONS",
@@ -186,6 +187,7 @@ BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 
 _HASHER = PasswordHasher()  # Argon2id with the library's current recommended costs
 _KEY_BYTES = 32
+_BUSY_MS = 10_000  # how long a write waits for another process's (the other workers')
 
 
 class AccessError(ValueError):
@@ -320,7 +322,7 @@ class AccessStore:
         self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
-        self._db.execute("PRAGMA busy_timeout=10000")
+        self._db.execute(f"PRAGMA busy_timeout={_BUSY_MS}")
         # Token checks read through a connection per thread: no wait behind a commit.
         self._readers: dict[threading.Thread, sqlite3.Connection] = {}
         self._readers_lock = threading.Lock()
@@ -346,7 +348,7 @@ class AccessStore:
         reader = self._readers.get(thread)
         if reader is None:
             reader = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-            reader.execute("PRAGMA busy_timeout=10000")
+            reader.execute(f"PRAGMA busy_timeout={_BUSY_MS}")
             reader.execute("PRAGMA query_only=1")
             with self._readers_lock:
                 for ended in [t for t in self._readers if not t.is_alive()]:
@@ -363,7 +365,7 @@ class AccessStore:
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
+            begin_immediate(self._db, timeout=_BUSY_MS / 1000, busy_timeout_ms=_BUSY_MS)
             try:
                 yield self._db
             except BaseException:

@@ -36,6 +36,7 @@ from graphsvc.rows import (
     ProgressCallback,
     WriteSummary,
 )
+from graphsvc.sqlite_locks import begin_immediate
 from graphsvc.stores.base import EdgeView, GraphStore, StoreCounts, StoreError
 
 __all__ = ["EmbeddedStore", "json_texts", "path_from_url"]
@@ -44,6 +45,7 @@ SCHEMA_VERSION = 1
 _T = TypeVar("_T")
 _CHUNK = 900  # stays under SQLite's bound-parameter limit on every build
 _BIG_CHUNK = 50_000  # rows per insert when there is nothing to compare with
+_BUSY_MS = 30_000  # how long a statement waits for another process's write lock
 _WRITE_CACHE_KIB = 256 * 1024  # page cache while writing: a province's indexes stay in memory
 _UPSERT_NODE = (
     "INSERT INTO nodes (label, id, props) VALUES (?, ?, ?) "
@@ -298,7 +300,7 @@ class EmbeddedStore(GraphStore):
             # isolation_level=None: we issue BEGIN/COMMIT ourselves.
             conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             try:
-                conn.execute("PRAGMA busy_timeout = 30000")
+                conn.execute(f"PRAGMA busy_timeout = {_BUSY_MS}")
                 conn.execute("PRAGMA synchronous = FULL")
             except sqlite3.DatabaseError as error:
                 conn.close()
@@ -596,7 +598,7 @@ class EmbeddedStore(GraphStore):
         self._prepare()
         conn = self._conn()
         conn.execute(f"PRAGMA cache_size = -{_WRITE_CACHE_KIB}")
-        conn.execute("BEGIN IMMEDIATE")
+        begin_immediate(conn, timeout=_BUSY_MS / 1000, busy_timeout_ms=_BUSY_MS)
         try:
             yield conn
             conn.execute("COMMIT")
@@ -799,7 +801,7 @@ class EmbeddedStore(GraphStore):
         self._prepare()
         conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         try:
-            conn.execute("PRAGMA busy_timeout = 30000")
+            conn.execute(f"PRAGMA busy_timeout = {_BUSY_MS}")
             conn.execute("BEGIN")
             row = conn.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
             yield RawReader(conn, int(row[0]))

@@ -98,12 +98,19 @@ def splice_events(
     order = np.argsort(merged, kind="stable")
     found: list[Any] = []
     for old, new in columns:
-        if isinstance(old, list):
-            both = [old[k] for k in keep.tolist()] + list(new)
-            found.append([both[k] for k in order.tolist()])
+        if isinstance(old, list):  # text: permuted as an object array, in C
+            both = np.concatenate([_objects(old)[keep], _objects(new)])
+            found.append(both[order].tolist())
         else:
             found.append(np.concatenate([old[keep], new])[order])
     return merged[order], found
+
+
+def _objects(values: Sequence[Any]) -> NDArray[np.object_]:
+    """``values`` as a 1-d object array (never 2-d, whatever the values are)."""
+    found = np.empty(len(values), dtype=object)
+    found[:] = list(values)
+    return found
 
 
 def _first_seen_numbers(values: Ints) -> tuple[Ints, Ints]:

@@ -43,7 +43,6 @@ from queries.selection.candidates import (
     is_explained,
     rank_in_context,
 )
-from queries.selection.columns import CadreColumns
 from queries.selection.ranking import candidate_levels
 from queries.selection.records import (
     CadreRecord,
@@ -159,7 +158,10 @@ def _owners_before(context: SelectionContext, label: str, ids: Collection[str]) 
     unseen = sorted(node_id for node_id in ids if node_id not in carried)
     if unseen:
         table = graph.snapshot.nodes(label)
-        known = np.asarray(pylist(table.column("id")), dtype=object)  # sorted by id
+        # The ids by row, sorted, made once a snapshot (a province has millions).
+        known = graph.snapshot.derived(
+            ("sorted ids", label), lambda: np.asarray(pylist(table.column("id")), dtype=object)
+        )
         rows = np.searchsorted(known, unseen).tolist()
         owners = table.column("cadre_id")
         for node_id, row in zip(unseen, rows, strict=True):
@@ -583,14 +585,17 @@ def candidates_unchanged(
                 continue
             if members is not None and not _in_sorted(members, cadre_id):
                 continue
-            if _standing(context.records[cadre_id]) in orders:
+            if _standing(context, cadre_id) in orders:
                 return False
     return True
 
 
-def _standing(record: CadreRecord) -> int:
-    """The level a cadre stands at (``LEVEL_ORDER``), as the ranking's pool reads it."""
-    return int(CadreColumns.build([record.cadre]).standing[0])
+def _standing(context: SelectionContext, cadre_id: str) -> int:
+    """The level a cadre stands at (``LEVEL_ORDER``), as the ranking's pool reads it: from
+    the facts' columns (a patched context's hold the written cadres' new rows), not from a
+    record made from the snapshot for the purpose (milliseconds, for every post asked)."""
+    facts = context.facts
+    return int(facts.cadres.standing[facts.index[cadre_id]])
 
 
 def _team(context: SelectionContext, post: Mapping[str, Any]) -> set[str]:
