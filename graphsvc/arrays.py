@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["distinct_pairs", "distinct_sorted"]
+__all__ = ["distinct_pairs", "distinct_sorted", "in_sorted"]
 
 Ints = NDArray[np.int64]
 
@@ -50,3 +50,20 @@ def distinct_pairs(first: NDArray[np.int64], second: NDArray[np.int64]) -> tuple
     keys = distinct_sorted(first * width + second)
     found_first, found_second = np.divmod(keys, width)
     return found_first, found_second
+
+
+def in_sorted(values: NDArray[np.int64], ascending: NDArray[np.int64]) -> NDArray[np.bool_]:
+    """Which of ``values`` are among ``ascending`` (sorted): ``np.isin`` by one binary
+    search each, without sorting both sides again.
+
+    Examples
+    --------
+    >>> in_sorted(np.array([4, 1, 9]), np.array([1, 2, 4])).tolist()
+    [True, True, False]
+    """
+    values = np.asarray(values, dtype=np.int64)
+    if not len(ascending):
+        return np.zeros(len(values), dtype=bool)
+    where = np.minimum(np.searchsorted(ascending, values), len(ascending) - 1)
+    found: NDArray[np.bool_] = ascending[where] == values
+    return found

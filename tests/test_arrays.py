@@ -1,11 +1,12 @@
-"""graphsvc.arrays: the distinct values and pairs, as np.unique gives them."""
+"""graphsvc.arrays: the distinct values and pairs, as np.unique gives them; membership in a
+sorted array, as np.isin gives it."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from graphsvc.arrays import distinct_pairs, distinct_sorted
+from graphsvc.arrays import distinct_pairs, distinct_sorted, in_sorted
 
 
 def test_distinct_values_hand_worked() -> None:
@@ -37,3 +38,22 @@ def test_the_same_as_numpy_unique(seed: int) -> None:
     expected = np.unique(np.stack([first, second]), axis=1)
     found = distinct_pairs(first, second)
     assert np.array_equal(found[0], expected[0]) and np.array_equal(found[1], expected[1])
+
+
+def test_membership_hand_worked() -> None:
+    assert in_sorted(np.array([4, 1, 9, 0]), np.array([1, 2, 4])).tolist() == [
+        True,
+        True,
+        False,
+        False,
+    ]
+    assert in_sorted(np.array([3]), np.zeros(0, np.int64)).tolist() == [False]
+    assert in_sorted(np.zeros(0, np.int64), np.array([1])).tolist() == []
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_membership_the_same_as_numpy_isin(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    values = rng.integers(-50, 50, size=2000)
+    some = distinct_sorted(rng.integers(-60, 60, size=40))
+    assert np.array_equal(in_sorted(values, some), np.isin(values, some))

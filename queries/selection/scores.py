@@ -30,7 +30,7 @@ import pyarrow as pa
 from numpy.typing import NDArray
 from scipy import sparse
 
-from graphsvc.arrays import distinct_sorted
+from graphsvc.arrays import distinct_sorted, in_sorted
 from graphsvc.snapshot import pylist
 from graphsvc.vocab import GRADE_VALUE, Level
 from queries.selection.columns import months_between_columns, put_rows
@@ -382,7 +382,7 @@ def _snapshot_parts(
     held_specialty = codes(held_dst, specialty_index, -1)
     known = held_specialty >= 0
     held_keys = distinct_sorted(held_owner[known] * width + held_specialty[known])
-    task_keys = task_keys[~np.isin(task_keys, held_keys)]
+    task_keys = task_keys[~in_sorted(task_keys, held_keys)]
     keys = np.concatenate([held_keys, task_keys])
     values = np.concatenate([np.ones(len(held_keys)), np.full(len(task_keys), 0.6)])
     entries = (keys // width, keys % width, values)
