@@ -235,6 +235,12 @@ def main() -> None:
         default=5,
         help="fresh processes for each district step; the median is reported (default 5)",
     )
+    parser.add_argument(
+        "--province-repeat",
+        type=int,
+        default=3,
+        help="fresh processes for each province step; the median is reported (default 3)",
+    )
     parser.add_argument("--out", type=Path)
     parser.add_argument("--step", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -253,7 +259,10 @@ def main() -> None:
         province_steps += ["round-unscoped"] if args.unscoped else []
         if {"round-snapshot", "bench-snapshot"} & set(province_steps):
             run_child("snapshot", args.province)
-        rows += [(f"{name}-province", run_child(name, args.province)) for name in province_steps]
+        rows += [
+            (f"{name}-province", run_child(name, args.province, repeat=args.province_repeat))
+            for name in province_steps
+        ]
     rows += [
         (name, run_child(name, args.store))
         for name in ("solver-province", "solver-province-scoped")
@@ -262,7 +271,7 @@ def main() -> None:
         f"Measured {date.today()} on {platform.machine()}, CPython {platform.python_version()}, "
         "by `python benchmarks/bench_selection.py`. District steps: the median of "
         f"{args.repeat} fresh processes (`runs`: each one's seconds, fastest first); "
-        "province steps: one process each.",
+        f"province steps: of {args.province_repeat}.",
         "",
         "| step | what | seconds | CPU s | peak MB | CPU × bare solver | details |",
         "|---|---|---:|---:|---:|---:|---|",
