@@ -30,6 +30,7 @@ __all__ = [
     "NAT",
     "PASS",
     "WARN",
+    "CountyYears",
     "Days",
     "Judgement",
     "RuleResult",
@@ -202,3 +203,38 @@ class RuleUnit(ABC):
 
     def status(self, facts: CadreFacts, target: Target, row: int) -> int:
         return int(facts.judgement(self, target).status[row])
+
+
+class CountyYears(RuleUnit):
+    """A promotion to a 县处级 post needs ``min_years`` of something counted in months for
+    every cadre (:meth:`months`): work (工龄), grassroots work. Subclasses set ``counted``
+    and ``required`` (how the line names the count and the requirement) and implement
+    :meth:`months`, :meth:`met_on` and :meth:`needs`."""
+
+    counted: ClassVar[str]  # "工龄"
+    required: ClassVar[str]  # "县处级要求"
+
+    @abstractmethod
+    def months(self, facts: CadreFacts, settings: Any) -> Ints:
+        """Every cadre's months of what the rule counts, on the facts' day."""
+
+    def judge(self, facts: CadreFacts, target: Target) -> Judgement:
+        settings = self.settings(target.policy)
+        months = self.months(facts, settings)
+        ok = months >= settings.min_years * 12
+        promotion = target.order > facts.cadres.standing
+        applies = promotion & (settings.enabled and target.county)
+        return Judgement(outcome(applies, ok, settings.warn), {"ok": ok, "months": months})
+
+    def line(self, facts: CadreFacts, target: Target, judged: Judgement, row: int) -> RuleResult:
+        settings = self.settings(target.policy)
+        months = int(judged.values["months"][row])
+        ok = bool(judged.values["ok"][row])
+        return self.result(
+            int(judged.status[row]),
+            f"{self.counted}{span(months)}"
+            + (" ≥ " if ok else " < ")
+            + f"{self.required}{settings.min_years:g}年",
+            months=months,
+            required_years=settings.min_years,
+        )

@@ -9,15 +9,13 @@ from graphsvc.dates import format_cadre_date
 from queries.selection.policy import GrassrootsYears as Settings
 from queries.selection.rules.base import (
     NAT,
+    CountyYears,
     Days,
-    RuleResult,
-    RuleUnit,
     day_of,
     months_after,
-    outcome,
     span,
 )
-from queries.selection.rules.facts import CadreFacts, Judgement, Target
+from queries.selection.rules.facts import CadreFacts, Target
 
 __all__ = ["GrassrootsYears", "grassroots"]
 
@@ -37,32 +35,17 @@ def grassroots(facts: CadreFacts, settings: Settings) -> tuple[Ints, Days]:
     return found
 
 
-class GrassrootsYears(RuleUnit):
+class GrassrootsYears(CountyYears):
     """A promotion to a 县处级 post needs ``min_years`` of grassroots work."""
 
     name = "grassroots_years"
     title = "基层工作经历"
+    counted = "基层工作经历"
+    required = "要求"
 
-    def judge(self, facts: CadreFacts, target: Target) -> Judgement:
-        settings: Settings = self.settings(target.policy)
+    def months(self, facts: CadreFacts, settings: Settings) -> Ints:
         months, _ = grassroots(facts, settings)
-        ok = months >= settings.min_years * 12
-        promotion = target.order > facts.cadres.standing
-        applies = promotion & (settings.enabled and target.county)
-        return Judgement(outcome(applies, ok, settings.warn), {"ok": ok, "months": months})
-
-    def line(self, facts: CadreFacts, target: Target, judged: Judgement, row: int) -> RuleResult:
-        settings: Settings = self.settings(target.policy)
-        months = int(judged.values["months"][row])
-        ok = bool(judged.values["ok"][row])
-        return self.result(
-            int(judged.status[row]),
-            f"基层工作经历{span(months)}"
-            + (" ≥ " if ok else " < ")
-            + f"要求{settings.min_years:g}年",
-            months=months,
-            required_years=settings.min_years,
-        )
+        return months
 
     def met_on(self, facts: CadreFacts, target: Target) -> Days:
         """Months grow only while a grassroots post or secondment goes on: the day the run

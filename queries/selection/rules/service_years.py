@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numpy.typing import NDArray
 
 from graphsvc.dates import format_cadre_date
-from queries.selection.rules.base import (
-    NAT,
-    Days,
-    RuleResult,
-    RuleUnit,
-    day_of,
-    months_after,
-    outcome,
-    span,
-)
-from queries.selection.rules.facts import CadreFacts, Judgement, Target
+from queries.selection.rules.base import NAT, CountyYears, Days, day_of, months_after
+from queries.selection.rules.facts import CadreFacts, Target
 
 __all__ = ["ServiceYears", "service_months"]
 
@@ -33,32 +26,16 @@ def service_months(facts: CadreFacts) -> NDArray[np.int64]:
     return found
 
 
-class ServiceYears(RuleUnit):
+class ServiceYears(CountyYears):
     """A promotion to a 县处级 post needs ``min_years`` of service."""
 
     name = "service_years"
     title = "工作年限"
+    counted = "工龄"
+    required = "县处级要求"
 
-    def judge(self, facts: CadreFacts, target: Target) -> Judgement:
-        settings = self.settings(target.policy)
-        months = service_months(facts)
-        ok = months >= settings.min_years * 12
-        promotion = target.order > facts.cadres.standing
-        applies = promotion & (settings.enabled and target.county)
-        return Judgement(outcome(applies, ok, settings.warn), {"ok": ok, "months": months})
-
-    def line(self, facts: CadreFacts, target: Target, judged: Judgement, row: int) -> RuleResult:
-        settings = self.settings(target.policy)
-        months = int(judged.values["months"][row])
-        ok = bool(judged.values["ok"][row])
-        return self.result(
-            int(judged.status[row]),
-            f"工龄{span(months)}"
-            + (" ≥ " if ok else " < ")
-            + f"县处级要求{settings.min_years:g}年",
-            months=months,
-            required_years=settings.min_years,
-        )
+    def months(self, facts: CadreFacts, settings: Any) -> NDArray[np.int64]:
+        return service_months(facts)
 
     def met_on(self, facts: CadreFacts, target: Target) -> Days:
         settings = self.settings(target.policy)
