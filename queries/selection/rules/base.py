@@ -36,6 +36,7 @@ __all__ = [
     "RuleResult",
     "RuleUnit",
     "Target",
+    "against",
     "day_of",
     "days",
     "months_after",
@@ -205,6 +206,11 @@ class RuleUnit(ABC):
         return int(facts.judgement(self, target).status[row])
 
 
+def against(have: str, ok: bool, required: str) -> str:
+    """A rule line's comparison: what the cadre has, then ≥ or < what is required."""
+    return f"{have}{' ≥ ' if ok else ' < '}{required}"
+
+
 class CountyYears(RuleUnit):
     """A promotion to a 县处级 post needs ``min_years`` of something counted in months for
     every cadre (:meth:`months`): work (工龄), grassroots work. Subclasses set ``counted``
@@ -232,9 +238,9 @@ class CountyYears(RuleUnit):
         ok = bool(judged.values["ok"][row])
         return self.result(
             int(judged.status[row]),
-            f"{self.counted}{span(months)}"
-            + (" ≥ " if ok else " < ")
-            + f"{self.required}{settings.min_years:g}年",
+            against(
+                f"{self.counted}{span(months)}", ok, f"{self.required}{settings.min_years:g}年"
+            ),
             months=months,
             required_years=settings.min_years,
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from queries.selection.rules.base import Days, RuleResult, RuleUnit, outcome
+from queries.selection.rules.base import Days, RuleResult, RuleUnit, against, outcome
 from queries.selection.rules.facts import CadreFacts, Judgement, Target
 
 __all__ = ["PostsBelow"]
@@ -46,9 +46,7 @@ class PostsBelow(RuleUnit):
         )
         return self.result(
             int(judged.status[row]),
-            f"下一级领导职务经历{count}个岗位"
-            + (" ≥ " if ok else " < ")
-            + f"一般要求{settings.min_posts}个",
+            against(f"下一级领导职务经历{count}个岗位", ok, f"一般要求{settings.min_posts}个"),
             posts=posts,
             required=settings.min_posts,
         )

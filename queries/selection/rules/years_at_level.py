@@ -25,6 +25,7 @@ from queries.selection.rules.base import (
     Days,
     RuleResult,
     RuleUnit,
+    against,
     day_of,
     months_after,
     outcome,
@@ -126,7 +127,7 @@ class YearsAtLevel(RuleUnit):
         since_text = f"{held_as}自{format_cadre_date(start)}起{span(months)}" if start else held_as
         return self.result(
             int(judged.status[row]),
-            since_text + (" ≥ " if ok else " < ") + f"要求{needed:g}年",
+            against(since_text, ok, f"要求{needed:g}年"),
             level=standing,
             held_as=held_as,
             since=start.isoformat() if start else None,
