@@ -259,16 +259,16 @@ def _read_csv_columns(path: Path, table: str) -> RawTable | None:
     repeated header, a row of another width, ...), which the row reader then reads and
     explains row by row."""
     data = path.read_bytes()
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    first_line, newline, _ = data.partition(b"\n")
+    # Offsets and slices of one buffer: a file's bytes are never copied.
+    start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    end = data.find(b"\n", start)
     try:
-        header_text = first_line.decode("utf-8")
+        header_text = data[start : max(end, start)].decode("utf-8")
     except UnicodeDecodeError:
         return None
     headers = next(csv.reader([header_text.rstrip("\r")]), [])
     header = [cell.strip() for cell in headers]
-    if not newline or '"' in header_text or not all(header) or len(set(header)) < len(header):
+    if end < 0 or '"' in header_text or not all(header) or len(set(header)) < len(header):
         return None
     names = [f"c{position}" for position in range(len(header))]
     misfits: list[int] = []
@@ -279,10 +279,14 @@ def _read_csv_columns(path: Path, table: str) -> RawTable | None:
 
     try:
         read = pa_csv.read_csv(
-            pa.BufferReader(data),
+            pa.BufferReader(pa.py_buffer(data).slice(start)),
             read_options=pa_csv.ReadOptions(column_names=names, skip_rows=1),
             parse_options=pa_csv.ParseOptions(
-                newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=misfit
+                # Without a quote no value can hold a line break: Arrow then parses blocks
+                # of the file on every core instead of one.
+                newlines_in_values=b'"' in data,
+                ignore_empty_lines=False,
+                invalid_row_handler=misfit,
             ),
             convert_options=pa_csv.ConvertOptions(
                 column_types=dict.fromkeys(names, pa.string()),
@@ -294,16 +298,30 @@ def _read_csv_columns(path: Path, table: str) -> RawTable | None:
         return None
     if misfits:
         return None
-    blank = None
-    for name in names:
-        empty = pa_compute.equal(pa_compute.utf8_trim_whitespace(read[name]), "")
-        blank = empty if blank is None else pa_compute.and_(blank, empty)
-    keep = pa_compute.invert(blank) if blank is not None else None
+    blank = _blank_rows(read)
     numbers = list(range(2, read.num_rows + 2))
-    if keep is not None and not pa_compute.all(keep).as_py():
+    if blank is not None:
+        keep = pa_compute.invert(blank)
         read = read.filter(keep)
         numbers = [n for n, kept in zip(numbers, keep.to_pylist(), strict=True) if kept]
     return RawTable(table, path.name, header, [], "csv", columnar=read, numbers=numbers)
+
+
+def _blank_rows(read: pa.Table) -> pa.ChunkedArray | None:
+    """Which rows have nothing but white space in every cell; ``None`` when none has.
+
+    Column by column, stopping at the first column with no blank cell (usually the first:
+    an id), and without making trimmed copies of the cells.
+    """
+    blank = None
+    for column in read.columns:
+        empty = pa_compute.or_(
+            pa_compute.equal(pa_compute.binary_length(column), 0), pa_compute.utf8_is_space(column)
+        )
+        blank = empty if blank is None else pa_compute.and_(blank, empty)
+        if not pa_compute.any(blank).as_py():
+            return None
+    return blank
 
 
 def _check_archive(path: Path | BinaryIO, limits: ReadLimits, name: str) -> None:

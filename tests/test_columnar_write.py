@@ -23,7 +23,7 @@ import pytest
 from graphsvc.changes import ChangeSet, changes_of
 from graphsvc.id_number import birth_date_problem, check_character, check_digit_problem
 from graphsvc.model import EDGE_SPECS, NODE_SPECS
-from graphsvc.rows import EdgeTable, GraphBatch, NodeTable
+from graphsvc.rows import GraphBatch, NodeTable
 from graphsvc.snapshot import SNAPSHOT_EDGES, SNAPSHOT_LABELS, Snapshot, build_snapshot
 from graphsvc.stores import embedded
 from graphsvc.stores.embedded import EmbeddedStore, _dumps, json_texts
@@ -128,16 +128,51 @@ def test_a_failed_first_load_keeps_the_index_by_target(
     monkeypatch.setattr(embedded, "_INDEX_LATER_ROWS", 1000)
     store = EmbeddedStore(str(tmp_path / "graph.db"))
     store.write(GraphBatch())  # the file and its schema
-    batch = _by_columns(small_sample_dir)
-    nothing = pa.array([], pa.string())
-    batch.tables.append(EdgeTable("NOWHERE", nothing, nothing, nothing, pa.table({})))
-    with pytest.raises(KeyError, match="NOWHERE"):  # after every node was written
-        store.write(batch)
+    seen = []
+
+    def fail(self: EmbeddedStore, conn: sqlite3.Connection, *args: Any) -> None:
+        seen.append(conn.execute("PRAGMA journal_mode").fetchone()[0])
+        raise RuntimeError("the disk is full")  # after every node was written
+
+    monkeypatch.setattr(EmbeddedStore, "_write_edges", fail)
+    with pytest.raises(RuntimeError, match="disk is full"):
+        store.write(_by_columns(small_sample_dir))
+    assert seen == ["delete"]  # a first load into an empty graph: through a rollback journal
     conn = sqlite3.connect(tmp_path / "graph.db")
     names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
     assert "edges_by_target" in names
     assert conn.execute("SELECT COUNT(*) FROM nodes").fetchone() == (0,)
+    assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)  # and back to the log
     conn.close()
+    assert not (tmp_path / "graph.db-journal").exists()
+    store.close()
+
+
+def test_a_first_load_keeps_the_log_while_another_connection_reads(
+    small_sample_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Leaving WAL needs the file to itself: with a reader open the load keeps the log, and
+    neither waits for the other."""
+    monkeypatch.setattr(embedded, "_INDEX_LATER_ROWS", 1000)
+    store = EmbeddedStore(str(tmp_path / "graph.db"))
+    store.write(GraphBatch())
+    reader = sqlite3.connect(tmp_path / "graph.db")
+    assert reader.execute("SELECT COUNT(*) FROM nodes").fetchone() == (0,)
+    modes = []
+    write_nodes = EmbeddedStore._write_nodes
+
+    def spy(self: EmbeddedStore, conn: sqlite3.Connection, *args: Any) -> None:
+        modes.append(conn.execute("PRAGMA journal_mode").fetchone()[0])
+        write_nodes(self, conn, *args)
+
+    monkeypatch.setattr(EmbeddedStore, "_write_nodes", spy)
+    summary = store.write(_by_columns(small_sample_dir))
+    assert set(modes) == {"wal"}
+    labels = {spec.label for spec in NODE_SPECS}
+    assert reader.execute("SELECT COUNT(*) FROM nodes").fetchone()[0] == sum(
+        count for name, count in summary.created.items() if name in labels
+    )
+    reader.close()
     store.close()
 
 

@@ -195,6 +195,8 @@ CSV_TEXTS = {
     "quoted comma and quote": '干部编号,姓名\nC1,"张,三"\nC2,"李""四"\n',
     "quoted newline": '干部编号,姓名\nC1,"张\n三"\nC2,李四\n',
     "blank rows": "干部编号,姓名\nC1,张三\n, \n,\nC2,李四\n",
+    "blank rows of odd spaces": "干部编号,姓名\nC1,张三\n\u3000,\t\n\xa0,\x1c\nC2,李四\n",
+    "a blank first cell only": "干部编号,姓名\n,张三\n \u3000,李四\nC3,\n",
     "spaces kept": "干部编号 , 姓名\n C1 ,\u3000张三 \n",
     "bom": "\ufeff干部编号,姓名\nC1,张三\n",
     "header only": "干部编号,姓名\n",
@@ -220,6 +222,27 @@ def test_csv_read_by_columns_equals_read_by_rows(tmp_path: Path, text: str) -> N
         )
         return
     assert by_columns.header == by_rows.header
+    assert by_columns.numbers == [number for number, _ in by_rows.rows]
+    assert list(by_columns.iter_cells()) == [cells for _, cells in by_rows.rows]
+
+
+def test_a_file_of_many_blocks_is_read_by_columns_as_by_rows(tmp_path: Path) -> None:
+    """Without a quote, Arrow parses blocks of the file on several threads (a file of more
+    than one block here); the rows, their numbers and blanks still come out in order."""
+    from loaders.tables import _read_csv_columns, _read_csv_rows
+
+    lines = ["干部编号,姓名,备注"]
+    for number in range(150_000):
+        lines.append(
+            " , ,\u3000" if number % 997 == 0 else f"C{number},姓名{number},{'备' * (number % 7)}"
+        )
+    path = tmp_path / "cadres.csv"
+    path.write_bytes("\n".join(lines).encode("utf-8"))
+    assert path.stat().st_size > 3 * (1 << 20)
+    by_rows = _read_csv_rows(path, "cadres")
+    by_columns = _read_csv_columns(path, "cadres")
+    assert by_columns is not None and by_columns.columnar is not None
+    assert by_columns.columnar.column(0).num_chunks > 1
     assert by_columns.numbers == [number for number, _ in by_rows.rows]
     assert list(by_columns.iter_cells()) == [cells for _, cells in by_rows.rows]
 

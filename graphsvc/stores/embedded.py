@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, partial
 from itertools import repeat
 from pathlib import Path
 from typing import Any, TypeVar
@@ -354,39 +354,50 @@ class EmbeddedStore(GraphStore):
             if on_progress is not None:
                 on_progress("write", done, total)
 
+        # Each part's text arrays are made from its columns when its turn comes, in write
+        # order: labels in model order (referenced nodes exist before their referrers), then
+        # relation types.
         node_rows, edge_rows, tables = batch.parts()
-        nodes: dict[str, list[_Nodes]] = defaultdict(list)
-        edges: dict[str, list[_Edges]] = defaultdict(list)
+        nodes: dict[str, list[Callable[[], _Nodes]]] = defaultdict(list)
+        edges: dict[str, list[Callable[[], _Edges]]] = defaultdict(list)
         for label, labelled in _grouped(node_rows, lambda row: row.label).items():
-            nodes[label].append(_Nodes.of_rows(labelled))
+            nodes[label].append(partial(_Nodes.of_rows, labelled))
         for edge_type, typed in _grouped(edge_rows, lambda row: row.type).items():
-            edges[edge_type].append(_Edges.of_rows(typed))
+            edges[edge_type].append(partial(_Edges.of_rows, typed))
         for table in tables:
             if isinstance(table, NodeTable):
-                nodes[table.label].append(_Nodes.of_table(table))
+                nodes[table.label].append(partial(_Nodes.of_table, table))
             else:
-                edges[table.type].append(_Edges.of_table(table))
+                edges[table.type].append(partial(_Edges.of_table, table))
+        unknown = set(nodes) - {spec.label for spec in NODE_SPECS}
+        if unknown:
+            raise StoreError(f"unknown node labels {sorted(unknown)}")
+        for edge_type in edges:
+            edge_spec(edge_type)  # an unknown type fails here, before anything is written
+        order: list[tuple[str, Callable[[], _Nodes | _Edges]]] = [
+            *((spec.label, make) for spec in NODE_SPECS for make in nodes.get(spec.label, [])),
+            *((edge_type, make) for edge_type, makes in edges.items() for make in makes),
+        ]
+        large = total >= _INDEX_LATER_ROWS
 
         changed = _Changed()
-        with self._transaction() as conn:
+        with self._transaction(into_empty=large and self._is_empty()) as conn:
             # Into an empty edge table, the index by target is built once after the inserts
             # (a sort) instead of kept up to date row by row: three times less work.
             no_edges = conn.execute("SELECT 1 FROM edges LIMIT 1").fetchone() is None
-            index_later = total >= _INDEX_LATER_ROWS and no_edges
+            index_later = large and no_edges
             if index_later:
                 conn.execute(f"DROP INDEX IF EXISTS {_TARGET_INDEX}")
-            # Labels in model order, so referenced nodes exist before their referrers.
-            for spec in NODE_SPECS:
-                for part in nodes.pop(spec.label, []):
-                    self._write_nodes(conn, spec.label, part, summary, advance, changed)
-            if nodes:
-                raise StoreError(f"unknown node labels {sorted(nodes)}")
-            for edge_type, parts in edges.items():
-                edge_spec(edge_type)  # unknown types fail here, inside the transaction
-                for edge_part in parts:
-                    self._write_edges(conn, edge_type, edge_part, summary, advance, changed)
+            for name, make in order:
+                part = make()  # one part's texts at a time: a province's never all at once
+                if isinstance(part, _Nodes):
+                    self._write_nodes(conn, name, part, summary, advance, changed)
+                else:
+                    self._write_edges(conn, name, part, summary, advance, changed)
             if index_later:
+                conn.execute("PRAGMA threads = 2")  # the index's sort on a second core
                 conn.execute(_TARGET_INDEX_SQL)
+                conn.execute("PRAGMA threads = 0")
             if summary.changed:
                 self._bump_version(conn, changed.as_set())
         return summary
@@ -586,6 +597,14 @@ class EmbeddedStore(GraphStore):
             edge_type, created=created, updated=updated, unchanged=len(sources) - len(changed)
         )
 
+    def _is_empty(self) -> bool:
+        """Whether nothing at all is stored (a hint: a write checks again inside its own)."""
+        conn = self._reader()
+        if conn is None:
+            return True
+        found = conn.execute("SELECT EXISTS (SELECT 1 FROM nodes) OR EXISTS (SELECT 1 FROM edges)")
+        return not found.fetchone()[0]
+
     @staticmethod
     def _none_of(table: str, column: str, value: str, conn: sqlite3.Connection) -> bool:
         """Whether ``table`` has no row of this label or type yet (``table``, ``column``: ours)."""
@@ -593,20 +612,46 @@ class EmbeddedStore(GraphStore):
         return found.fetchone() is None
 
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: committed whole, or rolled back whole on any error."""
+    def _transaction(self, *, into_empty: bool = False) -> Iterator[sqlite3.Connection]:
+        """One write transaction: committed whole, or rolled back whole on any error.
+
+        ``into_empty``: a large write into a graph with nothing stored; it writes its pages
+        once, through a rollback journal, when no other connection has the file open.
+        """
         self._prepare()
         conn = self._conn()
+        journal = into_empty and self._leave_wal(conn)
         conn.execute(f"PRAGMA cache_size = -{_WRITE_CACHE_KIB}")
-        begin_immediate(conn, timeout=_BUSY_MS / 1000, busy_timeout_ms=_BUSY_MS)
         try:
-            yield conn
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+            begin_immediate(conn, timeout=_BUSY_MS / 1000, busy_timeout_ms=_BUSY_MS)
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
         finally:
             conn.execute("PRAGMA cache_size = -2000")  # SQLite's default, for this reader again
+            if journal:
+                conn.execute("PRAGMA journal_mode = WAL")
+
+    @staticmethod
+    def _leave_wal(conn: sqlite3.Connection) -> bool:
+        """Switch to a rollback journal for one write, if no other connection has the file open.
+
+        The log (WAL) would take every new page and copy it into the file at the commit: a
+        first load of a province wrote its gigabyte twice. A rollback journal keeps only the
+        pages a write changes that existed before it; pages past the file's old end need no
+        copy, since a rollback cuts the file back. Still all or nothing, crash included.
+        """
+        conn.execute("PRAGMA busy_timeout = 0")  # others have the file open: don't wait, keep WAL
+        try:
+            mode = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+        except sqlite3.OperationalError:
+            return False
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {_BUSY_MS}")
+        return bool(mode == "delete")
 
     @staticmethod
     def _bump_version(conn: sqlite3.Connection, changes: ChangeSet | None) -> None:
