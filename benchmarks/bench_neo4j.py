@@ -22,8 +22,9 @@ Steps, each beside its bare baseline in the same run:
   changed district again (nothing to change); each write after its validation, as the store
   receives it from ``loaders.load``. Baseline: one bare ``UNWIND … CREATE`` of as many node
   rows (the district's own, relabelled), in one transaction, into the same server, measured
-  right after each round's loads. Several rounds; the first warms the server up (JIT, plans)
-  and is not counted.
+  right after each round's loads. Several rounds; the first ones (``--warmup``, 3 by default)
+  warm the server up (JIT, plans) and are not counted: a district's first rounds on a new JVM
+  take up to twice as long as the later ones.
 """
 
 from __future__ import annotations
@@ -174,9 +175,11 @@ def _bare_create(store: Neo4jStore, rows: list[dict[str, Any]]) -> float:
     return time.perf_counter() - started
 
 
-def incremental(instance: Instance, district: Path, changed: Path, rounds: int) -> dict[str, Any]:
+def incremental(
+    instance: Instance, district: Path, changed: Path, rounds: int, warmup: int
+) -> dict[str, Any]:
     """District, changed district, the same again, then a bare CREATE of as many rows; a round
-    at a time, the first one not counted."""
+    at a time, the first ``warmup`` not counted."""
     found: dict[str, list[dict[str, Any]]] = {"first": [], "changed": [], "same": [], "bare": []}
     with Neo4jStore(instance.url) as store:
         loads = {}
@@ -194,7 +197,7 @@ def incremental(instance: Instance, district: Path, changed: Path, rounds: int) 
             for row in table.rows()
         ]
         bare_rows = [{**props[n % len(props)], "id": f"bench-{n}"} for n in range(count)]
-        for number in range(rounds + 1):
+        for number in range(warmup + rounds):
             store.clear()
             for name, load in (("first", "first"), ("changed", "changed"), ("same", "changed")):
                 # Validated again each time: a batch's columns are written as they are.
@@ -204,7 +207,7 @@ def incremental(instance: Instance, district: Path, changed: Path, rounds: int) 
                 started = time.perf_counter()
                 summary = store.write(batch)
                 seconds = time.perf_counter() - started
-                if number:
+                if number >= warmup:
                     found[name].append(
                         {
                             "rows": sum(loads[load].rows_by_table.values()),
@@ -217,13 +220,17 @@ def incremental(instance: Instance, district: Path, changed: Path, rounds: int) 
                     )
             store.clear()
             seconds = _bare_create(store, bare_rows)
-            if number:
+            if number >= warmup:
                 found["bare"].append({"rows": len(bare_rows), "seconds": seconds})
             print(f"round {number}: " + ", ".join(
                 f"{name} {rows[-1]['seconds']:.2f} s" for name, rows in found.items() if rows
             ), file=sys.stderr, flush=True)  # fmt: skip
         store.clear()
     return found
+
+
+def _each(runs: list[dict[str, Any]]) -> str:
+    return ", ".join(f"{run['seconds']:.2f}" for run in runs)
 
 
 def _rate(rows: float, seconds: float) -> str:
@@ -285,8 +292,8 @@ def report(
         "rows/s count input rows.",
         "",
         "| load | rows | created | updated | unchanged | seconds (median) | rows/s | "
-        "client CPU s | × bare (time per row) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "client CPU s | × bare (time per row) | each round (s) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     names = {
         "first": "district (seed 7) into the empty database",
@@ -303,13 +310,13 @@ def report(
             f"| {title} | {first['rows']:,} | {first['created']:,} | {first['updated']:,} | "
             f"{first['unchanged']:,} | {seconds:.2f} | {rate:,.0f} | "
             f"{statistics.median(r['client_cpu_s'] for r in runs):.2f} | "
-            f"{bare_rate / rate:.2f} |"
+            f"{bare_rate / rate:.2f} | {_each(runs)} |"
         )
     bare = inc["bare"]
     lines += [
         f"| bare baseline: one UNWIND … CREATE of as many node rows | {bare[0]['rows']:,} | – | "
         f"– | – | {statistics.median(r['seconds'] for r in bare):.2f} | {bare_rate:,.0f} | – | "
-        "1.00 |",
+        f"1.00 | {_each(bare)} |",
         "",
     ]
     return "\n".join(lines)
@@ -328,7 +335,8 @@ def main() -> None:
     )
     parser.add_argument("--heap", default="2g")
     parser.add_argument("--pagecache-mb", type=int, default=1024)
-    parser.add_argument("--rounds", type=int, default=3, help="measured incremental rounds")
+    parser.add_argument("--rounds", type=int, default=5, help="measured incremental rounds")
+    parser.add_argument("--warmup", type=int, default=3, help="incremental rounds not counted")
     parser.add_argument(
         "--bulk-figures",
         type=Path,
@@ -355,7 +363,7 @@ def main() -> None:
         # Incremental loads into a new, empty instance (emptying a province costs minutes).
         instance.wipe()
         instance.start()
-        inc = incremental(instance, district, changed, args.rounds)
+        inc = incremental(instance, district, changed, args.rounds, args.warmup)
         print(inc, file=sys.stderr, flush=True)
     finally:
         instance.wipe()

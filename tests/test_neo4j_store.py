@@ -68,3 +68,15 @@ def test_an_absent_server_is_unavailable() -> None:
 def test_wrong_credentials_are_named(neo4j_url: str) -> None:
     with pytest.raises(StoreError, match="拒绝了登录凭据，请检查 NEO4J_USER / NEO4J_PASSWORD"):
         Neo4jStore(neo4j_url, Settings(NEO4J_PASSWORD="not-the-password"))  # type: ignore[call-arg]
+
+
+def test_the_servers_notes_on_our_own_statements_are_not_logged(
+    neo4j_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The counts name every label and type, and the start makes constraints "if not exists":
+    the server's notes on those (a type not stored yet, a constraint there already) are
+    turned off rather than logged on every call."""
+    with caplog.at_level("INFO", logger="neo4j"), open_store(neo4j_url) as store:
+        store.write(units(0, 3))
+        assert store.counts().nodes == {"Unit": 3}
+    assert not [record for record in caplog.records if "notification" in record.getMessage()]

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 import neo4j
 import pyarrow as pa
-from neo4j import GraphDatabase, RoutingControl
+from neo4j import GraphDatabase, NotificationMinimumSeverity, RoutingControl
 from neo4j import exceptions as neo4j_errors
 
 from graphsvc.changes import KEPT_ENTRIES, ChangeSet, changes_of, merge_log
@@ -54,8 +54,11 @@ __all__ = ["Neo4jStore"]
 SCHEMA_VERSION = 1
 _T = TypeVar("_T")
 _LABELS = [spec.label for spec in NODE_SPECS]
-# A unit of work: a chunk of rows of one kind, written inside a given transaction.
-_Work = Callable[[neo4j.ManagedTransaction, WriteSummary], None]
+# A unit of work: a chunk of rows of one kind, sent inside a given transaction. It returns
+# what adds its counts to the summary once the server has answered: the next chunk's maps are
+# made, and sent, while the server still works on this one.
+_Finish = Callable[[], None]
+_Work = Callable[[neo4j.ManagedTransaction, WriteSummary], _Finish]
 _TYPES = [spec.type for spec in EDGE_SPECS]
 
 
@@ -154,6 +157,10 @@ def _table_edge_maps(table: EdgeTable, start: int, count: int) -> list[dict[str,
     ]
 
 
+def _nothing() -> None:
+    """The finish of a statement whose counts are known before it runs."""
+
+
 def _log_change(tx: neo4j.ManagedTransaction, changes: ChangeSet | None) -> None:
     """The change-log entry of the version just raised, in the write's own transaction."""
     keys = None if changes is None else changes.to_json()
@@ -180,6 +187,9 @@ class Neo4jStore(GraphStore):
             connection_timeout=5,
             connection_acquisition_timeout=15,
             max_transaction_retry_time=settings.neo4j_retry_seconds,
+            # Our statements draw notes nobody acts on: the counts name every label and type
+            # (stored or not), the start makes each constraint "if not exists".
+            notifications_min_severity=NotificationMinimumSeverity.OFF,
         )
         try:
             self._guard(self._driver.verify_connectivity)  # fail fast when nothing answers
@@ -291,7 +301,7 @@ class Neo4jStore(GraphStore):
         empty: set[str],
         tx: neo4j.ManagedTransaction,
         summary: WriteSummary,
-    ) -> None:
+    ) -> _Finish:
         payload = maps()  # each node's properties with its id, no nulls
         present = {
             ref.field: sum(1 for row in payload if row.get(ref.field) is not None)
@@ -299,33 +309,39 @@ class Neo4jStore(GraphStore):
         }
         if spec.label in empty:
             # New nodes, and their reference edges from them, in one statement.
-            tx.run(cypher.create_nodes(spec.label, spec.references), rows=payload).consume()
+            tx.run(cypher.create_nodes(spec.label, spec.references), rows=payload)
             summary.add(spec.label, created=len(payload))
             for ref in spec.references:
                 summary.add(ref.edge_type, created=present[ref.field])
-            return
+            return _nothing
         # Only new and changed nodes are written, their reference edges synced with them.
         synced = tuple(ref for ref in spec.references if ref.edge_type not in empty)
-        record = tx.run(cypher.upsert_nodes(spec.label, synced), rows=payload).single(strict=True)
-        created, updated = int(record["created"]), int(record["updated"])
-        summary.add(
-            spec.label, created=created, updated=updated, unchanged=len(payload) - created - updated
-        )
-        for number, ref in enumerate(synced):
-            made, moved = int(record[f"created_{number}"]), int(record[f"updated_{number}"])
-            summary.add(
-                ref.edge_type,
-                created=made,
-                updated=moved,
-                unchanged=present[ref.field] - made - moved,
-            )
+        upserted = tx.run(cypher.upsert_nodes(spec.label, synced), rows=payload)
         for ref in spec.references:
             if ref not in synced:  # a type with no edge yet: one from every node that names one
                 fresh = [{"id": row["id"], "target": row[ref.field]}
                          for row in payload if row.get(ref.field) is not None]  # fmt: skip
                 if fresh:
-                    tx.run(cypher.create_references(spec, ref), rows=fresh).consume()
+                    tx.run(cypher.create_references(spec, ref), rows=fresh)
                 summary.add(ref.edge_type, created=len(fresh))
+        count = len(payload)
+
+        def finish() -> None:
+            record = upserted.single(strict=True)
+            created, updated = int(record["created"]), int(record["updated"])
+            summary.add(
+                spec.label, created=created, updated=updated, unchanged=count - created - updated
+            )
+            for number, ref in enumerate(synced):
+                made, moved = int(record[f"created_{number}"]), int(record[f"updated_{number}"])
+                summary.add(
+                    ref.edge_type,
+                    created=made,
+                    updated=moved,
+                    unchanged=present[ref.field] - made - moved,
+                )
+
+        return finish
 
     @staticmethod
     def _write_edges(
@@ -334,19 +350,22 @@ class Neo4jStore(GraphStore):
         empty: set[str],
         tx: neo4j.ManagedTransaction,
         summary: WriteSummary,
-    ) -> None:
+    ) -> _Finish:
         payload = maps()  # {source, target, props (with key)} a relation
+        count = len(payload)
         if spec.type in empty:
-            tx.run(cypher.create_edges(spec), rows=payload).consume()
-            created, updated = len(payload), 0
-        else:
-            created, updated = _counted(tx.run(cypher.upsert_edges(spec), rows=payload))
-        summary.add(
-            spec.type,
-            created=created,
-            updated=updated,
-            unchanged=len(payload) - created - updated,
-        )
+            tx.run(cypher.create_edges(spec), rows=payload)
+            summary.add(spec.type, created=count)
+            return _nothing
+        upserted = tx.run(cypher.upsert_edges(spec), rows=payload)
+
+        def finish() -> None:
+            created, updated = _counted(upserted)
+            summary.add(
+                spec.type, created=created, updated=updated, unchanged=count - created - updated
+            )
+
+        return finish
 
     def _write(self, batch: GraphBatch, on_progress: ProgressCallback | None) -> WriteSummary:
         counts = self.counts()
@@ -362,11 +381,16 @@ class Neo4jStore(GraphStore):
             if total <= self.atomic_rows:
                 # One transaction; the driver may retry it whole, so it starts afresh each time.
                 def whole(tx: neo4j.ManagedTransaction) -> WriteSummary:
-                    summary, done = WriteSummary(), 0
+                    summary, done, pending = WriteSummary(), 0, _nothing
                     for count, work in plan:
-                        work(tx, summary)
+                        # This chunk is made and sent while the server works on the last one
+                        # (Bolt answers in order); the last one's counts are read after.
+                        finish = work(tx, summary)
+                        pending()
+                        pending = finish
                         done += count
                         report(done)
+                    pending()
                     if summary.changed:
                         tx.run(cypher.meta_bump_version()).consume()
                         _log_change(tx, changes_of(batch))  # every row sent: a superset
@@ -399,7 +423,7 @@ class Neo4jStore(GraphStore):
     @staticmethod
     def _run_alone(tx: neo4j.ManagedTransaction, work: _Work) -> WriteSummary:
         part = WriteSummary()
-        work(tx, part)
+        work(tx, part)()
         return part
 
     def _replace_edges(self, edge_type: str, rows: Sequence[EdgeRow]) -> None:
