@@ -13,7 +13,7 @@ import sqlite3
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, partial
@@ -633,7 +633,10 @@ class EmbeddedStore(GraphStore):
         finally:
             conn.execute("PRAGMA cache_size = -2000")  # SQLite's default, for this reader again
             if journal:
-                conn.execute("PRAGMA journal_mode = WAL")
+                # Should a reader hold the file now, the write stands all the same, and the
+                # next open of the store sets the log again (``_init_schema``).
+                with suppress(sqlite3.OperationalError):
+                    conn.execute("PRAGMA journal_mode = WAL")
 
     @staticmethod
     def _leave_wal(conn: sqlite3.Connection) -> bool:
