@@ -395,9 +395,7 @@ class EmbeddedStore(GraphStore):
                 else:
                     self._write_edges(conn, name, part, summary, advance, changed)
             if index_later:
-                conn.execute("PRAGMA threads = 2")  # the index's sort on a second core
                 conn.execute(_TARGET_INDEX_SQL)
-                conn.execute("PRAGMA threads = 0")
             if summary.changed:
                 self._bump_version(conn, changed.as_set())
         return summary
