@@ -157,12 +157,10 @@ def run_round(
         )
         scope_fixed = {p: c for p, c in fixed.items() if p in scope_posts}
         scores = _with_fixed(context, scores, scope_fixed)
-        if scope_fixed:  # the fixed pairs changed the pairs: the bonus added again
-            heads = {p: {c for c, _ in ranked[p][: first_counts.get(p, 0)]} for p in scope_posts}
-            boosted = {
-                pair: score + (bonus if pair[1] in heads[pair[0]] else 0.0)
-                for pair, score in scores.items()
-            }
+        if scope_fixed:
+            # The same pairs; a fixed pair is its post's only one and must be chosen, so
+            # whether it carries the bonus changes no choice.
+            boosted = {pair: boosted.get(pair, score) for pair, score in scores.items()}
         counts.update(_counts(scores))
         young_of.learn({cadre for _, cadre in scores})
         scope_young = {cadre for cadre in {cadre for _, cadre in scores} if young_of(cadre)}
