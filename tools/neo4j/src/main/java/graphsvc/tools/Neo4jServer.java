@@ -69,7 +69,17 @@ public final class Neo4jServer {
         String password = env("NEO4J_PASSWORD", "graphsvc-dev");
         String guide = env("NEO4J_BROWSER_GUIDE", "");
 
-        DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
+        var builder = new DatabaseManagementServiceBuilder(home);
+        // Further settings for this server (e.g. db.tx_state.memory_allocation=OFF_HEAP),
+        // name=value pairs separated by commas, read as lines of a neo4j.conf.
+        String extra = env("NEO4J_SETTINGS", "");
+        if (!extra.isBlank()) {
+            Path settings = Files.createTempFile("graphsvc-neo4j-", ".conf");
+            settings.toFile().deleteOnExit();
+            Files.writeString(settings, String.join("\n", extra.split(",")) + "\n");
+            builder.loadPropertiesFromFile(settings);
+        }
+        DatabaseManagementService dbms = builder
                 .setConfig(GraphDatabaseSettings.auth_enabled, auth)
                 .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(pageCacheMb))
                 .setConfig(BoltConnector.enabled, true)
