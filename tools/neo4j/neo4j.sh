@@ -17,9 +17,10 @@
 # Environment: NEO4J_USER / NEO4J_PASSWORD (default neo4j / graphsvc-dev), NEO4J_AUTH=none
 # to turn auth off, NEO4J_BOLT_PORT (7687), NEO4J_HTTP_PORT (7474), NEO4J_HEAP (4g),
 # NEO4J_PAGECACHE_MB (4096), NEO4J_JAVA_OPTS (JVM flags in place of the defaults below),
-# NEO4J_SETTINGS (further Neo4j settings, name=value,...), NEO4J_STATE_DIR (var/neo4j), NEO4J_GUIDE_HOSTS (hosts Browser may
-# load guides from; localhost,127.0.0.1,guides.neo4j.com), NEO4J_BROWSER_GUIDE (a guide URL
-# Browser plays on connecting, e.g. http://127.0.0.1:8000/browser-guide). The first start
+# NEO4J_CONF (a file of further neo4j.conf settings), NEO4J_STATE_DIR (var/neo4j),
+# NEO4J_GUIDE_HOSTS (hosts Browser may load guides from; localhost,127.0.0.1,guides.neo4j.com),
+# NEO4J_BROWSER_GUIDE (a guide URL Browser plays on connecting, e.g.
+# http://127.0.0.1:8000/browser-guide). The first start
 # downloads the jars from Maven Central into ~/.m2; later starts need no network.
 # GRAPHSVC_PYTHON: the Python that runs graphsvc for `import` (default .venv/bin/python, else
 # python3).

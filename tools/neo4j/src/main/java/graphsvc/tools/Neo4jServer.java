@@ -70,14 +70,10 @@ public final class Neo4jServer {
         String guide = env("NEO4J_BROWSER_GUIDE", "");
 
         var builder = new DatabaseManagementServiceBuilder(home);
-        // Further settings for this server (e.g. db.tx_state.memory_allocation=OFF_HEAP),
-        // name=value pairs separated by commas, read as lines of a neo4j.conf.
-        String extra = env("NEO4J_SETTINGS", "");
-        if (!extra.isBlank()) {
-            Path settings = Files.createTempFile("graphsvc-neo4j-", ".conf");
-            settings.toFile().deleteOnExit();
-            Files.writeString(settings, String.join("\n", extra.split(",")) + "\n");
-            builder.loadPropertiesFromFile(settings);
+        // Further settings for this server, from a file of neo4j.conf lines (any value, lists too).
+        String conf = env("NEO4J_CONF", "");
+        if (!conf.isBlank()) {
+            builder.loadPropertiesFromFile(Path.of(conf).toAbsolutePath());
         }
         DatabaseManagementService dbms = builder
                 .setConfig(GraphDatabaseSettings.auth_enabled, auth)
