@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
+from neo4j import GraphDatabase
 
+from graphsvc.model import EDGE_SPECS, NODE_SPECS
 from graphsvc.rows import GraphBatch, NodeRow
-from graphsvc.settings import Settings
+from graphsvc.settings import Settings, get_settings
 from graphsvc.stores import StoreError, StoreUnavailable, open_store
+from graphsvc.stores import neo4j_queries as cypher
 from graphsvc.stores.neo4j import Neo4jStore
 from queries.stats import graph_stats
 
@@ -80,3 +84,36 @@ def test_the_servers_notes_on_our_own_statements_are_not_logged(
         store.write(units(0, 3))
         assert store.counts().nodes == {"Unit": 3}
     assert not [record for record in caplog.records if "notification" in record.getMessage()]
+
+
+def _operators(plan: dict[str, Any]) -> Iterator[str]:
+    yield plan["operatorType"].split("@")[0]
+    for child in plan.get("children", []):
+        yield from _operators(child)
+
+
+def test_write_statements_keep_plans_that_do_not_depend_on_the_statistics(
+    neo4j_url: str,
+) -> None:
+    """The write statements keep their first plan (``replan=skip``), which may be made on an
+    empty database: planned there, each finds its nodes by unique-index seeks, never a scan."""
+    statements = [
+        *(cypher.create_nodes(spec.label, spec.references) for spec in NODE_SPECS),
+        *(cypher.upsert_nodes(spec.label, spec.references) for spec in NODE_SPECS),
+        *(cypher.create_references(spec, ref) for spec in NODE_SPECS for ref in spec.references),
+        *(cypher.create_edges(spec) for spec in EDGE_SPECS),
+        *(cypher.upsert_edges(spec) for spec in EDGE_SPECS),
+        cypher.count_all(),
+    ]
+    Neo4jStore(neo4j_url).close()  # the constraints, and so the indexes, are made
+    settings = get_settings()
+    auth = (settings.neo4j_user, settings.neo4j_password.get_secret_value())
+    with GraphDatabase.driver(neo4j_url, auth=auth, notifications_min_severity="OFF") as driver:
+        for statement in statements:
+            assert statement.startswith("CYPHER replan=skip ")
+            summary = driver.execute_query("EXPLAIN " + statement, rows=[]).summary
+            assert summary.plan is not None
+            operators = set(_operators(summary.plan))
+            assert not {op for op in operators if "Scan" in op}, statement
+            if "{id:" in statement:  # the counts come from the count store
+                assert "NodeUniqueIndexSeek(Locking)" in operators, statement

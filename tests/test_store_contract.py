@@ -118,11 +118,35 @@ def test_updates_by_id_and_key(store: GraphStore) -> None:
 
 def test_reference_edges_follow_the_property(store: GraphStore) -> None:
     store.write(base_batch())
-    store.write(GraphBatch(nodes=[post("P1", "U2")]))  # the post moves to another unit
+    summary = store.write(GraphBatch(nodes=[post("P1", "U2")]))  # the post moves to another unit
+    assert summary.updated == {"Post": 1, "IN_UNIT": 1}
     in_unit = sorted((src, dst) for src, dst, _ in store.iter_edges("IN_UNIT"))
     assert in_unit == [("P1", "U2"), ("P2", "U2")]
     store.write(GraphBatch(nodes=[post("P1", None)]))  # and then has no unit
     assert sorted((s, d) for s, d, _ in store.iter_edges("IN_UNIT")) == [("P2", "U2")]
+    summary = store.write(GraphBatch(nodes=[post("P1", "U1"), post("P2", "U2", name="新名")]))
+    assert summary.created == {"IN_UNIT": 1}  # an edge again where there was none
+    assert summary.updated == {"Post": 2} and summary.unchanged == {"IN_UNIT": 1}
+    assert sorted((s, d) for s, d, _ in store.iter_edges("IN_UNIT")) == [("P1", "U1"), ("P2", "U2")]
+
+
+def test_each_of_two_references_follows_its_own_property(store: GraphStore) -> None:
+    """A proposal names a cadre and a post: each edge moves with its field, the other kept."""
+    store.write(base_batch())
+
+    def proposal(cadre_id: str, post_id: str) -> NodeRow:
+        props = {"cadre_id": cadre_id, "post_id": post_id, "status": "拟任"}
+        return NodeRow("Proposal", "R1", {**props, "date": date(2024, 1, 5)})
+
+    summary = store.write(GraphBatch(nodes=[proposal("C1", "P1")]))
+    assert summary.created == {"Proposal": 1, "PROPOSAL_OF": 1, "PROPOSED_FOR": 1}
+    summary = store.write(GraphBatch(nodes=[proposal("C1", "P2")]))
+    assert summary.updated == {"Proposal": 1, "PROPOSED_FOR": 1}
+    assert summary.unchanged == {"PROPOSAL_OF": 1}
+    summary = store.write(GraphBatch(nodes=[proposal("C2", "P1")]))
+    assert summary.updated == {"Proposal": 1, "PROPOSAL_OF": 1, "PROPOSED_FOR": 1}
+    assert [(s, d) for s, d, _ in store.iter_edges("PROPOSAL_OF")] == [("R1", "C2")]
+    assert [(s, d) for s, d, _ in store.iter_edges("PROPOSED_FOR")] == [("R1", "P1")]
 
 
 def test_a_failing_write_writes_nothing(store: GraphStore) -> None:
