@@ -794,25 +794,16 @@ class AccessStore:
                 keyed = self._db.execute(
                     "SELECT 1 FROM audit_meta WHERE name = 'keyed_from'"
                 ).fetchone()
-            if keyed:  # a new key would make every entry written so far unverifiable
-                raise AccessError(
-                    f"找不到审计密钥文件 {path}：审计日志已用它写过记录，请恢复该文件"
-                )
-            path.parent.mkdir(parents=True, exist_ok=True)
-            # Written whole under another name, then linked into place: a process starting
-            # at the same moment sees no file or a whole key, and the first link wins.
-            draft = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
-            fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            try:
-                with os.fdopen(fd, "w") as handle:
-                    handle.write(secrets.token_hex(_KEY_BYTES) + "\n")
-                    handle.flush()
-                    os.fsync(handle.fileno())
-                os.link(draft, path)
-            except FileExistsError:
-                pass  # another process made it a moment ago: read theirs
-            finally:
-                draft.unlink(missing_ok=True)
+            if keyed:
+                # The log is keyed only once the key file is in place, so another process
+                # may have made both since the look above: only a file still missing is lost
+                # (and a new key would make every entry written so far unverifiable).
+                if not path.exists():
+                    raise AccessError(
+                        f"找不到审计密钥文件 {path}：审计日志已用它写过记录，请恢复该文件"
+                    )
+            else:
+                self._make_audit_key(path)
         try:
             mode = path.stat().st_mode
             text = path.read_text(encoding="ascii").strip()
@@ -832,6 +823,25 @@ class AccessStore:
             raise AccessError(f"审计密钥文件 {path} 的内容不是有效的密钥")
         self._key = key
         return key
+
+    @staticmethod
+    def _make_audit_key(path: Path) -> None:
+        """A new key at ``path``, owner-only; a key another process links first is kept."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Written whole under another name, then linked into place: a process starting
+        # at the same moment sees no file or a whole key, and the first link wins.
+        draft = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_hex(_KEY_BYTES) + "\n")
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another process made it a moment ago: read theirs
+        finally:
+            draft.unlink(missing_ok=True)
 
 
 def _log_row(row: Sequence[Any]) -> LogRow:

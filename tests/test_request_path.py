@@ -22,7 +22,7 @@ import httpx
 import pytest
 
 from api.cache import AnalysisCache, reading
-from graphsvc.access import AccessStore, AuditEntry, AuditWriter, Principal
+from graphsvc.access import AccessError, AccessStore, AuditEntry, AuditWriter, Principal
 from graphsvc.dates import months_between
 from graphsvc.stores import open_store
 from loaders.load import load_paths
@@ -141,6 +141,34 @@ def test_concurrent_submitters_all_get_their_entry_and_one_chain(tmp_path: Path)
         assert sorted(e.subjects[0] for e in written) == [f"C{n:06d}" for n in range(400)]
         assert len({e.seq for e in written}) == 400
         assert access.verify_audit() == (True, 400, None)
+
+
+def test_a_key_another_process_made_meanwhile_is_read_not_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second worker looks for the key file before the first has made it; by the time
+    it reads the log's meta, the first has made the key and written with it."""
+    path = tmp_path / "access.db"
+    with AccessStore(path) as first, AccessStore(path) as second:
+        key_path, exists = second.audit_key_path, Path.exists
+        looks: list[Path] = []
+
+        def first_look_misses(self: Path) -> bool:
+            if self == key_path and not looks:
+                looks.append(self)
+                first.append(_entry(1))  # the other process makes the key and keys the log
+                return False
+            return exists(self)
+
+        monkeypatch.setattr(Path, "exists", first_look_misses)
+        second.append(_entry(2))
+        monkeypatch.undo()
+        assert looks == [key_path]
+        assert first.verify_audit() == (True, 2, None)
+        key_path.unlink()  # a log keyed with a key now lost: refused, no new key made
+    with AccessStore(path) as third, pytest.raises(AccessError, match="审计日志已用它写过记录"):
+        third.append(_entry(3))
+    assert not key_path.exists()
 
 
 def test_a_failed_commit_fails_every_entry_in_it(tmp_path: Path) -> None:
